@@ -1,0 +1,202 @@
+package status
+
+// Finding codes in prose. Servers write their codes into free text in many
+// shapes: "550 5.1.1 <a@b>: user unknown", "550-5.7.26 ...", "#5.1.1",
+// "(5.2.2)", "smtp; 554 5.0.0". Version numbers ("Postfix 2.5.5"), IPv4
+// addresses ("192.0.2.5.1") and dates are what the scanner must not take.
+
+// isBoundaryBefore reports whether b may stand right before a code.
+func isBoundaryBefore(b byte) bool {
+	switch b {
+	case ' ', '\t', '\n', '\r', '#', '(', '[', '<', ':', ';', '=', '"', '\'', ',', '-', '/', '{':
+		return true
+	}
+	return false
+}
+
+// isBoundaryAfter reports whether b may stand right after a code.
+func isBoundaryAfter(b byte) bool {
+	switch b {
+	case ' ', '\t', '\n', '\r', ')', ']', '>', ':', ';', ',', '"', '\'', '-', '}', '/', '.':
+		return true
+	}
+	return false
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// Match is one code found in a text, with its byte offsets.
+type Match struct {
+	Code  Code
+	Start int // offset of the first digit
+	End   int // offset just past the last digit
+	// Reply is the SMTP reply code written right before the enhanced code
+	// ("550 5.1.1", "550-5.1.1"), or zero.
+	Reply ReplyCode
+}
+
+// FindAll returns the enhanced status codes in text in order of appearance,
+// at most max of them (max <= 0 means no limit).
+func FindAll(text string, max int) []Match {
+	var out []Match
+	for i := 0; i+5 <= len(text); i++ {
+		c := text[i]
+		if c != '2' && c != '4' && c != '5' {
+			continue
+		}
+		if i > 0 && !isBoundaryBefore(text[i-1]) {
+			continue
+		}
+		if text[i+1] != '.' {
+			continue
+		}
+		m, ok := scanCode(text, i)
+		if !ok {
+			continue
+		}
+		out = append(out, m)
+		if max > 0 && len(out) >= max {
+			break
+		}
+		i = m.End - 1
+	}
+	return out
+}
+
+// scanCode reads class.subject.detail at text[i:].
+func scanCode(text string, i int) (Match, bool) {
+	j := i + 2
+	sub, j, ok := scanNum(text, j)
+	if !ok || j >= len(text) || text[j] != '.' {
+		return Match{}, false
+	}
+	det, k, ok := scanNum(text, j+1)
+	if !ok {
+		return Match{}, false
+	}
+	if k < len(text) {
+		// "5.1.1.1" is an IPv4 address, "5.1.1a" a token.
+		if !isBoundaryAfter(text[k]) {
+			return Match{}, false
+		}
+		if text[k] == '.' && k+1 < len(text) && isDigit(text[k+1]) {
+			return Match{}, false
+		}
+	}
+	// A dot before the class digit means we are inside a longer dotted number.
+	if i > 0 && text[i-1] == '.' {
+		return Match{}, false
+	}
+	if sub > 7 {
+		// RFC 3463 and the IANA registry define subjects 0 to 7 only; larger
+		// subjects are version numbers far more often than status codes.
+		return Match{}, false
+	}
+	m := Match{Code: Code{Class: Class(text[i] - '0'), Subject: sub, Detail: det}, Start: i, End: k}
+	// Look back for "550 " or "550-" right before the code.
+	if i >= 4 && (text[i-1] == ' ' || text[i-1] == '-') {
+		if r, ok := ParseReply(text[i-4 : i-1]); ok && (i == 4 || !isDigit(text[i-5])) {
+			m.Reply = r
+		}
+	}
+	return m, true
+}
+
+func scanNum(text string, j int) (int, int, bool) {
+	n, start := 0, j
+	for j < len(text) && isDigit(text[j]) {
+		n = n*10 + int(text[j]-'0')
+		j++
+		if j-start > 3 {
+			return 0, j, false
+		}
+	}
+	return n, j, j > start
+}
+
+// Find returns the enhanced status code that best represents text: the first
+// code written after an SMTP reply of the same class ("550 5.1.1"), else the
+// first failure code (4.x.x or 5.x.x), else the first success code that
+// follows a 2xx reply. It reports false when text holds no code.
+func Find(text string) (Code, bool) {
+	ms := FindAll(text, 32)
+	for _, m := range ms {
+		if m.Reply != 0 && m.Reply.Class() == m.Code.Class {
+			return m.Code, true
+		}
+	}
+	for _, m := range ms {
+		if m.Code.Class != ClassSuccess {
+			return m.Code, true
+		}
+	}
+	for _, m := range ms {
+		if m.Reply != 0 {
+			return m.Code, true
+		}
+	}
+	return Code{}, false
+}
+
+// FindReply returns the first SMTP reply code in text that stands as a reply:
+// a 2xx, 4xx or 5xx number at the start of the text or after a separator,
+// followed by a space, a hyphen or the end ("550 5.1.1", "said: 554-",
+// "smtp; 421 "). A reply code right before an enhanced code of the same
+// class wins over an earlier bare number. It reports false when there is none.
+func FindReply(text string) (ReplyCode, bool) {
+	for _, m := range FindAll(text, 32) {
+		if m.Reply != 0 && m.Reply.Class() == m.Code.Class {
+			return m.Reply, true
+		}
+	}
+	for i := 0; i+3 <= len(text); i++ {
+		c := text[i]
+		if c != '2' && c != '4' && c != '5' {
+			continue
+		}
+		if i > 0 && !replyCanStartAt(text, i) {
+			continue
+		}
+		r, ok := ParseReply(text[i : i+3])
+		if !ok {
+			continue
+		}
+		if i+3 < len(text) {
+			n := text[i+3]
+			if n != ' ' && n != '-' && n != '\n' && n != '\t' && n != ')' && n != ']' {
+				i += 2
+				continue
+			}
+			// "550-" must not be a date or range like "2013-10-16" or "450-500".
+			if n == '-' && i+4 < len(text) && isDigit(text[i+4]) && (i+5 >= len(text) || text[i+5] != '.') {
+				i += 2
+				continue
+			}
+		}
+		return r, true
+	}
+	return 0, false
+}
+
+// replyCanStartAt reports whether a bare three-digit number at text[i:] may
+// be a reply code: it must open the text or a line, or follow a separator
+// such as "said:", "smtp;" or "(" (spaces between are fine). "exceeds 500 KB"
+// is not a reply.
+func replyCanStartAt(text string, i int) bool {
+	j := i - 1
+	for j >= 0 && (text[j] == ' ' || text[j] == '\t') {
+		j--
+	}
+	if j < 0 {
+		return true
+	}
+	return isReplyOpen(text[j]) || text[j] == '\n' || text[j] == '\r'
+}
+
+func isReplyOpen(b byte) bool {
+	switch b {
+	case '(', '[', ':', ';', '=', '"', '\'', '<', '#':
+		return true
+	}
+	return false
+}
