@@ -1,0 +1,50 @@
+package dsn
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// dateLayouts are the non-RFC 5322 dates seen in reports, tried after
+// net/mail.ParseDate.
+var dateLayouts = []string{
+	"Mon, 2 Jan 2006 15:04:05 -0700 (MST)",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon, 2 Jan 2006 15:04:05",
+	"2 Jan 2006 15:04:05 -0700",
+	"Mon Jan 2 15:04:05 2006",
+	"Mon Jan 2 15:04:05 -0700 2006",
+	"Mon Jan 2 15:04:05 MST 2006",
+	"Mon, 2 Jan 2006 15:04 -0700",
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02T15:04:05Z07:00",
+	"2006/01/02 15:04:05",
+	"Monday, January 2, 2006 3:04:05 PM",
+	"Mon, 02 Jan 2006 15:04:05 -0700 MST",
+}
+
+// ParseDate parses the dates found in reports and mail headers
+// (Arrival-Date, Last-Attempt-Date, Date). It reports false when none of the
+// known layouts fits.
+func ParseDate(s string) (time.Time, bool) {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return time.Time{}, false
+	}
+	if t, err := mail.ParseDate(s); err == nil {
+		return t, true
+	}
+	// Drop a trailing comment such as "(JST)" or "(UTC)".
+	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
+		if t, err := mail.ParseDate(strings.TrimSpace(s[:i])); err == nil {
+			return t, true
+		}
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,146 @@
+package dsn
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		reporting string
+		want      []Recipient
+		malformed bool
+	}{
+		{
+			name: "postfix",
+			in: "Reporting-MTA: dns; mail.example.com\nX-Postfix-Queue-ID: 4XK2\nArrival-Date: Tue,  3 Sep 2024 09:14:20 +0000 (UTC)\n\n" +
+				"Final-Recipient: rfc822; jane@example.net\nOriginal-Recipient: rfc822;jane@example.net\nAction: failed\nStatus: 5.1.1\n" +
+				"Remote-MTA: dns; mx1.example.net\nDiagnostic-Code: smtp; 550 5.1.1 <jane@example.net>: Recipient\n    address rejected\n",
+			reporting: "mail.example.com",
+			want: []Recipient{{FinalRecipient: "jane@example.net", OriginalRecipient: "jane@example.net", Action: "failed",
+				Status: "5.1.1", RemoteMTA: "mx1.example.net", DiagnosticType: "smtp",
+				DiagnosticCode: "550 5.1.1 <jane@example.net>: Recipient address rejected"}},
+		},
+		{
+			name: "odd case, no blank line between recipients",
+			in: "reporting-mta: DNS; gw.example.org\n\nfinal-recipient: RFC822; <A@example.org>\nACTION: Failed\nstatus: 5.0.0\n" +
+				"FINAL-RECIPIENT: rfc822; b@example.org\naction: delayed\nStatus: 4.4.1\n",
+			reporting: "gw.example.org",
+			want: []Recipient{
+				{FinalRecipient: "A@example.org", Action: "failed", Status: "5.0.0"},
+				{FinalRecipient: "b@example.org", Action: "delayed", Status: "4.4.1"},
+			},
+		},
+		{
+			name: "stray blank lines inside a block",
+			in: "Reporting-MTA: dns; gw.example.org\n\n\nFinal-Recipient: rfc822; c@example.org\n\nAction: failed\n\n" +
+				"Status: 5.2.2\n\n\n",
+			reporting: "gw.example.org",
+			want:      []Recipient{{FinalRecipient: "c@example.org", Action: "failed", Status: "5.2.2"}},
+		},
+		{
+			name: "original recipient first",
+			in: "Original-Recipient: rfc822; sales@example.org\nFinal-Recipient: rfc822; team@example.org\nAction: failed\nStatus: 5.1.1\n\n" +
+				"Original-Recipient: rfc822; x@example.org\nFinal-Recipient: rfc822; y@example.org\nAction: failed\nStatus: 5.1.1\n",
+			want: []Recipient{
+				{FinalRecipient: "team@example.org", OriginalRecipient: "sales@example.org", Action: "failed", Status: "5.1.1"},
+				{FinalRecipient: "y@example.org", OriginalRecipient: "x@example.org", Action: "failed", Status: "5.1.1"},
+			},
+		},
+		{
+			name: "garbage line is skipped",
+			in: "Reporting-MTA: dns; gw.example.org\n\nFinal-Recipient: rfc822; d@example.org\n----- this is not a field\nAction: failed\n" +
+				"Status: 5.1.1\n",
+			reporting: "gw.example.org",
+			want:      []Recipient{{FinalRecipient: "d@example.org", Action: "failed", Status: "5.1.1"}},
+			malformed: true,
+		},
+		{
+			name: "diagnostic without type",
+			in:   "Final-Recipient: e@example.org\nAction: failed\nDiagnostic-Code: 550 no such user\n",
+			want: []Recipient{{FinalRecipient: "e@example.org", Action: "failed", DiagnosticCode: "550 no such user"}},
+		},
+	}
+	ignore := cmpopts.IgnoreFields(Recipient{}, "Fields")
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Parse(strings.NewReader(tc.in))
+			if tc.malformed != errors.Is(err, ErrMalformed) {
+				t.Errorf("Parse error = %v, want malformed %v", err, tc.malformed)
+			}
+			if rep.ReportingMTA != tc.reporting {
+				t.Errorf("ReportingMTA = %q, want %q", rep.ReportingMTA, tc.reporting)
+			}
+			if diff := cmp.Diff(tc.want, rep.Recipients, ignore); diff != "" {
+				t.Errorf("recipients mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if _, err := Parse(strings.NewReader("")); !errors.Is(err, ErrNotDSN) {
+		t.Errorf("Parse(empty) error = %v, want ErrNotDSN", err)
+	}
+}
+
+func TestAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"rfc822; a@example.com":          "a@example.com",
+		"RFC822; <B@Example.com>":        "B@Example.com",
+		"rfc822;c@example.com (comment)": "c@example.com",
+		"d@example.com":                  "d@example.com",
+		"utf-8; 用户@例子.广告":                "用户@例子.广告",
+	} {
+		if got := Address(in); got != want {
+			t.Errorf("Address(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for _, in := range []string{"Tue,  3 Sep 2024 09:14:20 +0000 (UTC)", "Thu, 17 Jul 2017 23:34:45 +0500 (PKT)",
+		"Wed, 16 Oct 2013 14:15:35 +0900", "Mon Jan 2 15:04:05 2006", "3 Sep 2024 09:14:20 +0000"} {
+		if _, ok := ParseDate(in); !ok {
+			t.Errorf("ParseDate(%q) failed", in)
+		}
+	}
+	if _, ok := ParseDate("yesterday"); ok {
+		t.Error("ParseDate(yesterday) succeeded")
+	}
+}
+
+// FuzzDSN: any input parses without panic, and every recipient found has a
+// field list that includes its standard fields.
+func FuzzDSN(f *testing.F) {
+	seeds, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err == nil {
+			if i := strings.Index(string(b), "Reporting-MTA"); i >= 0 {
+				f.Add(string(b[i:]))
+			}
+		}
+	}
+	f.Add("Final-Recipient: rfc822; a@b\nAction: failed\nStatus: 5.1.1\n")
+	f.Add(" \n\t\nFinal-Recipient:\n\n: x\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(s) > 1<<16 {
+			t.Skip()
+		}
+		rep, _ := Parse(strings.NewReader(s))
+		if rep == nil {
+			t.Fatal("Parse returned a nil report")
+		}
+		for _, r := range rep.Recipients {
+			if len(r.Fields) == 0 {
+				t.Fatalf("recipient without fields: %+v", r)
+			}
+		}
+	})
+}
