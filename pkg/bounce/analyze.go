@@ -1,0 +1,91 @@
+package bounce
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/dialect"
+	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/parts"
+)
+
+// Options tunes Analyze. A nil *Options means the defaults.
+type Options struct {
+	// Parts bounds the MIME walk (depth, parts, text sizes).
+	Parts *parts.Options
+}
+
+// Analyze reads one message from r and returns its records: one per
+// recipient for a bounce or a feedback report, exactly one for anything
+// else. It never returns an empty slice: a message that cannot be read gives
+// one record of kind "error" that says why. Source and Index are left for
+// the caller to fill.
+func Analyze(r io.Reader, opts *Options) []Record {
+	if opts == nil {
+		opts = &Options{}
+	}
+	br := bufio.NewReaderSize(r, 16<<10)
+	if _, err := br.Peek(1); err != nil {
+		if err == io.EOF {
+			return []Record{errorRecord("empty message")}
+		}
+		return []Record{errorRecord(err.Error())}
+	}
+	h, herr := parts.ReadHeader(br)
+	if herr != nil && h.Len() == 0 {
+		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}
+	}
+	look := sniff(h)
+	if look == lookOrdinary {
+		return []Record{{Kind: KindOther}}
+	}
+	m, err := parts.ParseBody(h, br, opts.Parts)
+	if m == nil {
+		return []Record{errorRecord(unwrapMsg(err))}
+	}
+	orig := originalOf(m)
+	if recs := feedbackRecords(m, orig); len(recs) > 0 {
+		return recs
+	}
+	in := &dialect.Input{Message: m, Text: m.Text()}
+	if strings.TrimSpace(in.Text) == "" {
+		in.Text = m.Raw
+	}
+	for _, b := range m.Reports {
+		rep, err := dsn.ParseBytes(b)
+		if err != nil && errors.Is(err, dsn.ErrNotDSN) {
+			continue
+		}
+		in.Reports = append(in.Reports, rep)
+	}
+	if res := dialect.Extract(in); res != nil && len(res.Recipients) > 0 {
+		return bounceRecords(m, res, orig)
+	}
+	if isAutoreply(h) {
+		return []Record{autoreplyRecord(m, orig)}
+	}
+	return []Record{{Kind: KindOther}}
+}
+
+// unwrapMsg returns the message of err without a repeated package prefix.
+func unwrapMsg(err error) string {
+	if err == nil {
+		return "unreadable message"
+	}
+	return err.Error()
+}
+
+func errorRecord(msg string) Record {
+	return Record{Kind: KindError, Error: msg}
+}
+
+// ErrorRecord returns the record that stands for a message that could not be
+// read at all, with the reason in words.
+func ErrorRecord(source string, index int, err error) Record {
+	r := errorRecord(fmt.Sprint(err))
+	r.Source, r.Index = source, index
+	return r
+}

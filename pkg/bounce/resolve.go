@@ -1,0 +1,189 @@
+package bounce
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bounce-tool/bounce/pkg/dialect"
+	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/reason"
+	"github.com/bounce-tool/bounce/pkg/status"
+	"github.com/emersion/go-message/mail"
+)
+
+// bounceRecords resolves each recipient a dialect found into a record.
+func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Record {
+	reporting := res.ReportingMTA
+	if reporting == "" {
+		reporting = receivedBy(m.Header)
+	}
+	reportDate := res.Date
+	if reportDate == "" {
+		reportDate = m.Header.Get("Date")
+	}
+	recs := make([]Record, 0, len(res.Recipients))
+	for _, rc := range res.Recipients {
+		rec := resolve(rc)
+		rec.Kind = KindBounce
+		rec.MTA = res.MTA
+		rec.ReportingMTA = strings.ToLower(clean(reporting))
+		rec.Original = orig
+		if rec.Date == "" {
+			rec.Date = formatDate(reportDate)
+		}
+		recs = append(recs, rec)
+	}
+	return recs
+}
+
+// resolve decides one recipient's status, class, reply code and reason.
+//
+// The status code comes from, in order: the report's Status field, unless it
+// only says its class (X.0.0) and the server's words carry a specific code
+// of the same class; the server's words; the reason, when that is confident
+// (status_source "inferred"). Class follows the chosen code, else the reply
+// code, else the action.
+func resolve(rc dialect.Recipient) Record {
+	rec := Record{
+		Recipient:         strings.ToLower(clean(rc.Address)),
+		OriginalRecipient: strings.ToLower(clean(rc.OriginalAddress)),
+		Action:            strings.ToLower(rc.Action),
+		Diagnostic:        clean(rc.Diagnostic),
+		RemoteMTA:         strings.ToLower(clean(rc.RemoteMTA)),
+		SMTPCommand:       strings.ToUpper(rc.Command),
+		Date:              formatDate(rc.Date),
+	}
+	fromDSN, okDSN := status.Parse(firstToken(rc.Status))
+	fromText, okText := status.Find(rec.Diagnostic)
+	reply, _ := status.FindReply(rec.Diagnostic)
+	var code status.Code
+	switch {
+	case okDSN && okText && fromDSN.Generic() && !fromText.Generic() && fromText.Class == fromDSN.Class:
+		code, rec.StatusSource = fromText, StatusFromDiagnostic
+	case okDSN:
+		code, rec.StatusSource = fromDSN, StatusFromDSN
+	case okText:
+		code, rec.StatusSource = fromText, StatusFromDiagnostic
+	}
+	cls := code.Class
+	if cls == status.ClassUnknown {
+		cls = reply.Class()
+	}
+	if cls == status.ClassUnknown {
+		cls = classOfAction(rec.Action)
+	}
+	r := reason.Classify(reason.Facts{
+		Status: code, Reply: reply, Action: rec.Action, Diagnostic: rec.Diagnostic,
+		Command: rec.SMTPCommand, Hint: rc.Hint,
+	})
+	if code.IsZero() && r.Confident && cls != status.ClassUnknown && cls != status.ClassSuccess {
+		if c := reason.InferStatus(r.Reason, cls); !c.IsZero() {
+			code, rec.StatusSource = c, StatusInferred
+		}
+	}
+	rec.Status = code.String()
+	rec.Class = cls.String()
+	rec.ReplyCode = reply.String()
+	rec.Reason = r.Reason
+	return rec
+}
+
+func classOfAction(action string) status.Class {
+	switch action {
+	case "failed":
+		return status.ClassPermanent
+	case "delayed":
+		return status.ClassTemporary
+	case "delivered", "relayed", "expanded":
+		return status.ClassSuccess
+	}
+	return status.ClassUnknown
+}
+
+func firstToken(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \t("); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// originalOf describes the returned original.
+func originalOf(m *parts.Message) Original {
+	if m.Original == nil {
+		return Original{}
+	}
+	return describe(m.Original.Header)
+}
+
+func describe(h mail.Header) Original {
+	var o Original
+	o.MessageID = clean(strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"))
+	if list, err := h.AddressList("From"); err == nil && len(list) > 0 {
+		o.From = strings.ToLower(list[0].Address)
+	} else {
+		o.From = strings.ToLower(dsn.Address(h.Get("From")))
+	}
+	if list, err := h.AddressList("To"); err == nil && len(list) > 0 {
+		addrs := make([]string, 0, len(list))
+		for _, a := range list {
+			addrs = append(addrs, strings.ToLower(a.Address))
+		}
+		o.To = strings.Join(addrs, ", ")
+	} else {
+		o.To = strings.ToLower(dsn.Address(h.Get("To")))
+	}
+	o.From, o.To = clean(o.From), clean(o.To)
+	o.Subject = clean(subjectOf(h))
+	o.Date = formatDate(h.Get("Date"))
+	return o
+}
+
+// receivedBy returns the host that added the topmost Received field ("by
+// mx.example.com"), the best evidence of the reporting server when there is
+// no Reporting-MTA.
+func receivedBy(h mail.Header) string {
+	v := h.Get("Received")
+	lower := strings.ToLower(v)
+	i := strings.Index(lower, "by ")
+	for i > 0 && lower[i-1] != ' ' && lower[i-1] != '\t' && lower[i-1] != ')' {
+		j := strings.Index(lower[i+3:], "by ")
+		if j < 0 {
+			return ""
+		}
+		i += 3 + j
+	}
+	if i < 0 {
+		return ""
+	}
+	rest := strings.TrimSpace(v[i+3:])
+	if j := strings.IndexAny(rest, " \t;("); j > 0 {
+		rest = rest[:j]
+	}
+	if !strings.Contains(rest, ".") && rest != "localhost" {
+		return ""
+	}
+	return rest
+}
+
+func formatDate(s string) string {
+	t, ok := dsn.ParseDate(s)
+	if !ok {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// clean makes a value fit for a record: valid UTF-8, one line, whitespace
+// folded.
+func clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.ContainsAny(s, "\n\r\t") || strings.Contains(s, "  ") {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	return strings.TrimSpace(s)
+}

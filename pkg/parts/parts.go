@@ -1,0 +1,387 @@
+package parts
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
+)
+
+// ErrMalformed is wrapped by the errors Parse returns when it had to stop
+// early or skip something broken; the Message is still usable.
+var ErrMalformed = errors.New("parts: malformed message")
+
+// LimitError says which limit a message exceeded. Parse keeps what it read
+// before the limit.
+type LimitError struct {
+	Limit string // "depth", "parts", "header", ...
+	Value int    // the limit's value
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("parts: %s limit of %d exceeded", e.Limit, e.Value)
+}
+
+// Options bounds the work Parse does on one message. A nil *Options or zero
+// fields mean the defaults.
+type Options struct {
+	MaxDepth     int // MIME nesting depth, default 16
+	MaxParts     int // MIME parts visited, default 1000
+	MaxText      int // bytes of decoded text kept per part, default 1 MiB
+	MaxOriginal  int // bytes of the returned original's body kept, default 64 KiB
+	MaxHeader    int // bytes of one header block, default 1 MiB
+	MaxRawText   int // bytes of the raw top-level body kept as a fallback, default 256 KiB
+	MaxReport    int // bytes of one report part (delivery-status, feedback), default 1 MiB
+	SkipOriginal bool
+}
+
+func (o *Options) withDefaults() Options {
+	var d Options
+	if o != nil {
+		d = *o
+	}
+	def := func(v *int, n int) {
+		if *v <= 0 {
+			*v = n
+		}
+	}
+	def(&d.MaxDepth, 16)
+	def(&d.MaxParts, 1000)
+	def(&d.MaxText, 1<<20)
+	def(&d.MaxOriginal, 64<<10)
+	def(&d.MaxHeader, 1<<20)
+	def(&d.MaxRawText, 256<<10)
+	def(&d.MaxReport, 1<<20)
+	return d
+}
+
+// Text is a human-readable part, decoded to UTF-8.
+type Text struct {
+	Type string // "text/plain", "text/html" (converted to plain text), ...
+	Body string
+}
+
+// Original is the returned copy of the message that bounced.
+type Original struct {
+	Header mail.Header
+	// HeadersOnly is true when only the header came back
+	// (text/rfc822-headers, or a message/rfc822 part with an empty body).
+	HeadersOnly bool
+	// Body is the start of the original's text, decoded, for finding
+	// ticket references. It is empty when SkipOriginal is set.
+	Body string
+	// Type is the content type the original came in.
+	Type string
+}
+
+// Message is a message taken apart.
+type Message struct {
+	Header   mail.Header // the top-level header
+	Texts    []Text      // text parts outside the returned original, in order
+	Reports  [][]byte    // bodies of delivery-status parts (RFC 3464, RFC 6533)
+	Feedback [][]byte    // bodies of feedback-report parts (RFC 5965)
+	Original *Original   // the returned message; nil when none is attached
+	// Raw is the start of the top-level body as it was read, before MIME
+	// decoding: the fallback text when the MIME structure is broken.
+	Raw string
+	// Types lists the content types of all parts visited, in order.
+	Types []string
+}
+
+// Text returns all texts joined by blank lines.
+func (m *Message) Text() string {
+	switch len(m.Texts) {
+	case 0:
+		return ""
+	case 1:
+		return m.Texts[0].Body
+	}
+	var b strings.Builder
+	for i, t := range m.Texts {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(t.Body)
+	}
+	return b.String()
+}
+
+// ReadHeader reads the header block at the start of br. It is the cheap first
+// look at a message: the body stays unread in br.
+func ReadHeader(br *bufio.Reader) (mail.Header, error) {
+	h, err := textproto.ReadHeader(br)
+	if err != nil {
+		return mail.Header{Header: message.Header{Header: h}}, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	}
+	return mail.Header{Header: message.Header{Header: h}}, nil
+}
+
+// Parse reads a whole message from r and takes it apart.
+func Parse(r io.Reader, opts *Options) (*Message, error) {
+	br := bufio.NewReader(r)
+	h, err := ReadHeader(br)
+	m, err2 := ParseBody(h, br, opts)
+	return m, errors.Join(err, err2)
+}
+
+// ParseBody takes apart a message whose header was already read with
+// ReadHeader; body holds the rest.
+func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
+	o := opts.withDefaults()
+	m := &Message{Header: h}
+	raw := &capWriter{max: o.MaxRawText}
+	w := walker{opts: o, msg: m}
+	e, err := message.New(h.Header, io.TeeReader(body, raw))
+	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
+		return m, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	w.walk(e, 0)
+	m.Raw = validUTF8(raw.buf.String())
+	return m, w.err()
+}
+
+type walker struct {
+	opts  Options
+	msg   *Message
+	parts int
+	errs  []error
+}
+
+func (w *walker) err() error { return errors.Join(w.errs...) }
+
+func (w *walker) fail(err error) {
+	if len(w.errs) < 8 {
+		w.errs = append(w.errs, err)
+	}
+}
+
+func (w *walker) walk(e *message.Entity, depth int) {
+	w.parts++
+	if w.parts > w.opts.MaxParts {
+		if w.parts == w.opts.MaxParts+1 {
+			w.fail(&LimitError{Limit: "parts", Value: w.opts.MaxParts})
+		}
+		return
+	}
+	if depth > w.opts.MaxDepth {
+		w.fail(&LimitError{Limit: "depth", Value: w.opts.MaxDepth})
+		return
+	}
+	typ, params, _ := e.Header.ContentType()
+	if typ == "" {
+		typ = "text/plain"
+	}
+	w.msg.Types = append(w.msg.Types, typ)
+	switch {
+	case strings.HasPrefix(typ, "multipart/"):
+		w.walkMultipart(e, typ, depth)
+	case typ == "message/delivery-status" || typ == "message/global-delivery-status":
+		b := w.readAll(e.Body, w.opts.MaxReport, "report")
+		w.msg.Reports = append(w.msg.Reports, b)
+	case typ == "message/feedback-report":
+		w.msg.Feedback = append(w.msg.Feedback, w.readAll(e.Body, w.opts.MaxReport, "report"))
+	case typ == "message/rfc822" || typ == "message/global" || typ == "message/partial-rfc822":
+		w.original(e, typ, false, depth)
+	case typ == "text/rfc822-headers" || typ == "message/rfc822-headers" || typ == "message/global-headers":
+		w.original(e, typ, true, depth)
+	case strings.HasPrefix(typ, "text/"):
+		body := w.readText(e, typ)
+		if strings.TrimSpace(body) != "" {
+			w.msg.Texts = append(w.msg.Texts, Text{Type: typ, Body: body})
+		}
+	default:
+		_ = params // attachments (images, archives, ...) are not read
+	}
+}
+
+func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
+	mr := e.MultipartReader()
+	if mr == nil {
+		return
+	}
+	alternative := typ == "multipart/alternative"
+	var alts []Text
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil && p == nil {
+			w.fail(fmt.Errorf("%w: %s: %v", ErrMalformed, typ, err))
+			break
+		}
+		if alternative {
+			t, _, _ := p.Header.ContentType()
+			if strings.HasPrefix(t, "text/") || t == "" {
+				w.parts++
+				w.msg.Types = append(w.msg.Types, t)
+				alts = append(alts, Text{Type: t, Body: w.readText(p, t)})
+				continue
+			}
+		}
+		w.walk(p, depth+1)
+		if w.parts > w.opts.MaxParts {
+			break
+		}
+	}
+	// Of the alternatives, plain text is what servers write for people.
+	if len(alts) > 0 {
+		best := alts[0]
+		for _, a := range alts {
+			if a.Type == "text/plain" || a.Type == "" {
+				best = a
+				break
+			}
+		}
+		if strings.TrimSpace(best.Body) != "" {
+			w.msg.Texts = append(w.msg.Texts, best)
+		}
+	}
+}
+
+// original records the returned message and reads the start of its text.
+func (w *walker) original(e *message.Entity, typ string, headersOnly bool, depth int) {
+	br := bufio.NewReader(io.LimitReader(e.Body, int64(w.opts.MaxHeader)+int64(w.opts.MaxOriginal)*4))
+	skipBlankLines(br)
+	h, err := textproto.ReadHeader(br)
+	if err != nil {
+		// QUIRK: RFC 3462 section 3 expects a clean header block, but many
+		// servers return headers cut short or with a stray non-header line.
+		// Keep the fields read before the bad line (textproto returns them).
+		w.fail(fmt.Errorf("%w: returned header: %v", ErrMalformed, err))
+	}
+	o := &Original{Header: mail.Header{Header: message.Header{Header: h}}, Type: typ, HeadersOnly: headersOnly}
+	if w.msg.Original == nil {
+		w.msg.Original = o
+	} else {
+		// A second returned message (rare): keep the first, it is the one
+		// the report is about.
+		return
+	}
+	if headersOnly || w.opts.SkipOriginal {
+		if !headersOnly {
+			o.HeadersOnly = bodyIsEmpty(br)
+		}
+		return
+	}
+	inner, err := message.New(message.Header{Header: h}, br)
+	if err != nil && inner == nil {
+		return
+	}
+	var b strings.Builder
+	w.originalText(inner, &b, depth+1)
+	o.Body = b.String()
+	if o.Body == "" {
+		o.HeadersOnly = bodyIsEmpty(br)
+	}
+}
+
+// originalText appends the text parts of the returned message to b, up to
+// MaxOriginal bytes. Other parts are not decoded.
+func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) {
+	if b.Len() >= w.opts.MaxOriginal || depth > w.opts.MaxDepth {
+		return
+	}
+	w.parts++
+	if w.parts > w.opts.MaxParts {
+		return
+	}
+	typ, _, _ := e.Header.ContentType()
+	switch {
+	case strings.HasPrefix(typ, "multipart/"):
+		mr := e.MultipartReader()
+		if mr == nil {
+			return
+		}
+		for b.Len() < w.opts.MaxOriginal {
+			p, err := mr.NextPart()
+			if err != nil {
+				return
+			}
+			w.originalText(p, b, depth+1)
+		}
+	case typ == "" || strings.HasPrefix(typ, "text/"):
+		max := w.opts.MaxOriginal - b.Len()
+		data, _ := io.ReadAll(io.LimitReader(e.Body, int64(max)))
+		s := validUTF8(string(data))
+		if typ == "text/html" {
+			s = HTMLText(s)
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(s)
+	}
+}
+
+func (w *walker) readText(e *message.Entity, typ string) string {
+	data := w.readAll(e.Body, w.opts.MaxText, "text")
+	s := validUTF8(string(data))
+	if typ == "text/html" {
+		s = HTMLText(s)
+	}
+	return s
+}
+
+// readAll reads at most max bytes of r and discards the rest.
+func (w *walker) readAll(r io.Reader, max int, limit string) []byte {
+	data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	if err != nil {
+		w.fail(fmt.Errorf("%w: %v", ErrMalformed, err))
+	}
+	if len(data) > max {
+		data = data[:max]
+		w.fail(&LimitError{Limit: limit, Value: max})
+		io.Copy(io.Discard, r)
+	}
+	return data
+}
+
+func skipBlankLines(br *bufio.Reader) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil || (b[0] != '\n' && b[0] != '\r') {
+			return
+		}
+		br.Discard(1)
+	}
+}
+
+func bodyIsEmpty(br *bufio.Reader) bool {
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return true
+		}
+		if b != '\n' && b != '\r' && b != ' ' && b != '\t' {
+			return false
+		}
+	}
+}
+
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// capWriter keeps the first max bytes written to it.
+type capWriter struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (c *capWriter) Write(p []byte) (int, error) {
+	if room := c.max - c.buf.Len(); room > 0 {
+		c.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
