@@ -1,0 +1,354 @@
+package source
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/mbox"
+)
+
+// Message is one message read from an input.
+type Message struct {
+	Source   string         // the input as given: a path, or "-" for standard input
+	Index    int            // 1-based position of the message inside Source
+	Path     string         // the file it was read from (inside a folder, the file's path)
+	Envelope *mbox.Envelope // the From_ line facts; nil outside mbox files
+	Data     []byte         // the message with LF line ends, at most Options.MaxMessageSize bytes
+	// Size is the message's length in the input (after line-end
+	// conversion), counting any part beyond the size limit.
+	Size int64
+	// Truncated is true when Data holds only the first MaxMessageSize bytes.
+	Truncated bool
+	// Err is set when the message, or the whole input, could not be read.
+	// A *ReadError means the input itself failed (no Data at all).
+	Err error
+}
+
+// ReadError is the error of an input that could not be opened or read.
+type ReadError struct {
+	Path string
+	Err  error
+}
+
+func (e *ReadError) Error() string { return fmt.Sprintf("source: %s: %v", e.Path, unwrapPath(e.Err)) }
+
+// Unwrap returns the underlying error.
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// unwrapPath drops the path an *fs.PathError repeats.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Options bounds what Reader reads.
+type Options struct {
+	// MaxMessageSize is the most bytes of one message kept in Data; the
+	// rest is read and dropped. Default 32 MiB.
+	MaxMessageSize int64
+	// Stdin is read for the input "-". Default os.Stdin.
+	Stdin io.Reader
+	// Warn receives notes about things skipped on purpose (hidden files,
+	// symlinked folders). May be nil.
+	Warn func(msg string)
+}
+
+// DefaultMaxMessageSize is the default for Options.MaxMessageSize.
+const DefaultMaxMessageSize = 32 << 20
+
+// Reader reads the messages of a list of inputs in order.
+type Reader struct {
+	opts   Options
+	inputs []string
+	cur    *input
+}
+
+// NewReader returns a Reader over inputs. An empty list reads standard input.
+func NewReader(inputs []string, opts Options) *Reader {
+	if opts.MaxMessageSize <= 0 {
+		opts.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if opts.Stdin == nil {
+		opts.Stdin = os.Stdin
+	}
+	if len(inputs) == 0 {
+		inputs = []string{"-"}
+	}
+	return &Reader{opts: opts, inputs: append([]string(nil), inputs...)}
+}
+
+// Next returns the next message, or io.EOF after the last. Errors about one
+// input come back inside the Message (Err), never from Next.
+func (r *Reader) Next() (*Message, error) {
+	for {
+		if r.cur == nil {
+			if len(r.inputs) == 0 {
+				return nil, io.EOF
+			}
+			name := r.inputs[0]
+			r.inputs = r.inputs[1:]
+			r.cur = r.open(name)
+		}
+		m := r.cur.next()
+		if m != nil {
+			return m, nil
+		}
+		r.cur.close()
+		r.cur = nil
+	}
+}
+
+// input is one command-line input: a list of files, each a message or mbox.
+type input struct {
+	r      *Reader
+	source string
+	files  []entry // files still to read
+	index  int     // messages handed out so far
+	// the file being read
+	path   string
+	closer io.Closer
+	mr     *mbox.Reader
+	single *bufio.Reader
+	queued []*Message // errors found while listing a folder, handed out first
+}
+
+func (r *Reader) open(name string) *input {
+	in := &input{r: r, source: name}
+	if name == "-" {
+		in.path = "-"
+		in.start(io.NopCloser(r.opts.Stdin))
+		return in
+	}
+	fi, err := os.Stat(name)
+	if err != nil {
+		in.fail(name, err)
+		return in
+	}
+	if !fi.IsDir() {
+		in.files = []entry{{path: name}}
+		return in
+	}
+	in.files = r.listDir(name)
+	return in
+}
+
+// entry is a file to read, or a path that failed while listing a folder.
+type entry struct {
+	path string
+	err  error
+}
+
+// fail queues an error message for path.
+func (in *input) fail(path string, err error) {
+	in.queued = append(in.queued, &Message{Source: in.source, Path: path, Err: &ReadError{Path: path, Err: err}})
+}
+
+func (in *input) next() *Message {
+	for {
+		if len(in.queued) > 0 {
+			m := in.queued[0]
+			in.queued = in.queued[1:]
+			in.index++
+			m.Index = in.index
+			return m
+		}
+		if in.mr != nil || in.single != nil {
+			if m := in.read(); m != nil {
+				return m
+			}
+			in.closeFile()
+		}
+		if len(in.files) == 0 {
+			return nil
+		}
+		e := in.files[0]
+		in.files = in.files[1:]
+		if e.err != nil {
+			in.fail(e.path, e.err)
+			continue
+		}
+		f, err := os.Open(e.path)
+		if err != nil {
+			in.fail(e.path, err)
+			continue
+		}
+		in.path = e.path
+		in.start(f)
+	}
+}
+
+// start sniffs a file or stream: mbox or a single message.
+func (in *input) start(rc io.ReadCloser) {
+	in.closer = rc
+	br := bufio.NewReaderSize(rc, 64<<10)
+	if looksLikeMbox(br) {
+		in.mr = mbox.NewReader(br)
+		return
+	}
+	in.single = br
+}
+
+// looksLikeMbox reports whether the stream starts (after blank lines) with a
+// From_ line: "From " followed by a sender.
+func looksLikeMbox(br *bufio.Reader) bool {
+	b, _ := br.Peek(1024)
+	s := strings.TrimLeft(string(b), "\r\n")
+	if !strings.HasPrefix(s, "From ") {
+		return false
+	}
+	line, _, _ := strings.Cut(s, "\n")
+	return len(strings.Fields(line)) >= 2
+}
+
+// read returns the next message of the current file, or nil at its end.
+func (in *input) read() *Message {
+	m := &Message{Source: in.source, Path: in.path}
+	var body io.Reader
+	switch {
+	case in.mr != nil:
+		r, err := in.mr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			// The stream broke: say so, then stop this file.
+			in.mr = nil
+			in.index++
+			m.Index = in.index
+			m.Err = &ReadError{Path: in.path, Err: err}
+			return m
+		}
+		env := in.mr.Envelope()
+		m.Envelope = &env
+		body = r
+	case in.single != nil:
+		body = mbox.Newlines(in.single)
+		in.single = nil
+	}
+	in.index++
+	m.Index = in.index
+	m.Data, m.Size, m.Err = readLimited(body, in.r.opts.MaxMessageSize)
+	m.Truncated = m.Size > int64(len(m.Data))
+	if m.Err != nil {
+		m.Err = &ReadError{Path: in.path, Err: m.Err}
+		in.mr = nil
+	}
+	return m
+}
+
+// readLimited reads r to its end, keeping at most max bytes.
+func readLimited(r io.Reader, max int64) ([]byte, int64, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max))
+	n := int64(len(data))
+	if err != nil {
+		return data, n, err
+	}
+	rest, err := io.Copy(io.Discard, r)
+	return data, n + rest, err
+}
+
+func (in *input) closeFile() {
+	if in.closer != nil {
+		in.closer.Close()
+		in.closer = nil
+	}
+	in.mr, in.single = nil, nil
+}
+
+func (in *input) close() { in.closeFile() }
+
+// listDir lists the message files of a folder in a stable order. A Maildir
+// (a folder with cur/ or new/) gives the files of new/ and cur/ sorted by
+// name, which in Maildir is arrival order. Any other folder is walked
+// recursively in lexical order. Hidden files and folders (".name") are
+// skipped, as are symbolic links to folders (they can form loops); both are
+// reported through Options.Warn.
+func (r *Reader) listDir(dir string) []entry {
+	var files []entry
+	if isMaildir(dir) {
+		for _, sub := range []string{"new", "cur"} {
+			entries, err := os.ReadDir(filepath.Join(dir, sub))
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) {
+					files = append(files, entry{path: filepath.Join(dir, sub), err: err})
+				}
+				continue
+			}
+			for _, e := range entries {
+				if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+					continue
+				}
+				files = append(files, entry{path: filepath.Join(dir, sub, e.Name())})
+			}
+		}
+		sort.SliceStable(files, func(i, j int) bool {
+			bi, bj := filepath.Base(files[i].path), filepath.Base(files[j].path)
+			if bi != bj {
+				return bi < bj
+			}
+			return files[i].path < files[j].path
+		})
+		return files
+	}
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			files = append(files, entry{path: path, err: err})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if path != dir && strings.HasPrefix(d.Name(), ".") {
+			r.warn("skipping hidden " + path)
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		switch {
+		case d.IsDir():
+			return nil
+		case d.Type()&fs.ModeSymlink != 0:
+			fi, err := os.Stat(path)
+			if err != nil {
+				files = append(files, entry{path: path, err: err})
+				return nil
+			}
+			if fi.IsDir() {
+				r.warn("skipping symbolic link to a folder " + path)
+				return nil
+			}
+		case !d.Type().IsRegular():
+			r.warn("skipping special file " + path)
+			return nil
+		}
+		files = append(files, entry{path: path})
+		return nil
+	})
+	return files
+}
+
+func (r *Reader) warn(msg string) {
+	if r.opts.Warn != nil {
+		r.opts.Warn(msg)
+	}
+}
+
+func isMaildir(dir string) bool {
+	for _, sub := range []string{"cur", "new"} {
+		if fi, err := os.Stat(filepath.Join(dir, sub)); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
+}
