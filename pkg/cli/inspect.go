@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/batch"
+	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/source"
+	"github.com/spf13/cobra"
+
+	// Decode every charset go-message knows (ISO-2022-JP, Shift_JIS,
+	// windows-125x, KOI8-R, GB2312, Big5, ...) in bodies and headers.
+	_ "github.com/emersion/go-message/charset"
+)
+
+type inspectOptions struct {
+	IO     *IOStreams
+	Paths  []string
+	Format string
+	JSON   bool
+	FailOn string
+	Jobs   int
+}
+
+func newInspectCmd(ios *IOStreams, runF func(context.Context, *inspectOptions) error) *cobra.Command {
+	opts := &inspectOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "inspect [path ...|-]",
+		Short: "Explain each bounce: recipient, status, reason, servers, original and ticket",
+		Long: `Explain every message of the inputs, one record per recipient of a bounce and
+one record for any other message, so that every input message shows up.
+
+A path may be a single message (.eml or any name), an mbox file, a Maildir or
+any folder of message files (read in sorted order). "-", or no path with a
+pipe on standard input, reads standard input, which may hold one message or
+an mbox.
+
+On a terminal the output is a card for a single message and a table for
+several. --format json and ndjson print the records of the JSON contract
+(docs/json.md); csv prints the same fields flat, with a header row.
+
+With more than one message, a summary goes to standard error.` + exitStatusHelp,
+		Example: `  bounce inspect testdata/eml/postfix/user-unknown.eml
+  bounce inspect --format ndjson ~/Maildir/.Bounces
+  cat export.mbox | bounce inspect --json | jq '.[] | select(.class == "permanent")'
+  bounce inspect --fail-on permanent bounces.mbox`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			if opts.JSON {
+				opts.Format = "json"
+			}
+			if err := validateChoice("--format", opts.Format, append([]string{"auto"}, inspectFormats...)); err != nil {
+				return err
+			}
+			if err := validateChoice("--fail-on", opts.FailOn, failOnChoices); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runInspect(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Format, "format", "f", "auto", "output format: "+strings.Join(inspectFormats, ", ")+" (auto: card or table)")
+	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
+	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a record matches: "+strings.Join(failOnChoices[1:], ", "))
+	f.IntVarP(&opts.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
+	cmd.MarkFlagsMutuallyExclusive("json", "format")
+	return cmd
+}
+
+var failOnChoices = []string{"", "permanent", "temporary", "any", "error"}
+
+func validateChoice(flag, v string, choices []string) error {
+	if slices.Contains(choices, v) {
+		return nil
+	}
+	var shown []string
+	for _, c := range choices {
+		if c != "" {
+			shown = append(shown, c)
+		}
+	}
+	return flagErrorf("invalid value %q for %s: want %s", v, flag, strings.Join(shown, ", "))
+}
+
+// matchesFailOn reports whether r matches a --fail-on condition.
+func matchesFailOn(cond string, r *bounce.Record) bool {
+	switch cond {
+	case "permanent":
+		return r.Kind == bounce.KindBounce && r.Class == "permanent"
+	case "temporary":
+		return r.Kind == bounce.KindBounce && r.Class == "temporary"
+	case "any":
+		return r.IsFailure()
+	case "error":
+		return r.Kind == bounce.KindError
+	}
+	return false
+}
+
+// tally counts what a run read, for the summary line.
+type tally struct {
+	messages, records, bounces, permanent, temporary, success int
+	feedback, autoreply, other, errors, readErrors, failOn    int
+}
+
+func (t *tally) add(recs []bounce.Record, failOn string, m *source.Message) {
+	t.messages++
+	if m != nil && m.Err != nil {
+		t.readErrors++
+	}
+	for i := range recs {
+		r := &recs[i]
+		t.records++
+		switch r.Kind {
+		case bounce.KindBounce:
+			t.bounces++
+			switch r.Class {
+			case "permanent":
+				t.permanent++
+			case "temporary":
+				t.temporary++
+			case "success":
+				t.success++
+			}
+		case bounce.KindFeedback:
+			t.feedback++
+		case bounce.KindAutoreply:
+			t.autoreply++
+		case bounce.KindOther:
+			t.other++
+		case bounce.KindError:
+			t.errors++
+		}
+		if matchesFailOn(failOn, r) {
+			t.failOn++
+		}
+	}
+}
+
+func (t *tally) summary() string {
+	return fmt.Sprintf("%d messages read, %d records: %d bounce (%d permanent, %d temporary, %d success), "+
+		"%d feedback, %d autoreply, %d other, %d errors",
+		t.messages, t.records, t.bounces, t.permanent, t.temporary, t.success, t.feedback, t.autoreply, t.other, t.errors)
+}
+
+// analysed is one message with its records, as it leaves the worker pool.
+type analysed struct {
+	msg  *source.Message
+	recs []bounce.Record
+}
+
+// forEachMessage reads the inputs, analyses each message on opts' workers and
+// calls emit in input order. Warnings about skipped files and unreadable
+// messages go to stderr as they happen.
+func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs int, emit func(analysed) error) error {
+	if len(paths) == 0 {
+		if ios.IsStdinTTY() {
+			return flagErrorf("no input: name a file, folder or mbox, or pipe mail into standard input")
+		}
+		paths = []string{"-"}
+	}
+	if slices.Contains(paths, "-") && len(slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p != "-" })) > 1 {
+		return flagErrorf("standard input (\"-\") can be read only once")
+	}
+	warn := func(msg string) { fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(msg)) }
+	rd := source.NewReader(paths, source.Options{Stdin: ios.In, Warn: warn})
+	next := func() (*source.Message, bool, error) {
+		m, err := rd.Next()
+		if err == io.EOF {
+			return nil, false, nil
+		}
+		return m, err == nil, err
+	}
+	analyse := func(m *source.Message) analysed {
+		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, nil)}
+		m.Data = nil // the message is done with; let it go
+		return a
+	}
+	return batch.Map(ctx, jobs, next, analyse, func(a analysed) error {
+		for i := range a.recs {
+			if r := &a.recs[i]; r.Kind == bounce.KindError {
+				warn(fmt.Sprintf("%s message %d: %s", r.Source, r.Index, r.Error))
+			}
+		}
+		return emit(a)
+	})
+}
+
+func runInspect(ctx context.Context, opts *inspectOptions) error {
+	ios := opts.IO
+	sink := newRecordSink(opts.Format, ios)
+	var t tally
+	err := forEachMessage(ctx, ios, opts.Paths, opts.Jobs, func(a analysed) error {
+		t.add(a.recs, opts.FailOn, a.msg)
+		return sink.Write(a.recs)
+	})
+	if cerr := sink.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if t.messages > 1 {
+		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
+	}
+	return exitStatus(&t, opts.FailOn)
+}
+
+// exitStatus maps a run's tally to its exit status: unreadable inputs first,
+// then --fail-on.
+func exitStatus(t *tally, failOn string) error {
+	if t.readErrors > 0 {
+		return &exitError{code: ExitError}
+	}
+	if failOn != "" && t.failOn > 0 {
+		return &exitError{code: ExitThreshold}
+	}
+	return nil
+}

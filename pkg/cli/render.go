@@ -1,0 +1,437 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/status"
+	"github.com/fatih/color"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// recordSink writes records in one output format. Write gets the records of
+// one message at a time, in input order.
+type recordSink interface {
+	Write(recs []bounce.Record) error
+	Close() error
+}
+
+// The output formats of inspect.
+var inspectFormats = []string{"text", "table", "json", "ndjson", "csv"}
+
+func newRecordSink(format string, ios *IOStreams) recordSink {
+	switch format {
+	case "json":
+		return &jsonSink{w: ios.Out}
+	case "ndjson":
+		return &ndjsonSink{enc: newEncoder(ios.Out)}
+	case "csv":
+		return &csvSink{w: csv.NewWriter(ios.Out)}
+	case "text":
+		return &cardSink{ios: ios}
+	case "table":
+		return &tableSink{ios: ios}
+	}
+	return &autoSink{ios: ios}
+}
+
+func newEncoder(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}
+
+// ndjsonSink writes one JSON object per line.
+type ndjsonSink struct{ enc *json.Encoder }
+
+func (s *ndjsonSink) Write(recs []bounce.Record) error {
+	for i := range recs {
+		if err := s.enc.Encode(&recs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *ndjsonSink) Close() error { return nil }
+
+// jsonSink writes one JSON array, streaming: one element per line.
+type jsonSink struct {
+	w io.Writer
+	n int
+}
+
+func (s *jsonSink) Write(recs []bounce.Record) error {
+	for i := range recs {
+		b, err := json.Marshal(&recs[i])
+		if err != nil {
+			return err
+		}
+		sep := ",\n"
+		if s.n == 0 {
+			sep = "[\n"
+		}
+		s.n++
+		if _, err := io.WriteString(s.w, sep); err != nil {
+			return err
+		}
+		if _, err := s.w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *jsonSink) Close() error {
+	end := "\n]\n"
+	if s.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(s.w, end)
+	return err
+}
+
+// csvColumns are the CSV columns: the record's fields in contract order.
+var csvColumns = []string{"source", "index", "kind", "recipient", "original_recipient", "action", "status",
+	"status_source", "class", "reply_code", "diagnostic", "reason", "reporting_mta", "remote_mta",
+	"smtp_command", "date", "mta", "original_message_id", "original_from", "original_to", "original_subject",
+	"original_date", "ticket_id", "ticket_encoded_id", "ticket_system", "ticket_source", "error"}
+
+func csvRow(r *bounce.Record) []string {
+	var tid, tenc, tsys, tsrc string
+	if r.Ticket != nil {
+		tid, tenc, tsys, tsrc = r.Ticket.ID, r.Ticket.EncodedID, r.Ticket.System, r.Ticket.Source
+	}
+	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status,
+		r.StatusSource, r.Class, r.ReplyCode, r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
+		r.SMTPCommand, r.Date, r.MTA, r.Original.MessageID, r.Original.From, r.Original.To, r.Original.Subject,
+		r.Original.Date, tid, tenc, tsys, tsrc, r.Error}
+	for i := range row {
+		row[i] = csvSafe(row[i])
+	}
+	return row
+}
+
+// csvSink writes a header row and one row per record.
+type csvSink struct {
+	w      *csv.Writer
+	header bool
+}
+
+func (s *csvSink) Write(recs []bounce.Record) error {
+	if !s.header {
+		s.header = true
+		if err := s.w.Write(csvColumns); err != nil {
+			return err
+		}
+	}
+	for i := range recs {
+		if err := s.w.Write(csvRow(&recs[i])); err != nil {
+			return err
+		}
+	}
+	s.w.Flush()
+	return s.w.Error()
+}
+
+func (s *csvSink) Close() error {
+	if !s.header {
+		s.header = true
+		s.w.Write(csvColumns)
+	}
+	s.w.Flush()
+	return s.w.Error()
+}
+
+// autoSink shows a card when the input held one message and a table when it
+// held more: it holds the first message's records until it knows which.
+type autoSink struct {
+	ios     *IOStreams
+	first   []bounce.Record
+	msgs    int
+	table   *tableSink
+	pending bool
+}
+
+func (s *autoSink) Write(recs []bounce.Record) error {
+	s.msgs++
+	switch s.msgs {
+	case 1:
+		s.first = recs
+		return nil
+	case 2:
+		s.table = &tableSink{ios: s.ios}
+		s.table.Write(s.first)
+		s.first = nil
+	}
+	return s.table.Write(recs)
+}
+
+func (s *autoSink) Close() error {
+	if s.table != nil {
+		return s.table.Close()
+	}
+	c := &cardSink{ios: s.ios}
+	if err := c.Write(s.first); err != nil {
+		return err
+	}
+	return c.Close()
+}
+
+// tableSink writes one row per record: a box sized to the terminal on a
+// terminal, tab-separated values otherwise.
+type tableSink struct {
+	ios   *IOStreams
+	rows  [][]string
+	tsv   bool
+	wrote bool
+}
+
+var tableHeader = []string{"MESSAGE", "KIND", "RECIPIENT", "STATUS", "CLASS", "REASON", "SERVER", "DIAGNOSTIC"}
+
+func tableRow(r *bounce.Record) []string {
+	server := r.RemoteMTA
+	if server == "" {
+		server = r.ReportingMTA
+	}
+	detail := r.Diagnostic
+	if r.Kind == bounce.KindError {
+		detail = r.Error
+	}
+	row := []string{fmt.Sprintf("%s#%d", r.Source, r.Index), r.Kind, r.Recipient, r.Status, r.Class, r.Reason, server, detail}
+	for i := range row {
+		row[i] = safe(row[i])
+	}
+	return row
+}
+
+func (s *tableSink) Write(recs []bounce.Record) error {
+	if !s.ios.IsStdoutTTY() {
+		// Plain TSV streams: no need to hold rows.
+		if !s.wrote {
+			s.wrote = true
+			fmt.Fprintln(s.ios.Out, strings.Join(tableHeader, "\t"))
+		}
+		for i := range recs {
+			row := tableRow(&recs[i])
+			for j := range row {
+				row[j] = strings.ReplaceAll(row[j], "\t", " ")
+			}
+			if _, err := fmt.Fprintln(s.ios.Out, strings.Join(row, "\t")); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i := range recs {
+		s.rows = append(s.rows, tableRow(&recs[i]))
+	}
+	return nil
+}
+
+func (s *tableSink) Close() error {
+	if !s.ios.IsStdoutTTY() {
+		if !s.wrote {
+			fmt.Fprintln(s.ios.Out, strings.Join(tableHeader, "\t"))
+		}
+		return nil
+	}
+	t := newTable(s.ios, len(tableHeader))
+	t.Header(toAny(tableHeader)...)
+	for _, row := range s.rows {
+		row[4] = classColor(row[4]).Sprint(row[4])
+		if err := t.Append(row); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// newTable returns a boxed table that fits the terminal width.
+func newTable(ios *IOStreams, cols int) *tablewriter.Table {
+	return tablewriter.NewTable(ios.Out,
+		tablewriter.WithRenderer(renderer.NewBlueprint()),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithMaxWidth(ios.Width()),
+		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+	)
+}
+
+// classColor is the colour of a class: permanent red, temporary yellow,
+// success green.
+func classColor(class string) *color.Color {
+	switch class {
+	case "permanent":
+		return color.New(color.FgRed, color.Bold)
+	case "temporary":
+		return color.New(color.FgYellow, color.Bold)
+	case "success":
+		return color.New(color.FgGreen, color.Bold)
+	}
+	return color.New(color.Reset)
+}
+
+// cardSink writes one readable card per record.
+type cardSink struct {
+	ios *IOStreams
+	n   int
+}
+
+func (s *cardSink) Write(recs []bounce.Record) error {
+	for i := range recs {
+		if s.n > 0 {
+			fmt.Fprintln(s.ios.Out)
+		}
+		s.n++
+		if err := writeCard(s.ios.Out, &recs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *cardSink) Close() error { return nil }
+
+func writeCard(w io.Writer, r *bounce.Record) error {
+	bold := color.New(color.Bold)
+	dim := color.New(color.Faint)
+	var b strings.Builder
+	line := func(label, value string) {
+		if value == "" {
+			return
+		}
+		fmt.Fprintf(&b, "  %-12s %s\n", label, value)
+	}
+	title := r.Kind
+	switch r.Kind {
+	case bounce.KindBounce:
+		title = "Bounce"
+	case bounce.KindFeedback:
+		title = "Complaint (feedback report)"
+	case bounce.KindAutoreply:
+		title = "Auto-reply"
+	case bounce.KindOther:
+		title = "Not a bounce"
+	case bounce.KindError:
+		title = "Unreadable message"
+	}
+	fmt.Fprintf(&b, "%s  %s\n", bold.Sprint(title), dim.Sprint(safe(fmt.Sprintf("%s #%d", r.Source, r.Index))))
+	if r.Kind == bounce.KindError {
+		line("error", safe(r.Error))
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	line("recipient", safe(r.Recipient))
+	if r.OriginalRecipient != "" && r.OriginalRecipient != r.Recipient {
+		line("original to", safe(r.OriginalRecipient))
+	}
+	if r.Kind == bounce.KindBounce {
+		cls := r.Class
+		if cls != "" {
+			cls = classColor(cls).Sprint(cls)
+		}
+		code := r.Status
+		if c, ok := status.Parse(r.Status); ok {
+			if title := status.Describe(c); title != "" {
+				code += " " + title
+			}
+			if r.StatusSource == bounce.StatusInferred {
+				code += dim.Sprint(" (inferred)")
+			}
+		}
+		if code == "" {
+			code = "(no status code)"
+		}
+		line("status", safe(code))
+		line("class", cls+retryHint(r.Class))
+		if r.ReplyCode != "" {
+			line("smtp reply", r.ReplyCode+" "+status.ReplyMeaning(mustReply(r.ReplyCode)))
+		}
+	}
+	line("reason", safe(r.Reason))
+	line("action", safe(r.Action))
+	line("reported by", safe(strings.TrimSpace(r.ReportingMTA+" "+mtaNote(r.MTA))))
+	line("remote", safe(r.RemoteMTA))
+	line("command", safe(r.SMTPCommand))
+	line("date", safe(r.Date))
+	line("diagnostic", safe(r.Diagnostic))
+	if o := r.Original; o != (bounce.Original{}) {
+		line("subject", safe(o.Subject))
+		line("message-id", safe(o.MessageID))
+		if o.From != "" || o.To != "" {
+			line("original", safe(strings.TrimSpace(fmt.Sprintf("from %s to %s", o.From, o.To))))
+		}
+	}
+	if t := r.Ticket; t != nil {
+		v := t.System
+		if t.EncodedID != "" {
+			v += " " + t.EncodedID
+		}
+		if t.ID != "" {
+			v += " #" + t.ID
+		}
+		line("ticket", safe(v+" (from "+t.Source+")"))
+	}
+	if r.IsFailure() {
+		if advice := todo(r); advice != "" {
+			line("what to do", advice)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func mtaNote(mta string) string {
+	if mta == "" {
+		return ""
+	}
+	return "(" + mta + ")"
+}
+
+func retryHint(class string) string {
+	switch class {
+	case "permanent":
+		return " - a retry will not help"
+	case "temporary":
+		return " - the sender retries; it may still get through"
+	}
+	return ""
+}
+
+func mustReply(s string) status.ReplyCode {
+	r, _ := status.ParseReply(s)
+	return r
+}
+
+// todo returns the advice for a record's status code (or reply code).
+func todo(r *bounce.Record) string {
+	code := r.Status
+	if code == "" {
+		code = r.ReplyCode
+	}
+	if code == "" {
+		return ""
+	}
+	e, err := status.Explain(code)
+	if err != nil {
+		return ""
+	}
+	return e.Action
+}

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses, documented in every command's help and in the README.
+const (
+	ExitOK        = 0 // success
+	ExitError     = 1 // a runtime error, such as an unreadable path
+	ExitUsage     = 2 // a usage error: unknown flag, bad value, no input
+	ExitThreshold = 3 // --fail-on (or a --max-* limit) matched
+)
+
+const exitStatusHelp = `
+
+Exit status:
+  0  success
+  1  runtime error (for example an unreadable path; the other inputs are still read)
+  2  usage error (unknown flag, bad flag value, no input)
+  3  a --fail-on condition matched; the full output was written first`
+
+// FlagError is a usage error: main prints it with a hint to --help and
+// exits with status 2.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *FlagError) Unwrap() error { return e.Err }
+
+func flagErrorf(format string, args ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, args...)}
+}
+
+// exitError carries an exit status without a message of its own (the
+// command already said what happened).
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// Version and Commit are stamped in by main.
+type buildInfo struct{ version, commit string }
+
+// Main runs the bounce command line with the process's streams and returns
+// the exit status.
+func Main(version, commit string) int {
+	ios := System()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	root := NewRootCmd(ios, version, commit)
+	return Run(ctx, root, ios, os.Args[1:])
+}
+
+// Run executes root with args and maps the outcome to an exit status,
+// printing the error (if any) once on ios.ErrOut.
+func Run(ctx context.Context, root *cobra.Command, ios *IOStreams, args []string) int {
+	if args == nil {
+		args = []string{}
+	}
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	var fe *FlagError
+	if errors.As(err, &fe) || isCobraUsageError(err) {
+		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", err)
+		if cmd != nil {
+			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
+		return ExitUsage
+	}
+	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", err)
+	return ExitError
+}
+
+// isCobraUsageError recognises the argument and command errors cobra makes
+// itself (it has no error types for them).
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least",
+		"invalid argument", "flag needs an argument", "if any flags in the group", "none of the others can be"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewRootCmd builds the bounce command tree.
+func NewRootCmd(ios *IOStreams, version, commit string) *cobra.Command {
+	info := buildInfo{version: version, commit: commit}
+	var colorMode string
+	root := &cobra.Command{
+		Use:   "bounce <command>",
+		Short: "Explain bounced email: who failed, why, what to do, and which ticket it was",
+		Long: `bounce reads bounced email (RFC 3464 delivery status notifications and the
+free-text bounces of Postfix, Exim, Sendmail, qmail, Exchange, Gmail and many
+more) and says, for every failed recipient: the server that reported it, the
+address, the status code and its meaning, whether a retry can help, why it
+failed, what to do about it, and which help-desk ticket the notification
+belonged to.
+
+Inputs are files (.eml or any name), mbox files, Maildir or other folders,
+or standard input ("-", or a pipe).`,
+		Version:       version,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			switch colorMode {
+			case "auto", "always", "never":
+			default:
+				return flagErrorf("invalid value %q for --color: want auto, always or never", colorMode)
+			}
+			ios.SetColor(colorMode, os.Getenv)
+			return nil
+		},
+	}
+	root.SetVersionTemplate(fmt.Sprintf("bounce %s (commit %s)\n", version, commit))
+	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never (NO_COLOR is respected)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &FlagError{Err: err} })
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.ErrOut)
+	root.CompletionOptions.DisableDescriptions = false
+	root.DisableAutoGenTag = true
+
+	root.AddCommand(
+		newInspectCmd(ios, nil),
+		newExplainCmd(ios),
+		newVersionCmd(ios, info),
+	)
+	root.InitDefaultCompletionCmd()
+	return root
+}
+
+func newVersionCmd(ios *IOStreams, info buildInfo) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version and commit of this build",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(ios.Out, "bounce %s (commit %s)\n", info.version, info.commit)
+			return nil
+		},
+	}
+}
