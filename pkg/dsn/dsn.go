@@ -191,14 +191,20 @@ func (p *parser) add(name, value string) {
 // field repeats, or an address field follows a recipient whose delivery
 // facts (Action, Status, Diagnostic-Code) have begun. Original-Recipient may
 // come before or after Final-Recipient.
+//
+// QUIRK: RFC 3464 section 2.3 does not fix the order of the per-recipient
+// fields, and some servers (Amazon SES, Facebook, several spam filters)
+// write Action or Status before Final-Recipient. An address field therefore
+// joins a block that has no address yet.
 func (p *parser) startsNew(key string) bool {
 	c := p.cur
 	begun := c.Action != "" || c.Status != "" || c.DiagnosticCode != ""
+	addressed := c.FinalRecipient != "" || c.OriginalRecipient != ""
 	switch key {
 	case "final-recipient":
-		return c.FinalRecipient != "" || begun
+		return c.FinalRecipient != "" || begun && addressed
 	case "original-recipient":
-		return c.OriginalRecipient != "" || begun
+		return c.OriginalRecipient != "" || begun && addressed
 	}
 	return Get(c.Fields, key) != ""
 }

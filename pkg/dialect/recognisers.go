@@ -1,0 +1,5 @@
+package dialect
+
+// Recognisers are the dialects, tried in this order: the servers with the
+// most distinctive signs first.
+var Recognisers = []Recogniser{}
