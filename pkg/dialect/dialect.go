@@ -116,9 +116,9 @@ func (in *Input) standard() *Result {
 }
 
 // fromReports turns delivery-status reports into a Result.
-func fromReports(in *Input) *Result {
+func fromReports(reports []*dsn.Report) *Result {
 	var res *Result
-	for _, rep := range in.Reports {
+	for _, rep := range reports {
 		if rep == nil || len(rep.Recipients) == 0 {
 			continue
 		}

@@ -26,8 +26,51 @@ func (in *Input) prep() *prepared {
 	cut := CutOriginal(p.text)
 	p.report, p.reportLower = p.text[:cut], p.lower[:cut]
 	in.p = p
-	p.std = fromReports(in)
+	p.std = fromReports(in.Reports)
+	if p.std == nil {
+		p.std = embeddedReport(p.report)
+	}
 	return p
+}
+
+// reportStarts open delivery-status fields written into a text part.
+var reportStarts = []string{"reporting-mta:", "final-recipient:", "original-recipient:"}
+
+// embeddedReport reads delivery-status fields that a server wrote into its
+// text ("Technical report:" followed by Reporting-MTA, Final-Recipient, ...)
+// instead of a message/delivery-status part; nil when there are none.
+func embeddedReport(text string) *Result {
+	lower := lowerASCII(text)
+	start := -1
+	for _, m := range reportStarts {
+		off := 0
+		for {
+			i := strings.Index(lower[off:], m)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i == 0 || lower[i-1] == '\n' {
+				if start < 0 || i < start {
+					start = i
+				}
+				break
+			}
+			off = i + len(m)
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	body := text[start:]
+	if cut := CutOriginal(body); cut > 0 {
+		body = body[:cut]
+	}
+	rep, err := dsn.ParseBytes([]byte(body))
+	if err != nil && rep == nil {
+		return nil
+	}
+	return fromReports([]*dsn.Report{rep})
 }
 
 // header returns the first value of a field of the bounce's own header, or "".

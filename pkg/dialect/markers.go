@@ -85,7 +85,7 @@ var listMarkers = []string{
 
 // reasonMarkers introduce the server's words about the failure.
 var reasonMarkers = []string{
-	"technical details", "the error that the other server returned was", "for the following reason",
+	"technical details", "technical report", "the error that the other server returned was", "for the following reason",
 	"because:", "reason:", "error message below", "remote host said", "non-delivered information",
 	"diagnostic information", "the error was", "server replied", "error:", "details:",
 	"failure reasons", "the following message to", "the server responded", "said:",

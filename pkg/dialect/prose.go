@@ -204,7 +204,7 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 		return out
 	}
 	if r.hasList {
-		if out := pick(func(c candidate) bool { return c.inList && (c.strong() || !isSystemAddress(c.key)) }); len(out) > 0 {
+		if out := pick(func(c candidate) bool { return c.inList && c.strong() }); len(out) > 0 {
 			return out
 		}
 	}

@@ -147,6 +147,9 @@ func skipBlank(br *bufio.Reader) {
 type parser struct {
 	rep *Report
 	cur *Recipient
+	// factsFirst is set when the current block began with a field other
+	// than an address (Action, Status, ...).
+	factsFirst bool
 }
 
 // perRecipient are the fields that belong to a recipient's block.
@@ -182,6 +185,7 @@ func (p *parser) add(name, value string) {
 	if p.cur == nil || p.startsNew(key) {
 		p.flush()
 		p.cur = &Recipient{}
+		p.factsFirst = key != "final-recipient" && key != "original-recipient"
 	}
 	p.cur.set(key, value)
 	p.cur.Fields = append(p.cur.Fields, Field{name, value})
@@ -194,17 +198,16 @@ func (p *parser) add(name, value string) {
 //
 // QUIRK: RFC 3464 section 2.3 does not fix the order of the per-recipient
 // fields, and some servers (Amazon SES, Facebook, several spam filters)
-// write Action or Status before Final-Recipient. An address field therefore
-// joins a block that has no address yet.
+// write Action or Status before Final-Recipient. In a block that began with
+// such a field, address fields join the block until one repeats.
 func (p *parser) startsNew(key string) bool {
 	c := p.cur
 	begun := c.Action != "" || c.Status != "" || c.DiagnosticCode != ""
-	addressed := c.FinalRecipient != "" || c.OriginalRecipient != ""
 	switch key {
 	case "final-recipient":
-		return c.FinalRecipient != "" || begun && addressed
+		return c.FinalRecipient != "" || begun && !p.factsFirst
 	case "original-recipient":
-		return c.OriginalRecipient != "" || begun && addressed
+		return c.OriginalRecipient != "" || begun && !p.factsFirst
 	}
 	return Get(c.Fields, key) != ""
 }
