@@ -175,7 +175,7 @@ func complete(in *Input, res *Result) {
 			continue
 		}
 		if rd == nil {
-			rd = readProse(in.prep().report)
+			rd = readProse(in.prep().report, in.senderSet())
 		}
 		ev := rd.evidence(lowerASCII(r.Address))
 		if ev == "" {

@@ -31,17 +31,39 @@ func (in *Input) failedRecipients() []string {
 // originalSenders returns the sender addresses of the returned original
 // (From, Sender, Return-Path), lowercase.
 func (in *Input) originalSenders() []string {
-	if in.Message == nil || in.Message.Original == nil {
-		return nil
-	}
-	h := in.Message.Original.Header
 	var out []string
-	for _, k := range []string{"From", "Sender", "Return-Path"} {
-		for _, a := range headerAddresses(h, k) {
-			out = append(out, lowerASCII(a))
+	if in.Message != nil && in.Message.Original != nil {
+		h := in.Message.Original.Header
+		for _, k := range []string{"From", "Sender", "Return-Path"} {
+			for _, a := range headerAddresses(h, k) {
+				out = append(out, lowerASCII(a))
+			}
+		}
+	}
+	// An original returned as text after the report.
+	p := in.prep()
+	rest := p.lower[len(p.report):]
+	for n := 0; n < 80 && rest != ""; n++ {
+		line, next, _ := strings.Cut(rest, "\n")
+		rest = next
+		for _, k := range []string{"from:", "return-path:", "sender:"} {
+			if strings.HasPrefix(line, k) {
+				for _, a := range FindAddresses(line) {
+					out = append(out, a)
+				}
+			}
 		}
 	}
 	return out
+}
+
+// senderSet returns the original's senders as a set.
+func (in *Input) senderSet() map[string]bool {
+	set := map[string]bool{}
+	for _, a := range in.originalSenders() {
+		set[a] = true
+	}
+	return set
 }
 
 // originalRecipients returns the To addresses of the returned original, or
@@ -102,7 +124,7 @@ func fromHeaders(in *Input) *Result {
 	if len(addrs) == 0 {
 		return nil
 	}
-	rd := readProse(p.report)
+	rd := readProse(p.report, in.senderSet())
 	action := "failed"
 	if hasAny(p.reportLower, delayWords) {
 		action = "delayed"

@@ -117,7 +117,9 @@ type reading struct {
 }
 
 // readProse splits a report text into lines and finds the addresses in it.
-func readProse(report string) *reading {
+// Addresses in exclude (the original's senders) are not recipients by their
+// place alone.
+func readProse(report string, exclude map[string]bool) *reading {
 	r := &reading{senders: map[string]bool{}}
 	raw := strings.Split(report, "\n")
 	r.lines = make([]proseLine, len(raw))
@@ -150,11 +152,12 @@ func readProse(report string) *reading {
 				r.senders[key] = true
 				continue
 			}
-			c := candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList}
-			r.cands = append(r.cands, c)
-			if c.strong() {
-				r.strong[i] = true
-			}
+			r.cands = append(r.cands, candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList})
+		}
+	}
+	for _, c := range r.cands {
+		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
+			r.strong[c.line] = true
 		}
 	}
 	return r
@@ -227,6 +230,9 @@ func (r *reading) candidateLine(i int) bool { return i < len(r.strong) && r.stro
 // line.
 func (r *reading) block(i int) (from, to int) {
 	from, to = i, i+1
+	if r.fieldLine(i) {
+		return from, to
+	}
 	skipped := false
 	for to < len(r.lines) && to-from < 12 {
 		pl := r.lines[to]
@@ -245,6 +251,26 @@ func (r *reading) block(i int) (from, to int) {
 		to++
 	}
 	return from, to
+}
+
+// fieldLine reports whether line i is one of a list of "Name: value"
+// lines ("RCPT TO: ann@example.com" in a summary of the message): such a
+// line stands alone.
+func (r *reading) fieldLine(i int) bool {
+	t := strings.TrimSpace(r.lines[i].lower)
+	c := strings.IndexByte(t, ':')
+	if c <= 0 || c > 20 || strings.IndexByte(t[:c], '@') >= 0 {
+		return false
+	}
+	near := func(j int) bool {
+		if j < 0 || j >= len(r.lines) {
+			return false
+		}
+		u := strings.TrimSpace(r.lines[j].lower)
+		k := strings.IndexByte(u, ':')
+		return k > 0 && k <= 20 && !strings.ContainsAny(u[:k], "@<")
+	}
+	return near(i-1) || near(i+1)
 }
 
 // bare reports whether line i holds nothing but an address and punctuation.
@@ -304,6 +330,16 @@ func (r *reading) evidence(key string) string {
 		}
 	}
 	return ev
+}
+
+// names reports whether the prose names the address anywhere.
+func (r *reading) names(key string) bool {
+	for _, c := range r.cands {
+		if c.key == key {
+			return true
+		}
+	}
+	return r.senders[key]
 }
 
 // bareText reports whether ev says nothing but the address.
@@ -388,20 +424,20 @@ func prose(in *Input) *Result {
 	if strings.TrimSpace(p.report) == "" {
 		return nil
 	}
-	rd := readProse(p.report)
-	exclude := map[string]bool{}
-	for _, a := range in.originalSenders() {
-		exclude[a] = true
-	}
-	var cands []candidate
+	exclude := in.senderSet()
+	rd := readProse(p.report, exclude)
+	cands := rd.recipients(exclude)
+	// X-Failed-Recipients names the recipients for certain; the prose
+	// still has the words about them. When the prose names other
+	// addresses (an alias, the address before a rewrite), its recipients
+	// lend their words in order.
+	var named []candidate
 	if xfr := in.failedRecipients(); len(xfr) > 0 {
 		for _, a := range xfr {
-			cands = append(cands, candidate{addr: a, key: lowerASCII(a)})
+			named = append(named, candidate{addr: a, key: lowerASCII(a)})
 		}
-	} else {
-		cands = rd.recipients(exclude)
 	}
-	if len(cands) == 0 {
+	if len(named) == 0 && len(cands) == 0 {
 		return nil
 	}
 	action := "failed"
@@ -409,8 +445,15 @@ func prose(in *Input) *Result {
 		action = "delayed"
 	}
 	res := &Result{}
-	for _, c := range cands {
+	list := cands
+	if len(named) > 0 {
+		list = named
+	}
+	for i, c := range list {
 		ev := rd.evidence(c.key)
+		if len(named) > 0 && !rd.names(c.key) && len(cands) == len(named) {
+			ev = rd.evidence(cands[i].key)
+		}
 		res.Recipients = append(res.Recipients, Recipient{
 			Address:    c.addr,
 			Action:     action,
