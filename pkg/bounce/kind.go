@@ -29,6 +29,18 @@ var bounceSubjects = []string{"undeliver", "undelivered", "returned mail", "deli
 	"spam report", "配信", "不達", "返送", "недостав", "nicht zugestellt", "delay", "failure delivery",
 	"mail failed", "message failed", "returned", "delivery error", "sending failed"}
 
+// listNotices are subject words of a mailing list manager's refusal.
+var listNotices = []string{"not member", "loop alert", "duplicated message-id", "not a member", "refused"}
+
+func hasAny(s string, list []string) bool {
+	for _, w := range list {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // sniff takes the cheap first look at a header. It errs on the side of
 // looking closer: only mail with none of the signs of a report is ordinary.
 func sniff(h mail.Header) look {
@@ -44,6 +56,9 @@ func sniff(h mail.Header) look {
 		if h.Has(k) {
 			return lookMaybe
 		}
+	}
+	if h.Has("X-MLServer") && hasAny(strings.ToLower(subjectOf(h)), listNotices) {
+		return lookMaybe
 	}
 	if p := strings.ToLower(h.Get("Precedence")); strings.Contains(p, "auto") {
 		return lookMaybe

@@ -15,7 +15,8 @@ type Input struct {
 	// raw body when the MIME structure gave none).
 	Text string
 
-	p *prepared // computed on first use; see prep
+	p     *prepared // computed on first use; see prep
+	depth int       // 1 for a bounce found inside another (see forwarded)
 }
 
 // Recipient is what a recogniser learnt about one recipient.
@@ -73,6 +74,7 @@ func Extract(in *Input) *Result {
 		}
 	}
 	var res *Result
+	weak := false
 	if d != nil && d.Recognise != nil {
 		res = d.Recognise(in)
 	}
@@ -80,10 +82,19 @@ func Extract(in *Input) *Result {
 		res = in.standard()
 	}
 	if empty(res) {
-		res = prose(in)
+		res, weak = prose(in, d != nil)
 	}
 	if empty(res) {
-		res = fromHeaders(in)
+		res, weak = fromHeaders(in), true
+	}
+	if empty(res) || weak {
+		// The report names no one for certain: it may be about a
+		// bounce it returns.
+		if inner := in.forwarded(); inner != nil {
+			if r := Extract(inner); !empty(r) {
+				return r
+			}
+		}
 	}
 	if empty(res) {
 		return nil

@@ -57,6 +57,13 @@ func (in *Input) originalSenders() []string {
 	return out
 }
 
+// returnsOriginal reports whether the bounce returns the original, as a
+// part or as text after the report.
+func (in *Input) returnsOriginal() bool {
+	p := in.prep()
+	return in.Message != nil && in.Message.Original != nil || len(p.report) < len(p.text)
+}
+
 // senderSet returns the original's senders as a set.
 func (in *Input) senderSet() map[string]bool {
 	set := map[string]bool{}

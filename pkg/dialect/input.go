@@ -113,9 +113,10 @@ func (in *Input) received() string {
 	return lowerASCII(strings.Join(in.Message.Header.Values("Received"), "\n"))
 }
 
-// textHas reports whether the lowercase text contains any of the phrases.
+// textHas reports whether the report's text (the original left out)
+// contains any of the phrases, which must be lowercase.
 func (in *Input) textHas(phrases ...string) bool {
-	l := in.prep().lower
+	l := in.prep().reportLower
 	for _, s := range phrases {
 		if strings.Contains(l, s) {
 			return true

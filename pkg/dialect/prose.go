@@ -81,9 +81,10 @@ func leadPrefix(before string) bool {
 	return true
 }
 
+// isPunct reports whether s is made of bullets and punctuation only.
 func isPunct(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if strings.IndexByte("*-•>#:.()[]<|+=~", s[i]) < 0 && s[i] < 0x80 {
+	for _, r := range s {
+		if !strings.ContainsRune("*-•>#:.()[]<|+=~・●■◆→", r) {
 			return false
 		}
 	}
@@ -409,7 +410,7 @@ func hasCode(text string) bool {
 	if _, ok := status.Find(text); ok {
 		return true
 	}
-	_, ok := status.FindReply(text)
+	_, ok := status.FindReplyIn(text, status.ClassUnknown)
 	return ok
 }
 
@@ -418,11 +419,15 @@ var delayWords = []string{"will continue trying", "will keep trying", "delivery 
 	"not yet been delivered", "still trying", "will retry", "delivery delayed", "temporarily deferred",
 	"message still undelivered", "this is a warning", "delay notification", "warning: could not send"}
 
-// prose reads the recipients of a report from its prose.
-func prose(in *Input) *Result {
+// prose reads the recipients of a report from its prose. Unless sure (the
+// server is known), it wants more than an address in a recipient's place:
+// a list of recipients, a returned original, or the server's codes. It
+// reports weak when it found the recipients by an SMTP code beside them
+// only, not by their place.
+func prose(in *Input, sure bool) (res *Result, weak bool) {
 	p := in.prep()
 	if strings.TrimSpace(p.report) == "" {
-		return nil
+		return nil, false
 	}
 	exclude := in.senderSet()
 	rd := readProse(p.report, exclude)
@@ -437,14 +442,17 @@ func prose(in *Input) *Result {
 			named = append(named, candidate{addr: a, key: lowerASCII(a)})
 		}
 	}
-	if len(named) == 0 && len(cands) == 0 {
-		return nil
+	if len(named) == 0 && (len(cands) == 0 || !sure && !rd.hasList && !in.returnsOriginal() && !hasCode(p.report)) {
+		// An address in a recipient's place is not enough: a bounce
+		// also lists its recipients, returns the original, or quotes
+		// the server.
+		return nil, false
 	}
 	action := "failed"
 	if hasAny(p.reportLower, delayWords) {
 		action = "delayed"
 	}
-	res := &Result{}
+	res = &Result{}
 	list := cands
 	if len(named) > 0 {
 		list = named
@@ -462,5 +470,6 @@ func prose(in *Input) *Result {
 			RemoteMTA:  FindRemoteHost(ev),
 		})
 	}
-	return res
+	weak = len(named) == 0 && !cands[0].strong()
+	return res, weak
 }
