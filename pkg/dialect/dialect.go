@@ -99,6 +99,11 @@ func Extract(in *Input) *Result {
 	if empty(res) {
 		return nil
 	}
+	if tail := in.trailing(); tail != nil {
+		if r := Extract(tail); !empty(r) {
+			res.Recipients = append(res.Recipients, r.Recipients...)
+		}
+	}
 	switch {
 	case d != nil:
 		res.MTA = d.Name
@@ -140,7 +145,7 @@ func fromReports(reports []*dsn.Report) *Result {
 			r := Recipient{
 				Address:         rc.FinalRecipient,
 				OriginalAddress: rc.OriginalRecipient,
-				Action:          rc.Action,
+				Action:          normalAction(rc.Action),
 				Status:          rc.Status,
 				Diagnostic:      rc.DiagnosticCode,
 				RemoteMTA:       rc.RemoteMTA,
@@ -166,6 +171,18 @@ func fromReports(reports []*dsn.Report) *Result {
 		return nil
 	}
 	return res
+}
+
+// normalAction maps the Action values some servers invent to the RFC 3464
+// ones: "expired" (SendGrid) is a delivery given up, "failed".
+func normalAction(a string) string {
+	switch a {
+	case "expired", "bounced", "bounce", "rejected", "failure":
+		return "failed"
+	case "deferred":
+		return "delayed"
+	}
+	return a
 }
 
 // complete fills what recipients lack from the prose: a diagnostic that is

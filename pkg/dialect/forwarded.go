@@ -26,6 +26,12 @@ func (in *Input) forwarded() *Input {
 	if raw == "" {
 		return nil
 	}
+	return in.inner(raw)
+}
+
+// inner takes apart a bounce found inside this one; nil when raw is not a
+// bounce from the mail system.
+func (in *Input) inner(raw string) *Input {
 	m, _ := parts.Parse(strings.NewReader(raw), nil)
 	if m == nil || !systemFrom(m.Header.Get("From")) {
 		return nil
@@ -81,4 +87,37 @@ func inlineMessage(rest string) string {
 		return "" // not a header field
 	}
 	return rest
+}
+
+// trailing returns a bounce that follows this one in the same input after
+// the end of its MIME body, taken apart; nil when there is none.
+//
+// QUIRK: RFC 2046 section 5.1.1 says the epilogue after the closing
+// boundary is to be ignored, but files of saved bounces hold a second
+// bounce there, after an mbox "From " line, and the reader of such a file
+// expects both.
+func (in *Input) trailing() *Input {
+	if in.depth > 0 || in.Message == nil {
+		return nil
+	}
+	_, params, err := in.Message.Header.ContentType()
+	b := params["boundary"]
+	if err != nil || b == "" {
+		return nil
+	}
+	raw := in.Message.Raw
+	end := strings.Index(raw, "\n--"+b+"--")
+	if end < 0 {
+		return nil
+	}
+	rest := raw[end+len(b)+5:]
+	i := strings.Index(rest, "\nFrom ")
+	if i < 0 || strings.TrimSpace(rest[:i]) != "" {
+		return nil
+	}
+	rest = rest[i+1:]
+	if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+		rest = rest[nl+1:]
+	}
+	return in.inner(rest)
 }

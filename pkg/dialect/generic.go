@@ -64,11 +64,18 @@ func (in *Input) returnsOriginal() bool {
 	return in.Message != nil && in.Message.Original != nil || len(p.report) < len(p.text)
 }
 
-// senderSet returns the original's senders as a set.
+// senderSet returns the addresses that are not failed recipients by their
+// place alone: the original's senders and the bounce's own addressee (the
+// sender the bounce goes back to).
 func (in *Input) senderSet() map[string]bool {
 	set := map[string]bool{}
 	for _, a := range in.originalSenders() {
 		set[a] = true
+	}
+	if in.Message != nil {
+		for _, a := range headerAddresses(in.Message.Header, "To") {
+			set[lowerASCII(a)] = true
+		}
 	}
 	return set
 }

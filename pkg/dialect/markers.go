@@ -83,6 +83,9 @@ var listMarkers = []string{
 	"not delivered to the following", "following list of recipients",
 }
 
+// notListMarkers contain a list marker but introduce no recipients.
+var notListMarkers = []string{"address book", "following addresses for assistance"}
+
 // reasonMarkers introduce the server's words about the failure.
 var reasonMarkers = []string{
 	"technical details", "technical report", "the error that the other server returned was", "for the following reason",

@@ -129,7 +129,7 @@ func readProse(report string, exclude map[string]bool) *reading {
 		l := lowerASCII(t)
 		pl := proseLine{text: t, lower: l, blank: strings.TrimSpace(t) == ""}
 		if !pl.blank {
-			pl.list = hasAny(l, listMarkers)
+			pl.list = hasAny(l, listMarkers) && !hasAny(l, notListMarkers)
 			pl.heading = sectionHeading(l) || reasonHeading(l)
 		}
 		r.lines[i] = pl
