@@ -61,10 +61,10 @@ func resolve(rc dialect.Recipient) Record {
 	}
 	fromDSN, okDSN := status.Parse(firstToken(rc.Status))
 	fromText, okText := status.Find(rec.Diagnostic)
-	replied, okReplied := repliedCode(rec.Diagnostic)
+	replied, okReplied := repliedCode(rec.Diagnostic, fromDSN)
 	var code status.Code
 	switch {
-	case okDSN && okReplied && replied != fromDSN:
+	case okDSN && okReplied:
 		code, rec.StatusSource = replied, StatusFromDiagnostic
 	case okDSN && okText && fromDSN.Generic() && !fromText.Generic() && fromText.Class == fromDSN.Class:
 		code, rec.StatusSource = fromText, StatusFromDiagnostic
@@ -103,14 +103,22 @@ func resolve(rc dialect.Recipient) Record {
 // repliedCode returns the first specific enhanced code in a text that
 // follows an SMTP reply code of its class ("550 5.7.1", "421-4.4.2"): the
 // remote server's own words. X.0.0 codes say nothing specific and do not
-// count.
-func repliedCode(text string) (status.Code, bool) {
+// count. It reports false when the text gives the report's code (dsn) that
+// way too: the report then agrees with one of the server's replies.
+func repliedCode(text string, dsn status.Code) (status.Code, bool) {
+	var first status.Code
 	for _, m := range status.FindAll(text, 32) {
-		if m.Reply != 0 && m.Reply.Class() == m.Code.Class && !m.Code.Generic() {
-			return m.Code, true
+		if m.Reply == 0 || m.Reply.Class() != m.Code.Class || m.Code.Generic() {
+			continue
+		}
+		if m.Code == dsn {
+			return status.Code{}, false
+		}
+		if first.IsZero() {
+			first = m.Code
 		}
 	}
-	return status.Code{}, false
+	return first, !first.IsZero()
 }
 
 func classOfAction(action string) status.Class {

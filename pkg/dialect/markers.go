@@ -11,6 +11,7 @@ var originalMarkers = []string{
 	"--- below this line is a copy of the message", // qmail and its clones
 	"below is a copy of the original message",      // OpenSMTPD
 	"below this line is a copy of the message",
+	"--- enclosed is a copy of the message",
 	"----- original message -----", // Gmail
 	"-----original message-----",
 	"------ original message ------",

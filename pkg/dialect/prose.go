@@ -96,6 +96,7 @@ type proseLine struct {
 	text, lower string
 	blank       bool
 	heading     bool // a dashed section heading or a reason heading
+	dashed      bool // a dashed section heading
 	list        bool // introduces a list of recipients
 }
 
@@ -112,7 +113,7 @@ type candidate struct {
 type reading struct {
 	lines   []proseLine
 	cands   []candidate
-	strong  []bool // strong[i]: line i names a recipient by its place
+	strong  [][]string // strong[i]: the recipients line i names by their place
 	senders map[string]bool
 	hasList bool
 }
@@ -124,13 +125,14 @@ func readProse(report string, exclude map[string]bool) *reading {
 	r := &reading{senders: map[string]bool{}}
 	raw := strings.Split(report, "\n")
 	r.lines = make([]proseLine, len(raw))
-	r.strong = make([]bool, len(raw))
+	r.strong = make([][]string, len(raw))
 	for i, t := range raw {
 		l := lowerASCII(t)
 		pl := proseLine{text: t, lower: l, blank: strings.TrimSpace(t) == ""}
 		if !pl.blank {
 			pl.list = hasAny(l, listMarkers) && !hasAny(l, notListMarkers)
-			pl.heading = sectionHeading(l) || reasonHeading(l)
+			pl.dashed = sectionHeading(l)
+			pl.heading = pl.dashed || reasonHeading(l)
 		}
 		r.lines[i] = pl
 	}
@@ -158,7 +160,7 @@ func readProse(report string, exclude map[string]bool) *reading {
 	}
 	for _, c := range r.cands {
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
-			r.strong[c.line] = true
+			r.strong[c.line] = append(r.strong[c.line], c.key)
 		}
 	}
 	return r
@@ -218,18 +220,32 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 		return out
 	}
 	return pick(func(c candidate) bool {
-		return !isSystemAddress(c.key) && !exclude[c.key] && hasCode(r.blockText(c.line))
+		return !isSystemAddress(c.key) && !exclude[c.key] && hasCode(r.blockText(c.line, c.key))
 	})
 }
 
 // candidateLine reports whether line i names a recipient by its place.
-func (r *reading) candidateLine(i int) bool { return i < len(r.strong) && r.strong[i] }
+func (r *reading) candidateLine(i int) bool { return i < len(r.strong) && len(r.strong[i]) > 0 }
 
-// block returns the lines that belong to the address on line i: that line
-// and those after it up to a blank line, a heading, or another recipient's
-// line. An address alone on its line may take the paragraph after one blank
-// line.
-func (r *reading) block(i int) (from, to int) {
+// otherLine reports whether line i names a recipient other than key by its
+// place.
+func (r *reading) otherLine(i int, key string) bool {
+	if i >= len(r.strong) {
+		return false
+	}
+	for _, k := range r.strong[i] {
+		if k != key {
+			return true
+		}
+	}
+	return false
+}
+
+// block returns the lines that belong to the address key on line i: that
+// line and those after it up to a blank line, a dashed heading, a list, or
+// another recipient's line. An address alone on its line may take the
+// paragraph after one blank line.
+func (r *reading) block(i int, key string) (from, to int) {
 	from, to = i, i+1
 	if r.fieldLine(i) {
 		return from, to
@@ -238,15 +254,15 @@ func (r *reading) block(i int) (from, to int) {
 	for to < len(r.lines) && to-from < 12 {
 		pl := r.lines[to]
 		if pl.blank {
-			if skipped || !r.bare(i) || to+1 >= len(r.lines) || r.lines[to+1].blank || r.lines[to+1].heading ||
-				r.lines[to+1].list || r.candidateLine(to+1) {
+			if skipped || !r.bare(i) || to+1 >= len(r.lines) || r.lines[to+1].blank || r.lines[to+1].dashed ||
+				r.lines[to+1].list || r.otherLine(to+1, key) {
 				break
 			}
 			skipped = true
 			to++
 			continue
 		}
-		if pl.heading || pl.list || r.candidateLine(to) {
+		if pl.dashed || pl.list || r.otherLine(to, key) {
 			break
 		}
 		to++
@@ -283,8 +299,8 @@ func (r *reading) bare(i int) bool {
 	return strings.IndexFunc(t, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }) < 0
 }
 
-func (r *reading) blockText(i int) string {
-	from, to := r.block(i)
+func (r *reading) blockText(i int, key string) string {
+	from, to := r.block(i, key)
 	return r.join(from, to)
 }
 
@@ -312,7 +328,7 @@ func (r *reading) evidence(key string) string {
 		if c.key != key {
 			continue
 		}
-		from, to := r.block(c.line)
+		from, to := r.block(c.line, key)
 		if used[from] {
 			continue
 		}

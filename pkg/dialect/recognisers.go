@@ -66,10 +66,10 @@ var Recognisers = []Recogniser{
 	{Name: "exim", Detect: anyOf(text("this message was created automatically by mail delivery software"),
 		received("with local (exim"), header("X-Failed-Recipients", ""))},
 	{Name: "v5sendmail", Detect: allOf(text("----- unsent message follows -----", "----- transcript of session follows -----"),
-		not(text("----- the following addresses had")), noReport)},
+		not(text("----- the following addresses had")), noReport), Recognise: sendmail},
 	{Name: "sendmail", Detect: anyOf(text("----- the following addresses had permanent fatal errors -----",
 		"----- transcript of session follows -----", "----- original message follows -----"),
-		allOf(from("mail delivery subsystem"), subject("returned mail:")))},
+		allOf(from("mail delivery subsystem"), subject("returned mail:"))), Recognise: sendmail},
 }
 
 // A few helpers make the Detect functions above read as a table.
