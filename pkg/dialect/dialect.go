@@ -157,6 +157,7 @@ func fromReports(reports []*dsn.Report) *Result {
 			if r.Address == "" {
 				r.Address = dsn.Address(dsn.Get(rc.Fields, "X-Actual-Recipient"))
 			}
+			r.Address = reportAddress(r.Address)
 			if !strings.Contains(r.Address, "@") {
 				continue
 			}
@@ -171,6 +172,15 @@ func fromReports(reports []*dsn.Report) *Result {
 		return nil
 	}
 	return res
+}
+
+// reportAddress cleans an address from a report field whose type the
+// parser did not know ("rfc/822;ann@example.com").
+func reportAddress(a string) string {
+	if i := strings.LastIndexByte(a, ';'); i >= 0 {
+		a = a[i+1:]
+	}
+	return cleanAddress(a)
 }
 
 // normalAction maps the Action values some servers invent to the RFC 3464

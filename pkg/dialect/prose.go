@@ -148,8 +148,15 @@ func readProse(report string, exclude map[string]bool) *reading {
 		if strings.IndexByte(pl.text, '@') < 0 {
 			continue
 		}
+		// QUIRK: RFC 2045 section 6.7 soft line breaks left undecoded (a
+		// part whose Content-Transfer-Encoding got lost) split an address
+		// over two lines; the second half is not at the start of a line.
+		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
 		for _, a := range findAddrs(pl.text) {
 			rl := addrRole(pl.lower, a)
+			if softBreak && rl == roleLead && a.start < 2 {
+				rl = roleOther
+			}
 			key := lowerASCII(a.addr)
 			if rl == roleSender {
 				r.senders[key] = true
@@ -458,10 +465,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 			named = append(named, candidate{addr: a, key: lowerASCII(a)})
 		}
 	}
-	if len(named) == 0 && (len(cands) == 0 || !sure && !rd.hasList && !in.returnsOriginal() && !hasCode(p.report)) {
-		// An address in a recipient's place is not enough: a bounce
-		// also lists its recipients, returns the original, or quotes
-		// the server.
+	if len(named) == 0 && (len(cands) == 0 || !sure && !in.looksLikeBounce(rd.hasList)) {
 		return nil, false
 	}
 	action := "failed"
