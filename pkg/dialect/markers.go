@@ -15,12 +15,12 @@ var originalMarkers = []string{
 	"----- original message -----", // Gmail
 	"-----original message-----",
 	"------ original message ------",
-	"original message follows", // many
+	"original message follows",           // many
 	"----- unsent message follows -----", // Sendmail V5
 	"----- returned message -----",
-	"------- returned message --------", // Lotus Notes
+	"------- returned message --------",                   // Lotus Notes
 	"--- the header of the original message is following", // 1&1, GMX
-	"message headers follow",                             // DragonFly
+	"message headers follow",                              // DragonFly
 	"----- message header follows -----",
 	"----- the header of the original message follows",
 	"content-type: message/rfc822",
