@@ -353,7 +353,43 @@ func (r *reading) evidence(key string) string {
 			ev += g
 		}
 	}
+	if bareText(ev, key) {
+		// Nothing is said about the recipient in particular: the
+		// notice as a whole is the server's word.
+		if s := r.summary(); s != "" {
+			if ev != "" {
+				ev += "\n"
+			}
+			ev += s
+		}
+	}
 	return ev
+}
+
+// summaryMax bounds the text summary puts into a diagnostic.
+const summaryMax = 1000
+
+// summary returns the report's lines that say something (not headings, not
+// bare addresses), joined, at most summaryMax bytes.
+func (r *reading) summary() string {
+	var b strings.Builder
+	for i, pl := range r.lines {
+		if pl.blank || pl.dashed || r.bare(i) {
+			continue
+		}
+		t := strings.TrimSpace(pl.text)
+		if strings.Trim(t, "-=_*#~ ") == "" {
+			continue
+		}
+		if b.Len()+len(t)+1 > summaryMax {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
 }
 
 // names reports whether the prose names the address anywhere.
