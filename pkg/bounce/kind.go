@@ -15,8 +15,8 @@ const (
 
 // bounceSenders are local parts of the addresses bounces come from.
 var bounceSenders = []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail-daemon", "maildaemon",
-	"mailerdaemon", "mdaemon", "post_master", "bounce", "bounces", "returns", "double-bounce", "nobody", "root", "noreply",
-	"no-reply", "mail.daemon", "mailadmin", "mail-delivery", "mailer"}
+	"mailerdaemon", "mdaemon", "post_master", "bounce", "double-bounce", "noreply", "no-reply", "mail.daemon",
+	"mailadmin", "mail-delivery", "mail delivery"}
 
 // bounceSubjects are words bounce subjects use, lowercase.
 var bounceSubjects = []string{"undeliver", "undelivered", "returned mail", "delivery status", "delivery failure",
