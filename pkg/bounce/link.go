@@ -13,8 +13,12 @@ import (
 // its bounce records.
 func link(recs []Record, m *parts.Message, f *ticket.Finder) []Record {
 	in := ticket.Message{Bounce: m.Header}
+	inlineID := ""
 	if m.Original != nil {
 		in.Header, in.Body = m.Original.Header, m.Original.Body
+	} else if h, body, ok := inlineOriginal(m.Text()); ok {
+		in.Header, in.Body = h, body
+		inlineID = clean(strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"))
 	}
 	t := f.Find(in)
 	ref := ""
@@ -25,7 +29,7 @@ func link(recs []Record, m *parts.Message, f *ticket.Finder) []Record {
 		}
 		if recs[i].Kind == KindBounce {
 			if ref == "" {
-				ref = groupRef(m, recs[i].Original)
+				ref = groupRef(m, recs[i].Original, inlineID)
 			}
 			recs[i].Group = GroupKey(ref, recs[i].Recipient)
 		}
@@ -33,13 +37,17 @@ func link(recs []Record, m *parts.Message, f *ticket.Finder) []Record {
 	return recs
 }
 
-// groupRef names the message a bounce is about: "id:" and its Message-ID;
+// groupRef names the message a bounce is about: "id:" and its Message-ID
+// (from the returned original, or from a copy quoted in the bounce's text);
 // else "id:" and the bounce's own In-Reply-To or last References entry
 // (which name the message that bounced); else "orig:" and the returned
 // original's From, To, Subject and Date; else "none:".
-func groupRef(m *parts.Message, orig Original) string {
+func groupRef(m *parts.Message, orig Original, inlineID string) string {
 	if orig.MessageID != "" {
 		return "id:" + strings.ToLower(orig.MessageID)
+	}
+	if inlineID != "" {
+		return "id:" + strings.ToLower(inlineID)
 	}
 	if id := lastMsgID(m.Header.Get("In-Reply-To")); id != "" {
 		return "id:" + strings.ToLower(id)

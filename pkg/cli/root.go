@@ -24,7 +24,8 @@ const exitStatusHelp = `
 Exit status:
   0  success
   1  runtime error (for example an unreadable path; the other inputs are still read)
-  2  usage error (unknown flag, bad flag value, no input)
+  2  usage error (unknown flag, bad flag value, no input, bad configuration
+     file, ticket pattern or ticket map)
   3  a --fail-on condition matched; the full output was written first`
 
 // FlagError is a usage error: main prints it with a hint to --help and
@@ -130,6 +131,7 @@ or standard input ("-", or a pipe).`,
 	}
 	root.SetVersionTemplate(fmt.Sprintf("bounce %s (commit %s)\n", version, commit))
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never (NO_COLOR is respected)")
+	root.PersistentFlags().String("config", "", "configuration file (default $XDG_CONFIG_HOME/bounce/config.yaml or ~/.config/bounce/config.yaml, when present)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &FlagError{Err: err} })
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
@@ -139,6 +141,7 @@ or standard input ("-", or a pipe).`,
 
 	root.AddCommand(
 		newInspectCmd(ios, nil),
+		newReportCmd(ios, nil),
 		newExplainCmd(ios),
 		newVersionCmd(ios, info),
 	)
