@@ -112,7 +112,7 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 			for j, tk := range a.Tickets {
 				keys[j] = tk.Key()
 			}
-			body = append(body, []string{a.Recipient, a.Reason, a.Status, a.Date, strings.Join(keys, ", ")})
+			body = append(body, []string{a.Recipient, a.Reason, a.Status, day(a.Date), strings.Join(keys, ", ")})
 		}
 		rw.table([]string{"RECIPIENT", "REASON", "STATUS", "DATE", "TICKETS"}, nil, body)
 		more(rw, len(rep.FixAddresses), rows)
@@ -127,10 +127,10 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 			if rows > 0 && i == rows {
 				break
 			}
-			body = append(body, []string{tk.Key(), recipientList(tk.Recipients, 3), n(tk.Failures), tk.WorstClass,
+			body = append(body, []string{tk.Key(), recipientList(tk.Recipients, 3), tk.WorstClass,
 				strings.TrimSpace(tk.LatestStatus + " " + tk.LatestReason)})
 		}
-		rw.table([]string{"TICKET", "FAILING RECIPIENTS", "FAILURES", "WORST", "LATEST"}, []bool{false, false, true, false, false}, body)
+		rw.table([]string{"TICKET", "FAILING RECIPIENTS", "WORST", "LATEST"}, nil, body)
 		more(rw, len(rep.Tickets), rows)
 	}
 
@@ -186,6 +186,14 @@ func recipientList(rcpts []string, max int) string {
 		return strings.Join(rcpts, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(rcpts[:max], ", "), len(rcpts)-max)
+}
+
+// day returns the date of an RFC 3339 time, as the sender wrote it.
+func day(rfc3339 string) string {
+	if len(rfc3339) >= 10 {
+		return rfc3339[:10]
+	}
+	return rfc3339
 }
 
 func percent(f float64) string {
@@ -247,7 +255,7 @@ func (p *plainWriter) section(s string) {
 }
 
 func (p *plainWriter) para(s string) {
-	fmt.Fprintln(p.w, safe(s))
+	fmt.Fprintln(p.w, "  "+safe(s))
 	p.n++
 }
 
@@ -273,7 +281,7 @@ func (p *plainWriter) table(header []string, right []bool, rows [][]string) {
 				b.WriteString(c + pad)
 			}
 		}
-		fmt.Fprintln(p.w, strings.TrimRight(b.String(), " "))
+		fmt.Fprintln(p.w, "  "+strings.TrimRight(b.String(), " "))
 	}
 	p.n++
 }
@@ -326,30 +334,46 @@ func (t *terminalWriter) section(s string) {
 
 func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
 	align := make([]tw.Align, len(header))
-	for i := range align {
+	widths := make([]int, len(header))
+	for i, h := range header {
 		align[i] = tw.AlignLeft
 		if i < len(right) && right[i] {
 			align[i] = tw.AlignRight
 		}
+		widths[i] = displayWidth(h)
 	}
-	tb := tablewriter.NewTable(t.w,
+	cells := make([][]string, len(rows))
+	for r, row := range rows {
+		cells[r] = make([]string, len(row))
+		for i, c := range row {
+			cells[r][i] = safe(c)
+			widths[i] = max(widths[i], displayWidth(cells[r][i]))
+			if header[i] == "WORST" {
+				cells[r][i] = classColor(c).Sprint(cells[r][i])
+			}
+		}
+	}
+	// A box is its cells plus " | " between them and the borders.
+	natural := 1
+	for _, w := range widths {
+		natural += w + 3
+	}
+	opts := []tablewriter.Option{
 		tablewriter.WithRenderer(renderer.NewBlueprint()),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-		tablewriter.WithMaxWidth(t.ios.Width()),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
-	)
+	}
+	// tablewriter shares a maximum width out evenly between the columns,
+	// wrapping narrow ones too, so set one only when the table does not fit
+	// as it is. It wraps at spaces and never cuts an address.
+	if natural > t.ios.Width() {
+		opts = append(opts, tablewriter.WithMaxWidth(t.ios.Width()), tablewriter.WithRowAutoWrap(tw.WrapNormal))
+	}
+	tb := tablewriter.NewTable(t.w, opts...)
 	tb.Header(toAny(header)...)
-	for _, row := range rows {
-		cells := make([]string, len(row))
-		for i, c := range row {
-			cells[i] = safe(c)
-			if header[i] == "WORST" {
-				cells[i] = classColor(c).Sprint(cells[i])
-			}
-		}
-		tb.Append(cells)
+	for _, row := range cells {
+		tb.Append(row)
 	}
 	tb.Render()
 	t.n++
