@@ -33,21 +33,21 @@ type Pattern struct {
 func NewPattern(expr, system string, in ...string) (Pattern, error) {
 	re, err := regexp.Compile(expr)
 	if err != nil {
-		return Pattern{}, fmt.Errorf("%w %q: %v", ErrPattern, expr, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		return Pattern{}, fmt.Errorf("%w `%s`: %v", ErrPattern, expr, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 	}
 	p := Pattern{re: re, id: re.SubexpIndex("id"), system: system}
 	if p.id < 0 {
-		return Pattern{}, fmt.Errorf("%w %q: no named group (?P<id>...)", ErrPattern, expr)
+		return Pattern{}, fmt.Errorf("%w `%s`: no named group (?P<id>...)", ErrPattern, expr)
 	}
 	if p.system == "" {
 		p.system = Custom
 	}
 	if !validSystem(p.system) {
-		return Pattern{}, fmt.Errorf("%w %q: system %q: want lowercase letters, digits and dashes", ErrPattern, expr, system)
+		return Pattern{}, fmt.Errorf("%w `%s`: system %q: want lowercase letters, digits and dashes", ErrPattern, expr, system)
 	}
 	for _, w := range in {
 		if !contains(patternPlaces, w) {
-			return Pattern{}, fmt.Errorf("%w %q: unknown place %q: want %s", ErrPattern, expr, w, strings.Join(patternPlaces, ", "))
+			return Pattern{}, fmt.Errorf("%w `%s`: unknown place %q: want %s", ErrPattern, expr, w, strings.Join(patternPlaces, ", "))
 		}
 	}
 	for _, w := range patternPlaces {
