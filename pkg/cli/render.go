@@ -102,7 +102,7 @@ func (s *jsonSink) Close() error {
 var csvColumns = []string{"source", "index", "kind", "recipient", "original_recipient", "action", "status",
 	"status_source", "class", "reply_code", "diagnostic", "reason", "reporting_mta", "remote_mta",
 	"smtp_command", "date", "mta", "original_message_id", "original_from", "original_to", "original_subject",
-	"original_date", "ticket_id", "ticket_encoded_id", "ticket_system", "ticket_source", "error"}
+	"original_date", "ticket_id", "ticket_encoded_id", "ticket_system", "ticket_source", "group", "error"}
 
 func csvRow(r *bounce.Record) []string {
 	var tid, tenc, tsys, tsrc string
@@ -112,7 +112,7 @@ func csvRow(r *bounce.Record) []string {
 	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status,
 		r.StatusSource, r.Class, r.ReplyCode, r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original.MessageID, r.Original.From, r.Original.To, r.Original.Subject,
-		r.Original.Date, tid, tenc, tsys, tsrc, r.Error}
+		r.Original.Date, tid, tenc, tsys, tsrc, r.Group, r.Error}
 	for i := range row {
 		row[i] = csvSafe(row[i])
 	}
