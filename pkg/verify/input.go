@@ -53,7 +53,7 @@ func ReadAddresses(r io.Reader) ([]string, error) {
 // skipBOM drops a UTF-8 byte order mark, which spreadsheet exports add.
 func skipBOM(br *bufio.Reader) {
 	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
-		br.Discard(3)
+		_, _ = br.Discard(3)
 	}
 }
 

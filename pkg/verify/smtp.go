@@ -114,14 +114,14 @@ func (p *prober) session(ctx context.Context, host string, ip netip.Addr, rcpt, 
 		mu.Lock()
 		defer mu.Unlock()
 		canceled = true
-		raw.SetDeadline(time.Unix(1, 0))
+		_ = raw.SetDeadline(time.Unix(1, 0))
 	})
 	defer stop()
 	step := func() {
 		mu.Lock()
 		defer mu.Unlock()
 		if !canceled {
-			raw.SetDeadline(time.Now().Add(p.timeout))
+			_ = raw.SetDeadline(time.Now().Add(p.timeout))
 		}
 	}
 
@@ -160,7 +160,7 @@ func (p *prober) session(ctx context.Context, host string, ip netip.Addr, rcpt, 
 		case err != nil:
 			// The handshake failed and the session is gone: try once
 			// more without TLS, as an opportunistic MTA does.
-			c.Close()
+			_ = c.Close()
 			return p.session(ctx, host, ip, rcpt, domain, utf8, catchAll, false)
 		}
 	}
@@ -217,7 +217,7 @@ func (p *prober) quit(c *smtp.Client, step func()) {
 	step()
 	if c.Reset() == nil {
 		step()
-		c.Quit()
+		_ = c.Quit()
 	}
 }
 
@@ -247,7 +247,7 @@ func newReply(host, command string, code int, msg string) *SMTPReply {
 // randomLocal returns a local part that no real mailbox has.
 func randomLocal() string {
 	var b [8]byte
-	rand.Read(b[:])
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand, Go 1.24+)
 	return catchAllPrefix + hex.EncodeToString(b[:])
 }
 
