@@ -109,6 +109,7 @@ const (
 // breaks ties between equal dates and places undated messages.
 func (a *Analyzer) Add(m Message) {
 	from := fromAddress(m.Header)
+	subject, _ := m.Header.Text("Subject")
 	sender := from
 	if sender == "" {
 		sender = envelopeAddress(m.EnvelopeSender)
@@ -119,7 +120,7 @@ func (a *Analyzer) Add(m Message) {
 		sender: -1,
 		label:  -1,
 		node:   -1,
-		sig:    classify(m.Header, from, m.EnvelopeSender),
+		sig:    classify(m.Header, from, m.EnvelopeSender, subject),
 	}
 	if sender != "" {
 		f.sender = a.senderID(sender)
@@ -140,7 +141,7 @@ func (a *Analyzer) Add(m Message) {
 	}
 
 	if f.eligible() {
-		a.thread(&f, readThreadKeys(m.Header))
+		a.thread(&f, readThreadKeys(m.Header, subject))
 	}
 	a.facts = append(a.facts, f)
 }

@@ -149,7 +149,8 @@ func SignalNames() []string {
 // written by a person. envelopeSender is the mbox From_ line sender and may
 // be empty. Signals is pure: it reads only the given header.
 func Signals(h mail.Header, envelopeSender string) []string {
-	return classify(h, fromAddress(h), envelopeSender).names()
+	subject, _ := h.Text("Subject")
+	return classify(h, fromAddress(h), envelopeSender, subject).names()
 }
 
 // IsBulk reports whether signals (as returned by Signals) mark bulk mail:
@@ -177,8 +178,12 @@ func setOf(signals []string) signalSet {
 }
 
 // classify computes the signal set of a header; from is the lowercased
-// From addr-spec as returned by fromAddress.
-func classify(h mail.Header, from, envelopeSender string) signalSet {
+// From addr-spec as returned by fromAddress, subject the decoded Subject.
+//
+// QUIRK: RFC 2047 section 6.1 wants encoded words decoded before display;
+// with an unknown charset go-message returns the raw value, which still
+// matches Latin phrases.
+func classify(h mail.Header, from, envelopeSender, subject string) signalSet {
 	var s signalSet
 	set := func(bit int, ok bool) {
 		if ok {
@@ -228,10 +233,6 @@ func classify(h mail.Header, from, envelopeSender string) signalSet {
 		set(bitNoReply, isNoReply(a))
 	}
 
-	// QUIRK: RFC 2047 section 6.1 wants encoded words decoded before display;
-	// with an unknown charset go-message returns the raw value, which still
-	// matches Latin phrases.
-	subject, _ := h.Text("Subject")
 	set(bitAutoReplySubject, isAutoReplySubject(subject))
 	set(bitHelpdeskMailer, helpdeskMailer(h))
 	return s

@@ -76,8 +76,9 @@ type threadKeys struct {
 	label string   // normalised subject
 }
 
-// readThreadKeys extracts the thread keys of a header.
-func readThreadKeys(h mail.Header) threadKeys {
+// readThreadKeys extracts the thread keys of a header with the given
+// decoded subject.
+func readThreadKeys(h mail.Header, subject string) threadKeys {
 	var k threadKeys
 	if ids := msgIDs(h.Get("Message-Id")); len(ids) > 0 {
 		k.own = ids[0]
@@ -99,7 +100,6 @@ func readThreadKeys(h mail.Header) threadKeys {
 	default:
 		k.root = k.own
 	}
-	subject, _ := h.Text("Subject")
 	k.label = NormalizeSubject(subject)
 	return k
 }
