@@ -63,7 +63,8 @@
 //
 //   - ping-pong: at least PingPongMin (4) consecutive eligible messages on one
 //     thread alternating between two senders A, B, A, B, each within
-//     PingPongGap (60 minutes) of the previous one;
+//     PingPongGap (60 minutes) of the previous one (a third sender in
+//     between breaks the run; runs of one pair on one thread make one loop);
 //   - rotating-sender: on one thread, at least RotatingMin (6) eligible
 //     messages from one sender domain within RotatingWindow (60 minutes),
 //     from at least RotatingSenders (3) distinct addresses;
@@ -74,6 +75,7 @@
 // order above; a loop left with fewer messages than its kind requires is
 // dropped. Loops are numbered L1, L2, ... in order of their first message.
 //
+// Feed an Analyzer (NewAnalyzer, Add, Result) or call Analyze on a slice.
 // All functions are pure computations over the header fields they are
 // given; the package does no I/O. Output never depends on map iteration
 // order. Encoded words (RFC 2047) in subjects are decoded with go-message;

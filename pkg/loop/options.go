@@ -44,11 +44,12 @@ type Options struct {
 	Limit int
 	// Factor multiplies Limit for allowlisted senders.
 	Factor int
-	// Window is the length of the rolling window of the cap.
+	// Window is the length of the rolling window of the cap, counted in
+	// whole seconds.
 	Window time.Duration
 
 	// PingPongMin is how many consecutive automated messages on one thread,
-	// alternating between two senders, make a ping-pong loop.
+	// alternating between two senders, make a ping-pong loop; at least 3.
 	PingPongMin int
 	// PingPongGap is the longest pause between two messages of a ping-pong.
 	PingPongGap time.Duration
@@ -56,9 +57,13 @@ type Options struct {
 	// RotatingMin is how many automated messages from one domain on one
 	// thread within RotatingWindow make a rotating-sender loop, provided
 	// they come from at least RotatingSenders distinct addresses.
-	RotatingMin     int
+	RotatingMin int
+	// RotatingSenders is how many distinct addresses a rotating-sender loop
+	// needs; at least 2.
 	RotatingSenders int
-	RotatingWindow  time.Duration
+	// RotatingWindow is the length of the rolling window of rotating-sender
+	// detection.
+	RotatingWindow time.Duration
 }
 
 // withDefaults returns a copy of o with every unset limit at its default.

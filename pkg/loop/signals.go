@@ -8,7 +8,9 @@ import (
 )
 
 // The signals that mark a message as machine-generated. Each is named by a
-// stable short string; Signals returns them sorted by that name.
+// stable short string; Signals returns them sorted by that name. The X-
+// fields count when present with a value other than no, false, off or 0;
+// List-Id, List-Unsubscribe and X-Auto-Response-Suppress when not empty.
 const (
 	// SignalAutoSubmitted is an RFC 3834 Auto-Submitted field with any value
 	// but "no" (an empty field counts: people's mail programs never write one).
