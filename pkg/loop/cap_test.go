@@ -19,6 +19,9 @@ func TestSender(t *testing.T) {
 		{"envelope fallback", "Subject: no from", "<Bob@Y.example>", "bob@y.example"},
 		{"unparsable from", "From: Mail Delivery System (mx.example) [bot] <MAILER-DAEMON@mx.example>", "", "mailer-daemon@mx.example"},
 		{"bare unparsable from", "From: ann@x.example (Ann, sales)", "", "ann@x.example"},
+		{"unclosed bracket", "From: Ann <Ann@X.example", "", "ann@x.example"},
+		{"no brackets", "From: Ann Example ann@x.example", "", "ann@x.example"},
+		{"bracket without address", "From: <undisclosed>", "b@y.example", "b@y.example"},
 		{"none", "Subject: nothing", "", ""},
 	}
 	for _, tc := range tests {
@@ -384,6 +387,15 @@ func TestInvalidOptions(t *testing.T) {
 	}
 	if _, err := NewAnalyzer(&Options{Allow: []string{"a@b.example", "@b.example", "b.example"}}); err != nil {
 		t.Errorf("NewAnalyzer() error = %v", err)
+	}
+}
+
+func TestWindowText(t *testing.T) {
+	tests := map[time.Duration]string{time.Hour: "60 minutes", time.Minute: "1 minute", 90 * time.Second: "1m30s"}
+	for d, want := range tests {
+		if got := windowText(d); got != want {
+			t.Errorf("windowText(%v) = %q, want %q", d, got, want)
+		}
 	}
 }
 
