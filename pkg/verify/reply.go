@@ -272,8 +272,10 @@ func isMailboxReason(reason string) bool {
 	return false
 }
 
-// replyString formats a reply for Result.Error.
-func replyString(r *SMTPReply) string {
+// String formats the reply on one line: the reply code, the enhanced status
+// code when there is one, and the text with its lines joined by spaces, as
+// in "550 5.1.1 User unknown".
+func (r *SMTPReply) String() string {
 	var b strings.Builder
 	b.WriteString(strconv.Itoa(r.ReplyCode))
 	if r.Status != "" {

@@ -83,3 +83,20 @@ func TestClassifyReply(t *testing.T) {
 		}
 	}
 }
+
+func TestSMTPReplyString(t *testing.T) {
+	tests := []struct {
+		reply SMTPReply
+		want  string
+	}{
+		{SMTPReply{ReplyCode: 550, Status: "5.1.1", Text: "User unknown"}, "550 5.1.1 User unknown"},
+		{SMTPReply{ReplyCode: 550, Text: "Requested action not taken"}, "550 Requested action not taken"},
+		{SMTPReply{ReplyCode: 250, Status: "2.0.0"}, "250 2.0.0"},
+		{SMTPReply{ReplyCode: 450, Status: "4.2.0", Text: "Greylisted\nplease try again"}, "450 4.2.0 Greylisted please try again"},
+	}
+	for _, tc := range tests {
+		if got := tc.reply.String(); got != tc.want {
+			t.Errorf("SMTPReply%+v.String() = %q, want %q", tc.reply, got, tc.want)
+		}
+	}
+}

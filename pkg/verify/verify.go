@@ -398,7 +398,7 @@ func (v *Verifier) judge(ds *domainState, res probeResult, r *Result) {
 		no := false
 		ds.catchAll = &no
 	}
-	msg := fmt.Sprintf("%s answered %s with %s", reply.Host, reply.Command, replyString(reply))
+	msg := fmt.Sprintf("%s answered %s with %s", reply.Host, reply.Command, reply)
 	switch {
 	case code/100 == 4:
 		r.set(outcome{verdict: Unknown, reason: reason, class: ClassTemporary, msg: msg})

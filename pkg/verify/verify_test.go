@@ -201,11 +201,11 @@ func TestVerifyCachesPerDomain(t *testing.T) {
 	addrs := []string{"alice@users.test", "bob@users.test", "nobody@users.test",
 		"a@catchall.test", "b@catchall.test", "a@hang.test", "b@hang.test", "c@hang.test"}
 	rs := v.Verify(context.Background(), addrs)
-	if n := d.count("MX users.test."); n != 1 {
+	if n := d.Count("MX users.test."); n != 1 {
 		t.Errorf("MX users.test asked %d times, want 1", n)
 	}
 	for _, domain := range []string{"@users.test", "@catchall.test"} {
-		if n := srv.rcptCount(catchAllPrefix, domain); n != 1 {
+		if n := srv.RcptCount(catchAllPrefix, domain); n != 1 {
 			t.Errorf("catch-all probes at %s = %d, want 1", domain, n)
 		}
 	}
@@ -216,7 +216,7 @@ func TestVerifyCachesPerDomain(t *testing.T) {
 		t.Errorf("Verify(%q) = %q/%q, want unknown/networkerror", addrs[7], rs[7].Verdict, rs[7].Reason)
 	}
 	// The silent host is waited for once, not once per address.
-	if n := srv.value(&srv.silent); n != 1 {
+	if n := srv.SilentConns(); n != 1 {
 		t.Errorf("silent server got %d connections for 3 addresses, want 1", n)
 	}
 }
@@ -239,10 +239,10 @@ func TestVerifySTARTTLS(t *testing.T) {
 	_, srv, opts := testWorld(t)
 	v := newVerifier(t, opts)
 	v.Verify(context.Background(), []string{"alice@users.test", "alice@badtls.test"})
-	if srv.value(&srv.tlsMails) == 0 {
+	if srv.TLSMails() == 0 {
 		t.Error("no MAIL command came over TLS, want STARTTLS used when offered")
 	}
-	if n := srv.value(&srv.badTLS); n != 2 {
+	if n := srv.BadTLSConns(); n != 2 {
 		t.Errorf("broken-STARTTLS server got %d connections, want 2 (TLS, then plain)", n)
 	}
 }
@@ -285,7 +285,7 @@ func TestVerifyDNSOnly(t *testing.T) {
 			t.Errorf("Verify(%q).SMTP = %+v without SMTP probe, want nil", tc.address, r.SMTP)
 		}
 	}
-	if n := srv.rcptCount("", ""); n != 0 {
+	if n := srv.RcptCount("", ""); n != 0 {
 		t.Errorf("SMTP server saw %d RCPT commands, want none without the probe", n)
 	}
 }
