@@ -26,6 +26,8 @@ type Analyzer struct {
 	senderAllow  []bool
 	senderDomain []int32
 	threads      *threads
+	// errs holds the errors of unreadable messages by fact index.
+	errs map[int]string
 }
 
 // fact is what the Analyzer keeps of one message.
@@ -44,6 +46,7 @@ type fact struct {
 const (
 	flagDated uint8 = 1 << iota
 	flagSupport
+	flagUnreadable
 )
 
 // eligible reports whether a message can be part of a loop: automated or
@@ -108,6 +111,15 @@ const (
 // Add records a message. Messages must come in input order; the order
 // breaks ties between equal dates and places undated messages.
 func (a *Analyzer) Add(m Message) {
+	if m.Err != nil {
+		if a.errs == nil {
+			a.errs = map[int]string{}
+		}
+		a.errs[len(a.facts)] = m.Err.Error()
+		a.facts = append(a.facts, fact{index: m.Index, source: a.sources.id(m.Source),
+			sender: -1, label: -1, node: -1, flags: flagUnreadable})
+		return
+	}
 	from := fromAddress(m.Header)
 	subject, _ := m.Header.Text("Subject")
 	sender := from
@@ -310,7 +322,11 @@ func (a *Analyzer) Result() *Result {
 		r.Bulk = f.sig.bulk()
 		r.NoReply = f.sig.noReply()
 		r.FromSupportAddress = f.flags&flagSupport != 0
-		r.Outcome, r.OutcomeReason, r.Notify = a.decide(f, ranks[i])
+		if f.flags&flagUnreadable != 0 {
+			r.Error = a.errs[i]
+		} else {
+			r.Outcome, r.OutcomeReason, r.Notify = a.decide(f, ranks[i])
+		}
 		if l := loopOf[i]; l >= 0 {
 			r.Loop = loops[l].id
 		}

@@ -408,3 +408,29 @@ func TestOrdinal(t *testing.T) {
 		}
 	}
 }
+
+// TestUnreadableMessage: a message that could not be read keeps its place
+// in the records, with the error and no outcome, and counts nowhere else.
+func TestUnreadableMessage(t *testing.T) {
+	mb := &mailbox{t: t}
+	for i := range 3 {
+		mb.add("ann@customer.example", "Printer", t0.Add(time.Duration(i)*time.Minute))
+	}
+	broken := Message{Source: "inbox.mbox", Index: 2, Err: errors.New("source: inbox.mbox: read error")}
+	mb.msgs = append(mb.msgs[:1], append([]Message{broken}, mb.msgs[1:]...)...)
+	res, err := Analyze(mb.msgs, &Options{Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := res.Records[1]
+	want := Record{Source: "inbox.mbox", Index: 2, Signals: []string{}, Error: "source: inbox.mbox: read error"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("unreadable record mismatch (-want +got):\n%s", diff)
+	}
+	if o := res.Records[3].Outcome; o != Suspended {
+		t.Errorf("third message from ann: outcome %q, want suspended (the unreadable one must not count)", o)
+	}
+	if len(res.Senders) != 1 || res.Senders[0].Messages != 3 {
+		t.Errorf("Senders = %+v, want ann with 3 messages", res.Senders)
+	}
+}

@@ -41,6 +41,10 @@
 // sender: a desk sends no automatic notifications to bulk senders, and none
 // for mail it suspended or rejected.
 //
+// A Message with Err set stands for a message that could not be read. It
+// keeps its place among the records, with the error and an empty Outcome,
+// and counts in no window, sender summary or loop.
+//
 // # Dates
 //
 // A message's time is its Date header, else its envelope (mbox From_ line)

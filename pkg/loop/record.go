@@ -23,6 +23,11 @@ type Message struct {
 	EnvelopeSender string
 	// EnvelopeDate is the date of the mbox From_ line; may be zero.
 	EnvelopeDate time.Time
+	// Err is set when the message could not be read. The Analyzer then
+	// ignores the other fields but Source and Index: the message gets a
+	// Record with an empty Outcome and the error, and counts nowhere else
+	// (no sender, no window, no loop).
+	Err error
 }
 
 // Outcome is what a help desk would do with a message.
@@ -41,7 +46,8 @@ const (
 // Record is the verdict on one message. Its JSON encoding is a contract
 // with the command line: source, index, sender, date (RFC 3339, "" when
 // unknown), automated, signals (never null), from_support_address, outcome,
-// outcome_reason, notify and loop (null when none).
+// outcome_reason, notify and loop (null when none), plus error for a
+// message that could not be read (left out otherwise).
 type Record struct {
 	// Source and Index are copied from the Message.
 	Source string
@@ -65,7 +71,8 @@ type Record struct {
 	// FromSupportAddress is true when Sender is one of the support
 	// addresses: accepting the message would loop back into the desk.
 	FromSupportAddress bool
-	// Outcome is what the desk would do with the message.
+	// Outcome is what the desk would do with the message; empty when the
+	// message could not be read (see Error).
 	Outcome Outcome
 	// OutcomeReason explains Outcome in a short sentence.
 	OutcomeReason string
@@ -74,6 +81,9 @@ type Record struct {
 	Notify bool
 	// Loop is the ID of the suspected loop the message belongs to, or "".
 	Loop string
+	// Error says why the message could not be read (Message.Err); empty
+	// for every message that was analysed.
+	Error string
 }
 
 type recordJSON struct {
@@ -88,6 +98,7 @@ type recordJSON struct {
 	OutcomeReason      string   `json:"outcome_reason"`
 	Notify             bool     `json:"notify"`
 	Loop               *string  `json:"loop"`
+	Error              string   `json:"error,omitempty"`
 }
 
 // MarshalJSON encodes the record in its JSON contract.
@@ -103,6 +114,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 		Outcome:            r.Outcome,
 		OutcomeReason:      r.OutcomeReason,
 		Notify:             r.Notify,
+		Error:              r.Error,
 	}
 	if j.Signals == nil {
 		j.Signals = []string{}
@@ -137,6 +149,7 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 		Outcome:            j.Outcome,
 		OutcomeReason:      j.OutcomeReason,
 		Notify:             j.Notify,
+		Error:              j.Error,
 	}
 	if r.Signals == nil {
 		r.Signals = []string{}

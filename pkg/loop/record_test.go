@@ -32,6 +32,13 @@ func TestRecordJSON(t *testing.T) {
 				`"automated":true,"signals":["auto-submitted","precedence:bulk"],"from_support_address":true,` +
 				`"outcome":"suspended","outcome_reason":"why","notify":false,"loop":"L2"}`,
 		},
+		{
+			name: "unreadable",
+			rec:  Record{Source: "a.mbox", Index: 7, Signals: []string{}, Error: "source: a.mbox: unexpected EOF"},
+			want: `{"source":"a.mbox","index":7,"sender":"","date":"","automated":false,"signals":[],` +
+				`"from_support_address":false,"outcome":"","outcome_reason":"","notify":false,"loop":null,` +
+				`"error":"source: a.mbox: unexpected EOF"}`,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
