@@ -174,16 +174,26 @@ func readJSON(r io.Reader) ([]string, error) {
 			}
 		}
 	}
+	// partial adds, after an error, the addresses of the complete objects
+	// of the arrays still open; an open object's may yet be skipped.
+	partial := func() []string {
+		for _, f := range stack {
+			if !f.object {
+				add(f.addrs...)
+			}
+		}
+		return out
+	}
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
 			if len(stack) > 0 {
-				return out, errors.New("verify: reading JSON: unexpected end of input")
+				return partial(), errors.New("verify: reading JSON: unexpected end of input")
 			}
 			return out, nil
 		}
 		if err != nil {
-			return out, fmt.Errorf("verify: reading JSON: %w", err)
+			return partial(), fmt.Errorf("verify: reading JSON: %w", err)
 		}
 		var top *jsonFrame
 		if len(stack) > 0 {

@@ -88,7 +88,20 @@ var readAddressesTests = []struct {
 		want: []string{"a@example.com"},
 		err:  true,
 	},
-	{name: "bad JSON", in: `[{"recipient": "a@example.com"}, }`, err: true},
+	{
+		name: "truncated array keeps its complete elements",
+		in:   "[\n" + `{"kind":"bounce","recipient":"a@example.com"},` + "\n" + `{"kind":"error","recipient":"b@exa`,
+		want: []string{"a@example.com"},
+		err:  true,
+	},
+	{
+		name: "truncated report keeps its complete records",
+		in:   `{"version":1,"records":[{"kind":"bounce","recipient":"a@example.com"},{"kind":"bounce","recipient":"b@example.com"`,
+		want: []string{"a@example.com"},
+		err:  true,
+	},
+	{name: "bad JSON", in: `[{"recipient": "a@example.com"}, }`, want: []string{"a@example.com"}, err: true},
+	{name: "bad JSON in an object", in: `[{"recipient": "a@example.com" ]`, want: nil, err: true},
 }
 
 func TestReadAddresses(t *testing.T) {
