@@ -180,7 +180,7 @@ func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs in
 	}
 	analyse := func(m *source.Message) analysed {
 		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, nil)}
-		m.Data = nil // the message is done with; let it go
+		m.Release() // the records hold copies; the buffer serves the next message
 		return a
 	}
 	return batch.Map(ctx, jobs, next, analyse, func(a analysed) error {
