@@ -2,6 +2,7 @@ package source
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -200,15 +201,10 @@ func (in *input) start(rc io.ReadCloser) {
 }
 
 // looksLikeMbox reports whether the stream starts (after blank lines) with a
-// From_ line: "From " followed by a sender.
+// From_ line.
 func looksLikeMbox(br *bufio.Reader) bool {
 	b, _ := br.Peek(1024)
-	s := strings.TrimLeft(string(b), "\r\n")
-	if !strings.HasPrefix(s, "From ") {
-		return false
-	}
-	line, _, _ := strings.Cut(s, "\n")
-	return len(strings.Fields(line)) >= 2
+	return mbox.IsFromLine(bytes.TrimLeft(b, "\r\n"))
 }
 
 // read returns the next message of the current file, or nil at its end.
