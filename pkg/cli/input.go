@@ -13,8 +13,8 @@ import (
 // applies fn to each message on jobs workers and calls emit with the results
 // in input order. No path reads a pipe on standard input; with a terminal
 // there it is a usage error. Warnings about skipped files go to stderr as
-// they happen. fn may keep what it needs of the message; its Data is
-// dropped afterwards.
+// they happen. fn must copy what it keeps of the message's Data: the buffer
+// is released for the next message when fn returns.
 func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, jobs int,
 	fn func(*source.Message) T, emit func(T) error) error {
 	if len(paths) == 0 {
@@ -36,7 +36,7 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, job
 	}
 	apply := func(m *source.Message) T {
 		v := fn(m)
-		m.Data = nil // the message is done with; let it go
+		m.Release() // the result holds copies; the buffer serves the next message
 		return v
 	}
 	return batch.Map(ctx, jobs, next, apply, emit)

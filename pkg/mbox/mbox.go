@@ -36,8 +36,38 @@ type Reader struct {
 const bufferSize = 256 << 10
 
 // lookahead is how many bytes must be in the window before a line start is
-// judged: enough for "\nFrom " and a run of ">" before "From ".
-const lookahead = 64
+// judged: enough for a blank line and a whole From_ line, or a run of ">"
+// before "From ".
+const lookahead = 256
+
+// IsFromLine reports whether line (or the start of a stream) begins with a
+// From_ line: "From ", a sender and a date with a time of day, as every mbox
+// writer puts there ("From MAILER-DAEMON Thu Sep 18 17:54:04 2008"). A body
+// line such as "From here on we agree" is not one, even after a blank line:
+// that is how writers that do not escape bodies (mboxcl, some exports) still
+// split correctly.
+func IsFromLine(line []byte) bool {
+	if !bytes.HasPrefix(line, []byte("From ")) {
+		return false
+	}
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = line[:min(len(line), lookahead)]
+	rest := bytes.TrimLeft(line[5:], " ")
+	if len(rest) == 0 || bytes.IndexByte(rest, ' ') < 0 {
+		return false // no sender, or nothing after it
+	}
+	// A time of day: d:dd or dd:dd.
+	for i := 1; i+2 < len(rest); i++ {
+		if rest[i] == ':' && isDigit(rest[i-1]) && isDigit(rest[i+1]) && isDigit(rest[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // NewReader returns a Reader that reads from r.
 func NewReader(r io.Reader) *Reader {
@@ -98,7 +128,7 @@ func (r *Reader) Next() (io.Reader, error) {
 			}
 			r.r++
 		}
-		if !bytes.HasPrefix(r.want(5), []byte("From ")) {
+		if !IsFromLine(r.want(lookahead)) {
 			if r.err != nil {
 				return nil, r.err
 			}
@@ -163,7 +193,7 @@ func (m *messageReader) Read(p []byte) (int, error) {
 			break
 		}
 		if m.atStart {
-			if data[0] == '\n' && (bytes.HasPrefix(data[1:], []byte("From ")) || len(data) == 1 && r.eof) {
+			if data[0] == '\n' && (IsFromLine(data[1:]) || len(data) == 1 && r.eof) {
 				// The blank line before the next From_ line, or the one an
 				// mbox writer puts after the last message: the separator.
 				r.r++
