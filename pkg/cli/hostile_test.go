@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand"
 	"os"
@@ -81,7 +82,37 @@ func TestHostileInputs(t *testing.T) {
 			if tc.check != nil {
 				tc.check(t, views)
 			}
+			checkLoopsAccountsForAll(t, filepath.Join(dir, tc.input), tc.messages, res.code)
 		})
+	}
+}
+
+// checkLoopsAccountsForAll runs bounce loops over a hostile input: one
+// record per message, each message once, and the same exit status as
+// inspect's (1 exactly when an input could not be read).
+func checkLoopsAccountsForAll(t *testing.T, input string, messages, inspectCode int) {
+	t.Helper()
+	res, _ := runWithGuard(t, []string{"loops", "--format", "ndjson", input})
+	if res.code != inspectCode {
+		t.Errorf("loops: exit %d, inspect's was %d (stderr %q)", res.code, inspectCode, res.errOut)
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(res.out), "\n") {
+		var r struct {
+			Source string `json:"source"`
+			Index  int    `json:"index"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("loops: not NDJSON: %q: %v", line, err)
+		}
+		key := fmt.Sprintf("%s#%d", r.Source, r.Index)
+		if seen[key] {
+			t.Errorf("loops: two records for %s", key)
+		}
+		seen[key] = true
+	}
+	if len(seen) != messages {
+		t.Errorf("loops: records cover %d messages, want %d", len(seen), messages)
 	}
 }
 
