@@ -65,7 +65,7 @@ single sender over its cap with automated mail (single-sender).
 
 Inputs are read as by bounce inspect: files, mbox files, Maildir and other
 folders, or standard input ("-", or a pipe). Only the header of each message
-is read. A message that cannot be read still gets a record, with an error and
+is parsed. A message that cannot be read still gets a record, with an error and
 an empty outcome, and counts nowhere else.
 
 The default output is a table of senders (the --top busiest) and a table of
