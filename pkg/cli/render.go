@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -90,10 +91,15 @@ func (s *jsonSink) Close() error {
 type jsonArray struct{ n int }
 
 func (a *jsonArray) add(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	// Like the ndjson encoder: no HTML escaping, so that "<a@b>" in a
+	// diagnostic reads the same in both formats.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	sep := ",\n"
 	if a.n == 0 {
 		sep = "[\n"
@@ -102,7 +108,7 @@ func (a *jsonArray) add(w io.Writer, v any) error {
 	if _, err := io.WriteString(w, sep); err != nil {
 		return err
 	}
-	_, err = w.Write(b)
+	_, err := w.Write(b)
 	return err
 }
 
