@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
-	"github.com/bounce-tool/bounce/pkg/batch"
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/spf13/cobra"
@@ -163,33 +161,13 @@ type analysed struct {
 // jobs workers and calls emit in input order. Warnings about skipped files
 // and unreadable messages go to stderr as they happen.
 func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs int, bopts *bounce.Options, emit func(analysed) error) error {
-	if len(paths) == 0 {
-		if ios.IsStdinTTY() {
-			return flagErrorf("no input: name a file, folder or mbox, or pipe mail into standard input")
-		}
-		paths = []string{"-"}
-	}
-	if slices.Contains(paths, "-") && len(slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p != "-" })) > 1 {
-		return flagErrorf("standard input (\"-\") can be read only once")
-	}
-	warn := func(msg string) { fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(msg)) }
-	rd := source.NewReader(paths, source.Options{Stdin: ios.In, Warn: warn})
-	next := func() (*source.Message, bool, error) {
-		m, err := rd.Next()
-		if err == io.EOF {
-			return nil, false, nil
-		}
-		return m, err == nil, err
-	}
 	analyse := func(m *source.Message) analysed {
-		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
-		m.Data = nil // the message is done with; let it go
-		return a
+		return analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
 	}
-	return batch.Map(ctx, jobs, next, analyse, func(a analysed) error {
+	return mapMessages(ctx, ios, paths, jobs, analyse, func(a analysed) error {
 		for i := range a.recs {
 			if r := &a.recs[i]; r.Kind == bounce.KindError {
-				warn(fmt.Sprintf("%s message %d: %s", r.Source, r.Index, r.Error))
+				warnMessage(ios, r.Source, r.Index, r.Error)
 			}
 		}
 		return emit(a)

@@ -112,7 +112,8 @@ free-text bounces of Postfix, Exim, Sendmail, qmail, Exchange, Gmail and many
 more) and says, for every failed recipient: the server that reported it, the
 address, the status code and its meaning, whether a retry can help, why it
 failed, what to do about it, and which help-desk ticket the notification
-belonged to.
+belonged to. bounce verify checks whether addresses can receive mail, and
+bounce loops finds mail loops in the inbound mail of a help desk.
 
 Inputs are files (.eml or any name), mbox files, Maildir or other folders,
 or standard input ("-", or a pipe).`,
@@ -143,6 +144,8 @@ or standard input ("-", or a pipe).`,
 		newInspectCmd(ios, nil),
 		newReportCmd(ios, nil),
 		newExplainCmd(ios),
+		newVerifyCmd(ios, nil),
+		newLoopsCmd(ios, nil),
 		newVersionCmd(ios, info),
 	)
 	root.InitDefaultCompletionCmd()
