@@ -21,7 +21,8 @@ type config struct {
 	TicketPatterns []patternConfig `yaml:"ticket_patterns"`
 	// TicketMap names CSV ticket maps, relative to the file's folder.
 	TicketMap stringList `yaml:"ticket_map"`
-	// SupportAddresses and Allow are read by the loops command.
+	// SupportAddresses and Allow are read by the loops command, before its
+	// --support-address and --allow.
 	SupportAddresses []string `yaml:"support_addresses"`
 	Allow            []string `yaml:"allow"`
 
@@ -30,6 +31,8 @@ type config struct {
 
 // configKeys are the top-level keys this version knows; others are warned
 // about and ignored, so a newer file still works with an older bounce.
+// inspect and report read the ticket keys, loops the address keys; each
+// command accepts the whole file.
 var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow"}
 
 // patternConfig is one ticket pattern: a string (the regular expression) or
@@ -191,15 +194,26 @@ func (l *linkOptions) readConfigFlag(cmd *cobra.Command) {
 	}
 }
 
-// finder builds the ticket finder from the config file and the flags.
-// Problems with them are usage errors: nothing has been read yet.
-func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
-	c, warnings, err := loadConfig(l.ConfigPath, os.Getenv, os.UserHomeDir)
+// readConfig reads the configuration file (path, or the default one) and
+// warns about keys it does not know. A file that cannot be read or parsed
+// is a usage error: nothing has been read yet.
+func readConfig(ios *IOStreams, path string) (*config, error) {
+	c, warnings, err := loadConfig(path, os.Getenv, os.UserHomeDir)
 	if err != nil {
 		return nil, &FlagError{Err: err}
 	}
 	for _, w := range warnings {
-		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(w))
+		warn(ios, w)
+	}
+	return c, nil
+}
+
+// finder builds the ticket finder from the config file and the flags.
+// Problems with them are usage errors: nothing has been read yet.
+func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
+	c, err := readConfig(ios, l.ConfigPath)
+	if err != nil {
+		return nil, err
 	}
 	var opts ticket.Options
 	for _, p := range c.TicketPatterns {

@@ -175,3 +175,35 @@ func TestDefaultConfigPath(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigLoops: loops takes support_addresses and allow from the file,
+// before its flags.
+func TestConfigLoops(t *testing.T) {
+	inRepoRoot(t)
+	path := pingPongInbox().write(t)
+	flagged := func() int {
+		doc, res := runLoopsJSON(t, path)
+		if res.code != 0 {
+			t.Fatalf("exit %d, stderr %q", res.code, res.errOut)
+		}
+		n := 0
+		for _, r := range doc.Records {
+			if r.FromSupportAddress {
+				n++
+			}
+		}
+		return n
+	}
+	if n := flagged(); n != 0 {
+		t.Fatalf("without a config: %d records from a support address, want 0", n)
+	}
+	writeFile(t, filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "bounce", "config.yaml"),
+		"support_addresses: [support@acme.example]\nallow: [lists.example]\n")
+	if n := flagged(); n == 0 {
+		t.Errorf("with support_addresses in the config: no record from the support address")
+	}
+	bad := writeFile(t, filepath.Join(t.TempDir(), "bad.yaml"), "support_addresses: [\"not an address <\"]\n")
+	if res := runCLI(t, []string{"--config", bad, "loops", path}, "", false); res.code != ExitUsage {
+		t.Errorf("bad support address in the config: exit %d, want 2 (%s)", res.code, res.errOut)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ type loopsOptions struct {
 	Jobs   int
 	Top    int
 
+	ConfigPath       string // --config, whose support_addresses and allow come first
 	SupportAddresses []string
 	Allow            []string
 	Limit            int
@@ -81,6 +83,9 @@ With more than one message, a summary goes to standard error.
   bounce loops --fail-on loop --format csv inbox.mbox > cap.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
+			if f := cmd.Flags().Lookup("config"); f != nil {
+				opts.ConfigPath = f.Value.String()
+			}
 			if opts.JSON {
 				opts.Format = "json"
 			}
@@ -154,9 +159,13 @@ func loopMessage(m *source.Message) loopInput {
 
 func runLoops(ctx context.Context, opts *loopsOptions) error {
 	ios := opts.IO
+	cfg, err := readConfig(ios, opts.ConfigPath)
+	if err != nil {
+		return err
+	}
 	an, err := loop.NewAnalyzer(&loop.Options{
-		SupportAddresses: opts.SupportAddresses,
-		Allow:            opts.Allow,
+		SupportAddresses: append(slices.Clone(cfg.SupportAddresses), opts.SupportAddresses...),
+		Allow:            append(slices.Clone(cfg.Allow), opts.Allow...),
 		Limit:            opts.Limit,
 		Factor:           opts.Factor,
 		Window:           opts.Window,
