@@ -97,6 +97,9 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 		rankingTable(rw, "Status codes", "STATUS", rep.Statuses, true)
 		rankingTable(rw, "Recipient domains", "DOMAIN", rep.Domains, false)
 		rankingTable(rw, "Reporting servers", "SERVER", rep.Servers, false)
+		if rep.Blocklists.Distinct > 0 {
+			rankingTable(rw, "Blocklists named", "BLOCKLIST", rep.Blocklists, false)
+		}
 	}
 
 	rw.section(fmt.Sprintf("Fix these addresses (%d)", len(rep.FixAddresses)))

@@ -18,38 +18,48 @@ type Options struct {
 	// Top is the number of entries each Ranking keeps: 0 means 10, a
 	// negative number all of them.
 	Top int
+	// Blocklist names the blocklist (DNSBL) a record's diagnostic cites,
+	// "" for none; Report.Blocklists ranks the failures by it. Nil ranks
+	// none. (bounce.Record has no blocklist field yet; a caller that
+	// knows one passes it here.)
+	Blocklist func(*bounce.Record) string
 }
 
 // Aggregator sums up records into a Report. Add the records of each message
 // in input order, then call Report. It is not safe for concurrent use.
 type Aggregator struct {
-	top     int
-	totals  Totals
-	seq     int64
-	groups  map[[8]byte]int32
-	states  []groupState
-	strs    map[string]string
-	tickets []ticket.Ticket
-	ticketN map[ticket.Ticket]int32
+	top       int
+	blocklist func(*bounce.Record) string
+	totals    Totals
+	seq       int64
+	groups    map[[8]byte]int32
+	states    []groupState
+	strs      map[string]string
+	tickets   []ticket.Ticket
+	ticketN   map[ticket.Ticket]int32
 }
 
 // groupState is the latest record of a group, reduced to what the report
 // shows.
 type groupState struct {
-	recipient, class, status, reason, server, date string
-	at                                             int64 // date as Unix nanoseconds
-	dated                                          bool
-	seq                                            int64 // input order of the record
-	ticket                                         int32 // index into tickets, -1 for none
+	recipient, class, status, reason, server, date, blocklist string
+	at                                                        int64 // date as Unix nanoseconds
+	dated                                                     bool
+	seq                                                       int64 // input order of the record
+	ticket                                                    int32 // index into tickets, -1 for none
 }
 
 // New returns an empty Aggregator.
 func New(opts *Options) *Aggregator {
 	top := 10
-	if opts != nil && opts.Top != 0 {
-		top = opts.Top
+	var blocklist func(*bounce.Record) string
+	if opts != nil {
+		if opts.Top != 0 {
+			top = opts.Top
+		}
+		blocklist = opts.Blocklist
 	}
-	return &Aggregator{top: top, groups: map[[8]byte]int32{}, strs: map[string]string{}, ticketN: map[ticket.Ticket]int32{}}
+	return &Aggregator{top: top, blocklist: blocklist, groups: map[[8]byte]int32{}, strs: map[string]string{}, ticketN: map[ticket.Ticket]int32{}}
 }
 
 // Add counts the records of one message.
@@ -99,6 +109,9 @@ func (a *Aggregator) add(r *bounce.Record) {
 		date:      a.intern(r.Date),
 		seq:       a.seq,
 		ticket:    a.ticketIndex(r.Ticket),
+	}
+	if a.blocklist != nil {
+		s.blocklist = a.intern(a.blocklist(r))
 	}
 	if tm, err := time.Parse(time.RFC3339, r.Date); err == nil {
 		s.at, s.dated = tm.UnixNano(), true
@@ -175,7 +188,7 @@ func (a *Aggregator) Report() *Report {
 	r := &Report{Version: Version, Totals: a.totals, FixAddresses: []Address{}, Tickets: []Ticket{}}
 	r.Gate = GateResult{Why: []string{}}
 	refs := a.ticketRefs()
-	reasons, statuses, domains, servers := counter{}, counter{}, counter{}, counter{}
+	reasons, statuses, domains, servers, blocklists := counter{}, counter{}, counter{}, counter{}, counter{}
 	failing := map[string]bool{}
 	type ticketAcc struct {
 		ref        TicketRef
@@ -211,6 +224,9 @@ func (a *Aggregator) Report() *Report {
 		statuses.add(s.status, perm)
 		domains.add(domainOf(s.recipient), perm)
 		servers.add(s.server, perm)
+		if s.blocklist != "" {
+			blocklists.add(s.blocklist, perm)
+		}
 		if s.ticket < 0 {
 			continue
 		}
@@ -237,6 +253,7 @@ func (a *Aggregator) Report() *Report {
 	r.Statuses = statuses.rank(a.top, statusTitle)
 	r.Domains = domains.rank(a.top, nil)
 	r.Servers = servers.rank(a.top, nil)
+	r.Blocklists = blocklists.rank(a.top, nil)
 	r.FixAddresses = a.fixAddresses(latestOf, refs)
 	for _, acc := range byTicket {
 		t := Ticket{TicketRef: acc.ref, Failures: acc.failures, WorstClass: "temporary",

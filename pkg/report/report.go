@@ -19,6 +19,9 @@ type Report struct {
 	Statuses Ranking `json:"statuses"`
 	Domains  Ranking `json:"domains"`
 	Servers  Ranking `json:"servers"`
+	// Blocklists ranks the failures that cite a blocklist by its name
+	// (Options.Blocklist); failures that cite none are not counted.
+	Blocklists Ranking `json:"blocklists"`
 	// FixAddresses are the recipients whose latest state is a permanent
 	// failure about the address itself (AddressReasons): correct or remove
 	// them. Sorted by domain, then address. Always complete.

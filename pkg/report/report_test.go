@@ -231,3 +231,25 @@ func TestJSONHasNoNulls(t *testing.T) {
 		t.Errorf("JSON does not start with the version: %s", s)
 	}
 }
+
+func TestBlocklists(t *testing.T) {
+	blocked := rec("m1", "a@x.example", "permanent", "5.7.1", "blocked", "")
+	blocked.Diagnostic = "554 5.7.1 blocked using zen.spamhaus.org"
+	recs := [][]bounce.Record{one(blocked), one(rec("m2", "b@x.example", "permanent", "5.1.1", "userunknown", ""))}
+	if r := aggregate(recs...); r.Blocklists.Distinct != 0 || r.Blocklists.Top == nil {
+		t.Errorf("without Options.Blocklist: Blocklists = %+v, want empty", r.Blocklists)
+	}
+	a := New(&Options{Blocklist: func(r *bounce.Record) string {
+		if strings.Contains(r.Diagnostic, "spamhaus") {
+			return "spamhaus"
+		}
+		return ""
+	}})
+	for _, m := range recs {
+		a.Add(m)
+	}
+	want := Ranking{Distinct: 1, Top: []Entry{{Value: "spamhaus", Count: 1, Permanent: 1}}}
+	if diff := cmp.Diff(want, a.Report().Blocklists); diff != "" {
+		t.Errorf("Blocklists:\n%s", diff)
+	}
+}
