@@ -233,9 +233,10 @@ func barCells(e report.Entry, max, width int) (perm, temp int) {
 
 // plainWriter writes plain text: aligned columns, no colour.
 type plainWriter struct {
-	w     io.Writer
-	width int
-	n     int // blocks written
+	w         io.Writer
+	width     int
+	n         int  // blocks written
+	afterList bool // the last block was a table or chart
 }
 
 func (p *plainWriter) gap() {
@@ -252,14 +253,19 @@ func (p *plainWriter) title(s string) {
 }
 
 func (p *plainWriter) section(s string) {
+	p.afterList = false
 	p.gap()
 	fmt.Fprintln(p.w, safe(s))
 	p.n = 0
 }
 
 func (p *plainWriter) para(s string) {
+	if p.afterList {
+		fmt.Fprintln(p.w)
+	}
 	fmt.Fprintln(p.w, "  "+safe(s))
 	p.n++
+	p.afterList = false
 }
 
 func (p *plainWriter) table(header []string, right []bool, rows [][]string) {
@@ -287,6 +293,7 @@ func (p *plainWriter) table(header []string, right []bool, rows [][]string) {
 		fmt.Fprintln(p.w, "  "+strings.TrimRight(b.String(), " "))
 	}
 	p.n++
+	p.afterList = true
 }
 
 func (p *plainWriter) bars(label string, entries []report.Entry, other int) {
@@ -330,6 +337,7 @@ func (t *terminalWriter) title(s string) {
 }
 
 func (t *terminalWriter) section(s string) {
+	t.afterList = false
 	t.gap()
 	fmt.Fprintln(t.w, color.New(color.Bold).Sprint(safe(s)))
 	t.n = 0
@@ -380,6 +388,7 @@ func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
 	}
 	tb.Render()
 	t.n++
+	t.afterList = true
 }
 
 func (t *terminalWriter) bars(label string, entries []report.Entry, other int) {

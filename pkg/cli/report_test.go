@@ -126,6 +126,17 @@ func TestReportTotalsMatchInspect(t *testing.T) {
 	}
 }
 
+// TestReportJobs: the report does not depend on the number of workers.
+func TestReportJobs(t *testing.T) {
+	inRepoRoot(t)
+	mbox := testdataMbox(t)
+	one := runCLI(t, []string{"report", "--json", "-j", "1"}, mbox, false)
+	four := runCLI(t, []string{"report", "--json", "-j", "4"}, mbox, false)
+	if one.code != 0 || one.out != four.out {
+		t.Errorf("-j 1 and -j 4 differ (exit %d):\n%s", one.code, golden.Diff(one.out, four.out))
+	}
+}
+
 func TestReportGate(t *testing.T) {
 	inRepoRoot(t)
 	mbox := testdataMbox(t)
