@@ -68,7 +68,7 @@ type reportWriter interface {
 func writeReport(rw reportWriter, rep *report.Report, rows int) {
 	t, f := rep.Totals, rep.Failures
 	rw.title("Bounce report")
-	rw.para(fmt.Sprintf("%s messages read, %s records.", thousands(t.Messages), thousands(t.Records)))
+	rw.para(fmt.Sprintf("%s read, %s.", count(t.Messages, "message"), count(t.Records, "record")))
 
 	rw.section("Totals")
 	n := strconv.Itoa
@@ -86,9 +86,9 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 	if f.Failed == 0 {
 		rw.para("No failures.")
 	} else {
-		rw.para(fmt.Sprintf("%s failures (%s permanent, %s temporary), each counted once: %s permanent; %s recipients; %s linked to a ticket.",
-			thousands(f.Failed), thousands(f.Permanent), thousands(f.Temporary), percent(f.PermanentRate),
-			thousands(f.Recipients), thousands(f.WithTicket)))
+		rw.para(fmt.Sprintf("%s (%s permanent, %s temporary), each counted once: %s permanent; %s; %s linked to a ticket.",
+			count(f.Failed, "failure"), thousands(f.Permanent), thousands(f.Temporary), percent(f.PermanentRate),
+			count(f.Recipients, "recipient"), thousands(f.WithTicket)))
 	}
 
 	if f.Failed > 0 {
@@ -189,6 +189,14 @@ func recipientList(rcpts []string, max int) string {
 		return strings.Join(rcpts, ", ")
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(rcpts[:max], ", "), len(rcpts)-max)
+}
+
+// count writes "1 message", "2 messages", "12,345 messages".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return thousands(n) + " " + noun + "s"
 }
 
 // day returns the date of an RFC 3339 time, as the sender wrote it.
