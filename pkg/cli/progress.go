@@ -26,9 +26,10 @@ type progress struct {
 const progressEvery = 250 * time.Millisecond
 
 // newProgress returns a progress line for ios, or nil when standard error
-// is not a terminal (pipes, CI logs).
-func newProgress(ios *IOStreams) *progress {
-	if !ios.IsStderrTTY() {
+// is not a terminal (pipes, logs) or the CI variable is set (CI systems
+// that fake a terminal).
+func newProgress(ios *IOStreams, getenv func(string) string) *progress {
+	if !ios.IsStderrTTY() || getenv("CI") != "" {
 		return nil
 	}
 	now := ios.now

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"os"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
@@ -62,7 +63,7 @@ later in the input.
 columns without colour when standard output is not a terminal. --format
 markdown suits CI job summaries ($GITHUB_STEP_SUMMARY); --format json is
 the stable schema of docs/report-json.md. While reading, a progress line
-goes to standard error when it is a terminal.
+goes to standard error when it is a terminal (and CI is not set).
 
 Gate (for CI): --fail-on permanent|temporary|any|error looks at the latest
 state of each failure; --max-permanent N allows at most N permanent
@@ -131,7 +132,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 		top = -1
 	}
 	agg := report.New(&report.Options{Top: top})
-	prog := newProgress(ios)
+	prog := newProgress(ios, os.Getenv)
 	var t tally
 	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, func(a analysed) error {
 		t.add(a.recs, "", a.msg)

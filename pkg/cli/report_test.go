@@ -204,6 +204,7 @@ func TestReportColor(t *testing.T) {
 // nothing on a pipe.
 func TestProgress(t *testing.T) {
 	inRepoRoot(t)
+	t.Setenv("CI", "")
 	mbox := testdataMbox(t)
 	run := func(errTTY bool) string {
 		ios, in, _, errOut := TestIOStreams()
@@ -227,6 +228,10 @@ func TestProgress(t *testing.T) {
 	}
 	if pipe := run(false); pipe != "" {
 		t.Errorf("stderr on a pipe = %q, want nothing", pipe)
+	}
+	t.Setenv("CI", "true")
+	if ci := run(true); ci != "" {
+		t.Errorf("stderr on a terminal with CI set = %q, want nothing", ci)
 	}
 }
 
