@@ -288,33 +288,6 @@ func weakDiagnostic(s string) bool {
 	return s == "" || strings.Trim(s, "0123456789 ") == ""
 }
 
-// Near returns the lines of text that mention addr and the few that follow
-// it, folded to one line; "" when text does not name addr.
-func Near(text, addr string) string {
-	if addr == "" {
-		return ""
-	}
-	lower := lowerASCII(text)
-	i := strings.Index(lower, lowerASCII(addr))
-	if i < 0 {
-		return ""
-	}
-	start := strings.LastIndexByte(text[:i], '\n') + 1
-	end := i
-	for n := 0; n < 4; n++ {
-		j := strings.IndexByte(text[end:], '\n')
-		if j < 0 {
-			end = len(text)
-			break
-		}
-		end += j + 1
-		if end < len(text) && text[end] == '\n' {
-			break // a blank line ends the paragraph
-		}
-	}
-	return Fold(text[start:end])
-}
-
 // Fold folds all whitespace runs, line breaks included, to single spaces.
 func Fold(s string) string {
 	return strings.Join(strings.Fields(s), " ")
