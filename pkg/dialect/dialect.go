@@ -199,7 +199,7 @@ func fromReports(reports []*dsn.Report) *Result {
 // their bounces, lowercase, each followed by the server's name.
 var reportingIntros = []string{"this is the mail system at host ", "qmail-send program at ",
 	"delivery status notification from ", "this is the mail delivery agent at ", "mail agent v0.13 at ",
-	"this is the postfix program at host ", "message from ", "this is the mail transport agent at "}
+	"this is the postfix program at host ", "this is the mail transport agent at "}
 
 // reportingFromText returns the name a server gives itself in its bounce
 // ("This is the qmail-send program at mx.example.com."), or "".
