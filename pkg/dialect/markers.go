@@ -84,6 +84,7 @@ var listMarkers = []string{
 	"the recipients listed below", "your message to the following", "the following mail",
 	"was not delivered to the following", "delivery failed for the following", "failed recipient",
 	"not delivered to the following", "following list of recipients",
+	"to which the message has not yet been delivered", // Exim's delay warnings
 	// The same in other languages servers write their bounces in.
 	"folgende empfänger", "folgenden empfänger", "folgende adresse", "destinataires suivants",
 	"destinataire suivant", "adresses suivantes", "siguientes destinatarios", "siguiente destinatario",
