@@ -1,0 +1,47 @@
+package bounce
+
+import (
+	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/dialect"
+)
+
+// TestResolveCodes: which status and reply code a recipient gets from the
+// report's Status field and the server's words.
+func TestResolveCodes(t *testing.T) {
+	tests := []struct {
+		name                string
+		rc                  dialect.Recipient
+		status, source, cls string
+		reply               string
+	}{
+		{"report agrees with the reply", dialect.Recipient{Action: "failed", Status: "5.1.1",
+			Diagnostic: "550 5.1.1 <a@example.com>: unknown"}, "5.1.1", StatusFromDSN, "permanent", "550"},
+		{"remote reply beats a relay's summary", dialect.Recipient{Action: "failed", Status: "5.1.1",
+			Diagnostic: "550 5.7.1 IP address blocked"}, "5.7.1", StatusFromDiagnostic, "permanent", "550"},
+		{"expired summary gives way to the last reply", dialect.Recipient{Action: "failed", Status: "4.4.7",
+			Diagnostic: "554 4.4.7 Message expired <421 4.4.2 Connection timed out>"}, "4.4.2", StatusFromDiagnostic, "temporary", "421"},
+		{"report code among the replies stays", dialect.Recipient{Action: "failed", Status: "5.1.1",
+			Diagnostic: "550 5.2.1 <b@example.com>... disabled 550 5.1.1 <a@example.com>... unknown"}, "5.1.1", StatusFromDSN, "permanent", "550"},
+		{"X.0.0 reply does not count", dialect.Recipient{Action: "failed", Status: "5.3.0",
+			Diagnostic: "550 5.0.0 <a@example.com>... Insufficient permission"}, "5.3.0", StatusFromDSN, "permanent", "550"},
+		{"generic Status, specific words", dialect.Recipient{Action: "failed", Status: "5.0.0",
+			Diagnostic: "user unknown (#5.1.1)"}, "5.1.1", StatusFromDiagnostic, "permanent", ""},
+		{"quoted remote reply", dialect.Recipient{Action: "failed", Status: "5.0.0 (permanent failure)",
+			Diagnostic: "5.1.0 - Unknown address error 550-'5.2.2 <a@example.com>... Mailbox Full'"}, "5.2.2", StatusFromDiagnostic, "permanent", "550"},
+		{"preferred reply code", dialect.Recipient{Action: "failed", Status: "5.1.2",
+			Diagnostic: "554 <a@example.com>... 550 Host unknown"}, "5.1.2", StatusFromDSN, "permanent", "550"},
+		{"no success reply for a failure", dialect.Recipient{Action: "failed",
+			Diagnostic: "[2001:db8:220:6d::1]:25"}, "", "", "permanent", ""},
+		{"success", dialect.Recipient{Action: "delivered", Diagnostic: "250 2.0.0 OK queued"}, "2.0.0", StatusFromDiagnostic, "success", "250"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := resolve(tc.rc)
+			if got.Status != tc.status || got.StatusSource != tc.source || got.Class != tc.cls || got.ReplyCode != tc.reply {
+				t.Errorf("resolve(%q, %q) = %s %s %s %s, want %s %s %s %s", tc.rc.Status, tc.rc.Diagnostic,
+					got.Status, got.StatusSource, got.Class, got.ReplyCode, tc.status, tc.source, tc.cls, tc.reply)
+			}
+		})
+	}
+}
