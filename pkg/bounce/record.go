@@ -43,6 +43,11 @@ type Record struct {
 	Original          Original       `json:"original"`
 	Ticket            *ticket.Ticket `json:"ticket"`
 	Error             string         `json:"error"`
+
+	// Fields beyond the contract (it allows extra fields); always present.
+	Blocklist    string `json:"blocklist"`     // the blocklist the text names: "spamhaus", "sorbs", ...
+	Auth         string `json:"auth"`          // the failed authentication check: "spf", "dkim", "dmarc", "arc"
+	FeedbackType string `json:"feedback_type"` // for kind feedback: "abuse", "fraud", "virus", "other", ...
 }
 
 // Original describes the returned original message.

@@ -87,6 +87,8 @@ func resolve(rc dialect.Recipient) Record {
 	rec.Class = cls.String()
 	rec.ReplyCode = reply.String()
 	rec.Reason = r.Reason
+	rec.Blocklist = r.Blocklist
+	rec.Auth = r.Auth
 	return rec
 }
 
