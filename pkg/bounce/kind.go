@@ -15,7 +15,7 @@ const (
 
 // bounceSenders are local parts of the addresses bounces come from.
 var bounceSenders = []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail-daemon", "maildaemon",
-	"mailerdaemon", "mdaemon", "bounce", "bounces", "returns", "double-bounce", "nobody", "root", "noreply",
+	"mailerdaemon", "mdaemon", "post_master", "bounce", "bounces", "returns", "double-bounce", "nobody", "root", "noreply",
 	"no-reply", "mail.daemon", "mailadmin", "mail-delivery", "mailer"}
 
 // bounceSubjects are words bounce subjects use, lowercase.

@@ -43,8 +43,9 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 // The status code comes from, in order: the report's Status field, unless it
 // only says its class (X.0.0) and the server's words carry a specific code
 // of the same class; the server's words; the reason, when that is confident
-// (status_source "inferred"). Class follows the chosen code, else the reply
-// code, else the action.
+// (status_source "inferred"). The reply code is the one of the code's class
+// the server's words carry (status.FindReplyIn). Class follows the chosen
+// code, else the reply code, else the action.
 func resolve(rc dialect.Recipient) Record {
 	rec := Record{
 		Recipient:         strings.ToLower(clean(rc.Address)),
@@ -57,7 +58,6 @@ func resolve(rc dialect.Recipient) Record {
 	}
 	fromDSN, okDSN := status.Parse(firstToken(rc.Status))
 	fromText, okText := status.Find(rec.Diagnostic)
-	reply, _ := status.FindReply(rec.Diagnostic)
 	var code status.Code
 	switch {
 	case okDSN && okText && fromDSN.Generic() && !fromText.Generic() && fromText.Class == fromDSN.Class:
@@ -67,6 +67,7 @@ func resolve(rc dialect.Recipient) Record {
 	case okText:
 		code, rec.StatusSource = fromText, StatusFromDiagnostic
 	}
+	reply, _ := status.FindReplyIn(rec.Diagnostic, code.Class)
 	cls := code.Class
 	if cls == status.ClassUnknown {
 		cls = reply.Class()

@@ -14,6 +14,8 @@ type Input struct {
 	// Text is the human-readable text of the bounce (its text parts, or the
 	// raw body when the MIME structure gave none).
 	Text string
+
+	p *prepared // computed on first use; see prep
 }
 
 // Recipient is what a recogniser learnt about one recipient.
@@ -39,45 +41,89 @@ type Result struct {
 	Recipients   []Recipient
 }
 
-// Recogniser is one dialect's recogniser. Recognise returns nil when the
-// message is not in its dialect.
+// Recogniser is one server's dialect.
 type Recogniser struct {
-	Name      string
+	// Name is the dialect's name, lowercase ("postfix", "exim", ...).
+	Name string
+	// Detect reports whether the message was written by this server. It
+	// looks at header fields and fixed phrases only, so that it is cheap.
+	Detect func(in *Input) bool
+	// Recognise reads the recipients the way this server writes them, and
+	// returns nil when it finds none. A nil Recognise means the server's
+	// bounces are read well by the structured report and the prose reader.
 	Recognise func(in *Input) *Result
-}
-
-// Recognisers are tried in this order after the structured report. The
-// generic recogniser is always last.
-var Recognisers = []Recogniser{
-	{Name: "generic", Recognise: generic},
 }
 
 // Extract returns the recipients of a bounce, or nil when nothing in it looks
 // like a bounce.
+//
+// The dialect is the first of Recognisers whose Detect matches. Its
+// Recognise goes first; then the delivery-status reports; then the prose
+// reader (an address in a recipient's place, the server's words next to
+// it); last, the failed recipients a header names (X-Failed-Recipients) or
+// the returned original's To. Report recipients whose words are missing
+// take them from the prose.
 func Extract(in *Input) *Result {
-	if r := fromReports(in); r != nil {
-		return r
-	}
-	for _, rc := range Recognisers {
-		if r := rc.Recognise(in); r != nil && len(r.Recipients) > 0 {
-			if r.MTA == "" {
-				r.MTA = rc.Name
-			}
-			return r
+	p := in.prep()
+	var d *Recogniser
+	for i := range Recognisers {
+		if Recognisers[i].Detect(in) {
+			d = &Recognisers[i]
+			break
 		}
 	}
-	return nil
+	var res *Result
+	if d != nil && d.Recognise != nil {
+		res = d.Recognise(in)
+	}
+	if empty(res) {
+		res = in.standard()
+	}
+	if empty(res) {
+		res = prose(in)
+	}
+	if empty(res) {
+		res = fromHeaders(in)
+	}
+	if empty(res) {
+		return nil
+	}
+	switch {
+	case d != nil:
+		res.MTA = d.Name
+	case res.MTA != "":
+	case p.std != nil:
+		res.MTA = "rfc3464"
+	default:
+		res.MTA = "generic"
+	}
+	complete(in, res)
+	return res
+}
+
+func empty(r *Result) bool { return r == nil || len(r.Recipients) == 0 }
+
+// standard returns a copy of the recipients of the delivery-status reports,
+// or nil when there are none.
+func (in *Input) standard() *Result {
+	std := in.prep().std
+	if std == nil {
+		return nil
+	}
+	c := *std
+	c.Recipients = append([]Recipient(nil), std.Recipients...)
+	return &c
 }
 
 // fromReports turns delivery-status reports into a Result.
-func fromReports(in *Input) *Result {
+func fromReports(reports []*dsn.Report) *Result {
 	var res *Result
-	for _, rep := range in.Reports {
-		if len(rep.Recipients) == 0 {
+	for _, rep := range reports {
+		if rep == nil || len(rep.Recipients) == 0 {
 			continue
 		}
 		if res == nil {
-			res = &Result{MTA: "rfc3464", ReportingMTA: rep.ReportingMTA, Date: rep.ArrivalDate}
+			res = &Result{ReportingMTA: rep.ReportingMTA, Date: rep.ArrivalDate}
 		}
 		for _, rc := range rep.Recipients {
 			r := Recipient{
@@ -95,6 +141,9 @@ func fromReports(in *Input) *Result {
 			if r.Address == "" {
 				r.Address = dsn.Address(dsn.Get(rc.Fields, "X-Actual-Recipient"))
 			}
+			if !strings.Contains(r.Address, "@") {
+				continue
+			}
 			if r.Date == "" {
 				r.Date = rep.ArrivalDate
 			}
@@ -102,38 +151,53 @@ func fromReports(in *Input) *Result {
 			res.Recipients = append(res.Recipients, r)
 		}
 	}
-	if res != nil {
-		fillFromText(res, in.Text)
+	if empty(res) {
+		return nil
 	}
 	return res
 }
 
-// fillFromText completes report recipients from the prose: an empty
-// diagnostic takes the text's sentence about the recipient, a missing
-// command or remote host is looked for near the address.
-func fillFromText(res *Result, text string) {
-	if text == "" {
-		return
-	}
+// complete fills what recipients lack from the prose: a diagnostic that is
+// missing or only a number ("X-Unix; 77") takes the prose's words about the
+// recipient; a missing command or remote host is looked for in the
+// diagnostic, then in those words.
+func complete(in *Input, res *Result) {
+	var rd *reading
 	for i := range res.Recipients {
 		r := &res.Recipients[i]
-		if r.Diagnostic != "" && r.Command != "" && r.RemoteMTA != "" {
-			continue
-		}
-		near := Near(text, r.Address)
-		if near == "" {
-			continue
-		}
-		if r.Diagnostic == "" {
-			r.Diagnostic = near
-		}
 		if r.Command == "" {
-			r.Command = FindCommand(near)
+			r.Command = FindCommand(r.Diagnostic)
 		}
 		if r.RemoteMTA == "" {
-			r.RemoteMTA = FindRemoteHost(near)
+			r.RemoteMTA = FindRemoteHost(r.Diagnostic)
+		}
+		if !weakDiagnostic(r.Diagnostic) && r.Command != "" && r.RemoteMTA != "" {
+			continue
+		}
+		if rd == nil {
+			rd = readProse(in.prep().report, in.senderSet())
+		}
+		ev := rd.evidence(lowerASCII(r.Address))
+		if ev == "" {
+			continue
+		}
+		if weakDiagnostic(r.Diagnostic) {
+			r.Diagnostic = Fold(ev)
+		}
+		if r.Command == "" {
+			r.Command = FindCommand(ev)
+		}
+		if r.RemoteMTA == "" {
+			r.RemoteMTA = FindRemoteHost(ev)
 		}
 	}
+}
+
+// weakDiagnostic reports whether a diagnostic says nothing a person can
+// read: empty, or only a number (an exit status, "X-Unix; 77").
+func weakDiagnostic(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || strings.Trim(s, "0123456789 ") == ""
 }
 
 // Near returns the lines of text that mention addr and the few that follow
@@ -142,8 +206,8 @@ func Near(text, addr string) string {
 	if addr == "" {
 		return ""
 	}
-	lower := strings.ToLower(text)
-	i := strings.Index(lower, strings.ToLower(addr))
+	lower := lowerASCII(text)
+	i := strings.Index(lower, lowerASCII(addr))
 	if i < 0 {
 		return ""
 	}

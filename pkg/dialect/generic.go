@@ -3,130 +3,153 @@ package dialect
 import (
 	"strings"
 
-	"github.com/bounce-tool/bounce/pkg/status"
+	"github.com/emersion/go-message/mail"
 )
 
-// generic recognises a bounce in any dialect by what every bounce has: a
-// recipient address on a line with, or just before, an SMTP reply or an
-// enhanced status code. Addresses of the returned original (below a marker
-// such as "Original message follows") are not considered.
-func generic(in *Input) *Result {
-	text := stripOriginal(in.Text)
-	if text == "" {
+// failedRecipients returns the addresses of the X-Failed-Recipients header
+// fields (Exim, Gmail, Google Groups), in order, without repeats.
+func (in *Input) failedRecipients() []string {
+	if in.Message == nil {
 		return nil
 	}
-	lines := strings.Split(text, "\n")
+	var out []string
 	seen := map[string]bool{}
-	var res Result
-	for i, line := range lines {
-		addrs := FindAddresses(line)
-		if len(addrs) == 0 {
-			continue
-		}
-		// The evidence: this line and the next few, up to a blank line.
-		var ctx strings.Builder
-		ctx.WriteString(line)
-		for j := i + 1; j < len(lines) && j <= i+4; j++ {
-			if strings.TrimSpace(lines[j]) == "" {
-				break
-			}
-			ctx.WriteByte('\n')
-			ctx.WriteString(lines[j])
-		}
-		evidence := ctx.String()
-		_, hasCode := status.Find(evidence)
-		_, hasReply := status.FindReply(evidence)
-		if !hasCode && !hasReply {
-			continue
-		}
-		for _, a := range addrs {
-			key := strings.ToLower(a)
-			if seen[key] || isSystemAddress(key) {
+	for _, v := range in.Message.Header.Values("X-Failed-Recipients") {
+		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			a := cleanAddress(f)
+			k := lowerASCII(a)
+			if !strings.Contains(a, "@") || seen[k] {
 				continue
 			}
-			seen[key] = true
-			res.Recipients = append(res.Recipients, Recipient{
-				Address:    a,
-				Diagnostic: Fold(evidence),
-				Command:    FindCommand(evidence),
-				RemoteMTA:  FindRemoteHost(evidence),
-			})
+			seen[k] = true
+			out = append(out, a)
 		}
-	}
-	if len(res.Recipients) == 0 {
-		return nil
-	}
-	return &res
-}
-
-// originalMarkers introduce the returned original in a text bounce.
-var originalMarkers = []string{
-	"------ this is a copy of the message", "--- below this line is a copy of the message",
-	"----- original message -----", "------ original message follows", "original message follows",
-	"----- transcript of session follows", "-----original message-----", "content-type: message/rfc822",
-	"--- the header of the original message is following",
-	"------ this is a copy of your message",
-}
-
-// stripOriginal cuts text at the first marker of a returned original.
-func stripOriginal(text string) string {
-	lower := strings.ToLower(text)
-	cut := len(text)
-	for _, m := range originalMarkers {
-		if m == "----- transcript of session follows" {
-			continue // the transcript is evidence, not the original
-		}
-		if i := strings.Index(lower, m); i >= 0 && i < cut {
-			cut = i
-		}
-	}
-	return text[:cut]
-}
-
-// isSystemAddress reports whether an address belongs to the mail system
-// rather than to a recipient.
-func isSystemAddress(a string) bool {
-	local, _, _ := strings.Cut(a, "@")
-	switch local {
-	case "mailer-daemon", "postmaster", "root", "mail-daemon", "daemon":
-		return true
-	}
-	return false
-}
-
-// FindAddresses returns the email addresses in a line of text, in order,
-// without the <> or quotes around them.
-func FindAddresses(line string) []string {
-	var out []string
-	for i := 0; i < len(line); i++ {
-		if line[i] != '@' {
-			continue
-		}
-		start := i
-		for start > 0 && isLocalChar(line[start-1]) {
-			start--
-		}
-		end := i + 1
-		for end < len(line) && isDomainChar(line[end]) {
-			end++
-		}
-		local := strings.TrimLeft(line[start:i], ".")
-		domain := strings.TrimRight(line[i+1:end], ".-")
-		if local == "" || !strings.Contains(domain, ".") {
-			i = end - 1
-			continue
-		}
-		out = append(out, local+"@"+domain)
-		i = end - 1
 	}
 	return out
 }
 
-func isLocalChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		strings.IndexByte("!#$%&*+-/=?^_~.", c) >= 0 || c >= 0x80
+// originalSenders returns the sender addresses of the returned original
+// (From, Sender, Return-Path), lowercase.
+func (in *Input) originalSenders() []string {
+	var out []string
+	if in.Message != nil && in.Message.Original != nil {
+		h := in.Message.Original.Header
+		for _, k := range []string{"From", "Sender", "Return-Path"} {
+			for _, a := range headerAddresses(h, k) {
+				out = append(out, lowerASCII(a))
+			}
+		}
+	}
+	// An original returned as text after the report.
+	p := in.prep()
+	rest := p.lower[len(p.report):]
+	for n := 0; n < 80 && rest != ""; n++ {
+		line, next, _ := strings.Cut(rest, "\n")
+		rest = next
+		for _, k := range []string{"from:", "return-path:", "sender:"} {
+			if strings.HasPrefix(line, k) {
+				for _, a := range FindAddresses(line) {
+					out = append(out, a)
+				}
+			}
+		}
+	}
+	return out
 }
 
-func isDomainChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c >= 0x80
+// senderSet returns the original's senders as a set.
+func (in *Input) senderSet() map[string]bool {
+	set := map[string]bool{}
+	for _, a := range in.originalSenders() {
+		set[a] = true
+	}
+	return set
+}
+
+// originalRecipients returns the To addresses of the returned original, or
+// of a "To:" line in the text after the report when the original came back
+// as text.
+func (in *Input) originalRecipients() []string {
+	if in.Message != nil && in.Message.Original != nil {
+		if to := headerAddresses(in.Message.Original.Header, "To"); len(to) > 0 {
+			return to
+		}
+	}
+	p := in.prep()
+	rest := p.text[len(p.report):]
+	for _, line := range strings.Split(rest, "\n") {
+		if len(line) > 3 && strings.EqualFold(line[:3], "to:") {
+			return FindAddresses(line)
+		}
+	}
+	return nil
+}
+
+// headerAddresses returns the addresses of a header field.
+func headerAddresses(h mail.Header, key string) []string {
+	if list, err := h.AddressList(key); err == nil && len(list) > 0 {
+		out := make([]string, 0, len(list))
+		for _, a := range list {
+			out = append(out, a.Address)
+		}
+		return out
+	}
+	return FindAddresses(h.Get(key))
+}
+
+// failureWords, lowercase, say that a text reports a failed delivery.
+var failureWords = []string{"could not be delivered", "couldn't be delivered", "undeliverable", "not delivered",
+	"delivery failed", "delivery has failed", "failed to deliver", "unable to deliver", "was not delivered",
+	"permanent error", "permanent failure", "delivery failure", "returned mail", "mail delivery failed",
+	"not be delivered", "rejected", "no such user", "user unknown", "unknown user", "does not exist",
+	"mailbox is full", "could not deliver", "failure notice", "undelivered", "delivery status notification",
+	"error", "bounce"}
+
+// fromHeaders names the recipients of a failure notice that names them
+// nowhere in its prose: the X-Failed-Recipients field, else the To of the
+// returned original. It needs a bounce's signs: a header from the mail
+// system, a text that says the delivery failed, and a returned original.
+func fromHeaders(in *Input) *Result {
+	p := in.prep()
+	addrs := in.failedRecipients()
+	if len(addrs) == 0 {
+		if !in.systemSender() || !hasAny(p.lower, failureWords) && !hasAny(in.subject(), failureWords) {
+			return nil
+		}
+		if in.Message == nil || in.Message.Original == nil && len(p.report) == len(p.text) {
+			return nil
+		}
+		addrs = in.originalRecipients()
+	}
+	if len(addrs) == 0 {
+		return nil
+	}
+	rd := readProse(p.report, in.senderSet())
+	action := "failed"
+	if hasAny(p.reportLower, delayWords) {
+		action = "delayed"
+	}
+	res := &Result{}
+	for _, a := range addrs {
+		ev := rd.evidence(lowerASCII(a))
+		res.Recipients = append(res.Recipients, Recipient{
+			Address: a, Action: action, Diagnostic: Fold(ev), Command: FindCommand(ev), RemoteMTA: FindRemoteHost(ev),
+		})
+	}
+	return res
+}
+
+// systemSenders are local parts (and words of display names) of the
+// senders of bounces.
+var systemSenders = []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail-daemon", "maildaemon",
+	"mailerdaemon", "mail delivery", "mail.delivery", "mail-delivery", "mdaemon", "bounce", "double-bounce",
+	"administrator", "sysadmin", "ndr", "no-reply", "noreply", "returns", "mailer", "daemon"}
+
+// systemSender reports whether the bounce comes from the mail system (its
+// From names a mailer daemon, postmaster, ...) or has an empty Return-Path.
+func (in *Input) systemSender() bool {
+	if rp := strings.TrimSpace(in.header("Return-Path")); rp == "<>" {
+		return true
+	}
+	return hasAny(in.from(), systemSenders)
 }

@@ -147,6 +147,9 @@ func skipBlank(br *bufio.Reader) {
 type parser struct {
 	rep *Report
 	cur *Recipient
+	// factsFirst is set when the current block began with a field other
+	// than an address (Action, Status, ...).
+	factsFirst bool
 }
 
 // perRecipient are the fields that belong to a recipient's block.
@@ -182,6 +185,7 @@ func (p *parser) add(name, value string) {
 	if p.cur == nil || p.startsNew(key) {
 		p.flush()
 		p.cur = &Recipient{}
+		p.factsFirst = key != "final-recipient" && key != "original-recipient"
 	}
 	p.cur.set(key, value)
 	p.cur.Fields = append(p.cur.Fields, Field{name, value})
@@ -191,14 +195,19 @@ func (p *parser) add(name, value string) {
 // field repeats, or an address field follows a recipient whose delivery
 // facts (Action, Status, Diagnostic-Code) have begun. Original-Recipient may
 // come before or after Final-Recipient.
+//
+// QUIRK: RFC 3464 section 2.3 does not fix the order of the per-recipient
+// fields, and some servers (Amazon SES, Facebook, several spam filters)
+// write Action or Status before Final-Recipient. In a block that began with
+// such a field, address fields join the block until one repeats.
 func (p *parser) startsNew(key string) bool {
 	c := p.cur
 	begun := c.Action != "" || c.Status != "" || c.DiagnosticCode != ""
 	switch key {
 	case "final-recipient":
-		return c.FinalRecipient != "" || begun
+		return c.FinalRecipient != "" || begun && !p.factsFirst
 	case "original-recipient":
-		return c.OriginalRecipient != "" || begun
+		return c.OriginalRecipient != "" || begun && !p.factsFirst
 	}
 	return Get(c.Fields, key) != ""
 }

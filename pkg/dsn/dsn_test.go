@@ -47,6 +47,18 @@ func TestParse(t *testing.T) {
 			want:      []Recipient{{FinalRecipient: "c@example.org", Action: "failed", Status: "5.2.2"}},
 		},
 		{
+			name: "action before the address",
+			in: "Reporting-MTA: dns; out.example.org\n\nAction: failed\nFinal-Recipient: rfc822; e@example.org\n" +
+				"Diagnostic-Code: smtp; 550 5.1.1 no such user\nStatus: 5.1.1\n\n" +
+				"Status: 5.2.2\nAction: failed\nFinal-Recipient: rfc822; f@example.org\nOriginal-Recipient: rfc822; g@example.org\n",
+			reporting: "out.example.org",
+			want: []Recipient{
+				{FinalRecipient: "e@example.org", Action: "failed", Status: "5.1.1", DiagnosticType: "smtp",
+					DiagnosticCode: "550 5.1.1 no such user"},
+				{FinalRecipient: "f@example.org", OriginalRecipient: "g@example.org", Action: "failed", Status: "5.2.2"},
+			},
+		},
+		{
 			name: "original recipient first",
 			in: "Original-Recipient: rfc822; sales@example.org\nFinal-Recipient: rfc822; team@example.org\nAction: failed\nStatus: 5.1.1\n\n" +
 				"Original-Recipient: rfc822; x@example.org\nFinal-Recipient: rfc822; y@example.org\nAction: failed\nStatus: 5.1.1\n",

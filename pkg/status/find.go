@@ -1,5 +1,7 @@
 package status
 
+import "strings"
+
 // Finding codes in prose. Servers write their codes into free text in many
 // shapes: "550 5.1.1 <a@b>: user unknown", "550-5.7.26 ...", "#5.1.1",
 // "(5.2.2)", "smtp; 554 5.0.0". Version numbers ("Postfix 2.5.5"), IPv4
@@ -200,3 +202,65 @@ func isReplyOpen(b byte) bool {
 	}
 	return false
 }
+
+// replyPreference holds, per class, the reply codes FindReplyIn looks for,
+// in the order it prefers them: the codes that say what went wrong with a
+// recipient or a message (550, 552, 553, ...) before the catch-all ones
+// (554 "transaction failed", 500-504 syntax and sequence errors), which a
+// relay often puts in front of the remote server's own reply ("554
+// <ann@example.com>... 550 Host unknown").
+var replyPreference = map[Class][]ReplyCode{
+	ClassPermanent: {550, 552, 553, 551, 521, 525, 502, 520, 523, 524, 530, 533, 534, 535, 538, 555, 556, 554, 500, 501, 503, 504},
+	ClassTemporary: {421, 450, 451, 452, 422, 430, 432, 453, 454, 455, 458, 459},
+	ClassSuccess:   {211, 214, 220, 221, 235, 250, 251, 252, 253, 354},
+}
+
+// FindReplyIn returns the SMTP reply code a text carries for a failure or
+// success of class cls: of the well-known reply codes of that class written
+// in the text as a number of their own (not part of a longer number, a
+// dotted code or an address), the one that comes first in a fixed order of
+// preference (see replyPreference). With ClassUnknown, permanent codes are
+// looked for first, then temporary, then success codes. It reports false
+// when the text has none.
+func FindReplyIn(text string, cls Class) (ReplyCode, bool) {
+	if len(text) < 3 {
+		return 0, false
+	}
+	order := []Class{cls}
+	if cls == ClassUnknown {
+		order = []Class{ClassPermanent, ClassTemporary, ClassSuccess}
+	}
+	for _, c := range order {
+		for _, r := range replyPreference[c] {
+			if replyWritten(text, r) {
+				return r, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// replyWritten reports whether the reply code r stands in text as a number
+// of its own.
+func replyWritten(text string, r ReplyCode) bool {
+	code := r.String()
+	for off := 0; ; {
+		i := strings.Index(text[off:], code)
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 3
+		if i > 0 && isNumberPart(text[i-1]) {
+			continue
+		}
+		if i+3 < len(text) && isNumberPart(text[i+3]) {
+			continue
+		}
+		return true
+	}
+}
+
+// isNumberPart reports whether b continues a number, a dotted code or a
+// path on either side of three digits.
+func isNumberPart(b byte) bool { return isDigit(b) || b == '.' || b == '/' }

@@ -86,6 +86,32 @@ func TestFind(t *testing.T) {
 	}
 }
 
+func TestFindReplyIn(t *testing.T) {
+	tests := []struct {
+		text string
+		cls  Class
+		want string
+	}{
+		{"554 <ann@example.org>... 550 Host unknown", ClassPermanent, "550"},
+		{"554 <ann@example.org>... Remote protocol error: 501 <bo@example.net>... no access", ClassUnknown, "554"},
+		{"ERROR_CODE :550, ERROR_CODE :5.1.1 <ann@example.org>... User Unknown", ClassPermanent, "550"},
+		{"<ann@example.org>: 550: : User unknown", ClassUnknown, "550"},
+		{"Error, ERROR_CODE :421, ERROR_CODE :, Host not reachable.", ClassUnknown, "421"},
+		{"host 192.0.2.550 said nothing; size 5500 bytes, status 5.5.0", ClassUnknown, ""},
+		{"450 4.2.2 mailbox full", ClassPermanent, ""},
+		{"450 4.2.2 mailbox full", ClassTemporary, "450"},
+		{"250 2.6.0 Message received", ClassSuccess, "250"},
+		{"X-Unix; 77", ClassUnknown, ""},
+		{"", ClassUnknown, ""},
+	}
+	for _, tc := range tests {
+		r, _ := FindReplyIn(tc.text, tc.cls)
+		if r.String() != tc.want {
+			t.Errorf("FindReplyIn(%q, %v) = %q, want %q", tc.text, tc.cls, r, tc.want)
+		}
+	}
+}
+
 func TestLookup(t *testing.T) {
 	got := Lookup(MustParse("5.1.1"))
 	want := Titles{Class: "Permanent Failure", Subject: "Addressing Status", Detail: "Bad destination mailbox address"}
@@ -154,6 +180,9 @@ func FuzzStatus(f *testing.F) {
 		}
 		if r, ok := FindReply(s); ok && (r < 200 || r > 559) {
 			t.Fatalf("FindReply returned %v", r)
+		}
+		if r, ok := FindReplyIn(s, ClassUnknown); ok && !strings.Contains(s, r.String()) {
+			t.Fatalf("FindReplyIn returned %v, not in the text", r)
 		}
 		if e, err := Explain(s); err == nil && !utf8.ValidString(e.Action) {
 			t.Fatalf("invalid UTF-8 advice")

@@ -1,0 +1,89 @@
+package dialect
+
+import "strings"
+
+// addrAt is an address found in a line, with its byte offsets.
+type addrAt struct {
+	addr       string
+	start, end int // offsets of the address in the line, <> and quotes excluded
+}
+
+// FindAddresses returns the email addresses in a line of text, in order,
+// without the <> or quotes around them.
+func FindAddresses(line string) []string {
+	var out []string
+	for _, a := range findAddrs(line) {
+		out = append(out, a.addr)
+	}
+	return out
+}
+
+// findAddrs returns the addresses in line with their offsets.
+func findAddrs(line string) []addrAt {
+	var out []addrAt
+	for i := 0; i < len(line); i++ {
+		if line[i] != '@' {
+			continue
+		}
+		start := i
+		quoted := false
+		if start > 0 && line[start-1] == '"' {
+			// "odd local part"@example.com
+			if q := strings.LastIndexByte(line[:start-1], '"'); q >= 0 && !strings.ContainsAny(line[q+1:start-1], " \t<>") {
+				start, quoted = q, true
+			}
+		}
+		if !quoted {
+			for start > 0 && isLocalChar(line[start-1]) {
+				start--
+			}
+		}
+		end := i + 1
+		for end < len(line) && isDomainChar(line[end]) {
+			end++
+		}
+		local := line[start:i]
+		if !quoted {
+			local = strings.TrimLeft(local, ".")
+			start = i - len(local)
+		}
+		domain := strings.TrimRight(line[i+1:end], ".-")
+		end = i + 1 + len(domain)
+		if local == "" || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") ||
+			start > 0 && line[start-1] == '/' {
+			i = max(end-1, i)
+			continue
+		}
+		out = append(out, addrAt{addr: local + "@" + domain, start: start, end: end})
+		i = end - 1
+	}
+	return out
+}
+
+func isLocalChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		strings.IndexByte("!#$%&*+-=?^_~.", c) >= 0 || c >= 0x80
+}
+
+func isDomainChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c >= 0x80
+}
+
+// isSystemAddress reports whether an address (lowercase) belongs to the mail
+// system rather than to a person.
+func isSystemAddress(a string) bool {
+	local, _, _ := strings.Cut(a, "@")
+	switch local {
+	case "mailer-daemon", "postmaster", "root", "mail-daemon", "daemon", "mailerdaemon", "mailer_daemon":
+		return true
+	}
+	return false
+}
+
+// cleanAddress trims what servers put around an address taken from a header
+// or a line: quotes, angle brackets, a trailing dot or colon.
+func cleanAddress(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.Trim(s, "<>\"'()[],;:.")
+	return s
+}

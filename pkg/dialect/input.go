@@ -1,0 +1,190 @@
+package dialect
+
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/dsn"
+)
+
+// prepared is what every recogniser needs from an Input, computed once.
+type prepared struct {
+	text  string // Text with LF line ends
+	lower string // text in ASCII lowercase; byte offsets match text
+	// report is the part of text before the returned original; reportLower
+	// is its lowercase twin.
+	report, reportLower string
+	std                 *Result // the delivery-status reports, read; nil when none
+}
+
+// prep returns the prepared view of in, computing it on first use.
+func (in *Input) prep() *prepared {
+	if in.p != nil {
+		return in.p
+	}
+	p := &prepared{text: lineEnds(in.Text)}
+	p.lower = lowerASCII(p.text)
+	cut := CutOriginal(p.text)
+	p.report, p.reportLower = p.text[:cut], p.lower[:cut]
+	in.p = p
+	p.std = fromReports(in.Reports)
+	if p.std == nil {
+		p.std = embeddedReport(p.report)
+	}
+	return p
+}
+
+// reportStarts open delivery-status fields written into a text part.
+var reportStarts = []string{"reporting-mta:", "final-recipient:", "original-recipient:"}
+
+// embeddedReport reads delivery-status fields that a server wrote into its
+// text ("Technical report:" followed by Reporting-MTA, Final-Recipient, ...)
+// instead of a message/delivery-status part; nil when there are none.
+func embeddedReport(text string) *Result {
+	lower := lowerASCII(text)
+	start := -1
+	for _, m := range reportStarts {
+		off := 0
+		for {
+			i := strings.Index(lower[off:], m)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i == 0 || lower[i-1] == '\n' {
+				if start < 0 || i < start {
+					start = i
+				}
+				break
+			}
+			off = i + len(m)
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	body := text[start:]
+	if cut := CutOriginal(body); cut > 0 {
+		body = body[:cut]
+	}
+	rep, err := dsn.ParseBytes([]byte(body))
+	if err != nil && rep == nil {
+		return nil
+	}
+	return fromReports([]*dsn.Report{rep})
+}
+
+// header returns the first value of a field of the bounce's own header, or "".
+func (in *Input) header(name string) string {
+	if in.Message == nil {
+		return ""
+	}
+	return in.Message.Header.Get(name)
+}
+
+// hasHeader reports whether the bounce's header has the field.
+func (in *Input) hasHeader(name string) bool {
+	return in.Message != nil && in.Message.Header.Has(name)
+}
+
+// headerLower returns a header field in ASCII lowercase.
+func (in *Input) headerLower(name string) string { return lowerASCII(in.header(name)) }
+
+// from returns the bounce's From field in lowercase.
+func (in *Input) from() string { return in.headerLower("From") }
+
+// subject returns the bounce's Subject, decoded when it can be, lowercase.
+func (in *Input) subject() string {
+	if in.Message == nil {
+		return ""
+	}
+	s, err := in.Message.Header.Subject()
+	if err != nil || s == "" {
+		s = in.Message.Header.Get("Subject")
+	}
+	return strings.ToLower(s)
+}
+
+// received returns all Received fields of the bounce's header in lowercase,
+// joined by newlines.
+func (in *Input) received() string {
+	if in.Message == nil {
+		return ""
+	}
+	return lowerASCII(strings.Join(in.Message.Header.Values("Received"), "\n"))
+}
+
+// textHas reports whether the lowercase text contains any of the phrases.
+func (in *Input) textHas(phrases ...string) bool {
+	l := in.prep().lower
+	for _, s := range phrases {
+		if strings.Contains(l, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportingMTA returns the Reporting-MTA of the first report, or "".
+func (in *Input) reportingMTA() string {
+	for _, r := range in.Reports {
+		if r != nil && r.ReportingMTA != "" {
+			return r.ReportingMTA
+		}
+	}
+	return ""
+}
+
+// diagnosticTypes returns the Diagnostic-Code types of all report
+// recipients, lowercase, joined by spaces ("smtp x-postfix").
+func (in *Input) diagnosticTypes() string {
+	var b strings.Builder
+	for _, r := range in.Reports {
+		if r == nil {
+			continue
+		}
+		for _, rc := range r.Recipients {
+			b.WriteString(rc.DiagnosticType)
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// reportField returns the first value of a per-message report field.
+func (in *Input) reportField(name string) string {
+	for _, r := range in.Reports {
+		if r == nil {
+			continue
+		}
+		if v := dsn.Get(r.Fields, name); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// lineEnds turns CRLF and lone CR line ends into LF.
+func lineEnds(s string) string {
+	if strings.IndexByte(s, '\r') < 0 {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// lowerASCII lowercases ASCII letters only, so that byte offsets in the
+// result are those of s.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}

@@ -1,0 +1,102 @@
+package dialect
+
+import "strings"
+
+// originalMarkers introduce the returned original in a text bounce,
+// lowercase. The text from the line that holds one is the original, not the
+// report.
+var originalMarkers = []string{
+	"------ this is a copy of the message", // Exim
+	"------ this is a copy of your message",
+	"--- below this line is a copy of the message", // qmail and its clones
+	"below is a copy of the original message",      // OpenSMTPD
+	"below this line is a copy of the message",
+	"----- original message -----", // Gmail
+	"-----original message-----",
+	"------ original message ------",
+	"original message follows", // many
+	"----- unsent message follows -----", // Sendmail V5
+	"----- returned message -----",
+	"------- returned message --------", // Lotus Notes
+	"--- the header of the original message is following", // 1&1, GMX
+	"message headers follow",                             // DragonFly
+	"----- message header follows -----",
+	"----- the header of the original message follows",
+	"content-type: message/rfc822",
+	"content-type: text/rfc822-headers",
+	"-------- original message --------",
+	"original message headers:", // Exchange
+	"--- original message ---",
+	"------ original message header follows",
+	"the original message headers are included as attachment",
+}
+
+// headerStarts open a header block at the start of a line: a report text
+// that continues with the original's header carries no more report.
+var headerStarts = []string{"received: from ", "received: by ", "return-path: <", "return-path:<"}
+
+// CutOriginal returns the offset in text where the returned original
+// begins (a marker such as "------ This is a copy of the message" or the
+// start of a header block), or len(text) when there is none. The offset is
+// the start of a line.
+func CutOriginal(text string) int {
+	lower := lowerASCII(text)
+	cut := len(text)
+	for _, m := range originalMarkers {
+		if i := strings.Index(lower[:cut], m); i >= 0 {
+			cut = lineStart(lower, i)
+		}
+	}
+	for _, h := range headerStarts {
+		off := 0
+		for off < cut {
+			i := strings.Index(lower[off:cut], h)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i == 0 || lower[i-1] == '\n' {
+				cut = i
+				break
+			}
+			off = i + len(h)
+		}
+	}
+	return cut
+}
+
+// lineStart returns the offset of the start of the line that holds offset i.
+func lineStart(s string, i int) int {
+	return strings.LastIndexByte(s[:i], '\n') + 1
+}
+
+// listMarkers introduce the list of failed recipients in prose, lowercase.
+var listMarkers = []string{
+	"following address", // "The following address(es) failed", "had permanent fatal errors"
+	"following recipient", "following e-mail address", "following email address",
+	"following destination", "was not delivered to:", "could not be delivered to:",
+	"could not be delivered to the following", "delivery has failed to these recipients",
+	"delivery to these recipients or groups", "couldn't be delivered to", "wasn't delivered to",
+	"list of recipients", "these recipients", "to these addresses", "following user",
+	"the recipients listed below", "your message to the following", "the following mail",
+	"was not delivered to the following", "delivery failed for the following", "failed recipient",
+	"not delivered to the following", "following list of recipients",
+}
+
+// reasonMarkers introduce the server's words about the failure.
+var reasonMarkers = []string{
+	"technical details", "technical report", "the error that the other server returned was", "for the following reason",
+	"because:", "reason:", "error message below", "remote host said", "non-delivered information",
+	"diagnostic information", "the error was", "server replied", "error:", "details:",
+	"failure reasons", "the following message to", "the server responded", "said:",
+}
+
+// sectionHeading reports whether a line is a dashed section heading
+// ("----- Transcript of session follows -----").
+func sectionHeading(lower string) bool {
+	t := strings.TrimSpace(lower)
+	return len(t) > 6 && (strings.HasPrefix(t, "---") || strings.HasPrefix(t, "===") || strings.HasPrefix(t, "***")) &&
+		strings.IndexFunc(t, isLetter) >= 0
+}
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }

@@ -1,0 +1,466 @@
+package dialect
+
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/status"
+)
+
+// The prose reader: what every human-readable bounce has in common. Servers
+// name the failed recipients in a list introduced by a phrase ("The
+// following address(es) failed:"), or at the start of a line ("<ann@x>:",
+// "550 <ann@x>... User unknown"), or after a word that makes them the
+// recipient ("RCPT TO:<ann@x>", "delivering your mail to <ann@x>"). The
+// server's words about a recipient follow its address, or stand in a
+// paragraph of their own that carries an SMTP reply or a status code.
+
+// role is what an address is on its line.
+type role int
+
+const (
+	roleOther     role = iota // somewhere in a sentence
+	roleSender                // after "from", "sender", "MAIL FROM:"
+	roleLead                  // the first thing on the line
+	roleRecipient             // after "to", "RCPT TO:", "recipient", ...
+)
+
+// senderWords end the text before an address that is a sender, lowercase.
+var senderWords = []string{"from:", "from", "sender:", "sender", "return-path:", "reply-to:", "errors-to:",
+	"mailfrom=", "envelope-from", "expanded from:", "by", "sent by", "return path:", "originator:"}
+
+// recipientWords end the text before an address that is a recipient.
+var recipientWords = []string{"to:", "to", "rcpt to:", "recipient:", "recipient", "recipients:", "address:",
+	"address", "addressee:", "user:", "user", "mailbox:", "mailbox", "for", "deliver to", "delivered to",
+	"delivery to", "account:", "account", "destination:", "mail to", "message to", "rcpt:", "email:",
+	"e-mail:", "original-recipient:", "final-recipient:", "rfc822;", "receiver:", "recipient address:"}
+
+// addrRole tells what the address a is on the line (lowercase).
+func addrRole(lower string, a addrAt) role {
+	before := strings.TrimRight(lower[:a.start], " \t<\"'([")
+	for _, w := range senderWords {
+		if strings.HasSuffix(before, w) && wordStart(before, len(before)-len(w)) {
+			return roleSender
+		}
+	}
+	if leadPrefix(before) {
+		return roleLead
+	}
+	for _, w := range recipientWords {
+		if strings.HasSuffix(before, w) && wordStart(before, len(before)-len(w)) {
+			return roleRecipient
+		}
+	}
+	return roleOther
+}
+
+// wordStart reports whether offset i in s begins a word.
+func wordStart(s string, i int) bool {
+	if i <= 0 {
+		return true
+	}
+	c := s[i-1]
+	return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')
+}
+
+// leadPrefix reports whether the text before an address holds nothing but
+// bullets, quote marks and SMTP codes ("", "  * ", "<<< 550", "550 5.1.1").
+func leadPrefix(before string) bool {
+	for _, f := range strings.Fields(before) {
+		if isPunct(f) {
+			continue
+		}
+		f = strings.TrimRight(f, "-:")
+		if _, ok := status.ParseReply(f); ok && len(f) == 3 {
+			continue
+		}
+		if _, ok := status.Parse(strings.Trim(f, "#()")); ok {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func isPunct(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte("*-•>#:.()[]<|+=~", s[i]) < 0 && s[i] < 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// proseLine is one line of the report.
+type proseLine struct {
+	text, lower string
+	blank       bool
+	heading     bool // a dashed section heading or a reason heading
+	list        bool // introduces a list of recipients
+}
+
+// candidate is an address found in a recipient's place.
+type candidate struct {
+	addr   string // as written
+	key    string // lowercase
+	line   int
+	role   role
+	inList bool // inside a list of recipients
+}
+
+// reading is the prose of one report taken apart.
+type reading struct {
+	lines   []proseLine
+	cands   []candidate
+	strong  []bool // strong[i]: line i names a recipient by its place
+	senders map[string]bool
+	hasList bool
+}
+
+// readProse splits a report text into lines and finds the addresses in it.
+// Addresses in exclude (the original's senders) are not recipients by their
+// place alone.
+func readProse(report string, exclude map[string]bool) *reading {
+	r := &reading{senders: map[string]bool{}}
+	raw := strings.Split(report, "\n")
+	r.lines = make([]proseLine, len(raw))
+	r.strong = make([]bool, len(raw))
+	for i, t := range raw {
+		l := lowerASCII(t)
+		pl := proseLine{text: t, lower: l, blank: strings.TrimSpace(t) == ""}
+		if !pl.blank {
+			pl.list = hasAny(l, listMarkers)
+			pl.heading = sectionHeading(l) || reasonHeading(l)
+		}
+		r.lines[i] = pl
+	}
+	inList := false
+	for i := range r.lines {
+		pl := &r.lines[i]
+		switch {
+		case pl.list:
+			inList, r.hasList = true, true
+		case pl.heading:
+			inList = false
+		}
+		if strings.IndexByte(pl.text, '@') < 0 {
+			continue
+		}
+		for _, a := range findAddrs(pl.text) {
+			rl := addrRole(pl.lower, a)
+			key := lowerASCII(a.addr)
+			if rl == roleSender {
+				r.senders[key] = true
+				continue
+			}
+			r.cands = append(r.cands, candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList})
+		}
+	}
+	for _, c := range r.cands {
+		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
+			r.strong[c.line] = true
+		}
+	}
+	return r
+}
+
+// reasonHeading reports whether a line is a short heading that introduces
+// the server's words ("because:", "Technical details of permanent failure:").
+func reasonHeading(lower string) bool {
+	t := strings.TrimSpace(lower)
+	if len(t) > 70 || !strings.HasSuffix(t, ":") {
+		return false
+	}
+	for _, m := range reasonMarkers {
+		if strings.HasPrefix(t, m) || strings.Contains(t, m) && len(t) < 50 {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAny(s string, list []string) bool {
+	for _, m := range list {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// strong reports whether a candidate is a recipient by its place.
+func (c candidate) strong() bool { return c.role == roleLead || c.role == roleRecipient }
+
+// recipients chooses the failed recipients: the strong candidates inside
+// lists when there are lists, else the strong candidates anywhere, else any
+// address that has an SMTP reply or a status code beside it.
+func (r *reading) recipients(exclude map[string]bool) []candidate {
+	pick := func(ok func(c candidate) bool) []candidate {
+		var out []candidate
+		seen := map[string]bool{}
+		for _, c := range r.cands {
+			if seen[c.key] || r.senders[c.key] || !ok(c) {
+				continue
+			}
+			seen[c.key] = true
+			out = append(out, c)
+		}
+		return out
+	}
+	if r.hasList {
+		if out := pick(func(c candidate) bool { return c.inList && c.strong() }); len(out) > 0 {
+			return out
+		}
+	}
+	if out := pick(func(c candidate) bool {
+		return c.strong() && !isSystemAddress(c.key) && !exclude[c.key]
+	}); len(out) > 0 {
+		return out
+	}
+	return pick(func(c candidate) bool {
+		return !isSystemAddress(c.key) && !exclude[c.key] && hasCode(r.blockText(c.line))
+	})
+}
+
+// candidateLine reports whether line i names a recipient by its place.
+func (r *reading) candidateLine(i int) bool { return i < len(r.strong) && r.strong[i] }
+
+// block returns the lines that belong to the address on line i: that line
+// and those after it up to a blank line, a heading, or another recipient's
+// line. An address alone on its line may take the paragraph after one blank
+// line.
+func (r *reading) block(i int) (from, to int) {
+	from, to = i, i+1
+	if r.fieldLine(i) {
+		return from, to
+	}
+	skipped := false
+	for to < len(r.lines) && to-from < 12 {
+		pl := r.lines[to]
+		if pl.blank {
+			if skipped || !r.bare(i) || to+1 >= len(r.lines) || r.lines[to+1].blank || r.lines[to+1].heading ||
+				r.lines[to+1].list || r.candidateLine(to+1) {
+				break
+			}
+			skipped = true
+			to++
+			continue
+		}
+		if pl.heading || pl.list || r.candidateLine(to) {
+			break
+		}
+		to++
+	}
+	return from, to
+}
+
+// fieldLine reports whether line i is one of a list of "Name: value"
+// lines ("RCPT TO: ann@example.com" in a summary of the message): such a
+// line stands alone.
+func (r *reading) fieldLine(i int) bool {
+	t := strings.TrimSpace(r.lines[i].lower)
+	c := strings.IndexByte(t, ':')
+	if c <= 0 || c > 20 || strings.IndexByte(t[:c], '@') >= 0 {
+		return false
+	}
+	near := func(j int) bool {
+		if j < 0 || j >= len(r.lines) {
+			return false
+		}
+		u := strings.TrimSpace(r.lines[j].lower)
+		k := strings.IndexByte(u, ':')
+		return k > 0 && k <= 20 && !strings.ContainsAny(u[:k], "@<")
+	}
+	return near(i-1) || near(i+1)
+}
+
+// bare reports whether line i holds nothing but an address and punctuation.
+func (r *reading) bare(i int) bool {
+	t := r.lines[i].text
+	for _, a := range findAddrs(t) {
+		t = strings.Replace(t, a.addr, "", 1)
+	}
+	return strings.IndexFunc(t, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }) < 0
+}
+
+func (r *reading) blockText(i int) string {
+	from, to := r.block(i)
+	return r.join(from, to)
+}
+
+func (r *reading) join(from, to int) string {
+	var b strings.Builder
+	for j := from; j < to; j++ {
+		if r.lines[j].blank {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(r.lines[j].text)
+	}
+	return b.String()
+}
+
+// evidence returns the server's words about one recipient: the blocks of
+// the lines that name it; when they carry no SMTP reply and no status code,
+// the paragraphs of the report that do (or that follow a reason heading).
+func (r *reading) evidence(key string) string {
+	var parts []string
+	used := map[int]bool{}
+	for _, c := range r.cands {
+		if c.key != key {
+			continue
+		}
+		from, to := r.block(c.line)
+		if used[from] {
+			continue
+		}
+		for j := from; j < to; j++ {
+			used[j] = true
+		}
+		parts = append(parts, r.join(from, to))
+	}
+	ev := strings.Join(parts, "\n")
+	if !hasCode(ev) || bareText(ev, key) {
+		if g := r.global(); g != "" {
+			if ev != "" {
+				ev += "\n"
+			}
+			ev += g
+		}
+	}
+	return ev
+}
+
+// names reports whether the prose names the address anywhere.
+func (r *reading) names(key string) bool {
+	for _, c := range r.cands {
+		if c.key == key {
+			return true
+		}
+	}
+	return r.senders[key]
+}
+
+// bareText reports whether ev says nothing but the address.
+func bareText(ev, key string) bool {
+	t := strings.ReplaceAll(lowerASCII(ev), key, "")
+	n := 0
+	for _, c := range t {
+		if c >= 'a' && c <= 'z' {
+			n++
+		}
+	}
+	return n < 8
+}
+
+// global returns the paragraphs of the report that carry an SMTP reply or a
+// status code and name no recipient; when there are none, the paragraphs
+// that follow a reason heading.
+func (r *reading) global() string {
+	var coded, reasoned []string
+	afterReason := false
+	for from := 0; from < len(r.lines); {
+		for from < len(r.lines) && r.lines[from].blank {
+			from++
+		}
+		to := from
+		for to < len(r.lines) && !r.lines[to].blank {
+			to++
+		}
+		if from >= len(r.lines) {
+			break
+		}
+		owned := false
+		for j := from; j < to; j++ {
+			if r.candidateLine(j) {
+				owned = true
+			}
+		}
+		text := r.join(from, to)
+		lastHeading := r.lines[to-1].heading
+		if !owned {
+			switch {
+			case hasCode(text):
+				coded = append(coded, text)
+			case afterReason || r.lines[from].heading && to-from > 1:
+				reasoned = append(reasoned, text)
+			}
+		}
+		afterReason = lastHeading && !r.lines[to-1].list
+		from = to
+	}
+	if len(coded) > 0 {
+		return strings.Join(first(coded, 4), "\n")
+	}
+	return strings.Join(first(reasoned, 2), "\n")
+}
+
+func first(s []string, n int) []string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// hasCode reports whether text holds an enhanced status code or an SMTP
+// reply code.
+func hasCode(text string) bool {
+	if _, ok := status.Find(text); ok {
+		return true
+	}
+	_, ok := status.FindReply(text)
+	return ok
+}
+
+// delayWords say that a report is about a delay, not a failure.
+var delayWords = []string{"will continue trying", "will keep trying", "delivery is delayed", "has been delayed",
+	"not yet been delivered", "still trying", "will retry", "delivery delayed", "temporarily deferred",
+	"message still undelivered", "this is a warning", "delay notification", "warning: could not send"}
+
+// prose reads the recipients of a report from its prose.
+func prose(in *Input) *Result {
+	p := in.prep()
+	if strings.TrimSpace(p.report) == "" {
+		return nil
+	}
+	exclude := in.senderSet()
+	rd := readProse(p.report, exclude)
+	cands := rd.recipients(exclude)
+	// X-Failed-Recipients names the recipients for certain; the prose
+	// still has the words about them. When the prose names other
+	// addresses (an alias, the address before a rewrite), its recipients
+	// lend their words in order.
+	var named []candidate
+	if xfr := in.failedRecipients(); len(xfr) > 0 {
+		for _, a := range xfr {
+			named = append(named, candidate{addr: a, key: lowerASCII(a)})
+		}
+	}
+	if len(named) == 0 && len(cands) == 0 {
+		return nil
+	}
+	action := "failed"
+	if hasAny(p.reportLower, delayWords) {
+		action = "delayed"
+	}
+	res := &Result{}
+	list := cands
+	if len(named) > 0 {
+		list = named
+	}
+	for i, c := range list {
+		ev := rd.evidence(c.key)
+		if len(named) > 0 && !rd.names(c.key) && len(cands) == len(named) {
+			ev = rd.evidence(cands[i].key)
+		}
+		res.Recipients = append(res.Recipients, Recipient{
+			Address:    c.addr,
+			Action:     action,
+			Diagnostic: Fold(ev),
+			Command:    FindCommand(ev),
+			RemoteMTA:  FindRemoteHost(ev),
+		})
+	}
+	return res
+}
