@@ -55,6 +55,8 @@ var providerCodes = []providerRule{
 	{provider: "aol", reason: Blocked, phrases: []string{"hvu:b1"}},
 	{provider: "aol", reason: Blocked, phrases: []string{"con:b1"}},
 	{provider: "aol", reason: RequirePTR, phrases: []string{"dns:nr"}},
+	// Google: a "Send mail as" address the account may not use.
+	{provider: "google", reason: Rejected, phrases: []string{"customfromdenied"}},
 	// Orange (France): OFR_506 is a message judged to be spam.
 	{provider: "orange", reason: SpamDetected, phrases: []string{"ofr_506"}},
 	// Cox: the sending IP is on Cox's own list.

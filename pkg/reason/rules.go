@@ -53,7 +53,7 @@ var decisive = []rule{
 		"over quota", "over the quota", "overquota", "quota exceeded", "exceeded quota", "exceeds quota",
 		"exceeded its quota", "quota full", "mailbox quota", "disk quota", "storage quota", "quota has been exceeded",
 		"exceeded storage allocation", "exceeded the storage", "storage allocation", "mailbox size limit",
-		"mailbox is over", "mailfolder is full", "inbox is full", "account is full", "mailbox would exceed",
+		"mailbox is over", "mailbox exceeds", "mailfolder is full", "inbox is full", "account is full", "mailbox would exceed",
 		"exceeds the maximum mailbox", "not enough space in", "no space left in", "mailbox has no space",
 		// ja
 		"メールボックスがいっぱい", "容量オーバー", "容量を超え", "容量超過", "容量不足",
@@ -109,7 +109,7 @@ var decisive = []rule{
 		"account is inactive", "mailbox is inactive", "account inactive", "inactive mailbox", "account deactivated",
 		"account has been deactivated", "mailbox deactivated", "account expired", "account has expired",
 		"mailbox is frozen", "mailbox frozen", "account is frozen", "account is locked", "account has been locked",
-		"account locked", "account is blocked", "account blocked", "account has been blocked", "mailbox is blocked",
+		"account locked", "temporarily locked", "temporary locked", "account is blocked", "account blocked", "account has been blocked", "mailbox is blocked",
 		"is no longer active", "mailbox unavailable due to inactivity", "account has been terminated",
 		// ja
 		"利用停止", "停止中", "休止中", "無効になって",
@@ -141,7 +141,7 @@ var decisive = []rule{
 		"not permitted to relay", "unable to relay", "we do not relay", "relaying not allowed", "relay not allowed",
 		"not allowed to relay", "insecure mail relay", "not configured to relay", "cannot relay", "can't relay",
 		"relaying mail to", "relay prohibited", "relaying prohibited", "relaying is prohibited", "no relaying",
-		"not a gateway", "relay is not allowed", "relaying is not allowed",
+		"not a gateway", "relay is not allowed", "relaying is not allowed", "email address is not verified",
 		"relais refusé", "relais non autorisé", "relaying nicht erlaubt", "relay nicht erlaubt",
 		"reenvío denegado", "retransmisión denegada", "relay negado", "中継拒否", "不允许转发",
 	}},
@@ -151,12 +151,12 @@ var decisive = []rule{
 		"authentication checks", "unauthenticated email", "mail is unauthenticated", "sender is unauthenticated",
 		"is unauthenticated", "not pass authentication", "fails to pass authentication", "does not designate",
 		"not designated as permitted sender", "sender id check", "arc validation", "doesn't meet the required authentication",
-		"does not meet the required authentication",
+		"does not meet the required authentication", "bad spf",
 	}},
 	// What content filters answer: the recipient's own rules.
 	{reason: Filtered, phrases: []string{
 		"recipient preferences", "user refuses", "refuses to receive", "refused to receive", "message filtered",
-		"blocked by the recipient", "blocked by recipient", "rejected by the recipient", "rejected by recipient",
+		"blocked by the recipient", "blocked by recipient", "rejected by the recipient's", "rejected by recipient's",
 		"you have been blocked by", "recipient has blocked", "only accepting mail from", "only accepts mail from",
 		"due to user rules", "user rules", "this account is protected by", "has restricted sms e-mail",
 		"resolver.rst.notauthorized", "not authorized to send to this recipient",
@@ -177,6 +177,10 @@ var decisive = []rule{
 		"provide a valid from", "address verification failed", "envelope sender", "mail from address",
 		"sender address is not", "your address is not allowed", "sender is not valid",
 		"purported responsible address",
+		// A list or group that does not take the sender's posts.
+		"permission to post", "投稿する権限", "berechtigungen haben, um der gruppe", "permisos necesarios para publicar",
+		"autorisé à lui envoyer", "張貼留言的權限", "发帖的权限", "غير مصرح لك بإرسال", "δικαίωμα ανάρτησης", "אישור לפרסם",
+		"पोस्ट करने की अनुमति",
 		"absender abgelehnt", "absenderadresse", "ungültiger absender",
 		"expéditeur refusé", "expediteur refuse", "expéditeur rejeté", "expéditeur invalide",
 		"remitente rechazado", "remitente no válido", "remetente rejeitado", "remetente inválido",
@@ -187,6 +191,11 @@ var decisive = []rule{
 		"null mx", "does not accept mail", "doesn't accept mail", "does not receive email", "doesn't receive email",
 		"does not accept email", "doesn't accept email", "accepts no mail", "no mx found", "no mx record",
 		"couldn't find a mail exchanger", "could not find a mail exchanger", "no mail exchanger",
+		"indicated no smtp service",
+	}},
+	// A DNS answer that may change: "try again".
+	{reason: NetworkError, phrases: []string{
+		"not found, try again", "temporary lookup failure", "servfail", "dns temporarily",
 	}},
 	{reason: HostUnknown, phrases: []string{
 		"host unknown", "unknown host", "host not found", "domain not found", "no such domain", "unrouteable address",
@@ -306,7 +315,7 @@ var secondary = []rule{
 	}},
 	{reason: SecurityError, phrases: []string{
 		"authentication required", "authentication is required", "smtp authentication", "must authenticate",
-		"unauthenticated senders", "not authenticated", "authentication failed", "smtp auth", "please authenticate",
+		"unauthenticated senders", "not authenticated", "authentication failed", "smtp auth", "please authenticate", "delivery not authorized",
 		"tls required", "encryption required", "must issue a starttls",
 	}},
 	// Blocked, said without saying why.
@@ -315,18 +324,18 @@ var secondary = []rule{
 		"拦截", "ブロック",
 	}},
 	{reason: FailedSTARTTLS, phrases: []string{
-		"starttls", "tls negotiation", "tls handshake", "ssl handshake", "tls connection failed",
+		"starttls", "does not support tls", "tls negotiation", "tls handshake", "ssl handshake", "tls connection failed",
 	}},
 	{reason: SystemFull, phrases: []string{
 		"insufficient system storage", "insufficient disk space", "system storage", "disk full", "out of disk",
 		"no space left on device",
 	}},
+	// The sender's server gave up: the message's time in the queue is up.
 	{reason: Expired, phrases: []string{
 		"retry timeout exceeded", "retry time not reached", "too long in queue", "in the queue too long",
 		"message expired", "delivery time expired", "delivery expired", "expired after", "unable to deliver in",
 		"could not be delivered within", "within the allowed queue period", "failing for a long time",
-		"queue lifetime", "maximum queue time", "timed out", "timeout", "no answer from host",
-		"zeitüberschreitung", "délai dépassé", "tiempo de espera", "超时", "タイムアウト",
+		"queue lifetime", "maximum queue time", "envelope expired", "not going to try again",
 	}},
 	{reason: NetworkError, phrases: []string{
 		"mail loop", "too many hops", "routing loop", "hop count exceeded", "loops back to myself", "message looping",
@@ -335,9 +344,15 @@ var secondary = []rule{
 		"host name lookup failure", "lookup failure", "could not connect", "unable to connect", "connection refused",
 		"couldn't connect", "failed to connect", "wasn't able to establish",
 	}},
+	// A connection that never came about, or timed out, reported once
+	// the sender gave up.
+	{reason: Expired, phrases: []string{
+		"could not be delivered for", "did not accept our requests to connect", "timed out", "timeout",
+		"no answer from host", "zeitüberschreitung", "délai dépassé", "tiempo de espera", "超时", "タイムアウト",
+	}},
 	{reason: SystemError, phrases: []string{
 		"system error", "internal error", "local error", "server error", "could not load", "ldap", "database error",
-		"configuration error", "misconfigur", "temporary failure", "temporarily unavailable", "system problem",
+		"configuration error", "misconfigur", "temporarily unavailable", "system problem", "service currently unavailable", "service unavailable",
 		"systemfehler", "erreur système", "error del sistema", "системная ошибка", "系统错误", "システムエラー",
 	}},
 	{reason: SyntaxError, phrases: []string{
@@ -345,6 +360,8 @@ var secondary = []rule{
 		"command not implemented", "command not recognized",
 	}},
 	{reason: OnHold, phrases: []string{"on hold"}},
+	// Postfix's RCPT TO refusal with no reason given.
+	{reason: UserUnknown, phrases: []string{"recipient address rejected"}},
 }
 
 // byWording returns the first rule of rules whose phrase text contains.
