@@ -50,6 +50,9 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	if recs := feedbackRecords(m, orig); len(recs) > 0 {
 		return recs
 	}
+	if len(m.Reports) == 0 && isAutoreply(h) {
+		return []Record{autoreplyRecord(m, orig)}
+	}
 	in := &dialect.Input{Message: m, Text: m.Text()}
 	if strings.TrimSpace(in.Text) == "" {
 		in.Text = m.Raw
@@ -63,9 +66,6 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	}
 	if res := dialect.Extract(in); res != nil && len(res.Recipients) > 0 {
 		return bounceRecords(m, res, orig)
-	}
-	if isAutoreply(h) {
-		return []Record{autoreplyRecord(m, orig)}
 	}
 	return []Record{{Kind: KindOther}}
 }

@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"net"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -165,7 +166,7 @@ func receivedBy(h mail.Header) string {
 	if j := strings.IndexAny(rest, " \t;("); j > 0 {
 		rest = rest[:j]
 	}
-	if !strings.Contains(rest, ".") && rest != "localhost" {
+	if !strings.Contains(rest, ".") && rest != "localhost" || net.ParseIP(strings.Trim(rest, "[]")) != nil {
 		return ""
 	}
 	return rest
