@@ -3,6 +3,7 @@ package bounce
 import (
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -141,11 +142,19 @@ var bounceOnlySubjects = []string{"undeliver", "undelivered", "returned mail", "
 	"not delivered", "could not be delivered", "delivery notification", "returned to sender", "unzustellbar",
 	"non remis", "non recapitata", "no entregado", "onbestelbaar", "bounce"}
 
-// subjectOf returns the decoded subject, or the raw one when it does not decode.
+// subjectOf returns the decoded subject of h: encoded words decoded, raw
+// 8-bit and ISO-2022 bytes decoded by the charset h declares or guessed
+// (parts.DecodeHeader).
 func subjectOf(h mail.Header) string {
-	s, err := h.Subject()
-	if err != nil || s == "" {
-		return h.Get("Subject")
+	return subjectIn(h, "")
+}
+
+// subjectIn is subjectOf with a hint: the charset the message around h
+// declares, used when h declares none.
+func subjectIn(h mail.Header, hint string) string {
+	cs := hint
+	if _, params, _ := h.ContentType(); params["charset"] != "" {
+		cs = params["charset"]
 	}
-	return s
+	return parts.DecodeHeader(h.Get("Subject"), cs)
 }

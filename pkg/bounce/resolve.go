@@ -26,7 +26,7 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 	}
 	recs := make([]Record, 0, len(res.Recipients))
 	for _, rc := range res.Recipients {
-		rec := resolve(rc)
+		rec := resolve(rc, m.Charset)
 		rec.Kind = KindBounce
 		rec.MTA = res.MTA
 		rec.ReportingMTA = strings.ToLower(clean(reporting))
@@ -47,12 +47,15 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 // (status_source "inferred"). The reply code is the one of the code's class
 // the server's words carry (status.FindReplyIn). Class follows the chosen
 // code, else the reply code, else the action.
-func resolve(rc dialect.Recipient) Record {
+//
+// The diagnostic is decoded to UTF-8 with charset, the charset the bounce
+// declares, when it came raw from a delivery-status part (parts.Decode).
+func resolve(rc dialect.Recipient, charset string) Record {
 	rec := Record{
 		Recipient:         strings.ToLower(clean(rc.Address)),
 		OriginalRecipient: strings.ToLower(clean(rc.OriginalAddress)),
 		Action:            strings.ToLower(rc.Action),
-		Diagnostic:        clean(rc.Diagnostic),
+		Diagnostic:        clean(parts.Decode([]byte(rc.Diagnostic), charset)),
 		RemoteMTA:         strings.ToLower(clean(rc.RemoteMTA)),
 		SMTPCommand:       strings.ToUpper(rc.Command),
 		Date:              formatDate(rc.Date),
@@ -119,10 +122,12 @@ func originalOf(m *parts.Message) Original {
 	if m.Original == nil {
 		return Original{}
 	}
-	return describe(m.Original.Header)
+	return describe(m.Original.Header, m.Charset)
 }
 
-func describe(h mail.Header) Original {
+// describe reads the returned original's header; hint is the bounce's
+// charset, for header fields the original does not declare one for.
+func describe(h mail.Header, hint string) Original {
 	var o Original
 	o.MessageID = clean(strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"))
 	if list, err := h.AddressList("From"); err == nil && len(list) > 0 {
@@ -140,7 +145,7 @@ func describe(h mail.Header) Original {
 		o.To = strings.ToLower(dsn.Address(h.Get("To")))
 	}
 	o.From, o.To = clean(o.From), clean(o.To)
-	o.Subject = clean(subjectOf(h))
+	o.Subject = clean(subjectIn(h, hint))
 	o.Date = formatDate(h.Get("Date"))
 	return o
 }
