@@ -70,7 +70,7 @@ var decisive = []rule{
 		// ru
 		"ящик переполнен", "переполнен", "превышен размер ящика", "превышена квота", "превышен лимит ящика",
 		// zh
-		"邮箱已满", "信箱已满", "邮箱空间不足", "邮箱容量", "空间已满",
+		"邮箱已满", "信箱已满", "邮箱空间不足", "邮箱容量", "空间已满", "信箱已滿", "郵箱已滿", "信箱空間不足",
 		// it
 		"casella piena", "casella di posta piena", "quota superata", "spazio esaurito",
 		// nl
@@ -236,7 +236,8 @@ var decisive = []rule{
 		"нет такого ящика", "ящик не существует", "адрес не существует", "неизвестный получатель",
 		"получатель не найден", "адресат не найден",
 		// zh
-		"收件人不存在", "邮箱不存在", "地址不存在", "帐户不存在", "账户不存在", "收件人地址无效",
+		"收件人不存在", "邮箱不存在", "地址不存在", "帐户不存在", "账户不存在", "收件人地址无效", "收件者不存在",
+		"信箱不存在", "帳號不存在", "帳戶不存在",
 		// it
 		"destinatario sconosciuto", "destinatario non valido", "casella inesistente", "indirizzo inesistente",
 		// nl
@@ -261,7 +262,7 @@ var decisive = []rule{
 		// ru
 		"пользователь не найден", "нет такого пользователя", "не существует",
 		// zh
-		"用户不存在", "用户名不存在", "不存在",
+		"用户不存在", "用户名不存在", "使用者不存在", "用戶不存在", "不存在",
 		// it
 		"utente sconosciuto", "utente inesistente", "non esiste",
 		// nl
@@ -300,7 +301,7 @@ var decisive = []rule{
 	{reason: SpamDetected, phrases: []string{
 		"|spam", "anti-spam", "antispam", "junk mail", "|ube|", "unsolicited", "bulk mail", "content rejected",
 		"message rejected as bulk", "classified as bulk", "looks like bulk", "suspicious content",
-		"迷惑メール", "スパム", "spamverdacht", "pourriel", "indésirable", "no deseado", "indesejad", "спам", "垃圾邮件",
+		"迷惑メール", "スパム", "垃圾郵件", "spamverdacht", "pourriel", "indésirable", "no deseado", "indesejad", "спам", "垃圾邮件",
 		"indesiderat", "ongewenst",
 	}},
 }
