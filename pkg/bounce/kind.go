@@ -16,8 +16,8 @@ const (
 
 // bounceSenders are local parts of the addresses bounces come from.
 var bounceSenders = []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail-daemon", "maildaemon",
-	"mailerdaemon", "mdaemon", "post_master", "bounce", "bounces", "returns", "double-bounce", "nobody", "root", "noreply",
-	"no-reply", "mail.daemon", "mailadmin", "mail-delivery", "mailer"}
+	"mailerdaemon", "mdaemon", "post_master", "bounce", "double-bounce", "noreply", "no-reply", "mail.daemon",
+	"mailadmin", "mail-delivery", "mail delivery"}
 
 // bounceSubjects are words bounce subjects use, lowercase.
 var bounceSubjects = []string{"undeliver", "undelivered", "returned mail", "delivery status", "delivery failure",
@@ -29,6 +29,18 @@ var bounceSubjects = []string{"undeliver", "undelivered", "returned mail", "deli
 	"niet bezorgd", "onbestelbaar", "unable to deliver", "mail failure", "returned message", "complaint", "abuse report",
 	"spam report", "配信", "不達", "返送", "недостав", "nicht zugestellt", "delay", "failure delivery",
 	"mail failed", "message failed", "returned", "delivery error", "sending failed"}
+
+// listNotices are subject words of a mailing list manager's refusal.
+var listNotices = []string{"not member", "loop alert", "duplicated message-id", "not a member", "refused"}
+
+func hasAny(s string, list []string) bool {
+	for _, w := range list {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // sniff takes the cheap first look at a header. It errs on the side of
 // looking closer: only mail with none of the signs of a report is ordinary.
@@ -45,6 +57,9 @@ func sniff(h mail.Header) look {
 		if h.Has(k) {
 			return lookMaybe
 		}
+	}
+	if h.Has("X-MLServer") && hasAny(strings.ToLower(subjectOf(h)), listNotices) {
+		return lookMaybe
 	}
 	if p := strings.ToLower(h.Get("Precedence")); strings.Contains(p, "auto") {
 		return lookMaybe

@@ -41,10 +41,13 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 
 // resolve decides one recipient's status, class, reply code and reason.
 //
-// The status code comes from, in order: the report's Status field, unless it
-// only says its class (X.0.0) and the server's words carry a specific code
-// of the same class; the server's words; the reason, when that is confident
-// (status_source "inferred"). The reply code is the one of the code's class
+// The status code comes from, in order: the code the remote server gave
+// with its reply ("550 5.7.1", see repliedCode) when it differs from the
+// report's Status field, which a relay often fills with a summary of its own
+// (4.4.7 "gave up", 5.1.1 for any refused recipient); the report's Status
+// field, unless it only says its class (X.0.0) and the server's words carry
+// a specific code of the same class; the server's words; the reason, when
+// that is confident (status_source "inferred"). The reply code is the one of the code's class
 // the server's words carry (status.FindReplyIn). Class follows the chosen
 // code, else the reply code, else the action.
 //
@@ -62,8 +65,11 @@ func resolve(rc dialect.Recipient, charset string) Record {
 	}
 	fromDSN, okDSN := status.Parse(firstToken(rc.Status))
 	fromText, okText := status.Find(rec.Diagnostic)
+	replied, okReplied := repliedCode(rec.Diagnostic, fromDSN)
 	var code status.Code
 	switch {
+	case okDSN && okReplied:
+		code, rec.StatusSource = replied, StatusFromDiagnostic
 	case okDSN && okText && fromDSN.Generic() && !fromText.Generic() && fromText.Class == fromDSN.Class:
 		code, rec.StatusSource = fromText, StatusFromDiagnostic
 	case okDSN:
@@ -72,6 +78,9 @@ func resolve(rc dialect.Recipient, charset string) Record {
 		code, rec.StatusSource = fromText, StatusFromDiagnostic
 	}
 	reply, _ := status.FindReplyIn(rec.Diagnostic, code.Class)
+	if reply.Class() == status.ClassSuccess && (rec.Action == "failed" || rec.Action == "delayed") {
+		reply = 0 // a success reply cannot be about a failure
+	}
 	cls := code.Class
 	if cls == status.ClassUnknown {
 		cls = reply.Class()
@@ -95,6 +104,27 @@ func resolve(rc dialect.Recipient, charset string) Record {
 	rec.Blocklist = r.Blocklist
 	rec.Auth = r.Auth
 	return rec
+}
+
+// repliedCode returns the first specific enhanced code in a text that
+// follows an SMTP reply code of its class ("550 5.7.1", "421-4.4.2"): the
+// remote server's own words. X.0.0 codes say nothing specific and do not
+// count. It reports false when the text gives the report's code (dsn) that
+// way too: the report then agrees with one of the server's replies.
+func repliedCode(text string, dsn status.Code) (status.Code, bool) {
+	var first status.Code
+	for _, m := range status.FindAll(text, 32) {
+		if m.Reply == 0 || m.Reply.Class() != m.Code.Class || m.Code.Generic() {
+			continue
+		}
+		if m.Code == dsn {
+			return status.Code{}, false
+		}
+		if first.IsZero() {
+			first = m.Code
+		}
+	}
+	return first, !first.IsZero()
 }
 
 func classOfAction(action string) status.Class {

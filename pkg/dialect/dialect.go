@@ -15,7 +15,8 @@ type Input struct {
 	// raw body when the MIME structure gave none).
 	Text string
 
-	p *prepared // computed on first use; see prep
+	p     *prepared // computed on first use; see prep
+	depth int       // 1 for a bounce found inside another (see forwarded)
 }
 
 // Recipient is what a recogniser learnt about one recipient.
@@ -73,6 +74,7 @@ func Extract(in *Input) *Result {
 		}
 	}
 	var res *Result
+	weak := false
 	if d != nil && d.Recognise != nil {
 		res = d.Recognise(in)
 	}
@@ -80,13 +82,27 @@ func Extract(in *Input) *Result {
 		res = in.standard()
 	}
 	if empty(res) {
-		res = prose(in)
+		res, weak = prose(in, d != nil)
 	}
 	if empty(res) {
-		res = fromHeaders(in)
+		res, weak = fromHeaders(in), true
+	}
+	if empty(res) || weak {
+		// The report names no one for certain: it may be about a
+		// bounce it returns.
+		if inner := in.forwarded(); inner != nil {
+			if r := Extract(inner); !empty(r) {
+				return r
+			}
+		}
 	}
 	if empty(res) {
 		return nil
+	}
+	if tail := in.trailing(); tail != nil {
+		if r := Extract(tail); !empty(r) {
+			res.Recipients = append(res.Recipients, r.Recipients...)
+		}
 	}
 	switch {
 	case d != nil:
@@ -129,7 +145,7 @@ func fromReports(reports []*dsn.Report) *Result {
 			r := Recipient{
 				Address:         rc.FinalRecipient,
 				OriginalAddress: rc.OriginalRecipient,
-				Action:          rc.Action,
+				Action:          normalAction(rc.Action),
 				Status:          rc.Status,
 				Diagnostic:      rc.DiagnosticCode,
 				RemoteMTA:       rc.RemoteMTA,
@@ -141,6 +157,7 @@ func fromReports(reports []*dsn.Report) *Result {
 			if r.Address == "" {
 				r.Address = dsn.Address(dsn.Get(rc.Fields, "X-Actual-Recipient"))
 			}
+			r.Address = reportAddress(r.Address)
 			if !strings.Contains(r.Address, "@") {
 				continue
 			}
@@ -155,6 +172,27 @@ func fromReports(reports []*dsn.Report) *Result {
 		return nil
 	}
 	return res
+}
+
+// reportAddress cleans an address from a report field whose type the
+// parser did not know ("rfc/822;ann@example.com").
+func reportAddress(a string) string {
+	if i := strings.LastIndexByte(a, ';'); i >= 0 {
+		a = a[i+1:]
+	}
+	return cleanAddress(a)
+}
+
+// normalAction maps the Action values some servers invent to the RFC 3464
+// ones: "expired" (SendGrid) is a delivery given up, "failed".
+func normalAction(a string) string {
+	switch a {
+	case "expired", "bounced", "bounce", "rejected", "failure":
+		return "failed"
+	case "deferred":
+		return "delayed"
+	}
+	return a
 }
 
 // complete fills what recipients lack from the prose: a diagnostic that is

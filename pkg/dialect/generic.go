@@ -3,6 +3,7 @@ package dialect
 import (
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -57,11 +58,62 @@ func (in *Input) originalSenders() []string {
 	return out
 }
 
-// senderSet returns the original's senders as a set.
+// bounceSubjects are words of the subjects of bounces, lowercase.
+var bounceSubjects = []string{"undeliver", "returned mail", "delivery status", "delivery fail", "failure notice",
+	"mail delivery", "non-delivery", "nondeliver", "not delivered", "could not be delivered", "delivery problem",
+	"returned to sender", "mail system error", "delivery notification", "failed delivery", "delivery error",
+	"mail failure", "delivery report", "unzustellbar", "non remis", "no entregado", "配信", "不達", "エラー",
+	"недостав"}
+
+// looksLikeBounce reports whether a message from an unknown server is a
+// bounce, when its prose names recipients by their place: it must come
+// from the mail system (or have a bounce's subject), and list its
+// recipients, return the original, or quote the server's codes. Ordinary
+// mail that names an address ("Email: ann@example.com") and a number
+// ("250 points") must not pass.
+func (in *Input) looksLikeBounce(listed bool) bool {
+	if !in.systemSender() && !hasAny(in.subject(), bounceSubjects) {
+		return false
+	}
+	return listed || in.returnsOriginal() || hasStatusCode(in.prep().report)
+}
+
+// hasStatusCode reports whether text holds an enhanced status code, or an
+// SMTP reply code at the start of a line or after "said:".
+func hasStatusCode(text string) bool {
+	if _, ok := status.Find(text); ok {
+		return true
+	}
+	for _, line := range strings.Split(text, "\n") {
+		l := strings.TrimLeft(line, " \t<>#")
+		if len(l) >= 4 && (l[3] == ' ' || l[3] == '-') {
+			if _, ok := status.ParseReply(l[:3]); ok {
+				return true
+			}
+		}
+	}
+	return strings.Contains(lowerASCII(text), " said: ")
+}
+
+// returnsOriginal reports whether the bounce returns the original, as a
+// part or as text after the report.
+func (in *Input) returnsOriginal() bool {
+	p := in.prep()
+	return in.Message != nil && in.Message.Original != nil || len(p.report) < len(p.text)
+}
+
+// senderSet returns the addresses that are not failed recipients by their
+// place alone: the original's senders and the bounce's own addressee (the
+// sender the bounce goes back to).
 func (in *Input) senderSet() map[string]bool {
 	set := map[string]bool{}
 	for _, a := range in.originalSenders() {
 		set[a] = true
+	}
+	if in.Message != nil {
+		for _, a := range headerAddresses(in.Message.Header, "To") {
+			set[lowerASCII(a)] = true
+		}
 	}
 	return set
 }

@@ -14,6 +14,17 @@ type prepared struct {
 	// is its lowercase twin.
 	report, reportLower string
 	std                 *Result // the delivery-status reports, read; nil when none
+	// Header fields the recognisers look at, lowercase, read on first use.
+	from, subject, received *string
+}
+
+// once returns *cache, computing it with f on first use.
+func once(cache **string, f func() string) string {
+	if *cache == nil {
+		v := f()
+		*cache = &v
+	}
+	return **cache
 }
 
 // prep returns the prepared view of in, computing it on first use.
@@ -90,32 +101,39 @@ func (in *Input) hasHeader(name string) bool {
 func (in *Input) headerLower(name string) string { return lowerASCII(in.header(name)) }
 
 // from returns the bounce's From field in lowercase.
-func (in *Input) from() string { return in.headerLower("From") }
+func (in *Input) from() string {
+	return once(&in.prep().from, func() string { return in.headerLower("From") })
+}
 
 // subject returns the bounce's Subject, decoded when it can be, lowercase.
 func (in *Input) subject() string {
-	if in.Message == nil {
-		return ""
-	}
-	s, err := in.Message.Header.Subject()
-	if err != nil || s == "" {
-		s = in.Message.Header.Get("Subject")
-	}
-	return strings.ToLower(s)
+	return once(&in.prep().subject, func() string {
+		if in.Message == nil {
+			return ""
+		}
+		s, err := in.Message.Header.Subject()
+		if err != nil || s == "" {
+			s = in.Message.Header.Get("Subject")
+		}
+		return strings.ToLower(s)
+	})
 }
 
 // received returns all Received fields of the bounce's header in lowercase,
 // joined by newlines.
 func (in *Input) received() string {
-	if in.Message == nil {
-		return ""
-	}
-	return lowerASCII(strings.Join(in.Message.Header.Values("Received"), "\n"))
+	return once(&in.prep().received, func() string {
+		if in.Message == nil {
+			return ""
+		}
+		return lowerASCII(strings.Join(in.Message.Header.Values("Received"), "\n"))
+	})
 }
 
-// textHas reports whether the lowercase text contains any of the phrases.
+// textHas reports whether the report's text (the original left out)
+// contains any of the phrases, which must be lowercase.
 func (in *Input) textHas(phrases ...string) bool {
-	l := in.prep().lower
+	l := in.prep().reportLower
 	for _, s := range phrases {
 		if strings.Contains(l, s) {
 			return true

@@ -11,15 +11,16 @@ var originalMarkers = []string{
 	"--- below this line is a copy of the message", // qmail and its clones
 	"below is a copy of the original message",      // OpenSMTPD
 	"below this line is a copy of the message",
+	"--- enclosed is a copy of the message",
 	"----- original message -----", // Gmail
 	"-----original message-----",
 	"------ original message ------",
-	"original message follows", // many
+	"original message follows",           // many
 	"----- unsent message follows -----", // Sendmail V5
 	"----- returned message -----",
-	"------- returned message --------", // Lotus Notes
+	"------- returned message --------",                   // Lotus Notes
 	"--- the header of the original message is following", // 1&1, GMX
-	"message headers follow",                             // DragonFly
+	"message headers follow",                              // DragonFly
 	"----- message header follows -----",
 	"----- the header of the original message follows",
 	"content-type: message/rfc822",
@@ -82,6 +83,9 @@ var listMarkers = []string{
 	"was not delivered to the following", "delivery failed for the following", "failed recipient",
 	"not delivered to the following", "following list of recipients",
 }
+
+// notListMarkers contain a list marker but introduce no recipients.
+var notListMarkers = []string{"address book", "following addresses for assistance"}
 
 // reasonMarkers introduce the server's words about the failure.
 var reasonMarkers = []string{

@@ -81,9 +81,10 @@ func leadPrefix(before string) bool {
 	return true
 }
 
+// isPunct reports whether s is made of bullets and punctuation only.
 func isPunct(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if strings.IndexByte("*-•>#:.()[]<|+=~", s[i]) < 0 && s[i] < 0x80 {
+	for _, r := range s {
+		if !strings.ContainsRune("*-•>#:.()[]<|+=~・●■◆→", r) {
 			return false
 		}
 	}
@@ -95,6 +96,7 @@ type proseLine struct {
 	text, lower string
 	blank       bool
 	heading     bool // a dashed section heading or a reason heading
+	dashed      bool // a dashed section heading
 	list        bool // introduces a list of recipients
 }
 
@@ -111,7 +113,7 @@ type candidate struct {
 type reading struct {
 	lines   []proseLine
 	cands   []candidate
-	strong  []bool // strong[i]: line i names a recipient by its place
+	strong  [][]string // strong[i]: the recipients line i names by their place
 	senders map[string]bool
 	hasList bool
 }
@@ -123,13 +125,14 @@ func readProse(report string, exclude map[string]bool) *reading {
 	r := &reading{senders: map[string]bool{}}
 	raw := strings.Split(report, "\n")
 	r.lines = make([]proseLine, len(raw))
-	r.strong = make([]bool, len(raw))
+	r.strong = make([][]string, len(raw))
 	for i, t := range raw {
 		l := lowerASCII(t)
 		pl := proseLine{text: t, lower: l, blank: strings.TrimSpace(t) == ""}
 		if !pl.blank {
-			pl.list = hasAny(l, listMarkers)
-			pl.heading = sectionHeading(l) || reasonHeading(l)
+			pl.list = hasAny(l, listMarkers) && !hasAny(l, notListMarkers)
+			pl.dashed = sectionHeading(l)
+			pl.heading = pl.dashed || reasonHeading(l)
 		}
 		r.lines[i] = pl
 	}
@@ -145,8 +148,15 @@ func readProse(report string, exclude map[string]bool) *reading {
 		if strings.IndexByte(pl.text, '@') < 0 {
 			continue
 		}
+		// QUIRK: RFC 2045 section 6.7 soft line breaks left undecoded (a
+		// part whose Content-Transfer-Encoding got lost) split an address
+		// over two lines; the second half is not at the start of a line.
+		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
 		for _, a := range findAddrs(pl.text) {
 			rl := addrRole(pl.lower, a)
+			if softBreak && rl == roleLead && a.start < 2 {
+				rl = roleOther
+			}
 			key := lowerASCII(a.addr)
 			if rl == roleSender {
 				r.senders[key] = true
@@ -157,7 +167,7 @@ func readProse(report string, exclude map[string]bool) *reading {
 	}
 	for _, c := range r.cands {
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
-			r.strong[c.line] = true
+			r.strong[c.line] = append(r.strong[c.line], c.key)
 		}
 	}
 	return r
@@ -217,18 +227,32 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 		return out
 	}
 	return pick(func(c candidate) bool {
-		return !isSystemAddress(c.key) && !exclude[c.key] && hasCode(r.blockText(c.line))
+		return !isSystemAddress(c.key) && !exclude[c.key] && hasCode(r.blockText(c.line, c.key))
 	})
 }
 
 // candidateLine reports whether line i names a recipient by its place.
-func (r *reading) candidateLine(i int) bool { return i < len(r.strong) && r.strong[i] }
+func (r *reading) candidateLine(i int) bool { return i < len(r.strong) && len(r.strong[i]) > 0 }
 
-// block returns the lines that belong to the address on line i: that line
-// and those after it up to a blank line, a heading, or another recipient's
-// line. An address alone on its line may take the paragraph after one blank
-// line.
-func (r *reading) block(i int) (from, to int) {
+// otherLine reports whether line i names a recipient other than key by its
+// place.
+func (r *reading) otherLine(i int, key string) bool {
+	if i >= len(r.strong) {
+		return false
+	}
+	for _, k := range r.strong[i] {
+		if k != key {
+			return true
+		}
+	}
+	return false
+}
+
+// block returns the lines that belong to the address key on line i: that
+// line and those after it up to a blank line, a dashed heading, a list, or
+// another recipient's line. An address alone on its line may take the
+// paragraph after one blank line.
+func (r *reading) block(i int, key string) (from, to int) {
 	from, to = i, i+1
 	if r.fieldLine(i) {
 		return from, to
@@ -237,15 +261,15 @@ func (r *reading) block(i int) (from, to int) {
 	for to < len(r.lines) && to-from < 12 {
 		pl := r.lines[to]
 		if pl.blank {
-			if skipped || !r.bare(i) || to+1 >= len(r.lines) || r.lines[to+1].blank || r.lines[to+1].heading ||
-				r.lines[to+1].list || r.candidateLine(to+1) {
+			if skipped || !r.bare(i) || to+1 >= len(r.lines) || r.lines[to+1].blank || r.lines[to+1].dashed ||
+				r.lines[to+1].list || r.otherLine(to+1, key) {
 				break
 			}
 			skipped = true
 			to++
 			continue
 		}
-		if pl.heading || pl.list || r.candidateLine(to) {
+		if pl.dashed || pl.list || r.otherLine(to, key) {
 			break
 		}
 		to++
@@ -282,8 +306,8 @@ func (r *reading) bare(i int) bool {
 	return strings.IndexFunc(t, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }) < 0
 }
 
-func (r *reading) blockText(i int) string {
-	from, to := r.block(i)
+func (r *reading) blockText(i int, key string) string {
+	from, to := r.block(i, key)
 	return r.join(from, to)
 }
 
@@ -311,7 +335,7 @@ func (r *reading) evidence(key string) string {
 		if c.key != key {
 			continue
 		}
-		from, to := r.block(c.line)
+		from, to := r.block(c.line, key)
 		if used[from] {
 			continue
 		}
@@ -329,7 +353,43 @@ func (r *reading) evidence(key string) string {
 			ev += g
 		}
 	}
+	if bareText(ev, key) {
+		// Nothing is said about the recipient in particular: the
+		// notice as a whole is the server's word.
+		if s := r.summary(); s != "" {
+			if ev != "" {
+				ev += "\n"
+			}
+			ev += s
+		}
+	}
 	return ev
+}
+
+// summaryMax bounds the text summary puts into a diagnostic.
+const summaryMax = 1000
+
+// summary returns the report's lines that say something (not headings, not
+// bare addresses), joined, at most summaryMax bytes.
+func (r *reading) summary() string {
+	var b strings.Builder
+	for i, pl := range r.lines {
+		if pl.blank || pl.dashed || r.bare(i) {
+			continue
+		}
+		t := strings.TrimSpace(pl.text)
+		if strings.Trim(t, "-=_*#~ ") == "" {
+			continue
+		}
+		if b.Len()+len(t)+1 > summaryMax {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
 }
 
 // names reports whether the prose names the address anywhere.
@@ -409,7 +469,7 @@ func hasCode(text string) bool {
 	if _, ok := status.Find(text); ok {
 		return true
 	}
-	_, ok := status.FindReply(text)
+	_, ok := status.FindReplyIn(text, status.ClassUnknown)
 	return ok
 }
 
@@ -418,11 +478,15 @@ var delayWords = []string{"will continue trying", "will keep trying", "delivery 
 	"not yet been delivered", "still trying", "will retry", "delivery delayed", "temporarily deferred",
 	"message still undelivered", "this is a warning", "delay notification", "warning: could not send"}
 
-// prose reads the recipients of a report from its prose.
-func prose(in *Input) *Result {
+// prose reads the recipients of a report from its prose. Unless sure (the
+// server is known), it wants more than an address in a recipient's place:
+// a list of recipients, a returned original, or the server's codes. It
+// reports weak when it found the recipients by an SMTP code beside them
+// only, not by their place.
+func prose(in *Input, sure bool) (res *Result, weak bool) {
 	p := in.prep()
 	if strings.TrimSpace(p.report) == "" {
-		return nil
+		return nil, false
 	}
 	exclude := in.senderSet()
 	rd := readProse(p.report, exclude)
@@ -437,14 +501,14 @@ func prose(in *Input) *Result {
 			named = append(named, candidate{addr: a, key: lowerASCII(a)})
 		}
 	}
-	if len(named) == 0 && len(cands) == 0 {
-		return nil
+	if len(named) == 0 && (len(cands) == 0 || !sure && !in.looksLikeBounce(rd.hasList)) {
+		return nil, false
 	}
 	action := "failed"
 	if hasAny(p.reportLower, delayWords) {
 		action = "delayed"
 	}
-	res := &Result{}
+	res = &Result{}
 	list := cands
 	if len(named) > 0 {
 		list = named
@@ -462,5 +526,6 @@ func prose(in *Input) *Result {
 			RemoteMTA:  FindRemoteHost(ev),
 		})
 	}
-	return res
+	weak = len(named) == 0 && !cands[0].strong()
+	return res, weak
 }

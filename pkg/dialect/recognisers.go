@@ -1,9 +1,163 @@
 package dialect
 
+import "strings"
+
 // Recognisers are the dialects, tried in this order: the servers with the
-// most distinctive signs first.
+// most distinctive signs (a header field of their own, a fixed sentence)
+// first, the widespread MTAs whose phrases others borrow last. A dialect
+// with no Recognise of its own is read by the structured report and the
+// prose reader; its Detect only names the server.
 var Recognisers = []Recogniser{
+	// Header fields of their own.
 	{Name: "amazonworkmail", Detect: detectAmazonWorkMail},
 	{Name: "receivingses", Detect: detectReceivingSES},
+	{Name: "yahoo", Detect: anyOf(from("yahoo.com"), from("yahoo.co."), text("sorry, we were unable to deliver your message to the following address"))},
 	{Name: "amazonses", Detect: detectAmazonSES, Recognise: amazonSES},
+	{Name: "activehunter", Detect: header("X-AHMAILID", "")},
+	{Name: "mcafee", Detect: header("X-NAI-Header", "mcafee")},
+	{Name: "surfcontrol", Detect: header("X-Mailer", "surfcontrol")},
+	{Name: "mfilter", Detect: header("X-Mailer", "m-filter")},
+	{Name: "imailserver", Detect: header("X-Mailer", "<smtp32")},
+	{Name: "exchange2003", Detect: anyOf(header("X-Mailer", "internet mail service"), text("msexch:ims"))},
+	{Name: "mimecast", Detect: anyOf(header("X-Mimecast-Originator", ""), header("X-MC-System", ""))},
+	{Name: "mxlogic", Detect: anyOf(header("X-MX-Bounce", ""), header("X-MXL-NoteHash", ""), from("mxlogic.net"))},
+	{Name: "fml", Detect: header("X-MLServer", "fml"), Recognise: fml},
+	{Name: "sendgrid", Detect: anyOf(text("this is an automatically generated message from sendgrid"), reportField("X-SendGrid-QueueID"))},
+	{Name: "powermta", Detect: anyOf(reportField("X-PowerMTA-VirtualMTA"), reportField("X-PowerMTA-BounceCategory"))},
+	// Mail services, by their senders and their words.
+	{Name: "googlegroups", Detect: anyOf(failedAt("@googlegroups.com"), allOf(from("googlemail.com"), text("google groups", "groups.google.com")))},
+	{Name: "googleworkspace", Detect: allOf(from("mailer-daemon@googlemail.com"), text("** message not delivered **"), noReport)},
+	{Name: "gmail", Detect: anyOf(from("@googlemail.com"), from("mailer-daemon@google.com"), text("google tried to deliver your message"))},
+	{Name: "office365", Detect: anyOf(from("onmicrosoft.com"), from("microsoft outlook"), text("microsoft 365", "office 365"),
+		allOf(header("X-MS-Exchange-CrossTenant-Id", ""), subject("undeliverable")))},
+	{Name: "outlook", Detect: anyOf(header("X-Message-Delivery", ""), header("X-DSNContext", ""), from("@hotmail."), from("@outlook.com"))},
+	{Name: "exchange", Detect: anyOf(text("delivery has failed to these recipients", "diagnostic information for administrators",
+		"sent by microsoft exchange server"), header("X-MS-Exchange-Message-Is-Ndr", ""))},
+	{Name: "aol", Detect: allOf(from("aol.com"), from("mailer-daemon"))},
+	{Name: "zoho", Detect: anyOf(header("X-ZohoMail", ""), from("zoho"), text("mx.zohomail.com"))},
+	{Name: "mailru", Detect: from("mail.ru")},
+	{Name: "yandex", Detect: from("yandex.")},
+	{Name: "gmx", Detect: from("gmx.")},
+	{Name: "einsundeins", Detect: anyOf(from("kundenserver."), from("1and1."), from("ionos."), text("postmaster.1and1.com"))},
+	{Name: "biglobe", Detect: from("biglobe.ne.jp")},
+	{Name: "bigfoot", Detect: from("bigfoot.com")},
+	{Name: "kddi", Detect: anyOf(from(".dion.ne.jp"), text("au one net"), received(".dion.ne.jp"))},
+	{Name: "ezweb", Detect: anyOf(from("ezweb.ne.jp"), received("(ezweb mail)"))},
+	{Name: "docomo", Detect: from("docomo.ne.jp")},
+	{Name: "verizon", Detect: anyOf(from("vtext.com"), from("vzwpix.com"))},
+	{Name: "messagelabs", Detect: anyOf(from("messagelabs.com"), received("messagelabs.com"))},
+	// Filters and appliances.
+	{Name: "trendmicro", Detect: anyOf(from("interscan"), text("interscan messaging security"))},
+	{Name: "barracuda", Detect: anyOf(subject("message you sent blocked by our bulk email filter"), text("barracuda"))},
+	{Name: "amavis", Detect: anyOf(from("content-filter at"), text("amavisd"))},
+	{Name: "mailmarshal", Detect: anyOf(text("mailmarshal"), allOf(text("could not be delivered because of"), text("the following recipients were affected")))},
+	{Name: "mailfoundry", Detect: anyOf(subject("message delivery has failed"), received("(mailfoundry)"))},
+	{Name: "messagingserver", Detect: anyOf(text("this report relates to a message you sent"), from("pmdf"), boundary("boundary_(id_"))},
+	{Name: "apachejames", Detect: anyOf(subject("[bounce]"), received("james smtp server"), messageID(".javamail."))},
+	{Name: "domino", Detect: anyOf(subject("delivery failure:"), text("lotus domino", "domino directory"))},
+	{Name: "notes", Detect: text("------- failure reasons  --------", "lotus smtp mta")},
+	// Mail transfer agents.
+	{Name: "courier", Detect: text("running the courier mail server", "courier mail server")},
+	{Name: "opensmtpd", Detect: anyOf(text("this is the mailer-daemon, please do not reply"), received("(opensmtpd)"))},
+	{Name: "dragonfly", Detect: text("this is the dragonfly mail agent")},
+	{Name: "qmail", Detect: text("this is the qmail-send program", "qmail-send program at")},
+	{Name: "postfix", Detect: anyOf(text("this is the mail system at host", "the postfix program"), diagnosticType("x-postfix"),
+		reportField("X-Postfix-Queue-ID"), reportField("X-Postfix-Sender"))},
+	{Name: "exim", Detect: anyOf(text("this message was created automatically by mail delivery software"),
+		received("with local (exim"), header("X-Failed-Recipients", ""))},
+	{Name: "v5sendmail", Detect: allOf(text("----- unsent message follows -----", "----- transcript of session follows -----"),
+		not(text("----- the following addresses had")), noReport), Recognise: sendmail},
+	{Name: "sendmail", Detect: anyOf(text("----- the following addresses had permanent fatal errors -----",
+		"----- transcript of session follows -----", "----- original message follows -----"),
+		allOf(from("mail delivery subsystem"), subject("returned mail:"))), Recognise: sendmail},
+}
+
+// A few helpers make the Detect functions above read as a table.
+
+// header matches a header field of the bounce that contains sub
+// (lowercase); an empty sub matches any value of a present field.
+func header(name, sub string) func(*Input) bool {
+	return func(in *Input) bool {
+		if sub == "" {
+			return in.hasHeader(name)
+		}
+		return strings.Contains(in.headerLower(name), sub)
+	}
+}
+
+// from matches a From field that contains sub (lowercase).
+func from(sub string) func(*Input) bool {
+	return func(in *Input) bool { return strings.Contains(in.from(), sub) }
+}
+
+// subject matches a Subject that contains sub (lowercase).
+func subject(sub string) func(*Input) bool {
+	return func(in *Input) bool { return strings.Contains(in.subject(), sub) }
+}
+
+// received matches a Received field of the bounce that contains sub.
+func received(sub string) func(*Input) bool {
+	return func(in *Input) bool { return strings.Contains(in.received(), sub) }
+}
+
+// messageID matches the bounce's Message-ID.
+func messageID(sub string) func(*Input) bool { return header("Message-Id", sub) }
+
+// boundary matches the MIME boundary of the bounce's Content-Type.
+func boundary(sub string) func(*Input) bool { return header("Content-Type", sub) }
+
+// text matches a text that contains any of the phrases (lowercase).
+func text(phrases ...string) func(*Input) bool {
+	return func(in *Input) bool { return in.textHas(phrases...) }
+}
+
+// reportField matches a per-message field of the delivery-status report.
+func reportField(name string) func(*Input) bool {
+	return func(in *Input) bool { return in.reportField(name) != "" }
+}
+
+// diagnosticType matches a Diagnostic-Code type of the report.
+func diagnosticType(t string) func(*Input) bool {
+	return func(in *Input) bool { return strings.Contains(in.diagnosticTypes(), t) }
+}
+
+// failedAt matches an X-Failed-Recipients address that contains sub.
+func failedAt(sub string) func(*Input) bool {
+	return func(in *Input) bool {
+		for _, a := range in.failedRecipients() {
+			if strings.Contains(lowerASCII(a), sub) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// noReport matches a bounce without a delivery-status part.
+func noReport(in *Input) bool { return len(in.Reports) == 0 }
+
+func anyOf(fs ...func(*Input) bool) func(*Input) bool {
+	return func(in *Input) bool {
+		for _, f := range fs {
+			if f(in) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func allOf(fs ...func(*Input) bool) func(*Input) bool {
+	return func(in *Input) bool {
+		for _, f := range fs {
+			if !f(in) {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+func not(f func(*Input) bool) func(*Input) bool {
+	return func(in *Input) bool { return !f(in) }
 }

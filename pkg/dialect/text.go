@@ -4,38 +4,86 @@ import (
 	"strings"
 )
 
-// commands maps the words servers use about SMTP stages to the command.
-var commands = []struct{ phrase, command string }{
-	{"in reply to rcpt to", "RCPT"}, {"rcpt to", "RCPT"}, {"in reply to end of data", "DATA"},
-	{"end of data", "DATA"}, {"in reply to data", "DATA"}, {"after data", "DATA"},
-	{"in reply to mail from", "MAIL"}, {"mail from", "MAIL"}, {"in reply to helo", "HELO"},
-	{"in reply to ehlo", "EHLO"}, {"ehlo", "EHLO"}, {"helo", "HELO"}, {"starttls", "STARTTLS"},
-	{"after initial connection", "CONN"}, {"while connected", "CONN"}, {"in reply to auth", "AUTH"},
-	{"after rcpt", "RCPT"}, {"after mail", "MAIL"},
+// commandContexts are the phrases that say at which SMTP stage a reply came,
+// lowercase; they win over a bare mention of a command.
+var commandContexts = []struct{ phrase, command string }{
+	{"in reply to rcpt to", "RCPT"}, {"in reply to end of data", "DATA"}, {"in reply to data", "DATA"},
+	{"in reply to mail from", "MAIL"}, {"in reply to helo", "HELO"}, {"in reply to ehlo", "EHLO"},
+	{"in reply to starttls", "STARTTLS"}, {"in reply to auth", "AUTH"}, {"in reply to quit", "QUIT"},
+	{"after rcpt to", "RCPT"}, {"after end of data", "DATA"}, {"after data", "DATA"}, {"after mail from", "MAIL"},
+	{"after initial connection", "CONN"}, {"after helo", "HELO"}, {"after ehlo", "EHLO"},
+	{"after starttls", "STARTTLS"}, {"after rcpt", "RCPT"}, {"after mail", "MAIL"}, {"after pipelined", "DATA"},
+	{"final data", "DATA"}, {"after sending message", "DATA"}, {"after i sent the message", "DATA"},
+	{"while connected", "CONN"}, {"during greeting", "CONN"}, {"to talk to me", "CONN"},
+	{"after rcpt command", "RCPT"}, {"after data command", "DATA"}, {"smtp:rcpt", "RCPT"}, {"[rcpt_to]", "RCPT"},
+	{"smtp:data", "DATA"}, {"smtp:mail", "MAIL"},
+}
+
+// commandWords are bare mentions of SMTP commands, lowercase.
+var commandWords = []struct{ phrase, command string }{
+	{"rcpt to", "RCPT"}, {"mail from", "MAIL"}, {"end of data", "DATA"}, {"data command", "DATA"},
+	{"ehlo", "EHLO"}, {"helo", "HELO"}, {"starttls", "STARTTLS"},
 }
 
 // FindCommand returns the SMTP command a text says the failure happened at
-// (RCPT, DATA, MAIL, HELO, EHLO, STARTTLS, AUTH, CONN), or "".
+// (RCPT, DATA, MAIL, HELO, EHLO, STARTTLS, AUTH, QUIT, CONN for the
+// greeting), or "". A phrase that ties the reply to a stage ("in reply to
+// RCPT TO command", "after end of data") wins over a bare mention; among
+// equals, the first written wins. Words count only whole ("email from" is
+// not "MAIL FROM").
 func FindCommand(text string) string {
 	if text == "" {
 		return ""
 	}
-	lower := strings.ToLower(text)
-	for _, c := range commands {
-		if strings.Contains(lower, c.phrase) {
-			return c.command
-		}
+	lower := lowerASCII(text)
+	if c := firstPhrase(lower, commandContexts); c != "" {
+		return c
 	}
-	return ""
+	return firstPhrase(lower, commandWords)
 }
 
-// hostIntros are the phrases servers put before the remote host's name.
-var hostIntros = []string{"host ", "remote host ", "server ", "mx ", "connect to ", "from "}
+// firstPhrase returns the command of the phrase written first in lower.
+func firstPhrase(lower string, list []struct{ phrase, command string }) string {
+	best, cmd := len(lower), ""
+	for _, c := range list {
+		for off := 0; off < best; {
+			i := strings.Index(lower[off:], c.phrase)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i >= best {
+				break
+			}
+			end := i + len(c.phrase)
+			if wordStart(lower, i) && (end == len(lower) || !isWordByte(lower[end])) {
+				best, cmd = i, c.command
+				break
+			}
+			off = i + 1
+		}
+	}
+	return cmd
+}
 
-// FindRemoteHost returns the first host name a text gives as the remote
-// server ("host mx.example.com[192.0.2.1] said:"), or "".
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// hostIntros are the phrases servers put before the remote host's name,
+// most telling first.
+var hostIntros = []string{"remote host ", "host ", "while talking to ", "connect to ", "server ", "mx ", "remote-mta: dns;"}
+
+// FindRemoteHost returns the host name a text gives as the remote server,
+// or "": first a name followed by its address in brackets
+// ("mx.example.com[192.0.2.1]", "mx.example.com [192.0.2.1]:"), the way
+// Postfix, Exim, Courier and most others write it; else a name after a
+// phrase such as "host" or "connect to".
 func FindRemoteHost(text string) string {
-	lower := strings.ToLower(text)
+	if h := hostBeforeAddress(text); h != "" {
+		return h
+	}
+	lower := lowerASCII(text)
 	for _, intro := range hostIntros {
 		off := 0
 		for {
@@ -45,7 +93,10 @@ func FindRemoteHost(text string) string {
 			}
 			i += off + len(intro)
 			off = i
-			if h := hostAt(text[i:]); h != "" {
+			if !wordStart(lower, i-len(intro)) {
+				continue
+			}
+			if h := hostAt(strings.TrimLeft(text[i:], " ")); h != "" {
 				return h
 			}
 		}
@@ -53,23 +104,84 @@ func FindRemoteHost(text string) string {
 	return ""
 }
 
+// hostBeforeAddress finds "name[192.0.2.1]" or "name [192.0.2.1]" in text
+// and returns the name.
+func hostBeforeAddress(text string) string {
+	for off := 0; off < len(text); {
+		i := strings.IndexByte(text[off:], '[')
+		if i < 0 {
+			return ""
+		}
+		i += off
+		off = i + 1
+		j := strings.IndexByte(text[i:], ']')
+		if j < 0 || j > 48 || !isIPLiteral(text[i+1:i+j]) {
+			continue
+		}
+		k := i
+		if k > 0 && text[k-1] == ' ' {
+			k--
+		}
+		start := k
+		for start > 0 && isHostByte(text[start-1]) {
+			start--
+		}
+		name := text[start:k]
+		if len(name) > 4 && name[3] == '-' && strings.Trim(name[:3], "0123456789") == "" {
+			name = name[4:] // "550-mx.example.com [192.0.2.1]": a reply's continuation
+		}
+		if h := hostAt(name); h != "" && len(h) == len(strings.Trim(name, ".")) {
+			return h
+		}
+	}
+	return ""
+}
+
+// isIPLiteral reports whether s is an IPv4 or IPv6 address (optionally
+// "IPv6:"-prefixed), as written between brackets.
+func isIPLiteral(s string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "IPv6:"), "ipv6:")
+	if s == "" {
+		return false
+	}
+	dots, colons := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			dots++
+		case c == ':':
+			colons++
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+		default:
+			return false
+		}
+	}
+	return dots == 3 && colons == 0 || colons >= 2
+}
+
+func isHostByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_'
+}
+
 // hostAt returns the domain name at the start of s, when it looks like one.
 func hostAt(s string) string {
 	end := 0
-	for end < len(s) {
-		c := s[end]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' {
-			end++
-			continue
-		}
-		break
+	for end < len(s) && isHostByte(s[end]) {
+		end++
 	}
-	h := strings.Trim(s[:end], ".")
+	h := strings.Trim(s[:end], ".-")
 	if strings.Count(h, ".") < 1 || len(h) < 4 {
 		return ""
 	}
 	// Names only: an IPv4 address is not a host name here.
 	if strings.Trim(h, "0123456789.") == "" {
+		return ""
+	}
+	// The last label of a name is letters ("example.com"), not a version
+	// number or a size ("2.5", "v1.2").
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	if len(last) < 2 || strings.Trim(lowerASCII(last), "abcdefghijklmnopqrstuvwxyz") != "" {
 		return ""
 	}
 	return strings.ToLower(h)

@@ -144,11 +144,18 @@ func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
 	m.noteCharset(h.Header)
 	raw := &capWriter{max: o.MaxRawText}
 	w := walker{opts: o, msg: m}
-	e, err := message.New(h.Header, io.TeeReader(body, raw))
+	tee := io.TeeReader(body, raw)
+	e, err := message.New(h.Header, tee)
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
 		return m, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	w.walk(e, 0)
+	// The epilogue after a closing boundary is not read by the walk; keep
+	// what fits of it in Raw (files of saved bounces hold a second message
+	// there).
+	if room := o.MaxRawText - raw.buf.Len(); room > 0 {
+		io.Copy(io.Discard, io.LimitReader(tee, int64(room)))
+	}
 	m.Raw = validUTF8(raw.buf.String())
 	return m, w.err()
 }

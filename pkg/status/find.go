@@ -95,9 +95,14 @@ func scanCode(text string, i int) (Match, bool) {
 		return Match{}, false
 	}
 	m := Match{Code: Code{Class: Class(text[i] - '0'), Subject: sub, Detail: det}, Start: i, End: k}
-	// Look back for "550 " or "550-" right before the code.
-	if i >= 4 && (text[i-1] == ' ' || text[i-1] == '-') {
-		if r, ok := ParseReply(text[i-4 : i-1]); ok && (i == 4 || !isDigit(text[i-5])) {
+	// Look back for "550 " or "550-" right before the code, or "550-'"
+	// when a relay quotes the remote server's reply.
+	j = i
+	if j >= 5 && (text[j-1] == '\'' || text[j-1] == '"') && (text[j-2] == ' ' || text[j-2] == '-') {
+		j--
+	}
+	if j >= 4 && (text[j-1] == ' ' || text[j-1] == '-') {
+		if r, ok := ParseReply(text[j-4 : j-1]); ok && (j == 4 || !isDigit(text[j-5])) {
 			m.Reply = r
 		}
 	}

@@ -1,0 +1,123 @@
+package dialect
+
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/parts"
+)
+
+// A bounce that comes back as the "original" of another bounce, or that a
+// person or a system forwarded as text, carries the facts inside: the outer
+// message only says that the inner one could not be handled.
+
+// forwarded returns the bounce inside this one, taken apart, or nil when the
+// returned original is not a bounce.
+func (in *Input) forwarded() *Input {
+	if in.depth > 0 || in.Message == nil {
+		return nil
+	}
+	var raw string
+	if o := in.Message.Original; o != nil && systemFrom(o.Header.Get("From")) {
+		raw = attachedMessage(in.Message.Raw)
+	} else if p := in.prep(); len(p.report) < len(p.text) {
+		raw = inlineMessage(p.text[len(p.report):])
+	}
+	if raw == "" {
+		return nil
+	}
+	return in.inner(raw)
+}
+
+// inner takes apart a bounce found inside this one; nil when raw is not a
+// bounce from the mail system.
+func (in *Input) inner(raw string) *Input {
+	m, _ := parts.Parse(strings.NewReader(raw), nil)
+	if m == nil || !systemFrom(m.Header.Get("From")) {
+		return nil
+	}
+	inner := &Input{Message: m, Text: m.Text(), depth: in.depth + 1}
+	if strings.TrimSpace(inner.Text) == "" {
+		inner.Text = m.Raw
+	}
+	for _, b := range m.Reports {
+		if rep, err := dsn.ParseBytes(b); rep != nil && len(rep.Recipients) > 0 || err == nil {
+			inner.Reports = append(inner.Reports, rep)
+		}
+	}
+	return inner
+}
+
+// systemFrom reports whether a From field names the mail system.
+func systemFrom(v string) bool {
+	v = lowerASCII(v)
+	return strings.Contains(v, "mailer-daemon") || strings.Contains(v, "postmaster") ||
+		strings.Contains(v, "mail delivery")
+}
+
+// attachedMessage returns the message/rfc822 part of a raw MIME body, from
+// its own header on; "" when there is none.
+func attachedMessage(raw string) string {
+	lower := lowerASCII(raw)
+	i := strings.Index(lower, "content-type: message/rfc822")
+	if i < 0 {
+		return ""
+	}
+	// The part's header ends at the first blank line.
+	j := strings.Index(raw[i:], "\n\n")
+	if j < 0 {
+		return ""
+	}
+	return strings.TrimLeft(raw[i+j:], "\n")
+}
+
+// inlineMessage returns the message written out after a report's text,
+// from its header on: the text left after dashes and an mbox "From " line.
+func inlineMessage(rest string) string {
+	for rest != "" {
+		line, next, _ := strings.Cut(rest, "\n")
+		t := strings.TrimSpace(line)
+		if t == "" || strings.Trim(t, "-=_*") == "" || strings.HasPrefix(line, "From ") {
+			rest = next
+			continue
+		}
+		break
+	}
+	if c := strings.IndexByte(rest, ':'); c <= 0 || strings.ContainsAny(rest[:c], " \t\n") {
+		return "" // not a header field
+	}
+	return rest
+}
+
+// trailing returns a bounce that follows this one in the same input after
+// the end of its MIME body, taken apart; nil when there is none.
+//
+// QUIRK: RFC 2046 section 5.1.1 says the epilogue after the closing
+// boundary is to be ignored, but files of saved bounces hold a second
+// bounce there, after an mbox "From " line, and the reader of such a file
+// expects both.
+func (in *Input) trailing() *Input {
+	if in.depth > 0 || in.Message == nil {
+		return nil
+	}
+	_, params, err := in.Message.Header.ContentType()
+	b := params["boundary"]
+	if err != nil || b == "" {
+		return nil
+	}
+	raw := in.Message.Raw
+	end := strings.Index(raw, "\n--"+b+"--")
+	if end < 0 {
+		return nil
+	}
+	rest := raw[end+len(b)+5:]
+	i := strings.Index(rest, "\nFrom ")
+	if i < 0 || strings.TrimSpace(rest[:i]) != "" {
+		return nil
+	}
+	rest = rest[i+1:]
+	if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+		rest = rest[nl+1:]
+	}
+	return in.inner(rest)
+}
