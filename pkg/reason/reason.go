@@ -44,6 +44,26 @@ const (
 	Vacation        = "vacation"
 )
 
+// Vocabulary lists every reason Classify and the record kinds use, in the
+// order of docs/reasons.md.
+var Vocabulary = []string{
+	UserUnknown, HostUnknown, MailboxFull, EmailTooLarge, Suspend, HasMoved, Filtered, Rejected, Blocked,
+	BadReputation, SpamDetected, VirusDetected, ContentError, PolicyViolation, AuthFailure, RequirePTR,
+	SecurityError, FailedSTARTTLS, NoRelaying, NotAccept, NotCompliantRFC, RateLimited, Expired,
+	NetworkError, SystemError, SystemFull, MailerError, SyntaxError, OnHold, Undefined, Suppressed,
+	Delivered, Feedback, Vacation,
+}
+
+// Known reports whether reason is a word of the vocabulary.
+func Known(reason string) bool {
+	for _, r := range Vocabulary {
+		if r == reason {
+			return true
+		}
+	}
+	return false
+}
+
 // Facts are what is known about one recipient's failure.
 type Facts struct {
 	Status     status.Code      // the chosen enhanced status code, may be zero
@@ -127,7 +147,7 @@ func decide(f Facts, lower string, listed bool) (reason, step string) {
 		return Delivered, "success"
 	case f.Status.IsZero() && (f.Action == "delivered" || f.Action == "relayed" || f.Action == "expanded"):
 		return Delivered, "success"
-	case f.Hint != "":
+	case f.Hint != "" && Known(f.Hint):
 		return f.Hint, "hint"
 	}
 	if r := byProvider(lower, f.Status, status.FindAll(lower, 8)); r != "" {

@@ -48,6 +48,10 @@ var decisive = []rule{
 		"|reputation", "user complaints", "unexpected volume", "poor sending history",
 		"réputation", "reputación", "reputação", "reputazione", "репутац", "信誉", "评级",
 	}},
+	// A sender's quota, not a mailbox's.
+	{reason: RateLimited, phrases: []string{
+		"sending quota", "sending limit", "daily sending", "hourly sending", "sent too many messages",
+	}},
 	{reason: MailboxFull, phrases: []string{
 		"mailbox full", "mailbox is full", "mail box full", "mailbox has exceeded", "mailbox exceeded",
 		"over quota", "over the quota", "overquota", "quota exceeded", "exceeded quota", "exceeds quota",
@@ -280,7 +284,7 @@ var decisive = []rule{
 		"too many connections", "too many concurrent", "too many simultaneous", "too many sessions", "rate limit",
 		"rate-limit", "ratelimit", "frequency limited", "throttl", "sending rate", "message rate", "connection rate",
 		"exceeded the rate", "too many messages", "too many mails", "too many emails", "too many recipients",
-		"too fast", "slow down", "sending quota", "sending limit", "daily limit", "hourly limit",
+		"too fast", "slow down", "daily limit", "hourly limit",
 		"connection limit exceeded", "recipient limit exceeded", "message limit exceeded",
 		"receiving mail at a rate", "max connections", "connection limit", "too many invalid recipients",
 		"zu viele verbindungen", "zu viele nachrichten", "trop de connexions", "trop de messages",
