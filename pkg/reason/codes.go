@@ -13,7 +13,7 @@ var exactCodes = map[subjectDetail]string{
 	{1, 7}: Rejected, {1, 8}: Rejected, {1, 10}: NotAccept,
 	{2, 1}: Suspend, {2, 2}: MailboxFull, {2, 3}: EmailTooLarge,
 	{3, 1}: SystemFull, {3, 4}: EmailTooLarge,
-	{4, 3}: SystemError, {4, 4}: HostUnknown, {4, 6}: NetworkError,
+	{4, 3}: SystemError, {4, 4}: HostUnknown, {4, 6}: NetworkError, {4, 7}: Expired,
 	{5, 3}: RateLimited,
 	{6, 0}: ContentError, {6, 1}: ContentError, {6, 2}: ContentError, {6, 3}: ContentError,
 	{6, 4}: ContentError, {6, 5}: ContentError, {6, 6}: ContentError, {6, 7}: ContentError,
@@ -46,7 +46,7 @@ var vagueCodes = map[subjectDetail]string{
 	{1, 0}: UserUnknown, {1, 4}: UserUnknown, {1, 9}: SystemError,
 	{2, 0}: Filtered, {2, 4}: SystemError,
 	{3, 0}: SystemError, {3, 2}: NotAccept, {3, 3}: SystemError, {3, 5}: SystemError,
-	{4, 0}: NetworkError, {4, 1}: NetworkError, {4, 2}: NetworkError, {4, 5}: SystemError, {4, 7}: Expired,
+	{4, 0}: NetworkError, {4, 1}: NetworkError, {4, 2}: NetworkError, {4, 5}: SystemError,
 	{5, 1}: SyntaxError, {5, 2}: SyntaxError, {5, 4}: SyntaxError, {5, 5}: SyntaxError, {5, 6}: SyntaxError,
 }
 

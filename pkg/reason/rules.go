@@ -180,7 +180,7 @@ var decisive = []rule{
 		"sender is not allowed", "sender denied", "sender blocked", "from: domain is invalid",
 		"provide a valid from", "address verification failed", "envelope sender", "mail from address",
 		"sender address is not", "your address is not allowed", "sender is not valid",
-		"purported responsible address",
+		"purported responsible address", "not a member of", "you are not a member",
 		// A list or group that does not take the sender's posts.
 		"permission to post", "投稿する権限", "berechtigungen haben, um der gruppe", "permisos necesarios para publicar",
 		"autorisé à lui envoyer", "張貼留言的權限", "发帖的权限", "غير مصرح لك بإرسال", "δικαίωμα ανάρτησης", "אישור לפרסם",
@@ -219,7 +219,7 @@ var decisive = []rule{
 		"mailbox not found", "no mailbox", "no such mailbox", "mailbox unavailable", "invalid mailbox",
 		"unknown mailbox", "not a valid mailbox", "mailbox is unavailable", "account does not exist",
 		"account doesn't exist", "no such account", "addressee unknown", "bad destination mailbox",
-		"user doesn't have a", "no such address", "unknown address", "address unknown",
+		"no such address", "unknown address", "address unknown",
 		"not listed in domino", "not listed in public name", "recipient address is invalid", "address rejected: access denied",
 		// ja
 		"宛先不明", "存在しないアドレス", "アドレスが存在しません", "そのようなユーザーはいません", "該当するユーザ",
@@ -250,7 +250,7 @@ var decisive = []rule{
 	// The short answers filters give too: stage-bound (see rule).
 	{reason: UserUnknown, stageBound: true, phrases: []string{
 		"user unknown", "unknown user", "no such user", "user not found", "user does not exist",
-		"user doesn't exist", "user not exist", "user is unknown", "unknown local part", "invalid user",
+		"user doesn't exist", "user not exist", "user is unknown", "unknown local part", "invalid user", "user doesn't have a",
 		"does not exist", "doesn't exist", "invalid address", "no such person", "unknown or illegal alias",
 		"is not a known user",
 		// ja
@@ -340,7 +340,7 @@ var secondary = []rule{
 		"retry timeout exceeded", "retry time not reached", "too long in queue", "in the queue too long",
 		"message expired", "delivery time expired", "delivery expired", "expired after", "unable to deliver in",
 		"could not be delivered within", "within the allowed queue period", "failing for a long time",
-		"queue lifetime", "maximum queue time", "envelope expired", "not going to try again",
+		"queue lifetime", "maximum queue time", "envelope expired", "not going to try again", "not delivered within",
 	}},
 	{reason: NetworkError, phrases: []string{
 		"mail loop", "too many hops", "routing loop", "hop count exceeded", "loops back to myself", "message looping",
@@ -352,7 +352,8 @@ var secondary = []rule{
 	// A connection that never came about, or timed out, reported once
 	// the sender gave up.
 	{reason: Expired, phrases: []string{
-		"could not be delivered for", "did not accept our requests to connect", "timed out", "timeout",
+		"could not be delivered for", "could not deliver for", "did not accept our requests to connect", "timed out",
+		"timeout", "not responding", "host not reachable", "host is not reachable",
 		"no answer from host", "zeitüberschreitung", "délai dépassé", "tiempo de espera", "超时", "タイムアウト",
 	}},
 	{reason: SystemError, phrases: []string{
@@ -365,8 +366,9 @@ var secondary = []rule{
 		"command not implemented", "command not recognized",
 	}},
 	{reason: OnHold, phrases: []string{"on hold"}},
-	// Postfix's RCPT TO refusal with no reason given.
-	{reason: UserUnknown, phrases: []string{"recipient address rejected"}},
+	// A refusal of the recipient with no reason given (Postfix's RCPT TO
+	// refusal; "no valid recipients" when nothing else was said).
+	{reason: UserUnknown, phrases: []string{"recipient address rejected", "no valid recipients"}},
 }
 
 // byWording returns the first rule of rules whose phrase text contains.
