@@ -59,9 +59,17 @@ var providerCodes = []providerRule{
 	{provider: "google", reason: Rejected, phrases: []string{"customfromdenied"}},
 	// Orange (France): OFR_506 is a message judged to be spam.
 	{provider: "orange", reason: SpamDetected, phrases: []string{"ofr_506"}},
-	// Cox: the sending IP is on Cox's own list.
+	// Cox (cox.com email error codes): CXBL and CDRBL the sending IP is on
+	// Cox's list, CXDNS the IP has no usable reverse DNS, CXSNDR the
+	// sender's domain is refused.
 	{provider: "cox", reason: Blocked, phrases: []string{"aup#cxbl"}},
 	{provider: "cox", reason: Blocked, phrases: []string{"aup#cdrbl"}},
+	{provider: "cox", reason: RequirePTR, phrases: []string{"aup#cxdns"}},
+	{provider: "cox", reason: Rejected, phrases: []string{"aup#cxsndr"}},
+	// Spectrum (Charter) inbound codes AUP#I-13xx: connections or
+	// recipients over the sender's limits.
+	{provider: "spectrum", reason: RateLimited, phrases: []string{"aup#in-13"}},
+	{provider: "spectrum", reason: RateLimited, phrases: []string{"aup#i-13"}},
 }
 
 func code(cls, subject, detail int) status.Code {

@@ -158,7 +158,7 @@ func decide(f Facts, lower string, listed bool) (reason, step string) {
 	}
 	words := plain(lower)
 	if r, ok := byWording(decisive, words); ok {
-		if r.stageBound && f.Command != "RCPT" && !(f.Status.Subject == 1 && userUnknownDetails[f.Status.Detail]) {
+		if r.stageBound && !atRCPT(f.Command, words) && !(f.Status.Subject == 1 && userUnknownDetails[f.Status.Detail]) {
 			return Filtered, "wording"
 		}
 		return r.reason, "wording"
@@ -188,6 +188,19 @@ func decide(f Facts, lower string, listed bool) (reason, step string) {
 		return OnHold, "fallback"
 	}
 	return Undefined, "fallback"
+}
+
+// rcptWords are replies only a server refusing RCPT TO writes; they stand
+// for the SMTP command when the dialect found none.
+var rcptWords = []string{"does not like recipient"}
+
+// atRCPT reports whether the refusal came at RCPT TO: the dialect says so,
+// or, when it says nothing, the words do.
+func atRCPT(command, words string) bool {
+	if command != "" {
+		return command == "RCPT"
+	}
+	return hasAny(words, rcptWords) != ""
 }
 
 // userUnknownDetails are the X.1.y details that say the address is bad:

@@ -24,6 +24,12 @@ type rule struct {
 }
 
 var decisive = []rule{
+	// An address (the sender's) on a list, rather than a host or an IP.
+	{reason: Rejected, phrases: []string{
+		"address that has been blacklisted", "address has been blacklisted", "address is blacklisted",
+		"address is on a blacklist", "address that has been blocklisted", "address has been blocklisted",
+		"address is blocklisted", "sender is blacklisted", "sender blacklisted", "sender is blocklisted",
+	}},
 	// Named lists and listings. List names (spamhaus, sorbs, ...) are
 	// found by findBlocklist in the full text, URLs included; these are
 	// the generic words.
@@ -85,7 +91,7 @@ var decisive = []rule{
 		"message size exceeds", "message exceeds", "exceeds the maximum size", "exceeds maximum size",
 		"exceeds size limit", "exceeds the size limit", "size limit exceeded", "message size limit",
 		"maximum message size", "message length exceeds", "message is larger than", "too large for",
-		"size exceeds",
+		"size exceeds", "line limit exceeded",
 		// ja
 		"サイズが大き", "サイズ制限", "サイズオーバー",
 		// de
@@ -219,7 +225,7 @@ var decisive = []rule{
 		"mailbox not found", "no mailbox", "no such mailbox", "mailbox unavailable", "invalid mailbox",
 		"unknown mailbox", "not a valid mailbox", "mailbox is unavailable", "account does not exist",
 		"account doesn't exist", "no such account", "addressee unknown", "bad destination mailbox",
-		"no such address", "unknown address", "address unknown",
+		"no such address", "address unknown", "invalid final delivery userid",
 		"not listed in domino", "not listed in public name", "recipient address is invalid", "address rejected: access denied",
 		// ja
 		"宛先不明", "存在しないアドレス", "アドレスが存在しません", "そのようなユーザーはいません", "該当するユーザ",
