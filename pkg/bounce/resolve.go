@@ -34,6 +34,9 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 		if rec.Date == "" {
 			rec.Date = formatDate(reportDate)
 		}
+		if rec.Date == "" {
+			rec.Date = formatDate(m.Header.Get("Date"))
+		}
 		recs = append(recs, rec)
 	}
 	return recs

@@ -104,6 +104,9 @@ func Extract(in *Input) *Result {
 			res.Recipients = append(res.Recipients, r.Recipients...)
 		}
 	}
+	if res.ReportingMTA == "" {
+		res.ReportingMTA = reportingFromText(p.reportLower)
+	}
 	switch {
 	case d != nil:
 		res.MTA = d.Name
@@ -147,7 +150,7 @@ func fromReports(reports []*dsn.Report) *Result {
 				OriginalAddress: rc.OriginalRecipient,
 				Action:          normalAction(rc.Action),
 				Status:          rc.Status,
-				Diagnostic:      rc.DiagnosticCode,
+				Diagnostic:      stripDiagnosticType(rc.DiagnosticCode),
 				RemoteMTA:       rc.RemoteMTA,
 				Date:            rc.LastAttemptDate,
 			}
@@ -172,6 +175,35 @@ func fromReports(reports []*dsn.Report) *Result {
 		return nil
 	}
 	return res
+}
+
+// reportingIntros are the phrases servers introduce themselves with in
+// their bounces, lowercase, each followed by the server's name.
+var reportingIntros = []string{"this is the mail system at host ", "qmail-send program at ",
+	"delivery status notification from ", "this is the mail delivery agent at ", "mail agent v0.13 at ",
+	"this is the postfix program at host ", "message from ", "this is the mail transport agent at "}
+
+// reportingFromText returns the name a server gives itself in its bounce
+// ("This is the qmail-send program at mx.example.com."), or "".
+func reportingFromText(lower string) string {
+	for _, intro := range reportingIntros {
+		if i := strings.Index(lower, intro); i >= 0 {
+			if h := hostAt(lower[i+len(intro):]); h != "" {
+				return h
+			}
+		}
+	}
+	return ""
+}
+
+// stripDiagnosticType removes a diagnostic type the report parser left in
+// place because it is long ("X-Outbound-Mail-Relay; Host not found").
+func stripDiagnosticType(d string) string {
+	if typ, rest, ok := strings.Cut(d, ";"); ok && len(typ) > 2 && len(typ) <= 40 &&
+		strings.HasPrefix(lowerASCII(typ), "x-") && !strings.ContainsAny(typ, " \t") {
+		return strings.TrimSpace(rest)
+	}
+	return d
 }
 
 // reportAddress cleans an address from a report field whose type the

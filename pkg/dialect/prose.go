@@ -136,6 +136,13 @@ func readProse(report string, exclude map[string]bool) *reading {
 		}
 		r.lines[i] = pl
 	}
+	// A line underlined with "=====" or "-----" is a heading too.
+	for i := 1; i < len(r.lines); i++ {
+		if t := strings.TrimSpace(r.lines[i].text); len(t) >= 4 && strings.Trim(t, "=-_") == "" && !r.lines[i-1].blank {
+			r.lines[i-1].dashed, r.lines[i-1].heading = true, true
+			r.lines[i].dashed, r.lines[i].heading = true, true
+		}
+	}
 	inList := false
 	for i := range r.lines {
 		pl := &r.lines[i]
@@ -331,8 +338,14 @@ func (r *reading) join(from, to int) string {
 func (r *reading) evidence(key string) string {
 	var parts []string
 	used := map[int]bool{}
+	listed := false
 	for _, c := range r.cands {
-		if c.key != key {
+		listed = listed || c.key == key && c.inList && c.strong()
+	}
+	for _, c := range r.cands {
+		if c.key != key || listed && !c.inList && r.fieldLine(c.line) {
+			// A summary line ("To: ann@example.com") says nothing
+			// about a recipient the report lists.
 			continue
 		}
 		from, to := r.block(c.line, key)
@@ -346,11 +359,13 @@ func (r *reading) evidence(key string) string {
 	}
 	ev := strings.Join(parts, "\n")
 	if !hasCode(ev) || bareText(ev, key) {
-		if g := r.global(); g != "" {
-			if ev != "" {
-				ev += "\n"
+		for _, g := range r.global() {
+			if !strings.Contains(ev, g) {
+				if ev != "" {
+					ev += "\n"
+				}
+				ev += g
 			}
-			ev += g
 		}
 	}
 	if bareText(ev, key) {
@@ -417,7 +432,7 @@ func bareText(ev, key string) bool {
 // global returns the paragraphs of the report that carry an SMTP reply or a
 // status code and name no recipient; when there are none, the paragraphs
 // that follow a reason heading.
-func (r *reading) global() string {
+func (r *reading) global() []string {
 	var coded, reasoned []string
 	afterReason := false
 	for from := 0; from < len(r.lines); {
@@ -451,9 +466,9 @@ func (r *reading) global() string {
 		from = to
 	}
 	if len(coded) > 0 {
-		return strings.Join(first(coded, 4), "\n")
+		return first(coded, 4)
 	}
-	return strings.Join(first(reasoned, 2), "\n")
+	return first(reasoned, 2)
 }
 
 func first(s []string, n int) []string {

@@ -33,7 +33,7 @@ var Recognisers = []Recogniser{
 	{Name: "outlook", Detect: anyOf(header("X-Message-Delivery", ""), header("X-DSNContext", ""), from("@hotmail."), from("@outlook.com"))},
 	{Name: "exchange", Detect: anyOf(text("delivery has failed to these recipients", "diagnostic information for administrators",
 		"sent by microsoft exchange server"), header("X-MS-Exchange-Message-Is-Ndr", ""))},
-	{Name: "aol", Detect: allOf(from("aol.com"), from("mailer-daemon"))},
+	{Name: "aol", Detect: anyOf(from("@aol.com"), from("@aol.jp"))},
 	{Name: "zoho", Detect: anyOf(header("X-ZohoMail", ""), from("zoho"), text("mx.zohomail.com"))},
 	{Name: "mailru", Detect: from("mail.ru")},
 	{Name: "yandex", Detect: from("yandex.")},

@@ -38,6 +38,13 @@ func readTranscript(report string) *transcript {
 		case strings.Contains(low, "while talking to "):
 			host = hostAt(l[strings.Index(low, "while talking to ")+len("while talking to "):])
 			pending, cmd = nil, ""
+		case strings.Contains(low, " (smtp)...") || strings.Contains(low, " (esmtp)..."):
+			// "550 example.org (smtp)... 550 Host unknown": Sendmail's
+			// word about a destination; another one than the session's
+			// is one that no session reached.
+			if f := strings.Fields(low); len(f) > 1 && strings.TrimSuffix(f[1], ".") != host {
+				pending, cmd, host = nil, "", ""
+			}
 		default:
 			addr, text, ok := verdict(l)
 			if !ok {

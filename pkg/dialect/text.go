@@ -72,7 +72,7 @@ func isWordByte(c byte) bool {
 
 // hostIntros are the phrases servers put before the remote host's name,
 // most telling first.
-var hostIntros = []string{"remote host ", "host ", "while talking to ", "connect to ", "server ", "mx ", "remote-mta: dns;"}
+var hostIntros = []string{"remote host ", "host ", "host: ", "while talking to ", "connect to ", "server ", "mx ", "remote-mta: dns;"}
 
 // FindRemoteHost returns the host name a text gives as the remote server,
 // or "": first a name followed by its address in brackets
@@ -119,7 +119,7 @@ func hostBeforeAddress(text string) string {
 			continue
 		}
 		k := i
-		if k > 0 && text[k-1] == ' ' {
+		if k > 0 && (text[k-1] == ' ' || text[k-1] == ':') {
 			k--
 		}
 		start := k
