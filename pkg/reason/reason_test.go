@@ -64,6 +64,7 @@ var classifyTests = []struct {
 	{"virus", Facts{Status: status.MustParse("5.7.0"), Diagnostic: "554 5.7.0 Rejected: Virus found: Eicar-Test-Signature"}, VirusDetected, "wording"},
 	{"rate limit beats the IP it names", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 Ip frequency limited [Blocked IP 192.0.2.22]"}, RateLimited, "wording"},
 	{"too many recipients under 5.1.1", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "550 5.1.1 <x@example.com> - 192.0.2.1 has sent to too many recipients this hour."}, RateLimited, "wording"},
+	{"greylisting", Facts{Status: status.MustParse("4.7.1"), Action: "delayed", Diagnostic: "451 4.7.1 Greylisted, please try again later"}, RateLimited, "wording"},
 	{"dynamic ip", Facts{Diagnostic: "550 5.7.0 <x@example.jp>... Please use the smtp server of your ISP."}, Blocked, "wording"},
 	{"refused to talk", Facts{Status: status.MustParse("4.0.0"), Diagnostic: "host mx.example.com[192.0.2.1] refused to talk to me: 421 Service not available"}, Blocked, "wording"},
 	{"spam", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "554 5.7.1 Email cannot be delivered. Reason: Email flagged as Spam."}, SpamDetected, "wording"},

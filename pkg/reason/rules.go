@@ -54,9 +54,11 @@ var decisive = []rule{
 		"|reputation", "user complaints", "unexpected volume", "poor sending history",
 		"réputation", "reputación", "reputação", "reputazione", "репутац", "信誉", "评级",
 	}},
-	// A sender's quota, not a mailbox's.
+	// A sender's quota, not a mailbox's; and greylisting, a deferral that
+	// the next attempt passes.
 	{reason: RateLimited, phrases: []string{
 		"sending quota", "sending limit", "daily sending", "hourly sending", "sent too many messages",
+		"greylist", "graylist", "grey-list", "gray-list",
 	}},
 	{reason: MailboxFull, phrases: []string{
 		"mailbox full", "mailbox is full", "mail box full", "mailbox has exceeded", "mailbox exceeded",
@@ -186,7 +188,7 @@ var decisive = []rule{
 		"sender is not allowed", "sender denied", "sender blocked", "from: domain is invalid",
 		"provide a valid from", "address verification failed", "envelope sender", "mail from address",
 		"sender address is not", "your address is not allowed", "sender is not valid",
-		"purported responsible address", "not a member of", "you are not a member",
+		"purported responsible address", "'send mail as'", "send mail as feature", "not a member of", "you are not a member",
 		// A list or group that does not take the sender's posts.
 		"permission to post", "投稿する権限", "berechtigungen haben, um der gruppe", "permisos necesarios para publicar",
 		"autorisé à lui envoyer", "張貼留言的權限", "发帖的权限", "غير مصرح لك بإرسال", "δικαίωμα ανάρτησης", "אישור לפרסם",
