@@ -96,9 +96,10 @@ type Result struct {
 //  2. Hint: a reason the dialect knows for certain is taken as is.
 //  3. Provider codes (providerCodes): a code one provider documents, such
 //     as Microsoft's 5.7.606-649 or Yahoo's [TSS04], in the text.
-//  4. Decisive wording (decisive): the server's words, most specific first.
-//     The short user-unknown answers count only at RCPT TO or under an
-//     X.1.x code; elsewhere they are what a filter says ("filtered").
+//  4. Decisive wording: a named blocklist (blocklists), then the table
+//     decisive, most specific first. The short user-unknown answers count
+//     only at RCPT TO or under an X.1.x code; elsewhere they are what a
+//     filter says ("filtered").
 //  5. A code with one meaning (exactCodes, exactByClass): 5.1.1, 5.2.2, ...
 //  6. Secondary wording (secondary): policy, security, timeouts, network
 //     and system trouble.
@@ -112,10 +113,11 @@ type Result struct {
 //  10. Fallback: "onhold" when there were words or a temporary failure to
 //     go on, "undefined" otherwise.
 //
-// Whatever decided, a reason about the recipient (userunknown, filtered,
-// hostunknown, suspend, hasmoved, badreputation) given at MAIL FROM is about
-// the sender and becomes "rejected"; and "hostunknown" under a temporary
-// code is a DNS failure that may pass ("networkerror").
+// Whatever decided, a reason about the recipient's side (userunknown,
+// filtered, hostunknown, suspend, hasmoved) or the sender's standing
+// (badreputation) given at MAIL FROM is a refusal of the sender
+// ("rejected"); and "hostunknown" under a temporary code is a DNS failure
+// that may pass ("networkerror").
 func Classify(f Facts) Result {
 	lower := strings.ToLower(f.Diagnostic)
 	res := Result{Blocklist: findBlocklist(lower)}
@@ -136,7 +138,8 @@ func Classify(f Facts) Result {
 // confidentSteps are the steps whose reason may imply a status code.
 var confidentSteps = map[string]bool{"success": true, "hint": true, "provider": true, "wording": true, "code": true}
 
-// aboutRecipient are the reasons that describe the recipient's side.
+// aboutRecipient are the reasons that, said at MAIL FROM, can only be about
+// the sender: the recipient's side, and the sender's standing.
 var aboutRecipient = map[string]bool{
 	UserUnknown: true, Filtered: true, HostUnknown: true, Suspend: true, HasMoved: true, BadReputation: true,
 }
