@@ -92,7 +92,7 @@ func resolve(rc dialect.Recipient, charset string) Record {
 		cls = classOfAction(rec.Action)
 	}
 	r := reason.Classify(reason.Facts{
-		Status: code, Reply: reply, Action: rec.Action, Diagnostic: rec.Diagnostic,
+		Status: code, Reply: reply, Action: rec.Action, Diagnostic: joinWords(rec.Diagnostic, statusComment(rc.Status)),
 		Command: rec.SMTPCommand, Hint: rc.Hint,
 	})
 	if code.IsZero() && r.Confident && cls != status.ClassUnknown && cls != status.ClassSuccess {
@@ -128,6 +128,34 @@ func repliedCode(text string, dsn status.Code) (status.Code, bool) {
 		}
 	}
 	return first, !first.IsZero()
+}
+
+// statusComment returns the comment of a Status field, "4.0.0 (host name
+// lookup failure)": RFC 3464 section 2.3.4 lets the reporter say there why,
+// and some say it nowhere else.
+func statusComment(v string) string {
+	i := strings.IndexByte(v, '(')
+	j := strings.LastIndexByte(v, ')')
+	if i < 0 || j < i {
+		return ""
+	}
+	c := clean(v[i+1 : j])
+	switch strings.ToLower(c) {
+	case "permanent failure", "temporary failure", "transient failure", "success", "delayed", "failed":
+		return "" // the class in words, nothing more
+	}
+	return c
+}
+
+// joinWords joins the server's words and more evidence for the reason.
+func joinWords(a, b string) string {
+	if b == "" || strings.Contains(a, b) {
+		return a
+	}
+	if a == "" {
+		return b
+	}
+	return a + " " + b
 }
 
 func classOfAction(action string) status.Class {
