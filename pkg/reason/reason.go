@@ -194,8 +194,12 @@ func decide(f Facts, lower string, listed bool) (reason, step string) {
 }
 
 // rcptWords are replies only a server refusing RCPT TO writes; they stand
-// for the SMTP command when the dialect found none.
-var rcptWords = []string{"does not like recipient"}
+// for the SMTP command when the dialect found none. qmail says it does not
+// like the recipient; a reply that names the refused address in angle
+// brackets before its verdict ("550 <a@example.jp>: User unknown", read
+// with the address blanked out) answers RCPT TO, where a filter refusing
+// after DATA names none ("550 : User unknown").
+var rcptWords = []string{"does not like recipient", "<>: user unknown"}
 
 // atRCPT reports whether the refusal came at RCPT TO: the dialect says so,
 // or, when it says nothing, the words do.

@@ -75,6 +75,8 @@ var classifyTests = []struct {
 	{"user unknown under 5.1.1", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "550 5.1.1 <x@example.jp>... User Unknown"}, UserUnknown, "wording"},
 	{"user unknown after DATA", Facts{Status: status.MustParse("5.0.0"), Command: "DATA", Diagnostic: "550 Unknown user x@example.net"}, Filtered, "wording"},
 	{"user unknown, stage not said", Facts{Status: status.MustParse("5.2.0"), Diagnostic: "550 : User unknown"}, Filtered, "wording"},
+	{"user unknown naming the address answers RCPT", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 <x@example.jp>: User unknown"}, UserUnknown, "wording"},
+	{"qmail's RCPT refusal", Facts{Status: status.MustParse("5.2.1"), Diagnostic: "192.0.2.1 does not like recipient. Remote host said: 550 5.2.1 <x@example.jp>... User Unknown"}, UserUnknown, "wording"},
 	{"user unknown at MAIL FROM is the sender", Facts{Status: status.MustParse("5.1.0"), Command: "MAIL", Diagnostic: "553 5.1.0 user does not exist"}, Rejected, "wording"},
 
 	// 4. Decisive wording, other languages.
