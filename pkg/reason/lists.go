@@ -17,12 +17,19 @@ var blocklists = []struct{ phrase, name string }{
 	{"rbl.interserver", "interserver"}, {"blocklist.de", "blocklist.de"}, {"spameatingmonkey", "spameatingmonkey"},
 }
 
+// blocklistNames matches blocklists; a rule's reason is the list's name.
+var blocklistNames = func() *matcher {
+	rules := make([]rule, len(blocklists))
+	for i, b := range blocklists {
+		rules[i] = rule{reason: b.name, phrases: []string{b.phrase}}
+	}
+	return newMatcher(rules)
+}()
+
 // findBlocklist names the list a lowercase text names, or "".
 func findBlocklist(lower string) string {
-	for _, b := range blocklists {
-		if has(lower, b.phrase) {
-			return b.name
-		}
+	if r, ok := blocklistNames.first(lower); ok {
+		return r.reason
 	}
 	return ""
 }

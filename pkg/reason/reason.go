@@ -160,7 +160,7 @@ func decide(f Facts, lower string, listed bool) (reason, step string) {
 		return Blocked, "wording"
 	}
 	words := plain(lower)
-	if r, ok := byWording(decisive, words); ok {
+	if r, ok := decisiveMatcher.first(words); ok {
 		if r.stageBound && !atRCPT(f.Command, words) && !(f.Status.Subject == 1 && userUnknownDetails[f.Status.Detail]) {
 			return Filtered, "wording"
 		}
@@ -169,7 +169,7 @@ func decide(f Facts, lower string, listed bool) (reason, step string) {
 	if r := byExactCode(f.Status); r != "" {
 		return r, "code"
 	}
-	if r, ok := byWording(secondary, words); ok {
+	if r, ok := secondaryMatcher.first(words); ok {
 		return r.reason, "wording"
 	}
 	switch f.Command {

@@ -379,15 +379,8 @@ var secondary = []rule{
 	{reason: UserUnknown, phrases: []string{"recipient address rejected", "no valid recipients"}},
 }
 
-// byWording returns the first rule of rules whose phrase text contains.
-func byWording(rules []rule, text string) (rule, bool) {
-	if text == "" {
-		return rule{}, false
-	}
-	for _, r := range rules {
-		if hasAny(text, r.phrases) != "" {
-			return r, true
-		}
-	}
-	return rule{}, false
-}
+// The tables' matchers, built once.
+var (
+	decisiveMatcher  = newMatcher(decisive)
+	secondaryMatcher = newMatcher(secondary)
+)

@@ -156,3 +156,72 @@ func isCode(tok string) bool {
 	}
 	return len(t) == 3 && digits == 3 || strings.IndexByte(t, '.') > 0
 }
+
+// A matcher finds the first rule of a table (in table order) any of whose
+// phrases a text contains, in one pass over the text instead of one
+// strings.Index per phrase: phrases are indexed by their first two bytes,
+// and a bitset of those pairs skips the positions no phrase starts at.
+type matcher struct {
+	rules []rule
+	seen  [1 << 16 / 64]uint64 // bit set for every phrase's first two bytes
+	start map[uint16][]entry   // phrases by first two bytes, in table order
+}
+
+type entry struct {
+	rule        int
+	text        string
+	left, right bool // word boundary wanted before, after
+}
+
+func newMatcher(rules []rule) *matcher {
+	m := &matcher{rules: rules, start: map[uint16][]entry{}}
+	for ri, r := range rules {
+		for _, p := range r.phrases {
+			e := entry{rule: ri, text: p}
+			if strings.HasPrefix(e.text, "|") {
+				e.left, e.text = true, e.text[1:]
+			}
+			if len(e.text) > 1 && strings.HasSuffix(e.text, "|") {
+				e.right, e.text = true, e.text[:len(e.text)-1]
+			}
+			if len(e.text) < 2 {
+				panic("reason: phrase too short: " + p)
+			}
+			k := pair(e.text, 0)
+			m.seen[k/64] |= 1 << (k % 64)
+			m.start[k] = append(m.start[k], e)
+		}
+	}
+	return m
+}
+
+func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
+
+// first returns the first rule whose phrase text contains.
+func (m *matcher) first(text string) (rule, bool) {
+	best := len(m.rules)
+	for i := 0; i+1 < len(text) && best > 0; i++ {
+		k := pair(text, i)
+		if m.seen[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
+		for _, e := range m.start[k] {
+			if e.rule >= best {
+				break
+			}
+			if !strings.HasPrefix(text[i:], e.text) {
+				continue
+			}
+			end := i + len(e.text)
+			if e.left && i > 0 && isWordByte(text[i-1]) || e.right && end < len(text) && isWordByte(text[end]) {
+				continue
+			}
+			best = e.rule
+			break
+		}
+	}
+	if best == len(m.rules) {
+		return rule{}, false
+	}
+	return m.rules[best], true
+}
