@@ -10,12 +10,16 @@ import (
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/ticket"
 )
 
 // Options tunes Analyze. A nil *Options means the defaults.
 type Options struct {
 	// Parts bounds the MIME walk (depth, parts, text sizes).
 	Parts *parts.Options
+	// Tickets links records to help-desk tickets; nil knows the built-in
+	// help desks only (see package ticket).
+	Tickets *ticket.Finder
 }
 
 // Analyze reads one message from r and returns its records: one per
@@ -48,10 +52,10 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	}
 	orig := originalOf(m)
 	if recs := feedbackRecords(m, orig); len(recs) > 0 {
-		return recs
+		return link(recs, m, opts.Tickets)
 	}
 	if len(m.Reports) == 0 && isAutoreply(h) {
-		return []Record{autoreplyRecord(m, orig)}
+		return link([]Record{autoreplyRecord(m, orig)}, m, opts.Tickets)
 	}
 	in := &dialect.Input{Message: m, Text: m.Text()}
 	if strings.TrimSpace(in.Text) == "" {
@@ -65,7 +69,7 @@ func Analyze(r io.Reader, opts *Options) []Record {
 		in.Reports = append(in.Reports, rep)
 	}
 	if res := dialect.Extract(in); res != nil && len(res.Recipients) > 0 {
-		return bounceRecords(m, res, orig)
+		return link(bounceRecords(m, res, orig), m, opts.Tickets)
 	}
 	return []Record{{Kind: KindOther}}
 }

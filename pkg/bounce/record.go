@@ -22,6 +22,10 @@ const (
 // message that is not a bounce. Its JSON encoding is the record contract of
 // `bounce inspect --format json|ndjson` (docs/json.md): every field is always
 // present, empty strings and a null ticket stand for "unknown".
+//
+// Group is shared by the bounce records about one original message and one
+// recipient (a delay notice and the later failure, two servers reporting
+// the same failure); it is empty for the other kinds. See GroupKey.
 type Record struct {
 	Source            string         `json:"source"`
 	Index             int            `json:"index"`
@@ -42,6 +46,7 @@ type Record struct {
 	MTA               string         `json:"mta"`
 	Original          Original       `json:"original"`
 	Ticket            *ticket.Ticket `json:"ticket"`
+	Group             string         `json:"group"`
 	Error             string         `json:"error"`
 
 	// Fields beyond the contract (it allows extra fields); always present.

@@ -32,10 +32,13 @@ func runCLI(t *testing.T, args []string, stdin string, tty bool) cliResult {
 	return cliResult{out: out.String(), errOut: errOut.String(), code: code}
 }
 
+// inRepoRoot runs the test from the repository root, with no user
+// configuration file in reach.
 func inRepoRoot(t *testing.T) {
 	t.Helper()
 	t.Chdir(repoRoot)
 	t.Setenv("NO_COLOR", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 }
 
 func decodeNDJSON(t *testing.T, s string) []bounce.Record {

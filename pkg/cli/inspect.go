@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
-	"github.com/bounce-tool/bounce/pkg/batch"
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/spf13/cobra"
@@ -24,6 +22,7 @@ type inspectOptions struct {
 	JSON   bool
 	FailOn string
 	Jobs   int
+	Link   linkOptions
 }
 
 func newInspectCmd(ios *IOStreams, runF func(context.Context, *inspectOptions) error) *cobra.Command {
@@ -50,6 +49,7 @@ With more than one message, a summary goes to standard error.` + exitStatusHelp,
   bounce inspect --fail-on permanent bounces.mbox`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
+			opts.Link.readConfigFlag(cmd)
 			if opts.JSON {
 				opts.Format = "json"
 			}
@@ -70,6 +70,7 @@ With more than one message, a summary goes to standard error.` + exitStatusHelp,
 	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
 	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a record matches: "+strings.Join(failOnChoices[1:], ", "))
 	f.IntVarP(&opts.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
+	opts.Link.addFlags(cmd)
 	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	return cmd
 }
@@ -156,37 +157,17 @@ type analysed struct {
 	recs []bounce.Record
 }
 
-// forEachMessage reads the inputs, analyses each message on opts' workers and
-// calls emit in input order. Warnings about skipped files and unreadable
-// messages go to stderr as they happen.
-func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs int, emit func(analysed) error) error {
-	if len(paths) == 0 {
-		if ios.IsStdinTTY() {
-			return flagErrorf("no input: name a file, folder or mbox, or pipe mail into standard input")
-		}
-		paths = []string{"-"}
-	}
-	if slices.Contains(paths, "-") && len(slices.DeleteFunc(slices.Clone(paths), func(p string) bool { return p != "-" })) > 1 {
-		return flagErrorf("standard input (\"-\") can be read only once")
-	}
-	warn := func(msg string) { fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(msg)) }
-	rd := source.NewReader(paths, source.Options{Stdin: ios.In, Warn: warn})
-	next := func() (*source.Message, bool, error) {
-		m, err := rd.Next()
-		if err == io.EOF {
-			return nil, false, nil
-		}
-		return m, err == nil, err
-	}
+// forEachMessage reads the inputs, analyses each message with bopts on
+// jobs workers and calls emit in input order. Warnings about skipped files
+// and unreadable messages go to stderr as they happen.
+func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs int, bopts *bounce.Options, emit func(analysed) error) error {
 	analyse := func(m *source.Message) analysed {
-		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, nil)}
-		m.Data = nil // the message is done with; let it go
-		return a
+		return analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
 	}
-	return batch.Map(ctx, jobs, next, analyse, func(a analysed) error {
+	return mapMessages(ctx, ios, paths, jobs, analyse, func(a analysed) error {
 		for i := range a.recs {
 			if r := &a.recs[i]; r.Kind == bounce.KindError {
-				warn(fmt.Sprintf("%s message %d: %s", r.Source, r.Index, r.Error))
+				warnMessage(ios, r.Source, r.Index, r.Error)
 			}
 		}
 		return emit(a)
@@ -195,9 +176,13 @@ func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs in
 
 func runInspect(ctx context.Context, opts *inspectOptions) error {
 	ios := opts.IO
+	finder, err := opts.Link.finder(ios)
+	if err != nil {
+		return err
+	}
 	sink := newRecordSink(opts.Format, ios)
 	var t tally
-	err := forEachMessage(ctx, ios, opts.Paths, opts.Jobs, func(a analysed) error {
+	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, func(a analysed) error {
 		t.add(a.recs, opts.FailOn, a.msg)
 		return sink.Write(a.recs)
 	})

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/fatih/color"
 	"github.com/mattn/go-isatty"
@@ -21,6 +22,7 @@ type IOStreams struct {
 	inTTY, outTTY, errTTY bool
 	colorEnabled          bool
 	width                 int
+	now                   func() time.Time // the clock of progress lines; nil for time.Now
 }
 
 // System returns IOStreams for the process's standard streams.
@@ -57,6 +59,9 @@ func TestIOStreams() (ios *IOStreams, in, out, errOut *bytes.Buffer) {
 
 // SetTTY marks the streams as terminals (or not), for tests.
 func (s *IOStreams) SetTTY(in, out, errOut bool) { s.inTTY, s.outTTY, s.errTTY = in, out, errOut }
+
+// SetClock sets the clock that progress lines read, for tests.
+func (s *IOStreams) SetClock(now func() time.Time) { s.now = now }
 
 // SetWidth sets the terminal width used for tables, for tests.
 func (s *IOStreams) SetWidth(w int) { s.width = w }

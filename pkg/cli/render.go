@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -64,25 +65,13 @@ func (s *ndjsonSink) Close() error { return nil }
 
 // jsonSink writes one JSON array, streaming: one element per line.
 type jsonSink struct {
-	w io.Writer
-	n int
+	w   io.Writer
+	arr jsonArray
 }
 
 func (s *jsonSink) Write(recs []bounce.Record) error {
 	for i := range recs {
-		b, err := json.Marshal(&recs[i])
-		if err != nil {
-			return err
-		}
-		sep := ",\n"
-		if s.n == 0 {
-			sep = "[\n"
-		}
-		s.n++
-		if _, err := io.WriteString(s.w, sep); err != nil {
-			return err
-		}
-		if _, err := s.w.Write(b); err != nil {
+		if err := s.arr.add(s.w, &recs[i]); err != nil {
 			return err
 		}
 	}
@@ -90,11 +79,46 @@ func (s *jsonSink) Write(recs []bounce.Record) error {
 }
 
 func (s *jsonSink) Close() error {
-	end := "\n]\n"
-	if s.n == 0 {
-		end = "[]\n"
+	if err := s.arr.end(s.w); err != nil {
+		return err
 	}
-	_, err := io.WriteString(s.w, end)
+	_, err := io.WriteString(s.w, "\n")
+	return err
+}
+
+// jsonArray writes the elements of a JSON array as they come, one a line:
+// "[", the elements separated by ",", then "]" (or "[]" when empty).
+type jsonArray struct{ n int }
+
+func (a *jsonArray) add(w io.Writer, v any) error {
+	// Like the ndjson encoder: no HTML escaping, so that "<a@b>" in a
+	// diagnostic reads the same in both formats.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	sep := ",\n"
+	if a.n == 0 {
+		sep = "[\n"
+	}
+	a.n++
+	if _, err := io.WriteString(w, sep); err != nil {
+		return err
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// end closes the array, without a line end.
+func (a *jsonArray) end(w io.Writer) error {
+	end := "\n]"
+	if a.n == 0 {
+		end = "[]"
+	}
+	_, err := io.WriteString(w, end)
 	return err
 }
 
@@ -102,7 +126,8 @@ func (s *jsonSink) Close() error {
 var csvColumns = []string{"source", "index", "kind", "recipient", "original_recipient", "action", "status",
 	"status_source", "class", "reply_code", "diagnostic", "reason", "reporting_mta", "remote_mta",
 	"smtp_command", "date", "mta", "original_message_id", "original_from", "original_to", "original_subject",
-	"original_date", "ticket_id", "ticket_encoded_id", "ticket_system", "ticket_source", "error"}
+	"original_date", "ticket_id", "ticket_encoded_id", "ticket_system", "ticket_source", "group", "error",
+	"blocklist", "auth", "feedback_type"}
 
 func csvRow(r *bounce.Record) []string {
 	var tid, tenc, tsys, tsrc string
@@ -112,7 +137,7 @@ func csvRow(r *bounce.Record) []string {
 	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status,
 		r.StatusSource, r.Class, r.ReplyCode, r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original.MessageID, r.Original.From, r.Original.To, r.Original.Subject,
-		r.Original.Date, tid, tenc, tsys, tsrc, r.Error}
+		r.Original.Date, tid, tenc, tsys, tsrc, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType}
 	for i := range row {
 		row[i] = csvSafe(row[i])
 	}
@@ -168,7 +193,9 @@ func (s *autoSink) Write(recs []bounce.Record) error {
 		return nil
 	case 2:
 		s.table = &tableSink{ios: s.ios}
-		s.table.Write(s.first)
+		if err := s.table.Write(s.first); err != nil {
+			return err
+		}
 		s.first = nil
 	}
 	return s.table.Write(recs)
@@ -188,10 +215,8 @@ func (s *autoSink) Close() error {
 // tableSink writes one row per record: a box sized to the terminal on a
 // terminal, tab-separated values otherwise.
 type tableSink struct {
-	ios   *IOStreams
-	rows  [][]string
-	tsv   bool
-	wrote bool
+	ios *IOStreams
+	t   *rowTable
 }
 
 var tableHeader = []string{"MESSAGE", "KIND", "RECIPIENT", "STATUS", "CLASS", "REASON", "SERVER", "DIAGNOSTIC"}
@@ -212,46 +237,79 @@ func tableRow(r *bounce.Record) []string {
 	return row
 }
 
-func (s *tableSink) Write(recs []bounce.Record) error {
-	if !s.ios.IsStdoutTTY() {
-		// Plain TSV streams: no need to hold rows.
-		if !s.wrote {
-			s.wrote = true
-			fmt.Fprintln(s.ios.Out, strings.Join(tableHeader, "\t"))
-		}
-		for i := range recs {
-			row := tableRow(&recs[i])
-			for j := range row {
-				row[j] = strings.ReplaceAll(row[j], "\t", " ")
-			}
-			if _, err := fmt.Fprintln(s.ios.Out, strings.Join(row, "\t")); err != nil {
-				return err
-			}
-		}
-		return nil
+func (s *tableSink) table() *rowTable {
+	if s.t == nil {
+		s.t = &rowTable{ios: s.ios, header: tableHeader, colour: func(row []string) {
+			row[4] = classColor(row[4]).Sprint(row[4])
+		}}
 	}
+	return s.t
+}
+
+func (s *tableSink) Write(recs []bounce.Record) error {
+	t := s.table()
 	for i := range recs {
-		s.rows = append(s.rows, tableRow(&recs[i]))
+		if err := t.add(tableRow(&recs[i])); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func (s *tableSink) Close() error {
-	if !s.ios.IsStdoutTTY() {
-		if !s.wrote {
-			fmt.Fprintln(s.ios.Out, strings.Join(tableHeader, "\t"))
-		}
+func (s *tableSink) Close() error { return s.table().close() }
+
+// rowTable writes rows of safe() cells under a header. On a terminal it
+// holds the rows and draws a box sized to the terminal at close, after
+// colour has been applied to each row; otherwise it streams tab-separated
+// values (tabs inside cells become spaces), header first.
+type rowTable struct {
+	ios    *IOStreams
+	header []string
+	colour func(row []string) // may be nil
+	rows   [][]string
+	wrote  bool
+}
+
+func (t *rowTable) add(row []string) error {
+	if t.ios.IsStdoutTTY() {
+		t.rows = append(t.rows, row)
 		return nil
 	}
-	t := newTable(s.ios, len(tableHeader))
-	t.Header(toAny(tableHeader)...)
-	for _, row := range s.rows {
-		row[4] = classColor(row[4]).Sprint(row[4])
-		if err := t.Append(row); err != nil {
+	// Plain TSV streams: no need to hold rows.
+	if err := t.writeHeader(); err != nil {
+		return err
+	}
+	for j := range row {
+		row[j] = strings.ReplaceAll(row[j], "\t", " ")
+	}
+	_, err := fmt.Fprintln(t.ios.Out, strings.Join(row, "\t"))
+	return err
+}
+
+func (t *rowTable) writeHeader() error {
+	if t.wrote {
+		return nil
+	}
+	t.wrote = true
+	_, err := fmt.Fprintln(t.ios.Out, strings.Join(t.header, "\t"))
+	return err
+}
+
+func (t *rowTable) close() error {
+	if !t.ios.IsStdoutTTY() {
+		return t.writeHeader()
+	}
+	tw := newTable(t.ios, len(t.header))
+	tw.Header(toAny(t.header)...)
+	for _, row := range t.rows {
+		if t.colour != nil {
+			t.colour(row)
+		}
+		if err := tw.Append(row); err != nil {
 			return err
 		}
 	}
-	return t.Render()
+	return tw.Render()
 }
 
 func toAny(s []string) []any {

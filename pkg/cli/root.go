@@ -24,7 +24,8 @@ const exitStatusHelp = `
 Exit status:
   0  success
   1  runtime error (for example an unreadable path; the other inputs are still read)
-  2  usage error (unknown flag, bad flag value, no input)
+  2  usage error (unknown flag, bad flag value, no input, bad configuration
+     file, ticket pattern or ticket map)
   3  a --fail-on condition matched; the full output was written first`
 
 // FlagError is a usage error: main prints it with a hint to --help and
@@ -111,7 +112,8 @@ free-text bounces of Postfix, Exim, Sendmail, qmail, Exchange, Gmail and many
 more) and says, for every failed recipient: the server that reported it, the
 address, the status code and its meaning, whether a retry can help, why it
 failed, what to do about it, and which help-desk ticket the notification
-belonged to.
+belonged to. bounce verify checks whether addresses can receive mail, and
+bounce loops finds mail loops in the inbound mail of a help desk.
 
 Inputs are files (.eml or any name), mbox files, Maildir or other folders,
 or standard input ("-", or a pipe).`,
@@ -130,6 +132,7 @@ or standard input ("-", or a pipe).`,
 	}
 	root.SetVersionTemplate(fmt.Sprintf("bounce %s (commit %s)\n", version, commit))
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never (NO_COLOR is respected)")
+	root.PersistentFlags().String("config", "", "configuration file (default $XDG_CONFIG_HOME/bounce/config.yaml or ~/.config/bounce/config.yaml, when present)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &FlagError{Err: err} })
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)
@@ -139,7 +142,10 @@ or standard input ("-", or a pipe).`,
 
 	root.AddCommand(
 		newInspectCmd(ios, nil),
+		newReportCmd(ios, nil),
 		newExplainCmd(ios),
+		newVerifyCmd(ios, nil),
+		newLoopsCmd(ios, nil),
 		newVersionCmd(ios, info),
 	)
 	root.InitDefaultCompletionCmd()

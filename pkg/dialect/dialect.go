@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/parts"
@@ -117,7 +118,24 @@ func Extract(in *Input) *Result {
 		res.MTA = "generic"
 	}
 	complete(in, res)
+	for i := range res.Recipients {
+		res.Recipients[i].Diagnostic = truncate(res.Recipients[i].Diagnostic, MaxDiagnostic)
+	}
 	return res
+}
+
+// MaxDiagnostic bounds the length in bytes of a Recipient's Diagnostic.
+const MaxDiagnostic = 4096
+
+// truncate cuts s to at most n bytes, at a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func empty(r *Result) bool { return r == nil || len(r.Recipients) == 0 }

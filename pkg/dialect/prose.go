@@ -113,9 +113,14 @@ type candidate struct {
 type reading struct {
 	lines   []proseLine
 	cands   []candidate
-	strong  [][]string // strong[i]: the recipients line i names by their place
+	byKey   map[string][]int // indexes in cands of each address
+	strong  [][]string       // strong[i]: the recipients line i names by their place
 	senders map[string]bool
 	hasList bool
+	// Computed on first use: the paragraphs of the report that carry
+	// codes or follow a reason heading, and the summary of the notice.
+	globals   []string
+	summaryOf *string
 }
 
 // readProse splits a report text into lines and finds the addresses in it.
@@ -171,6 +176,10 @@ func readProse(report string, exclude map[string]bool) *reading {
 			}
 			r.cands = append(r.cands, candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList})
 		}
+	}
+	r.byKey = map[string][]int{}
+	for i, c := range r.cands {
+		r.byKey[c.key] = append(r.byKey[c.key], i)
 	}
 	for _, c := range r.cands {
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
@@ -339,11 +348,13 @@ func (r *reading) evidence(key string) string {
 	var parts []string
 	used := map[int]bool{}
 	listed := false
-	for _, c := range r.cands {
-		listed = listed || c.key == key && c.inList && c.strong()
+	for _, i := range r.byKey[key] {
+		c := r.cands[i]
+		listed = listed || c.inList && c.strong()
 	}
-	for _, c := range r.cands {
-		if c.key != key || listed && !c.inList && r.fieldLine(c.line) {
+	for _, i := range r.byKey[key] {
+		c := r.cands[i]
+		if listed && !c.inList && r.fieldLine(c.line) {
 			// A summary line ("To: ann@example.com") says nothing
 			// about a recipient the report lists.
 			continue
@@ -387,6 +398,14 @@ const summaryMax = 1000
 // summary returns the report's lines that say something (not headings, not
 // bare addresses), joined, at most summaryMax bytes.
 func (r *reading) summary() string {
+	if r.summaryOf == nil {
+		s := r.makeSummary()
+		r.summaryOf = &s
+	}
+	return *r.summaryOf
+}
+
+func (r *reading) makeSummary() string {
 	var b strings.Builder
 	for i, pl := range r.lines {
 		if pl.blank || pl.dashed || r.bare(i) {
@@ -409,12 +428,7 @@ func (r *reading) summary() string {
 
 // names reports whether the prose names the address anywhere.
 func (r *reading) names(key string) bool {
-	for _, c := range r.cands {
-		if c.key == key {
-			return true
-		}
-	}
-	return r.senders[key]
+	return len(r.byKey[key]) > 0 || r.senders[key]
 }
 
 // bareText reports whether ev says nothing but the address.
@@ -433,6 +447,16 @@ func bareText(ev, key string) bool {
 // status code and name no recipient; when there are none, the paragraphs
 // that follow a reason heading.
 func (r *reading) global() []string {
+	if r.globals == nil {
+		r.globals = r.makeGlobal()
+		if r.globals == nil {
+			r.globals = []string{}
+		}
+	}
+	return r.globals
+}
+
+func (r *reading) makeGlobal() []string {
 	var coded, reasoned []string
 	afterReason := false
 	for from := 0; from < len(r.lines); {

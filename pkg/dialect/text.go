@@ -123,7 +123,7 @@ func hostBeforeAddress(text string) string {
 			k--
 		}
 		start := k
-		for start > 0 && isHostByte(text[start-1]) {
+		for start > 0 && k-start < 255 && isHostByte(text[start-1]) {
 			start--
 		}
 		name := text[start:k]

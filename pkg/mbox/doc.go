@@ -6,8 +6,10 @@
 // mboxo escapes body lines that begin with "From " as ">From ", and mboxrd
 // escapes every line that matches ">*From " with one more ">". Reader
 // recognises a From_ line only at the start of the stream or after a blank
-// line, and removes one ">" from every line matching ">+From ", which undoes
-// both dialects' escaping for the lines that matter.
+// line, and only when it carries a sender and a time of day (IsFromLine), so
+// that an unescaped "From here on..." in a body does not split a message. It
+// removes one ">" from every line matching ">+From ", which undoes both
+// dialects' escaping for the lines that matter.
 //
 // Reader streams: it holds one buffered line at a time, never a whole
 // message, so a mailbox of any size can be read in constant memory. Line

@@ -1,7 +1,6 @@
 package mbox
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -22,20 +21,91 @@ type Envelope struct {
 
 // Reader reads the messages of an mbox stream one after another.
 type Reader struct {
-	br      *bufio.Reader
+	src     io.Reader // LF line ends
+	buf     []byte    // the window; unread bytes are buf[r:w]
+	r, w    int
+	eof     bool  // src is exhausted
+	err     error // sticky read error other than io.EOF
 	env     Envelope
 	cur     *messageReader
 	started bool
-	err     error
 }
 
-// bufferSize bounds the longest piece of a line Reader holds at once; longer
-// lines are handed out in pieces.
-const bufferSize = 64 << 10
+// bufferSize is the window Reader scans; lines longer than it are handed out
+// in pieces.
+const bufferSize = 256 << 10
+
+// lookahead is how many bytes must be in the window before a line start is
+// judged: enough for a blank line and a whole From_ line, or a run of ">"
+// before "From ".
+const lookahead = 256
+
+// IsFromLine reports whether line (or the start of a stream) begins with a
+// From_ line: "From ", a sender and a date with a time of day, as every mbox
+// writer puts there ("From MAILER-DAEMON Thu Sep 18 17:54:04 2008"). A body
+// line such as "From here on we agree" is not one, even after a blank line:
+// that is how writers that do not escape bodies (mboxcl, some exports) still
+// split correctly.
+func IsFromLine(line []byte) bool {
+	if !bytes.HasPrefix(line, []byte("From ")) {
+		return false
+	}
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = line[:min(len(line), lookahead)]
+	rest := bytes.TrimLeft(line[5:], " ")
+	if len(rest) == 0 || bytes.IndexByte(rest, ' ') < 0 {
+		return false // no sender, or nothing after it
+	}
+	// A time of day: d:dd or dd:dd.
+	for i := 1; i+2 < len(rest); i++ {
+		if rest[i] == ':' && isDigit(rest[i-1]) && isDigit(rest[i+1]) && isDigit(rest[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // NewReader returns a Reader that reads from r.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{br: bufio.NewReaderSize(Newlines(r), bufferSize)}
+	return &Reader{src: Newlines(r), buf: make([]byte, bufferSize)}
+}
+
+// fill reads more of the stream into the window, keeping the unread bytes.
+func (r *Reader) fill() {
+	if r.eof {
+		return
+	}
+	if r.r > 0 {
+		n := copy(r.buf, r.buf[r.r:r.w])
+		r.r, r.w = 0, n
+	}
+	for r.w < len(r.buf) {
+		n, err := r.src.Read(r.buf[r.w:])
+		r.w += n
+		if err != nil {
+			r.eof = true
+			if err != io.EOF {
+				r.err = err
+			}
+			return
+		}
+		if n > 0 {
+			return
+		}
+	}
+}
+
+// want makes sure at least n unread bytes are in the window, if the stream
+// has them, and returns the unread bytes.
+func (r *Reader) want(n int) []byte {
+	for r.w-r.r < n && !r.eof {
+		r.fill()
+	}
+	return r.buf[r.r:r.w]
 }
 
 // Next skips the rest of the current message and returns a reader for the
@@ -43,154 +113,139 @@ func NewReader(r io.Reader) *Reader {
 // the following call to Next. On the first call Next returns ErrNotMbox if the
 // stream does not start with a From_ line.
 func (r *Reader) Next() (io.Reader, error) {
-	if r.err != nil {
-		return nil, r.err
-	}
 	if r.cur != nil {
 		if _, err := io.Copy(io.Discard, r.cur); err != nil {
-			r.err = err
 			return nil, err
 		}
 		r.cur = nil
 	}
 	if !r.started {
 		r.started = true
-		if err := r.skipBlankLines(); err != nil {
-			r.err = err
-			return nil, err
+		for {
+			data := r.want(1)
+			if len(data) == 0 || data[0] != '\n' {
+				break
+			}
+			r.r++
 		}
-		if !r.atFromLine() {
-			r.err = ErrNotMbox
+		if !IsFromLine(r.want(lookahead)) {
+			if r.err != nil {
+				return nil, r.err
+			}
+			if r.w == r.r {
+				return nil, io.EOF
+			}
 			return nil, ErrNotMbox
 		}
 	}
-	line, err := r.readFullLine()
-	if len(line) == 0 && err != nil {
-		r.err = err
-		return nil, err
+	if r.w == r.r && r.want(1) == nil || r.w == r.r {
+		if r.err != nil {
+			return nil, r.err
+		}
+		return nil, io.EOF
 	}
-	r.env = parseFromLine(line)
+	r.env = parseFromLine(r.readLine())
 	r.cur = &messageReader{r: r, atStart: true}
 	return r.cur, nil
+}
+
+// readLine consumes one line and returns at most its first 4 KiB (the From_
+// line is only parsed, never handed on).
+func (r *Reader) readLine() []byte {
+	var out []byte
+	for {
+		data := r.want(1)
+		if len(data) == 0 {
+			return out
+		}
+		i := bytes.IndexByte(data, '\n')
+		end := len(data)
+		if i >= 0 {
+			end = i + 1
+		}
+		if len(out) < 4096 {
+			out = append(out, data[:min(end, 4096-len(out))]...)
+		}
+		r.r += end
+		if i >= 0 {
+			return out
+		}
+	}
 }
 
 // Envelope returns the From_ line facts of the message Next last returned.
 func (r *Reader) Envelope() Envelope { return r.env }
 
-func (r *Reader) skipBlankLines() error {
-	for {
-		b, err := r.br.Peek(1)
-		if err != nil {
-			return err
-		}
-		if b[0] != '\n' {
-			return nil
-		}
-		r.br.Discard(1)
-	}
-}
-
-func (r *Reader) atFromLine() bool {
-	b, _ := r.br.Peek(5)
-	return string(b) == "From "
-}
-
-// readFullLine reads one line, however long, keeping at most 4 KiB of it:
-// the From_ line is only ever parsed, never handed on.
-func (r *Reader) readFullLine() ([]byte, error) {
-	var out []byte
-	for {
-		frag, err := r.br.ReadSlice('\n')
-		if len(out) < 4096 {
-			out = append(out, frag[:min(len(frag), 4096-len(out))]...)
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		return out, err
-	}
-}
-
-// messageReader hands out one message's lines, unescaped.
+// messageReader hands out one message's bytes, unescaped.
 type messageReader struct {
 	r       *Reader
-	pending []byte // what is left of the current line
-	atStart bool   // the next byte read from r.br starts a line
-	blank   bool   // a blank line is held back: it may belong to the separator
+	atStart bool // the next unread byte starts a line
 	done    bool
 }
 
 func (m *messageReader) Read(p []byte) (int, error) {
 	n := 0
-	for n < len(p) {
-		if len(m.pending) > 0 {
-			c := copy(p[n:], m.pending)
-			m.pending = m.pending[c:]
-			n += c
-			continue
-		}
-		if m.done {
+	for n < len(p) && !m.done {
+		r := m.r
+		data := r.want(lookahead)
+		if len(data) == 0 {
+			m.done = true
 			break
 		}
-		if err := m.fill(); err != nil {
-			m.done = true
-			if err != io.EOF {
-				m.r.err = err
-				if n == 0 {
-					return 0, err
-				}
+		if m.atStart {
+			if data[0] == '\n' && (IsFromLine(data[1:]) || len(data) == 1 && r.eof) {
+				// The blank line before the next From_ line, or the one an
+				// mbox writer puts after the last message: the separator.
+				r.r++
+				m.done = true
+				break
+			}
+			if data[0] == '>' && isEscapedFrom(data) {
+				r.r++ // drop one '>' of ">From ", ">>From ", ...
+				data = data[1:]
 			}
 		}
+		// Copy up to the next line start that needs a look: one that begins
+		// with '\n' (a blank line) or '>' (an escaped From_), or up to where
+		// the lookahead is no longer in the window.
+		limit := len(data)
+		if !r.eof {
+			limit -= lookahead
+		}
+		end := scanPlain(data, max(limit, 1))
+		c := copy(p[n:], data[:end])
+		n += c
+		r.r += c
+		m.atStart = c > 0 && data[c-1] == '\n'
 	}
 	if n == 0 && m.done {
+		if m.r.err != nil {
+			return 0, m.r.err
+		}
 		return 0, io.EOF
 	}
 	return n, nil
 }
 
-var newline = []byte{'\n'}
-
-// fill loads the next piece of the message into m.pending. It returns io.EOF
-// at the end of the message.
-func (m *messageReader) fill() error {
-	br := m.r.br
-	if m.blank {
-		m.blank = false
-		b, err := br.Peek(5)
-		if string(b) == "From " || (len(b) == 0 && err == io.EOF) {
-			// The blank line is the separator before the next From_ line,
-			// or the one an mbox writer puts after the last message.
-			return io.EOF
+// scanPlain returns how many bytes of data can be copied as they are: up to
+// and including the first '\n' that is followed by '\n' or '>', or limit.
+// At least one byte is always taken (the caller checked the line start).
+func scanPlain(data []byte, limit int) int {
+	off := 0
+	for {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			return max(limit, 1)
 		}
-		m.pending = newline
-		return nil
+		end := off + i + 1
+		if end >= limit {
+			return max(min(end, len(data)), 1)
+		}
+		if c := data[end]; c == '\n' || c == '>' {
+			return end
+		}
+		off = end
 	}
-	line, err := br.ReadSlice('\n')
-	startOfLine := m.atStart
-	switch err {
-	case nil:
-		m.atStart = true
-	case bufio.ErrBufferFull:
-		m.atStart = false
-		err = nil
-	default:
-		m.atStart = true
-		if len(line) == 0 {
-			return err
-		}
-		err = nil
-	}
-	if startOfLine {
-		if len(line) == 1 && line[0] == '\n' {
-			m.blank = true
-			return m.fill()
-		}
-		if isEscapedFrom(line) {
-			line = line[1:]
-		}
-	}
-	m.pending = line
-	return err
 }
 
 // isEscapedFrom reports whether line matches ">+From ".

@@ -57,6 +57,8 @@ func TestReaderSplits(t *testing.T) {
 		{"trailing blank lines kept but one", "From a Thu Sep 18 17:54:04 2008\nS: 1\n\n\n\nFrom b Thu Sep 18 17:54:04 2008\nS: 2\n",
 			[]string{"S: 1\n\n\n", "S: 2\n"}},
 		{"empty stream", "", nil},
+		{"unescaped body line after a blank line", "From a Thu Sep 18 17:54:04 2008\nS: 1\n\nFrom here on we agree.\n\nFrom b Sat Jan  1 00:00:00 2000\nS: 2\n",
+			[]string{"S: 1\n\nFrom here on we agree.\n", "S: 2\n"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,17 +74,39 @@ func TestReaderSplits(t *testing.T) {
 }
 
 func TestReaderEnvelope(t *testing.T) {
-	_, envs, err := split(t, "From MAILER-DAEMON Thu Sep  8 17:54:04 2008\nS: 1\n\nFrom ann@example.com Mon Jan 2 15:04:05 -0700 2006\nS: 2\n\nFrom  weird\nS: 3\n")
+	_, envs, err := split(t, "From MAILER-DAEMON Thu Sep  8 17:54:04 2008\nS: 1\n\nFrom ann@example.com Mon Jan 2 15:04:05 -0700 2006\nS: 2\n\nFrom  weird Thu Sep 18 17:54:04 2008\nS: 3\n")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Envelope{
 		{Sender: "MAILER-DAEMON", Date: time.Date(2008, 9, 8, 17, 54, 4, 0, time.UTC), Line: "MAILER-DAEMON Thu Sep  8 17:54:04 2008"},
 		{Sender: "ann@example.com", Date: time.Date(2006, 1, 2, 15, 4, 5, 0, time.FixedZone("", -7*3600)), Line: "ann@example.com Mon Jan 2 15:04:05 -0700 2006"},
-		{Sender: "weird", Line: " weird"},
+		{Sender: "weird", Date: time.Date(2008, 9, 18, 17, 54, 4, 0, time.UTC), Line: " weird Thu Sep 18 17:54:04 2008"},
 	}
 	if diff := cmp.Diff(want, envs); diff != "" {
 		t.Errorf("envelopes mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestIsFromLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"From MAILER-DAEMON Thu Sep 18 17:54:04 2008", true},
+		{"From - Thu Sep 18 17:54:04 2008\nmore", true},
+		{"From 1781@xxx Mon Jan 01 00:00:00 +0000 2024", true},
+		{"From () 2020-03-03 07:12:00", true},
+		{"From here on we agree.", false},
+		{"From: header@example.com", false},
+		{"From ", false},
+		{"From x", false},
+		{"From the desk of 10:30", true}, // a body line that looks exactly like one still splits
+	}
+	for _, tc := range tests {
+		if got := IsFromLine([]byte(tc.line)); got != tc.want {
+			t.Errorf("IsFromLine(%q) = %v, want %v", tc.line, got, tc.want)
+		}
 	}
 }
 

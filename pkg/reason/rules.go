@@ -123,6 +123,7 @@ var decisive = []rule{
 		"mailbox is frozen", "mailbox frozen", "account is frozen", "account is locked", "account has been locked",
 		"account locked", "temporarily locked", "temporary locked", "account is blocked", "account blocked", "account has been blocked", "mailbox is blocked",
 		"is no longer active", "mailbox unavailable due to inactivity", "account has been terminated",
+		"no longer accepts mail", "no longer accepting mail",
 		// ja
 		"利用停止", "停止中", "休止中", "無効になって",
 		// de

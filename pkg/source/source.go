@@ -2,6 +2,7 @@ package source
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/mbox"
 )
@@ -199,15 +201,10 @@ func (in *input) start(rc io.ReadCloser) {
 }
 
 // looksLikeMbox reports whether the stream starts (after blank lines) with a
-// From_ line: "From " followed by a sender.
+// From_ line.
 func looksLikeMbox(br *bufio.Reader) bool {
 	b, _ := br.Peek(1024)
-	s := strings.TrimLeft(string(b), "\r\n")
-	if !strings.HasPrefix(s, "From ") {
-		return false
-	}
-	line, _, _ := strings.Cut(s, "\n")
-	return len(strings.Fields(line)) >= 2
+	return mbox.IsFromLine(bytes.TrimLeft(b, "\r\n"))
 }
 
 // read returns the next message of the current file, or nil at its end.
@@ -246,15 +243,50 @@ func (in *input) read() *Message {
 	return m
 }
 
-// readLimited reads r to its end, keeping at most max bytes.
+// bufPool recycles message buffers: a batch reads millions of messages, and
+// fresh buffers cost page faults and garbage collection.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// maxPooled is the largest buffer kept for reuse.
+const maxPooled = 4 << 20
+
+// Release hands m.Data back for reuse by later messages. Call it once the
+// message has been analysed and nothing refers to Data any more; m.Data is
+// nil afterwards.
+func (m *Message) Release() {
+	if m.Data != nil && cap(m.Data) <= maxPooled {
+		b := m.Data[:0]
+		bufPool.Put(&b)
+	}
+	m.Data = nil
+}
+
+// readLimited reads r to its end, keeping at most max bytes in a pooled
+// buffer, and returns the kept bytes and the total size.
 func readLimited(r io.Reader, max int64) ([]byte, int64, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max))
-	n := int64(len(data))
-	if err != nil {
-		return data, n, err
+	buf := (*bufPool.Get().(*[]byte))[:0]
+	for int64(len(buf)) < max {
+		if len(buf) == cap(buf) {
+			grow := min(int64(cap(buf))*2, max)
+			nb := make([]byte, len(buf), grow)
+			copy(nb, buf)
+			if cap(buf) <= maxPooled {
+				b := buf[:0]
+				bufPool.Put(&b)
+			}
+			buf = nb
+		}
+		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), max)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, int64(len(buf)), nil
+		}
+		if err != nil {
+			return buf, int64(len(buf)), err
+		}
 	}
 	rest, err := io.Copy(io.Discard, r)
-	return data, n + rest, err
+	return buf, int64(len(buf)) + rest, err
 }
 
 func (in *input) closeFile() {

@@ -1,0 +1,66 @@
+package bounce
+
+import (
+	"bufio"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
+)
+
+// inlineMarkers are the lines, lowercase, after which a bounce quotes the
+// returned message in its own text instead of attaching it.
+var inlineMarkers = []string{
+	"this is a copy of the message",            // Exim: "------ This is a copy of the message, including all the headers. ------"
+	"below this line is a copy of the message", // qmail
+	"original message follows",                 // Sendmail's text bounces and others
+	"unsent message follows",                   // old Sendmail
+	"original message headers:",                // Microsoft Exchange
+}
+
+// maxInlineBody bounds the text kept after the quoted header.
+const maxInlineBody = 64 << 10
+
+// inlineOriginal finds a returned message quoted in a bounce's text (Exim,
+// qmail, old Sendmail and Exchange do this instead of attaching it) and
+// returns its header and the start of its text. Only what follows the
+// marker line is read: the bounce's own prose never is.
+//
+// QUIRK: RFC 3464 section 2 wants the returned message in its own MIME
+// part; bounces in the classic text format (Exim without DSN, qmail's
+// "Below this line is a copy of the message.") quote it in the text.
+func inlineOriginal(text string) (mail.Header, string, bool) {
+	lower := strings.ToLower(text)
+	at := -1
+	for _, mk := range inlineMarkers {
+		if i := strings.Index(lower, mk); i >= 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return mail.Header{}, "", false
+	}
+	nl := strings.IndexByte(text[at:], '\n')
+	if nl < 0 {
+		return mail.Header{}, "", false
+	}
+	rest := strings.TrimLeft(text[at+nl+1:], " \t\r\n")
+	br := bufio.NewReader(strings.NewReader(rest))
+	// textproto keeps the fields read before a malformed line.
+	th, _ := textproto.ReadHeader(br)
+	h := mail.Header{Header: message.Header{Header: th}}
+	if !h.Has("Message-Id") && !h.Has("Subject") && !h.Has("From") && !h.Has("References") && !h.Has("In-Reply-To") {
+		return mail.Header{}, "", false
+	}
+	var body strings.Builder
+	buf := make([]byte, 4096)
+	for body.Len() < maxInlineBody {
+		n, err := br.Read(buf[:min(len(buf), maxInlineBody-body.Len())])
+		body.Write(buf[:n])
+		if err != nil {
+			break
+		}
+	}
+	return h, body.String(), true
+}

@@ -1,0 +1,89 @@
+package bounce
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/ticket"
+)
+
+// link fills the ticket of every record of one message, and the group of
+// its bounce records.
+func link(recs []Record, m *parts.Message, f *ticket.Finder) []Record {
+	in := ticket.Message{Bounce: m.Header}
+	inlineID := ""
+	if m.Original != nil {
+		in.Header, in.Body = m.Original.Header, m.Original.Body
+	} else if h, body, ok := inlineOriginal(m.Text()); ok {
+		in.Header, in.Body = h, body
+		inlineID = clean(strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"))
+	}
+	t := f.Find(in)
+	ref := ""
+	for i := range recs {
+		if t != nil {
+			c := *t
+			recs[i].Ticket = &c
+		}
+		if recs[i].Kind == KindBounce {
+			if ref == "" {
+				ref = groupRef(m, recs[i].Original, inlineID)
+			}
+			recs[i].Group = GroupKey(ref, recs[i].Recipient)
+		}
+	}
+	return recs
+}
+
+// groupRef names the message a bounce is about: "id:" and its Message-ID
+// (from the returned original, or from a copy quoted in the bounce's text);
+// else "id:" and the bounce's own In-Reply-To or last References entry
+// (which name the message that bounced); else "orig:" and the returned
+// original's From, To, Subject and Date; else "none:".
+func groupRef(m *parts.Message, orig Original, inlineID string) string {
+	if orig.MessageID != "" {
+		return "id:" + strings.ToLower(orig.MessageID)
+	}
+	if inlineID != "" {
+		return "id:" + strings.ToLower(inlineID)
+	}
+	if id := lastMsgID(m.Header.Get("In-Reply-To")); id != "" {
+		return "id:" + strings.ToLower(id)
+	}
+	if id := lastMsgID(strings.Join(m.Header.Values("References"), " ")); id != "" {
+		return "id:" + strings.ToLower(id)
+	}
+	if orig != (Original{}) {
+		return "orig:" + strings.Join([]string{orig.From, orig.To, orig.Subject, orig.Date}, "\n")
+	}
+	return "none:"
+}
+
+// lastMsgID returns the last <...> of a header value without brackets.
+func lastMsgID(v string) string {
+	j := strings.LastIndexByte(v, '>')
+	if j < 0 {
+		return ""
+	}
+	i := strings.LastIndexByte(v[:j], '<')
+	if i < 0 {
+		return ""
+	}
+	return clean(v[i+1 : j])
+}
+
+// GroupKey derives the group of a bounce record from ref, which names the
+// original message (see Record.Group and docs/json.md), and the recipient:
+// the first 16 hex digits of the SHA-256 of ref, a zero byte and the
+// lowercased recipient. When nothing names the original (ref "none:"), the
+// bounces to one recipient share a group.
+func GroupKey(ref, recipient string) string {
+	h := sha256.New()
+	h.Write([]byte(ref))
+	h.Write([]byte{0})
+	h.Write([]byte(strings.ToLower(recipient)))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:8])
+}

@@ -1,0 +1,63 @@
+package bounce
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestInlineOriginal(t *testing.T) {
+	tests := []struct {
+		name, text      string
+		wantID, wantSub string
+		wantBody        string
+		ok              bool
+	}{
+		{"exim", "A message that you sent could not be delivered.\n\n" +
+			"------ This is a copy of the message, including all the headers. ------\n\n" +
+			"Return-path: <a@example.org>\nMessage-ID: <m1@example.org>\nSubject: [Ticket#1] x\n\nbody [1G7EOR-0Q2J]\n",
+			"<m1@example.org>", "[Ticket#1] x", "body [1G7EOR-0Q2J]\n", true},
+		{"qmail", "Sorry.\n--- Below this line is a copy of the message.\n\nFrom: a@example.org\nSubject: hi\n\ntext",
+			"", "hi", "text", true},
+		{"exchange headers", "Original message headers:\n\nReceived: from x\nMessage-ID: <m2@example.org>\n",
+			"<m2@example.org>", "", "", true},
+		{"courier attachment note", "The original message follows as a separate attachment.\n\n--=_courier_0\n", "", "", "", false},
+		{"no marker", "Subject: [#123] in prose\n\nMessage-ID: <m3@example.org>\n", "", "", "", false},
+		{"marker without header", "------ This is a copy of the message, including all the headers. ------\n\nJust text.\n", "", "", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, body, ok := inlineOriginal(tc.text)
+			if ok != tc.ok {
+				t.Fatalf("inlineOriginal(%q) ok = %v, want %v", tc.text, ok, tc.ok)
+			}
+			if !ok {
+				return
+			}
+			if got := h.Get("Message-Id"); got != tc.wantID {
+				t.Errorf("Message-ID = %q, want %q", got, tc.wantID)
+			}
+			if got := h.Get("Subject"); got != tc.wantSub {
+				t.Errorf("Subject = %q, want %q", got, tc.wantSub)
+			}
+			if body != tc.wantBody {
+				t.Errorf("body = %q, want %q", body, tc.wantBody)
+			}
+		})
+	}
+}
+
+func TestGroupKey(t *testing.T) {
+	a := GroupKey("id:m1@example.org", "jane@example.net")
+	if len(a) != 16 || strings.Trim(a, "0123456789abcdef") != "" {
+		t.Errorf("GroupKey = %q, want 16 lowercase hex digits", a)
+	}
+	if b := GroupKey("id:m1@example.org", "JANE@example.net"); b != a {
+		t.Errorf("GroupKey differs by recipient case: %q, %q", a, b)
+	}
+	for _, other := range []string{GroupKey("id:m2@example.org", "jane@example.net"), GroupKey("id:m1@example.org", "joe@example.net"),
+		GroupKey("id:m1@example.orgjane@example.net", "")} {
+		if other == a {
+			t.Errorf("GroupKey collides: %q", other)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/report"
+	"github.com/spf13/cobra"
+)
+
+type reportOptions struct {
+	IO               *IOStreams
+	Paths            []string
+	Format           string
+	JSON             bool
+	FailOn           string
+	MaxPermanent     *int
+	MaxPermanentRate *float64
+	Top              int
+	Rows             int
+	Jobs             int
+	Link             linkOptions
+}
+
+// The output formats of report.
+var reportFormats = []string{"text", "markdown", "json"}
+
+const reportExitHelp = `
+
+Exit status:
+  0  success
+  1  runtime error (for example an unreadable path; the other inputs are still read)
+  2  usage error (unknown flag, bad flag value, no input, bad configuration
+     file, ticket pattern or ticket map)
+  3  the gate was exceeded (--fail-on, --max-permanent, --max-permanent-rate);
+     the full report was written first`
+
+func newReportCmd(ios *IOStreams, runF func(context.Context, *reportOptions) error) *cobra.Command {
+	opts := &reportOptions{IO: ios}
+	var maxPermanent int
+	var maxRate float64
+	cmd := &cobra.Command{
+		Use:   "report [path ...|-]",
+		Short: "Sum up a batch of bounces: totals, reasons, addresses to fix, tickets affected",
+		Long: `Read a batch of messages (an mbox on standard input is the usual case; any
+input inspect takes) and sum it up: totals by kind and class; the failures,
+each counted once; the top reasons (with a bar chart), status codes with
+their registry titles, recipient domains and reporting servers; the
+addresses to fix (permanent failures about the address itself: userunknown,
+hostunknown, hasmoved, suspend) with their tickets; and the help-desk
+tickets affected, with their failing recipients, worst class and latest
+status.
+
+Counted once: the bounces about one original message and one recipient
+form a group (the record field "group"): a delay notice and the later
+failure, or two servers reporting one failure. A group counts by its latest
+state: the record with the latest date, and of equal or missing dates the
+later in the input.
+
+--format text (the default) draws tables sized to the terminal, or plain
+columns without colour when standard output is not a terminal. --format
+markdown suits CI job summaries ($GITHUB_STEP_SUMMARY); --format json is
+the stable schema of docs/report-json.md. While reading, a progress line
+goes to standard error when it is a terminal (and CI is not set).
+
+Gate (for CI): --fail-on permanent|temporary|any|error looks at the latest
+state of each failure; --max-permanent N allows at most N permanent
+failures; --max-permanent-rate R allows a share of at most R (0 to 1) of
+permanent failures among all failures (permanent and temporary, each
+group once).` + reportExitHelp,
+		Example: `  cat bounces.mbox | bounce report
+  bounce report --format markdown bounces.mbox >> "$GITHUB_STEP_SUMMARY"
+  bounce report --format json ~/Maildir/.Bounces | jq .fix_addresses
+  bounce report --max-permanent-rate 0.05 --ticket-map tickets.csv export.mbox`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			opts.Link.readConfigFlag(cmd)
+			if opts.JSON {
+				opts.Format = "json"
+			}
+			if err := validateChoice("--format", opts.Format, reportFormats); err != nil {
+				return err
+			}
+			if err := validateChoice("--fail-on", opts.FailOn, failOnChoices); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("max-permanent") {
+				if maxPermanent < 0 {
+					return flagErrorf("invalid value %d for --max-permanent: want 0 or more", maxPermanent)
+				}
+				opts.MaxPermanent = &maxPermanent
+			}
+			if cmd.Flags().Changed("max-permanent-rate") {
+				if maxRate < 0 || maxRate > 1 {
+					return flagErrorf("invalid value %g for --max-permanent-rate: want a share from 0 to 1, such as 0.05", maxRate)
+				}
+				opts.MaxPermanentRate = &maxRate
+			}
+			if opts.Top < 0 || opts.Rows < 0 {
+				return flagErrorf("--top and --rows want 0 (all) or more")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runReport(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Format, "format", "f", "text", "output format: "+strings.Join(reportFormats, ", "))
+	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
+	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a failure's latest state is: "+strings.Join(failOnChoices[1:], ", "))
+	f.IntVar(&maxPermanent, "max-permanent", 0, "exit with status 3 when more than N failures are permanent")
+	f.Float64Var(&maxRate, "max-permanent-rate", 0, "exit with status 3 when the share of permanent failures exceeds this (0 to 1)")
+	f.IntVar(&opts.Top, "top", 10, "entries in each ranking (0: all)")
+	f.IntVar(&opts.Rows, "rows", 50, "rows of the address and ticket tables in text and markdown (0: all; json has all)")
+	f.IntVarP(&opts.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
+	opts.Link.addFlags(cmd)
+	cmd.MarkFlagsMutuallyExclusive("json", "format")
+	return cmd
+}
+
+func runReport(ctx context.Context, opts *reportOptions) error {
+	ios := opts.IO
+	finder, err := opts.Link.finder(ios)
+	if err != nil {
+		return err
+	}
+	top := opts.Top
+	if top == 0 {
+		top = -1
+	}
+	agg := report.New(&report.Options{Top: top, Blocklist: func(r *bounce.Record) string { return r.Blocklist }})
+	prog := newProgress(ios, os.Getenv)
+	var t tally
+	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, func(a analysed) error {
+		t.add(a.recs, "", a.msg)
+		agg.Add(a.recs)
+		prog.add(a.msg.Size)
+		return nil
+	})
+	prog.done()
+	if err != nil {
+		return err
+	}
+	rep := agg.Report()
+	gate := rep.Check(report.Gate{FailOn: opts.FailOn, MaxPermanent: opts.MaxPermanent, MaxPermanentRate: opts.MaxPermanentRate})
+	if err := renderReport(ios, opts, rep); err != nil {
+		return err
+	}
+	if t.readErrors > 0 {
+		return &exitError{code: ExitError}
+	}
+	if gate.Exceeded {
+		return &exitError{code: ExitThreshold}
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+package dialect
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// BenchmarkExtract reads every testdata bounce.
+func BenchmarkExtract(b *testing.B) {
+	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	var msgs []string
+	size := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msgs = append(msgs, string(data))
+		size += len(data)
+	}
+	b.SetBytes(int64(size))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, m := range msgs {
+			Extract(input(b, m))
+		}
+	}
+}
+
+// BenchmarkManyRecipients reads a bounce that lists thousands of
+// recipients: the work must grow with the size, not its square.
+func BenchmarkManyRecipients(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("From: MAILER-DAEMON@mx.example.com\nSubject: failure notice\nContent-Type: text/plain\n\n" +
+		"The following addresses failed:\n\n")
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&sb, "<user%d@example.net>: 550 5.1.1 unknown [%d.example.org]\n\n", i, i)
+	}
+	msg := sb.String()
+	b.SetBytes(int64(len(msg)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res := Extract(input(b, msg)); res == nil || len(res.Recipients) != 5000 {
+			b.Fatalf("got %v recipients", res)
+		}
+	}
+}

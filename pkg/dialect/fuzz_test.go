@@ -1,0 +1,64 @@
+package dialect
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/parts"
+)
+
+// FuzzRecognisers runs every recogniser, and Extract, on fuzzed messages
+// seeded with the testdata bounces: no panic, every recipient has an
+// address with an "@", and the output is bounded by the input.
+func FuzzRecognisers(f *testing.F) {
+	seeds, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	for _, s := range seeds {
+		if b, err := os.ReadFile(s); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("From: MAILER-DAEMON@x.example\nX-Failed-Recipients: a@b.example, ,@,\n\n<a@b.example>: 550 5.1.1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, _ := parts.Parse(strings.NewReader(string(data)), &parts.Options{MaxText: 64 << 10, MaxRawText: 64 << 10})
+		if m == nil {
+			return
+		}
+		in := &Input{Message: m, Text: m.Text()}
+		if strings.TrimSpace(in.Text) == "" {
+			in.Text = m.Raw
+		}
+		for _, b := range m.Reports {
+			if rep, _ := dsn.ParseBytes(b); rep != nil {
+				in.Reports = append(in.Reports, rep)
+			}
+		}
+		ats := strings.Count(string(data), "@")
+		check := func(who string, res *Result) {
+			if res == nil {
+				return
+			}
+			if len(res.Recipients) > ats {
+				t.Fatalf("%s: %d recipients from an input with %d @", who, len(res.Recipients), ats)
+			}
+			for _, r := range res.Recipients {
+				if r.Address == "" || !strings.Contains(r.Address, "@") {
+					t.Fatalf("%s: recipient address %q", who, r.Address)
+				}
+				if who == "Extract" && (len(r.Diagnostic) > MaxDiagnostic || !utf8.ValidString(r.Diagnostic) && utf8.ValidString(string(data))) {
+					t.Fatalf("%s: diagnostic of %d bytes", who, len(r.Diagnostic))
+				}
+			}
+		}
+		for _, rc := range Recognisers {
+			rc.Detect(in)
+			if rc.Recognise != nil {
+				check(rc.Name, rc.Recognise(in))
+			}
+		}
+		check("Extract", Extract(in))
+	})
+}

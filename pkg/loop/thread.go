@@ -1,0 +1,163 @@
+package loop
+
+import (
+	"hash/fnv"
+	"strings"
+
+	"github.com/emersion/go-message/mail"
+)
+
+// threads groups messages into threads with a union-find over message
+// identifiers and normalised subjects. Message-IDs are kept as 64-bit
+// hashes, so memory grows by a few words per threaded message.
+type threads struct {
+	parent []int32
+	ids    map[uint64]int32 // Message-ID hash -> node
+	subj   map[int32]int32  // interned subject label -> node
+}
+
+func newThreads() *threads {
+	return &threads{ids: map[uint64]int32{}, subj: map[int32]int32{}}
+}
+
+func (t *threads) newNode() int32 {
+	n := int32(len(t.parent))
+	t.parent = append(t.parent, n)
+	return n
+}
+
+func (t *threads) idNode(id string) int32 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	k := h.Sum64()
+	n, ok := t.ids[k]
+	if !ok {
+		n = t.newNode()
+		t.ids[k] = n
+	}
+	return n
+}
+
+func (t *threads) subjectNode(label int32) int32 {
+	n, ok := t.subj[label]
+	if !ok {
+		n = t.newNode()
+		t.subj[label] = n
+	}
+	return n
+}
+
+func (t *threads) find(n int32) int32 {
+	for t.parent[n] != n {
+		t.parent[n] = t.parent[t.parent[n]]
+		n = t.parent[n]
+	}
+	return n
+}
+
+func (t *threads) union(a, b int32) {
+	ra, rb := t.find(a), t.find(b)
+	if ra == rb {
+		return
+	}
+	// The older node stays the root, which keeps results independent of
+	// the order unions happen in.
+	if rb < ra {
+		ra, rb = rb, ra
+	}
+	t.parent[rb] = ra
+}
+
+// threadKeys holds what a message says about its thread.
+type threadKeys struct {
+	own   string   // Message-ID
+	refs  []string // In-Reply-To, first and last References
+	root  string   // first References, else In-Reply-To, else own
+	label string   // normalised subject
+}
+
+// readThreadKeys extracts the thread keys of a header with the given
+// decoded subject.
+func readThreadKeys(h mail.Header, subject string) threadKeys {
+	var k threadKeys
+	if ids := msgIDs(h.Get("Message-Id")); len(ids) > 0 {
+		k.own = ids[0]
+	}
+	refs := msgIDs(h.Get("References"))
+	irt := msgIDs(h.Get("In-Reply-To"))
+	if len(refs) > 0 {
+		k.root = refs[0]
+		k.refs = append(k.refs, refs[0])
+		if len(refs) > 1 {
+			k.refs = append(k.refs, refs[len(refs)-1])
+		}
+	}
+	k.refs = append(k.refs, irt...)
+	switch {
+	case k.root != "":
+	case len(irt) > 0:
+		k.root = irt[0]
+	default:
+		k.root = k.own
+	}
+	k.label = NormalizeSubject(subject)
+	return k
+}
+
+// maxIDs bounds how many identifiers msgIDs returns from one field.
+const maxIDs = 64
+
+// msgIDs returns the message identifiers of a field, without angle
+// brackets.
+//
+// QUIRK: RFC 5322 section 3.6.4 wants <id-left@id-right>, but auto-responders
+// write bare identifiers, identifiers with spaces and trailing comments;
+// go-message's MsgIDList rejects those. Take every <...>; failing that,
+// every word.
+func msgIDs(v string) []string {
+	var out []string
+	for len(out) < maxIDs {
+		i := strings.IndexByte(v, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(v[i:], '>')
+		if j < 0 {
+			break
+		}
+		if id := strings.TrimSpace(v[i+1 : i+j]); id != "" {
+			out = append(out, id)
+		}
+		v = v[i+j+1:]
+	}
+	if out != nil || strings.ContainsAny(v, "<>") {
+		return out
+	}
+	for _, w := range strings.Fields(stripComments(v)) {
+		if len(out) == maxIDs {
+			break
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// stripComments removes RFC 5322 comments, "(...)", nested or not.
+func stripComments(v string) string {
+	if !strings.Contains(v, "(") {
+		return v
+	}
+	var b strings.Builder
+	depth := 0
+	for _, r := range v {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,51 @@
+package parts
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+
+	_ "github.com/emersion/go-message/charset"
+)
+
+func seedMessages(f *testing.F) {
+	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: message/rfc822\n\n--x--\n"))
+}
+
+// FuzzParse: the MIME walk never panics, stays within its limits and hands
+// out valid UTF-8 text.
+func FuzzParse(f *testing.F) {
+	seedMessages(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<20 {
+			t.Skip()
+		}
+		opts := &Options{MaxParts: 50, MaxDepth: 8, MaxText: 4096}
+		m, _ := Parse(bytes.NewReader(data), opts)
+		if m == nil {
+			t.Fatal("Parse returned a nil message")
+		}
+		if len(m.Types) > 2*opts.MaxParts+2 {
+			t.Fatalf("%d parts visited, limit %d", len(m.Types), opts.MaxParts)
+		}
+		for _, tx := range m.Texts {
+			if !utf8.ValidString(tx.Body) {
+				t.Fatalf("invalid UTF-8 text %q", tx.Body)
+			}
+		}
+		if !utf8.ValidString(m.Raw) {
+			t.Fatal("invalid UTF-8 raw text")
+		}
+		if m.Original != nil && len(m.Original.Body) > 64<<10 {
+			t.Fatalf("original body of %d bytes exceeds the default cap", len(m.Original.Body))
+		}
+	})
+}

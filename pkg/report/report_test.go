@@ -1,0 +1,255 @@
+package report
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/ticket"
+	"github.com/google/go-cmp/cmp"
+)
+
+// rec builds a bounce record about message msg for rcpt.
+func rec(msg, rcpt, class, status, reason, date string) bounce.Record {
+	return bounce.Record{Kind: bounce.KindBounce, Recipient: rcpt, Class: class, Status: status, Reason: reason,
+		Date: date, ReportingMTA: "mx.relay.example", Group: bounce.GroupKey("id:"+msg, rcpt)}
+}
+
+func withTicket(r bounce.Record, t *ticket.Ticket) bounce.Record {
+	r.Ticket = t
+	return r
+}
+
+func aggregate(msgs ...[]bounce.Record) *Report {
+	a := New(nil)
+	for _, m := range msgs {
+		a.Add(m)
+	}
+	return a.Report()
+}
+
+func one(r bounce.Record) []bounce.Record { return []bounce.Record{r} }
+
+func TestLatestState(t *testing.T) {
+	const (
+		t1 = "2024-09-03T09:00:00Z"
+		t2 = "2024-09-03T13:00:00+02:00" // later than t1
+		t3 = "2024-09-04T09:00:00Z"
+	)
+	tests := []struct {
+		name string
+		msgs [][]bounce.Record
+		want Failures
+	}{
+		{"delay then failure", [][]bounce.Record{
+			one(rec("m1", "a@x.example", "temporary", "4.4.1", "networkerror", t1)),
+			one(rec("m1", "a@x.example", "permanent", "5.4.7", "expired", t3)),
+		}, Failures{Groups: 1, Failed: 1, Permanent: 1, PermanentRate: 1, Recipients: 1}},
+		{"failure then an older delay", [][]bounce.Record{
+			one(rec("m1", "a@x.example", "permanent", "5.4.7", "expired", t3)),
+			one(rec("m1", "a@x.example", "temporary", "4.4.1", "networkerror", t1)),
+		}, Failures{Groups: 1, Failed: 1, Permanent: 1, PermanentRate: 1, Recipients: 1}},
+		{"two servers report one failure", [][]bounce.Record{
+			one(rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", t1)),
+			one(rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", t2)),
+		}, Failures{Groups: 1, Failed: 1, Permanent: 1, PermanentRate: 1, Recipients: 1}},
+		{"delay then delivered", [][]bounce.Record{
+			one(rec("m1", "a@x.example", "temporary", "4.4.1", "networkerror", t1)),
+			one(rec("m1", "a@x.example", "success", "2.0.0", "delivered", t3)),
+		}, Failures{Groups: 1, Success: 1}},
+		{"same date: input order", [][]bounce.Record{
+			one(rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", t1)),
+			one(rec("m1", "a@x.example", "temporary", "4.2.2", "mailboxfull", t1)),
+		}, Failures{Groups: 1, Failed: 1, Temporary: 1, Recipients: 1}},
+		{"undated: input order", [][]bounce.Record{
+			one(rec("m1", "a@x.example", "temporary", "4.4.1", "networkerror", t3)),
+			one(rec("m1", "a@x.example", "permanent", "5.4.7", "expired", "")),
+		}, Failures{Groups: 1, Failed: 1, Permanent: 1, PermanentRate: 1, Recipients: 1}},
+		{"offsets compared as times", [][]bounce.Record{
+			one(rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", t2)),
+			one(rec("m1", "a@x.example", "temporary", "4.4.1", "networkerror", t1)),
+		}, Failures{Groups: 1, Failed: 1, Permanent: 1, PermanentRate: 1, Recipients: 1}},
+		{"two messages, one recipient", [][]bounce.Record{
+			one(rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", t1)),
+			one(rec("m2", "a@x.example", "temporary", "4.2.2", "mailboxfull", t2)),
+		}, Failures{Groups: 2, Failed: 2, Permanent: 1, Temporary: 1, PermanentRate: 0.5, Recipients: 1}},
+		{"one message, two recipients", [][]bounce.Record{{
+			rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", t1),
+			rec("m1", "b@x.example", "unknown", "", "undefined", t1),
+		}}, Failures{Groups: 2, Failed: 1, Permanent: 1, Unknown: 1, PermanentRate: 1, Recipients: 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := aggregate(tc.msgs...).Failures
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Failures = %+v, want %+v:\n%s", got, tc.want, diff)
+			}
+		})
+	}
+}
+
+func TestTotals(t *testing.T) {
+	r := aggregate(
+		[]bounce.Record{rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", ""),
+			rec("m1", "b@x.example", "temporary", "4.2.2", "mailboxfull", ""),
+			rec("m1", "c@x.example", "success", "2.0.0", "delivered", ""),
+			rec("m1", "d@x.example", "unknown", "", "undefined", "")},
+		one(bounce.Record{Kind: bounce.KindFeedback}),
+		one(bounce.Record{Kind: bounce.KindAutoreply}),
+		one(bounce.Record{Kind: bounce.KindOther}),
+		one(bounce.Record{Kind: bounce.KindError}),
+		one(rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", "")),
+	)
+	want := Totals{Messages: 6, Records: 9, Bounces: 5, Permanent: 2, Temporary: 1, Success: 1, Unknown: 1,
+		Feedback: 1, Autoreply: 1, Other: 1, Errors: 1}
+	if diff := cmp.Diff(want, r.Totals); diff != "" {
+		t.Errorf("Totals = %+v, want %+v:\n%s", r.Totals, want, diff)
+	}
+}
+
+func TestRankings(t *testing.T) {
+	a := New(&Options{Top: 2})
+	for i, rc := range []string{"a@x.example", "b@x.example", "c@y.example", "d@z.example"} {
+		reason, status, class := "userunknown", "5.1.1", "permanent"
+		if i == 3 {
+			reason, status, class = "mailboxfull", "4.2.2", "temporary"
+		}
+		a.Add(one(rec("m", rc, class, status, reason, "")))
+	}
+	r := a.Report()
+	want := Ranking{Distinct: 2, Top: []Entry{
+		{Value: "5.1.1", Title: "Bad destination mailbox address", Count: 3, Permanent: 3},
+		{Value: "4.2.2", Title: "Mailbox full", Count: 1, Temporary: 1},
+	}}
+	if diff := cmp.Diff(want, r.Statuses); diff != "" {
+		t.Errorf("Statuses:\n%s", diff)
+	}
+	wantDomains := Ranking{Distinct: 3, Other: 1, Top: []Entry{
+		{Value: "x.example", Count: 2, Permanent: 2},
+		{Value: "y.example", Count: 1, Permanent: 1},
+	}}
+	if diff := cmp.Diff(wantDomains, r.Domains); diff != "" {
+		t.Errorf("Domains:\n%s", diff)
+	}
+}
+
+func TestFixAddressesAndTickets(t *testing.T) {
+	zd := &ticket.Ticket{ID: "48213", EncodedID: "8K2LQP-4R7M", System: "zendesk", Source: "body"}
+	zdEncOnly := &ticket.Ticket{EncodedID: "8K2LQP-4R7M", System: "zendesk", Source: "message-id"}
+	zdURLOnly := &ticket.Ticket{ID: "48213", System: "zendesk", Source: "url"}
+	fd := &ticket.Ticket{ID: "123", System: "freshdesk", Source: "subject"}
+	r := aggregate(
+		one(withTicket(rec("m1", "jane@customer.example", "permanent", "5.1.1", "userunknown", "2024-09-03T09:00:00Z"), zd)),
+		one(withTicket(rec("m2", "jane@customer.example", "permanent", "5.1.1", "userunknown", "2024-09-04T09:00:00Z"), zdEncOnly)),
+		one(withTicket(rec("m3", "ops@partner.example", "temporary", "4.4.1", "networkerror", "2024-09-03T10:00:00Z"), zdURLOnly)),
+		one(withTicket(rec("m4", "full@customer.example", "permanent", "5.2.2", "mailboxfull", ""), fd)),
+		one(rec("m5", "gone@nowhere.example", "permanent", "5.1.2", "hostunknown", "")),
+		// back again: a later failure that is not about the address
+		one(rec("m6", "back@customer.example", "permanent", "5.1.1", "userunknown", "2024-09-01T00:00:00Z")),
+		one(rec("m7", "back@customer.example", "temporary", "4.2.2", "mailboxfull", "2024-09-02T00:00:00Z")),
+	)
+	ref := TicketRef{System: "zendesk", ID: "48213", EncodedID: "8K2LQP-4R7M"}
+	wantFix := []Address{
+		{Recipient: "jane@customer.example", Reason: "userunknown", Status: "5.1.1", Date: "2024-09-04T09:00:00Z",
+			Failures: 2, Tickets: []TicketRef{ref}},
+		{Recipient: "gone@nowhere.example", Reason: "hostunknown", Status: "5.1.2", Failures: 1, Tickets: []TicketRef{}},
+	}
+	if diff := cmp.Diff(wantFix, r.FixAddresses); diff != "" {
+		t.Errorf("FixAddresses:\n%s", diff)
+	}
+	wantTickets := []Ticket{
+		{TicketRef: TicketRef{System: "freshdesk", ID: "123"}, Recipients: []string{"full@customer.example"},
+			Failures: 1, WorstClass: "permanent", LatestStatus: "5.2.2", LatestReason: "mailboxfull"},
+		{TicketRef: ref, Recipients: []string{"jane@customer.example", "ops@partner.example"}, Failures: 3,
+			WorstClass: "permanent", LatestStatus: "5.1.1", LatestReason: "userunknown", LatestDate: "2024-09-04T09:00:00Z"},
+	}
+	if diff := cmp.Diff(wantTickets, r.Tickets); diff != "" {
+		t.Errorf("Tickets:\n%s", diff)
+	}
+	if r.Failures.WithTicket != 4 {
+		t.Errorf("WithTicket = %d, want 4", r.Failures.WithTicket)
+	}
+}
+
+func TestTicketKeptAcrossRecords(t *testing.T) {
+	zd := &ticket.Ticket{EncodedID: "8K2LQP-4R7M", System: "zendesk", Source: "body"}
+	r := aggregate(
+		one(withTicket(rec("m1", "a@x.example", "temporary", "4.4.1", "networkerror", "2024-09-03T09:00:00Z"), zd)),
+		one(rec("m1", "a@x.example", "permanent", "5.4.7", "expired", "2024-09-04T09:00:00Z")),
+	)
+	if len(r.Tickets) != 1 || r.Tickets[0].WorstClass != "permanent" || r.Tickets[0].LatestStatus != "5.4.7" {
+		t.Errorf("Tickets = %+v, want the ticket of the delay with the failure's state", r.Tickets)
+	}
+}
+
+func TestGate(t *testing.T) {
+	r := aggregate(
+		one(rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", "")),
+		one(rec("m2", "b@x.example", "temporary", "4.2.2", "mailboxfull", "")),
+		one(rec("m3", "c@x.example", "temporary", "4.2.2", "mailboxfull", "")),
+		one(rec("m4", "d@x.example", "temporary", "4.4.1", "networkerror", "")),
+	)
+	n := func(i int) *int { return &i }
+	f := func(v float64) *float64 { return &v }
+	tests := []struct {
+		name string
+		gate Gate
+		want bool
+	}{
+		{"none", Gate{}, false},
+		{"fail-on permanent", Gate{FailOn: "permanent"}, true},
+		{"fail-on any", Gate{FailOn: "any"}, true},
+		{"fail-on error", Gate{FailOn: "error"}, false},
+		{"max-permanent equal", Gate{MaxPermanent: n(1)}, false},
+		{"max-permanent exceeded", Gate{MaxPermanent: n(0)}, true},
+		{"rate equal", Gate{MaxPermanentRate: f(0.25)}, false},
+		{"rate exceeded", Gate{MaxPermanentRate: f(0.2)}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := r.Check(tc.gate)
+			if got.Exceeded != tc.want || got.Exceeded != (len(got.Why) > 0) {
+				t.Errorf("Check(%+v) = %+v, want exceeded %v", tc.gate, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestJSONHasNoNulls(t *testing.T) {
+	b, err := json.Marshal(New(nil).Report())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, null := range []string{`"top":null`, `"fix_addresses":null`, `"tickets":null`, `"why":null`} {
+		if strings.Contains(s, null) {
+			t.Errorf("empty report JSON has %s: %s", null, s)
+		}
+	}
+	if !strings.HasPrefix(s, `{"version":1,`) {
+		t.Errorf("JSON does not start with the version: %s", s)
+	}
+}
+
+func TestBlocklists(t *testing.T) {
+	blocked := rec("m1", "a@x.example", "permanent", "5.7.1", "blocked", "")
+	blocked.Diagnostic = "554 5.7.1 blocked using zen.spamhaus.org"
+	recs := [][]bounce.Record{one(blocked), one(rec("m2", "b@x.example", "permanent", "5.1.1", "userunknown", ""))}
+	if r := aggregate(recs...); r.Blocklists.Distinct != 0 || r.Blocklists.Top == nil {
+		t.Errorf("without Options.Blocklist: Blocklists = %+v, want empty", r.Blocklists)
+	}
+	a := New(&Options{Blocklist: func(r *bounce.Record) string {
+		if strings.Contains(r.Diagnostic, "spamhaus") {
+			return "spamhaus"
+		}
+		return ""
+	}})
+	for _, m := range recs {
+		a.Add(m)
+	}
+	want := Ranking{Distinct: 1, Top: []Entry{{Value: "spamhaus", Count: 1, Permanent: 1}}}
+	if diff := cmp.Diff(want, a.Report().Blocklists); diff != "" {
+		t.Errorf("Blocklists:\n%s", diff)
+	}
+}

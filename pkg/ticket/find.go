@@ -1,0 +1,225 @@
+package ticket
+
+import (
+	"strings"
+
+	"github.com/emersion/go-message/mail"
+)
+
+// Message is what Find looks at: the returned original of a bounce, and the
+// bounce's own header for the one thing it may add.
+type Message struct {
+	// Header is the header of the returned original; the zero value when
+	// the bounce returned none.
+	Header mail.Header
+	// Body is the decoded text of the returned original (parts.Original.Body).
+	Body string
+	// Bounce is the header of the bounce (or auto-reply) itself. Only its
+	// In-Reply-To and References are read, and only when Header has no
+	// Message-ID: they then name the message that bounced. The bounce's
+	// subject, addresses and prose are never read.
+	Bounce mail.Header
+}
+
+// Finder finds the ticket a returned original belongs to. Build one with
+// NewFinder; the nil *Finder knows the built-in help desks only. A Finder is
+// safe for concurrent use.
+type Finder struct {
+	patterns []Pattern
+	refMap   *Map
+}
+
+// Options configure a Finder.
+type Options struct {
+	// Patterns are the user's own ticket patterns, tried after the
+	// references help desks put in headers and before subject tags.
+	Patterns []Pattern
+	// Map gives numeric ticket IDs for Message-IDs and encoded IDs; nil for
+	// none.
+	Map *Map
+}
+
+// NewFinder returns a Finder with opts.
+func NewFinder(opts Options) *Finder {
+	return &Finder{patterns: opts.Patterns, refMap: opts.Map}
+}
+
+// Find returns the ticket m belongs to, or nil when nothing credible links
+// it to one. A wrong link is worse than none: see the package doc for what
+// counts as evidence and in which order it is used.
+func (f *Finder) Find(m Message) *Ticket {
+	v := newView(&m)
+	t, ambiguous := zendesk(v)
+	if ambiguous {
+		return nil
+	}
+	for _, find := range []func(*view) *Ticket{helpScout, rtHeader, jiraMessageID, glpiMessageID} {
+		if t != nil {
+			break
+		}
+		t = find(v)
+	}
+	if t == nil && f != nil {
+		t = f.custom(v)
+	}
+	if t == nil {
+		t = subjectTag(v)
+	}
+	if f != nil && f.refMap != nil {
+		t = f.refMap.apply(t, v)
+	}
+	return t
+}
+
+// view holds what Find reads from a Message, each part worked out once.
+type view struct {
+	m *Message
+	// msgID is the original's Message-ID without angle brackets.
+	msgID string
+	// refs are the Message-IDs the original refers to: In-Reply-To first,
+	// then References from the last (the parent) to the first; then the
+	// bounce's own, when msgID is empty.
+	refs []string
+	// subject is the original's decoded subject.
+	subject     string
+	subjectDone bool
+}
+
+func newView(m *Message) *view {
+	v := &view{m: m}
+	v.msgID = firstMsgID(m.Header.Get("Message-Id"))
+	v.refs = threadIDs(nil, m.Header)
+	if v.msgID == "" {
+		v.refs = threadIDs(v.refs, m.Bounce)
+	}
+	return v
+}
+
+func (v *view) subjectText() string {
+	if !v.subjectDone {
+		v.subjectDone = true
+		s, err := v.m.Header.Subject()
+		if err != nil || s == "" {
+			s = v.m.Header.Get("Subject")
+		}
+		v.subject = strings.Join(strings.Fields(s), " ")
+	}
+	return v.subject
+}
+
+// hasPrefixedField reports whether the original's header has a field whose
+// name starts with prefix (canonical case, e.g. "X-Zendesk-").
+func (v *view) hasPrefixedField(prefix string) bool {
+	fields := v.m.Header.Fields()
+	for fields.Next() {
+		if len(fields.Key()) >= len(prefix) && strings.EqualFold(fields.Key()[:len(prefix)], prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// threadIDs appends the Message-IDs of h's In-Reply-To and References,
+// nearest first.
+func threadIDs(dst []string, h mail.Header) []string {
+	dst = append(dst, msgIDs(h.Get("In-Reply-To"))...)
+	refs := msgIDs(strings.Join(h.Values("References"), " "))
+	for i := len(refs) - 1; i >= 0; i-- {
+		dst = append(dst, refs[i])
+	}
+	return dst
+}
+
+// msgIDs returns the <...> tokens of a header value without brackets, or its
+// words when it has none.
+func msgIDs(s string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	var ids []string
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '>')
+		if j < 0 {
+			break
+		}
+		if id := strings.TrimSpace(s[i+1 : i+j]); id != "" {
+			ids = append(ids, id)
+		}
+		s = s[i+j+1:]
+	}
+	if ids == nil {
+		ids = strings.Fields(s)
+	}
+	return ids
+}
+
+func firstMsgID(s string) string {
+	if ids := msgIDs(s); len(ids) > 0 {
+		return ids[0]
+	}
+	return ""
+}
+
+// splitAddr splits a Message-ID or address at its last '@'.
+func splitAddr(s string) (local, domain string, ok bool) {
+	i := strings.LastIndexByte(s, '@')
+	if i <= 0 || i == len(s)-1 {
+		return "", "", false
+	}
+	return s[:i], s[i+1:], true
+}
+
+// hasLabel reports whether the domain has the label (case-insensitive):
+// hasLabel("acme.zendesk.com", "zendesk").
+func hasLabel(domain, label string) bool {
+	for domain != "" {
+		l := domain
+		if i := strings.IndexByte(domain, '.'); i >= 0 {
+			l, domain = domain[:i], domain[i+1:]
+		} else {
+			domain = ""
+		}
+		if strings.EqualFold(l, label) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// trimZeros drops the leading zeros of a number ("0000123" -> "123"); "" for
+// zero itself, which is no ticket.
+func trimZeros(s string) string {
+	return strings.TrimLeft(s, "0")
+}
+
+// lineAt returns the line of s around index i.
+func lineAt(s string, i int) string {
+	start := strings.LastIndexByte(s[:i], '\n') + 1
+	end := strings.IndexByte(s[i:], '\n')
+	if end < 0 {
+		return s[start:]
+	}
+	return s[start : i+end]
+}
+
+// quoted reports whether a line is a quoted reply line ("> ..."), whose
+// text another message wrote.
+func quoted(line string) bool {
+	return strings.HasPrefix(strings.TrimLeft(line, " \t"), ">")
+}
