@@ -286,9 +286,10 @@ func TestPlain(t *testing.T) {
 	}
 }
 
-// TestTablesAreLowercase: every phrase is lowercase, or it could never
-// match the lowercased text.
-func TestTablesAreLowercase(t *testing.T) {
+// TestTables: every phrase is lowercase and survives plain, or it could
+// never match the text as Classify reads it; every rule names a known
+// reason.
+func TestTables(t *testing.T) {
 	check := func(where, p string) {
 		if p != strings.ToLower(p) {
 			t.Errorf("%s phrase %q is not lowercase", where, p)
@@ -304,6 +305,11 @@ func TestTablesAreLowercase(t *testing.T) {
 			}
 			for _, p := range r.phrases {
 				check(r.reason, p)
+				// Wording is read through plain: a phrase it would
+				// blank out or fold could never match.
+				if q := strings.Trim(p, "|"); plain(q) != q {
+					t.Errorf("%s phrase %q reads %q through plain", r.reason, p, plain(q))
+				}
 			}
 		}
 	}
