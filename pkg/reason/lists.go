@@ -15,6 +15,7 @@ var blocklists = []struct{ phrase, name string }{
 	{"manitu", "manitu"}, {"gbudb", "gbudb"}, {"hostkarma", "hostkarma"}, {"0spam", "0spam"},
 	{"nordspam", "nordspam"}, {"lashback", "lashback"}, {"cloudmark", "cloudmark"},
 	{"rbl.interserver", "interserver"}, {"blocklist.de", "blocklist.de"}, {"spameatingmonkey", "spameatingmonkey"},
+	{"proofpoint.com/dnsbl", "proofpoint"}, {"mail-abuse.com", "trendmicro"},
 }
 
 // blocklistNames matches blocklists; a rule's reason is the list's name.

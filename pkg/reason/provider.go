@@ -23,12 +23,14 @@ var providerCodes = []providerRule{
 	{provider: "microsoft", reason: AuthFailure, from: code(5, 7, 515), to: code(5, 7, 515)},
 	{provider: "microsoft", reason: Blocked, from: code(5, 7, 511), to: code(5, 7, 511)},
 	{provider: "microsoft", reason: NotCompliantRFC, from: code(5, 7, 512), to: code(5, 7, 512)},
+	{provider: "microsoft", reason: Blocked, from: code(5, 7, 705), to: code(5, 7, 708)},
 	{provider: "microsoft", reason: UserUnknown, phrase: "recipientnotfound"},
 	{provider: "microsoft", reason: UserUnknown, phrase: "recipnotfound"},
 	{provider: "microsoft", reason: Filtered, phrase: "resolver.rst.notauthorized"},
 	{provider: "microsoft", reason: EmailTooLarge, phrase: "resolver.rst.sendsizelimit"},
 	{provider: "microsoft", reason: EmailTooLarge, phrase: "resolver.rst.recipsizelimit"},
 	{provider: "microsoft", reason: RateLimited, phrase: "resolver.adr.recipientlimit"},
+	{provider: "microsoft", reason: MailboxFull, phrase: "quotaexceededexception"},
 	{provider: "microsoft", reason: Blocked, phrase: "(s3140)"},
 	{provider: "microsoft", reason: Blocked, phrase: "(s3150)"},
 	{provider: "microsoft", reason: Blocked, phrase: "|sc-001|"},
@@ -41,6 +43,9 @@ var providerCodes = []providerRule{
 	{provider: "microsoft", reason: RateLimited, phrase: "|rp-002|"},
 	{provider: "microsoft", reason: RateLimited, phrase: "|rp-003|"},
 	// Yahoo and AOL (postmaster.yahooinc.com error codes).
+	// "554 delivery error: dd This user doesn't have a yahoo.com account":
+	// Yahoo's answer, after DATA, for an account that does not exist.
+	{provider: "yahoo", reason: UserUnknown, phrase: "delivery error: dd this user doesn't have"},
 	{provider: "yahoo", reason: BadReputation, phrase: "[tss04]"},
 	{provider: "yahoo", reason: BadReputation, phrase: "[tss01]"},
 	{provider: "yahoo", reason: BadReputation, phrase: "[ts01]"},
