@@ -199,7 +199,7 @@ func fromReports(reports []*dsn.Report) *Result {
 // their bounces, lowercase, each followed by the server's name.
 var reportingIntros = []string{"this is the mail system at host ", "qmail-send program at ",
 	"delivery status notification from ", "this is the mail delivery agent at ", "mail agent v0.13 at ",
-	"this is the postfix program at host ", "message from ", "this is the mail transport agent at "}
+	"this is the postfix program at host ", "this is the mail transport agent at "}
 
 // reportingFromText returns the name a server gives itself in its bounce
 // ("This is the qmail-send program at mx.example.com."), or "".
@@ -286,33 +286,6 @@ func complete(in *Input, res *Result) {
 func weakDiagnostic(s string) bool {
 	s = strings.TrimSpace(s)
 	return s == "" || strings.Trim(s, "0123456789 ") == ""
-}
-
-// Near returns the lines of text that mention addr and the few that follow
-// it, folded to one line; "" when text does not name addr.
-func Near(text, addr string) string {
-	if addr == "" {
-		return ""
-	}
-	lower := lowerASCII(text)
-	i := strings.Index(lower, lowerASCII(addr))
-	if i < 0 {
-		return ""
-	}
-	start := strings.LastIndexByte(text[:i], '\n') + 1
-	end := i
-	for n := 0; n < 4; n++ {
-		j := strings.IndexByte(text[end:], '\n')
-		if j < 0 {
-			end = len(text)
-			break
-		}
-		end += j + 1
-		if end < len(text) && text[end] == '\n' {
-			break // a blank line ends the paragraph
-		}
-	}
-	return Fold(text[start:end])
 }
 
 // Fold folds all whitespace runs, line breaks included, to single spaces.

@@ -27,6 +27,8 @@ var originalMarkers = []string{
 	"content-type: text/rfc822-headers",
 	"-------- original message --------",
 	"original message headers:", // Exchange
+	"ursprüngliche nachrichtenkopfzeilen:",
+	"en-têtes de message d'origine :",
 	"--- original message ---",
 	"------ original message header follows",
 	"the original message headers are included as attachment",
@@ -82,6 +84,11 @@ var listMarkers = []string{
 	"the recipients listed below", "your message to the following", "the following mail",
 	"was not delivered to the following", "delivery failed for the following", "failed recipient",
 	"not delivered to the following", "following list of recipients",
+	// The same in other languages servers write their bounces in.
+	"folgende empfänger", "folgenden empfänger", "folgende adresse", "destinataires suivants",
+	"destinataire suivant", "adresses suivantes", "siguientes destinatarios", "siguiente destinatario",
+	"destinatari seguenti", "seguenti destinatari", "volgende ontvanger", "以下のアドレス", "以下の宛先",
+	"следующим адресатам", "следующих получателей",
 }
 
 // notListMarkers contain a list marker but introduce no recipients.
