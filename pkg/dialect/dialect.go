@@ -202,13 +202,23 @@ var reportingIntros = []string{"this is the mail system at host ", "qmail-send p
 	"this is the postfix program at host ", "this is the mail transport agent at "}
 
 // reportingFromText returns the name a server gives itself in its bounce
-// ("This is the qmail-send program at mx.example.com."), or "".
+// ("This is the qmail-send program at mx.example.com.", a first line
+// "Message from mx.example.com."), or "".
 func reportingFromText(lower string) string {
 	for _, intro := range reportingIntros {
 		if i := strings.Index(lower, intro); i >= 0 {
 			if h := hostAt(lower[i+len(intro):]); h != "" {
 				return h
 			}
+		}
+	}
+	first := strings.TrimSpace(lower)
+	if i := strings.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	if strings.HasPrefix(first, "message from ") {
+		if h := hostAt(first[len("message from "):]); h != "" && strings.HasSuffix(first, h+".") {
+			return h
 		}
 	}
 	return ""
