@@ -54,6 +54,9 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	if recs := feedbackRecords(m, orig); len(recs) > 0 {
 		return link(recs, m, opts.Tickets)
 	}
+	if len(m.Reports) == 0 && isAutoreply(h) {
+		return link([]Record{autoreplyRecord(m, orig)}, m, opts.Tickets)
+	}
 	in := &dialect.Input{Message: m, Text: m.Text()}
 	if strings.TrimSpace(in.Text) == "" {
 		in.Text = m.Raw
@@ -67,9 +70,6 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	}
 	if res := dialect.Extract(in); res != nil && len(res.Recipients) > 0 {
 		return link(bounceRecords(m, res, orig), m, opts.Tickets)
-	}
-	if isAutoreply(h) {
-		return link([]Record{autoreplyRecord(m, orig)}, m, opts.Tickets)
 	}
 	return []Record{{Kind: KindOther}}
 }

@@ -48,6 +48,11 @@ type Record struct {
 	Ticket            *ticket.Ticket `json:"ticket"`
 	Group             string         `json:"group"`
 	Error             string         `json:"error"`
+
+	// Fields beyond the contract (it allows extra fields); always present.
+	Blocklist    string `json:"blocklist"`     // the blocklist the text names: "spamhaus", "sorbs", ...
+	Auth         string `json:"auth"`          // the failed authentication check: "spf", "dkim", "dmarc", "arc"
+	FeedbackType string `json:"feedback_type"` // for kind feedback: "abuse", "fraud", "virus", "other", ...
 }
 
 // Original describes the returned original message.

@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"net"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,7 +26,7 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 	}
 	recs := make([]Record, 0, len(res.Recipients))
 	for _, rc := range res.Recipients {
-		rec := resolve(rc)
+		rec := resolve(rc, m.Charset)
 		rec.Kind = KindBounce
 		rec.MTA = res.MTA
 		rec.ReportingMTA = strings.ToLower(clean(reporting))
@@ -52,12 +53,15 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 // that is confident (status_source "inferred"). The reply code is the one of the code's class
 // the server's words carry (status.FindReplyIn). Class follows the chosen
 // code, else the reply code, else the action.
-func resolve(rc dialect.Recipient) Record {
+//
+// The diagnostic is decoded to UTF-8 with charset, the charset the bounce
+// declares, when it came raw from a delivery-status part (parts.Decode).
+func resolve(rc dialect.Recipient, charset string) Record {
 	rec := Record{
 		Recipient:         strings.ToLower(clean(rc.Address)),
 		OriginalRecipient: strings.ToLower(clean(rc.OriginalAddress)),
 		Action:            strings.ToLower(rc.Action),
-		Diagnostic:        clean(rc.Diagnostic),
+		Diagnostic:        clean(parts.Decode([]byte(rc.Diagnostic), charset)),
 		RemoteMTA:         strings.ToLower(clean(rc.RemoteMTA)),
 		SMTPCommand:       strings.ToUpper(rc.Command),
 		Date:              formatDate(rc.Date),
@@ -88,7 +92,7 @@ func resolve(rc dialect.Recipient) Record {
 		cls = classOfAction(rec.Action)
 	}
 	r := reason.Classify(reason.Facts{
-		Status: code, Reply: reply, Action: rec.Action, Diagnostic: rec.Diagnostic,
+		Status: code, Reply: reply, Action: rec.Action, Diagnostic: joinWords(rec.Diagnostic, statusComment(rc.Status)),
 		Command: rec.SMTPCommand, Hint: rc.Hint,
 	})
 	if code.IsZero() && r.Confident && cls != status.ClassUnknown && cls != status.ClassSuccess {
@@ -100,6 +104,8 @@ func resolve(rc dialect.Recipient) Record {
 	rec.Class = cls.String()
 	rec.ReplyCode = reply.String()
 	rec.Reason = r.Reason
+	rec.Blocklist = r.Blocklist
+	rec.Auth = r.Auth
 	return rec
 }
 
@@ -122,6 +128,34 @@ func repliedCode(text string, dsn status.Code) (status.Code, bool) {
 		}
 	}
 	return first, !first.IsZero()
+}
+
+// statusComment returns the comment of a Status field, "4.0.0 (host name
+// lookup failure)": RFC 3464 section 2.3.4 lets the reporter say there why,
+// and some say it nowhere else.
+func statusComment(v string) string {
+	i := strings.IndexByte(v, '(')
+	j := strings.LastIndexByte(v, ')')
+	if i < 0 || j < i {
+		return ""
+	}
+	c := clean(v[i+1 : j])
+	switch strings.ToLower(c) {
+	case "permanent failure", "temporary failure", "transient failure", "success", "delayed", "failed":
+		return "" // the class in words, nothing more
+	}
+	return c
+}
+
+// joinWords joins the server's words and more evidence for the reason.
+func joinWords(a, b string) string {
+	if b == "" || strings.Contains(a, b) {
+		return a
+	}
+	if a == "" {
+		return b
+	}
+	return a + " " + b
 }
 
 func classOfAction(action string) status.Class {
@@ -149,10 +183,12 @@ func originalOf(m *parts.Message) Original {
 	if m.Original == nil {
 		return Original{}
 	}
-	return describe(m.Original.Header)
+	return describe(m.Original.Header, m.Charset)
 }
 
-func describe(h mail.Header) Original {
+// describe reads the returned original's header; hint is the bounce's
+// charset, for header fields the original does not declare one for.
+func describe(h mail.Header, hint string) Original {
 	var o Original
 	o.MessageID = clean(strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"))
 	if list, err := h.AddressList("From"); err == nil && len(list) > 0 {
@@ -170,7 +206,7 @@ func describe(h mail.Header) Original {
 		o.To = strings.ToLower(dsn.Address(h.Get("To")))
 	}
 	o.From, o.To = clean(o.From), clean(o.To)
-	o.Subject = clean(subjectOf(h))
+	o.Subject = clean(subjectIn(h, hint))
 	o.Date = formatDate(h.Get("Date"))
 	return o
 }
@@ -196,7 +232,7 @@ func receivedBy(h mail.Header) string {
 	if j := strings.IndexAny(rest, " \t;("); j > 0 {
 		rest = rest[:j]
 	}
-	if !strings.Contains(rest, ".") && rest != "localhost" {
+	if !strings.Contains(rest, ".") && rest != "localhost" || net.ParseIP(strings.Trim(rest, "[]")) != nil {
 		return ""
 	}
 	return rest

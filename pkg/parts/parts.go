@@ -93,6 +93,11 @@ type Message struct {
 	Raw string
 	// Types lists the content types of all parts visited, in order.
 	Types []string
+	// Charset is the first charset the message declares other than
+	// US-ASCII (the top-level header's, else its first text part's), or
+	// "": the best guess for its undeclared 8-bit and ISO-2022 bytes
+	// (header fields, delivery-status parts). See Decode.
+	Charset string
 }
 
 // Text returns all texts joined by blank lines.
@@ -136,6 +141,7 @@ func Parse(r io.Reader, opts *Options) (*Message, error) {
 func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
 	m := &Message{Header: h}
+	m.noteCharset(h.Header)
 	raw := &capWriter{max: o.MaxRawText}
 	w := walker{opts: o, msg: m}
 	tee := io.TeeReader(body, raw)
@@ -186,6 +192,9 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		typ = "text/plain"
 	}
 	w.msg.Types = append(w.msg.Types, typ)
+	if strings.HasPrefix(typ, "text/") {
+		w.msg.noteCharset(e.Header)
+	}
 	switch {
 	case strings.HasPrefix(typ, "multipart/"):
 		w.walkMultipart(e, typ, depth)
@@ -229,6 +238,7 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 			if strings.HasPrefix(t, "text/") || t == "" {
 				w.parts++
 				w.msg.Types = append(w.msg.Types, t)
+				w.msg.noteCharset(p.Header)
 				alts = append(alts, Text{Type: t, Body: w.readText(p, t)})
 				continue
 			}
@@ -317,7 +327,7 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 	case typ == "" || strings.HasPrefix(typ, "text/"):
 		max := w.opts.MaxOriginal - b.Len()
 		data, _ := io.ReadAll(io.LimitReader(e.Body, int64(max)))
-		s := validUTF8(string(data))
+		s := w.textOf(e.Header, data)
 		if typ == "text/html" {
 			s = HTMLText(s)
 		}
@@ -330,11 +340,38 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 
 func (w *walker) readText(e *message.Entity, typ string) string {
 	data := w.readAll(e.Body, w.opts.MaxText, "text")
-	s := validUTF8(string(data))
+	s := w.textOf(e.Header, data)
 	if typ == "text/html" {
 		s = HTMLText(s)
 	}
 	return s
+}
+
+// textOf returns a text part's body as UTF-8. go-message has converted a
+// body in a charset it knows; any other body arrives as sent and is decoded
+// here: by its declared charset, else the message's, else guessed (Decode).
+func (w *walker) textOf(h message.Header, data []byte) string {
+	_, params, _ := h.ContentType()
+	cs := params["charset"]
+	if knownCharset(cs) {
+		return validUTF8(string(data))
+	}
+	if normalCharset(cs) == "" || isUndeclared(normalCharset(cs)) {
+		cs = w.msg.Charset
+	}
+	return Decode(data, cs)
+}
+
+// noteCharset remembers the first charset other than US-ASCII that a
+// header declares.
+func (m *Message) noteCharset(h message.Header) {
+	if m.Charset != "" {
+		return
+	}
+	_, params, _ := h.ContentType()
+	if cs := normalCharset(params["charset"]); cs != "" && cs != "us-ascii" && cs != "ascii" {
+		m.Charset = cs
+	}
 }
 
 // readAll reads at most max bytes of r and discards the rest.

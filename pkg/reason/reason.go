@@ -44,6 +44,26 @@ const (
 	Vacation        = "vacation"
 )
 
+// Vocabulary lists every reason Classify and the record kinds use, in the
+// order of docs/reasons.md.
+var Vocabulary = []string{
+	UserUnknown, HostUnknown, MailboxFull, EmailTooLarge, Suspend, HasMoved, Filtered, Rejected, Blocked,
+	BadReputation, SpamDetected, VirusDetected, ContentError, PolicyViolation, AuthFailure, RequirePTR,
+	SecurityError, FailedSTARTTLS, NoRelaying, NotAccept, NotCompliantRFC, RateLimited, Expired,
+	NetworkError, SystemError, SystemFull, MailerError, SyntaxError, OnHold, Undefined, Suppressed,
+	Delivered, Feedback, Vacation,
+}
+
+// Known reports whether reason is a word of the vocabulary.
+func Known(reason string) bool {
+	for _, r := range Vocabulary {
+		if r == reason {
+			return true
+		}
+	}
+	return false
+}
+
 // Facts are what is known about one recipient's failure.
 type Facts struct {
 	Status     status.Code      // the chosen enhanced status code, may be zero
@@ -58,62 +78,141 @@ type Facts struct {
 type Result struct {
 	Reason    string // a word of the vocabulary
 	Blocklist string // "spamhaus", "sorbs", ... when the text names a list
-	Auth      string // "spf", "dkim", "dmarc", "arc" when the text names a failed check
-	// Confident is true when the reason comes from an unambiguous status code
-	// or wording, so that a status code may be inferred from it.
+	Auth      string // "spf", "dkim", "dmarc", "arc" when an authentication failure names its check
+	// Confident is true when the reason comes from an unambiguous status
+	// code or wording (steps 1-6 of Classify), so that a status code may
+	// be inferred from it.
 	Confident bool
+	// Step names the rule that decided: "success", "hint", "provider",
+	// "wording", "code", "stage", "vague", "reply" or "fallback".
+	Step string
 }
 
-// Classify decides the reason for f. The rules, in order:
+// Classify decides the reason for f. The rules, in order; the first that
+// decides wins (docs/reasons.md says the same in more words):
 //
-//  1. Success: a 2.x.x code or a delivered/relayed/expanded action is
-//     "delivered".
-//  2. A dialect's certain hint (a mailer that reports a program's exit code,
-//     for example) is taken as is.
-//  3. A specific status code with one meaning (5.1.1 user unknown, 5.2.2
-//     mailbox full, 5.7.26 authentication, ...) decides.
-//  4. The server's wording decides, most specific patterns first.
-//  5. Provider-specific codes and an ambiguous status code decide what is
-//     left (5.7.1 and friends, 4.4.7 expired, ...).
-//  6. Otherwise "onhold" (a failure whose cause is not known yet) for
-//     temporary failures and "undefined" for the rest.
+//  1. Success: a 2.x.x code, or a delivered/relayed/expanded action without
+//     a code, is "delivered".
+//  2. Hint: a reason the dialect knows for certain is taken as is.
+//  3. Provider codes (providerCodes): a code one provider documents, such
+//     as Microsoft's 5.7.606-649 or Yahoo's [TSS04], in the text.
+//  4. Decisive wording: a named blocklist (blocklists), then the table
+//     decisive, most specific first. The short user-unknown answers count
+//     only at RCPT TO or under an X.1.x code; elsewhere they are what a
+//     filter says ("filtered").
+//  5. A code with one meaning (exactCodes, exactByClass): 5.1.1, 5.2.2, ...
+//  6. Secondary wording (secondary): policy, security, timeouts, network
+//     and system trouble.
+//  7. The SMTP stage and the action: a refusal at MAIL FROM is of the
+//     sender ("rejected"); at the greeting, HELO or EHLO, of the sending
+//     host ("blocked"); a delayed message is waiting out its queue time
+//     ("expired").
+//  8. A vague code (vagueCodes, vagueSubjects): X.7.x security, X.6.x
+//     content, X.4.x network, ...
+//  9. The SMTP reply code alone (byReply): 5xx syntax, 552, 550 at RCPT, ...
+//  10. Fallback: "onhold" when there were words or a temporary failure to
+//     go on, "undefined" otherwise.
+//
+// Whatever decided, a reason about the recipient's side (userunknown,
+// filtered, hostunknown, suspend, hasmoved) or the sender's standing
+// (badreputation) given at MAIL FROM is a refusal of the sender
+// ("rejected"); and "hostunknown" under a temporary code is a DNS failure
+// that may pass ("networkerror").
 func Classify(f Facts) Result {
-	text := strings.ToLower(f.Diagnostic)
-	res := Result{Blocklist: findBlocklist(text), Auth: findAuth(text)}
+	lower := strings.ToLower(f.Diagnostic)
+	res := Result{Blocklist: findBlocklist(lower)}
+	res.Reason, res.Step = decide(f, lower, res.Blocklist != "")
+	res.Confident = confidentSteps[res.Step]
 	switch {
-	case f.Status.Class == status.ClassSuccess:
-		res.Reason, res.Confident = Delivered, true
-		return res
-	case f.Status.IsZero() && (f.Action == "delivered" || f.Action == "relayed" || f.Action == "expanded"):
-		res.Reason, res.Confident = Delivered, true
-		return res
-	case f.Hint != "":
-		res.Reason, res.Confident = f.Hint, true
-		return res
+	case f.Command == "MAIL" && aboutRecipient[res.Reason]:
+		res.Reason = Rejected
+	case res.Reason == HostUnknown && f.Status.Class == status.ClassTemporary:
+		res.Reason = NetworkError
 	}
-	if r, ok := byExactCode(f.Status); ok {
-		res.Reason, res.Confident = r, true
-		return res
+	if res.Reason == AuthFailure {
+		res.Auth = findAuth(lower, f.Status)
 	}
-	if r := byText(text); r != "" {
-		res.Reason, res.Confident = r, true
-		return res
-	}
-	if r, ok := byCode(f.Status); ok {
-		res.Reason = r
-		return res
-	}
-	if r := byReply(f.Reply, f.Command); r != "" {
-		res.Reason = r
-		return res
-	}
-	if f.Action == "delayed" || f.Status.Class == status.ClassTemporary {
-		res.Reason = OnHold
-		return res
-	}
-	res.Reason = Undefined
 	return res
 }
+
+// confidentSteps are the steps whose reason may imply a status code.
+var confidentSteps = map[string]bool{"success": true, "hint": true, "provider": true, "wording": true, "code": true}
+
+// aboutRecipient are the reasons that, said at MAIL FROM, can only be about
+// the sender: the recipient's side, and the sender's standing.
+var aboutRecipient = map[string]bool{
+	UserUnknown: true, Filtered: true, HostUnknown: true, Suspend: true, HasMoved: true, BadReputation: true,
+}
+
+func decide(f Facts, lower string, listed bool) (reason, step string) {
+	switch {
+	case f.Status.Class == status.ClassSuccess:
+		return Delivered, "success"
+	case f.Status.IsZero() && (f.Action == "delivered" || f.Action == "relayed" || f.Action == "expanded"):
+		return Delivered, "success"
+	case f.Hint != "" && Known(f.Hint):
+		return f.Hint, "hint"
+	}
+	if r := byProvider(lower, f.Status, status.FindAll(lower, 8)); r != "" {
+		return r, "provider"
+	}
+	if listed {
+		return Blocked, "wording"
+	}
+	words := plain(lower)
+	if r, ok := decisiveMatcher.first(words); ok {
+		if r.stageBound && !atRCPT(f.Command, words) && !(f.Status.Subject == 1 && userUnknownDetails[f.Status.Detail]) {
+			return Filtered, "wording"
+		}
+		return r.reason, "wording"
+	}
+	if r := byExactCode(f.Status); r != "" {
+		return r, "code"
+	}
+	if r, ok := secondaryMatcher.first(words); ok {
+		return r.reason, "wording"
+	}
+	switch f.Command {
+	case "MAIL":
+		return Rejected, "stage"
+	case "CONN", "HELO", "EHLO":
+		return Blocked, "stage"
+	}
+	if f.Action == "delayed" {
+		return Expired, "stage"
+	}
+	if r := byVagueCode(f.Status); r != "" {
+		return r, "vague"
+	}
+	if r := byReply(f.Reply, f.Command); r != "" {
+		return r, "reply"
+	}
+	if strings.TrimSpace(lower) != "" || f.Action == "delayed" || f.Status.Class == status.ClassTemporary {
+		return OnHold, "fallback"
+	}
+	return Undefined, "fallback"
+}
+
+// rcptWords are replies only a server refusing RCPT TO writes; they stand
+// for the SMTP command when the dialect found none. qmail says it does not
+// like the recipient; a reply that names the refused address in angle
+// brackets before its verdict ("550 <a@example.jp>: User unknown", read
+// with the address blanked out) answers RCPT TO, where a filter refusing
+// after DATA names none ("550 : User unknown").
+var rcptWords = []string{"does not like recipient", "<>: user unknown"}
+
+// atRCPT reports whether the refusal came at RCPT TO: the dialect says so,
+// or, when it says nothing, the words do.
+func atRCPT(command, words string) bool {
+	if command != "" {
+		return command == "RCPT"
+	}
+	return hasAny(words, rcptWords) != ""
+}
+
+// userUnknownDetails are the X.1.y details that say the address is bad:
+// under them a short "user unknown" is believed at any stage.
+var userUnknownDetails = map[int]bool{0: true, 1: true, 3: true, 10: true}
 
 // InferStatus returns the enhanced status code a confident reason implies
 // for class cls, or the zero Code. Only registered codes are ever returned.

@@ -1,0 +1,91 @@
+package parts
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	_ "github.com/emersion/go-message/charset" // the program's charset tables, as pkg/cli imports them
+)
+
+func TestDecodeHeader(t *testing.T) {
+	tests := []struct {
+		name, raw, charset, want string
+	}{
+		{"ascii", "Undelivered Mail Returned to Sender", "", "Undelivered Mail Returned to Sender"},
+		{"raw utf-8 (RFC 6532)", "Unzustellbar: Empfänger unbekannt", "", "Unzustellbar: Empfänger unbekannt"},
+		{"raw utf-8 beside a declared legacy charset", "Réponse automatique", "iso-8859-1", "Réponse automatique"},
+		{"raw iso-2022-jp, undeclared", "\x1b$B%f!<%6!<ITL@\x1b(B", "", "ユーザー不明"},
+		{"raw shift_jis, declared", "\x88\xb6\x90\xe6\x95s\x96\xbe\x82\xc5\x82\xb7", "Shift_JIS", "宛先不明です"},
+		{"raw euc-jp, declared", "\xa5\xe1\xa1\xbc\xa5\xeb\xa5\xdc\xa5\xc3\xa5\xaf\xa5\xb9\xa4\xac\xa4\xa4\xa4\xc3\xa4\xd1\xa4\xa4\xa4\xc7\xa4\xb9", "euc-jp", "メールボックスがいっぱいです"},
+		{"raw windows-1252, declared", "Empf\xe4nger unbekannt", "windows-1252", "Empfänger unbekannt"},
+		{"raw koi8-r, declared", "\xf0\xcf\xcc\xd8\xda\xcf\xd7\xc1\xd4\xc5\xcc\xd8 \xce\xc5 \xce\xc1\xca\xc4\xc5\xce", "koi8-r", "Пользователь не найден"},
+		{"raw big5, declared", "\xa6\xac\xa5\xf3\xaa\xcc\xa4\xa3\xa6s\xa6b", "big5", "收件者不存在"},
+		{"encoded iso-2022-jp", "=?iso-2022-jp?B?GyRCJWYhPCU2ITxJVExAGyhC?=", "", "ユーザー不明"},
+		{"encoded shift_jis", "=?shift_jis?B?iLaQ5pVzlr6CxYK3?=", "", "宛先不明です"},
+		{"encoded euc-jp", "=?euc-jp?B?peGhvKXrpdylw6WvpbmkrKSkpMOk0aSkpMekuQ==?=", "", "メールボックスがいっぱいです"},
+		{"encoded iso-8859-1", "=?iso-8859-1?B?Qm/udGUgcGxlaW5l?=", "", "Boîte pleine"},
+		{"encoded iso-8859-2", "=?iso-8859-2?B?U2tyenlua2EgcGWzbmE=?=", "", "Skrzynka pełna"},
+		{"encoded windows-1251", "=?windows-1251?B?3/no6iDv5fDl7+7r7eXt?=", "", "Ящик переполнен"},
+		{"encoded koi8-r", "=?koi8-r?B?8M/M2NrP18HUxczYIM7FIM7BysTFzg==?=", "", "Пользователь не найден"},
+		{"encoded gb2312", "=?gb2312?B?ytW8/sjLsru05tTa?=", "", "收件人不存在"},
+		{"encoded gbk", "=?GBK?B?08O7p7K7tObU2g==?=", "", "用户不存在"},
+		{"encoded big5", "=?big5?B?pqyl86rMpKOmc6Zi?=", "", "收件者不存在"},
+		{"encoded word beside raw text", "Undeliverable: =?iso-8859-1?Q?Bo=EEte_pleine?=", "", "Undeliverable: Boîte pleine"},
+		{"shift_jis labelled iso-2022-jp, part says shift_jis", "=?ISO-2022-JP?B?gaGL2Yt9?=", "shift_jis", "■緊急"},
+		{"shift_jis labelled iso-2022-jp, no hint", "=?ISO-2022-JP?B?gaGL2Yt9?=", "", "■緊急"},
+		{"unknown charset, ascii bytes", "=?x-klingon?Q?Qapla=27?=", "", "Qapla'"},
+		{"unknown charset, 8-bit bytes", "=?x-klingon?B?T0sg/w==?=", "", "OK \uFFFD"},
+		{"unknown declared charset, raw bytes", "caf\xe9 ok", "x-unheard-of", "caf\uFFFD ok"},
+		{"undeclared invalid bytes keep valid runes", "bad \xff\xfe bytes – ok", "", "bad \uFFFD bytes – ok"},
+		{"utf-8 encoded word with invalid bytes", "=?utf-8?B?/w==?=", "", "\uFFFD"},
+		{"broken encoded word stays as written", "=?utf-8?B?not base64!?=", "", "=?utf-8?B?not base64!?="},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := DecodeHeader(tc.raw, tc.charset)
+			if got != tc.want {
+				t.Errorf("DecodeHeader(%q, %q) = %q, want %q", tc.raw, tc.charset, got, tc.want)
+			}
+			if !utf8.ValidString(got) {
+				t.Errorf("DecodeHeader(%q, %q) = %q: not valid UTF-8", tc.raw, tc.charset, got)
+			}
+		})
+	}
+}
+
+func TestDecode(t *testing.T) {
+	tests := []struct {
+		name, in, charset, want string
+	}{
+		{"ascii", "550 5.1.1 user unknown", "", "550 5.1.1 user unknown"},
+		{"iso-2022-jp in a delivery-status field", "550 \x1b$B%f!<%6!<ITL@\x1b(B", "us-ascii", "550 ユーザー不明"},
+		{"iso-2022-jp declared", "\x1b$B%f!<%6!<ITL@\x1b(B", "ISO-2022-JP", "ユーザー不明"},
+		{"hint shift_jis", "550 \x88\xb6\x90\xe6\x95s\x96\xbe", "shift_jis", "550 宛先不明"},
+		{"hint gb2312", "550 \xca\xd5\xbc\xfe\xc8\xcb\xb2\xbb\xb4\xe6\xd4\xda", "gb2312", "550 收件人不存在"},
+		{"valid utf-8 wins over a hint", "550 Empfänger unbekannt", "koi8-r", "550 Empfänger unbekannt"},
+		{"no hint, invalid bytes become one U+FFFD a run", "550 \xe4\xf6", "", "550 \uFFFD"},
+		{"latin-1 without tables", "Empf\xe4nger", "latin1", "Empfänger"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Decode([]byte(tc.in), tc.charset)
+			if got != tc.want {
+				t.Errorf("Decode(%q, %q) = %q, want %q", tc.in, tc.charset, got, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzDecodeHeader(f *testing.F) {
+	for _, s := range []string{"=?iso-2022-jp?B?GyRCJWYhPCU2ITxJVExAGyhC?=", "\x1b$B%f\x1b(B\xff", "=?x?Q?=FF?=", "abc"} {
+		f.Add(s, "shift_jis")
+	}
+	f.Fuzz(func(t *testing.T, raw, charset string) {
+		if got := DecodeHeader(raw, charset); !utf8.ValidString(got) {
+			t.Fatalf("DecodeHeader(%q, %q) = %q: not valid UTF-8", raw, charset, got)
+		}
+		if got := Decode([]byte(raw), charset); !utf8.ValidString(got) {
+			t.Fatalf("Decode(%q, %q) = %q: not valid UTF-8", raw, charset, got)
+		}
+	})
+}

@@ -1,0 +1,125 @@
+package reason
+
+import "github.com/bounce-tool/bounce/pkg/status"
+
+// A providerRule is a code one provider documents for its refusals: an
+// enhanced status code outside the IANA registry (Microsoft's 5.7.606-649),
+// matched when the status code or a code in the text lies in [from, to];
+// or a token in the text ("[TSS04]", "S3150",
+// "RESOLVER.ADR.RecipientNotFound"), lowercase, looked for in the full
+// text. Code ranges are tried first, then tokens, each in table order.
+type providerRule struct {
+	provider string
+	reason   string
+	phrase   string
+	from, to status.Code
+}
+
+// providerCodes are tried before any wording (Classify, step 3).
+var providerCodes = []providerRule{
+	// Microsoft 365 and Outlook.com.
+	{provider: "microsoft", reason: Blocked, from: code(5, 7, 606), to: code(5, 7, 649)},
+	{provider: "microsoft", reason: AuthFailure, from: code(5, 7, 509), to: code(5, 7, 509)},
+	{provider: "microsoft", reason: AuthFailure, from: code(5, 7, 515), to: code(5, 7, 515)},
+	{provider: "microsoft", reason: Blocked, from: code(5, 7, 511), to: code(5, 7, 511)},
+	{provider: "microsoft", reason: NotCompliantRFC, from: code(5, 7, 512), to: code(5, 7, 512)},
+	{provider: "microsoft", reason: Blocked, from: code(5, 7, 705), to: code(5, 7, 708)},
+	{provider: "microsoft", reason: UserUnknown, phrase: "recipientnotfound"},
+	{provider: "microsoft", reason: UserUnknown, phrase: "recipnotfound"},
+	{provider: "microsoft", reason: Filtered, phrase: "resolver.rst.notauthorized"},
+	{provider: "microsoft", reason: EmailTooLarge, phrase: "resolver.rst.sendsizelimit"},
+	{provider: "microsoft", reason: EmailTooLarge, phrase: "resolver.rst.recipsizelimit"},
+	{provider: "microsoft", reason: RateLimited, phrase: "resolver.adr.recipientlimit"},
+	{provider: "microsoft", reason: MailboxFull, phrase: "quotaexceededexception"},
+	{provider: "microsoft", reason: Blocked, phrase: "(s3140)"},
+	{provider: "microsoft", reason: Blocked, phrase: "(s3150)"},
+	{provider: "microsoft", reason: Blocked, phrase: "|sc-001|"},
+	{provider: "microsoft", reason: Blocked, phrase: "|sc-002|"},
+	{provider: "microsoft", reason: Blocked, phrase: "|sc-003|"},
+	{provider: "microsoft", reason: Blocked, phrase: "|sc-004|"},
+	{provider: "microsoft", reason: Blocked, phrase: "|dy-001|"},
+	{provider: "microsoft", reason: Blocked, phrase: "|dy-002|"},
+	{provider: "microsoft", reason: RateLimited, phrase: "|rp-001|"},
+	{provider: "microsoft", reason: RateLimited, phrase: "|rp-002|"},
+	{provider: "microsoft", reason: RateLimited, phrase: "|rp-003|"},
+	// Yahoo and AOL (postmaster.yahooinc.com error codes).
+	// "554 delivery error: dd This user doesn't have a yahoo.com account":
+	// Yahoo's answer, after DATA, for an account that does not exist.
+	{provider: "yahoo", reason: UserUnknown, phrase: "delivery error: dd this user doesn't have"},
+	{provider: "yahoo", reason: BadReputation, phrase: "[tss04]"},
+	{provider: "yahoo", reason: BadReputation, phrase: "[tss01]"},
+	{provider: "yahoo", reason: BadReputation, phrase: "[ts01]"},
+	{provider: "yahoo", reason: Blocked, phrase: "[tss09]"},
+	{provider: "yahoo", reason: Blocked, phrase: "[ts03]"},
+	{provider: "yahoo", reason: Blocked, phrase: "[bl21]"},
+	{provider: "yahoo", reason: Blocked, phrase: "[bl22]"},
+	{provider: "yahoo", reason: Blocked, phrase: "[bl23]"},
+	{provider: "aol", reason: Blocked, phrase: "rly:b1"},
+	{provider: "aol", reason: Blocked, phrase: "rly:b2"},
+	{provider: "aol", reason: Blocked, phrase: "rly:b3"},
+	{provider: "aol", reason: Blocked, phrase: "hvu:b1"},
+	{provider: "aol", reason: Blocked, phrase: "con:b1"},
+	{provider: "aol", reason: RequirePTR, phrase: "dns:nr"},
+	// Google: a "Send mail as" address the account may not use.
+	{provider: "google", reason: Rejected, phrase: "customfromdenied"},
+	// Orange (France): OFR_506 is a message judged to be spam.
+	{provider: "orange", reason: SpamDetected, phrase: "ofr_506"},
+	// Cox (cox.com email error codes): CXBL and CDRBL the sending IP is on
+	// Cox's list, CXDNS the IP has no usable reverse DNS, CXSNDR the
+	// sender's domain is refused.
+	{provider: "cox", reason: Blocked, phrase: "aup#cxbl"},
+	{provider: "cox", reason: Blocked, phrase: "aup#cdrbl"},
+	{provider: "cox", reason: RequirePTR, phrase: "aup#cxdns"},
+	{provider: "cox", reason: Rejected, phrase: "aup#cxsndr"},
+	// Spectrum (Charter) inbound codes AUP#I-13xx: connections or
+	// recipients over the sender's limits.
+	{provider: "spectrum", reason: RateLimited, phrase: "aup#in-13"},
+	{provider: "spectrum", reason: RateLimited, phrase: "aup#i-13"},
+}
+
+func code(cls, subject, detail int) status.Code {
+	return status.Code{Class: status.Class(cls), Subject: subject, Detail: detail}
+}
+
+// providerTokens matches the token rules of providerCodes.
+var providerTokens = func() *matcher {
+	var rules []rule
+	for _, p := range providerCodes {
+		if p.phrase != "" {
+			rules = append(rules, rule{reason: p.reason, phrases: []string{p.phrase}})
+		}
+	}
+	return newMatcher(rules)
+}()
+
+// byProvider returns the reason of the first provider rule that matches.
+// codes are the enhanced codes in the text; c is the chosen status code.
+func byProvider(text string, c status.Code, codes []status.Match) string {
+	for _, p := range providerCodes {
+		if !p.from.IsZero() && (inRange(c, p.from, p.to) || anyInRange(codes, p.from, p.to)) {
+			return p.reason
+		}
+	}
+	if r, ok := providerTokens.first(text); ok {
+		return r.reason
+	}
+	return ""
+}
+
+// inRange compares subject and detail only: providers send the same
+// refusal as 4.x.x while it is temporary and 5.x.x when it is not.
+func inRange(c, from, to status.Code) bool {
+	if c.IsZero() || c.Subject != from.Subject {
+		return false
+	}
+	return c.Detail >= from.Detail && c.Detail <= to.Detail
+}
+
+func anyInRange(ms []status.Match, from, to status.Code) bool {
+	for _, m := range ms {
+		if inRange(m.Code, from, to) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,227 @@
+package reason
+
+import "strings"
+
+// A phrase is lowercase text looked for with strings.Contains. A '|' at
+// either end asks for a word boundary there (not an ASCII letter or digit):
+// "|spam" finds "spam" and "spamming" but not the end of "mcspam", "|rbl|"
+// finds "rbl" but not "marble". Phrases in other scripts need no bars.
+
+// has reports whether text contains phrase, honouring its word bars.
+func has(text, phrase string) bool { return indexPhrase(text, phrase) >= 0 }
+
+// indexPhrase is the offset of the first match of phrase in text, or -1.
+func indexPhrase(text, phrase string) int {
+	left := strings.HasPrefix(phrase, "|")
+	right := len(phrase) > 1 && strings.HasSuffix(phrase, "|")
+	p := phrase
+	if left {
+		p = p[1:]
+	}
+	if right {
+		p = p[:len(p)-1]
+	}
+	if !left && !right {
+		return strings.Index(text, p)
+	}
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], p)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		end := i + len(p)
+		if (!left || i == 0 || !isWordByte(text[i-1])) && (!right || end == len(text) || !isWordByte(text[end])) {
+			return i
+		}
+		off = i + 1
+	}
+	return -1
+}
+
+// hasAny returns the first of phrases that text contains, or "".
+func hasAny(text string, phrases []string) string {
+	for _, p := range phrases {
+		if has(text, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// plain returns lowercase text as wording rules read it: URLs, email
+// addresses, host names and SMTP codes blanked out and runs of white space
+// folded to one space. So a "blocklist" in a help URL, "spam" in a host
+// name or "userunknown" in a test address is not wording, and a sentence
+// that a server broke over continuation lines ("... multiple 550-5.7.1
+// addresses in From: ...") reads whole again.
+func plain(lower string) string {
+	b := make([]byte, 0, len(lower))
+	space := true // at the start, or after a space: drop further spaces
+	for i := 0; i < len(lower); {
+		c := lower[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			if !space {
+				b = append(b, ' ')
+				space = true
+			}
+			i++
+			continue
+		}
+		if isTokenSep(c) {
+			b = append(b, c)
+			space = false
+			i++
+			continue
+		}
+		j := i
+		for j < len(lower) && !isTokenSep(lower[j]) {
+			j++
+		}
+		if !maskable(lower[i:j]) {
+			b = append(b, lower[i:j]...)
+			space = false
+		}
+		i = j
+	}
+	return string(b)
+}
+
+func isTokenSep(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '<', '>', '(', ')', '[', ']', '"', '\'', ',', ';':
+		return true
+	}
+	return false
+}
+
+// maskable reports whether a token is a URL, an email address, a host
+// name or an SMTP code rather than a word.
+func maskable(tok string) bool {
+	if isCode(tok) {
+		return true
+	}
+	if strings.Contains(tok, "://") || strings.HasPrefix(tok, "www.") || strings.IndexByte(tok, '@') >= 0 {
+		return true
+	}
+	// A host name: two or more dot-separated labels with letters, the last
+	// of at least two letters ("mx.example.com", not "e.g." or "5.1.1").
+	t := strings.TrimRight(tok, ".:")
+	dot := strings.LastIndexByte(t, '.')
+	if dot <= 0 || dot == len(t)-1 {
+		return false
+	}
+	tld := t[dot+1:]
+	if len(tld) < 2 {
+		return false
+	}
+	for k := 0; k < len(tld); k++ {
+		if tld[k] < 'a' || tld[k] > 'z' {
+			return false
+		}
+	}
+	for k := 0; k < dot; k++ {
+		c := t[k]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// isCode reports whether tok is an SMTP reply or enhanced status code, as
+// servers write them: "550", "550-5.7.1", "5.1.1", "#5.4.4", "(#4.4.1)".
+func isCode(tok string) bool {
+	t := strings.Trim(tok, "#().:-")
+	if t == "" {
+		return false
+	}
+	digits := 0
+	for k := 0; k < len(t); k++ {
+		c := t[k]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' || c == '-':
+		default:
+			return false
+		}
+	}
+	if c := t[0]; c != '2' && c != '4' && c != '5' {
+		return false
+	}
+	return len(t) == 3 && digits == 3 || strings.IndexByte(t, '.') > 0
+}
+
+// A matcher finds the first rule of a table (in table order) any of whose
+// phrases a text contains, in one pass over the text instead of one
+// strings.Index per phrase: phrases are indexed by their first two bytes,
+// and a bitset of those pairs skips the positions no phrase starts at.
+type matcher struct {
+	rules []rule
+	seen  [1 << 16 / 64]uint64 // bit set for every phrase's first two bytes
+	start map[uint16][]entry   // phrases by first two bytes, in table order
+}
+
+type entry struct {
+	rule        int
+	text        string
+	left, right bool // word boundary wanted before, after
+}
+
+func newMatcher(rules []rule) *matcher {
+	m := &matcher{rules: rules, start: map[uint16][]entry{}}
+	for ri, r := range rules {
+		for _, p := range r.phrases {
+			e := entry{rule: ri, text: p}
+			if strings.HasPrefix(e.text, "|") {
+				e.left, e.text = true, e.text[1:]
+			}
+			if len(e.text) > 1 && strings.HasSuffix(e.text, "|") {
+				e.right, e.text = true, e.text[:len(e.text)-1]
+			}
+			if len(e.text) < 2 {
+				panic("reason: phrase too short: " + p)
+			}
+			k := pair(e.text, 0)
+			m.seen[k/64] |= 1 << (k % 64)
+			m.start[k] = append(m.start[k], e)
+		}
+	}
+	return m
+}
+
+func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
+
+// first returns the first rule whose phrase text contains.
+func (m *matcher) first(text string) (rule, bool) {
+	best := len(m.rules)
+	for i := 0; i+1 < len(text) && best > 0; i++ {
+		k := pair(text, i)
+		if m.seen[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
+		for _, e := range m.start[k] {
+			if e.rule >= best {
+				break
+			}
+			if !strings.HasPrefix(text[i:], e.text) {
+				continue
+			}
+			end := i + len(e.text)
+			if e.left && i > 0 && isWordByte(text[i-1]) || e.right && end < len(text) && isWordByte(text[end]) {
+				continue
+			}
+			best = e.rule
+			break
+		}
+	}
+	if best == len(m.rules) {
+		return rule{}, false
+	}
+	return m.rules[best], true
+}
