@@ -56,7 +56,9 @@ func Main(version, commit string) int {
 	ios := System()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	root := NewRootCmd(ios, version, commit)
+	prof := &profiler{}
+	root := newRootCmd(ios, version, commit, prof)
+	defer prof.stop()
 	return Run(ctx, root, ios, os.Args[1:])
 }
 
@@ -102,6 +104,12 @@ func isCobraUsageError(err error) bool {
 
 // NewRootCmd builds the bounce command tree.
 func NewRootCmd(ios *IOStreams, version, commit string) *cobra.Command {
+	return newRootCmd(ios, version, commit, &profiler{})
+}
+
+// newRootCmd is NewRootCmd with the profiler its hidden flags drive; the
+// caller stops it after the run.
+func newRootCmd(ios *IOStreams, version, commit string, prof *profiler) *cobra.Command {
 	info := buildInfo{version: version, commit: commit}
 	var colorMode string
 	root := &cobra.Command{
@@ -127,12 +135,13 @@ or standard input ("-", or a pipe).`,
 				return flagErrorf("invalid value %q for --color: want auto, always or never", colorMode)
 			}
 			ios.SetColor(colorMode, os.Getenv)
-			return nil
+			return prof.start()
 		},
 	}
 	root.SetVersionTemplate(fmt.Sprintf("bounce %s (commit %s)\n", version, commit))
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never (NO_COLOR is respected)")
 	root.PersistentFlags().String("config", "", "configuration file (default $XDG_CONFIG_HOME/bounce/config.yaml or ~/.config/bounce/config.yaml, when present)")
+	prof.addFlags(root)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &FlagError{Err: err} })
 	root.SetIn(ios.In)
 	root.SetOut(ios.Out)

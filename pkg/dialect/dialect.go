@@ -273,7 +273,7 @@ func complete(in *Input, res *Result) {
 			continue
 		}
 		if rd == nil {
-			rd = readProse(in.prep().report, in.senderSet())
+			rd = in.prose()
 		}
 		ev := rd.evidence(lowerASCII(r.Address))
 		if ev == "" {

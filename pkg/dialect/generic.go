@@ -3,6 +3,7 @@ package dialect
 import (
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/emersion/go-message/mail"
 )
@@ -104,8 +105,26 @@ func (in *Input) returnsOriginal() bool {
 
 // senderSet returns the addresses that are not failed recipients by their
 // place alone: the original's senders and the bounce's own addressee (the
-// sender the bounce goes back to).
+// sender the bounce goes back to). The set is computed once; callers must
+// not change it.
 func (in *Input) senderSet() map[string]bool {
+	p := in.prep()
+	if p.senders == nil {
+		p.senders = in.makeSenderSet()
+	}
+	return p.senders
+}
+
+// prose returns the report's prose taken apart, read on first use.
+func (in *Input) prose() *reading {
+	p := in.prep()
+	if p.reading == nil {
+		p.reading = readProse(p.report, p.reportLower, in.senderSet())
+	}
+	return p.reading
+}
+
+func (in *Input) makeSenderSet() map[string]bool {
 	set := map[string]bool{}
 	for _, a := range in.originalSenders() {
 		set[a] = true
@@ -157,6 +176,9 @@ var failureWords = []string{"could not be delivered", "couldn't be delivered", "
 	"mailbox is full", "could not deliver", "failure notice", "undelivered", "delivery status notification",
 	"error", "bounce"}
 
+// failureWordSet indexes failureWords.
+var failureWordSet = phrase.New(failureWords...)
+
 // fromHeaders names the recipients of a failure notice that names them
 // nowhere in its prose: the X-Failed-Recipients field, else the To of the
 // returned original. It needs a bounce's signs: a header from the mail
@@ -165,7 +187,7 @@ func fromHeaders(in *Input) *Result {
 	p := in.prep()
 	addrs := in.failedRecipients()
 	if len(addrs) == 0 {
-		if !in.systemSender() || !hasAny(p.lower, failureWords) && !hasAny(in.subject(), failureWords) {
+		if !in.systemSender() || !failureWordSet.Any(p.lower) && !failureWordSet.Any(in.subject()) {
 			return nil
 		}
 		if in.Message == nil || in.Message.Original == nil && len(p.report) == len(p.text) {
@@ -176,9 +198,9 @@ func fromHeaders(in *Input) *Result {
 	if len(addrs) == 0 {
 		return nil
 	}
-	rd := readProse(p.report, in.senderSet())
+	rd := in.prose()
 	action := "failed"
-	if hasAny(p.reportLower, delayWords) {
+	if delayWordSet.Any(p.reportLower) {
 		action = "delayed"
 	}
 	res := &Result{}

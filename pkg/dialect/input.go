@@ -16,6 +16,13 @@ type prepared struct {
 	std                 *Result // the delivery-status reports, read; nil when none
 	// Header fields the recognisers look at, lowercase, read on first use.
 	from, subject, received *string
+	// Computed on first use: the phrases of the recognisers' text()
+	// matches that the report contains (see detectPhrases), the addresses
+	// that are not recipients by their place (senderSet), and the report's
+	// prose taken apart (prose reads it, complete reads it again).
+	detected []bool
+	senders  map[string]bool
+	reading  *reading
 }
 
 // once returns *cache, computing it with f on first use.
@@ -34,12 +41,12 @@ func (in *Input) prep() *prepared {
 	}
 	p := &prepared{text: lineEnds(in.Text)}
 	p.lower = lowerASCII(p.text)
-	cut := CutOriginal(p.text)
+	cut := cutOriginal(p.lower)
 	p.report, p.reportLower = p.text[:cut], p.lower[:cut]
 	in.p = p
 	p.std = fromReports(in.Reports)
 	if p.std == nil {
-		p.std = embeddedReport(p.report)
+		p.std = embeddedReport(p.report, p.reportLower)
 	}
 	return p
 }
@@ -50,8 +57,8 @@ var reportStarts = []string{"reporting-mta:", "final-recipient:", "original-reci
 // embeddedReport reads delivery-status fields that a server wrote into its
 // text ("Technical report:" followed by Reporting-MTA, Final-Recipient, ...)
 // instead of a message/delivery-status part; nil when there are none.
-func embeddedReport(text string) *Result {
-	lower := lowerASCII(text)
+// lower is text in ASCII lowercase.
+func embeddedReport(text, lower string) *Result {
 	start := -1
 	for _, m := range reportStarts {
 		off := 0
@@ -74,7 +81,7 @@ func embeddedReport(text string) *Result {
 		return nil
 	}
 	body := text[start:]
-	if cut := CutOriginal(body); cut > 0 {
+	if cut := cutOriginal(lower[start:]); cut > 0 {
 		body = body[:cut]
 	}
 	rep, err := dsn.ParseBytes([]byte(body))

@@ -1,6 +1,10 @@
 package dialect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+)
 
 // originalMarkers introduce the returned original in a text bounce,
 // lowercase. The text from the line that holds one is the original, not the
@@ -42,29 +46,26 @@ var headerStarts = []string{"received: from ", "received: by ", "return-path: <"
 // begins (a marker such as "------ This is a copy of the message" or the
 // start of a header block), or len(text) when there is none. The offset is
 // the start of a line.
-func CutOriginal(text string) int {
-	lower := lowerASCII(text)
-	cut := len(text)
-	for _, m := range originalMarkers {
-		if i := strings.Index(lower[:cut], m); i >= 0 {
-			cut = lineStart(lower, i)
+func CutOriginal(text string) int { return cutOriginal(lowerASCII(text)) }
+
+// cutMarks are originalMarkers and then headerStarts, in one set.
+var cutMarks = phrase.New(append(append([]string(nil), originalMarkers...), headerStarts...)...)
+
+// cutOriginal is CutOriginal on text in ASCII lowercase. The earliest sign
+// wins: the line that holds a marker, or a header field at a line start.
+func cutOriginal(lower string) int {
+	cut := len(lower)
+	cutMarks.Scan(lower, func(at, i int) bool {
+		if i < len(originalMarkers) {
+			cut = lineStart(lower, at)
+			return false
 		}
-	}
-	for _, h := range headerStarts {
-		off := 0
-		for off < cut {
-			i := strings.Index(lower[off:cut], h)
-			if i < 0 {
-				break
-			}
-			i += off
-			if i == 0 || lower[i-1] == '\n' {
-				cut = i
-				break
-			}
-			off = i + len(h)
+		if at == 0 || lower[at-1] == '\n' {
+			cut = at
+			return false
 		}
-	}
+		return true
+	})
 	return cut
 }
 
@@ -94,6 +95,9 @@ var listMarkers = []string{
 
 // notListMarkers contain a list marker but introduce no recipients.
 var notListMarkers = []string{"address book", "following addresses for assistance"}
+
+// listMarkerSet and notListMarkerSet index the lists above.
+var listMarkerSet, notListMarkerSet = phrase.New(listMarkers...), phrase.New(notListMarkers...)
 
 // reasonMarkers introduce the server's words about the failure.
 var reasonMarkers = []string{

@@ -3,6 +3,7 @@ package dialect
 import (
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/status"
 )
 
@@ -124,18 +125,25 @@ type reading struct {
 }
 
 // readProse splits a report text into lines and finds the addresses in it.
-// Addresses in exclude (the original's senders) are not recipients by their
-// place alone.
-func readProse(report string, exclude map[string]bool) *reading {
+// lower is report in ASCII lowercase. Addresses in exclude (the original's
+// senders) are not recipients by their place alone.
+func readProse(report, lower string, exclude map[string]bool) *reading {
 	r := &reading{senders: map[string]bool{}}
-	raw := strings.Split(report, "\n")
-	r.lines = make([]proseLine, len(raw))
-	r.strong = make([][]string, len(raw))
-	for i, t := range raw {
-		l := lowerASCII(t)
+	n := strings.Count(report, "\n") + 1
+	r.lines = make([]proseLine, n)
+	r.strong = make([][]string, n)
+	for i := 0; i < n; i++ {
+		end := strings.IndexByte(report, '\n')
+		if end < 0 {
+			end = len(report)
+		}
+		t, l := report[:end], lower[:end]
+		if end < len(report) {
+			report, lower = report[end+1:], lower[end+1:]
+		}
 		pl := proseLine{text: t, lower: l, blank: strings.TrimSpace(t) == ""}
 		if !pl.blank {
-			pl.list = hasAny(l, listMarkers) && !hasAny(l, notListMarkers)
+			pl.list = listMarkerSet.Any(l) && !notListMarkerSet.Any(l)
 			pl.dashed = sectionHeading(l)
 			pl.heading = pl.dashed || reasonHeading(l)
 		}
@@ -517,6 +525,9 @@ var delayWords = []string{"will continue trying", "will keep trying", "delivery 
 	"not yet been delivered", "still trying", "will retry", "delivery delayed", "temporarily deferred",
 	"message still undelivered", "this is a warning", "delay notification", "warning: could not send"}
 
+// delayWordSet indexes delayWords.
+var delayWordSet = phrase.New(delayWords...)
+
 // prose reads the recipients of a report from its prose. Unless sure (the
 // server is known), it wants more than an address in a recipient's place:
 // a list of recipients, a returned original, or the server's codes. It
@@ -528,7 +539,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 		return nil, false
 	}
 	exclude := in.senderSet()
-	rd := readProse(p.report, exclude)
+	rd := in.prose()
 	cands := rd.recipients(exclude)
 	// X-Failed-Recipients names the recipients for certain; the prose
 	// still has the words about them. When the prose names other
@@ -544,7 +555,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 		return nil, false
 	}
 	action := "failed"
-	if hasAny(p.reportLower, delayWords) {
+	if delayWordSet.Any(p.reportLower) {
 		action = "delayed"
 	}
 	res = &Result{}

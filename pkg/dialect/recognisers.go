@@ -1,6 +1,11 @@
 package dialect
 
-import "strings"
+import (
+	"strings"
+	"sync"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+)
 
 // Recognisers are the dialects, tried in this order: the servers with the
 // most distinctive signs (a header field of their own, a fixed sentence)
@@ -107,9 +112,41 @@ func messageID(sub string) func(*Input) bool { return header("Message-Id", sub) 
 // boundary matches the MIME boundary of the bounce's Content-Type.
 func boundary(sub string) func(*Input) bool { return header("Content-Type", sub) }
 
-// text matches a text that contains any of the phrases (lowercase).
+// text matches a text that contains any of the phrases (lowercase). The
+// phrases join detectPhrases, which the report is searched for once.
 func text(phrases ...string) func(*Input) bool {
-	return func(in *Input) bool { return in.textHas(phrases...) }
+	ids := make([]int, len(phrases))
+	for i, p := range phrases {
+		ids[i] = len(detectPhrases)
+		detectPhrases = append(detectPhrases, p)
+	}
+	return func(in *Input) bool {
+		found := in.detected()
+		for _, id := range ids {
+			if found[id] {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// detectPhrases are the phrases of all text() matches; detectSet indexes
+// them once they are all known (after package initialisation).
+var (
+	detectPhrases []string
+	detectSet     = sync.OnceValue(func() *phrase.Set { return phrase.New(detectPhrases...) })
+)
+
+// detected returns, for each of detectPhrases, whether the report's text
+// (the original left out) contains it; found in one pass on first use.
+func (in *Input) detected() []bool {
+	p := in.prep()
+	if p.detected == nil {
+		p.detected = make([]bool, len(detectPhrases))
+		detectSet().Mark(p.reportLower, p.detected)
+	}
+	return p.detected
 }
 
 // reportField matches a per-message field of the delivery-status report.

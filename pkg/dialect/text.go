@@ -2,6 +2,8 @@ package dialect
 
 import (
 	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
 // commandContexts are the phrases that say at which SMTP stage a reply came,
@@ -36,33 +38,36 @@ func FindCommand(text string) string {
 		return ""
 	}
 	lower := lowerASCII(text)
-	if c := firstPhrase(lower, commandContexts); c != "" {
+	if c := firstPhrase(lower, commandContextSet, commandContexts); c != "" {
 		return c
 	}
-	return firstPhrase(lower, commandWords)
+	return firstPhrase(lower, commandWordSet, commandWords)
 }
 
-// firstPhrase returns the command of the phrase written first in lower.
-func firstPhrase(lower string, list []struct{ phrase, command string }) string {
-	best, cmd := len(lower), ""
-	for _, c := range list {
-		for off := 0; off < best; {
-			i := strings.Index(lower[off:], c.phrase)
-			if i < 0 {
-				break
-			}
-			i += off
-			if i >= best {
-				break
-			}
-			end := i + len(c.phrase)
-			if wordStart(lower, i) && (end == len(lower) || !isWordByte(lower[end])) {
-				best, cmd = i, c.command
-				break
-			}
-			off = i + 1
-		}
+// The phrases of commandContexts and commandWords, indexed.
+var commandContextSet, commandWordSet = commandSet(commandContexts), commandSet(commandWords)
+
+func commandSet(list []struct{ phrase, command string }) *phrase.Set {
+	p := make([]string, len(list))
+	for i, c := range list {
+		p[i] = c.phrase
 	}
+	return phrase.New(p...)
+}
+
+// firstPhrase returns the command of the phrase of set (built from list)
+// written first in lower, as a whole word; at one offset, the first in the
+// list wins.
+func firstPhrase(lower string, set *phrase.Set, list []struct{ phrase, command string }) string {
+	cmd := ""
+	set.Scan(lower, func(i, k int) bool {
+		end := i + len(list[k].phrase)
+		if wordStart(lower, i) && (end == len(lower) || !isWordByte(lower[end])) {
+			cmd = list[k].command
+			return false
+		}
+		return true
+	})
 	return cmd
 }
 

@@ -1,0 +1,129 @@
+// Package phrase finds which of a fixed list of phrases a text contains, in
+// one pass over the text instead of one strings.Index per phrase. The
+// recognisers of package dialect and the reason tables test a few dozen
+// lowercase phrases against every line of every bounce; scanning once and
+// looking up the two bytes at each position is several times cheaper.
+//
+// Matching is exact and byte-wise (strings.Contains semantics): callers
+// lowercase the text and the phrases alike.
+package phrase
+
+import (
+	"math/bits"
+	"sort"
+	"strings"
+)
+
+// Set is a fixed list of phrases, each at least two bytes long. A Set is
+// safe for concurrent use.
+//
+// The phrases are indexed by their first two bytes: a bitset of the pairs
+// rules out most positions of a text with one test, and the rank of a
+// pair's bit in the bitset (rank plus a population count) locates the
+// phrases that start with it, without a map lookup.
+type Set struct {
+	phrases []string
+	seen    [1 << 16 / 64]uint64 // a bit for every phrase's first two bytes
+	rank    [1 << 16 / 64]uint16 // bits set in seen before each word
+	first   []uint16             // first[r]: start in byPair of the r-th pair present
+	byPair  []uint16             // phrase indexes grouped by pair, ascending within a pair
+}
+
+// New returns the Set of phrases. It panics on a phrase shorter than two
+// bytes, or on more than 65535 phrases: sets are built once, from tables in
+// the code.
+func New(phrases ...string) *Set {
+	if len(phrases) >= 1<<16 {
+		panic("phrase: too many phrases")
+	}
+	s := &Set{phrases: phrases}
+	order := make([]int, len(phrases))
+	for i, p := range phrases {
+		if len(p) < 2 {
+			panic("phrase: phrase too short: " + p)
+		}
+		k := pair(p, 0)
+		s.seen[k/64] |= 1 << (k % 64)
+		order[i] = i
+	}
+	n := 0
+	for w := range s.seen {
+		s.rank[w] = uint16(n)
+		n += bits.OnesCount64(s.seen[w])
+	}
+	sort.SliceStable(order, func(a, b int) bool { return pair(phrases[order[a]], 0) < pair(phrases[order[b]], 0) })
+	s.first = make([]uint16, 0, n+1)
+	prev := -1
+	for j, i := range order {
+		if k := int(pair(phrases[i], 0)); k != prev {
+			s.first = append(s.first, uint16(j))
+			prev = k
+		}
+		s.byPair = append(s.byPair, uint16(i))
+	}
+	s.first = append(s.first, uint16(len(order)))
+	return s
+}
+
+func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
+
+// starting returns the indexes of the phrases that start with pair k,
+// whose bit in seen is set.
+func (s *Set) starting(k uint16) []uint16 {
+	w, b := k/64, k%64
+	r := int(s.rank[w]) + bits.OnesCount64(s.seen[w]&(1<<b-1))
+	return s.byPair[s.first[r]:s.first[r+1]]
+}
+
+// Len returns the number of phrases.
+func (s *Set) Len() int { return len(s.phrases) }
+
+// Phrase returns phrase i.
+func (s *Set) Phrase(i int) string { return s.phrases[i] }
+
+// Scan calls f for every match of a phrase in text, in order of position
+// and, at one position, in the order of the list, until f returns false.
+func (s *Set) Scan(text string, f func(at, i int) bool) {
+	if len(text) < 2 {
+		return
+	}
+	k := uint16(text[0])
+	for at := 1; at < len(text); at++ {
+		k = k<<8 | uint16(text[at])
+		if s.seen[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
+		for _, i := range s.starting(k) {
+			if strings.HasPrefix(text[at-1:], s.phrases[i]) && !f(at-1, int(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Index returns the offset of the leftmost match in text and the index of
+// the phrase that matches there (the first in the list when several do),
+// or -1, -1.
+func (s *Set) Index(text string) (at, i int) {
+	at, i = -1, -1
+	s.Scan(text, func(a, j int) bool {
+		at, i = a, j
+		return false
+	})
+	return at, i
+}
+
+// Any reports whether text contains any of the phrases.
+func (s *Set) Any(text string) bool {
+	at, _ := s.Index(text)
+	return at >= 0
+}
+
+// Mark sets found[i] for every phrase i that text contains. found must
+// hold Len() entries.
+func (s *Set) Mark(text string, found []bool) {
+	s.Scan(text, func(_, i int) bool {
+		found[i] = true
+		return true
+	})
+}

@@ -1,0 +1,130 @@
+package phrase
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestSetAgreesWithContains checks every method against strings.Index, one
+// phrase at a time.
+func TestSetAgreesWithContains(t *testing.T) {
+	phrases := []string{"user unknown", "unknown", "no such user", "ab", "配信", "xyz"}
+	texts := []string{"", "a", "550 user unknown", "unknown user", "no such user here, user unknown",
+		"abab", "メール配信エラー", "nothing to see", "xy", "un", "user unknow"}
+	s := New(phrases...)
+	for _, text := range texts {
+		wantAt, wantI := -1, -1
+		found := make([]bool, len(phrases))
+		for i, p := range phrases {
+			j := strings.Index(text, p)
+			if j < 0 {
+				continue
+			}
+			found[i] = true
+			if wantAt < 0 || j < wantAt {
+				wantAt, wantI = j, i
+			}
+		}
+		if at, i := s.Index(text); at != wantAt || i != wantI {
+			t.Errorf("Index(%q) = %d, %d, want %d, %d", text, at, i, wantAt, wantI)
+		}
+		if got := s.Any(text); got != (wantAt >= 0) {
+			t.Errorf("Any(%q) = %v, want %v", text, got, wantAt >= 0)
+		}
+		got := make([]bool, len(phrases))
+		s.Mark(text, got)
+		for i := range got {
+			if got[i] != found[i] {
+				t.Errorf("Mark(%q)[%q] = %v, want %v", text, phrases[i], got[i], found[i])
+			}
+		}
+	}
+}
+
+// TestScanOrder checks that matches come by position, then list order,
+// and that Scan stops when asked.
+func TestScanOrder(t *testing.T) {
+	s := New("bc", "abc", "ab")
+	var got []string
+	s.Scan("abcabc", func(at, i int) bool {
+		got = append(got, s.Phrase(i))
+		return len(got) < 4
+	})
+	want := []string{"abc", "ab", "bc", "abc"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("Scan order = %q, want %q", got, want)
+	}
+}
+
+func TestNewPanicsOnShortPhrase(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("New(\"a\") did not panic")
+		}
+	}()
+	New("a")
+}
+
+func BenchmarkAny(b *testing.B) {
+	list := []string{"following address", "following recipient", "was not delivered to:", "could not be delivered to:",
+		"delivery has failed to these recipients", "couldn't be delivered to", "list of recipients", "these recipients",
+		"to these addresses", "following user", "failed recipient", "not delivered to the following"}
+	text := strings.Repeat("This is the mail system at host mx.example.com. I'm sorry to have to inform you\n", 30)
+	s := New(list...)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if s.Any(text) {
+			b.Fatal("match")
+		}
+	}
+}
+
+func BenchmarkContainsLoop(b *testing.B) {
+	list := []string{"following address", "following recipient", "was not delivered to:", "could not be delivered to:",
+		"delivery has failed to these recipients", "couldn't be delivered to", "list of recipients", "these recipients",
+		"to these addresses", "following user", "failed recipient", "not delivered to the following"}
+	text := strings.Repeat("This is the mail system at host mx.example.com. I'm sorry to have to inform you\n", 30)
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		for _, p := range list {
+			if strings.Contains(text, p) {
+				b.Fatal("match")
+			}
+		}
+	}
+}
+
+var lineList = []string{"following address", "following recipient", "following e-mail address", "following email address",
+	"following destination", "was not delivered to:", "could not be delivered to:",
+	"could not be delivered to the following", "delivery has failed to these recipients",
+	"delivery to these recipients or groups", "couldn't be delivered to", "wasn't delivered to",
+	"list of recipients", "these recipients", "to these addresses", "following user",
+	"the recipients listed below", "your message to the following", "the following mail",
+	"was not delivered to the following", "delivery failed for the following", "failed recipient",
+	"not delivered to the following", "following list of recipients",
+	"to which the message has not yet been delivered", "folgende empfänger", "folgenden empfänger",
+	"folgende adresse", "destinataires suivants", "destinataire suivant", "adresses suivantes",
+	"siguientes destinatarios", "siguiente destinatario", "destinatari seguenti", "seguenti destinatari",
+	"volgende ontvanger", "以下のアドレス", "以下の宛先", "следующим адресатам", "следующих получателей"}
+
+func BenchmarkLineSet(b *testing.B) {
+	s := New(lineList...)
+	line := "this is the mail system at host mx.example.com."
+	for i := 0; i < b.N; i++ {
+		if s.Any(line) {
+			b.Fatal("match")
+		}
+	}
+}
+
+func BenchmarkLineContains(b *testing.B) {
+	line := "this is the mail system at host mx.example.com."
+	for i := 0; i < b.N; i++ {
+		for _, p := range lineList {
+			if strings.Contains(line, p) {
+				b.Fatal("match")
+			}
+		}
+	}
+}
