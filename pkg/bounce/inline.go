@@ -3,6 +3,7 @@ package bounce
 import (
 	"bufio"
 	"strings"
+	"sync"
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
@@ -18,6 +19,10 @@ var inlineMarkers = []string{
 	"unsent message follows",                   // old Sendmail
 	"original message headers:",                // Microsoft Exchange
 }
+
+// inlinePool recycles the readers of quoted headers (4 KiB, as
+// bufio.NewReader).
+var inlinePool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
 // maxInlineBody bounds the text kept after the quoted header.
 const maxInlineBody = 64 << 10
@@ -46,7 +51,12 @@ func inlineOriginal(text string) (mail.Header, string, bool) {
 		return mail.Header{}, "", false
 	}
 	rest := strings.TrimLeft(text[at+nl+1:], " \t\r\n")
-	br := bufio.NewReader(strings.NewReader(rest))
+	br := inlinePool.Get().(*bufio.Reader)
+	br.Reset(strings.NewReader(rest))
+	defer func() {
+		br.Reset(nil)
+		inlinePool.Put(br)
+	}()
 	// textproto keeps the fields read before a malformed line.
 	th, _ := textproto.ReadHeader(br)
 	h := mail.Header{Header: message.Header{Header: th}}

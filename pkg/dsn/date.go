@@ -24,6 +24,10 @@ var dateLayouts = []string{
 	"Mon, 02 Jan 2006 15:04:05 -0700 MST",
 }
 
+// rfc5322 is the date layout of nearly every Date field: net/mail's first
+// with a day name.
+const rfc5322 = "Mon, _2 Jan 2006 15:04:05 -0700"
+
 // ParseDate parses the dates found in reports and mail headers
 // (Arrival-Date, Last-Attempt-Date, Date). It reports false when none of the
 // known layouts fits.
@@ -31,6 +35,13 @@ func ParseDate(s string) (time.Time, bool) {
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" {
 		return time.Time{}, false
+	}
+	// The common RFC 5322 form first: net/mail.ParseDate tries the
+	// layouts without a day name before it, each failure an allocated
+	// error. For a string this layout takes whole, ParseDate would pick
+	// the same layout.
+	if t, err := time.Parse(rfc5322, s); err == nil {
+		return t, true
 	}
 	if t, err := mail.ParseDate(s); err == nil {
 		return t, true

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"io"
 	"mime"
+	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
@@ -137,8 +139,39 @@ func knownCharset(cs string) bool {
 	if message.CharsetReader == nil {
 		return false
 	}
+	return charsetKnown(cs)
+}
+
+// knownCharsets remembers the answers of message.CharsetReader per
+// charset name: asking means building a decoder (two 4 KiB buffers), for
+// every text part of every message. The cache belongs to one
+// message.CharsetReader and starts over when a program sets another.
+var knownCharsets struct {
+	sync.Mutex
+	reader uintptr // the message.CharsetReader the answers are from
+	known  map[string]bool
+}
+
+func charsetKnown(cs string) bool {
+	fn := reflect.ValueOf(message.CharsetReader).Pointer()
+	c := &knownCharsets
+	c.Lock()
+	if c.reader != fn || c.known == nil {
+		c.reader, c.known = fn, map[string]bool{}
+	}
+	known, ok := c.known[cs]
+	c.Unlock()
+	if ok {
+		return known
+	}
 	_, err := message.CharsetReader(cs, strings.NewReader(""))
-	return err == nil
+	known = err == nil
+	c.Lock()
+	if c.reader == fn && len(c.known) < 256 {
+		c.known[cs] = known
+	}
+	c.Unlock()
+	return known
 }
 
 func latin1(b []byte) string {

@@ -2,11 +2,11 @@ package parts
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
@@ -141,9 +141,12 @@ func Parse(r io.Reader, opts *Options) (*Message, error) {
 func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
 	m := &Message{Header: h}
-	m.noteCharset(h.Header)
-	raw := &capWriter{max: o.MaxRawText}
-	w := walker{opts: o, msg: m}
+	_, params, _ := h.ContentType()
+	m.noteCharset(params)
+	raw := &capWriter{max: o.MaxRawText, buf: getBuffer()}
+	defer func() { putBuffer(raw.buf) }()
+	w := walker{opts: o, msg: m, scratch: getBuffer()}
+	defer func() { putBuffer(w.scratch) }()
 	tee := io.TeeReader(body, raw)
 	e, err := message.New(h.Header, tee)
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
@@ -153,10 +156,10 @@ func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
 	// The epilogue after a closing boundary is not read by the walk; keep
 	// what fits of it in Raw (files of saved bounces hold a second message
 	// there).
-	if room := o.MaxRawText - raw.buf.Len(); room > 0 {
+	if room := o.MaxRawText - len(raw.buf); room > 0 {
 		io.Copy(io.Discard, io.LimitReader(tee, int64(room)))
 	}
-	m.Raw = validUTF8(raw.buf.String())
+	m.Raw = validUTF8(string(raw.buf))
 	return m, w.err()
 }
 
@@ -165,6 +168,10 @@ type walker struct {
 	msg   *Message
 	parts int
 	errs  []error
+	// scratch is the buffer parts are read into before they are decoded
+	// to strings: one buffer for the whole walk instead of a growing
+	// io.ReadAll per part.
+	scratch []byte
 }
 
 func (w *walker) err() error { return errors.Join(w.errs...) }
@@ -193,7 +200,7 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	}
 	w.msg.Types = append(w.msg.Types, typ)
 	if strings.HasPrefix(typ, "text/") {
-		w.msg.noteCharset(e.Header)
+		w.msg.noteCharset(params)
 	}
 	switch {
 	case strings.HasPrefix(typ, "multipart/"):
@@ -208,12 +215,12 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	case typ == "text/rfc822-headers" || typ == "message/rfc822-headers" || typ == "message/global-headers":
 		w.original(e, typ, true, depth)
 	case strings.HasPrefix(typ, "text/"):
-		body := w.readText(e, typ)
+		body := w.readText(e, typ, params)
 		if strings.TrimSpace(body) != "" {
 			w.msg.Texts = append(w.msg.Texts, Text{Type: typ, Body: body})
 		}
 	default:
-		_ = params // attachments (images, archives, ...) are not read
+		// attachments (images, archives, ...) are not read
 	}
 }
 
@@ -234,12 +241,12 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 			break
 		}
 		if alternative {
-			t, _, _ := p.Header.ContentType()
+			t, params, _ := p.Header.ContentType()
 			if strings.HasPrefix(t, "text/") || t == "" {
 				w.parts++
 				w.msg.Types = append(w.msg.Types, t)
-				w.msg.noteCharset(p.Header)
-				alts = append(alts, Text{Type: t, Body: w.readText(p, t)})
+				w.msg.noteCharset(params)
+				alts = append(alts, Text{Type: t, Body: w.readText(p, t, params)})
 				continue
 			}
 		}
@@ -265,7 +272,8 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 
 // original records the returned message and reads the start of its text.
 func (w *walker) original(e *message.Entity, typ string, headersOnly bool, depth int) {
-	br := bufio.NewReader(io.LimitReader(e.Body, int64(w.opts.MaxHeader)+int64(w.opts.MaxOriginal)*4))
+	br := getReader(io.LimitReader(e.Body, int64(w.opts.MaxHeader)+int64(w.opts.MaxOriginal)*4))
+	defer putReader(br)
 	skipBlankLines(br)
 	h, err := textproto.ReadHeader(br)
 	if err != nil {
@@ -310,7 +318,7 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 	if w.parts > w.opts.MaxParts {
 		return
 	}
-	typ, _, _ := e.Header.ContentType()
+	typ, params, _ := e.Header.ContentType()
 	switch {
 	case strings.HasPrefix(typ, "multipart/"):
 		mr := e.MultipartReader()
@@ -326,8 +334,9 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 		}
 	case typ == "" || strings.HasPrefix(typ, "text/"):
 		max := w.opts.MaxOriginal - b.Len()
-		data, _ := io.ReadAll(io.LimitReader(e.Body, int64(max)))
-		s := w.textOf(e.Header, data)
+		data, _ := readUpTo(w.scratch[:0], e.Body, int64(max))
+		w.scratch = data[:0]
+		s := w.textOf(params, data)
 		if typ == "text/html" {
 			s = HTMLText(s)
 		}
@@ -338,20 +347,21 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 	}
 }
 
-func (w *walker) readText(e *message.Entity, typ string) string {
-	data := w.readAll(e.Body, w.opts.MaxText, "text")
-	s := w.textOf(e.Header, data)
+// readText reads a text part; params are its Content-Type parameters.
+func (w *walker) readText(e *message.Entity, typ string, params map[string]string) string {
+	data := w.read(e.Body, w.opts.MaxText, "text")
+	s := w.textOf(params, data)
 	if typ == "text/html" {
 		s = HTMLText(s)
 	}
 	return s
 }
 
-// textOf returns a text part's body as UTF-8. go-message has converted a
-// body in a charset it knows; any other body arrives as sent and is decoded
-// here: by its declared charset, else the message's, else guessed (Decode).
-func (w *walker) textOf(h message.Header, data []byte) string {
-	_, params, _ := h.ContentType()
+// textOf returns a text part's body as UTF-8; params are the part's
+// Content-Type parameters. go-message has converted a body in a charset it
+// knows; any other body arrives as sent and is decoded here: by its
+// declared charset, else the message's, else guessed (Decode).
+func (w *walker) textOf(params map[string]string, data []byte) string {
 	cs := params["charset"]
 	if knownCharset(cs) {
 		return validUTF8(string(data))
@@ -363,12 +373,11 @@ func (w *walker) textOf(h message.Header, data []byte) string {
 }
 
 // noteCharset remembers the first charset other than US-ASCII that a
-// header declares.
-func (m *Message) noteCharset(h message.Header) {
+// header declares; params are its Content-Type parameters.
+func (m *Message) noteCharset(params map[string]string) {
 	if m.Charset != "" {
 		return
 	}
-	_, params, _ := h.ContentType()
 	if cs := normalCharset(params["charset"]); cs != "" && cs != "us-ascii" && cs != "ascii" {
 		m.Charset = cs
 	}
@@ -376,7 +385,14 @@ func (m *Message) noteCharset(h message.Header) {
 
 // readAll reads at most max bytes of r and discards the rest.
 func (w *walker) readAll(r io.Reader, max int, limit string) []byte {
-	data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+	return append([]byte{}, w.read(r, max, limit)...)
+}
+
+// read is readAll into the walker's scratch buffer: the bytes are valid
+// until the next read.
+func (w *walker) read(r io.Reader, max int, limit string) []byte {
+	data, err := readUpTo(w.scratch[:0], r, int64(max)+1)
+	w.scratch = data[:0]
 	if err != nil {
 		w.fail(fmt.Errorf("%w: %v", ErrMalformed, err))
 	}
@@ -419,13 +435,64 @@ func validUTF8(s string) string {
 
 // capWriter keeps the first max bytes written to it.
 type capWriter struct {
-	buf bytes.Buffer
+	buf []byte
 	max int
 }
 
 func (c *capWriter) Write(p []byte) (int, error) {
-	if room := c.max - c.buf.Len(); room > 0 {
-		c.buf.Write(p[:min(room, len(p))])
+	if room := c.max - len(c.buf); room > 0 {
+		c.buf = append(c.buf, p[:min(room, len(p))]...)
 	}
 	return len(p), nil
+}
+
+// readUpTo appends to b what r holds, up to n bytes: io.ReadAll of an
+// io.LimitReader, into a buffer the caller reuses.
+func readUpTo(b []byte, r io.Reader, n int64) ([]byte, error) {
+	for int64(len(b)) < n {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		k, err := r.Read(b[len(b):min(int64(cap(b)), n)])
+		b = b[:len(b)+k]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+	return b, nil
+}
+
+// Buffers and readers are recycled between messages: a batch takes apart
+// millions of them, and fresh buffers cost allocation and garbage
+// collection. maxPooled bounds what is kept, so that one huge part does
+// not pin its buffer.
+const maxPooled = 2 << 20
+
+var (
+	bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
+	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+)
+
+func getBuffer() []byte { return (*bufferPool.Get().(*[]byte))[:0] }
+
+func putBuffer(b []byte) {
+	if cap(b) <= maxPooled {
+		bufferPool.Put(&b)
+	}
+}
+
+// getReader returns a pooled bufio.Reader (4 KiB, like bufio.NewReader)
+// reading r; putReader hands it back once nothing reads from it.
+func getReader(r io.Reader) *bufio.Reader {
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	return br
+}
+
+func putReader(br *bufio.Reader) {
+	br.Reset(nil)
+	readerPool.Put(br)
 }
