@@ -36,19 +36,27 @@ func ParseDate(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
-	// The common RFC 5322 form first: net/mail.ParseDate tries the
-	// layouts without a day name before it, each failure an allocated
-	// error. For a string this layout takes whole, ParseDate would pick
-	// the same layout.
+	// The common RFC 5322 form first, bare or followed by a comment
+	// ("(JST)"): net/mail.ParseDate tries the layouts without a day name
+	// before it, each failure an allocated error. When this layout takes
+	// the whole string (or all of it but the comment), ParseDate would
+	// pick the same layout and give the same time.
 	if t, err := time.Parse(rfc5322, s); err == nil {
 		return t, true
+	}
+	bare := "" // s without a trailing comment
+	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
+		bare = strings.TrimSpace(s[:i])
+		if t, err := time.Parse(rfc5322, bare); err == nil {
+			return t, true
+		}
 	}
 	if t, err := mail.ParseDate(s); err == nil {
 		return t, true
 	}
 	// Drop a trailing comment such as "(JST)" or "(UTC)".
-	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
-		if t, err := mail.ParseDate(strings.TrimSpace(s[:i])); err == nil {
+	if bare != "" {
+		if t, err := mail.ParseDate(bare); err == nil {
 			return t, true
 		}
 	}

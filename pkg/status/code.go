@@ -161,8 +161,20 @@ func (r ReplyCode) String() string {
 	if r == 0 {
 		return ""
 	}
+	if r >= 100 && r < 1000 {
+		return replyStrings[r-100]
+	}
 	return strconv.Itoa(int(r))
 }
+
+// replyStrings are the three-digit numbers as strings, so that formatting
+// a reply code allocates nothing.
+var replyStrings = func() (t [900]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(100 + i)
+	}
+	return t
+}()
 
 // Class returns the class the reply code's first digit implies: 2xx success,
 // 4xx temporary, 5xx permanent; 3xx (intermediate) is unknown.

@@ -1,7 +1,5 @@
 package status
 
-import "strings"
-
 // Finding codes in prose. Servers write their codes into free text in many
 // shapes: "550 5.1.1 <a@b>: user unknown", "550-5.7.26 ...", "#5.1.1",
 // "(5.2.2)", "smtp; 554 5.0.0". Version numbers ("Postfix 2.5.5"), IPv4
@@ -39,8 +37,11 @@ type Match struct {
 
 // FindAll returns the enhanced status codes in text in order of appearance,
 // at most max of them (max <= 0 means no limit).
-func FindAll(text string, max int) []Match {
-	var out []Match
+func FindAll(text string, max int) []Match { return appendAll(nil, text, max) }
+
+// appendAll is FindAll appending to out, so that callers that keep
+// nothing can pass a buffer on their stack.
+func appendAll(out []Match, text string, max int) []Match {
 	for i := 0; i+5 <= len(text); i++ {
 		c := text[i]
 		if c != '2' && c != '4' && c != '5' {
@@ -126,7 +127,8 @@ func scanNum(text string, j int) (int, int, bool) {
 // first failure code (4.x.x or 5.x.x), else the first success code that
 // follows a 2xx reply. It reports false when text holds no code.
 func Find(text string) (Code, bool) {
-	ms := FindAll(text, 32)
+	var buf [8]Match
+	ms := appendAll(buf[:0], text, 32)
 	for _, m := range ms {
 		if m.Reply != 0 && m.Reply.Class() == m.Code.Class {
 			return m.Code, true
@@ -151,7 +153,8 @@ func Find(text string) (Code, bool) {
 // "smtp; 421 "). A reply code right before an enhanced code of the same
 // class wins over an earlier bare number. It reports false when there is none.
 func FindReply(text string) (ReplyCode, bool) {
-	for _, m := range FindAll(text, 32) {
+	var buf [8]Match
+	for _, m := range appendAll(buf[:0], text, 32) {
 		if m.Reply != 0 && m.Reply.Class() == m.Code.Class {
 			return m.Reply, true
 		}
@@ -231,13 +234,14 @@ func FindReplyIn(text string, cls Class) (ReplyCode, bool) {
 	if len(text) < 3 {
 		return 0, false
 	}
+	w := standingNumbers(text)
 	order := []Class{cls}
 	if cls == ClassUnknown {
 		order = []Class{ClassPermanent, ClassTemporary, ClassSuccess}
 	}
 	for _, c := range order {
 		for _, r := range replyPreference[c] {
-			if replyWritten(text, r) {
+			if w.has(int(r)) {
 				return r, true
 			}
 		}
@@ -245,25 +249,32 @@ func FindReplyIn(text string, cls Class) (ReplyCode, bool) {
 	return 0, false
 }
 
-// replyWritten reports whether the reply code r stands in text as a number
-// of its own.
-func replyWritten(text string, r ReplyCode) bool {
-	code := r.String()
-	for off := 0; ; {
-		i := strings.Index(text[off:], code)
-		if i < 0 {
-			return false
-		}
-		i += off
-		off = i + 3
-		if i > 0 && isNumberPart(text[i-1]) {
+// numberSet is a set of the numbers 0 to 999.
+type numberSet [1000/64 + 1]uint64
+
+func (s *numberSet) add(n int)      { s[n/64] |= 1 << (n % 64) }
+func (s *numberSet) has(n int) bool { return n >= 0 && n < 1000 && s[n/64]&(1<<(n%64)) != 0 }
+
+// standingNumbers returns the three-digit numbers that stand in text as
+// numbers of their own: not part of a longer number, a dotted code or a
+// path (see isNumberPart). One pass finds them all, for every reply code
+// FindReplyIn may ask about.
+func standingNumbers(text string) *numberSet {
+	w := new(numberSet)
+	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) {
 			continue
 		}
-		if i+3 < len(text) && isNumberPart(text[i+3]) {
-			continue
+		j := i + 1
+		for j < len(text) && isDigit(text[j]) {
+			j++
 		}
-		return true
+		if j-i == 3 && (i == 0 || !isNumberPart(text[i-1])) && (j == len(text) || !isNumberPart(text[j])) {
+			w.add(int(text[i]-'0')*100 + int(text[i+1]-'0')*10 + int(text[i+2]-'0'))
+		}
+		i = j
 	}
+	return w
 }
 
 // isNumberPart reports whether b continues a number, a dotted code or a
