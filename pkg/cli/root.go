@@ -53,6 +53,7 @@ type buildInfo struct{ version, commit string }
 // Main runs the bounce command line with the process's streams and returns
 // the exit status.
 func Main(version, commit string) int {
+	tuneGC(os.Getenv)
 	ios := System()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
