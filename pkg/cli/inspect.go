@@ -155,14 +155,22 @@ func (t *tally) summary() string {
 type analysed struct {
 	msg  *source.Message
 	recs []bounce.Record
+	enc  []byte // the records encoded by the sink's encode, or nil
 }
 
 // forEachMessage reads the inputs, analyses each message with bopts on
 // jobs workers and calls emit in input order. Warnings about skipped files
-// and unreadable messages go to stderr as they happen.
-func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs int, bopts *bounce.Options, emit func(analysed) error) error {
+// and unreadable messages go to stderr as they happen. A non-nil encode
+// runs on the workers too, so that the output's encoding is parallel as
+// well (see preEncoder).
+func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs int, bopts *bounce.Options,
+	encode func([]bounce.Record) []byte, emit func(analysed) error) error {
 	analyse := func(m *source.Message) analysed {
-		return analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
+		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
+		if encode != nil {
+			a.enc = encode(a.recs)
+		}
+		return a
 	}
 	return mapMessages(ctx, ios, paths, jobs, analyse, func(a analysed) error {
 		for i := range a.recs {
@@ -181,9 +189,17 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		return err
 	}
 	sink := newRecordSink(opts.Format, ios)
+	var encode func([]bounce.Record) []byte
+	pre, _ := sink.(preEncoder)
+	if pre != nil {
+		encode = encodeRecords
+	}
 	var t tally
-	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, func(a analysed) error {
+	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, encode, func(a analysed) error {
 		t.add(a.recs, opts.FailOn, a.msg)
+		if pre != nil && a.enc != nil {
+			return pre.writeEncoded(a.enc)
+		}
 		return sink.Write(a.recs)
 	})
 	if cerr := sink.Close(); err == nil {

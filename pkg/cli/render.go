@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -30,9 +31,10 @@ var inspectFormats = []string{"text", "table", "json", "ndjson", "csv"}
 func newRecordSink(format string, ios *IOStreams) recordSink {
 	switch format {
 	case "json":
-		return &jsonSink{w: ios.Out}
+		return &jsonSink{w: newBlockWriter(ios)}
 	case "ndjson":
-		return &ndjsonSink{enc: newEncoder(ios.Out)}
+		w := newBlockWriter(ios)
+		return &ndjsonSink{w: w, enc: newEncoder(w)}
 	case "csv":
 		return &csvSink{w: csv.NewWriter(ios.Out)}
 	case "text":
@@ -49,8 +51,32 @@ func newEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
+// blockWriter buffers the output of the JSON sinks: one write system call
+// per record costs more than encoding it on a large mbox. On a terminal it
+// is flushed after every message, elsewhere when full; the sinks flush it
+// at Close.
+type blockWriter struct {
+	*bufio.Writer
+	tty bool
+}
+
+func newBlockWriter(ios *IOStreams) *blockWriter {
+	return &blockWriter{Writer: bufio.NewWriterSize(ios.Out, 64<<10), tty: ios.IsStdoutTTY()}
+}
+
+// done ends the output of one message: on a terminal it shows now.
+func (w *blockWriter) done(err error) error {
+	if err == nil && w.tty {
+		err = w.Flush()
+	}
+	return err
+}
+
 // ndjsonSink writes one JSON object per line.
-type ndjsonSink struct{ enc *json.Encoder }
+type ndjsonSink struct {
+	w   *blockWriter
+	enc *json.Encoder
+}
 
 func (s *ndjsonSink) Write(recs []bounce.Record) error {
 	for i := range recs {
@@ -58,14 +84,42 @@ func (s *ndjsonSink) Write(recs []bounce.Record) error {
 			return err
 		}
 	}
-	return nil
+	return s.w.done(nil)
 }
 
-func (s *ndjsonSink) Close() error { return nil }
+// A preEncoder is a sink whose output for one message can be made ahead,
+// on the goroutine that analysed it: encodeRecords encodes the records,
+// writeEncoded writes that in input order. Encoding costs more than
+// writing, so this keeps the one goroutine that writes from holding up the
+// others.
+type preEncoder interface {
+	writeEncoded(lines []byte) error
+}
+
+// encodeRecords encodes records as the JSON sinks write them: one object a
+// line, each line ended by "\n"; nil if a record does not encode (the sink
+// then encodes and reports the error itself).
+func encodeRecords(recs []bounce.Record) []byte {
+	var buf bytes.Buffer
+	enc := newEncoder(&buf)
+	for i := range recs {
+		if err := enc.Encode(&recs[i]); err != nil {
+			return nil
+		}
+	}
+	return buf.Bytes()
+}
+
+func (s *ndjsonSink) writeEncoded(lines []byte) error {
+	_, err := s.w.Write(lines)
+	return s.w.done(err)
+}
+
+func (s *ndjsonSink) Close() error { return s.w.Flush() }
 
 // jsonSink writes one JSON array, streaming: one element per line.
 type jsonSink struct {
-	w   io.Writer
+	w   *blockWriter
 	arr jsonArray
 }
 
@@ -75,14 +129,28 @@ func (s *jsonSink) Write(recs []bounce.Record) error {
 			return err
 		}
 	}
-	return nil
+	return s.w.done(nil)
+}
+
+func (s *jsonSink) writeEncoded(lines []byte) error {
+	for len(lines) > 0 {
+		line, rest, _ := bytes.Cut(lines, []byte("\n"))
+		if err := s.arr.addEncoded(s.w, line); err != nil {
+			return err
+		}
+		lines = rest
+	}
+	return s.w.done(nil)
 }
 
 func (s *jsonSink) Close() error {
-	if err := s.arr.end(s.w); err != nil {
-		return err
+	err := s.arr.end(s.w)
+	if err == nil {
+		_, err = io.WriteString(s.w, "\n")
 	}
-	_, err := io.WriteString(s.w, "\n")
+	if ferr := s.w.Flush(); err == nil {
+		err = ferr
+	}
 	return err
 }
 
@@ -99,7 +167,11 @@ func (a *jsonArray) add(w io.Writer, v any) error {
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return a.addEncoded(w, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+}
+
+// addEncoded writes an element already encoded, without a line end.
+func (a *jsonArray) addEncoded(w io.Writer, b []byte) error {
 	sep := ",\n"
 	if a.n == 0 {
 		sep = "[\n"

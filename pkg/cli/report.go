@@ -134,7 +134,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	agg := report.New(&report.Options{Top: top, Blocklist: func(r *bounce.Record) string { return r.Blocklist }})
 	prog := newProgress(ios, os.Getenv)
 	var t tally
-	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, func(a analysed) error {
+	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
 		t.add(a.recs, "", a.msg)
 		agg.Add(a.recs)
 		prog.add(a.msg.Size)
