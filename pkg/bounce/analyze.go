@@ -48,8 +48,8 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	if herr != nil && h.Len() == 0 {
 		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}
 	}
-	look := sniff(h)
-	if look == lookOrdinary {
+	hd := newHead(h)
+	if sniff(hd) == lookOrdinary {
 		return []Record{{Kind: KindOther}}
 	}
 	m, err := parts.ParseBody(h, br, opts.Parts)
@@ -60,7 +60,7 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	if recs := feedbackRecords(m, orig); len(recs) > 0 {
 		return link(recs, m, opts.Tickets)
 	}
-	if len(m.Reports) == 0 && isAutoreply(h) {
+	if len(m.Reports) == 0 && isAutoreply(hd) {
 		return link([]Record{autoreplyRecord(m, orig)}, m, opts.Tickets)
 	}
 	in := &dialect.Input{Message: m, Text: m.Text()}

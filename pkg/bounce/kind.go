@@ -3,6 +3,7 @@ package bounce
 import (
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/emersion/go-message/mail"
 )
@@ -42,13 +43,40 @@ func hasAny(s string, list []string) bool {
 	return false
 }
 
+// The subject lists, indexed: a subject is tested against about a hundred
+// phrases for every message of a large mbox.
+var bounceSubjectSet, autoreplySubjectSet, bounceOnlySubjectSet = phrase.New(bounceSubjects...),
+	phrase.New(autoreplySubjects...), phrase.New(bounceOnlySubjects...)
+
+// head is what sniff and isAutoreply read from a message's top-level
+// header, each part worked out once.
+type head struct {
+	h      mail.Header
+	typ    string            // the media type of Content-Type, lowercase
+	params map[string]string // its parameters
+	subj   *string           // the decoded subject, lowercase; read on first use
+}
+
+func newHead(h mail.Header) *head {
+	typ, params, _ := h.ContentType()
+	return &head{h: h, typ: typ, params: params}
+}
+
+// subject returns the decoded subject in lowercase (see subjectIn).
+func (hd *head) subject() string {
+	if hd.subj == nil {
+		s := strings.ToLower(parts.DecodeHeader(hd.h.Get("Subject"), hd.params["charset"]))
+		hd.subj = &s
+	}
+	return *hd.subj
+}
+
 // sniff takes the cheap first look at a header. It errs on the side of
 // looking closer: only mail with none of the signs of a report is ordinary.
-func sniff(h mail.Header) look {
-	typ, params, _ := h.ContentType()
-	switch typ {
+func sniff(hd *head) look {
+	h := hd.h
+	switch hd.typ {
 	case "multipart/report", "message/delivery-status", "message/feedback-report":
-		_ = params
 		return lookMaybe
 	}
 	for _, k := range []string{"X-Failed-Recipients", "Auto-Submitted", "X-Autoreply", "X-Autorespond",
@@ -58,7 +86,7 @@ func sniff(h mail.Header) look {
 			return lookMaybe
 		}
 	}
-	if h.Has("X-MLServer") && hasAny(strings.ToLower(subjectOf(h)), listNotices) {
+	if h.Has("X-MLServer") && hasAny(hd.subject(), listNotices) {
 		return lookMaybe
 	}
 	if p := strings.ToLower(h.Get("Precedence")); strings.Contains(p, "auto") {
@@ -73,16 +101,9 @@ func sniff(h mail.Header) look {
 			return lookMaybe
 		}
 	}
-	subj := strings.ToLower(subjectOf(h))
-	for _, s := range bounceSubjects {
-		if strings.Contains(subj, s) {
-			return lookMaybe
-		}
-	}
-	for _, s := range autoreplySubjects {
-		if strings.Contains(subj, s) {
-			return lookMaybe
-		}
+	subj := hd.subject()
+	if bounceSubjectSet.Any(subj) || autoreplySubjectSet.Any(subj) {
+		return lookMaybe
 	}
 	return lookOrdinary
 }
@@ -110,8 +131,9 @@ var autoreplyHeaders = []string{"X-Autoreply", "X-Autorespond", "X-Autoresponder
 // mail daemon carry Auto-Submitted: auto-replied too, wrongly (RFC 3834
 // section 5 asks for auto-generated), so the sender and the report type
 // decide against an auto-reply.
-func isAutoreply(h mail.Header) bool {
-	if typ, _, _ := h.ContentType(); typ == "multipart/report" {
+func isAutoreply(hd *head) bool {
+	h := hd.h
+	if hd.typ == "multipart/report" {
 		return false
 	}
 	from := strings.ToLower(h.Get("From"))
@@ -120,11 +142,9 @@ func isAutoreply(h mail.Header) bool {
 			return false
 		}
 	}
-	subj := strings.ToLower(subjectOf(h))
-	for _, s := range bounceOnlySubjects {
-		if strings.Contains(subj, s) {
-			return false
-		}
+	subj := hd.subject()
+	if bounceOnlySubjectSet.Any(subj) {
+		return false
 	}
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))), "auto-replied") {
 		return true
@@ -137,12 +157,7 @@ func isAutoreply(h mail.Header) bool {
 	if strings.Contains(strings.ToLower(h.Get("Precedence")), "auto_reply") {
 		return true
 	}
-	for _, s := range autoreplySubjects {
-		if strings.Contains(subj, s) {
-			return true
-		}
-	}
-	return false
+	return autoreplySubjectSet.Any(subj)
 }
 
 // daemonSenders are the local parts of mail systems, never of a person on
@@ -157,15 +172,10 @@ var bounceOnlySubjects = []string{"undeliver", "undelivered", "returned mail", "
 	"not delivered", "could not be delivered", "delivery notification", "returned to sender", "unzustellbar",
 	"non remis", "non recapitata", "no entregado", "onbestelbaar", "bounce"}
 
-// subjectOf returns the decoded subject of h: encoded words decoded, raw
-// 8-bit and ISO-2022 bytes decoded by the charset h declares or guessed
+// subjectIn returns the decoded subject of h: encoded words decoded, raw
+// 8-bit and ISO-2022 bytes decoded by the charset h declares, else by hint
+// (the charset the message around h declares), else guessed
 // (parts.DecodeHeader).
-func subjectOf(h mail.Header) string {
-	return subjectIn(h, "")
-}
-
-// subjectIn is subjectOf with a hint: the charset the message around h
-// declares, used when h declares none.
 func subjectIn(h mail.Header, hint string) string {
 	cs := hint
 	if _, params, _ := h.ContentType(); params["charset"] != "" {

@@ -38,7 +38,7 @@ func TestIsAutoreply(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m := header(t, tc.head+"\nbody\n")
-			if got := isAutoreply(m.Header); got != tc.want {
+			if got := isAutoreply(newHead(m.Header)); got != tc.want {
 				t.Errorf("isAutoreply(%q) = %v, want %v", tc.head, got, tc.want)
 			}
 		})

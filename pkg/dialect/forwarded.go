@@ -97,7 +97,9 @@ func inlineMessage(rest string) string {
 // bounce there, after an mbox "From " line, and the reader of such a file
 // expects both.
 func (in *Input) trailing() *Input {
-	if in.depth > 0 || in.Message == nil {
+	// Without a "From " line in the raw body (the test below) there is
+	// nothing to find: say so before parsing the Content-Type.
+	if in.depth > 0 || in.Message == nil || !strings.Contains(in.Message.Raw, "\nFrom ") {
 		return nil
 	}
 	_, params, err := in.Message.Header.ContentType()

@@ -119,9 +119,12 @@ type reading struct {
 	senders map[string]bool
 	hasList bool
 	// Computed on first use: the paragraphs of the report that carry
-	// codes or follow a reason heading, and the summary of the notice.
+	// codes or follow a reason heading, the summary of the notice, and the
+	// evidence about each recipient asked about (prose and complete ask
+	// about the same ones).
 	globals   []string
 	summaryOf *string
+	said      map[string]string
 }
 
 // readProse splits a report text into lines and finds the addresses in it.
@@ -353,6 +356,18 @@ func (r *reading) join(from, to int) string {
 // the lines that name it; when they carry no SMTP reply and no status code,
 // the paragraphs of the report that do (or that follow a reason heading).
 func (r *reading) evidence(key string) string {
+	if ev, ok := r.said[key]; ok {
+		return ev
+	}
+	ev := r.makeEvidence(key)
+	if r.said == nil {
+		r.said = map[string]string{}
+	}
+	r.said[key] = ev
+	return ev
+}
+
+func (r *reading) makeEvidence(key string) string {
 	var parts []string
 	used := map[int]bool{}
 	listed := false

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/emersion/go-message/textproto"
 )
@@ -62,7 +63,12 @@ func Get(fields []Field, name string) string {
 
 // Parse reads a delivery-status body from r.
 func Parse(r io.Reader) (*Report, error) {
-	br := bufio.NewReader(r)
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() {
+		br.Reset(nil)
+		readerPool.Put(br)
+	}()
 	rep := &Report{}
 	p := parser{rep: rep}
 	var malformed []string
@@ -98,6 +104,10 @@ func Parse(r io.Reader) (*Report, error) {
 	}
 	return rep, nil
 }
+
+// readerPool recycles Parse's readers (4 KiB, as bufio.NewReader): every
+// bounce has a report to parse. The fields Parse returns are copies.
+var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
 // ParseBytes is Parse for a body already in memory.
 func ParseBytes(b []byte) (*Report, error) { return Parse(bytes.NewReader(b)) }

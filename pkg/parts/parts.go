@@ -230,7 +230,18 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 		return
 	}
 	alternative := typ == "multipart/alternative"
-	var alts []Text
+	// Of the alternatives, plain text is what servers write for people:
+	// the first plain one (or one without a type) is kept, else the first
+	// one. Every alternative is read, for the stream to go on, but the
+	// others are not decoded: the first is held raw, in case no plain one
+	// follows.
+	var (
+		best     *Text
+		fallback []byte // the first alternative's bytes while no plain one came
+		fbType   string
+		fbParams map[string]string
+		fbCS     string // the message's charset when it was read (see textOf)
+	)
 	for {
 		p, err := mr.NextPart()
 		if err == io.EOF {
@@ -246,7 +257,15 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 				w.parts++
 				w.msg.Types = append(w.msg.Types, t)
 				w.msg.noteCharset(params)
-				alts = append(alts, Text{Type: t, Body: w.readText(p, t, params)})
+				switch {
+				case best == nil && (t == "text/plain" || t == ""):
+					best = &Text{Type: t, Body: w.readText(p, t, params)}
+				case best == nil && fallback == nil:
+					fallback = append([]byte{}, w.read(p.Body, w.opts.MaxText, "text")...)
+					fbType, fbParams, fbCS = t, params, w.msg.Charset
+				default:
+					w.read(p.Body, w.opts.MaxText, "text")
+				}
 				continue
 			}
 		}
@@ -255,18 +274,11 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 			break
 		}
 	}
-	// Of the alternatives, plain text is what servers write for people.
-	if len(alts) > 0 {
-		best := alts[0]
-		for _, a := range alts {
-			if a.Type == "text/plain" || a.Type == "" {
-				best = a
-				break
-			}
-		}
-		if strings.TrimSpace(best.Body) != "" {
-			w.msg.Texts = append(w.msg.Texts, best)
-		}
+	if best == nil && fallback != nil {
+		best = &Text{Type: fbType, Body: textBody(fbType, fbParams, fallback, fbCS)}
+	}
+	if best != nil && strings.TrimSpace(best.Body) != "" {
+		w.msg.Texts = append(w.msg.Texts, *best)
 	}
 }
 
@@ -336,10 +348,7 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 		max := w.opts.MaxOriginal - b.Len()
 		data, _ := readUpTo(w.scratch[:0], e.Body, int64(max))
 		w.scratch = data[:0]
-		s := w.textOf(params, data)
-		if typ == "text/html" {
-			s = HTMLText(s)
-		}
+		s := textBody(typ, params, data, w.msg.Charset)
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
@@ -349,8 +358,13 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 
 // readText reads a text part; params are its Content-Type parameters.
 func (w *walker) readText(e *message.Entity, typ string, params map[string]string) string {
-	data := w.read(e.Body, w.opts.MaxText, "text")
-	s := w.textOf(params, data)
+	return textBody(typ, params, w.read(e.Body, w.opts.MaxText, "text"), w.msg.Charset)
+}
+
+// textBody is the text of a part of type typ (HTML converted to plain
+// text); see textOf.
+func textBody(typ string, params map[string]string, data []byte, msgCharset string) string {
+	s := textOf(params, data, msgCharset)
 	if typ == "text/html" {
 		s = HTMLText(s)
 	}
@@ -358,16 +372,17 @@ func (w *walker) readText(e *message.Entity, typ string, params map[string]strin
 }
 
 // textOf returns a text part's body as UTF-8; params are the part's
-// Content-Type parameters. go-message has converted a body in a charset it
-// knows; any other body arrives as sent and is decoded here: by its
-// declared charset, else the message's, else guessed (Decode).
-func (w *walker) textOf(params map[string]string, data []byte) string {
+// Content-Type parameters, msgCharset the charset the message declared
+// before it. go-message has converted a body in a charset it knows; any
+// other body arrives as sent and is decoded here: by its declared charset,
+// else the message's, else guessed (Decode).
+func textOf(params map[string]string, data []byte, msgCharset string) string {
 	cs := params["charset"]
 	if knownCharset(cs) {
 		return validUTF8(string(data))
 	}
 	if normalCharset(cs) == "" || isUndeclared(normalCharset(cs)) {
-		cs = w.msg.Charset
+		cs = msgCharset
 	}
 	return Decode(data, cs)
 }
