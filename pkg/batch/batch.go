@@ -74,6 +74,7 @@ type pool[In, Out any] struct {
 
 	mu       sync.Mutex // guards the fields below
 	cond     *sync.Cond // signalled when emitted grows or stopped is set
+	reserved int        // window room taken: items taken, and being taken
 	emitted  int        // items emitted (or dropped after an error) so far
 	results  []Out      // the reorder window: item i waits in slot i%len
 	ready    []bool
@@ -96,31 +97,44 @@ func (p *pool[In, Out]) work() {
 }
 
 // take reads the next item and numbers it; ok is false when reading has
-// ended (no more items, an error, or ctx done).
+// ended (no more items, an error, or ctx done). It first reserves room in
+// the window, without holding readMu: a goroutine that waits for room must
+// not keep the others from reading.
 func (p *pool[In, Out]) take() (seq int, in In, ok bool) {
-	p.readMu.Lock()
-	defer p.readMu.Unlock()
 	p.mu.Lock()
-	for !p.stopped && p.taken-p.emitted >= len(p.results) {
+	for !p.stopped && p.reserved-p.emitted >= len(p.results) {
 		p.cond.Wait()
 	}
 	stopped := p.stopped
+	if !stopped {
+		p.reserved++
+	}
 	p.mu.Unlock()
 	if stopped {
 		return 0, in, false
 	}
-	if p.ctx.Err() != nil {
-		p.stop(nil)
-		return 0, in, false
+	p.readMu.Lock()
+	if p.ctx.Err() == nil {
+		var err error
+		in, ok, err = p.next()
+		if err != nil || !ok {
+			p.stop(err)
+			ok = false
+		}
 	}
-	in, ok, err := p.next()
-	if err != nil || !ok {
-		p.stop(err)
-		return 0, in, false
+	if ok {
+		seq = p.taken
+		p.taken++
 	}
-	seq = p.taken
-	p.taken++
-	return seq, in, true
+	p.readMu.Unlock()
+	if !ok {
+		p.mu.Lock()
+		p.reserved-- // nothing was taken
+		p.stopped = true
+		p.cond.Broadcast()
+		p.mu.Unlock()
+	}
+	return seq, in, ok
 }
 
 // stop ends reading, keeping the first error of next.
