@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -67,6 +68,33 @@ func BenchmarkAnalyze(b *testing.B) {
 	b.Run("ordinary", func(b *testing.B) {
 		benchAnalyze(b, ordinaryMail(40))
 	})
+}
+
+// TestOrdinaryMailIsSniffed: ordinary mail is recognised from its header
+// alone: its body, here a 4 MB attachment, is neither decoded nor read
+// beyond the reader's buffer.
+func TestOrdinaryMailIsSniffed(t *testing.T) {
+	line := "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZU\n" // base64, 72 columns
+	msg := []byte("From: Customer <customer@example.net>\nTo: support@example.com\nSubject: Invoice\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"mix\"\n\n--mix\nContent-Type: text/plain\n\n" +
+		"The invoice is attached.\n--mix\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\n" +
+		strings.Repeat(line, (4<<20)/len(line)) + "--mix--\n")
+	r := bytes.NewReader(msg)
+	Analyze(r, nil) // warm the pools
+	r.Reset(msg)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	recs := Analyze(r, nil)
+	runtime.ReadMemStats(&after)
+	if len(recs) != 1 || recs[0].Kind != KindOther {
+		t.Fatalf("Analyze(ordinary mail) = %+v, want one record of kind other", recs)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 32<<10 {
+		t.Errorf("Analyze of a %d-byte ordinary message allocated %d bytes, want under 32 KiB", len(msg), got)
+	}
+	if read := len(msg) - r.Len(); read > 64<<10 {
+		t.Errorf("Analyze read %d bytes of a %d-byte ordinary message, want the header only (one buffer)", read, len(msg))
+	}
 }
 
 // ordinaryMail returns n customer messages: plain text, HTML alternatives

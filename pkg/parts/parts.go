@@ -143,10 +143,10 @@ func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
 	m := &Message{Header: h}
 	_, params, _ := h.ContentType()
 	m.noteCharset(params)
-	raw := &capWriter{max: o.MaxRawText, buf: getBuffer()}
-	defer func() { putBuffer(raw.buf) }()
-	w := walker{opts: o, msg: m, scratch: getBuffer()}
-	defer func() { putBuffer(w.scratch) }()
+	raw := &capWriter{max: o.MaxRawText, buf: getBuffer(&rawPool)}
+	defer func() { putBuffer(&rawPool, raw.buf) }()
+	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool)}
+	defer func() { putBuffer(&scratchPool, w.scratch) }()
 	tee := io.TeeReader(body, raw)
 	e, err := message.New(h.Header, tee)
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
@@ -487,15 +487,23 @@ func readUpTo(b []byte, r io.Reader, n int64) ([]byte, error) {
 const maxPooled = 2 << 20
 
 var (
-	bufferPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
-	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+	// scratchPool holds walker.scratch buffers, rawPool the buffers Raw
+	// is captured in: two pools, so that each gets back a buffer of the
+	// size it grew before.
+	scratchPool, rawPool sync.Pool
+	readerPool           = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 )
 
-func getBuffer() []byte { return (*bufferPool.Get().(*[]byte))[:0] }
+func getBuffer(p *sync.Pool) []byte {
+	if b, ok := p.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, 16<<10)
+}
 
-func putBuffer(b []byte) {
+func putBuffer(p *sync.Pool, b []byte) {
 	if cap(b) <= maxPooled {
-		bufferPool.Put(&b)
+		p.Put(&b)
 	}
 }
 

@@ -189,3 +189,27 @@ func FuzzStatus(f *testing.F) {
 		}
 	})
 }
+
+// diagnostics are server replies as bounces quote them.
+var diagnostics = []string{
+	"smtp; 550 5.1.1 <kim@example.net>: Recipient address rejected: User unknown in virtual mailbox table",
+	"host mx.example.net[192.0.2.7] said: 452 4.2.2 The email account that you tried to reach is over quota. Please direct the recipient to https://support.example.com/mail/?p=422 - gsmtp (in reply to RCPT TO command)",
+	"X-Postfix; connect to mx.example.org[198.51.100.3]:25: Connection timed out",
+	"550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and Gmail users, and has been blocked. 550 5.7.26 Learn more at https://support.example.com/mail/answer/81126",
+	"Remote Server returned '554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [AM0PR01MB1234.eurprd01.prod.example.com 2024-09-02T10:00:00.000Z 08DCB1234567890]'",
+}
+
+func BenchmarkFind(b *testing.B) {
+	size := 0
+	for _, d := range diagnostics {
+		size += len(d)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		for _, d := range diagnostics {
+			Find(d)
+			FindReplyIn(d, ClassUnknown)
+		}
+	}
+}
