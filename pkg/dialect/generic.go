@@ -18,7 +18,7 @@ func (in *Input) failedRecipients() []string {
 	for _, v := range in.Message.Header.Values("X-Failed-Recipients") {
 		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
 			a := cleanAddress(f)
-			k := lowerASCII(a)
+			k := LowerASCII(a)
 			if !strings.Contains(a, "@") || seen[k] {
 				continue
 			}
@@ -37,7 +37,7 @@ func (in *Input) originalSenders() []string {
 		h := in.Message.Original.Header
 		for _, k := range []string{"From", "Sender", "Return-Path"} {
 			for _, a := range headerAddresses(h, k) {
-				out = append(out, lowerASCII(a))
+				out = append(out, LowerASCII(a))
 			}
 		}
 	}
@@ -92,7 +92,7 @@ func hasStatusCode(text string) bool {
 			}
 		}
 	}
-	return strings.Contains(lowerASCII(text), " said: ")
+	return strings.Contains(LowerASCII(text), " said: ")
 }
 
 // returnsOriginal reports whether the bounce returns the original, as a
@@ -112,7 +112,7 @@ func (in *Input) senderSet() map[string]bool {
 	}
 	if in.Message != nil {
 		for _, a := range headerAddresses(in.Message.Header, "To") {
-			set[lowerASCII(a)] = true
+			set[LowerASCII(a)] = true
 		}
 	}
 	return set
@@ -183,7 +183,7 @@ func fromHeaders(in *Input) *Result {
 	}
 	res := &Result{}
 	for _, a := range addrs {
-		ev := rd.evidence(lowerASCII(a))
+		ev := rd.evidence(LowerASCII(a))
 		res.Recipients = append(res.Recipients, Recipient{
 			Address: a, Action: action, Diagnostic: Fold(ev), Command: FindCommand(ev), RemoteMTA: FindRemoteHost(ev),
 		})

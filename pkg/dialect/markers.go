@@ -43,7 +43,7 @@ var headerStarts = []string{"received: from ", "received: by ", "return-path: <"
 // start of a header block), or len(text) when there is none. The offset is
 // the start of a line.
 func CutOriginal(text string) int {
-	lower := lowerASCII(text)
+	lower := LowerASCII(text)
 	cut := len(text)
 	for _, m := range originalMarkers {
 		if i := strings.Index(lower[:cut], m); i >= 0 {

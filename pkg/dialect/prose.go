@@ -132,7 +132,7 @@ func readProse(report string, exclude map[string]bool) *reading {
 	r.lines = make([]proseLine, len(raw))
 	r.strong = make([][]string, len(raw))
 	for i, t := range raw {
-		l := lowerASCII(t)
+		l := LowerASCII(t)
 		pl := proseLine{text: t, lower: l, blank: strings.TrimSpace(t) == ""}
 		if !pl.blank {
 			pl.list = hasAny(l, listMarkers) && !hasAny(l, notListMarkers)
@@ -169,7 +169,7 @@ func readProse(report string, exclude map[string]bool) *reading {
 			if softBreak && rl == roleLead && a.start < 2 {
 				rl = roleOther
 			}
-			key := lowerASCII(a.addr)
+			key := LowerASCII(a.addr)
 			if rl == roleSender {
 				r.senders[key] = true
 				continue
@@ -433,7 +433,7 @@ func (r *reading) names(key string) bool {
 
 // bareText reports whether ev says nothing but the address.
 func bareText(ev, key string) bool {
-	t := strings.ReplaceAll(lowerASCII(ev), key, "")
+	t := strings.ReplaceAll(LowerASCII(ev), key, "")
 	n := 0
 	for _, c := range t {
 		if c >= 'a' && c <= 'z' {
@@ -537,7 +537,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 	var named []candidate
 	if xfr := in.failedRecipients(); len(xfr) > 0 {
 		for _, a := range xfr {
-			named = append(named, candidate{addr: a, key: lowerASCII(a)})
+			named = append(named, candidate{addr: a, key: LowerASCII(a)})
 		}
 	}
 	if len(named) == 0 && (len(cands) == 0 || !sure && !in.looksLikeBounce(rd.hasList)) {
