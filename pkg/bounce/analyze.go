@@ -1,12 +1,11 @@
 package bounce
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/dsn"
@@ -21,7 +20,17 @@ type Options struct {
 	// Tickets links records to help-desk tickets; nil knows the built-in
 	// help desks only (see package ticket).
 	Tickets *ticket.Finder
+	// MaxRecipients bounds the records of one report: the recipients after
+	// the first MaxRecipients are left out and the records say so
+	// (Truncated "recipients"). Default DefaultMaxRecipients.
+	MaxRecipients int
 }
+
+// DefaultMaxRecipients is the default of Options.MaxRecipients.
+const DefaultMaxRecipients = 1000
+
+// LimitRecipients is the name of the recipients limit in Record.Truncated.
+const LimitRecipients = "recipients"
 
 // Analyze reads one message from r and returns its records: one per
 // recipient for a bounce or a feedback report, exactly one for anything
@@ -32,36 +41,50 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
 	}
-	br := readerPool.Get().(*bufio.Reader)
-	br.Reset(r)
-	defer func() {
-		br.Reset(nil)
-		readerPool.Put(br)
-	}()
-	if _, err := br.Peek(1); err != nil {
-		if err == io.EOF {
-			return []Record{errorRecord("empty message")}
+	recs, exceeded := analyze(r, opts)
+	if len(exceeded) > 0 {
+		t := strings.Join(exceeded, ",")
+		for i := range recs {
+			recs[i].Truncated = t
 		}
-		return []Record{errorRecord(err.Error())}
 	}
-	h, herr := parts.ReadHeader(br)
-	if herr != nil && h.Len() == 0 {
-		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}
+	return recs
+}
+
+// analyze is Analyze without the marking of exceeded limits: it returns
+// the records and the names of the limits the message exceeded.
+func analyze(r io.Reader, opts *Options) ([]Record, []string) {
+	var maxHeader int
+	if opts.Parts != nil {
+		maxHeader = opts.Parts.MaxHeader
 	}
+	h, br, herr := parts.ReadHeaderLimit(r, maxHeader)
+	var le *parts.LimitError
+	switch {
+	case h.Len() == 0 && errors.Is(herr, io.EOF):
+		return []Record{errorRecord("empty message")}, nil
+	case errors.As(herr, &le):
+		return []Record{errorRecord(fmt.Sprintf("header block larger than the %d-byte limit (--max-header-size)", le.Value))},
+			[]string{le.Limit}
+	case herr != nil && h.Len() == 0:
+		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}, nil
+	}
+	defer parts.ReleaseReader(br)
 	hd := newHead(h)
 	if sniff(hd) == lookOrdinary {
-		return []Record{{Kind: KindOther}}
+		return []Record{{Kind: KindOther}}, nil
 	}
 	m, err := parts.ParseBody(h, br, opts.Parts)
 	if m == nil {
-		return []Record{errorRecord(unwrapMsg(err))}
+		return []Record{errorRecord(unwrapMsg(err))}, nil
 	}
+	exceeded := parts.Exceeded(err)
 	orig := originalOf(m)
 	if recs := feedbackRecords(m, orig); len(recs) > 0 {
-		return link(recs, m, opts.Tickets)
+		return link(recs, m, opts.Tickets), exceeded
 	}
 	if len(m.Reports) == 0 && isAutoreply(hd) {
-		return link([]Record{autoreplyRecord(m, orig)}, m, opts.Tickets)
+		return link([]Record{autoreplyRecord(m, orig)}, m, opts.Tickets), exceeded
 	}
 	in := &dialect.Input{Message: m, Text: m.Text()}
 	if strings.TrimSpace(in.Text) == "" {
@@ -74,17 +97,21 @@ func Analyze(r io.Reader, opts *Options) []Record {
 		}
 		in.Reports = append(in.Reports, rep)
 	}
-	if res := dialect.Extract(in); res != nil && len(res.Recipients) > 0 {
-		return link(bounceRecords(m, res, orig), m, opts.Tickets)
+	res := dialect.Extract(in)
+	if res == nil || len(res.Recipients) == 0 {
+		return []Record{{Kind: KindOther}}, exceeded
 	}
-	return []Record{{Kind: KindOther}}
+	max := opts.MaxRecipients
+	if max <= 0 {
+		max = DefaultMaxRecipients
+	}
+	if len(res.Recipients) > max {
+		res.Recipients = res.Recipients[:max]
+		exceeded = append(exceeded, LimitRecipients)
+		slices.Sort(exceeded)
+	}
+	return link(bounceRecords(m, res, orig), m, opts.Tickets), exceeded
 }
-
-// readerPool recycles the 16 KiB readers Analyze reads messages with: a
-// batch reads millions of messages, and a fresh buffer for each costs
-// allocation and garbage collection. Nothing Analyze returns refers to a
-// reader's buffer (header fields and texts are copies).
-var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
 
 // unwrapMsg returns the message of err without a repeated package prefix.
 func unwrapMsg(err error) string {

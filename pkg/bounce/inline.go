@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"bufio"
+	"github.com/bounce-tool/bounce/pkg/dialect"
 	"strings"
 	"sync"
 
@@ -36,7 +37,7 @@ const maxInlineBody = 64 << 10
 // part; bounces in the classic text format (Exim without DSN, qmail's
 // "Below this line is a copy of the message.") quote it in the text.
 func inlineOriginal(text string) (mail.Header, string, bool) {
-	lower := strings.ToLower(text)
+	lower := dialect.LowerASCII(text)
 	at := -1
 	for _, mk := range inlineMarkers {
 		if i := strings.Index(lower, mk); i >= 0 && (at < 0 || i < at) {

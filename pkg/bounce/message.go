@@ -2,6 +2,8 @@ package bounce
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/source"
 )
@@ -16,6 +18,24 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 	recs := Analyze(bytes.NewReader(m.Data), opts)
 	for i := range recs {
 		recs[i].Source, recs[i].Index = m.Source, m.Index
+		if m.Truncated {
+			recs[i].Truncated = joinLimit(LimitMessageSize, recs[i].Truncated)
+		}
 	}
 	return recs
+}
+
+// LimitMessageSize is the name of the message size limit in
+// Record.Truncated (see source.Options.MaxMessageSize).
+const LimitMessageSize = "message-size"
+
+// joinLimit adds name to a comma-separated list of limit names, keeping it
+// sorted.
+func joinLimit(name, list string) string {
+	if list == "" {
+		return name
+	}
+	names := append(strings.Split(list, ","), name)
+	slices.Sort(names)
+	return strings.Join(slices.Compact(names), ",")
 }

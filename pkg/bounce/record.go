@@ -53,6 +53,11 @@ type Record struct {
 	Blocklist    string `json:"blocklist"`     // the blocklist the text names: "spamhaus", "sorbs", ...
 	Auth         string `json:"auth"`          // the failed authentication check: "spf", "dkim", "dmarc", "arc"
 	FeedbackType string `json:"feedback_type"` // for kind feedback: "abuse", "fraud", "virus", "other", ...
+	// Truncated names the limits the message exceeded, comma-separated
+	// ("message-size", "header-size", "depth", "parts", "text-size",
+	// "report-size", "line-length", "recipients"): the record says what
+	// could be read before them. Empty when no limit was reached.
+	Truncated string `json:"truncated"`
 }
 
 // Original describes the returned original message.

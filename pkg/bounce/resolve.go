@@ -216,7 +216,7 @@ func describe(h mail.Header, hint string) Original {
 // no Reporting-MTA.
 func receivedBy(h mail.Header) string {
 	v := h.Get("Received")
-	lower := strings.ToLower(v)
+	lower := dialect.LowerASCII(v)
 	i := strings.Index(lower, "by ")
 	for i > 0 && lower[i-1] != ' ' && lower[i-1] != '\t' && lower[i-1] != ')' {
 		j := strings.Index(lower[i+3:], "by ")

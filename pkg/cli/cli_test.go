@@ -83,7 +83,7 @@ func TestGoldenMbox(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", res.code, res.errOut)
 	}
 	golden.Check(t, "testdata/mbox/small.golden.ndjson", []byte(res.out))
-	if want := "bounce: 4 messages read, 4 records:"; !strings.HasPrefix(res.errOut, want) {
+	if want := "bounce: 4 messages read, 4 records for 4 messages:"; !strings.HasPrefix(res.errOut, want) {
 		t.Errorf("stderr = %q, want a summary starting %q", res.errOut, want)
 	}
 }

@@ -33,8 +33,24 @@ type hostileCase struct {
 
 // recordView is the part of a record the checks look at.
 type recordView struct {
-	Source, Kind, Recipient, Error string
-	Index                          int
+	Source, Kind, Recipient, Error, Truncated string
+	Index                                     int
+}
+
+// wantTruncated checks that every record names the limits.
+func wantTruncated(limits string, records int) func(t *testing.T, recs []recordView) {
+	return func(t *testing.T, recs []recordView) {
+		t.Helper()
+		if records > 0 && len(recs) != records {
+			t.Errorf("%d records, want %d", len(recs), records)
+		}
+		for _, r := range recs {
+			if r.Truncated != limits {
+				t.Errorf("record %+v: truncated = %q, want %q", r, r.Truncated, limits)
+				return
+			}
+		}
+	}
 }
 
 const hangGuard = 60 * time.Second
@@ -71,7 +87,8 @@ func TestHostileInputs(t *testing.T) {
 			var views []recordView
 			for _, r := range recs {
 				pairs[fmt.Sprintf("%s#%d", r.Source, r.Index)] = true
-				views = append(views, recordView{Source: r.Source, Kind: r.Kind, Recipient: r.Recipient, Error: r.Error, Index: r.Index})
+				views = append(views, recordView{Source: r.Source, Kind: r.Kind, Recipient: r.Recipient, Error: r.Error,
+					Truncated: r.Truncated, Index: r.Index})
 			}
 			if len(pairs) != tc.messages {
 				t.Errorf("records cover %d messages, want %d", len(pairs), tc.messages)
@@ -191,7 +208,7 @@ func dsnWithRecipients(n int) []byte {
 
 func manyParts(n int) []byte {
 	var b strings.Builder
-	b.WriteString("From: a@example.com\nSubject: parts\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"P\"\n\n")
+	b.WriteString("From: MAILER-DAEMON@example.com\nSubject: Undelivered Mail\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"P\"\n\n")
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "--P\nContent-Type: text/plain\n\npart %d\n", i)
 	}
@@ -207,6 +224,20 @@ func nested(depth int) []byte {
 	b.WriteString("Subject: innermost\n\nhello\n")
 	for i := depth - 1; i >= 0; i-- {
 		fmt.Fprintf(&b, "\n--N%d--\n", i)
+	}
+	return []byte(b.String())
+}
+
+// nestedMultipart nests multipart/mixed depth times in a bounce.
+func nestedMultipart(depth int) []byte {
+	var b strings.Builder
+	b.WriteString("From: MAILER-DAEMON@example.com\nSubject: Undelivered Mail\nMIME-Version: 1.0\n")
+	for i := 0; i < depth; i++ {
+		fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=\"M%d\"\n\n--M%d\n", i, i)
+	}
+	b.WriteString("Content-Type: text/plain\n\ninnermost\n")
+	for i := depth - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "--M%d--\n", i)
 	}
 	return []byte(b.String())
 }
@@ -232,9 +263,20 @@ func hostileCases() []hostileCase {
 		{name: "binary garbage", files: map[string][]byte{"g.eml": garbage}, input: "g.eml", messages: 1, maxHeap: 32 * mib},
 		{name: "NUL bytes", files: map[string][]byte{"n.eml": []byte("From: a\x00b@example.com\nSubject: x\x00y\n\nbody\x00\x00\n")}, input: "n.eml", messages: 1, maxHeap: 16 * mib},
 		{name: "50 MB single line", files: map[string][]byte{"l.eml": []byte("Subject: long\nFrom: MAILER-DAEMON@example.com\n\n" + strings.Repeat("x", 50*mib))},
-			input: "l.eml", messages: 1, maxHeap: 160 * mib},
-		{name: "10000 MIME parts", files: map[string][]byte{"p.eml": manyParts(10000)}, input: "p.eml", messages: 1, maxHeap: 64 * mib},
+			input: "l.eml", messages: 1, maxHeap: 160 * mib, check: wantTruncated("line-length,message-size,text-size", 1)},
+		{name: "10000 MIME parts", files: map[string][]byte{"p.eml": manyParts(10000)}, input: "p.eml", messages: 1, maxHeap: 64 * mib,
+			check: wantTruncated("parts", 1)},
+		// Returned originals are read for their header and text only, so
+		// a nest of them never goes deep.
 		{name: "message/rfc822 nested 100 deep", files: map[string][]byte{"d.eml": nested(100)}, input: "d.eml", messages: 1, maxHeap: 32 * mib},
+		{name: "multipart nested 100 deep", files: map[string][]byte{"m.eml": nestedMultipart(100)}, input: "m.eml", messages: 1, maxHeap: 32 * mib,
+			check: wantTruncated("depth", 1)},
+		{name: "2 MB header block", files: map[string][]byte{"h.eml": []byte("Subject: x\nX-Junk: " + strings.Repeat("y", 2*mib) + "\n\nbody\n")},
+			input: "h.eml", messages: 1, maxHeap: 32 * mib, check: func(t *testing.T, recs []recordView) {
+				if len(recs) != 1 || recs[0].Kind != "error" || recs[0].Truncated != "header-size" || !strings.Contains(recs[0].Error, "--max-header-size") {
+					t.Errorf("records = %+v, want one error record naming the header limit", recs)
+				}
+			}},
 		{name: "broken base64 and quoted-printable", files: map[string][]byte{"b.eml": []byte(dsnHeader("B") +
 			"--B\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n!!!not base64@@@\n====\n" +
 			"--B\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: quoted-printable\n\nFinal-Recipient: rfc822; x@example.net=\nAction: failed=ZZ\n=\n" +
@@ -245,7 +287,8 @@ func hostileCases() []hostileCase {
 			"--B\nContent-Type: text/plain; charset=iso-2022-jp\n\n\x1b$B\xff\xff\x1b(B\n" +
 			"--B\nContent-Type: message/rfc822\n\nSubject: =?x-bogus?B?AAAA?= =?utf-8?Q?=FF?=\nFrom: =?koi8-r?B?////?= <a@b.example>\n\nhi\n--B--\n")},
 			input: "c.eml", messages: 1, maxHeap: 16 * mib},
-		{name: "DSN with 10000 recipients", files: map[string][]byte{"r.eml": dsnWithRecipients(10000)}, input: "r.eml", messages: 1, maxHeap: 96 * mib},
+		{name: "DSN with 10000 recipients", files: map[string][]byte{"r.eml": dsnWithRecipients(10000)}, input: "r.eml", messages: 1, maxHeap: 96 * mib,
+			check: wantTruncated("recipients,report-size", 1000)},
 		{name: "mbox with unescaped From in bodies", files: map[string][]byte{"u.mbox": mboxOf(
 			"Subject: one\n\nFrom here I start a line\nand From there\n", "Subject: two\n\nbody\n")},
 			input: "u.mbox", messages: 2, maxHeap: 16 * mib},

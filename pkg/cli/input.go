@@ -15,8 +15,11 @@ import (
 // there it is a usage error. Warnings about skipped files go to stderr as
 // they happen. fn must copy what it keeps of the message's Data: the buffer
 // is released for the next message when fn returns.
-func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, jobs int,
+func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in inputOptions,
 	fn func(*source.Message) T, emit func(T) error) error {
+	if err := in.Limits.check(); err != nil {
+		return err
+	}
 	if len(paths) == 0 {
 		if ios.IsStdinTTY() {
 			return flagErrorf("no input: name a file, folder or mbox, or pipe mail into standard input")
@@ -26,7 +29,8 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, job
 	if err := stdinOnce(paths); err != nil {
 		return err
 	}
-	rd := source.NewReader(paths, source.Options{Stdin: ios.In, Warn: func(msg string) { warn(ios, msg) }})
+	rd := source.NewReader(paths, source.Options{Stdin: ios.In, MaxMessageSize: int64(in.Limits.MessageSize),
+		Warn: func(msg string) { warn(ios, msg) }})
 	next := func() (*source.Message, bool, error) {
 		m, err := rd.Next()
 		if err == io.EOF {
@@ -39,7 +43,7 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, job
 		m.Release() // the result holds copies; the buffer serves the next message
 		return v
 	}
-	return batch.Map(ctx, jobs, next, apply, emit)
+	return batch.Map(ctx, in.Jobs, next, apply, emit)
 }
 
 // stdinOnce rejects arguments that name standard input ("-") more than

@@ -21,8 +21,8 @@ type inspectOptions struct {
 	Format string
 	JSON   bool
 	FailOn string
-	Jobs   int
-	Link   linkOptions
+	inputOptions
+	Link linkOptions
 }
 
 func newInspectCmd(ios *IOStreams, runF func(context.Context, *inspectOptions) error) *cobra.Command {
@@ -69,7 +69,7 @@ With more than one message, a summary goes to standard error.` + exitStatusHelp,
 	f.StringVarP(&opts.Format, "format", "f", "auto", "output format: "+strings.Join(inspectFormats, ", ")+" (auto: card or table)")
 	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
 	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a record matches: "+strings.Join(failOnChoices[1:], ", "))
-	f.IntVarP(&opts.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
+	addInputFlags(f, &opts.inputOptions)
 	opts.Link.addFlags(cmd)
 	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	return cmd
@@ -109,6 +109,13 @@ func matchesFailOn(cond string, r *bounce.Record) bool {
 type tally struct {
 	messages, records, bounces, permanent, temporary, success int
 	feedback, autoreply, other, errors, readErrors, failOn    int
+	// accounted counts the distinct (source, index) pairs of the records:
+	// it must equal messages (every message gets a record).
+	accounted, truncated int
+	last                 struct {
+		source string
+		index  int
+	}
 }
 
 func (t *tally) add(recs []bounce.Record, failOn string, m *source.Message) {
@@ -119,6 +126,13 @@ func (t *tally) add(recs []bounce.Record, failOn string, m *source.Message) {
 	for i := range recs {
 		r := &recs[i]
 		t.records++
+		if r.Source != t.last.source || r.Index != t.last.index || t.accounted == 0 {
+			t.accounted++
+			t.last.source, t.last.index = r.Source, r.Index
+			if r.Truncated != "" {
+				t.truncated++
+			}
+		}
 		switch r.Kind {
 		case bounce.KindBounce:
 			t.bounces++
@@ -145,10 +159,17 @@ func (t *tally) add(recs []bounce.Record, failOn string, m *source.Message) {
 	}
 }
 
+// summary is the line written to stderr: the messages read and the
+// messages the records account for (the two must be equal), then the
+// records by kind.
 func (t *tally) summary() string {
-	return fmt.Sprintf("%d messages read, %d records: %d bounce (%d permanent, %d temporary, %d success), "+
+	s := fmt.Sprintf("%d messages read, %d records for %d messages: %d bounce (%d permanent, %d temporary, %d success), "+
 		"%d feedback, %d autoreply, %d other, %d errors",
-		t.messages, t.records, t.bounces, t.permanent, t.temporary, t.success, t.feedback, t.autoreply, t.other, t.errors)
+		t.messages, t.records, t.accounted, t.bounces, t.permanent, t.temporary, t.success, t.feedback, t.autoreply, t.other, t.errors)
+	if t.truncated > 0 {
+		s += fmt.Sprintf("; %d messages beyond a limit (see the truncated field)", t.truncated)
+	}
+	return s
 }
 
 // analysed is one message with its records, as it leaves the worker pool.
@@ -163,8 +184,9 @@ type analysed struct {
 // and unreadable messages go to stderr as they happen. A non-nil encode
 // runs on the workers too, so that the output's encoding is parallel as
 // well (see preEncoder).
-func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs int, bopts *bounce.Options,
+func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, in inputOptions, bopts *bounce.Options,
 	encode func([]bounce.Record) []byte, emit func(analysed) error) error {
+	bopts = in.Limits.bounceOptions(bopts)
 	analyse := func(m *source.Message) analysed {
 		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
 		if encode != nil {
@@ -172,7 +194,7 @@ func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, jobs in
 		}
 		return a
 	}
-	return mapMessages(ctx, ios, paths, jobs, analyse, func(a analysed) error {
+	return mapMessages(ctx, ios, paths, in, analyse, func(a analysed) error {
 		for i := range a.recs {
 			if r := &a.recs[i]; r.Kind == bounce.KindError {
 				warnMessage(ios, r.Source, r.Index, r.Error)
@@ -195,7 +217,7 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		encode = encodeRecords
 	}
 	var t tally
-	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, encode, func(a analysed) error {
+	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, encode, func(a analysed) error {
 		t.add(a.recs, opts.FailOn, a.msg)
 		if pre != nil && a.enc != nil {
 			return pre.writeEncoded(a.enc)

@@ -26,8 +26,8 @@ type loopsOptions struct {
 	Format string
 	JSON   bool
 	FailOn string
-	Jobs   int
-	Top    int
+	inputOptions
+	Top int
 
 	ConfigPath       string // --config, whose support_addresses and allow come first
 	SupportAddresses []string
@@ -115,7 +115,7 @@ With more than one message, a summary goes to standard error.
 	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(loopsFormats, ", "))
 	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
 	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a loop was found: loop")
-	f.IntVarP(&opts.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
+	addInputFlags(f, &opts.inputOptions)
 	f.IntVar(&opts.Top, "top", 20, "senders shown in the table, busiest first (0: all)")
 	f.StringSliceVar(&opts.SupportAddresses, "support-address", nil, "the help desk's own address (repeatable); mail from it is suspended")
 	f.StringSliceVar(&opts.Allow, "allow", nil, "sender with a raised cap: address, @domain or domain with subdomains (repeatable)")
@@ -135,7 +135,7 @@ type loopInput struct {
 // loopMessage reads the header of a message for the loop analyser. A
 // message that cannot be read, is empty or has no header at all carries an
 // error instead, worded as bounce inspect words it.
-func loopMessage(m *source.Message) loopInput {
+func loopMessage(m *source.Message, maxHeader int) loopInput {
 	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, readErr: m.Err != nil}
 	if e := m.Envelope; e != nil {
 		in.msg.EnvelopeSender, in.msg.EnvelopeDate = e.Sender, e.Date
@@ -148,7 +148,12 @@ func loopMessage(m *source.Message) loopInput {
 		in.msg.Err = errors.New("empty message")
 		return in
 	}
-	h, err := parts.ReadHeader(bufio.NewReader(bytes.NewReader(m.Data)))
+	h, _, err := parts.ReadHeaderLimit(bytes.NewReader(m.Data), maxHeader)
+	var le *parts.LimitError
+	if errors.As(err, &le) {
+		in.msg.Err = fmt.Errorf("header block larger than the %d-byte limit (--max-header-size)", le.Value)
+		return in
+	}
 	if err != nil && h.Len() == 0 {
 		in.msg.Err = errors.New("not a mail message: " + strings.TrimPrefix(err.Error(), "parts: "))
 		return in
@@ -177,7 +182,9 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 		return err
 	}
 	readErrors := 0
-	err = mapMessages(ctx, ios, opts.Paths, opts.Jobs, loopMessage, func(in loopInput) error {
+	maxHeader := int(opts.Limits.HeaderSize)
+	read := func(m *source.Message) loopInput { return loopMessage(m, maxHeader) }
+	err = mapMessages(ctx, ios, opts.Paths, opts.inputOptions, read, func(in loopInput) error {
 		if in.msg.Err != nil {
 			warnMessage(ios, in.msg.Source, in.msg.Index, in.msg.Err.Error())
 		}

@@ -199,7 +199,7 @@ var csvColumns = []string{"source", "index", "kind", "recipient", "original_reci
 	"status_source", "class", "reply_code", "diagnostic", "reason", "reporting_mta", "remote_mta",
 	"smtp_command", "date", "mta", "original_message_id", "original_from", "original_to", "original_subject",
 	"original_date", "ticket_id", "ticket_encoded_id", "ticket_system", "ticket_source", "group", "error",
-	"blocklist", "auth", "feedback_type"}
+	"blocklist", "auth", "feedback_type", "truncated"}
 
 func csvRow(r *bounce.Record) []string {
 	var tid, tenc, tsys, tsrc string
@@ -209,7 +209,7 @@ func csvRow(r *bounce.Record) []string {
 	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status,
 		r.StatusSource, r.Class, r.ReplyCode, r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original.MessageID, r.Original.From, r.Original.To, r.Original.Subject,
-		r.Original.Date, tid, tenc, tsys, tsrc, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType}
+		r.Original.Date, tid, tenc, tsys, tsrc, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType, r.Truncated}
 	for i := range row {
 		row[i] = csvSafe(row[i])
 	}

@@ -20,8 +20,8 @@ type reportOptions struct {
 	MaxPermanentRate *float64
 	Top              int
 	Rows             int
-	Jobs             int
-	Link             linkOptions
+	inputOptions
+	Link linkOptions
 }
 
 // The output formats of report.
@@ -115,7 +115,7 @@ group once).` + reportExitHelp,
 	f.Float64Var(&maxRate, "max-permanent-rate", 0, "exit with status 3 when the share of permanent failures exceeds this (0 to 1)")
 	f.IntVar(&opts.Top, "top", 10, "entries in each ranking (0: all)")
 	f.IntVar(&opts.Rows, "rows", 50, "rows of the address and ticket tables in text and markdown (0: all; json has all)")
-	f.IntVarP(&opts.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
+	addInputFlags(f, &opts.inputOptions)
 	opts.Link.addFlags(cmd)
 	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	return cmd
@@ -134,7 +134,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	agg := report.New(&report.Options{Top: top, Blocklist: func(r *bounce.Record) string { return r.Blocklist }})
 	prog := newProgress(ios, os.Getenv)
 	var t tally
-	err = forEachMessage(ctx, ios, opts.Paths, opts.Jobs, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
+	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
 		t.add(a.recs, "", a.msg)
 		agg.Add(a.recs)
 		prog.add(a.msg.Size)

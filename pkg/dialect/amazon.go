@@ -18,7 +18,7 @@ func detectAmazonSES(in *Input) bool {
 
 // detectReceivingSES: SES refusing mail for a domain it receives for.
 func detectReceivingSES(in *Input) bool {
-	r := lowerASCII(in.reportingMTA())
+	r := LowerASCII(in.reportingMTA())
 	return strings.HasPrefix(r, "inbound-smtp.") && strings.HasSuffix(r, ".amazonaws.com")
 }
 

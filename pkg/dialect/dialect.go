@@ -228,7 +228,7 @@ func reportingFromText(lower string) string {
 // place because it is long ("X-Outbound-Mail-Relay; Host not found").
 func stripDiagnosticType(d string) string {
 	if typ, rest, ok := strings.Cut(d, ";"); ok && len(typ) > 2 && len(typ) <= 40 &&
-		strings.HasPrefix(lowerASCII(typ), "x-") && !strings.ContainsAny(typ, " \t") {
+		strings.HasPrefix(LowerASCII(typ), "x-") && !strings.ContainsAny(typ, " \t") {
 		return strings.TrimSpace(rest)
 	}
 	return d
@@ -275,7 +275,7 @@ func complete(in *Input, res *Result) {
 		if rd == nil {
 			rd = in.prose()
 		}
-		ev := rd.evidence(lowerASCII(r.Address))
+		ev := rd.evidence(LowerASCII(r.Address))
 		if ev == "" {
 			continue
 		}

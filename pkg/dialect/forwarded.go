@@ -50,7 +50,7 @@ func (in *Input) inner(raw string) *Input {
 
 // systemFrom reports whether a From field names the mail system.
 func systemFrom(v string) bool {
-	v = lowerASCII(v)
+	v = LowerASCII(v)
 	return strings.Contains(v, "mailer-daemon") || strings.Contains(v, "postmaster") ||
 		strings.Contains(v, "mail delivery")
 }
@@ -58,7 +58,7 @@ func systemFrom(v string) bool {
 // attachedMessage returns the message/rfc822 part of a raw MIME body, from
 // its own header on; "" when there is none.
 func attachedMessage(raw string) string {
-	lower := lowerASCII(raw)
+	lower := LowerASCII(raw)
 	i := strings.Index(lower, "content-type: message/rfc822")
 	if i < 0 {
 		return ""

@@ -19,7 +19,7 @@ func (in *Input) failedRecipients() []string {
 	for _, v := range in.Message.Header.Values("X-Failed-Recipients") {
 		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
 			a := cleanAddress(f)
-			k := lowerASCII(a)
+			k := LowerASCII(a)
 			if !strings.Contains(a, "@") || seen[k] {
 				continue
 			}
@@ -38,7 +38,7 @@ func (in *Input) originalSenders() []string {
 		h := in.Message.Original.Header
 		for _, k := range []string{"From", "Sender", "Return-Path"} {
 			for _, a := range headerAddresses(h, k) {
-				out = append(out, lowerASCII(a))
+				out = append(out, LowerASCII(a))
 			}
 		}
 	}
@@ -93,7 +93,7 @@ func hasStatusCode(text string) bool {
 			}
 		}
 	}
-	return strings.Contains(lowerASCII(text), " said: ")
+	return strings.Contains(LowerASCII(text), " said: ")
 }
 
 // returnsOriginal reports whether the bounce returns the original, as a
@@ -131,7 +131,7 @@ func (in *Input) makeSenderSet() map[string]bool {
 	}
 	if in.Message != nil {
 		for _, a := range headerAddresses(in.Message.Header, "To") {
-			set[lowerASCII(a)] = true
+			set[LowerASCII(a)] = true
 		}
 	}
 	return set
@@ -205,7 +205,7 @@ func fromHeaders(in *Input) *Result {
 	}
 	res := &Result{}
 	for _, a := range addrs {
-		ev := rd.evidence(lowerASCII(a))
+		ev := rd.evidence(LowerASCII(a))
 		res.Recipients = append(res.Recipients, Recipient{
 			Address: a, Action: action, Diagnostic: Fold(ev), Command: FindCommand(ev), RemoteMTA: FindRemoteHost(ev),
 		})

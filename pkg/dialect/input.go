@@ -40,7 +40,7 @@ func (in *Input) prep() *prepared {
 		return in.p
 	}
 	p := &prepared{text: lineEnds(in.Text)}
-	p.lower = lowerASCII(p.text)
+	p.lower = LowerASCII(p.text)
 	cut := cutOriginal(p.lower)
 	p.report, p.reportLower = p.text[:cut], p.lower[:cut]
 	in.p = p
@@ -105,7 +105,7 @@ func (in *Input) hasHeader(name string) bool {
 }
 
 // headerLower returns a header field in ASCII lowercase.
-func (in *Input) headerLower(name string) string { return lowerASCII(in.header(name)) }
+func (in *Input) headerLower(name string) string { return LowerASCII(in.header(name)) }
 
 // from returns the bounce's From field in lowercase.
 func (in *Input) from() string {
@@ -133,7 +133,7 @@ func (in *Input) received() string {
 		if in.Message == nil {
 			return ""
 		}
-		return lowerASCII(strings.Join(in.Message.Header.Values("Received"), "\n"))
+		return LowerASCII(strings.Join(in.Message.Header.Values("Received"), "\n"))
 	})
 }
 
@@ -197,9 +197,12 @@ func lineEnds(s string) string {
 	return strings.ReplaceAll(s, "\r", "\n")
 }
 
-// lowerASCII lowercases ASCII letters only, so that byte offsets in the
-// result are those of s.
-func lowerASCII(s string) string {
+// LowerASCII lowercases ASCII letters only, so that byte offsets in the
+// result are those of s. strings.ToLower does not keep them: invalid UTF-8
+// becomes U+FFFD and some letters change length (the Kelvin sign K, 3
+// bytes, becomes k, 1 byte), so an offset found in its result can cut the
+// original in the wrong place or beyond its end.
+func LowerASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
 			b := []byte(s)

@@ -46,7 +46,7 @@ var headerStarts = []string{"received: from ", "received: by ", "return-path: <"
 // begins (a marker such as "------ This is a copy of the message" or the
 // start of a header block), or len(text) when there is none. The offset is
 // the start of a line.
-func CutOriginal(text string) int { return cutOriginal(lowerASCII(text)) }
+func CutOriginal(text string) int { return cutOriginal(LowerASCII(text)) }
 
 // cutMarks are originalMarkers and then headerStarts, in one set.
 var cutMarks = phrase.New(append(append([]string(nil), originalMarkers...), headerStarts...)...)

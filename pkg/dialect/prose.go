@@ -180,7 +180,7 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 			if softBreak && rl == roleLead && a.start < 2 {
 				rl = roleOther
 			}
-			key := lowerASCII(a.addr)
+			key := LowerASCII(a.addr)
 			if rl == roleSender {
 				r.senders[key] = true
 				continue
@@ -456,7 +456,7 @@ func (r *reading) names(key string) bool {
 
 // bareText reports whether ev says nothing but the address.
 func bareText(ev, key string) bool {
-	t := strings.ReplaceAll(lowerASCII(ev), key, "")
+	t := strings.ReplaceAll(LowerASCII(ev), key, "")
 	n := 0
 	for _, c := range t {
 		if c >= 'a' && c <= 'z' {
@@ -563,7 +563,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 	var named []candidate
 	if xfr := in.failedRecipients(); len(xfr) > 0 {
 		for _, a := range xfr {
-			named = append(named, candidate{addr: a, key: lowerASCII(a)})
+			named = append(named, candidate{addr: a, key: LowerASCII(a)})
 		}
 	}
 	if len(named) == 0 && (len(cands) == 0 || !sure && !in.looksLikeBounce(rd.hasList)) {

@@ -163,7 +163,7 @@ func diagnosticType(t string) func(*Input) bool {
 func failedAt(sub string) func(*Input) bool {
 	return func(in *Input) bool {
 		for _, a := range in.failedRecipients() {
-			if strings.Contains(lowerASCII(a), sub) {
+			if strings.Contains(LowerASCII(a), sub) {
 				return true
 			}
 		}

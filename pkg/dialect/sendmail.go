@@ -25,7 +25,7 @@ func readTranscript(report string) *transcript {
 	cmd, host := "", ""
 	for _, line := range strings.Split(report, "\n") {
 		l := strings.TrimSpace(line)
-		low := lowerASCII(l)
+		low := LowerASCII(l)
 		switch {
 		case strings.HasPrefix(l, "<<<"):
 			r := strings.TrimSpace(l[3:])
@@ -50,7 +50,7 @@ func readTranscript(report string) *transcript {
 			if !ok {
 				continue
 			}
-			k := lowerASCII(addr)
+			k := LowerASCII(addr)
 			if _, seen := t.about[k]; !seen {
 				t.order = append(t.order, addr)
 			}
@@ -77,7 +77,7 @@ func verdict(l string) (addr, text string, ok bool) {
 		return "", "", false
 	}
 	j := strings.LastIndexByte(l[:i], '<')
-	if j < 0 || !leadPrefix(lowerASCII(l[:j])) {
+	if j < 0 || !leadPrefix(LowerASCII(l[:j])) {
 		return "", "", false
 	}
 	a := l[j+1 : i]
@@ -106,7 +106,7 @@ func sendmail(in *Input) *Result {
 		joined := strings.Join(t.replies, " ")
 		for i := range res.Recipients {
 			r := &res.Recipients[i]
-			k := lowerASCII(r.Address)
+			k := LowerASCII(r.Address)
 			if weakDiagnostic(r.Diagnostic) && len(t.about[k]) > 0 {
 				r.Diagnostic = strings.Join(t.about[k], " ")
 			}
@@ -131,7 +131,7 @@ func sendmail(in *Input) *Result {
 	exclude := in.senderSet()
 	res := &Result{}
 	for _, a := range t.order {
-		k := lowerASCII(a)
+		k := LowerASCII(a)
 		if exclude[k] {
 			continue
 		}

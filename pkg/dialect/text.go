@@ -37,7 +37,7 @@ func FindCommand(text string) string {
 	if text == "" {
 		return ""
 	}
-	lower := lowerASCII(text)
+	lower := LowerASCII(text)
 	if c := firstPhrase(lower, commandContextSet, commandContexts); c != "" {
 		return c
 	}
@@ -88,7 +88,7 @@ func FindRemoteHost(text string) string {
 	if h := hostBeforeAddress(text); h != "" {
 		return h
 	}
-	lower := lowerASCII(text)
+	lower := LowerASCII(text)
 	for _, intro := range hostIntros {
 		off := 0
 		for {
@@ -186,7 +186,7 @@ func hostAt(s string) string {
 	// The last label of a name is letters ("example.com"), not a version
 	// number or a size ("2.5", "v1.2").
 	last := h[strings.LastIndexByte(h, '.')+1:]
-	if len(last) < 2 || strings.Trim(lowerASCII(last), "abcdefghijklmnopqrstuvwxyz") != "" {
+	if len(last) < 2 || strings.Trim(LowerASCII(last), "abcdefghijklmnopqrstuvwxyz") != "" {
 		return ""
 	}
 	return strings.ToLower(h)

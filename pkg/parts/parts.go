@@ -2,9 +2,12 @@ package parts
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -18,15 +21,51 @@ import (
 // early or skip something broken; the Message is still usable.
 var ErrMalformed = errors.New("parts: malformed message")
 
+// The names of the limits, as LimitError.Limit and the record field
+// `truncated` spell them.
+const (
+	LimitHeaderSize = "header-size" // bytes of a header block (Options.MaxHeader)
+	LimitDepth      = "depth"       // MIME nesting depth (Options.MaxDepth)
+	LimitParts      = "parts"       // MIME parts visited (Options.MaxParts)
+	LimitTextSize   = "text-size"   // bytes of decoded text per part (Options.MaxText)
+	LimitReportSize = "report-size" // bytes of one report part (Options.MaxReport)
+	LimitLineLength = "line-length" // bytes of one text line (Options.MaxLine)
+)
+
 // LimitError says which limit a message exceeded. Parse keeps what it read
 // before the limit.
 type LimitError struct {
-	Limit string // "depth", "parts", "header", ...
+	Limit string // one of the Limit* names
 	Value int    // the limit's value
 }
 
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("parts: %s limit of %d exceeded", e.Limit, e.Value)
+}
+
+// Exceeded returns the names of the limits err reports (it may join several
+// errors), sorted and without repeats; nil when there are none.
+func Exceeded(err error) []string {
+	var names []string
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *LimitError:
+			if !slices.Contains(names, e.Limit) {
+				names = append(names, e.Limit)
+			}
+		case interface{ Unwrap() []error }:
+			for _, x := range e.Unwrap() {
+				walk(x)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	walk(err)
+	slices.Sort(names)
+	return names
 }
 
 // Options bounds the work Parse does on one message. A nil *Options or zero
@@ -39,6 +78,7 @@ type Options struct {
 	MaxHeader    int // bytes of one header block, default 1 MiB
 	MaxRawText   int // bytes of the raw top-level body kept as a fallback, default 256 KiB
 	MaxReport    int // bytes of one report part (delivery-status, feedback), default 1 MiB
+	MaxLine      int // bytes of one line of text; longer lines are cut, default 64 KiB
 	SkipOriginal bool
 }
 
@@ -59,6 +99,7 @@ func (o *Options) withDefaults() Options {
 	def(&d.MaxHeader, 1<<20)
 	def(&d.MaxRawText, 256<<10)
 	def(&d.MaxReport, 1<<20)
+	def(&d.MaxLine, 64<<10)
 	return d
 }
 
@@ -118,12 +159,65 @@ func (m *Message) Text() string {
 	return b.String()
 }
 
+// ReadHeaderLimit reads the header block at the start of r, at most max
+// bytes of it (max <= 0 means the default of Options.MaxHeader), and returns
+// it with a reader positioned at the body. A larger header block gives a
+// *LimitError (LimitHeaderSize) and the fields read before the limit.
+func ReadHeaderLimit(r io.Reader, max int) (mail.Header, *bufio.Reader, error) {
+	if max <= 0 {
+		max = (*Options)(nil).withDefaults().MaxHeader
+	}
+	lr := &limitedReader{r: r, n: int64(max)}
+	br := headerReaders.Get().(*bufio.Reader)
+	br.Reset(lr)
+	h, err := ReadHeader(br)
+	if lr.n <= 0 && br.Buffered() == 0 {
+		// The header block took every byte the limit allowed.
+		return h, br, &LimitError{Limit: LimitHeaderSize, Value: max}
+	}
+	lr.n = math.MaxInt64
+	return h, br, err
+}
+
+// headerReaders recycles ReadHeaderLimit's 16 KiB readers: a batch reads
+// millions of messages, and a fresh buffer for each costs allocation and
+// garbage collection.
+var headerReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 16<<10) }}
+
+// ReleaseReader hands back a reader that ReadHeaderLimit returned, for
+// later calls to reuse, once nothing reads from it any more. Nothing that
+// ParseBody returns refers to the reader's buffer (header fields and texts
+// are copies). Not calling it is fine.
+func ReleaseReader(br *bufio.Reader) {
+	br.Reset(nil)
+	headerReaders.Put(br)
+}
+
+// limitedReader is io.LimitedReader whose limit can be lifted once the
+// header is read (as go-message does in ReadWithOptions).
+type limitedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
+
 // ReadHeader reads the header block at the start of br. It is the cheap first
 // look at a message: the body stays unread in br.
 func ReadHeader(br *bufio.Reader) (mail.Header, error) {
 	h, err := textproto.ReadHeader(br)
 	if err != nil {
-		return mail.Header{Header: message.Header{Header: h}}, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+		return mail.Header{Header: message.Header{Header: h}}, fmt.Errorf("%w: header: %w", ErrMalformed, err)
 	}
 	return mail.Header{Header: message.Header{Header: h}}, nil
 }
@@ -186,12 +280,12 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	w.parts++
 	if w.parts > w.opts.MaxParts {
 		if w.parts == w.opts.MaxParts+1 {
-			w.fail(&LimitError{Limit: "parts", Value: w.opts.MaxParts})
+			w.fail(&LimitError{Limit: LimitParts, Value: w.opts.MaxParts})
 		}
 		return
 	}
 	if depth > w.opts.MaxDepth {
-		w.fail(&LimitError{Limit: "depth", Value: w.opts.MaxDepth})
+		w.fail(&LimitError{Limit: LimitDepth, Value: w.opts.MaxDepth})
 		return
 	}
 	typ, params, _ := e.Header.ContentType()
@@ -206,10 +300,10 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	case strings.HasPrefix(typ, "multipart/"):
 		w.walkMultipart(e, typ, depth)
 	case typ == "message/delivery-status" || typ == "message/global-delivery-status":
-		b := w.readAll(e.Body, w.opts.MaxReport, "report")
+		b := w.readAll(e.Body, w.opts.MaxReport, LimitReportSize)
 		w.msg.Reports = append(w.msg.Reports, b)
 	case typ == "message/feedback-report":
-		w.msg.Feedback = append(w.msg.Feedback, w.readAll(e.Body, w.opts.MaxReport, "report"))
+		w.msg.Feedback = append(w.msg.Feedback, w.readAll(e.Body, w.opts.MaxReport, LimitReportSize))
 	case typ == "message/rfc822" || typ == "message/global" || typ == "message/partial-rfc822":
 		w.original(e, typ, false, depth)
 	case typ == "text/rfc822-headers" || typ == "message/rfc822-headers" || typ == "message/global-headers":
@@ -261,10 +355,10 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 				case best == nil && (t == "text/plain" || t == ""):
 					best = &Text{Type: t, Body: w.readText(p, t, params)}
 				case best == nil && fallback == nil:
-					fallback = append([]byte{}, w.read(p.Body, w.opts.MaxText, "text")...)
+					fallback = append([]byte{}, w.readLines(p.Body)...)
 					fbType, fbParams, fbCS = t, params, w.msg.Charset
 				default:
-					w.read(p.Body, w.opts.MaxText, "text")
+					w.readLines(p.Body)
 				}
 				continue
 			}
@@ -358,7 +452,13 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 
 // readText reads a text part; params are its Content-Type parameters.
 func (w *walker) readText(e *message.Entity, typ string, params map[string]string) string {
-	return textBody(typ, params, w.read(e.Body, w.opts.MaxText, "text"), w.msg.Charset)
+	return textBody(typ, params, w.readLines(e.Body), w.msg.Charset)
+}
+
+// readLines reads a text part's bytes (at most MaxText, lines cut at
+// MaxLine) into the scratch buffer: they are valid until the next read.
+func (w *walker) readLines(r io.Reader) []byte {
+	return w.cutLines(w.read(r, w.opts.MaxText, LimitTextSize))
 }
 
 // textBody is the text of a part of type typ (HTML converted to plain
@@ -396,6 +496,39 @@ func (m *Message) noteCharset(params map[string]string) {
 	if cs := normalCharset(params["charset"]); cs != "" && cs != "us-ascii" && cs != "ascii" {
 		m.Charset = cs
 	}
+}
+
+// cutLines shortens every line of data longer than MaxLine to MaxLine bytes
+// (in place), so that no recogniser ever scans a hostile 50 MB line.
+func (w *walker) cutLines(data []byte) []byte {
+	max := w.opts.MaxLine
+	if len(data) <= max {
+		return data
+	}
+	out, start, cut := data[:0], 0, false
+	for start < len(data) {
+		end := bytes.IndexByte(data[start:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += start + 1
+		}
+		line := data[start:end]
+		if len(line) > max {
+			cut = true
+			nl := line[len(line)-1] == '\n'
+			line = line[:max]
+			if nl {
+				line = append(line, '\n') // in place: the cut freed the room
+			}
+		}
+		out = append(out, line...)
+		start = end
+	}
+	if cut {
+		w.fail(&LimitError{Limit: LimitLineLength, Value: max})
+	}
+	return out
 }
 
 // readAll reads at most max bytes of r and discards the rest.

@@ -138,13 +138,18 @@ func zendeskPlusAddress(v string) string {
 	if v == "" {
 		return ""
 	}
-	lower := strings.ToLower(v)
 	for i := 0; ; {
-		j := strings.Index(lower[i:], "+id")
+		// Search v itself: lowercasing text with invalid UTF-8 would
+		// change its length and shift the offsets.
+		j := strings.IndexByte(v[i:], '+')
 		if j < 0 {
 			return ""
 		}
-		i += j + 3
+		i += j + 1
+		if len(v)-i < 2 || !strings.EqualFold(v[i:i+2], "id") {
+			continue
+		}
+		i += 2
 		at := strings.IndexByte(v[i:], '@')
 		if at == 11 || at == 12 {
 			if enc := encodedID(strings.ToUpper(v[i:i+at]), true); enc != "" {
