@@ -2,10 +2,10 @@ package bounce
 
 import (
 	"bufio"
-	"github.com/bounce-tool/bounce/pkg/dialect"
 	"strings"
 	"sync"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
@@ -25,6 +25,9 @@ var inlineMarkers = []string{
 // bufio.NewReader).
 var inlinePool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 
+// inlineMarkerSet indexes inlineMarkers.
+var inlineMarkerSet = phrase.New(inlineMarkers...)
+
 // maxInlineBody bounds the text kept after the quoted header.
 const maxInlineBody = 64 << 10
 
@@ -37,13 +40,7 @@ const maxInlineBody = 64 << 10
 // part; bounces in the classic text format (Exim without DSN, qmail's
 // "Below this line is a copy of the message.") quote it in the text.
 func inlineOriginal(text string) (mail.Header, string, bool) {
-	lower := dialect.LowerASCII(text)
-	at := -1
-	for _, mk := range inlineMarkers {
-		if i := strings.Index(lower, mk); i >= 0 && (at < 0 || i < at) {
-			at = i
-		}
-	}
+	at, _ := inlineMarkerSet.IndexFold(text) // the earliest marker, ASCII case ignored
 	if at < 0 {
 		return mail.Header{}, "", false
 	}

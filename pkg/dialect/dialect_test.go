@@ -273,3 +273,15 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexAfterNewline(t *testing.T) {
+	tests := []struct{ s, p string }{
+		{"", "From "}, {"From x", "From "}, {"a\nFrom x", "From "}, {"aFrom \nFrom ", "From "},
+		{"\n\nFrom", "From "}, {"x\n--b--\n", "--b--"}, {"--b--", "--b--"}, {"\n", "x"}, {"ab\nab\n", "ab"},
+	}
+	for _, tc := range tests {
+		if got, want := indexAfterNewline(tc.s, tc.p), strings.Index(tc.s, "\n"+tc.p); got != want {
+			t.Errorf("indexAfterNewline(%q, %q) = %d, want %d", tc.s, tc.p, got, want)
+		}
+	}
+}

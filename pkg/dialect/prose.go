@@ -56,11 +56,12 @@ func addrRole(lower string, a addrAt) role {
 
 // wordStart reports whether offset i in s begins a word.
 func wordStart(s string, i int) bool {
-	if i <= 0 {
-		return true
-	}
-	c := s[i-1]
-	return !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')
+	return i <= 0 || !inWord(s[i-1])
+}
+
+// inWord reports whether c, a lowercase byte, continues a word.
+func inWord(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }
 
 // leadPrefix reports whether the text before an address holds nothing but

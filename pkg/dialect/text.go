@@ -37,11 +37,10 @@ func FindCommand(text string) string {
 	if text == "" {
 		return ""
 	}
-	lower := LowerASCII(text)
-	if c := firstPhrase(lower, commandContextSet, commandContexts); c != "" {
+	if c := firstPhrase(text, commandContextSet, commandContexts); c != "" {
 		return c
 	}
-	return firstPhrase(lower, commandWordSet, commandWords)
+	return firstPhrase(text, commandWordSet, commandWords)
 }
 
 // The phrases of commandContexts and commandWords, indexed.
@@ -56,19 +55,27 @@ func commandSet(list []struct{ phrase, command string }) *phrase.Set {
 }
 
 // firstPhrase returns the command of the phrase of set (built from list)
-// written first in lower, as a whole word; at one offset, the first in the
-// list wins.
-func firstPhrase(lower string, set *phrase.Set, list []struct{ phrase, command string }) string {
+// written first in text, ASCII case ignored, as a whole word; at one
+// offset, the first in the list wins.
+func firstPhrase(text string, set *phrase.Set, list []struct{ phrase, command string }) string {
 	cmd := ""
-	set.Scan(lower, func(i, k int) bool {
+	set.ScanFold(text, func(i, k int) bool {
 		end := i + len(list[k].phrase)
-		if wordStart(lower, i) && (end == len(lower) || !isWordByte(lower[end])) {
+		if (i == 0 || !inWord(lowerByte(text[i-1]))) && (end == len(text) || !isWordByte(lowerByte(text[end]))) {
 			cmd = list[k].command
 			return false
 		}
 		return true
 	})
 	return cmd
+}
+
+// lowerByte lowercases an ASCII letter, as LowerASCII does.
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func isWordByte(c byte) bool {

@@ -101,6 +101,60 @@ func (s *Set) Scan(text string, f func(at, i int) bool) {
 	}
 }
 
+// ScanFold is Scan of text with its ASCII letters lowercased, without
+// making the lowercase copy: offsets are those of text. The phrases must
+// be lowercase.
+func (s *Set) ScanFold(text string, f func(at, i int) bool) {
+	if len(text) < 2 {
+		return
+	}
+	k := uint16(lower(text[0]))
+	for at := 1; at < len(text); at++ {
+		k = k<<8 | uint16(lower(text[at]))
+		if s.seen[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
+		for _, i := range s.starting(k) {
+			if hasPrefixFold(text[at-1:], s.phrases[i]) && !f(at-1, int(i)) {
+				return
+			}
+		}
+	}
+}
+
+// IndexFold is Index of text with its ASCII letters lowercased (see
+// ScanFold).
+func (s *Set) IndexFold(text string) (at, i int) {
+	at, i = -1, -1
+	s.ScanFold(text, func(a, j int) bool {
+		at, i = a, j
+		return false
+	})
+	return at, i
+}
+
+// lower lowercases an ASCII letter.
+func lower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixFold reports whether s, its ASCII letters lowercased, begins
+// with p.
+func hasPrefixFold(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if lower(s[i]) != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // Index returns the offset of the leftmost match in text and the index of
 // the phrase that matches there (the first in the list when several do),
 // or -1, -1.

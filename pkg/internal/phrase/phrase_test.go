@@ -41,6 +41,34 @@ func TestSetAgreesWithContains(t *testing.T) {
 	}
 }
 
+// TestScanFold: ScanFold finds what Scan finds in the text with its ASCII
+// letters lowercased, at the same offsets.
+func TestScanFold(t *testing.T) {
+	s := New("user unknown", "ab", "配信", "x-y")
+	for _, text := range []string{"", "USER Unknown", "aB", "メール配信", "X-Y and x-y", "ÄB ab", "USER UNKNOWN AB"} {
+		type match struct{ at, i int }
+		var got, want []match
+		s.ScanFold(text, func(at, i int) bool { got = append(got, match{at, i}); return true })
+		lower := []byte(text)
+		for k, c := range lower {
+			if c >= 'A' && c <= 'Z' {
+				lower[k] = c + 'a' - 'A'
+			}
+		}
+		s.Scan(string(lower), func(at, i int) bool { want = append(want, match{at, i}); return true })
+		if len(got) != len(want) {
+			t.Errorf("ScanFold(%q) = %v, want %v", text, got, want)
+			continue
+		}
+		for k := range got {
+			if got[k] != want[k] {
+				t.Errorf("ScanFold(%q) = %v, want %v", text, got, want)
+				break
+			}
+		}
+	}
+}
+
 // TestScanOrder checks that matches come by position, then list order,
 // and that Scan stops when asked.
 func TestScanOrder(t *testing.T) {
