@@ -1,9 +1,16 @@
 // Command benchmbox writes a mixed mbox for benchmarks: the bounces under
 // testdata (and, when given, a corpus folder such as ../shared/corpus) mixed
-// with generated ordinary mail (plain text, HTML, and messages with large
-// base64 attachments), until the output reaches the requested size.
+// with generated ordinary mail, until the output reaches the requested size.
+//
+// The mix: the bounces in turn (sorted by path), each followed by -ordinary
+// customer messages (default 3): of every four, two are plain text (10 to
+// 50 lines), one is multipart/alternative (text and HTML) and one carries a
+// base64 PDF of 50 to 450 KB. So a quarter of the messages are bounces but
+// nearly all the bytes are attachments, as in a mailbox export; with
+// -ordinary 0 the mbox holds bounces only, as a bounce mailbox does.
 //
 //	go run ./cmd/benchmbox -size 200 -corpus ../shared/corpus/sisimai > /tmp/bench.mbox
+//	go run ./cmd/benchmbox -size 50 -ordinary 0 -corpus ../shared/corpus/sisimai > /tmp/bounces.mbox
 //
 // The output is deterministic for a given set of inputs and flags.
 package main
