@@ -285,3 +285,27 @@ func TestIndexAfterNewline(t *testing.T) {
 		}
 	}
 }
+
+// TestBareText checks the counting bareText against its definition: the
+// ASCII letters left in the lowercase text once the address is taken out.
+func TestBareText(t *testing.T) {
+	def := func(ev, key string) bool {
+		n := 0
+		for _, c := range strings.ReplaceAll(LowerASCII(ev), key, "") {
+			if c >= 'a' && c <= 'z' {
+				n++
+			}
+		}
+		return n < 8
+	}
+	evs := []string{"", "ann@example.com", "<ANN@Example.COM>: ok", "ann@example.com ann@example.com user unknown",
+		"Ann@example.com\n550 5.1.1 mailbox unavailable", "aaaa@b.cc aaaa@b.cc", "ÄÖÜ ann@example.com xyz", "annann@example.com"}
+	keys := []string{"", "ann@example.com", "aaaa@b.cc", "nann@example.com", "a"}
+	for _, ev := range evs {
+		for _, key := range keys {
+			if got, want := bareText(ev, key), def(ev, key); got != want {
+				t.Errorf("bareText(%q, %q) = %v, want %v", ev, key, got, want)
+			}
+		}
+	}
+}

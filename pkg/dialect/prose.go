@@ -455,16 +455,57 @@ func (r *reading) names(key string) bool {
 	return len(r.byKey[key]) > 0 || r.senders[key]
 }
 
-// bareText reports whether ev says nothing but the address.
+// bareText reports whether ev says nothing but the address key
+// (lowercase): fewer than 8 ASCII letters are left once every occurrence of
+// key is taken out, ASCII case ignored. It counts rather than makes the
+// copy without key.
 func bareText(ev, key string) bool {
-	t := strings.ReplaceAll(LowerASCII(ev), key, "")
+	n := asciiLetters(ev)
+	if n < 8 || key == "" {
+		return n < 8
+	}
+	return n-countFold(ev, key)*asciiLetters(key) < 8
+}
+
+// asciiLetters counts the ASCII letters of s.
+func asciiLetters(s string) int {
 	n := 0
-	for _, c := range t {
-		if c >= 'a' && c <= 'z' {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
 			n++
 		}
 	}
-	return n < 8
+	return n
+}
+
+// countFold is strings.Count(LowerASCII(s), key) for a key without
+// uppercase letters: the occurrences of key in s, ASCII case ignored, left
+// to right and not overlapping.
+func countFold(s, key string) int {
+	n := 0
+	for i := 0; i+len(key) <= len(s); {
+		if lowerByte(s[i]) == key[0] && hasPrefixFold(s[i:], key) {
+			n++
+			i += len(key)
+			continue
+		}
+		i++
+	}
+	return n
+}
+
+// hasPrefixFold reports whether s begins with p, ASCII case ignored in s
+// (p has no uppercase letters).
+func hasPrefixFold(s, p string) bool {
+	if len(s) < len(p) {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if lowerByte(s[i]) != p[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // global returns the paragraphs of the report that carry an SMTP reply or a
