@@ -235,8 +235,6 @@ func Parse(r io.Reader, opts *Options) (*Message, error) {
 func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
 	m := &Message{Header: h}
-	_, params, _ := h.ContentType()
-	m.noteCharset(params)
 	raw := &capWriter{max: o.MaxRawText, buf: getBuffer(&rawPool)}
 	defer func() { putBuffer(&rawPool, raw.buf) }()
 	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool)}
@@ -244,9 +242,11 @@ func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
 	tee := io.TeeReader(body, raw)
 	e, err := message.New(h.Header, tee)
 	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
+		_, params, _ := h.ContentType()
+		m.noteCharset(params)
 		return m, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	w.walk(e, 0)
+	w.walk(e, 0) // notes the top-level header's charset first
 	// The epilogue after a closing boundary is not read by the walk; keep
 	// what fits of it in Raw (files of saved bounces hold a second message
 	// there).
@@ -289,6 +289,9 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		return
 	}
 	typ, params, _ := e.Header.ContentType()
+	if depth == 0 {
+		w.msg.noteCharset(params) // the top-level header's, whatever its type
+	}
 	if typ == "" {
 		typ = "text/plain"
 	}
