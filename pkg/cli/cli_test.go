@@ -230,47 +230,29 @@ func TestColor(t *testing.T) {
 
 func TestExitCodes(t *testing.T) {
 	inRepoRoot(t)
-	tests := []struct {
-		name      string
-		args      []string
-		stdinTTY  bool
-		code      int
-		errSubstr string
-	}{
-		{"ok", []string{"inspect", "--json", "testdata/eml/exim/mailbox-full.eml"}, false, 0, ""},
-		{"fail-on permanent", []string{"inspect", "--json", "--fail-on", "permanent", "testdata/eml/exim/mailbox-full.eml"}, false, 3, ""},
-		{"fail-on temporary not matched", []string{"inspect", "--json", "--fail-on", "temporary", "testdata/eml/exim/mailbox-full.eml"}, false, 0, ""},
-		{"fail-on temporary", []string{"inspect", "--json", "--fail-on", "temporary", "testdata/eml/rfc3464/delayed.eml"}, false, 3, ""},
-		{"fail-on any", []string{"inspect", "--json", "--fail-on", "any", "testdata/eml/rfc3464/delayed.eml"}, false, 3, ""},
-		{"unreadable path", []string{"inspect", "--json", "testdata/no-such-file.eml", "testdata/eml/exim/mailbox-full.eml"}, false, 1, "no-such-file.eml"},
-		{"bad format", []string{"inspect", "--format", "yaml", "x"}, false, 2, "invalid value \"yaml\" for --format"},
-		{"bad fail-on", []string{"inspect", "--fail-on", "sometimes", "x"}, false, 2, "--fail-on"},
-		{"unknown flag", []string{"inspect", "--nope"}, false, 2, "unknown flag"},
-		{"json and format", []string{"inspect", "--json", "--format", "csv", "x"}, false, 2, "none of the others"},
-		{"no input on a terminal", []string{"inspect"}, true, 2, "no input"},
-		{"explain nonsense", []string{"explain", "hello"}, false, 2, "not a code"},
-		{"bad color", []string{"inspect", "--color", "pink", "x"}, false, 2, "--color"},
-		{"unknown command", []string{"frobnicate"}, false, 2, "unknown command"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ios, _, out, errOut := TestIOStreams()
-			ios.SetTTY(tc.stdinTTY, false, false)
-			code := Run(context.Background(), NewRootCmd(ios, "1.2.3", "abc1234"), ios, tc.args)
-			if code != tc.code {
-				t.Errorf("exit status = %d, want %d (stderr %q)", code, tc.code, errOut.String())
+	checkExits(t, []exitCase{
+		{"ok", []string{"inspect", "--json", "testdata/eml/exim/mailbox-full.eml"}, "", false, 0, ""},
+		{"fail-on permanent", []string{"inspect", "--json", "--fail-on", "permanent", "testdata/eml/exim/mailbox-full.eml"}, "", false, 3, ""},
+		{"fail-on temporary not matched", []string{"inspect", "--json", "--fail-on", "temporary", "testdata/eml/exim/mailbox-full.eml"}, "", false, 0, ""},
+		{"fail-on temporary", []string{"inspect", "--json", "--fail-on", "temporary", "testdata/eml/rfc3464/delayed.eml"}, "", false, 3, ""},
+		{"fail-on any", []string{"inspect", "--json", "--fail-on", "any", "testdata/eml/rfc3464/delayed.eml"}, "", false, 3, ""},
+		{"unreadable path", []string{"inspect", "--json", "testdata/no-such-file.eml", "testdata/eml/exim/mailbox-full.eml"}, "", false, 1, "no-such-file.eml"},
+		{"bad format", []string{"inspect", "--format", "yaml", "x"}, "", false, 2, "invalid value \"yaml\" for --format"},
+		{"bad fail-on", []string{"inspect", "--fail-on", "sometimes", "x"}, "", false, 2, "--fail-on"},
+		{"unknown flag", []string{"inspect", "--nope"}, "", false, 2, "unknown flag"},
+		{"json and format", []string{"inspect", "--json", "--format", "csv", "x"}, "", false, 2, "none of the others"},
+		{"no input on a terminal", []string{"inspect"}, "", true, 2, "no input"},
+		{"explain nonsense", []string{"explain", "hello"}, "", false, 2, "not a code"},
+		{"bad color", []string{"inspect", "--color", "pink", "x"}, "", false, 2, "--color"},
+		{"unknown command", []string{"frobnicate"}, "", false, 2, "unknown command"},
+	}, func(t *testing.T, tc exitCase, out string) {
+		if tc.code == 3 || tc.code == 1 {
+			var recs []bounce.Record
+			if err := json.Unmarshal([]byte(out), &recs); err != nil || len(recs) == 0 {
+				t.Errorf("with exit %d the JSON must still be complete: %v, %q", tc.code, err, out)
 			}
-			if !strings.Contains(errOut.String(), tc.errSubstr) {
-				t.Errorf("stderr = %q, want it to mention %q", errOut.String(), tc.errSubstr)
-			}
-			if tc.code == 3 || tc.code == 1 {
-				var recs []bounce.Record
-				if err := json.Unmarshal(out.Bytes(), &recs); err != nil || len(recs) == 0 {
-					t.Errorf("with exit %d the JSON must still be complete: %v, %q", tc.code, err, out.String())
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func TestUnreadablePathGivesErrorRecord(t *testing.T) {
@@ -372,5 +354,39 @@ func TestOutputSafety(t *testing.T) {
 		if got := csvSafe(in); !strings.HasPrefix(got, "'") {
 			t.Errorf("csvSafe(%q) = %q, want a leading apostrophe", in, got)
 		}
+	}
+}
+
+// exitCase is one run of the command line with the exit status it must
+// end with and a phrase its standard error must contain.
+type exitCase struct {
+	name      string
+	args      []string
+	stdin     string
+	stdinTTY  bool
+	code      int
+	errSubstr string
+}
+
+// checkExits runs each case from a fresh root command. check, when not nil,
+// looks at the standard output of every run.
+func checkExits(t *testing.T, cases []exitCase, check func(t *testing.T, tc exitCase, out string)) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ios, in, out, errOut := TestIOStreams()
+			in.WriteString(tc.stdin)
+			ios.SetTTY(tc.stdinTTY, false, false)
+			code := Run(context.Background(), NewRootCmd(ios, "1.2.3", "abc1234"), ios, tc.args)
+			if code != tc.code {
+				t.Errorf("exit status = %d, want %d (stderr %q)", code, tc.code, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), tc.errSubstr) {
+				t.Errorf("stderr = %q, want it to mention %q", errOut.String(), tc.errSubstr)
+			}
+			if check != nil {
+				check(t, tc, out.String())
+			}
+		})
 	}
 }

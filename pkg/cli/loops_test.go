@@ -407,39 +407,20 @@ func TestLoopsInputs(t *testing.T) {
 
 func TestLoopsExitCodes(t *testing.T) {
 	path := pingPongInbox().write(t)
-	tests := []struct {
-		name      string
-		args      []string
-		stdinTTY  bool
-		code      int
-		errSubstr string
-	}{
-		{"ok", []string{"loops", path}, false, 0, ""},
-		{"loop without --fail-on", []string{"loops", "--support-address", "support@acme.example", path}, false, 0, ""},
-		{"no input on a terminal", []string{"loops"}, true, 2, "no input"},
-		{"bad support address", []string{"loops", "--support-address", "support", path}, false, 2, "support address"},
-		{"bad allow", []string{"loops", "--allow", "a b", path}, false, 2, "allow"},
-		{"bad limit", []string{"loops", "--limit", "0", path}, false, 2, "--limit"},
-		{"bad factor", []string{"loops", "--factor", "-1", path}, false, 2, "--factor"},
-		{"bad window", []string{"loops", "--window", "10ms", path}, false, 2, "--window"},
-		{"bad top", []string{"loops", "--top", "-1", path}, false, 2, "--top"},
-		{"bad format", []string{"loops", "--format", "text", path}, false, 2, "--format"},
-		{"bad fail-on", []string{"loops", "--fail-on", "permanent", path}, false, 2, "--fail-on"},
-		{"stdin twice", []string{"loops", "-", "-"}, false, 2, "only once"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ios, _, _, errOut := TestIOStreams()
-			ios.SetTTY(tc.stdinTTY, false, false)
-			code := Run(context.Background(), NewRootCmd(ios, "1.2.3", "abc1234"), ios, tc.args)
-			if code != tc.code {
-				t.Errorf("exit status = %d, want %d (stderr %q)", code, tc.code, errOut.String())
-			}
-			if !strings.Contains(errOut.String(), tc.errSubstr) {
-				t.Errorf("stderr = %q, want it to mention %q", errOut.String(), tc.errSubstr)
-			}
-		})
-	}
+	checkExits(t, []exitCase{
+		{"ok", []string{"loops", path}, "", false, 0, ""},
+		{"loop without --fail-on", []string{"loops", "--support-address", "support@acme.example", path}, "", false, 0, ""},
+		{"no input on a terminal", []string{"loops"}, "", true, 2, "no input"},
+		{"bad support address", []string{"loops", "--support-address", "support", path}, "", false, 2, "support address"},
+		{"bad allow", []string{"loops", "--allow", "a b", path}, "", false, 2, "allow"},
+		{"bad limit", []string{"loops", "--limit", "0", path}, "", false, 2, "--limit"},
+		{"bad factor", []string{"loops", "--factor", "-1", path}, "", false, 2, "--factor"},
+		{"bad window", []string{"loops", "--window", "10ms", path}, "", false, 2, "--window"},
+		{"bad top", []string{"loops", "--top", "-1", path}, "", false, 2, "--top"},
+		{"bad format", []string{"loops", "--format", "text", path}, "", false, 2, "--format"},
+		{"bad fail-on", []string{"loops", "--fail-on", "permanent", path}, "", false, 2, "--fail-on"},
+		{"stdin twice", []string{"loops", "-", "-"}, "", false, 2, "only once"},
+	}, nil)
 }
 
 // TestLoopsFlags checks that the flags reach the options, without running.

@@ -247,14 +247,7 @@ func TestVerifyStdin(t *testing.T) {
 
 func TestVerifyExitCodes(t *testing.T) {
 	base := verifyArgs(t)
-	tests := []struct {
-		name      string
-		args      []string
-		stdin     string
-		stdinTTY  bool
-		code      int
-		errSubstr string
-	}{
+	cases := []exitCase{
 		{"ok", []string{"--json", "alice@users.test"}, "", false, 0, ""},
 		{"fail-on undeliverable", []string{"--json", "--fail-on", "undeliverable", "alice@users.test", "nobody@users.test"}, "", false, 3, ""},
 		{"fail-on undeliverable, none", []string{"--json", "--fail-on", "undeliverable", "alice@users.test", "x@grey.test"}, "", false, 0, ""},
@@ -276,30 +269,20 @@ func TestVerifyExitCodes(t *testing.T) {
 		{"bad concurrency", []string{"--concurrency", "0", "a@b.example"}, "", false, 2, "--concurrency"},
 		{"smtp and syntax-only", []string{"--syntax-only", "a@b.example"}, "", false, 2, "none of the others"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ios, in, out, errOut := TestIOStreams()
-			in.WriteString(tc.stdin)
-			ios.SetTTY(tc.stdinTTY, false, false)
-			args := append(append([]string{}, base...), tc.args...)
-			code := Run(context.Background(), NewRootCmd(ios, "1.2.3", "abc1234"), ios, args)
-			if code != tc.code {
-				t.Errorf("exit status = %d, want %d (stderr %q)", code, tc.code, errOut.String())
-			}
-			if !strings.Contains(errOut.String(), tc.errSubstr) {
-				t.Errorf("stderr = %q, want it to mention %q", errOut.String(), tc.errSubstr)
-			}
-			if tc.code == 0 || tc.code == 1 || tc.code == 3 {
-				var rs []verify.Result
-				if err := json.Unmarshal(out.Bytes(), &rs); err != nil {
-					t.Errorf("with exit %d the JSON must still be complete: %v, %q", tc.code, err, out.String())
-				}
-				if tc.code == 1 && len(rs) != 1 {
-					t.Errorf("the address read before the broken JSON was not verified: %q", out.String())
-				}
-			}
-		})
+	for i := range cases {
+		cases[i].args = append(append([]string{}, base...), cases[i].args...)
 	}
+	checkExits(t, cases, func(t *testing.T, tc exitCase, out string) {
+		if tc.code == 0 || tc.code == 1 || tc.code == 3 {
+			var rs []verify.Result
+			if err := json.Unmarshal([]byte(out), &rs); err != nil {
+				t.Errorf("with exit %d the JSON must still be complete: %v, %q", tc.code, err, out)
+			}
+			if tc.code == 1 && len(rs) != 1 {
+				t.Errorf("the address read before the broken JSON was not verified: %q", out)
+			}
+		}
+	})
 }
 
 // TestVerifyFlags checks that the flags reach the options, without running.
