@@ -58,6 +58,8 @@ func TestFindCommand(t *testing.T) {
 		{"connect to mx.example.com: server refused to talk to me: 421", "CONN"},
 		{"RCPT TO: ann@example.com ... the mail from the list", "RCPT"},
 		{"after RCPT TO: refused; see the MAIL FROM rules (in reply to end of DATA command)", "RCPT"},
+		{"<ann@example.com>:\n mx.example.com [192.0.2.1]:\n >>> DATA\n <<< 552 5.3.4 Message size exceeds fixed limit", "DATA"},
+		{" >>> RCPT TO:<ann@example.com>\n <<< 550 5.1.1 unknown", "RCPT"},
 		{"", ""},
 	}
 	for _, tc := range tests {
