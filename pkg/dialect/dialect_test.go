@@ -263,6 +263,50 @@ func TestTranscript(t *testing.T) {
 	}
 }
 
+// pipelinedSendmail is a Sendmail bounce for three recipients that one
+// server refused at RCPT TO; with PIPELINING the transcript shows only
+// ">>> DATA" before their replies.
+const pipelinedSendmail = "From: Mail Delivery Subsystem <MAILER-DAEMON@out.example.com>\n" +
+	"Subject: Returned mail: see transcript for details\nMIME-Version: 1.0\n" +
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\n\n" +
+	"   ----- The following addresses had permanent fatal errors -----\n<ann@example.net>\n" +
+	"    (reason: 550 5.2.1 Account disabled)\n<bo@example.net>\n    (reason: 552 5.2.2 Mailbox full)\n" +
+	"<cy@example.net>\n    (reason: 550-5.7.1 Blocked by policy)\n\n" +
+	"   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n>>> DATA\n" +
+	"<<< 550 5.2.1 Account disabled\n550 5.1.1 <ann@example.net>... User unknown\n<<< 552 5.2.2 Mailbox full\n" +
+	"554 5.0.0 Service unavailable\n<<< 550-5.7.1 Blocked by policy\n<<< 550 5.7.1 see https://example.net/policy\n" +
+	"554 5.0.0 Service unavailable\n<<< 503 5.5.1 No valid recipients\n\n--b\n" +
+	"Content-Type: message/delivery-status\n\nReporting-MTA: dns; out.example.com\n\n" +
+	"Final-Recipient: RFC822; ann@example.net\nAction: failed\nStatus: 5.2.1\nRemote-MTA: DNS; mx.example.net\n" +
+	"Diagnostic-Code: SMTP; 550 5.2.1 Account disabled\n\n" +
+	"Final-Recipient: RFC822; bo@example.net\nAction: failed\nStatus: 5.2.2\nRemote-MTA: DNS; mx.example.net\n" +
+	"Diagnostic-Code: SMTP; 552 5.2.2 Mailbox full\n\n" +
+	"Final-Recipient: RFC822; cy@example.net\nAction: failed\nStatus: 5.7.1\nRemote-MTA: DNS; mx.example.net\n" +
+	"Diagnostic-Code: SMTP; 550-5.7.1 Blocked by policy\n\n--b--\n"
+
+func TestSendmailPipelined(t *testing.T) {
+	res := Extract(input(t, pipelinedSendmail))
+	if res == nil || res.MTA != "sendmail" {
+		t.Fatalf("Extract = %+v, want a sendmail result", res)
+	}
+	want := []struct{ addr, diag string }{
+		{"ann@example.net", "550 5.2.1 Account disabled"},
+		{"bo@example.net", "552 5.2.2 Mailbox full"},
+		{"cy@example.net", "550-5.7.1 Blocked by policy 550 5.7.1 see https://example.net/policy"},
+	}
+	if len(res.Recipients) != len(want) {
+		t.Fatalf("Extract found %d recipients, want %d", len(res.Recipients), len(want))
+	}
+	for i, w := range want {
+		t.Run(w.addr, func(t *testing.T) {
+			r := res.Recipients[i]
+			if r.Address != w.addr || r.Diagnostic != w.diag {
+				t.Errorf("recipient %d = %s %q, want %s %q", i, r.Address, r.Diagnostic, w.addr, w.diag)
+			}
+		})
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	msg := "From: MAILER-DAEMON@mx.example.com\nSubject: failure notice\nContent-Type: text/plain\n\n" +
 		"Hi. This is the qmail-send program at mx.example.com.\nI'm afraid I wasn't able to deliver your message to the " +
