@@ -289,10 +289,10 @@ func TestSendmailPipelined(t *testing.T) {
 	if res == nil || res.MTA != "sendmail" {
 		t.Fatalf("Extract = %+v, want a sendmail result", res)
 	}
-	want := []struct{ addr, diag string }{
-		{"ann@example.net", "550 5.2.1 Account disabled"},
-		{"bo@example.net", "552 5.2.2 Mailbox full"},
-		{"cy@example.net", "550-5.7.1 Blocked by policy 550 5.7.1 see https://example.net/policy"},
+	want := []struct{ addr, diag, command string }{
+		{"ann@example.net", "550 5.2.1 Account disabled", "RCPT"},
+		{"bo@example.net", "552 5.2.2 Mailbox full", "RCPT"},
+		{"cy@example.net", "550-5.7.1 Blocked by policy 550 5.7.1 see https://example.net/policy", "RCPT"},
 	}
 	if len(res.Recipients) != len(want) {
 		t.Fatalf("Extract found %d recipients, want %d", len(res.Recipients), len(want))
@@ -300,8 +300,40 @@ func TestSendmailPipelined(t *testing.T) {
 	for i, w := range want {
 		t.Run(w.addr, func(t *testing.T) {
 			r := res.Recipients[i]
-			if r.Address != w.addr || r.Diagnostic != w.diag {
-				t.Errorf("recipient %d = %s %q, want %s %q", i, r.Address, r.Diagnostic, w.addr, w.diag)
+			if r.Address != w.addr || r.Diagnostic != w.diag || r.Command != w.command {
+				t.Errorf("recipient %d = %s %q %s, want %s %q %s", i, r.Address, r.Diagnostic, r.Command, w.addr, w.diag, w.command)
+			}
+		})
+	}
+}
+
+func TestTranscriptStages(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // the command of each reply
+	}{
+		{"refused recipient, then the reply to DATA", "... while talking to mx.example.net.:\n>>> DATA\n" +
+			"<<< 550 5.1.1 <ann@example.net>... unknown\n550 5.1.1 <ann@example.net>... User unknown\n<<< 503 5.0.0 Need RCPT\n",
+			[]string{"RCPT", "DATA"}},
+		{"refused after the message", "... while talking to mx.example.net.:\n>>> DATA\n" +
+			"<<< 552 5.3.4 Message size exceeds fixed limit\n554 5.0.0 Service unavailable\n", []string{"DATA"}},
+		{"last refused recipient, named", "... while talking to mx.example.net.:\n>>> DATA\n<<< 552 5.2.2 Mailbox full\n" +
+			"554 5.0.0 Service unavailable\n<<< 550 5.2.1 disabled\n550 5.1.1 <bo@example.net>... User unknown\n",
+			[]string{"RCPT", "RCPT"}},
+		{"end of data", "... while talking to mx.example.net.:\n>>> DATA\n<<< 354 go ahead\n>>> .\n<<< 554 5.7.1 spam\n",
+			[]string{"DATA", "DATA"}},
+		{"another host's reply", "... while talking to a.example.net.:\n>>> DATA\n<<< 554 5.7.1 rejected\n" +
+			"... while talking to b.example.net.:\n<<< 421 4.3.2 busy\n", []string{"DATA", ""}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := readTranscript(tc.text)
+			var got []string
+			for _, g := range tr.groups {
+				got = append(got, g.command)
+			}
+			if !cmp.Equal(got, tc.want) {
+				t.Errorf("readTranscript commands = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -12,6 +12,14 @@ import (
 // answered, and "NNN <addr>... text" Sendmail's verdict on one recipient.
 // Old Sendmail (V5) writes nothing else; newer versions add a DSN whose
 // Diagnostic-Code is often only the first reply, or an exit status.
+//
+// With PIPELINING, Sendmail sends RCPT TO and DATA in one go and writes only
+// ">>> DATA" before all their replies: a refusal of a recipient then stands
+// under DATA. A reply to RCPT TO is followed by another reply of the same
+// session (the one to DATA, "503 Need RCPT"), or by Sendmail's verdict on
+// the address it refused ("550 5.1.1 <ann@example.org>... User unknown");
+// the reply to DATA itself, or to the end of the message, is the last one
+// and names no one.
 
 // transcript is a Sendmail session transcript, read.
 type transcript struct {
@@ -28,6 +36,7 @@ type reply struct {
 	text    string // the lines joined by spaces
 	command string // the command it answered
 	session int    // which "while talking to" it belongs to
+	named   bool   // a verdict naming an address follows it
 }
 
 // readTranscript reads the transcript lines of a report text.
@@ -72,6 +81,9 @@ func readTranscript(report string) *transcript {
 			if !ok {
 				break
 			}
+			if n := len(t.groups); n > 0 && len(pending) > 0 {
+				t.groups[n-1].named = true
+			}
 			k := lowerASCII(addr)
 			if _, seen := t.about[k]; !seen {
 				t.order = append(t.order, addr)
@@ -89,7 +101,22 @@ func readTranscript(report string) *transcript {
 		}
 		continued = false
 	}
+	t.pipelined()
 	return t
+}
+
+// pipelined gives the refusals of recipients that stand under ">>> DATA"
+// their command, RCPT (see the comment at the top of this file).
+func (t *transcript) pipelined() {
+	for i := range t.groups {
+		g := &t.groups[i]
+		if g.command != "DATA" || !refusal(firstWord(g.text)) {
+			continue
+		}
+		if g.named || i+1 < len(t.groups) && t.groups[i+1].session == g.session {
+			g.command = "RCPT"
+		}
+	}
 }
 
 // replyFor returns the reply of the transcript a Diagnostic-Code quotes
@@ -147,10 +174,13 @@ func isReplyCode(s string) bool {
 	return ok
 }
 
-// refusal reports whether w is a 4xx or 5xx reply code, or one followed by
-// "-" (the first line of a multi-line reply).
+// refusal reports whether w is a 4xx or 5xx reply code, or starts with
+// one followed by "-" (the first line of a multi-line reply, "550-5.7.1").
 func refusal(w string) bool {
-	c, ok := status.ParseReply(strings.TrimSuffix(w, "-"))
+	if len(w) > 3 && w[3] == '-' {
+		w = w[:3]
+	}
+	c, ok := status.ParseReply(w)
 	return ok && (c.Class() == status.ClassTemporary || c.Class() == status.ClassPermanent)
 }
 
