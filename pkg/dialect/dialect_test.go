@@ -339,6 +339,14 @@ func TestTranscriptStages(t *testing.T) {
 	}
 }
 
+func TestEvidenceStopsAtRule(t *testing.T) {
+	text := "Your message to the following recipients cannot be delivered:\n\n<ann@example.net>:\n <<< Network is down\n\n" +
+		"---------------------------------------------------------------------------\n\nIf your message was also sent to additional recipients...\n"
+	if got, want := readProse(text, nil).evidence("ann@example.net"), "<ann@example.net>:\n <<< Network is down"; got != want {
+		t.Errorf("evidence = %q, want %q", got, want)
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	msg := "From: MAILER-DAEMON@mx.example.com\nSubject: failure notice\nContent-Type: text/plain\n\n" +
 		"Hi. This is the qmail-send program at mx.example.com.\nI'm afraid I wasn't able to deliver your message to the " +
