@@ -98,7 +98,7 @@ packages() {
 	case $1 in
 	postfix) echo postfix ;;
 	exim4) echo exim4-daemon-light exim4-config ;;
-	sendmail) echo sendmail-bin sendmail-cf ;;
+	sendmail) echo sendmail-bin sendmail-cf sensible-mda ;;
 	opensmtpd) echo opensmtpd ;;
 	courier) echo courier-mta courier-base courier-authdaemon ;;
 	esac
@@ -146,14 +146,14 @@ dc_mailname_in_oh='true'
 dc_localdelivery='mail_spool'
 EOF
 		# Main options may stand in the macro file: it is included at
-		# the top of the main section.
+		# the top of the main section. The dnslookup router must accept
+		# MX hosts on loopback (the peer).
 		cat >/etc/exim4/exim4.conf.localmacros <<EOF
 delay_warning = 1m:24h
+ROUTER_DNSLOOKUP_IGNORE_TARGET_HOSTS = <; 0.0.0.0 ; 255.255.255.255
 EOF
-		# Retry every 20 seconds, give up after 4 minutes; let the
-		# dnslookup router accept MX hosts on loopback (the peer).
-		sed -i -e 's/^\*[[:space:]]\+\*[[:space:]]\+F,2h,15m.*/*                      *           F,4m,20s/' \
-			-e 's/ignore_target_hosts = 0.0.0.0 : 127.0.0.0\/8 : /ignore_target_hosts = 0.0.0.0 : /' \
+		# Retry every 20 seconds, give up after 4 minutes.
+		sed -i 's/^\*[[:space:]]\+\*[[:space:]]\+F,2h,15m.*/*                      *           F,4m,20s/' \
 			/etc/exim4/exim4.conf.template
 		update-exim4.conf
 		;;
@@ -210,7 +210,7 @@ stop() {
 	postfix) postfix stop ;;
 	exim4) kill "$(cat /run/exim4/exim.pid)" ;;
 	sendmail) kill "$(head -1 /run/sendmail/mta/sendmail.pid)" ;;
-	opensmtpd) smtpctl stop ;;
+	opensmtpd) : ;; # smtpctl has no stop: reap() ends it
 	courier)
 		courier stop
 		authdaemond stop || true
@@ -234,7 +234,7 @@ queued() {
 	exim4) exim4 -bpc ;;
 	sendmail) { mailq; mailq -Ac; } 2>/dev/null | grep -c '^[[:alnum:]]\{8,\}[*[:space:]]' || true ;;
 	opensmtpd) smtpctl show queue | wc -l ;;
-	courier) mailq 2>/dev/null | grep -c '^[0-9A-F]\{8,\}' || true ;;
+	courier) find /var/lib/courier/msgs -type f -name 'C*' | wc -l ;;
 	esac
 }
 
@@ -263,12 +263,28 @@ inside() {
 	sleep 5
 	stop "$MTA" || true
 	sleep 2
+	reap
+}
+
+# reap ends what is left of the MTA: the processes of the namespace that
+# share this shell's host name namespace (the peer does not), but not this
+# shell and the processes that started it.
+reap() {
+	local me p
+	me=$(readlink /proc/$$/ns/uts)
+	for p in $(ip netns pids "$NS"); do
+		[ "$p" = $$ ] || [ "$p" = "$PPID" ] && continue
+		[ "$(readlink "/proc/$p/ns/uts" 2>/dev/null)" = "$me" ] || continue
+		grep -q -- '--inside\|--one' "/proc/$p/cmdline" 2>/dev/null && continue
+		kill "$p" 2>/dev/null || true
+	done
 }
 
 # one MTA: install, configure, run, collect, purge (in its own process, so
 # that a failure stops only this MTA and the package is purged all the same).
 one() {
-	local mta=$1 m out
+	mta=$1
+	local m out
 	purge() {
 		log "$mta: purging"
 		# shellcheck disable=SC2046 # one package a word
@@ -320,6 +336,13 @@ preseed
 for f in /etc/aliases /etc/mailname; do
 	[ -e "$f" ] && cp -a "$f" "$work/saved$(basename "$f")" || true
 done
+# Configuration the MTAs leave behind after a purge (our own edits).
+leftovers=()
+for d in /etc/exim4 /etc/mail /etc/courier /etc/postfix /etc/smtpd.conf; do
+	[ -e "$d" ] || leftovers+=("$d")
+done
+mailmode=$(stat -c %a /var/mail)
+[ -e /var/mail/root ] && rootmail=yes || rootmail=""
 created_user=""
 if ! id helpdesk >/dev/null 2>&1; then
 	useradd -m -s /usr/sbin/nologin helpdesk
@@ -328,6 +351,9 @@ fi
 
 ip netns add "$NS"
 ip netns exec "$NS" ip link set lo up
+# An address besides 127.0.0.1, so that resolvers asked for AI_ADDRCONFIG
+# (OpenSMTPD's) believe IPv4 is configured and return the peer's address.
+ip netns exec "$NS" ip addr add 127.0.0.9/32 dev lo
 mkdir -p "/etc/netns/$NS"
 echo "nameserver 127.0.0.2" >"/etc/netns/$NS/resolv.conf"
 printf '127.0.0.1\tlocalhost\n127.0.0.1\t%s mta\n' "$HOST" >"/etc/netns/$NS/hosts"
@@ -341,6 +367,10 @@ cleanup() {
 	ip netns del "$NS" 2>/dev/null || true
 	rm -rf "/etc/netns/$NS"
 	[ -n "$created_user" ] && userdel -r helpdesk 2>/dev/null || true
+	rm -f /var/mail/helpdesk
+	[ -n "$rootmail" ] || rm -f /var/mail/root
+	chmod "$mailmode" /var/mail
+	rm -rf "${leftovers[@]}"
 	for f in aliases mailname; do
 		if [ -e "$work/saved$f" ]; then cp -a "$work/saved$f" "/etc/$f"; else rm -f "/etc/$f" "/etc/$f.db"; fi
 	done
