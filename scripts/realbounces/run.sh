@@ -366,6 +366,7 @@ cleanup() {
 	kill "$peer_pid" 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
 	rm -rf "/etc/netns/$NS"
+	rmdir /etc/netns 2>/dev/null || true
 	[ -n "$created_user" ] && userdel -r helpdesk 2>/dev/null || true
 	rm -f /var/mail/helpdesk
 	[ -n "$rootmail" ] || rm -f /var/mail/root
