@@ -150,7 +150,7 @@ func TestReportGate(t *testing.T) {
 		{"fail-on permanent", []string{"--fail-on", "permanent"}, 3, ""},
 		{"fail-on any", []string{"--fail-on", "any"}, 3, ""},
 		{"fail-on error", []string{"--fail-on", "error"}, 0, ""},
-		{"max-permanent not reached", []string{"--max-permanent", "100"}, 0, ""},
+		{"max-permanent not reached", []string{"--max-permanent", "1000"}, 0, ""},
 		{"max-permanent exceeded", []string{"--max-permanent", "2"}, 3, ""},
 		{"rate not exceeded", []string{"--max-permanent-rate", "1"}, 0, ""},
 		{"rate exceeded", []string{"--max-permanent-rate", "0.05"}, 3, ""},

@@ -58,6 +58,8 @@ func TestFindCommand(t *testing.T) {
 		{"connect to mx.example.com: server refused to talk to me: 421", "CONN"},
 		{"RCPT TO: ann@example.com ... the mail from the list", "RCPT"},
 		{"after RCPT TO: refused; see the MAIL FROM rules (in reply to end of DATA command)", "RCPT"},
+		{"<ann@example.com>:\n mx.example.com [192.0.2.1]:\n >>> DATA\n <<< 552 5.3.4 Message size exceeds fixed limit", "DATA"},
+		{" >>> RCPT TO:<ann@example.com>\n <<< 550 5.1.1 unknown", "RCPT"},
 		{"", ""},
 	}
 	for _, tc := range tests {
@@ -258,6 +260,90 @@ func TestTranscript(t *testing.T) {
 	}
 	if got := strings.Join(tr.about["pa@example.net"], " | "); got != "550 <pa@example.net>... User unknown | 550 5.1.1 nobody here" {
 		t.Errorf("pa@example.net words = %q", got)
+	}
+}
+
+// pipelinedSendmail is a Sendmail bounce for three recipients that one
+// server refused at RCPT TO; with PIPELINING the transcript shows only
+// ">>> DATA" before their replies.
+const pipelinedSendmail = "From: Mail Delivery Subsystem <MAILER-DAEMON@out.example.com>\n" +
+	"Subject: Returned mail: see transcript for details\nMIME-Version: 1.0\n" +
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\n\n" +
+	"   ----- The following addresses had permanent fatal errors -----\n<ann@example.net>\n" +
+	"    (reason: 550 5.2.1 Account disabled)\n<bo@example.net>\n    (reason: 552 5.2.2 Mailbox full)\n" +
+	"<cy@example.net>\n    (reason: 550-5.7.1 Blocked by policy)\n\n" +
+	"   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n>>> DATA\n" +
+	"<<< 550 5.2.1 Account disabled\n550 5.1.1 <ann@example.net>... User unknown\n<<< 552 5.2.2 Mailbox full\n" +
+	"554 5.0.0 Service unavailable\n<<< 550-5.7.1 Blocked by policy\n<<< 550 5.7.1 see https://example.net/policy\n" +
+	"554 5.0.0 Service unavailable\n<<< 503 5.5.1 No valid recipients\n\n--b\n" +
+	"Content-Type: message/delivery-status\n\nReporting-MTA: dns; out.example.com\n\n" +
+	"Final-Recipient: RFC822; ann@example.net\nAction: failed\nStatus: 5.2.1\nRemote-MTA: DNS; mx.example.net\n" +
+	"Diagnostic-Code: SMTP; 550 5.2.1 Account disabled\n\n" +
+	"Final-Recipient: RFC822; bo@example.net\nAction: failed\nStatus: 5.2.2\nRemote-MTA: DNS; mx.example.net\n" +
+	"Diagnostic-Code: SMTP; 552 5.2.2 Mailbox full\n\n" +
+	"Final-Recipient: RFC822; cy@example.net\nAction: failed\nStatus: 5.7.1\nRemote-MTA: DNS; mx.example.net\n" +
+	"Diagnostic-Code: SMTP; 550-5.7.1 Blocked by policy\n\n--b--\n"
+
+func TestSendmailPipelined(t *testing.T) {
+	res := Extract(input(t, pipelinedSendmail))
+	if res == nil || res.MTA != "sendmail" {
+		t.Fatalf("Extract = %+v, want a sendmail result", res)
+	}
+	want := []struct{ addr, diag, command string }{
+		{"ann@example.net", "550 5.2.1 Account disabled", "RCPT"},
+		{"bo@example.net", "552 5.2.2 Mailbox full", "RCPT"},
+		{"cy@example.net", "550-5.7.1 Blocked by policy 550 5.7.1 see https://example.net/policy", "RCPT"},
+	}
+	if len(res.Recipients) != len(want) {
+		t.Fatalf("Extract found %d recipients, want %d", len(res.Recipients), len(want))
+	}
+	for i, w := range want {
+		t.Run(w.addr, func(t *testing.T) {
+			r := res.Recipients[i]
+			if r.Address != w.addr || r.Diagnostic != w.diag || r.Command != w.command {
+				t.Errorf("recipient %d = %s %q %s, want %s %q %s", i, r.Address, r.Diagnostic, r.Command, w.addr, w.diag, w.command)
+			}
+		})
+	}
+}
+
+func TestTranscriptStages(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // the command of each reply
+	}{
+		{"refused recipient, then the reply to DATA", "... while talking to mx.example.net.:\n>>> DATA\n" +
+			"<<< 550 5.1.1 <ann@example.net>... unknown\n550 5.1.1 <ann@example.net>... User unknown\n<<< 503 5.0.0 Need RCPT\n",
+			[]string{"RCPT", "DATA"}},
+		{"refused after the message", "... while talking to mx.example.net.:\n>>> DATA\n" +
+			"<<< 552 5.3.4 Message size exceeds fixed limit\n554 5.0.0 Service unavailable\n", []string{"DATA"}},
+		{"last refused recipient, named", "... while talking to mx.example.net.:\n>>> DATA\n<<< 552 5.2.2 Mailbox full\n" +
+			"554 5.0.0 Service unavailable\n<<< 550 5.2.1 disabled\n550 5.1.1 <bo@example.net>... User unknown\n",
+			[]string{"RCPT", "RCPT"}},
+		{"end of data", "... while talking to mx.example.net.:\n>>> DATA\n<<< 354 go ahead\n>>> .\n<<< 554 5.7.1 spam\n",
+			[]string{"DATA", "DATA"}},
+		{"another host's reply", "... while talking to a.example.net.:\n>>> DATA\n<<< 554 5.7.1 rejected\n" +
+			"... while talking to b.example.net.:\n<<< 421 4.3.2 busy\n", []string{"DATA", ""}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := readTranscript(tc.text)
+			var got []string
+			for _, g := range tr.groups {
+				got = append(got, g.command)
+			}
+			if !cmp.Equal(got, tc.want) {
+				t.Errorf("readTranscript commands = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestEvidenceStopsAtRule(t *testing.T) {
+	text := "Your message to the following recipients cannot be delivered:\n\n<ann@example.net>:\n <<< Network is down\n\n" +
+		"---------------------------------------------------------------------------\n\nIf your message was also sent to additional recipients...\n"
+	if got, want := readProse(text, LowerASCII(text), nil).evidence("ann@example.net"), "<ann@example.net>:\n <<< Network is down"; got != want {
+		t.Errorf("evidence = %q, want %q", got, want)
 	}
 }
 

@@ -290,19 +290,26 @@ func (r *reading) block(i int, key string) (from, to int) {
 		pl := r.lines[to]
 		if pl.blank {
 			if skipped || !r.bare(i) || to+1 >= len(r.lines) || r.lines[to+1].blank || r.lines[to+1].dashed ||
-				r.lines[to+1].list || r.otherLine(to+1, key) {
+				r.lines[to+1].list || r.otherLine(to+1, key) || r.separator(to+1) {
 				break
 			}
 			skipped = true
 			to++
 			continue
 		}
-		if pl.dashed || pl.list || r.otherLine(to, key) {
+		if pl.dashed || pl.list || r.otherLine(to, key) || r.separator(to) {
 			break
 		}
 		to++
 	}
 	return from, to
+}
+
+// separator reports whether line i is a rule of dashes or equals signs
+// that ends a section ("-----...-----" after Courier's list of recipients).
+func (r *reading) separator(i int) bool {
+	t := strings.TrimSpace(r.lines[i].text)
+	return len(t) >= 4 && strings.Trim(t, "-=_") == ""
 }
 
 // fieldLine reports whether line i is one of a list of "Name: value"

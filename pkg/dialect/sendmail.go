@@ -1,6 +1,10 @@
 package dialect
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/status"
+)
 
 // Sendmail writes a transcript of the SMTP session under "----- Transcript
 // of session follows -----": "... while talking to HOST:" names the remote
@@ -8,14 +12,31 @@ import "strings"
 // answered, and "NNN <addr>... text" Sendmail's verdict on one recipient.
 // Old Sendmail (V5) writes nothing else; newer versions add a DSN whose
 // Diagnostic-Code is often only the first reply, or an exit status.
+//
+// With PIPELINING, Sendmail sends RCPT TO and DATA in one go and writes only
+// ">>> DATA" before all their replies: a refusal of a recipient then stands
+// under DATA. A reply to RCPT TO is followed by another reply of the same
+// session (the one to DATA, "503 Need RCPT"), or by Sendmail's verdict on
+// the address it refused ("550 5.1.1 <ann@example.org>... User unknown");
+// the reply to DATA itself, or to the end of the message, is the last one
+// and names no one.
 
 // transcript is a Sendmail session transcript, read.
 type transcript struct {
 	replies []string            // the "<<<" lines, in order, without the marker
+	groups  []reply             // the replies, multi-line ones joined
 	about   map[string][]string // per recipient (lowercase): its verdict and the replies before it
 	order   []string            // recipients in the order of their verdicts, as written
 	command map[string]string   // per recipient: the last command before its verdict
 	host    map[string]string   // per recipient: the server being talked to
+}
+
+// reply is one SMTP reply of a transcript, its lines joined.
+type reply struct {
+	text    string // the lines joined by spaces
+	command string // the command it answered
+	session int    // which "while talking to" it belongs to
+	named   bool   // a verdict naming an address follows it
 }
 
 // readTranscript reads the transcript lines of a report text.
@@ -23,6 +44,8 @@ func readTranscript(report string) *transcript {
 	t := &transcript{about: map[string][]string{}, command: map[string]string{}, host: map[string]string{}}
 	var pending []string // replies not yet tied to a recipient
 	cmd, host := "", ""
+	session := 0
+	continued := false // the last "<<<" line was "NNN-", more lines follow
 	for _, line := range strings.Split(report, "\n") {
 		l := strings.TrimSpace(line)
 		low := LowerASCII(l)
@@ -31,6 +54,13 @@ func readTranscript(report string) *transcript {
 			r := strings.TrimSpace(l[3:])
 			t.replies = append(t.replies, r)
 			pending = append(pending, r)
+			if n := len(t.groups); continued && n > 0 {
+				t.groups[n-1].text += " " + r
+			} else {
+				t.groups = append(t.groups, reply{text: r, command: cmd, session: session})
+			}
+			continued = len(r) > 3 && r[3] == '-' && isReplyCode(r[:3])
+			continue
 		case strings.HasPrefix(l, ">>>"):
 			if f := strings.Fields(l[3:]); len(f) > 0 {
 				cmd = commandWord(f[0])
@@ -38,6 +68,7 @@ func readTranscript(report string) *transcript {
 		case strings.Contains(low, "while talking to "):
 			host = hostAt(l[strings.Index(low, "while talking to ")+len("while talking to "):])
 			pending, cmd = nil, ""
+			session++
 		case strings.Contains(low, " (smtp)...") || strings.Contains(low, " (esmtp)..."):
 			// "550 example.org (smtp)... 550 Host unknown": Sendmail's
 			// word about a destination; another one than the session's
@@ -48,7 +79,10 @@ func readTranscript(report string) *transcript {
 		default:
 			addr, text, ok := verdict(l)
 			if !ok {
-				continue
+				break
+			}
+			if n := len(t.groups); n > 0 && len(pending) > 0 {
+				t.groups[n-1].named = true
 			}
 			k := LowerASCII(addr)
 			if _, seen := t.about[k]; !seen {
@@ -65,8 +99,96 @@ func readTranscript(report string) *transcript {
 				t.host[k] = host
 			}
 		}
+		continued = false
 	}
+	t.pipelined()
 	return t
+}
+
+// pipelined gives the refusals of recipients that stand under ">>> DATA"
+// their command, RCPT (see the comment at the top of this file).
+func (t *transcript) pipelined() {
+	for i := range t.groups {
+		g := &t.groups[i]
+		if g.command != "DATA" || !refusal(firstWord(g.text)) {
+			continue
+		}
+		if g.named || i+1 < len(t.groups) && t.groups[i+1].session == g.session {
+			g.command = "RCPT"
+		}
+	}
+}
+
+// replyFor returns the reply of the transcript a Diagnostic-Code quotes
+// (all of it, when the code quotes only its first line).
+func (t *transcript) replyFor(diag string) (reply, bool) {
+	d := replyKey(diag)
+	if len(d) < 8 {
+		return reply{}, false
+	}
+	for _, g := range t.groups {
+		k := replyKey(g.text)
+		if strings.HasPrefix(k, d) || strings.HasPrefix(d, k) && len(k) >= 8 {
+			return g, true
+		}
+	}
+	return reply{}, false
+}
+
+// sessionsBut returns the replies of the transcript in order, of session n
+// only the reply text.
+func (t *transcript) sessionsBut(n int, text string) string {
+	var parts []string
+	done := false
+	for _, g := range t.groups {
+		switch {
+		case g.session != n:
+			parts = append(parts, g.text)
+		case !done:
+			parts = append(parts, text)
+			done = true
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// replyKey is a reply's text for comparison: lowercase, without its reply
+// codes and blanks, at most 60 bytes.
+func replyKey(s string) string {
+	var b strings.Builder
+	for _, f := range strings.Fields(LowerASCII(s)) {
+		if len(f) == 4 && f[3] == '-' && isReplyCode(f[:3]) || isReplyCode(f) {
+			continue
+		}
+		b.WriteString(f)
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	k := b.String()
+	return k[:min(len(k), 60)]
+}
+
+func isReplyCode(s string) bool {
+	_, ok := status.ParseReply(s)
+	return ok
+}
+
+// refusal reports whether w is a 4xx or 5xx reply code, or starts with
+// one followed by "-" (the first line of a multi-line reply, "550-5.7.1").
+func refusal(w string) bool {
+	if len(w) > 3 && w[3] == '-' {
+		w = w[:3]
+	}
+	c, ok := status.ParseReply(w)
+	return ok && (c.Class() == status.ClassTemporary || c.Class() == status.ClassPermanent)
+}
+
+func firstWord(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // verdict reads a line "550 5.1.1 <ann@example.org>... User unknown" or
@@ -93,6 +215,8 @@ func commandWord(w string) string {
 	switch w {
 	case "RCPT", "MAIL", "DATA", "HELO", "EHLO", "QUIT", "RSET", "STARTTLS", "AUTH":
 		return w
+	case ".":
+		return "DATA" // the end of the message
 	}
 	return ""
 }
@@ -107,14 +231,32 @@ func sendmail(in *Input) *Result {
 		for i := range res.Recipients {
 			r := &res.Recipients[i]
 			k := LowerASCII(r.Address)
-			if weakDiagnostic(r.Diagnostic) && len(t.about[k]) > 0 {
-				r.Diagnostic = strings.Join(t.about[k], " ")
-			}
-			// The server's own replies say more than a summary: when
-			// they are longer than the Diagnostic-Code, they replace it
-			// (the convention of the reference parsers).
-			if len(joined) > len(r.Diagnostic) {
-				r.Diagnostic = joined
+			if g, ok := t.replyFor(r.Diagnostic); ok {
+				// The reply the Diagnostic-Code quotes, whole; for a
+				// lone recipient, with what the other hosts tried
+				// answered.
+				text := g.text
+				if len(res.Recipients) == 1 {
+					text = t.sessionsBut(g.session, g.text)
+				}
+				if len(text) > len(r.Diagnostic) {
+					r.Diagnostic = text
+				}
+				if r.Command == "" {
+					r.Command = g.command
+				}
+			} else {
+				if weakDiagnostic(r.Diagnostic) && len(t.about[k]) > 0 {
+					r.Diagnostic = strings.Join(t.about[k], " ")
+				}
+				// The server's own replies say more than a summary:
+				// when they are longer than the Diagnostic-Code, they
+				// replace it (the convention of the reference parsers).
+				// Only for a lone recipient: another's replies are not
+				// about it.
+				if len(joined) > len(r.Diagnostic) && len(res.Recipients) == 1 {
+					r.Diagnostic = joined
+				}
 			}
 			if r.Command == "" {
 				r.Command = t.command[k]

@@ -19,6 +19,10 @@ var commandContexts = []struct{ phrase, command string }{
 	{"while connected", "CONN"}, {"during greeting", "CONN"}, {"to talk to me", "CONN"},
 	{"after rcpt command", "RCPT"}, {"after data command", "DATA"}, {"smtp:rcpt", "RCPT"}, {"[rcpt_to]", "RCPT"},
 	{"smtp:data", "DATA"}, {"smtp:mail", "MAIL"},
+	// A session transcript names the command a reply answered on the
+	// line before it (">>> DATA", "<<< 552 ..."): Courier, Sendmail.
+	{">>> data", "DATA"}, {">>> rcpt to", "RCPT"}, {">>> mail from", "MAIL"}, {">>> ehlo", "EHLO"},
+	{">>> helo", "HELO"}, {">>> starttls", "STARTTLS"},
 }
 
 // commandWords are bare mentions of SMTP commands, lowercase.

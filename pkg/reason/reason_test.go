@@ -133,6 +133,7 @@ var classifyTests = []struct {
 	{"disk space", Facts{Status: status.MustParse("4.4.5"), Diagnostic: "452 4.4.5 Insufficient disk space; try again later"}, SystemFull, "wording"},
 	{"queue too long", Facts{Diagnostic: "Sorry, I wasn't able to establish an SMTP connection. I'm not going to try again; this message has been in the queue too long."}, Expired, "wording"},
 	{"lookup failure", Facts{Status: status.MustParse("4.0.0"), Diagnostic: "Deferred: Name server: example.co.jp.: host name lookup failure"}, NetworkError, "wording"},
+	{"network is down (ENETDOWN, Courier)", Facts{Status: status.MustParse("5.0.0"), Action: "failed", Diagnostic: "Network is down"}, NetworkError, "wording"},
 	{"4.4.7 wins over the words of the last attempt", Facts{Status: status.MustParse("4.4.7"), Diagnostic: "Deferred: Connection refused by mx.example.jp. Message could not be delivered for 5 days"}, Expired, "code"},
 	{"connection timed out", Facts{Diagnostic: "connect to mx.example.org[192.0.2.1]:25: Connection timed out"}, Expired, "wording"},
 	{"system error", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 Service currently unavailable"}, SystemError, "wording"},

@@ -355,7 +355,7 @@ var secondary = []rule{
 	{reason: NetworkError, phrases: []string{
 		"mail loop", "too many hops", "routing loop", "hop count exceeded", "loops back to myself", "message looping",
 		"forwarding loop", "lost connection", "connection reset", "connection dropped", "network is unreachable",
-		"no route to host", "host is unreachable", "name server", "name service", "dns error", "dns lookup",
+		"network is down", "no route to host", "host is unreachable", "name server", "name service", "dns error", "dns lookup",
 		"host name lookup failure", "lookup failure", "could not connect", "unable to connect", "connection refused",
 		"couldn't connect", "failed to connect", "wasn't able to establish",
 	}},
