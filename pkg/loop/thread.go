@@ -1,8 +1,8 @@
 package loop
 
 import (
+	"github.com/bounce-tool/bounce/pkg/parts"
 	"hash/fnv"
-	"strings"
 
 	"github.com/emersion/go-message/mail"
 )
@@ -80,11 +80,11 @@ type threadKeys struct {
 // decoded subject.
 func readThreadKeys(h mail.Header, subject string) threadKeys {
 	var k threadKeys
-	if ids := msgIDs(h.Get("Message-Id")); len(ids) > 0 {
+	if ids := parts.MsgIDs(h.Get("Message-Id")); len(ids) > 0 {
 		k.own = ids[0]
 	}
-	refs := msgIDs(h.Get("References"))
-	irt := msgIDs(h.Get("In-Reply-To"))
+	refs := parts.MsgIDs(h.Get("References"))
+	irt := parts.MsgIDs(h.Get("In-Reply-To"))
 	if len(refs) > 0 {
 		k.root = refs[0]
 		k.refs = append(k.refs, refs[0])
@@ -102,62 +102,4 @@ func readThreadKeys(h mail.Header, subject string) threadKeys {
 	}
 	k.label = NormalizeSubject(subject)
 	return k
-}
-
-// maxIDs bounds how many identifiers msgIDs returns from one field.
-const maxIDs = 64
-
-// msgIDs returns the message identifiers of a field, without angle
-// brackets.
-//
-// QUIRK: RFC 5322 section 3.6.4 wants <id-left@id-right>, but auto-responders
-// write bare identifiers, identifiers with spaces and trailing comments;
-// go-message's MsgIDList rejects those. Take every <...>; failing that,
-// every word.
-func msgIDs(v string) []string {
-	var out []string
-	for len(out) < maxIDs {
-		i := strings.IndexByte(v, '<')
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(v[i:], '>')
-		if j < 0 {
-			break
-		}
-		if id := strings.TrimSpace(v[i+1 : i+j]); id != "" {
-			out = append(out, id)
-		}
-		v = v[i+j+1:]
-	}
-	if out != nil || strings.ContainsAny(v, "<>") {
-		return out
-	}
-	for _, w := range strings.Fields(stripComments(v)) {
-		if len(out) == maxIDs {
-			break
-		}
-		out = append(out, w)
-	}
-	return out
-}
-
-// stripComments removes RFC 5322 comments, "(...)", nested or not.
-func stripComments(v string) string {
-	if !strings.Contains(v, "(") {
-		return v
-	}
-	var b strings.Builder
-	depth := 0
-	for _, r := range v {
-		switch {
-		case r == '(':
-			depth++
-		case r == ')' && depth > 0:
-			depth--
-		case depth == 0:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"github.com/bounce-tool/bounce/pkg/parts"
 	"strings"
 
 	"github.com/emersion/go-message/mail"
@@ -122,43 +123,16 @@ func (v *view) hasPrefixedField(prefix string) bool {
 // threadIDs appends the Message-IDs of h's In-Reply-To and References,
 // nearest first.
 func threadIDs(dst []string, h mail.Header) []string {
-	dst = append(dst, msgIDs(h.Get("In-Reply-To"))...)
-	refs := msgIDs(strings.Join(h.Values("References"), " "))
+	dst = append(dst, parts.MsgIDs(h.Get("In-Reply-To"))...)
+	refs := parts.MsgIDs(strings.Join(h.Values("References"), " "))
 	for i := len(refs) - 1; i >= 0; i-- {
 		dst = append(dst, refs[i])
 	}
 	return dst
 }
 
-// msgIDs returns the <...> tokens of a header value without brackets, or its
-// words when it has none.
-func msgIDs(s string) []string {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	var ids []string
-	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			break
-		}
-		j := strings.IndexByte(s[i:], '>')
-		if j < 0 {
-			break
-		}
-		if id := strings.TrimSpace(s[i+1 : i+j]); id != "" {
-			ids = append(ids, id)
-		}
-		s = s[i+j+1:]
-	}
-	if ids == nil {
-		ids = strings.Fields(s)
-	}
-	return ids
-}
-
 func firstMsgID(s string) string {
-	if ids := msgIDs(s); len(ids) > 0 {
+	if ids := parts.MsgIDs(s); len(ids) > 0 {
 		return ids[0]
 	}
 	return ""

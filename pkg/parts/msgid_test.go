@@ -1,4 +1,4 @@
-package loop
+package parts
 
 import "testing"
 
@@ -17,13 +17,13 @@ func TestMsgIDs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := msgIDs(tc.in)
+			got := MsgIDs(tc.in)
 			if len(got) != len(tc.want) {
-				t.Fatalf("msgIDs(%q) = %q, want %q", tc.in, got, tc.want)
+				t.Fatalf("MsgIDs(%q) = %q, want %q", tc.in, got, tc.want)
 			}
 			for i := range got {
 				if got[i] != tc.want[i] {
-					t.Errorf("msgIDs(%q) = %q, want %q", tc.in, got, tc.want)
+					t.Errorf("MsgIDs(%q) = %q, want %q", tc.in, got, tc.want)
 				}
 			}
 		})
