@@ -10,6 +10,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/internal/golden"
+	"github.com/mattn/go-runewidth"
 )
 
 // repoRoot is where testdata lives; tests run from there so that records
@@ -388,5 +389,36 @@ func checkExits(t *testing.T, cases []exitCase, check func(t *testing.T, tc exit
 				check(t, tc, out.String())
 			}
 		})
+	}
+}
+
+// TestTableFitsTerminal: on a terminal the inspect table is one line a
+// record and never wider than the terminal.
+func TestTableFitsTerminal(t *testing.T) {
+	inRepoRoot(t)
+	files, _ := filepath.Glob("testdata/eml/*/*.eml")
+	for _, width := range []int{80, 100, 160, 240} {
+		ios, _, out, _ := TestIOStreams()
+		ios.SetTTY(false, true, false)
+		ios.SetWidth(width)
+		code := Run(context.Background(), NewRootCmd(ios, "1.2.3", "abc1234"), ios,
+			append([]string{"inspect", "--color", "never", "--format", "table"}, files...))
+		if code != 0 {
+			t.Fatalf("width %d: exit %d", width, code)
+		}
+		lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+		var recs int
+		for _, l := range lines {
+			if w := runewidth.StringWidth(l); w > width {
+				t.Errorf("width %d: a line of %d columns: %q", width, w, l)
+				break
+			}
+			if strings.HasPrefix(l, "│ ") && !strings.HasPrefix(l, "│ MESSAGE") {
+				recs++
+			}
+		}
+		if want := len(decodeNDJSON(t, runCLI(t, append([]string{"inspect", "--format", "ndjson"}, files...), "", false).out)); recs != want {
+			t.Errorf("width %d: %d table rows, want one per record (%d)", width, recs, want)
+		}
 	}
 }

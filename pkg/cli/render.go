@@ -7,12 +7,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/fatih/color"
+	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
@@ -311,7 +313,10 @@ func tableRow(r *bounce.Record) []string {
 
 func (s *tableSink) table() *rowTable {
 	if s.t == nil {
-		s.t = &rowTable{ios: s.ios, header: tableHeader, colour: func(row []string) {
+		// The diagnostic, the server and the message's path give way
+		// first (the path is cut at its start: its file name and index
+		// stay); the recipient, status, class and reason last.
+		s.t = &rowTable{ios: s.ios, header: tableHeader, give: []int{7, 6, 0}, keepEnd: []int{0}, colour: func(row []string) {
 			row[4] = classColor(row[4]).Sprint(row[4])
 		}}
 	}
@@ -338,8 +343,11 @@ type rowTable struct {
 	ios    *IOStreams
 	header []string
 	colour func(row []string) // may be nil
-	rows   [][]string
-	wrote  bool
+	// give lists the columns that shrink first to fit the terminal, most
+	// expendable first; keepEnd the columns cut at their start (see fitRows).
+	give, keepEnd []int
+	rows          [][]string
+	wrote         bool
 }
 
 func (t *rowTable) add(row []string) error {
@@ -371,6 +379,7 @@ func (t *rowTable) close() error {
 	if !t.ios.IsStdoutTTY() {
 		return t.writeHeader()
 	}
+	fitRows(t.header, t.rows, t.ios.Width(), t.give, t.keepEnd)
 	tw := newTable(t.ios, len(t.header))
 	tw.Header(toAny(t.header)...)
 	for _, row := range t.rows {
@@ -392,7 +401,8 @@ func toAny(s []string) []any {
 	return out
 }
 
-// newTable returns a boxed table that fits the terminal width.
+// newTable returns a boxed table for rows that fitRows has fitted to the
+// terminal width.
 func newTable(ios *IOStreams, cols int) *tablewriter.Table {
 	return tablewriter.NewTable(ios.Out,
 		tablewriter.WithRenderer(renderer.NewBlueprint()),
@@ -400,8 +410,83 @@ func newTable(ios *IOStreams, cols int) *tablewriter.Table {
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
 		tablewriter.WithMaxWidth(ios.Width()),
-		tablewriter.WithRowAutoWrap(tw.WrapNormal),
+		tablewriter.WithRowAutoWrap(tw.WrapNone), // fitRows has made every row fit
 	)
+}
+
+// fitRows shortens the cells of rows, in place, so that a boxed table of
+// them is at most width columns wide with one line per row. The columns
+// named in give (the free text of a diagnostic, a server's name, a path)
+// give way first, widest first, down to minGive columns each, then down to
+// their header's width; only then do the other columns, widest first.
+// A cut cell ends in "…", or starts with it for the columns in keepEnd (a
+// path keeps its file name). Scanning a table of bounces is easier one line a
+// row; the full text is in --format text, json or csv.
+func fitRows(header []string, rows [][]string, width int, give []int, keepEnd []int) {
+	const minGive = 16
+	n := len(header)
+	widths := make([]int, n)
+	floor := make([]int, n)
+	for i, h := range header {
+		widths[i] = runewidth.StringWidth(h)
+		floor[i] = max(widths[i], 4)
+	}
+	for _, row := range rows {
+		for i := 0; i < n && i < len(row); i++ {
+			widths[i] = max(widths[i], runewidth.StringWidth(row[i]))
+		}
+	}
+	excess := -(width - (3*n + 1)) // "│ " before each cell, " " after, the last "│"
+	for _, w := range widths {
+		excess += w
+	}
+	limit := slices.Clone(widths)
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	// capAt lowers the widest of cols one column at a time, never below
+	// low(i), until the table fits or nothing more can give.
+	capAt := func(cols []int, low func(i int) int) {
+		for excess > 0 {
+			widest := -1
+			for _, i := range cols {
+				if limit[i] > low(i) && (widest < 0 || limit[i] > limit[widest]) {
+					widest = i
+				}
+			}
+			if widest < 0 {
+				return
+			}
+			limit[widest]--
+			excess--
+		}
+	}
+	capAt(give, func(i int) int { return max(minGive, floor[i]) })
+	capAt(give, func(i int) int { return floor[i] })
+	capAt(all, func(i int) int { return floor[i] })
+	for _, row := range rows {
+		for i := 0; i < n && i < len(row); i++ {
+			if runewidth.StringWidth(row[i]) > limit[i] {
+				row[i] = truncate(row[i], limit[i], slices.Contains(keepEnd, i))
+			}
+		}
+	}
+}
+
+// truncate cuts s to w display columns with an ellipsis at its end, or at
+// its start when keepEnd is set.
+func truncate(s string, w int, keepEnd bool) string {
+	if !keepEnd {
+		return runewidth.Truncate(s, w, "…")
+	}
+	r := []rune(s)
+	for i := range r {
+		if runewidth.StringWidth(string(r[i:])) <= w-1 {
+			return "…" + string(r[i:])
+		}
+	}
+	return "…"
 }
 
 // classColor is the colour of a class: permanent red, temporary yellow,
