@@ -252,11 +252,10 @@ func (s *csvSink) Close() error {
 // autoSink shows a card when the input held one message and a table when it
 // held more: it holds the first message's records until it knows which.
 type autoSink struct {
-	ios     *IOStreams
-	first   []bounce.Record
-	msgs    int
-	table   *tableSink
-	pending bool
+	ios   *IOStreams
+	first []bounce.Record
+	msgs  int
+	table *tableSink
 }
 
 func (s *autoSink) Write(recs []bounce.Record) error {

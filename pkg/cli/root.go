@@ -32,6 +32,7 @@ Exit status:
 // exits with status 2.
 type FlagError struct{ Err error }
 
+// Error returns the usage error's message.
 func (e *FlagError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the underlying error.

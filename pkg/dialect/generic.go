@@ -50,9 +50,7 @@ func (in *Input) originalSenders() []string {
 		rest = next
 		for _, k := range []string{"from:", "return-path:", "sender:"} {
 			if strings.HasPrefix(line, k) {
-				for _, a := range FindAddresses(line) {
-					out = append(out, a)
-				}
+				out = append(out, FindAddresses(line)...)
 			}
 		}
 	}

@@ -39,6 +39,7 @@ type LimitError struct {
 	Value int    // the limit's value
 }
 
+// Error says which limit was exceeded.
 func (e *LimitError) Error() string {
 	return fmt.Sprintf("parts: %s limit of %d exceeded", e.Limit, e.Value)
 }

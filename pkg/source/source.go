@@ -39,6 +39,7 @@ type ReadError struct {
 	Err  error
 }
 
+// Error names the input and what went wrong.
 func (e *ReadError) Error() string { return fmt.Sprintf("source: %s: %v", e.Path, unwrapPath(e.Err)) }
 
 // Unwrap returns the underlying error.

@@ -52,9 +52,6 @@ type Code struct {
 	Detail  int
 }
 
-// Limits from RFC 3463 section 4: subject and detail are 1 to 3 digits.
-const maxSubDetail = 999
-
 // Parse parses an enhanced status code ("5.1.1", " 4.7.0 "). It accepts a
 // class of 2, 4 or 5 and subject and detail of one to three digits, so codes
 // outside the registry (5.7.515, 5.1.10) parse as given. It reports false for
