@@ -79,12 +79,13 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		return []Record{errorRecord(unwrapMsg(err))}, nil
 	}
 	exceeded := parts.Exceeded(err)
-	orig := originalOf(m)
+	ret := returnedOf(m)
+	orig := originalOf(m, ret)
 	if recs := feedbackRecords(m, orig); len(recs) > 0 {
-		return link(recs, m, opts.Tickets), exceeded
+		return link(recs, m, ret, opts.Tickets), exceeded
 	}
 	if len(m.Reports) == 0 && isAutoreply(hd) {
-		return link([]Record{autoreplyRecord(m, orig)}, m, opts.Tickets), exceeded
+		return link([]Record{autoreplyRecord(m, orig)}, m, ret, opts.Tickets), exceeded
 	}
 	in := &dialect.Input{Message: m, Text: m.Text()}
 	if strings.TrimSpace(in.Text) == "" {
@@ -110,7 +111,7 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		exceeded = append(exceeded, LimitRecipients)
 		slices.Sort(exceeded)
 	}
-	return link(bounceRecords(m, res, orig), m, opts.Tickets), exceeded
+	return link(bounceRecords(m, res, orig), m, ret, opts.Tickets), exceeded
 }
 
 // unwrapMsg returns the message of err without a repeated package prefix.

@@ -9,16 +9,12 @@ import (
 	"github.com/bounce-tool/bounce/pkg/ticket"
 )
 
-// link fills the ticket of every record of one message, and the group of
-// its bounce records.
-func link(recs []Record, m *parts.Message, f *ticket.Finder) []Record {
+// link fills the ticket of every record of one message, from the original it
+// returns, and the group of its bounce records.
+func link(recs []Record, m *parts.Message, r returned, f *ticket.Finder) []Record {
 	in := ticket.Message{Bounce: m.Header}
-	inlineID := ""
-	if m.Original != nil {
-		in.Header, in.Body = m.Original.Header, m.Original.Body
-	} else if h, body, ok := inlineOriginal(m.Text()); ok {
-		in.Header, in.Body = h, body
-		inlineID = clean(strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"))
+	if r.ok {
+		in.Header, in.Body = r.header, r.body
 	}
 	t := f.Find(in)
 	ref := ""
@@ -29,7 +25,7 @@ func link(recs []Record, m *parts.Message, f *ticket.Finder) []Record {
 		}
 		if recs[i].Kind == KindBounce {
 			if ref == "" {
-				ref = groupRef(m, recs[i].Original, inlineID)
+				ref = groupRef(m, recs[i].Original)
 			}
 			recs[i].Group = GroupKey(ref, recs[i].Recipient)
 		}
@@ -38,16 +34,13 @@ func link(recs []Record, m *parts.Message, f *ticket.Finder) []Record {
 }
 
 // groupRef names the message a bounce is about: "id:" and its Message-ID
-// (from the returned original, or from a copy quoted in the bounce's text);
+// (from the returned original, attached or quoted in the bounce's text);
 // else "id:" and the bounce's own In-Reply-To or last References entry
 // (which name the message that bounced); else "orig:" and the returned
 // original's From, To, Subject and Date; else "none:".
-func groupRef(m *parts.Message, orig Original, inlineID string) string {
+func groupRef(m *parts.Message, orig Original) string {
 	if orig.MessageID != "" {
 		return "id:" + strings.ToLower(orig.MessageID)
-	}
-	if inlineID != "" {
-		return "id:" + strings.ToLower(inlineID)
 	}
 	if id := lastMsgID(m.Header.Get("In-Reply-To")); id != "" {
 		return "id:" + strings.ToLower(id)

@@ -178,12 +178,31 @@ func firstToken(s string) string {
 	return s
 }
 
+// returned is the message a bounce returns: attached, or quoted in its text.
+type returned struct {
+	header mail.Header
+	body   string // the start of its text
+	ok     bool   // false when the bounce returns nothing
+}
+
+// returnedOf finds the returned original of m: the attached one, else a
+// copy quoted in the text after a marker (see inlineOriginal).
+func returnedOf(m *parts.Message) returned {
+	if m.Original != nil {
+		return returned{header: m.Original.Header, body: m.Original.Body, ok: true}
+	}
+	if h, body, ok := inlineOriginal(m.Text()); ok {
+		return returned{header: h, body: body, ok: true}
+	}
+	return returned{}
+}
+
 // originalOf describes the returned original.
-func originalOf(m *parts.Message) Original {
-	if m.Original == nil {
+func originalOf(m *parts.Message, r returned) Original {
+	if !r.ok {
 		return Original{}
 	}
-	return describe(m.Original.Header, m.Charset)
+	return describe(r.header, m.Charset)
 }
 
 // describe reads the returned original's header; hint is the bounce's
