@@ -14,11 +14,19 @@ import (
 // inlineMarkers are the lines, lowercase, after which a bounce quotes the
 // returned message in its own text instead of attaching it.
 var inlineMarkers = []string{
-	"this is a copy of the message",            // Exim: "------ This is a copy of the message, including all the headers. ------"
-	"below this line is a copy of the message", // qmail
-	"original message follows",                 // Sendmail's text bounces and others
-	"unsent message follows",                   // old Sendmail
-	"original message headers:",                // Microsoft Exchange
+	"this is a copy of the message",                   // Exim: "------ This is a copy of the message, including all the headers. ------"
+	"this is a copy of your message",                  // Exim, reworded
+	"below this line is a copy of the message",        // qmail
+	"original message follows",                        // Sendmail's text bounces and others
+	"unsent message follows",                          // old Sendmail
+	"original message headers:",                       // Microsoft Exchange
+	"----- original message -----",                    // Gmail: the original after the explanation
+	"-------original message",                         // Japanese filters
+	"message headers follow",                          // DragonFly Mail Agent
+	"the header of the original message is following", // KDDI, docomo and other Japanese carriers
+	"returned message --------",                       // Lotus Notes: "------- Returned Message --------"
+	"original mail info",                              // Japanese mail filters
+	"message text follows:",                           // Lotus Domino
 }
 
 // inlinePool recycles the readers of quoted headers (4 KiB, as
@@ -40,15 +48,30 @@ const maxInlineBody = 64 << 10
 // part; bounces in the classic text format (Exim without DSN, qmail's
 // "Below this line is a copy of the message.") quote it in the text.
 func inlineOriginal(text string) (mail.Header, string, bool) {
-	at, _ := inlineMarkerSet.IndexFold(text) // the earliest marker, ASCII case ignored
-	if at < 0 {
-		return mail.Header{}, "", false
+	// The first marker (ASCII case ignored) that a header block follows.
+	for off := 0; off < len(text); {
+		at, _ := inlineMarkerSet.IndexFold(text[off:])
+		if at < 0 {
+			break
+		}
+		at += off
+		nl := strings.IndexByte(text[at:], '\n')
+		if nl < 0 {
+			break
+		}
+		off = at + nl + 1
+		if h, body, ok := quotedMessage(text[off:]); ok {
+			return h, body, true
+		}
 	}
-	nl := strings.IndexByte(text[at:], '\n')
-	if nl < 0 {
-		return mail.Header{}, "", false
-	}
-	rest := strings.TrimLeft(text[at+nl+1:], " \t\r\n")
+	return mail.Header{}, "", false
+}
+
+// quotedMessage reads a quoted message at the start of text (after blank
+// lines): a header block with at least one field that names a message, and
+// the start of its body.
+func quotedMessage(text string) (mail.Header, string, bool) {
+	rest := strings.TrimLeft(text, " \t\r\n")
 	br := inlinePool.Get().(*bufio.Reader)
 	br.Reset(strings.NewReader(rest))
 	defer func() {

@@ -23,6 +23,13 @@ func TestInlineOriginal(t *testing.T) {
 		{"courier attachment note", "The original message follows as a separate attachment.\n\n--=_courier_0\n", "", "", "", false},
 		{"no marker", "Subject: [#123] in prose\n\nMessage-ID: <m3@example.org>\n", "", "", "", false},
 		{"marker without header", "------ This is a copy of the message, including all the headers. ------\n\nJust text.\n", "", "", "", false},
+		{"gmail", "The error that the other server returned was:\n550 5.1.1 User Unknown\n\n----- Original message -----\n\n" +
+			"DKIM-Signature: v=1; a=rsa-sha256;\n b=abc==\nMessage-Id: <m4@example.org>\nSubject: Hello\n\nHi\n",
+			"<m4@example.org>", "Hello", "Hi\n", true},
+		{"a later marker when the first has no header", "Your returned message --------\nis below.\n\n" +
+			"Message headers follow.\n\nReceived: from root\nSubject: Later\n\n", "", "Later", "", true},
+		{"japanese carrier", "--- The header of the original message is following. ---\n\nFrom: a@example.jp\nMessage-Id: <m5@example.jp>\n",
+			"<m5@example.jp>", "", "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
