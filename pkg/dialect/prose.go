@@ -491,7 +491,7 @@ func asciiLetters(s string) int {
 func countFold(s, key string) int {
 	n := 0
 	for i := 0; i+len(key) <= len(s); {
-		if lowerByte(s[i]) == key[0] && hasPrefixFold(s[i:], key) {
+		if phrase.Lower(s[i]) == key[0] && phrase.HasPrefixFold(s[i:], key) {
 			n++
 			i += len(key)
 			continue
@@ -499,20 +499,6 @@ func countFold(s, key string) int {
 		i++
 	}
 	return n
-}
-
-// hasPrefixFold reports whether s begins with p, ASCII case ignored in s
-// (p has no uppercase letters).
-func hasPrefixFold(s, p string) bool {
-	if len(s) < len(p) {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		if lowerByte(s[i]) != p[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // global returns the paragraphs of the report that carry an SMTP reply or a

@@ -65,21 +65,13 @@ func firstPhrase(text string, set *phrase.Set, list []struct{ phrase, command st
 	cmd := ""
 	set.ScanFold(text, func(i, k int) bool {
 		end := i + len(list[k].phrase)
-		if (i == 0 || !inWord(lowerByte(text[i-1]))) && (end == len(text) || !isWordByte(lowerByte(text[end]))) {
+		if (i == 0 || !inWord(phrase.Lower(text[i-1]))) && (end == len(text) || !isWordByte(phrase.Lower(text[end]))) {
 			cmd = list[k].command
 			return false
 		}
 		return true
 	})
 	return cmd
-}
-
-// lowerByte lowercases an ASCII letter, as LowerASCII does.
-func lowerByte(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
 }
 
 func isWordByte(c byte) bool {

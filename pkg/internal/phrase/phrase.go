@@ -108,14 +108,14 @@ func (s *Set) ScanFold(text string, f func(at, i int) bool) {
 	if len(text) < 2 {
 		return
 	}
-	k := uint16(lower(text[0]))
+	k := uint16(Lower(text[0]))
 	for at := 1; at < len(text); at++ {
-		k = k<<8 | uint16(lower(text[at]))
+		k = k<<8 | uint16(Lower(text[at]))
 		if s.seen[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
 		for _, i := range s.starting(k) {
-			if hasPrefixFold(text[at-1:], s.phrases[i]) && !f(at-1, int(i)) {
+			if HasPrefixFold(text[at-1:], s.phrases[i]) && !f(at-1, int(i)) {
 				return
 			}
 		}
@@ -133,22 +133,22 @@ func (s *Set) IndexFold(text string) (at, i int) {
 	return at, i
 }
 
-// lower lowercases an ASCII letter.
-func lower(c byte) byte {
+// Lower lowercases an ASCII letter and leaves every other byte alone.
+func Lower(c byte) byte {
 	if c >= 'A' && c <= 'Z' {
 		return c + 'a' - 'A'
 	}
 	return c
 }
 
-// hasPrefixFold reports whether s, its ASCII letters lowercased, begins
-// with p.
-func hasPrefixFold(s, p string) bool {
+// HasPrefixFold reports whether s, its ASCII letters lowercased, begins
+// with p (which has no uppercase letters).
+func HasPrefixFold(s, p string) bool {
 	if len(s) < len(p) {
 		return false
 	}
 	for i := 0; i < len(p); i++ {
-		if lower(s[i]) != p[i] {
+		if Lower(s[i]) != p[i] {
 			return false
 		}
 	}
