@@ -185,7 +185,7 @@ func fromReports(reports []*dsn.Report) *Result {
 			if r.Date == "" {
 				r.Date = rep.ArrivalDate
 			}
-			r.Command = FindCommand(r.Diagnostic)
+			r.Command = findStage(r.Diagnostic)
 			res.Recipients = append(res.Recipients, r)
 		}
 	}
@@ -257,36 +257,45 @@ func normalAction(a string) string {
 
 // complete fills what recipients lack from the prose: a diagnostic that is
 // missing or only a number ("X-Unix; 77") takes the prose's words about the
-// recipient; a missing command or remote host is looked for in the
-// diagnostic, then in those words.
+// recipient; a missing remote host is looked for in the diagnostic, then in
+// those words. A missing command is a phrase that ties the reply to a stage
+// in the diagnostic or in those words ("in reply to MAIL FROM command"),
+// else a command the diagnostic or those words mention bare: a server's
+// reply that mentions a command ("as obtained from HELO and MAIL FROM")
+// does not say at which one it came.
 func complete(in *Input, res *Result) {
 	var rd *reading
 	for i := range res.Recipients {
 		r := &res.Recipients[i]
 		if r.Command == "" {
-			r.Command = FindCommand(r.Diagnostic)
+			r.Command = findStage(r.Diagnostic)
 		}
 		if r.RemoteMTA == "" {
 			r.RemoteMTA = FindRemoteHost(r.Diagnostic)
 		}
-		if !weakDiagnostic(r.Diagnostic) && r.Command != "" && r.RemoteMTA != "" {
-			continue
+		ev := ""
+		if weakDiagnostic(r.Diagnostic) || r.Command == "" || r.RemoteMTA == "" {
+			if rd == nil {
+				rd = in.prose()
+			}
+			ev = rd.evidence(LowerASCII(r.Address))
 		}
-		if rd == nil {
-			rd = in.prose()
-		}
-		ev := rd.evidence(LowerASCII(r.Address))
-		if ev == "" {
-			continue
-		}
-		if weakDiagnostic(r.Diagnostic) {
-			r.Diagnostic = Fold(ev)
+		if ev != "" {
+			if weakDiagnostic(r.Diagnostic) {
+				r.Diagnostic = Fold(ev)
+			}
+			if r.Command == "" {
+				r.Command = findStage(ev)
+			}
+			if r.RemoteMTA == "" {
+				r.RemoteMTA = FindRemoteHost(ev)
+			}
 		}
 		if r.Command == "" {
-			r.Command = FindCommand(ev)
+			r.Command = findCommandWord(r.Diagnostic)
 		}
-		if r.RemoteMTA == "" {
-			r.RemoteMTA = FindRemoteHost(ev)
+		if r.Command == "" {
+			r.Command = findCommandWord(ev)
 		}
 	}
 }

@@ -60,6 +60,9 @@ func TestFindCommand(t *testing.T) {
 		{"after RCPT TO: refused; see the MAIL FROM rules (in reply to end of DATA command)", "RCPT"},
 		{"<ann@example.com>:\n mx.example.com [192.0.2.1]:\n >>> DATA\n <<< 552 5.3.4 Message size exceeds fixed limit", "DATA"},
 		{" >>> RCPT TO:<ann@example.com>\n <<< 550 5.1.1 unknown", "RCPT"},
+		{"host mx.example.com[192.0.2.1] refused to talk\n    to me: 554 No SMTP service", "CONN"},
+		{"550 5.7.0 (as obtained from HELO and MAIL FROM) (in reply to MAIL FROM\n    command)", "MAIL"},
+		{"550-5.7.26 The MAIL FROM domain [example.com] has an SPF record (in reply to end of DATA command)", "DATA"},
 		{"", ""},
 	}
 	for _, tc := range tests {
@@ -202,6 +205,26 @@ func TestReportsAndProse(t *testing.T) {
 	r := res.Recipients[0]
 	if res.MTA != "sendmail" || r.Status != "5.1.2" || !strings.Contains(r.Diagnostic, "Host unknown") {
 		t.Errorf("Extract = %s %+v, want sendmail, Status 5.1.2 and the transcript's words", res.MTA, r)
+	}
+}
+
+// A command the server's reply mentions does not say at which stage the
+// reply came; the prose around it does.
+func TestStageBeatsMention(t *testing.T) {
+	msg := "From: Mail Delivery System <MAILER-DAEMON@mta.example.com>\nSubject: Undelivered Mail Returned to Sender\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\n" +
+		"Content-Type: text/plain\n\nThis is the mail system at host mta.example.com.\n\n" +
+		"<jo@example.net>: host relay.example.net[192.0.2.1] said: 550 5.7.0 Relay denied\n" +
+		"    (as obtained from HELO and MAIL FROM) (in reply to MAIL FROM command)\n\n--b\n" +
+		"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mta.example.com\n\nFinal-Recipient: rfc822; jo@example.net\n" +
+		"Action: failed\nStatus: 5.7.0\nRemote-MTA: dns; relay.example.net\n" +
+		"Diagnostic-Code: smtp; 550 5.7.0 Relay denied (as obtained from HELO and MAIL FROM)\n\n--b--\n"
+	res := Extract(input(t, msg))
+	if res == nil || len(res.Recipients) != 1 {
+		t.Fatalf("Extract = %+v, want one recipient", res)
+	}
+	if got := res.Recipients[0].Command; got != "MAIL" {
+		t.Errorf("Extract: Command = %q, want %q", got, "MAIL")
 	}
 }
 

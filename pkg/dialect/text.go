@@ -36,15 +36,39 @@ var commandWords = []struct{ phrase, command string }{
 // greeting), or "". A phrase that ties the reply to a stage ("in reply to
 // RCPT TO command", "after end of data") wins over a bare mention; among
 // equals, the first written wins. Words count only whole ("email from" is
-// not "MAIL FROM").
+// not "MAIL FROM"), and a phrase broken over lines still counts.
 func FindCommand(text string) string {
+	if c := findStage(text); c != "" {
+		return c
+	}
+	return findCommandWord(text)
+}
+
+// findStage returns the command of the first phrase that ties the reply to
+// a stage, or "".
+func findStage(text string) string {
 	if text == "" {
 		return ""
 	}
-	if c := firstPhrase(text, commandContextSet, commandContexts); c != "" {
-		return c
+	return firstPhrase(foldSpace(text), commandContextSet, commandContexts)
+}
+
+// findCommandWord returns the command the text first mentions bare, or "".
+func findCommandWord(text string) string {
+	if text == "" {
+		return ""
 	}
-	return firstPhrase(text, commandWordSet, commandWords)
+	return firstPhrase(foldSpace(text), commandWordSet, commandWords)
+}
+
+// foldSpace returns text with its runs of white space folded to one space
+// when it has any, so that a phrase a server wrapped ("refused to talk\n
+// to me") reads whole; text without them is returned as is.
+func foldSpace(text string) string {
+	if strings.ContainsAny(text, "\n\r\t") || strings.Contains(text, "  ") {
+		return Fold(text)
+	}
+	return text
 }
 
 // The phrases of commandContexts and commandWords, indexed.
