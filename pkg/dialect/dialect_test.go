@@ -418,3 +418,19 @@ func TestBareText(t *testing.T) {
 		}
 	}
 }
+
+// An address in a wrapped reply's continuation line is the server's text,
+// not the next recipient; one that leads its line is.
+func TestEvidenceContinuation(t *testing.T) {
+	text := "<ann@example.net>: host mx.example.net[192.0.2.1] said: 550 spam message\n" +
+		"    rejected. Report details to abuse@example.net. (in reply to end of\n" +
+		"    DATA command)\n" +
+		"<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 unknown user\n"
+	r := readProse(text, LowerASCII(text), nil)
+	if got := r.evidence("ann@example.net"); !strings.HasSuffix(got, "DATA command)") {
+		t.Errorf("evidence(ann) = %q, want it to run to the end of the wrapped reply", got)
+	}
+	if got := r.evidence("ann@example.net"); strings.Contains(got, "unknown user") {
+		t.Errorf("evidence(ann) = %q, want it to stop at bob's line", got)
+	}
+}

@@ -117,6 +117,7 @@ type reading struct {
 	cands   []candidate
 	byKey   map[string][]int // indexes in cands of each address
 	strong  [][]string       // strong[i]: the recipients line i names by their place
+	leads   []bool           // leads[i]: line i starts with a recipient (roleLead)
 	senders map[string]bool
 	hasList bool
 	// Computed on first use: the paragraphs of the report that carry
@@ -136,6 +137,7 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 	n := strings.Count(report, "\n") + 1
 	r.lines = make([]proseLine, n)
 	r.strong = make([][]string, n)
+	r.leads = make([]bool, n)
 	for i := 0; i < n; i++ {
 		end := strings.IndexByte(report, '\n')
 		if end < 0 {
@@ -196,6 +198,7 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 	for _, c := range r.cands {
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
 			r.strong[c.line] = append(r.strong[c.line], c.key)
+			r.leads[c.line] = r.leads[c.line] || c.role == roleLead
 		}
 	}
 	return r
@@ -279,7 +282,10 @@ func (r *reading) otherLine(i int, key string) bool {
 // block returns the lines that belong to the address key on line i: that
 // line and those after it up to a blank line, a dashed heading, a list, or
 // another recipient's line. An address alone on its line may take the
-// paragraph after one blank line.
+// paragraph after one blank line. A line indented deeper than line i that
+// does not start with an address continues the server's words even when it
+// names someone ("... or report details to abuse@example.com", a reply
+// Postfix wrapped).
 func (r *reading) block(i int, key string) (from, to int) {
 	from, to = i, i+1
 	if r.fieldLine(i) {
@@ -297,12 +303,23 @@ func (r *reading) block(i int, key string) (from, to int) {
 			to++
 			continue
 		}
-		if pl.dashed || pl.list || r.otherLine(to, key) || r.separator(to) {
+		if pl.dashed || pl.list || r.otherLine(to, key) && !r.continues(from, to) || r.separator(to) {
 			break
 		}
 		to++
 	}
 	return from, to
+}
+
+// continues reports whether line j, inside the block that starts at line
+// i, is a continuation of it: indented deeper, not led by an address.
+func (r *reading) continues(i, j int) bool {
+	return !r.leads[j] && indent(r.lines[j].text) > indent(r.lines[i].text)
+}
+
+// indent is the width of a line's leading white space.
+func indent(s string) int {
+	return len(s) - len(strings.TrimLeft(s, " \t"))
 }
 
 // separator reports whether line i is a rule of dashes or equals signs
