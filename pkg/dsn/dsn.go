@@ -283,7 +283,9 @@ func stripType(v string) string {
 	if i := strings.IndexAny(v, " \t"); i > 0 {
 		v = v[:i]
 	}
-	return strings.Trim(v, "[]<>")
+	// A fully qualified name's root dot ("mx.example.com.", as Gmail
+	// writes its Remote-MTA) is not part of the host's name.
+	return strings.TrimSuffix(strings.Trim(v, "[]<>"), ".")
 }
 
 func isTypeName(s string) bool {

@@ -30,6 +30,13 @@ func TestParse(t *testing.T) {
 				DiagnosticCode: "550 5.1.1 <jane@example.net>: Recipient address rejected"}},
 		},
 		{
+			name: "gmail: a root dot and a comment after the remote host",
+			in: "Reporting-MTA: dns; googlemail.com\n\nFinal-Recipient: rfc822; jo@example.org\nAction: failed\nStatus: 5.1.1\n" +
+				"Remote-MTA: dns; mx.example.org. (192.0.2.9, the server for the domain example.org.)\n",
+			reporting: "googlemail.com",
+			want:      []Recipient{{FinalRecipient: "jo@example.org", Action: "failed", Status: "5.1.1", RemoteMTA: "mx.example.org"}},
+		},
+		{
 			name: "odd case, no blank line between recipients",
 			in: "reporting-mta: DNS; gw.example.org\n\nfinal-recipient: RFC822; <A@example.org>\nACTION: Failed\nstatus: 5.0.0\n" +
 				"FINAL-RECIPIENT: rfc822; b@example.org\naction: delayed\nStatus: 4.4.1\n",
