@@ -15,7 +15,7 @@ var blocklists = []struct{ phrase, name string }{
 	{"manitu", "manitu"}, {"gbudb", "gbudb"}, {"hostkarma", "hostkarma"}, {"0spam", "0spam"},
 	{"nordspam", "nordspam"}, {"lashback", "lashback"}, {"cloudmark", "cloudmark"},
 	{"rbl.interserver", "interserver"}, {"blocklist.de", "blocklist.de"}, {"spameatingmonkey", "spameatingmonkey"},
-	{"proofpoint.com/dnsbl", "proofpoint"}, {"mail-abuse.com", "trendmicro"},
+	{"proofpoint.com/dnsbl", "proofpoint"}, {"ipcheck.proofpoint", "proofpoint"}, {"mail-abuse.com", "trendmicro"},
 }
 
 // blocklistNames matches blocklists; a rule's reason is the list's name.
@@ -39,6 +39,8 @@ func findBlocklist(lower string) string {
 // several is read: the first named wins.
 var authChecks = []struct{ phrase, name string }{
 	{"|dmarc", "dmarc"}, {"|dkim", "dkim"}, {"|spf|", "spf"}, {"sender policy framework", "spf"},
+	// Alignment of the From: domain with SPF's or DKIM's is DMARC's check.
+	{"|aligned with", "dmarc"}, {"|alignment|", "dmarc"},
 	{"|arc|", "arc"}, {"arc-seal", "arc"}, {"arc validation", "arc"},
 }
 

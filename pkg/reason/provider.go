@@ -4,20 +4,25 @@ import "github.com/bounce-tool/bounce/pkg/status"
 
 // A providerRule is a code one provider documents for its refusals: an
 // enhanced status code outside the IANA registry (Microsoft's 5.7.606-649),
-// matched when the status code or a code in the text lies in [from, to];
-// or a token in the text ("[TSS04]", "S3150",
-// "RESOLVER.ADR.RecipientNotFound"), lowercase, looked for in the full
-// text. Code ranges are tried first, then tokens, each in table order.
+// matched when the status code or a code in the text lies in [from, to]
+// (of class cls only, when cls is set); or a token in the text ("[TSS04]",
+// "S3150", "RESOLVER.ADR.RecipientNotFound"), lowercase, looked for in the
+// full text. Code ranges are tried first, then tokens, each in table order.
 type providerRule struct {
 	provider string
 	reason   string
 	phrase   string
 	from, to status.Code
+	cls      status.Class
 }
 
 // providerCodes are tried before any wording (Classify, step 3).
 var providerCodes = []providerRule{
-	// Microsoft 365 and Outlook.com.
+	// Microsoft 365 and Outlook.com. 4.7.500-699 "Access denied, please
+	// try again later" (with "Server busy" in the text): a sending IP held
+	// back while it is looked at, a rate limit; 4.7.650 and above are
+	// Outlook.com's reputation limits, whose wording says so.
+	{provider: "microsoft", reason: RateLimited, from: code(4, 7, 500), to: code(4, 7, 649), cls: status.ClassTemporary},
 	{provider: "microsoft", reason: Blocked, from: code(5, 7, 606), to: code(5, 7, 649)},
 	{provider: "microsoft", reason: AuthFailure, from: code(5, 7, 509), to: code(5, 7, 509)},
 	{provider: "microsoft", reason: AuthFailure, from: code(5, 7, 515), to: code(5, 7, 515)},
@@ -30,6 +35,10 @@ var providerCodes = []providerRule{
 	{provider: "microsoft", reason: EmailTooLarge, phrase: "resolver.rst.sendsizelimit"},
 	{provider: "microsoft", reason: EmailTooLarge, phrase: "resolver.rst.recipsizelimit"},
 	{provider: "microsoft", reason: RateLimited, phrase: "resolver.adr.recipientlimit"},
+	// The other RESOLVER.RST (restriction) codes: the recipient, or the
+	// group, takes mail only from some senders (5.7.129, 5.7.133, 5.7.134,
+	// ...).
+	{provider: "microsoft", reason: Filtered, phrase: "resolver.rst."},
 	{provider: "microsoft", reason: MailboxFull, phrase: "quotaexceededexception"},
 	{provider: "microsoft", reason: Blocked, phrase: "(s3140)"},
 	{provider: "microsoft", reason: Blocked, phrase: "(s3150)"},
@@ -62,6 +71,9 @@ var providerCodes = []providerRule{
 	{provider: "aol", reason: RequirePTR, phrase: "dns:nr"},
 	// Google: a "Send mail as" address the account may not use.
 	{provider: "google", reason: Rejected, phrase: "customfromdenied"},
+	// Mimecast: a user's own blocked-senders entry for the sender's address
+	// or domain ("Envelope blocked - User Entry", "- User Domain Entry").
+	{provider: "mimecast", reason: Filtered, phrase: "envelope blocked - user"},
 	// Orange (France): OFR_506 is a message judged to be spam.
 	{provider: "orange", reason: SpamDetected, phrase: "ofr_506"},
 	// Cox (cox.com email error codes): CXBL and CDRBL the sending IP is on
@@ -96,7 +108,7 @@ var providerTokens = func() *matcher {
 // codes are the enhanced codes in the text; c is the chosen status code.
 func byProvider(text string, c status.Code, codes []status.Match) string {
 	for _, p := range providerCodes {
-		if !p.from.IsZero() && (inRange(c, p.from, p.to) || anyInRange(codes, p.from, p.to)) {
+		if !p.from.IsZero() && (inRange(c, p) || anyInRange(codes, p)) {
 			return p.reason
 		}
 	}
@@ -106,18 +118,19 @@ func byProvider(text string, c status.Code, codes []status.Match) string {
 	return ""
 }
 
-// inRange compares subject and detail only: providers send the same
-// refusal as 4.x.x while it is temporary and 5.x.x when it is not.
-func inRange(c, from, to status.Code) bool {
-	if c.IsZero() || c.Subject != from.Subject {
+// inRange reports whether c lies in p's range. It compares subject and
+// detail only, unless p names a class: providers send the same refusal as
+// 4.x.x while it is temporary and 5.x.x when it is not.
+func inRange(c status.Code, p providerRule) bool {
+	if c.IsZero() || c.Subject != p.from.Subject || p.cls != status.ClassUnknown && c.Class != p.cls {
 		return false
 	}
-	return c.Detail >= from.Detail && c.Detail <= to.Detail
+	return c.Detail >= p.from.Detail && c.Detail <= p.to.Detail
 }
 
-func anyInRange(ms []status.Match, from, to status.Code) bool {
+func anyInRange(ms []status.Match, p providerRule) bool {
 	for _, m := range ms {
-		if inRange(m.Code, from, to) {
+		if inRange(m.Code, p) {
 			return true
 		}
 	}

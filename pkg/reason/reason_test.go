@@ -38,9 +38,21 @@ var classifyTests = []struct {
 	{"yahoo TSS09", Facts{Status: status.MustParse("4.7.0"), Diagnostic: "421 4.7.0 [TSS09] All messages from 192.0.2.25 will be permanently deferred"}, Blocked, "provider"},
 	{"aol RLY:B1", Facts{Diagnostic: "554 RLY:B1 https://postmaster.aol.example/error-codes#554rlyb1"}, Blocked, "provider"},
 	{"google send-mail-as", Facts{Diagnostic: "Learn more here: https://support.google.com/mail/?p=CustomFromDenied"}, Rejected, "provider"},
+	{"microsoft server busy, 4.7.500", Facts{Status: status.MustParse("4.7.500"), Action: "delayed", Diagnostic: "451 4.7.500 Server busy. Please try again later from [192.0.2.40]. (S77719)"}, RateLimited, "provider"},
+	{"microsoft 4.7.606 is held back, not banned", Facts{Status: status.MustParse("4.7.606"), Diagnostic: "451 4.7.606 Access denied, please try again later"}, RateLimited, "provider"},
+	{"microsoft 4.7.650 is left to its reputation wording", Facts{Status: status.MustParse("4.7.650"), Diagnostic: "451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation."}, BadReputation, "wording"},
+	{"microsoft 5.7.500 is not the temporary range", Facts{Status: status.MustParse("5.7.500"), Diagnostic: "550 5.7.500 Access denied, spam abuse detected"}, SpamDetected, "wording"},
+	{"microsoft group restriction", Facts{Status: status.MustParse("5.7.133"), Diagnostic: "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed as sender not authenticated"}, Filtered, "provider"},
+	{"microsoft size restriction stays a size", Facts{Status: status.MustParse("5.2.3"), Diagnostic: "552 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient"}, EmailTooLarge, "provider"},
+	{"mimecast user entry", Facts{Diagnostic: "550 Envelope blocked - User Entry - https://community.mimecast.com/docs/DOC-1369#550 [x.uk290]"}, Filtered, "provider"},
+	{"mimecast user domain entry", Facts{Diagnostic: "550 Envelope blocked - User Domain Entry - https://community.mimecast.com/docs/DOC-1369#550"}, Filtered, "provider"},
 	{"orange spam code", Facts{Status: status.MustParse("5.2.0"), Diagnostic: "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]"}, SpamDetected, "provider"},
 
 	// 4. Decisive wording, English.
+	{"ses suppression list under 5.1.1", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "Amazon SES did not send the message to this address because it is on the suppression list for your account."}, Suppressed, "wording"},
+	{"ses global suppression beats its invalid address", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address."}, Suppressed, "wording"},
+	{"mailgun previously bounced", Facts{Diagnostic: "605 Not delivering to previously bounced address"}, Suppressed, "wording"},
+	{"gmail out of storage, no code", Facts{Diagnostic: "The recipient's inbox is out of storage space. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaTemp"}, MailboxFull, "wording"},
 	{"listing by name", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org"}, Blocked, "wording"},
 	{"list name in a lookup URL under a code for something else", Facts{Status: status.MustParse("5.1.3"), Diagnostic: "553 http://www.spamhaus.org/query/bl?ip=192.0.2.1"}, Blocked, "wording"},
 	{"generic listing", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550 5.7.1 IP address blacklisted by recipient"}, Blocked, "wording"},
@@ -160,6 +172,8 @@ var classifyTests = []struct {
 	{"nothing at all", Facts{Action: "failed"}, Undefined, "fallback"},
 
 	// Near misses: words that must not decide.
+	{"a suppressed warning is not a suppression list", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "550 5.1.1 user unknown; further warnings suppressed"}, UserUnknown, "wording"},
+	{"the system's storage is not an inbox", Facts{Status: status.MustParse("4.3.1"), Diagnostic: "452 4.3.1 Insufficient system storage"}, SystemFull, "code"},
 	{"spam in a host name", Facts{Status: status.MustParse("5.0.0"), Command: "RCPT", Reply: 550, Diagnostic: "550 mx.spamfilter.example.net: requested action not taken"}, UserUnknown, "reply"},
 	{"spam inside a word", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 email rejected due to security policies - MCSpamSignature.sa.2.2"}, PolicyViolation, "wording"},
 	{"blocklist in a help URL", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550 5.7.1 Message refused, see https://help.example.com/faq/blacklist-removal.html"}, SecurityError, "vague"},
@@ -207,6 +221,9 @@ func TestBlocklistAndAuth(t *testing.T) {
 		{"550 5.7.29 ARC validation failure", "5.7.29", "", "arc"},
 		{"550 5.7.23 rejected", "5.7.23", "", "spf"},
 		{"550 5.7.20 no passing signature", "5.7.20", "", "dkim"},
+		{"421-4.7.32 the From: header isn't aligned with either the authenticated SPF or DKIM organizational domain", "4.7.32", "", "dmarc"},
+		{"550 5.7.26 SPF alignment and DKIM alignment failed", "5.7.26", "", "spf"},
+		{"554 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1", "", "proofpoint", ""},
 	}
 	for _, tc := range tests {
 		f := Facts{Diagnostic: tc.text}

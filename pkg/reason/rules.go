@@ -24,6 +24,13 @@ type rule struct {
 }
 
 var decisive = []rule{
+	// A sending service that did not send at all: the address is on its
+	// suppression list (Amazon SES, SparkPost, Mailgun's "previously
+	// bounced address"), whatever the bounce that put it there said.
+	{reason: Suppressed, phrases: []string{
+		"suppression list", "suppressed sending", "address was suppressed", "address is suppressed",
+		"recipient is suppressed", "previously bounced address",
+	}},
 	// An address (the sender's) on a list, rather than a host or an IP.
 	{reason: Rejected, phrases: []string{
 		"address that has been blacklisted", "address has been blacklisted", "address is blacklisted",
@@ -67,6 +74,7 @@ var decisive = []rule{
 		"exceeded storage allocation", "exceeded the storage", "storage allocation", "mailbox size limit",
 		"mailbox is over", "mailbox exceeds", "mailfolder is full", "inbox is full", "account is full", "mailbox would exceed",
 		"exceeds the maximum mailbox", "not enough space in", "no space left in", "mailbox has no space",
+		"inbox is out of storage", "mailbox is out of storage", "account is out of storage",
 		// ja
 		"メールボックスがいっぱい", "容量オーバー", "容量を超え", "容量超過", "容量不足",
 		// de
