@@ -117,6 +117,11 @@ func TestRecognisers(t *testing.T) {
 		{"postfix", "From: MAILER-DAEMON@mx.example.com\nSubject: Undelivered Mail Returned to Sender\n" + plain +
 			"\nThis is the mail system at host mx.example.com.\n\n<ann@example.net>: host mx.example.net[192.0.2.1] said: 550 5.1.1\n" +
 			"    unknown user (in reply to RCPT TO command)\n", []string{"ann@example.net"}},
+		// A refusal that names Barracuda does not make Postfix's bounce
+		// Barracuda's.
+		{"postfix", "From: MAILER-DAEMON@mx.example.com\nSubject: Undelivered Mail Returned to Sender\n" + plain +
+			"\nThis is the mail system at host mx.example.com.\n\n<al@example.net>: host mx.example.net[192.0.2.1] refused to talk\n" +
+			"    to me: 554 5.7.1 Client host [192.0.2.9] blocked using Barracuda Reputation\n", []string{"al@example.net"}},
 		{"exim", "From: Mail Delivery System <Mailer-Daemon@mx.example.com>\nSubject: Mail delivery failed\n" + plain +
 			"\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be " +
 			"delivered to one or more of its\nrecipients. The following address(es) failed:\n\n  bo@example.net\n" +

@@ -54,7 +54,10 @@ var Recognisers = []Recogniser{
 	{Name: "messagelabs", Detect: anyOf(from("messagelabs.com"), text("this is the mail delivery agent at symantec email security.cloud"))},
 	// Filters and appliances.
 	{Name: "trendmicro", Detect: anyOf(from("interscan"), text("interscan messaging security"))},
-	{Name: "barracuda", Detect: anyOf(subject("message you sent blocked by our bulk email filter"), text("barracuda"))},
+	// Barracuda by its own marks, not by its name in the text: a bounce
+	// from another MTA quotes "blocked using Barracuda Reputation".
+	{Name: "barracuda", Detect: anyOf(subject("message you sent blocked by our bulk email filter"), reporting("barracuda"),
+		received("(spam firewall)"))},
 	{Name: "amavis", Detect: anyOf(from("content-filter at"), text("amavisd"))},
 	{Name: "mailmarshal", Detect: anyOf(text("mailmarshal"), allOf(text("could not be delivered because of"), text("the following recipients were affected")))},
 	{Name: "mailfoundry", Detect: anyOf(subject("message delivery has failed"), received("(mailfoundry)"))},
@@ -104,6 +107,12 @@ func subject(sub string) func(*Input) bool {
 // received matches a Received field of the bounce that contains sub.
 func received(sub string) func(*Input) bool {
 	return func(in *Input) bool { return strings.Contains(in.received(), sub) }
+}
+
+// reporting matches a Reporting-MTA of the delivery-status report that
+// contains sub (lowercase).
+func reporting(sub string) func(*Input) bool {
+	return func(in *Input) bool { return strings.Contains(LowerASCII(in.reportingMTA()), sub) }
 }
 
 // messageID matches the bounce's Message-ID.
