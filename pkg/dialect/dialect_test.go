@@ -80,6 +80,9 @@ func TestFindRemoteHost(t *testing.T) {
 		{"mx.example.org:[203.0.113.15] : 550 5.1.1 unknown", "mx.example.org"},
 		{"[(0) example.com. [2001:db8::1]:25: socket error]", "example.com"},
 		{"SMTP error from remote server after RCPT command: host: mx.example.net", "mx.example.net"},
+		{"did not accept our requests to connect. [mx.example.org. 192.0.2.150: timed out]", "mx.example.org"},
+		{"[mx.example.org 2001:db8::25: connection refused]", "mx.example.org"},
+		{"[see the FAQ 192.0.2.1]", ""},
 		{"Postfix 2.5.5 said nothing about 192.0.2.1", ""},
 		{"blocked by spamhaus.example, see the list", ""},
 	}

@@ -109,10 +109,15 @@ var hostIntros = []string{"remote host ", "host ", "host: ", "while talking to "
 // FindRemoteHost returns the host name a text gives as the remote server,
 // or "": first a name followed by its address in brackets
 // ("mx.example.com[192.0.2.1]", "mx.example.com [192.0.2.1]:"), the way
-// Postfix, Exim, Courier and most others write it; else a name after a
-// phrase such as "host" or "connect to".
+// Postfix, Exim, Courier and most others write it; then a name and its
+// address inside brackets ("[mx.example.com. 192.0.2.1: timed out]", as
+// Gmail says which host it could not reach); else a name after a phrase
+// such as "host" or "connect to".
 func FindRemoteHost(text string) string {
 	if h := hostBeforeAddress(text); h != "" {
+		return h
+	}
+	if h := hostThenAddress(text); h != "" {
 		return h
 	}
 	lower := LowerASCII(text)
@@ -131,6 +136,37 @@ func FindRemoteHost(text string) string {
 			if h := hostAt(strings.TrimLeft(text[i:], " ")); h != "" {
 				return h
 			}
+		}
+	}
+	return ""
+}
+
+// hostThenAddress finds "[mx.example.com. 192.0.2.1: timed out]" or
+// "[mx.example.com 192.0.2.1]" in text and returns the name.
+func hostThenAddress(text string) string {
+	for off := 0; off < len(text); {
+		i := strings.IndexByte(text[off:], '[')
+		if i < 0 {
+			return ""
+		}
+		i += off
+		off = i + 1
+		rest := text[i+1:]
+		sp := strings.IndexByte(rest, ' ')
+		if sp <= 0 || sp > 255 {
+			continue
+		}
+		addr := rest[sp+1:]
+		end := strings.IndexByte(addr, ']')
+		if c := strings.Index(addr, ": "); c >= 0 && (end < 0 || c < end) {
+			end = c
+		}
+		if end <= 0 || end > 48 || !isIPLiteral(addr[:end]) {
+			continue
+		}
+		name := rest[:sp]
+		if h := hostAt(name); h != "" && len(h) == len(strings.Trim(name, ".")) {
+			return h
 		}
 	}
 	return ""
