@@ -40,6 +40,9 @@ var providerCodes = []providerRule{
 	// ...).
 	{provider: "microsoft", reason: Filtered, phrase: "resolver.rst."},
 	{provider: "microsoft", reason: MailboxFull, phrase: "quotaexceededexception"},
+	// 5.2.121 and 5.2.122: the recipient's hourly limit of messages
+	// received, from this sender or from all.
+	{provider: "microsoft", reason: RateLimited, phrase: "recipientthresholdexceeded"},
 	{provider: "microsoft", reason: Blocked, phrase: "(s3140)"},
 	{provider: "microsoft", reason: Blocked, phrase: "(s3150)"},
 	{provider: "microsoft", reason: Blocked, phrase: "|sc-001|"},
@@ -74,6 +77,9 @@ var providerCodes = []providerRule{
 	// Mimecast: a user's own blocked-senders entry for the sender's address
 	// or domain ("Envelope blocked - User Entry", "- User Domain Entry").
 	{provider: "mimecast", reason: Filtered, phrase: "envelope blocked - user"},
+	// "Email rejected due to security policies": its anti-virus and
+	// malware checks.
+	{provider: "mimecast", reason: VirusDetected, phrase: "email rejected due to security policies"},
 	// Orange (France): OFR_506 is a message judged to be spam.
 	{provider: "orange", reason: SpamDetected, phrase: "ofr_506"},
 	// Cox (cox.com email error codes): CXBL and CDRBL the sending IP is on

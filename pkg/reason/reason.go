@@ -115,8 +115,8 @@ type Result struct {
 //
 // Whatever decided, a reason about the recipient's side (userunknown,
 // filtered, hostunknown, suspend, hasmoved) or the sender's standing
-// (badreputation) given at MAIL FROM is a refusal of the sender
-// ("rejected"); and "hostunknown" under a temporary code is a DNS failure
+// (badreputation, unless the words make it the sending IP's) given at MAIL
+// FROM is a refusal of the sender ("rejected"); and "hostunknown" under a temporary code is a DNS failure
 // that may pass ("networkerror").
 func Classify(f Facts) Result {
 	lower := strings.ToLower(f.Diagnostic)
@@ -124,7 +124,7 @@ func Classify(f Facts) Result {
 	res.Reason, res.Step = decide(f, lower, res.Blocklist != "")
 	res.Confident = confidentSteps[res.Step]
 	switch {
-	case f.Command == "MAIL" && aboutRecipient[res.Reason]:
+	case f.Command == "MAIL" && aboutRecipient[res.Reason] && !(res.Reason == BadReputation && hasAny(lower, ipReputation) != ""):
 		res.Reason = Rejected
 	case res.Reason == HostUnknown && f.Status.Class == status.ClassTemporary:
 		res.Reason = NetworkError
@@ -138,8 +138,14 @@ func Classify(f Facts) Result {
 // confidentSteps are the steps whose reason may imply a status code.
 var confidentSteps = map[string]bool{"success": true, "hint": true, "provider": true, "wording": true, "code": true}
 
+// ipReputation are words that put a reputation on the sending IP: said at
+// MAIL FROM too, such a refusal is of the host, not of the sender.
+var ipReputation = []string{"ip reputation", "ip address reputation", "reputation of the sending ip",
+	"reputation of your ip", "sending ip reputation", "ip's reputation"}
+
 // aboutRecipient are the reasons that, said at MAIL FROM, can only be about
-// the sender: the recipient's side, and the sender's standing.
+// the sender: the recipient's side, and the sender's standing (unless the
+// words say the standing is the IP's, ipReputation).
 var aboutRecipient = map[string]bool{
 	UserUnknown: true, Filtered: true, HostUnknown: true, Suspend: true, HasMoved: true, BadReputation: true,
 }

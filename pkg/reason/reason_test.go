@@ -45,6 +45,8 @@ var classifyTests = []struct {
 	{"microsoft group restriction", Facts{Status: status.MustParse("5.7.133"), Diagnostic: "550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup; authentication required; Delivery restriction check failed as sender not authenticated"}, Filtered, "provider"},
 	{"microsoft size restriction stays a size", Facts{Status: status.MustParse("5.2.3"), Diagnostic: "552 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient"}, EmailTooLarge, "provider"},
 	{"mimecast user entry", Facts{Diagnostic: "550 Envelope blocked - User Entry - https://community.mimecast.com/docs/DOC-1369#550 [x.uk290]"}, Filtered, "provider"},
+	{"mimecast security policies", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 Email rejected due to security policies - https://community.mimecast.com/docs/DOC-1369#554"}, VirusDetected, "provider"},
+	{"microsoft recipient threshold", Facts{Status: status.MustParse("5.2.121"), Diagnostic: "550 5.2.121 RecipientThresholdExceeded; Recipient's per hour message receive limit from specific sender exceeded."}, RateLimited, "provider"},
 	{"mimecast user domain entry", Facts{Diagnostic: "550 Envelope blocked - User Domain Entry - https://community.mimecast.com/docs/DOC-1369#550"}, Filtered, "provider"},
 	{"orange spam code", Facts{Status: status.MustParse("5.2.0"), Diagnostic: "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]"}, SpamDetected, "provider"},
 
@@ -81,6 +83,8 @@ var classifyTests = []struct {
 	{"rate limit beats the IP it names", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 Ip frequency limited [Blocked IP 192.0.2.22]"}, RateLimited, "wording"},
 	{"too many recipients under 5.1.1", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "550 5.1.1 <x@example.com> - 192.0.2.1 has sent to too many recipients this hour."}, RateLimited, "wording"},
 	{"greylisting", Facts{Status: status.MustParse("4.7.1"), Action: "delayed", Diagnostic: "451 4.7.1 Greylisted, please try again later"}, RateLimited, "wording"},
+	{"gmail: an IP that must use its provider's relay", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550-5.7.1 [192.0.2.1] The IP you're using to send mail is not authorized to 550-5.7.1 send email directly to our servers. Please use the SMTP relay at your 550-5.7.1 service provider instead."}, Blocked, "wording"},
+	{"gmail: no Message-ID", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550-5.7.1 [192.0.2.1] Messages missing a valid Message-ID header are not 550-5.7.1 accepted."}, NotCompliantRFC, "wording"},
 	{"dynamic ip", Facts{Diagnostic: "550 5.7.0 <x@example.jp>... Please use the smtp server of your ISP."}, Blocked, "wording"},
 	{"refused to talk", Facts{Status: status.MustParse("4.0.0"), Diagnostic: "host mx.example.com[192.0.2.1] refused to talk to me: 421 Service not available"}, Blocked, "wording"},
 	{"spam", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "554 5.7.1 Email cannot be delivered. Reason: Email flagged as Spam."}, SpamDetected, "wording"},
@@ -155,6 +159,8 @@ var classifyTests = []struct {
 	{"refused at MAIL FROM", Facts{Status: status.MustParse("5.7.1"), Command: "MAIL", Diagnostic: "550 5.7.1 Access denied"}, Rejected, "stage"},
 	{"refused at the greeting", Facts{Command: "CONN", Diagnostic: "550 Access denied...7d39d529..."}, Blocked, "stage"},
 	{"delayed", Facts{Status: status.MustParse("4.4.0"), Action: "delayed", Diagnostic: "Action: Delayed"}, Expired, "stage"},
+	{"the sending IP's reputation at MAIL FROM stays the host's", Facts{Status: status.MustParse("4.7.650"), Command: "MAIL", Diagnostic: "451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation. (S3113)"}, BadReputation, "wording"},
+	{"a domain's reputation at MAIL FROM is the sender's", Facts{Command: "MAIL", Diagnostic: "550 5.7.1 Your domain has a poor reputation"}, Rejected, "wording"},
 	{"reputation at MAIL FROM is a sender refusal", Facts{Status: status.MustParse("4.7.0"), Command: "MAIL", Diagnostic: "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred"}, Rejected, "provider"},
 
 	// 8. Vague codes.
@@ -175,7 +181,7 @@ var classifyTests = []struct {
 	{"a suppressed warning is not a suppression list", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "550 5.1.1 user unknown; further warnings suppressed"}, UserUnknown, "wording"},
 	{"the system's storage is not an inbox", Facts{Status: status.MustParse("4.3.1"), Diagnostic: "452 4.3.1 Insufficient system storage"}, SystemFull, "code"},
 	{"spam in a host name", Facts{Status: status.MustParse("5.0.0"), Command: "RCPT", Reply: 550, Diagnostic: "550 mx.spamfilter.example.net: requested action not taken"}, UserUnknown, "reply"},
-	{"spam inside a word", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 email rejected due to security policies - MCSpamSignature.sa.2.2"}, PolicyViolation, "wording"},
+	{"spam inside a word", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 message refused by security policies - MCSpamSignature.sa.2.2"}, PolicyViolation, "wording"},
 	{"blocklist in a help URL", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550 5.7.1 Message refused, see https://help.example.com/faq/blacklist-removal.html"}, SecurityError, "vague"},
 	{"rbl inside a word", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 marble statue not found in catalogue"}, OnHold, "fallback"},
 	{"reason word in a test address", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 <mailboxfull@example.net>: rejected"}, OnHold, "fallback"},

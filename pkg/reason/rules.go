@@ -55,7 +55,7 @@ var decisive = []rule{
 	{reason: NotCompliantRFC, phrases: []string{
 		"multiple addresses in from", "duplicate header", "not rfc 5322", "not rfc5322", "rfc 5322 compliant",
 		"rfc5322 compliant", "rfc 2822 compliant", "rfc2822 compliant", "not rfc compliant", "not rfc-compliant",
-		"non-compliant with rfc", "not compliant with rfc", "must be rfc 5322",
+		"non-compliant with rfc", "not compliant with rfc", "must be rfc 5322", "missing a valid message-id",
 	}},
 	{reason: BadReputation, phrases: []string{
 		"|reputation", "user complaints", "unexpected volume", "poor sending history",
@@ -318,6 +318,7 @@ var decisive = []rule{
 		"residential", "open relay", "refused to talk to me", "service refuse", "service refused",
 		"not accepting connections", "invalid ip for sending", "no access from mail server", "host is not allowed",
 		"not allowed to connect", "connection not allowed", "blocked for spamming", "blocked for abuse",
+		"not authorized to send email directly", "smtp relay at your service provider",
 		"adresse ip source bloquee", "adresse ip bloquée", "ip bloqueada", "ip gesperrt",
 	}},
 	{reason: SpamDetected, phrases: []string{
