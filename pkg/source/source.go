@@ -169,8 +169,11 @@ func (in *input) next() *Message {
 			if m := in.read(); m != nil {
 				return m
 			}
-			in.closeFile()
 		}
+		// Nothing more to read from the current file (a single message
+		// was handed out, the mbox ended, or reading it failed): close it
+		// before the next one is opened.
+		in.closeFile()
 		if len(in.files) == 0 {
 			return nil
 		}

@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -182,4 +183,33 @@ func BenchmarkReaderMbox(b *testing.B) {
 			m.Release()
 		}
 	}
+}
+
+// TestFilesAreClosed: every file of a folder is closed once read, whatever
+// it held (a single message, an mbox), so a large Maildir does not run out
+// of file descriptors.
+func TestFilesAreClosed(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 50; i++ {
+		write(t, filepath.Join(dir, fmt.Sprintf("m%02d.eml", i)), msgA)
+	}
+	write(t, filepath.Join(dir, "z.mbox"), mboxAB)
+	before := openFiles(t)
+	msgs := readAll(t, NewReader([]string{dir}, Options{}))
+	if len(msgs) != 52 {
+		t.Fatalf("read %d messages, want 52", len(msgs))
+	}
+	if after := openFiles(t); after > before+1 {
+		t.Errorf("%d files open after reading, %d before", after, before)
+	}
+}
+
+// openFiles counts this process's open file descriptors (Linux only).
+func openFiles(t *testing.T) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skip("no /proc/self/fd:", err)
+	}
+	return len(fds)
 }
