@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -48,4 +49,22 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("original body of %d bytes exceeds the default cap", len(m.Original.Body))
 		}
 	})
+}
+
+// TestAlternativesCountAsParts: the text alternatives of a
+// multipart/alternative count against MaxParts like any other part.
+func TestAlternativesCountAsParts(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Content-Type: multipart/alternative; boundary=a\n\n")
+	for i := 0; i < 20; i++ {
+		b.WriteString("--a\nContent-Type: text/plain\n\nalternative\n")
+	}
+	b.WriteString("--a--\n")
+	m, err := Parse(strings.NewReader(b.String()), &Options{MaxParts: 5})
+	if got := Exceeded(err); len(got) != 1 || got[0] != LimitParts {
+		t.Errorf("Exceeded = %v, want [parts]", got)
+	}
+	if len(m.Types) > 6 {
+		t.Errorf("%d parts visited, limit 5", len(m.Types))
+	}
 }

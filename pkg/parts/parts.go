@@ -353,6 +353,10 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 			t, params, _ := p.Header.ContentType()
 			if strings.HasPrefix(t, "text/") || t == "" {
 				w.parts++
+				if w.parts > w.opts.MaxParts {
+					w.fail(&LimitError{Limit: LimitParts, Value: w.opts.MaxParts})
+					break
+				}
 				w.msg.Types = append(w.msg.Types, t)
 				w.msg.noteCharset(params)
 				switch {
