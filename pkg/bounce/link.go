@@ -54,17 +54,13 @@ func groupRef(m *parts.Message, orig Original) string {
 	return "none:"
 }
 
-// lastMsgID returns the last <...> of a header value without brackets.
+// lastMsgID returns the last message identifier of a header value without
+// brackets, or "".
 func lastMsgID(v string) string {
-	j := strings.LastIndexByte(v, '>')
-	if j < 0 {
-		return ""
+	if ids := parts.MsgIDs(v); len(ids) > 0 {
+		return clean(ids[len(ids)-1])
 	}
-	i := strings.LastIndexByte(v[:j], '<')
-	if i < 0 {
-		return ""
-	}
-	return clean(v[i+1 : j])
+	return ""
 }
 
 // GroupKey derives the group of a bounce record from ref, which names the

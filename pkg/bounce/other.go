@@ -263,16 +263,13 @@ func jmrpRecords(m *parts.Message, orig Original) []Record {
 // for its user (X-Apple-Unsubscribe: true): the user, the From, asks to be
 // removed from the list the To belongs to.
 func appleUnsubscribeRecords(m *parts.Message) []Record {
-	who := ""
-	if list, err := m.Header.AddressList("From"); err == nil && len(list) > 0 {
-		who = list[0].Address
-	}
+	who := firstAddress(m.Header, "From")
 	if who == "" {
 		return nil
 	}
 	return []Record{{
 		Kind:         KindFeedback,
-		Recipient:    strings.ToLower(clean(who)),
+		Recipient:    who,
 		Reason:       reason.Feedback,
 		Diagnostic:   firstParagraph(m),
 		ReportingMTA: strings.ToLower(clean(reportingHost(m.Header))),
@@ -292,13 +289,10 @@ func stripDNSType(v string) string {
 // autoreplyRecord describes a vacation or out-of-office reply: the recipient
 // is the person who is away.
 func autoreplyRecord(m *parts.Message, orig Original) Record {
-	who := ""
-	if list, err := m.Header.AddressList("From"); err == nil && len(list) > 0 {
-		who = list[0].Address
-	}
+	who := firstAddress(m.Header, "From")
 	return Record{
 		Kind:       KindAutoreply,
-		Recipient:  strings.ToLower(clean(who)),
+		Recipient:  who,
 		Reason:     reason.Vacation,
 		Diagnostic: clean(subjectIn(m.Header, m.Charset)),
 		Date:       formatDate(m.Header.Get("Date")),

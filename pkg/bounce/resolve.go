@@ -205,16 +205,31 @@ func originalOf(m *parts.Message, r returned) Original {
 	return describe(r.header, m.Charset)
 }
 
+// firstMsgID returns the first message identifier of a header value,
+// without its angle brackets or a trailing comment, or "".
+func firstMsgID(v string) string {
+	if ids := parts.MsgIDs(v); len(ids) > 0 {
+		return clean(ids[0])
+	}
+	return ""
+}
+
+// firstAddress returns the first address of a header field, lowercased:
+// as an address list when it parses, else the addr-spec a lenient reading
+// finds ("Mail Delivery System. <x@y>" is not a valid list).
+func firstAddress(h mail.Header, key string) string {
+	if list, err := h.AddressList(key); err == nil && len(list) > 0 {
+		return strings.ToLower(clean(list[0].Address))
+	}
+	return strings.ToLower(clean(dsn.Address(h.Get(key))))
+}
+
 // describe reads the returned original's header; hint is the bounce's
 // charset, for header fields the original does not declare one for.
 func describe(h mail.Header, hint string) Original {
 	var o Original
-	o.MessageID = clean(strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"))
-	if list, err := h.AddressList("From"); err == nil && len(list) > 0 {
-		o.From = strings.ToLower(list[0].Address)
-	} else {
-		o.From = strings.ToLower(dsn.Address(h.Get("From")))
-	}
+	o.MessageID = firstMsgID(h.Get("Message-Id"))
+	o.From = firstAddress(h, "From")
 	if list, err := h.AddressList("To"); err == nil && len(list) > 0 {
 		addrs := make([]string, 0, len(list))
 		for _, a := range list {
@@ -224,7 +239,7 @@ func describe(h mail.Header, hint string) Original {
 	} else {
 		o.To = strings.ToLower(dsn.Address(h.Get("To")))
 	}
-	o.From, o.To = clean(o.From), clean(o.To)
+	o.To = clean(o.To)
 	o.Subject = clean(subjectIn(h, hint))
 	o.Date = formatDate(h.Get("Date"))
 	return o
@@ -240,7 +255,7 @@ func describe(h mail.Header, hint string) Original {
 // one of two; the newest Received, which the receiving side adds, rarely
 // does.
 func reportingHost(h mail.Header) string {
-	if id := strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>"); id != "" {
+	if id := firstMsgID(h.Get("Message-Id")); id != "" {
 		if _, domain, ok := strings.Cut(id, "@"); ok && hostName(domain) {
 			return domain
 		}

@@ -1,6 +1,10 @@
 package bounce
 
 import (
+	"bufio"
+	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/emersion/go-message/mail"
+	"strings"
 	"testing"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
@@ -44,4 +48,23 @@ func TestResolveCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDescribeLenient: a Message-ID with a comment and a From that is not a
+// valid address list are still read.
+func TestDescribeLenient(t *testing.T) {
+	h := mailHeader(t, "Message-ID: <a1@example.org> (sent by x)\nFrom: Mail Delivery System. <Daemon@Example.org>\nTo: b@example.net\n\n")
+	o := describe(h, "")
+	if o.MessageID != "a1@example.org" || o.From != "daemon@example.org" {
+		t.Errorf("describe = %+v, want message_id a1@example.org and from daemon@example.org", o)
+	}
+}
+
+func mailHeader(t *testing.T, s string) mail.Header {
+	t.Helper()
+	h, err := parts.ReadHeader(bufio.NewReader(strings.NewReader(s)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
