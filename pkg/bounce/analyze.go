@@ -74,10 +74,7 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	if sniff(hd) == lookOrdinary {
 		return []Record{{Kind: KindOther}}, nil
 	}
-	m, err := parts.ParseBody(h, br, opts.Parts)
-	if m == nil {
-		return []Record{errorRecord(unwrapMsg(err))}, nil
-	}
+	m, err := parts.ParseBody(h, br, opts.Parts) // always a Message, maybe partial
 	exceeded := parts.Exceeded(err)
 	ret := returnedOf(m)
 	orig := originalOf(m, ret)
@@ -114,7 +111,7 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	return link(bounceRecords(m, res, orig), m, ret, opts.Tickets), exceeded
 }
 
-// unwrapMsg returns the message of err without a repeated package prefix.
+// unwrapMsg returns the message of err, or words for a missing error.
 func unwrapMsg(err error) string {
 	if err == nil {
 		return "unreadable message"

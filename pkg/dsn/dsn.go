@@ -181,7 +181,11 @@ func (p *parser) add(name, value string) {
 	value = strings.TrimSpace(value)
 	switch {
 	case perMessage[key] && (p.cur == nil || !p.rep.has(key)):
-		p.rep.set(key, value)
+		// The first value of a repeated field counts, for the typed
+		// fields as for Get.
+		if !p.rep.has(key) {
+			p.rep.set(key, value)
+		}
 		p.rep.Fields = append(p.rep.Fields, Field{name, value})
 		return
 	case !perRecipient[key]:

@@ -163,3 +163,10 @@ func FuzzDSN(f *testing.F) {
 		}
 	})
 }
+
+func TestRepeatedPerMessageField(t *testing.T) {
+	rep, _ := Parse(strings.NewReader("Reporting-MTA: dns; first.example\nReporting-MTA: dns; second.example\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\n"))
+	if rep.ReportingMTA != "first.example" || Get(rep.Fields, "Reporting-MTA") != "dns; first.example" {
+		t.Errorf("ReportingMTA = %q, Get = %q; want the first value in both", rep.ReportingMTA, Get(rep.Fields, "Reporting-MTA"))
+	}
+}

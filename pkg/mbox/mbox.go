@@ -138,7 +138,7 @@ func (r *Reader) Next() (io.Reader, error) {
 			return nil, ErrNotMbox
 		}
 	}
-	if r.w == r.r && r.want(1) == nil || r.w == r.r {
+	if len(r.want(1)) == 0 {
 		if r.err != nil {
 			return nil, r.err
 		}
