@@ -61,9 +61,6 @@ func byVagueCode(c status.Code) string {
 	if r, ok := vagueCodes[subjectDetail{c.Subject, c.Detail}]; ok {
 		return r
 	}
-	if c.Detail == 0 && c.Subject == 0 {
-		return ""
-	}
 	return vagueSubjects[c.Subject]
 }
 

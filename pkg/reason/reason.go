@@ -193,7 +193,7 @@ func decide(f Facts, lower string, listed bool) (reason, step string) {
 	if r := byReply(f.Reply, f.Command); r != "" {
 		return r, "reply"
 	}
-	if strings.TrimSpace(lower) != "" || f.Action == "delayed" || f.Status.Class == status.ClassTemporary {
+	if strings.TrimSpace(lower) != "" || f.Status.Class == status.ClassTemporary {
 		return OnHold, "fallback"
 	}
 	return Undefined, "fallback"

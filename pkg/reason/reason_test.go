@@ -83,6 +83,7 @@ var classifyTests = []struct {
 	{"rate limit beats the IP it names", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 Ip frequency limited [Blocked IP 192.0.2.22]"}, RateLimited, "wording"},
 	{"too many recipients under 5.1.1", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "550 5.1.1 <x@example.com> - 192.0.2.1 has sent to too many recipients this hour."}, RateLimited, "wording"},
 	{"greylisting", Facts{Status: status.MustParse("4.7.1"), Action: "delayed", Diagnostic: "451 4.7.1 Greylisted, please try again later"}, RateLimited, "wording"},
+	{"too many bad recipients", Facts{Status: status.MustParse("4.5.3"), Action: "failed", Diagnostic: "452 4.5.3 Too many invalid recipients"}, RateLimited, "wording"},
 	{"gmail: an IP that must use its provider's relay", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550-5.7.1 [192.0.2.1] The IP you're using to send mail is not authorized to 550-5.7.1 send email directly to our servers. Please use the SMTP relay at your 550-5.7.1 service provider instead."}, Blocked, "wording"},
 	{"gmail: no Message-ID", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550-5.7.1 [192.0.2.1] Messages missing a valid Message-ID header are not 550-5.7.1 accepted."}, NotCompliantRFC, "wording"},
 	{"dynamic ip", Facts{Diagnostic: "550 5.7.0 <x@example.jp>... Please use the smtp server of your ISP."}, Blocked, "wording"},

@@ -61,10 +61,13 @@ var decisive = []rule{
 		"|reputation", "user complaints", "unexpected volume", "poor sending history",
 		"réputation", "reputación", "reputação", "reputazione", "репутац", "信誉", "评级",
 	}},
-	// A sender's quota, not a mailbox's; and greylisting, a deferral that
-	// the next attempt passes.
+	// A sender's quota, not a mailbox's; too many bad recipients; and
+	// greylisting, a deferral that the next attempt passes.
 	{reason: RateLimited, phrases: []string{
 		"sending quota", "sending limit", "daily sending", "hourly sending", "sent too many messages",
+		// A count of bad recipients, before "invalid recipient" reads it
+		// as one unknown user.
+		"too many invalid recipients", "too many bad recipients",
 		"greylist", "graylist", "grey-list", "gray-list",
 	}},
 	{reason: MailboxFull, phrases: []string{
@@ -304,7 +307,7 @@ var decisive = []rule{
 		"exceeded the rate", "too many messages", "too many mails", "too many emails", "too many recipients",
 		"too fast", "slow down", "daily limit", "hourly limit",
 		"connection limit exceeded", "recipient limit exceeded", "message limit exceeded",
-		"receiving mail at a rate", "max connections", "connection limit", "too many invalid recipients",
+		"receiving mail at a rate", "max connections", "connection limit",
 		"zu viele verbindungen", "zu viele nachrichten", "trop de connexions", "trop de messages",
 		"demasiadas conexiones", "demasiados mensajes", "muitas conexões", "слишком много", "发送频率", "频率过高",
 		"送信制限",
