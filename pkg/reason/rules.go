@@ -41,14 +41,14 @@ var decisive = []rule{
 	// found by findBlocklist in the full text, URLs included; these are
 	// the generic words.
 	{reason: Blocked, phrases: []string{
-		"blacklisted", "blocklisted", "blacklist", "blocklist", "black list", "block list", "|rbl|", "|dnsbl",
+		"blacklist", "blocklist", "black list", "block list", "|rbl|", "|dnsbl",
 		"blocked using", "listed by", "is listed at", "is listed on", "is listed in", "realtime blackhole",
 		"rejected due to listing",
 		"schwarze liste", "liste noire", "lista negra", "черный список", "黑名单", "ブラックリスト", "zwarte lijst",
 	}},
 	// A local program (pipe, procmail) failed, whatever it printed.
 	{reason: MailerError, phrases: []string{
-		"mailer error", "procmail", "command died with status", "command output:", "pipe to |", "unknown mailer error",
+		"mailer error", "procmail", "command died with status", "command output:", "pipe to |",
 		"mail for the user could not be delivered by the program", "x-unix;",
 	}},
 	// Duplicate or broken headers, said as such.
@@ -74,7 +74,7 @@ var decisive = []rule{
 		"mailbox full", "mailbox is full", "mail box full", "mailbox has exceeded", "mailbox exceeded",
 		"over quota", "over the quota", "overquota", "quota exceeded", "exceeded quota", "exceeds quota",
 		"exceeded its quota", "quota full", "mailbox quota", "disk quota", "storage quota", "quota has been exceeded",
-		"exceeded storage allocation", "exceeded the storage", "storage allocation", "mailbox size limit",
+		"exceeded the storage", "storage allocation", "mailbox size limit",
 		"mailbox is over", "mailbox exceeds", "mailfolder is full", "inbox is full", "account is full", "mailbox would exceed",
 		"exceeds the maximum mailbox", "not enough space in", "no space left in", "mailbox has no space",
 		"inbox is out of storage", "mailbox is out of storage", "account is out of storage",
@@ -91,7 +91,7 @@ var decisive = []rule{
 		// pt
 		"caixa postal cheia", "caixa de correio cheia", "caixa cheia", "cota excedida", "quota excedida",
 		// ru
-		"ящик переполнен", "переполнен", "превышен размер ящика", "превышена квота", "превышен лимит ящика",
+		"переполнен", "превышен размер ящика", "превышена квота", "превышен лимит ящика",
 		// zh
 		"邮箱已满", "信箱已满", "邮箱空间不足", "邮箱容量", "空间已满", "信箱已滿", "郵箱已滿", "信箱空間不足",
 		// it
@@ -101,7 +101,7 @@ var decisive = []rule{
 	}},
 	{reason: EmailTooLarge, phrases: []string{
 		"message too large", "message is too large", "message too big", "message is too big", "mail too large",
-		"message size exceeds", "message exceeds", "exceeds the maximum size", "exceeds maximum size",
+		"message exceeds", "exceeds the maximum size", "exceeds maximum size",
 		"exceeds size limit", "exceeds the size limit", "size limit exceeded", "message size limit",
 		"maximum message size", "message length exceeds", "message is larger than", "too large for",
 		"size exceeds", "line limit exceeded",
@@ -157,7 +157,7 @@ var decisive = []rule{
 		"account geblokkeerd", "account uitgeschakeld", "mailbox uitgeschakeld",
 	}},
 	{reason: HasMoved, phrases: []string{
-		"has moved", "has been moved", "user has moved", "address has changed", "no longer on server",
+		"has moved", "has been moved", "address has changed", "no longer on server",
 		"not local; please try", "user not local, please try", "now receives mail at",
 	}},
 	{reason: NoRelaying, phrases: []string{
@@ -172,7 +172,7 @@ var decisive = []rule{
 	{reason: AuthFailure, phrases: []string{
 		"|dmarc", "|dkim", "spf check", "spf fail", "spf=fail", "spf softfail", "spf hardfail", "spf validation",
 		"spf verification", "failed spf", "fails spf", "failed the spf", "spf: fail", "sender policy framework",
-		"authentication checks", "unauthenticated email", "mail is unauthenticated", "sender is unauthenticated",
+		"authentication checks", "unauthenticated email",
 		"is unauthenticated", "not pass authentication", "fails to pass authentication", "does not designate",
 		"not designated as permitted sender", "sender id check", "arc validation", "doesn't meet the required authentication",
 		"does not meet the required authentication", "bad spf",
@@ -182,7 +182,7 @@ var decisive = []rule{
 		"recipient preferences", "user refuses", "refuses to receive", "refused to receive", "message filtered",
 		"blocked by the recipient", "blocked by recipient", "rejected by the recipient's", "rejected by recipient's",
 		"you have been blocked by", "recipient has blocked", "only accepting mail from", "only accepts mail from",
-		"due to user rules", "user rules", "this account is protected by", "has restricted sms e-mail",
+		"user rules", "this account is protected by", "has restricted sms e-mail",
 		"not authorized to send to this recipient",
 		"受信拒否", "受信を拒否", "拒收", "拒绝接收",
 	}},
@@ -224,7 +224,7 @@ var decisive = []rule{
 	{reason: HostUnknown, phrases: []string{
 		"host unknown", "unknown host", "host not found", "domain not found", "no such domain", "unrouteable address",
 		"unroutable address", "unrouteable domain", "unroutable domain", "domain does not exist",
-		"domain doesn't exist", "nxdomain", "name or service not known", "host or domain name not found",
+		"domain doesn't exist", "nxdomain", "name or service not known",
 		"domain is not reachable", "domain name not found", "no such host", "unknown domain", "domain unknown",
 		"invalid domain", "bad destination system", "domain could not be found", "domain couldn't be found",
 		"hostname not found", "couldn't find any host", "could not find any host", "non-existent host",
@@ -249,7 +249,7 @@ var decisive = []rule{
 		"empfänger unbekannt", "unbekannter empfänger", "ungültiger empfänger", "empfängeradresse ungültig",
 		"postfach existiert nicht", "adresse existiert nicht", "kein postfach",
 		// fr
-		"destinataire inconnu", "adresse destinataire invalide", "destinataire invalide", "adresse inconnue",
+		"destinataire inconnu", "destinataire invalide", "adresse inconnue",
 		"adresse invalide", "boîte aux lettres inexistante", "boite aux lettres inexistante", "compte inexistant",
 		// es
 		"destinatario desconocido", "destinatario no válido", "destinatario no existe", "buzón no existe",
@@ -270,24 +270,24 @@ var decisive = []rule{
 	}},
 	// The short answers filters give too: stage-bound (see rule).
 	{reason: UserUnknown, stageBound: true, phrases: []string{
-		"user unknown", "unknown user", "no such user", "user not found", "user does not exist",
-		"user doesn't exist", "user not exist", "user is unknown", "unknown local part", "invalid user", "user doesn't have a",
+		"user unknown", "unknown user", "no such user", "user not found",
+		"user not exist", "user is unknown", "unknown local part", "invalid user", "user doesn't have a",
 		"does not exist", "doesn't exist", "invalid address", "no such person", "unknown or illegal alias",
 		"is not a known user",
 		// ja
-		"ユーザーが存在しません", "ユーザが存在しません", "存在しません",
+		"存在しません",
 		// de
 		"benutzer unbekannt", "unbekannter benutzer", "existiert nicht", "nicht vorhanden",
 		// fr
 		"utilisateur inconnu", "n'existe pas",
 		// es
-		"usuario desconocido", "usuario no existe", "no existe",
+		"usuario desconocido", "no existe",
 		// pt
 		"usuário desconhecido", "usuario desconhecido", "não existe", "nao existe",
 		// ru
 		"пользователь не найден", "нет такого пользователя", "не существует",
 		// zh
-		"用户不存在", "用户名不存在", "使用者不存在", "用戶不存在", "不存在",
+		"不存在",
 		// it
 		"utente sconosciuto", "utente inesistente", "non esiste",
 		// nl
@@ -306,7 +306,7 @@ var decisive = []rule{
 		"rate-limit", "ratelimit", "frequency limited", "throttl", "sending rate", "message rate", "connection rate",
 		"exceeded the rate", "too many messages", "too many mails", "too many emails", "too many recipients",
 		"too fast", "slow down", "daily limit", "hourly limit",
-		"connection limit exceeded", "recipient limit exceeded", "message limit exceeded",
+		"recipient limit exceeded", "message limit exceeded",
 		"receiving mail at a rate", "max connections", "connection limit",
 		"zu viele verbindungen", "zu viele nachrichten", "trop de connexions", "trop de messages",
 		"demasiadas conexiones", "demasiados mensajes", "muitas conexões", "слишком много", "发送频率", "频率过高",
@@ -318,14 +318,14 @@ var decisive = []rule{
 		"client host rejected", "client host blocked", "banned sending ip", "ip blocked", "ip address blocked",
 		"ip address has been blocked", "ip has been blocked", "blocked ip", "your ip", "use the smtp server of your isp",
 		"isp's smtp", "isp smtp server", "dynamic ip", "dynamic address", "dynamically assigned", "dial-up", "dialup",
-		"residential", "open relay", "refused to talk to me", "service refuse", "service refused",
+		"residential", "open relay", "refused to talk to me", "service refuse",
 		"not accepting connections", "invalid ip for sending", "no access from mail server", "host is not allowed",
 		"not allowed to connect", "connection not allowed", "blocked for spamming", "blocked for abuse",
 		"not authorized to send email directly", "smtp relay at your service provider",
 		"adresse ip source bloquee", "adresse ip bloquée", "ip bloqueada", "ip gesperrt",
 	}},
 	{reason: SpamDetected, phrases: []string{
-		"|spam", "anti-spam", "antispam", "junk mail", "|ube|", "unsolicited", "bulk mail", "content rejected",
+		"|spam", "antispam", "junk mail", "|ube|", "unsolicited", "bulk mail", "content rejected",
 		"message rejected as bulk", "classified as bulk", "looks like bulk", "suspicious content",
 		"迷惑メール", "スパム", "垃圾郵件", "spamverdacht", "pourriel", "indésirable", "no deseado", "indesejad", "спам", "垃圾邮件",
 		"indesiderat", "ongewenst",
@@ -335,26 +335,26 @@ var decisive = []rule{
 // secondary wording decides only when no code with one meaning did.
 var secondary = []rule{
 	{reason: PolicyViolation, phrases: []string{
-		"policy reasons", "policy violation", "violates", "violation of", "against policy", "against our policy",
+		"policy reasons", "policy violation", "violates", "violation of",
 		"potential security issue", "header error", "protocol violation", "host network not allowed",
-		"prohibited", "not allowed by policy", "|policy", "policies",
+		"prohibited", "|policy", "policies",
 		"richtlinie", "politique", "política", "politica", "политик", "策略", "ポリシー",
 	}},
 	{reason: SecurityError, phrases: []string{
-		"authentication required", "authentication is required", "smtp authentication", "must authenticate",
+		"authentication required", "authentication is required", "must authenticate",
 		"unauthenticated senders", "not authenticated", "authentication failed", "smtp auth", "please authenticate", "delivery not authorized",
 		"tls required", "encryption required", "must issue a starttls",
 	}},
 	// Blocked, said without saying why.
 	{reason: Blocked, phrases: []string{
-		"|blocked", "|block|", "bloqu", "blockiert", "gesperrt", "bloqueado", "bloccato", "заблокирован",
+		"|blocked", "|block|", "bloqu", "blockiert", "gesperrt", "bloccato", "заблокирован",
 		"拦截", "ブロック",
 	}},
 	{reason: FailedSTARTTLS, phrases: []string{
 		"starttls", "does not support tls", "tls negotiation", "tls handshake", "ssl handshake", "tls connection failed",
 	}},
 	{reason: SystemFull, phrases: []string{
-		"insufficient system storage", "insufficient disk space", "system storage", "disk full", "out of disk",
+		"insufficient disk space", "system storage", "disk full", "out of disk",
 		"no space left on device",
 	}},
 	// The sender's server gave up: the message's time in the queue is up.
@@ -368,7 +368,7 @@ var secondary = []rule{
 		"mail loop", "too many hops", "routing loop", "hop count exceeded", "loops back to myself", "message looping",
 		"forwarding loop", "lost connection", "connection reset", "connection dropped", "network is unreachable",
 		"network is down", "no route to host", "host is unreachable", "name server", "name service", "dns error", "dns lookup",
-		"host name lookup failure", "lookup failure", "could not connect", "unable to connect", "connection refused",
+		"lookup failure", "could not connect", "unable to connect", "connection refused",
 		"couldn't connect", "failed to connect", "wasn't able to establish",
 	}},
 	// A connection that never came about, or timed out, reported once
