@@ -86,7 +86,7 @@ func sniff(hd *head) look {
 			return lookMaybe
 		}
 	}
-	if h.Has("X-MLServer") && hasAny(hd.subject(), listNotices) {
+	if h.Has("X-Mlserver") && hasAny(hd.subject(), listNotices) {
 		return lookMaybe
 	}
 	if p := strings.ToLower(h.Get("Precedence")); strings.Contains(p, "auto") {

@@ -16,10 +16,14 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 		return []Record{ErrorRecord(m.Source, m.Index, m.Err)}
 	}
 	recs := Analyze(bytes.NewReader(m.Data), opts)
+	truncated := "" // the same for every record of the message
+	if m.Truncated && len(recs) > 0 {
+		truncated = joinLimit(LimitMessageSize, recs[0].Truncated)
+	}
 	for i := range recs {
 		recs[i].Source, recs[i].Index = m.Source, m.Index
 		if m.Truncated {
-			recs[i].Truncated = joinLimit(LimitMessageSize, recs[i].Truncated)
+			recs[i].Truncated = truncated
 		}
 	}
 	return recs

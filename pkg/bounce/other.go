@@ -21,7 +21,7 @@ func feedbackRecords(m *parts.Message, orig Original) []Record {
 		return arfRecords(m, orig)
 	case m.Header.Has("X-Ses-Outgoing") || strings.Contains(strings.ToLower(m.Header.Get("From")), "amazonaws.com"):
 		return sesComplaintRecords(m)
-	case m.Original != nil && m.Original.Header.Has("X-HmXmrOriginalRecipient"):
+	case m.Original != nil && m.Original.Header.Has("X-Hmxmroriginalrecipient"):
 		return jmrpRecords(m, orig)
 	case strings.EqualFold(strings.TrimSpace(m.Header.Get("X-Apple-Unsubscribe")), "true"):
 		return appleUnsubscribeRecords(m)
@@ -56,10 +56,11 @@ func arfRecords(m *parts.Message, orig Original) []Record {
 			rcpts[i] = ""
 		}
 	}
-	reporting := dsn.Get(rep.Fields, "Reporting-MTA")
+	reporting := rep.ReportingMTA // the "dns;" type removed by dsn
 	if reporting == "" {
 		reporting = reportingHost(m.Header)
 	}
+	reporting = strings.ToLower(clean(reporting))
 	date := formatDate(dsn.Get(rep.Fields, "Arrival-Date"))
 	if date == "" {
 		date = formatDate(dsn.Get(rep.Fields, "Received-Date"))
@@ -71,14 +72,15 @@ func arfRecords(m *parts.Message, orig Original) []Record {
 	if typ == "auth-failure" {
 		auth = arfAuth(rep.Fields)
 	}
+	words := firstParagraph(m)
 	recs := make([]Record, 0, len(rcpts))
 	for _, rc := range rcpts {
 		recs = append(recs, Record{
 			Kind:         KindFeedback,
 			Recipient:    strings.ToLower(clean(rc)),
 			Reason:       reason.Feedback,
-			Diagnostic:   firstParagraph(m),
-			ReportingMTA: strings.ToLower(clean(stripDNSType(reporting))),
+			Diagnostic:   words,
+			ReportingMTA: reporting,
 			Date:         date,
 			MTA:          "arf",
 			Original:     orig,
@@ -182,6 +184,7 @@ func sesComplaintRecords(m *parts.Message) []Record {
 	}
 	orig.To = clean(strings.Join(addrs, ", "))
 	date := formatDate(c.Timestamp)
+	reporting := strings.ToLower(clean(reportingHost(m.Header)))
 	var recs []Record
 	for _, r := range c.ComplainedRecipients {
 		if !strings.Contains(r.EmailAddress, "@") {
@@ -192,7 +195,7 @@ func sesComplaintRecords(m *parts.Message) []Record {
 			Recipient:    strings.ToLower(clean(dsn.Address(r.EmailAddress))),
 			Reason:       reason.Feedback,
 			Diagnostic:   clean(c.UserAgent),
-			ReportingMTA: strings.ToLower(clean(reportingHost(m.Header))),
+			ReportingMTA: reporting,
 			Date:         date,
 			MTA:          "amazonses",
 			Original:     orig,
@@ -242,7 +245,7 @@ func decodeSESComplaint(text string) (sesComplaint, bool) {
 // loop): the complained-about message comes attached, and its
 // X-HmXmrOriginalRecipient names the complaining recipient.
 func jmrpRecords(m *parts.Message, orig Original) []Record {
-	who := dsn.Address(m.Original.Header.Get("X-HmXmrOriginalRecipient"))
+	who := dsn.Address(m.Original.Header.Get("X-Hmxmroriginalrecipient"))
 	if who == "" {
 		return nil
 	}
@@ -277,13 +280,6 @@ func appleUnsubscribeRecords(m *parts.Message) []Record {
 		MTA:          "apple",
 		FeedbackType: "opt-out",
 	}}
-}
-
-func stripDNSType(v string) string {
-	if _, rest, ok := strings.Cut(v, ";"); ok {
-		return strings.TrimSpace(rest)
-	}
-	return v
 }
 
 // autoreplyRecord describes a vacation or out-of-office reply: the recipient

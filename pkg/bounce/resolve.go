@@ -20,22 +20,22 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 	if reporting == "" {
 		reporting = reportingHost(m.Header)
 	}
-	reportDate := res.Date
-	if reportDate == "" {
-		reportDate = m.Header.Get("Date")
+	reporting = strings.ToLower(clean(reporting))
+	// The date of a recipient without its own: the report's, else the
+	// bounce's Date (also when the report's does not parse).
+	date := formatDate(res.Date)
+	if date == "" {
+		date = formatDate(m.Header.Get("Date"))
 	}
 	recs := make([]Record, 0, len(res.Recipients))
 	for _, rc := range res.Recipients {
 		rec := resolve(rc, m.Charset)
 		rec.Kind = KindBounce
 		rec.MTA = res.MTA
-		rec.ReportingMTA = strings.ToLower(clean(reporting))
+		rec.ReportingMTA = reporting
 		rec.Original = orig
 		if rec.Date == "" {
-			rec.Date = formatDate(reportDate)
-		}
-		if rec.Date == "" {
-			rec.Date = formatDate(m.Header.Get("Date"))
+			rec.Date = date
 		}
 		recs = append(recs, rec)
 	}

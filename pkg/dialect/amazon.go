@@ -10,7 +10,7 @@ import (
 // of an SNS envelope).
 
 func detectAmazonSES(in *Input) bool {
-	return in.hasHeader("X-SES-Outgoing") && !in.hasHeader("X-Original-Mailer") ||
+	return in.hasHeader("X-Ses-Outgoing") && !in.hasHeader("X-Original-Mailer") ||
 		strings.Contains(in.from(), "amazonses.com") ||
 		strings.Contains(in.reportingMTA(), "amazonses.com") ||
 		in.textHas(`"notificationtype"`, `"eventtype"`) && in.textHas("amazonses", "arn:aws:")

@@ -26,7 +26,7 @@ var Recognisers = []Recogniser{
 	{Name: "exchange2003", Detect: anyOf(header("X-Mailer", "internet mail service"), text("msexch:ims"))},
 	{Name: "mimecast", Detect: anyOf(header("X-Mimecast-Originator", ""), header("X-MC-System", ""))},
 	{Name: "mxlogic", Detect: anyOf(header("X-MX-Bounce", ""), header("X-MXL-NoteHash", ""), from("mxlogic.net"))},
-	{Name: "fml", Detect: header("X-MLServer", "fml"), Recognise: fml},
+	{Name: "fml", Detect: header("X-Mlserver", "fml"), Recognise: fml},
 	{Name: "sendgrid", Detect: anyOf(text("this is an automatically generated message from sendgrid"), reportField("X-SendGrid-QueueID"))},
 	{Name: "powermta", Detect: anyOf(reportField("X-PowerMTA-VirtualMTA"), reportField("X-PowerMTA-BounceCategory"))},
 	// Mail services, by their senders and their words.

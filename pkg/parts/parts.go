@@ -140,6 +140,10 @@ type Message struct {
 	// "": the best guess for its undeclared 8-bit and ISO-2022 bytes
 	// (header fields, delivery-status parts). See Decode.
 	Charset string
+	joined  struct { // Text's result for the first n texts
+		text string
+		n    int
+	}
 }
 
 // Text returns all texts joined by blank lines.
@@ -150,6 +154,11 @@ func (m *Message) Text() string {
 	case 1:
 		return m.Texts[0].Body
 	}
+	// Several stages read the text; join it once (again only if Texts
+	// grew since).
+	if m.joined.n == len(m.Texts) {
+		return m.joined.text
+	}
 	var b strings.Builder
 	for i, t := range m.Texts {
 		if i > 0 {
@@ -157,7 +166,8 @@ func (m *Message) Text() string {
 		}
 		b.WriteString(t.Body)
 	}
-	return b.String()
+	m.joined.text, m.joined.n = b.String(), len(m.Texts)
+	return m.joined.text
 }
 
 // ReadHeaderLimit reads the header block at the start of r, at most max
