@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
-	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/ticket"
 )
@@ -84,18 +83,7 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	if len(m.Reports) == 0 && isAutoreply(hd) {
 		return link([]Record{autoreplyRecord(m, orig)}, m, ret, opts.Tickets), exceeded
 	}
-	in := &dialect.Input{Message: m, Text: m.Text()}
-	if strings.TrimSpace(in.Text) == "" {
-		in.Text = m.Raw
-	}
-	for _, b := range m.Reports {
-		rep, err := dsn.ParseBytes(b)
-		if err != nil && errors.Is(err, dsn.ErrNotDSN) {
-			continue
-		}
-		in.Reports = append(in.Reports, rep)
-	}
-	res := dialect.Extract(in)
+	res := dialect.Extract(dialect.NewInput(m))
 	if res == nil || len(res.Recipients) == 0 {
 		return []Record{{Kind: KindOther}}, exceeded
 	}

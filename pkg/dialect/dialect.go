@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -41,6 +42,22 @@ type Result struct {
 	ReportingMTA string
 	Date         string // the report's date, as written, when the dialect knows it
 	Recipients   []Recipient
+}
+
+// NewInput prepares a bounce taken apart for Extract: its text (the raw
+// body when the MIME structure gave none) and its delivery-status parts,
+// parsed; a part with no delivery-status field at all is left out.
+func NewInput(m *parts.Message) *Input {
+	in := &Input{Message: m, Text: m.Text()}
+	if strings.TrimSpace(in.Text) == "" {
+		in.Text = m.Raw
+	}
+	for _, b := range m.Reports {
+		if rep, err := dsn.ParseBytes(b); !errors.Is(err, dsn.ErrNotDSN) {
+			in.Reports = append(in.Reports, rep)
+		}
+	}
+	return in
 }
 
 // Recogniser is one server's dialect.

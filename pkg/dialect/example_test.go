@@ -24,7 +24,7 @@ recipients. This is a permanent error. The following address(es) failed:
     550 5.1.1 <ann@example.net>: no such mailbox
 `
 	m, _ := parts.Parse(strings.NewReader(bounce), nil)
-	res := dialect.Extract(&dialect.Input{Message: m, Text: m.Text()})
+	res := dialect.Extract(dialect.NewInput(m))
 	r := res.Recipients[0]
 	fmt.Println(res.MTA, r.Address, r.Action, r.Command, r.RemoteMTA)
 	fmt.Println(r.Diagnostic)

@@ -3,7 +3,6 @@ package dialect
 import (
 	"strings"
 
-	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/parts"
 )
 
@@ -36,15 +35,8 @@ func (in *Input) inner(raw string) *Input {
 	if m == nil || !systemFrom(m.Header.Get("From")) {
 		return nil
 	}
-	inner := &Input{Message: m, Text: m.Text(), depth: in.depth + 1}
-	if strings.TrimSpace(inner.Text) == "" {
-		inner.Text = m.Raw
-	}
-	for _, b := range m.Reports {
-		if rep, err := dsn.ParseBytes(b); rep != nil && len(rep.Recipients) > 0 || err == nil {
-			inner.Reports = append(inner.Reports, rep)
-		}
-	}
+	inner := NewInput(m)
+	inner.depth = in.depth + 1
 	return inner
 }
 
