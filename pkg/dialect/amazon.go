@@ -9,12 +9,12 @@ import (
 // notifications, as JSON documents in a mail body (alone, or as the Message
 // of an SNS envelope).
 
-func detectAmazonSES(in *Input) bool {
-	return in.hasHeader("X-Ses-Outgoing") && !in.hasHeader("X-Original-Mailer") ||
-		strings.Contains(in.from(), "amazonses.com") ||
-		strings.Contains(in.reportingMTA(), "amazonses.com") ||
-		in.textHas(`"notificationtype"`, `"eventtype"`) && in.textHas("amazonses", "arn:aws:")
-}
+// detectAmazonSES: SES's own header (not on mail it only relayed), its
+// sender or reporting host, or a notification's JSON.
+var detectAmazonSES = anyOf(
+	allOf(header("X-Ses-Outgoing", ""), not(header("X-Original-Mailer", ""))),
+	from("amazonses.com"), reporting("amazonses.com"),
+	allOf(text(`"notificationtype"`, `"eventtype"`), text("amazonses", "arn:aws:")))
 
 // detectReceivingSES: SES refusing mail for a domain it receives for.
 func detectReceivingSES(in *Input) bool {

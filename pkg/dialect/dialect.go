@@ -215,8 +215,19 @@ func fromReports(reports []*dsn.Report) *Result {
 // reportingIntros are the phrases servers introduce themselves with in
 // their bounces, lowercase, each followed by the server's name.
 var reportingIntros = []string{"this is the mail system at host ", "qmail-send program at ",
-	"delivery status notification from ", "this is the mail delivery agent at ", "mail agent v0.13 at ",
+	"delivery status notification from ", "this is the mail delivery agent at ", "dragonfly mail agent ",
 	"this is the postfix program at host ", "this is the mail transport agent at "}
+
+// skipVersion skips a version that stands between a program's name and
+// its host ("v0.13 at df.example.jp" gives "df.example.jp").
+func skipVersion(s string) string {
+	if len(s) > 1 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9' {
+		if _, rest, ok := strings.Cut(s, " at "); ok && !strings.Contains(s[:len(s)-len(rest)], "\n") {
+			return rest
+		}
+	}
+	return s
+}
 
 // reportingFromText returns the name a server gives itself in its bounce
 // ("This is the qmail-send program at mx.example.com.", a first line
@@ -224,7 +235,7 @@ var reportingIntros = []string{"this is the mail system at host ", "qmail-send p
 func reportingFromText(lower string) string {
 	for _, intro := range reportingIntros {
 		if i := strings.Index(lower, intro); i >= 0 {
-			if h := hostAt(lower[i+len(intro):]); h != "" {
+			if h := hostAt(skipVersion(lower[i+len(intro):])); h != "" {
 				return h
 			}
 		}

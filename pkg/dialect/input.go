@@ -137,18 +137,6 @@ func (in *Input) received() string {
 	})
 }
 
-// textHas reports whether the report's text (the original left out)
-// contains any of the phrases, which must be lowercase.
-func (in *Input) textHas(phrases ...string) bool {
-	l := in.prep().reportLower
-	for _, s := range phrases {
-		if strings.Contains(l, s) {
-			return true
-		}
-	}
-	return false
-}
-
 // reportingMTA returns the Reporting-MTA of the first report, or "".
 func (in *Input) reportingMTA() string {
 	for _, r := range in.Reports {

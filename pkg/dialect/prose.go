@@ -631,10 +631,11 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 		list = named
 	}
 	for i, c := range list {
-		ev := rd.evidence(c.key)
+		key := c.key
 		if len(named) > 0 && !rd.names(c.key) && len(cands) == len(named) {
-			ev = rd.evidence(cands[i].key)
+			key = cands[i].key
 		}
+		ev := rd.evidence(key)
 		res.Recipients = append(res.Recipients, Recipient{
 			Address:    c.addr,
 			Action:     action,

@@ -23,8 +23,7 @@ import (
 
 // transcript is a Sendmail session transcript, read.
 type transcript struct {
-	replies []string            // the "<<<" lines, in order, without the marker
-	groups  []reply             // the replies, multi-line ones joined
+	groups  []reply             // the "<<<" replies in order, multi-line ones joined
 	about   map[string][]string // per recipient (lowercase): its verdict and the replies before it
 	order   []string            // recipients in the order of their verdicts, as written
 	command map[string]string   // per recipient: the last command before its verdict
@@ -34,6 +33,7 @@ type transcript struct {
 // reply is one SMTP reply of a transcript, its lines joined.
 type reply struct {
 	text    string // the lines joined by spaces
+	key     string // replyKey(text), to match a Diagnostic-Code against
 	command string // the command it answered
 	session int    // which "while talking to" it belongs to
 	named   bool   // a verdict naming an address follows it
@@ -52,7 +52,6 @@ func readTranscript(report string) *transcript {
 		switch {
 		case strings.HasPrefix(l, "<<<"):
 			r := strings.TrimSpace(l[3:])
-			t.replies = append(t.replies, r)
 			pending = append(pending, r)
 			if n := len(t.groups); continued && n > 0 {
 				t.groups[n-1].text += " " + r
@@ -77,7 +76,7 @@ func readTranscript(report string) *transcript {
 				pending, cmd, host = nil, "", ""
 			}
 		default:
-			addr, text, ok := verdict(l)
+			addr, ok := verdict(l)
 			if !ok {
 				break
 			}
@@ -90,7 +89,6 @@ func readTranscript(report string) *transcript {
 			}
 			t.about[k] = append(t.about[k], l)
 			t.about[k] = append(t.about[k], pending...)
-			_ = text
 			pending = nil
 			if cmd != "" {
 				t.command[k] = cmd
@@ -102,6 +100,9 @@ func readTranscript(report string) *transcript {
 		continued = false
 	}
 	t.pipelined()
+	for i := range t.groups {
+		t.groups[i].key = replyKey(t.groups[i].text)
+	}
 	return t
 }
 
@@ -127,7 +128,7 @@ func (t *transcript) replyFor(diag string) (reply, bool) {
 		return reply{}, false
 	}
 	for _, g := range t.groups {
-		k := replyKey(g.text)
+		k := g.key
 		if strings.HasPrefix(k, d) || strings.HasPrefix(d, k) && len(k) >= 8 {
 			return g, true
 		}
@@ -192,21 +193,21 @@ func firstWord(s string) string {
 }
 
 // verdict reads a line "550 5.1.1 <ann@example.org>... User unknown" or
-// "<ann@example.org>... Deferred: ...": the address and Sendmail's words.
-func verdict(l string) (addr, text string, ok bool) {
+// "<ann@example.org>... Deferred: ...": the address it names.
+func verdict(l string) (addr string, ok bool) {
 	i := strings.Index(l, ">...")
 	if i < 0 {
-		return "", "", false
+		return "", false
 	}
 	j := strings.LastIndexByte(l[:i], '<')
 	if j < 0 || !leadPrefix(LowerASCII(l[:j])) {
-		return "", "", false
+		return "", false
 	}
 	a := l[j+1 : i]
 	if !strings.Contains(a, "@") || strings.ContainsAny(a, " \t") {
-		return "", "", false
+		return "", false
 	}
-	return a, strings.TrimSpace(l[i+4:]), true
+	return a, true
 }
 
 // commandWord returns the SMTP command a ">>>" line starts with.
@@ -227,7 +228,11 @@ func sendmail(in *Input) *Result {
 	p := in.prep()
 	t := readTranscript(p.report)
 	if res := in.standard(); res != nil {
-		joined := strings.Join(t.replies, " ")
+		texts := make([]string, len(t.groups))
+		for i, g := range t.groups {
+			texts[i] = g.text
+		}
+		joined := strings.Join(texts, " ")
 		for i := range res.Recipients {
 			r := &res.Recipients[i]
 			k := LowerASCII(r.Address)
