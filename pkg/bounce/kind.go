@@ -20,16 +20,16 @@ var bounceSenders = []string{"mailer-daemon", "mailer_daemon", "postmaster", "ma
 	"mailerdaemon", "mdaemon", "post_master", "bounce", "double-bounce", "noreply", "no-reply", "mail.daemon",
 	"mailadmin", "mail-delivery", "mail delivery"}
 
-// bounceSubjects are words bounce subjects use, lowercase.
-var bounceSubjects = []string{"undeliver", "undelivered", "returned mail", "delivery status", "delivery failure",
-	"delivery failed", "failure notice", "mail delivery", "delivery notification", "non-delivery", "nondeliver",
-	"not delivered", "could not be delivered", "couldn't be delivered", "delivery problem", "returned to sender",
-	"mail system error", "rejected", "bounce", "warning: could not send", "delayed mail", "delivery delay",
-	"delivery report", "failed delivery", "message not delivered", "undeliverable", "error sending message",
+// bounceSubjects are words bounce subjects use, lowercase. None contains
+// another: the longer one would add nothing.
+var bounceSubjects = []string{"undeliver", "delivery status", "delivery failure", "delivery failed",
+	"failure notice", "mail delivery", "delivery notification", "non-delivery", "nondeliver", "not delivered",
+	"could not be delivered", "couldn't be delivered", "delivery problem", "mail system error", "rejected",
+	"bounce", "warning: could not send", "delivery report", "failed delivery", "error sending message",
 	"permanent error", "temporary error", "unzustellbar", "non remis", "non recapitata", "no entregado",
-	"niet bezorgd", "onbestelbaar", "unable to deliver", "mail failure", "returned message", "complaint", "abuse report",
-	"spam report", "配信", "不達", "返送", "недостав", "nicht zugestellt", "delay", "failure delivery",
-	"mail failed", "message failed", "returned", "delivery error", "sending failed"}
+	"niet bezorgd", "onbestelbaar", "unable to deliver", "mail failure", "complaint", "abuse report",
+	"spam report", "配信", "不達", "返送", "недостав", "nicht zugestellt", "delay", "failure delivery", "mail failed",
+	"message failed", "returned", "delivery error", "sending failed"}
 
 // listNotices are subject words of a mailing list manager's refusal.
 var listNotices = []string{"not member", "loop alert", "duplicated message-id", "not a member", "refused"}
