@@ -422,3 +422,24 @@ func TestTableFitsTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestColorInferred checks the dim " (inferred)" note of a card: the escape
+// sequences reach the terminal as they are, not as U+FFFD.
+func TestColorInferred(t *testing.T) {
+	inRepoRoot(t)
+	f := "testdata/eml/apachejames/invalid-user.eml" // status_source inferred
+	res := runCLI(t, []string{"inspect", "--color", "always", "--format", "text", f}, "", false)
+	if res.code != 0 {
+		t.Fatalf("exit %d, stderr %q", res.code, res.errOut)
+	}
+	if strings.ContainsRune(res.out, '\uFFFD') {
+		t.Errorf("U+FFFD in the card: %q", res.out)
+	}
+	if !strings.Contains(res.out, "5.1.1 Bad destination mailbox address\x1b[2m (inferred)\x1b[22m") {
+		t.Errorf("no dim (inferred) note in %q", res.out)
+	}
+	plain := runCLI(t, []string{"inspect", "--color", "never", "--format", "text", f}, "", false)
+	if !strings.Contains(plain.out, "5.1.1 Bad destination mailbox address (inferred)\n") {
+		t.Errorf("--color never: no (inferred) note in %q", plain.out)
+	}
+}

@@ -561,19 +561,24 @@ func writeCard(w io.Writer, r *bounce.Record) error {
 		if cls != "" {
 			cls = classColor(cls).Sprint(cls)
 		}
+		// The code and its title are sanitised before the dim note is
+		// added: safe would turn the note's escape sequence into U+FFFD.
 		code := r.Status
+		inferred := false
 		if c, ok := status.Parse(r.Status); ok {
 			if title := status.Describe(c); title != "" {
 				code += " " + title
 			}
-			if r.StatusSource == bounce.StatusInferred {
-				code += dim.Sprint(" (inferred)")
-			}
+			inferred = r.StatusSource == bounce.StatusInferred
 		}
+		code = safe(code)
 		if code == "" {
 			code = "(no status code)"
 		}
-		line("status", safe(code))
+		if inferred {
+			code += dim.Sprint(" (inferred)")
+		}
+		line("status", code)
 		line("class", cls+retryHint(r.Class))
 		if r.ReplyCode != "" {
 			line("smtp reply", r.ReplyCode+" "+status.ReplyMeaning(mustReply(r.ReplyCode)))
