@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -122,7 +123,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	if r.Loop != "" {
 		j.Loop = &r.Loop
 	}
-	return json.Marshal(j)
+	return marshal(j)
 }
 
 // UnmarshalJSON decodes a record from its JSON contract; Bulk and NoReply
@@ -227,7 +228,20 @@ func (l Loop) MarshalJSON() ([]byte, error) {
 	if j.Members == nil {
 		j.Members = []string{}
 	}
-	return json.Marshal(j)
+	return marshal(j)
+}
+
+// marshal encodes v as json.Marshal does but leaves <, > and & as they are
+// (a thread such as "<root@id>"), as docs/loops-json.md promises. An
+// encoder that escapes HTML (json.Marshal) still escapes them around it.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON decodes a loop from its JSON contract.
