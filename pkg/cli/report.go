@@ -131,7 +131,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if top == 0 {
 		top = -1
 	}
-	agg := report.New(&report.Options{Top: top, Blocklist: func(r *bounce.Record) string { return r.Blocklist }})
+	agg := report.New(&report.Options{Top: top})
 	prog := newProgress(ios, os.Getenv)
 	var t tally
 	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
