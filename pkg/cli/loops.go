@@ -115,7 +115,7 @@ With more than one message, a summary goes to standard error.
 	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(loopsFormats, ", "))
 	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
 	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a loop was found: loop")
-	addInputFlags(f, &opts.inputOptions)
+	addHeaderInputFlags(f, &opts.inputOptions)
 	f.IntVar(&opts.Top, "top", 20, "senders shown in the table, busiest first (0: all)")
 	f.StringSliceVar(&opts.SupportAddresses, "support-address", nil, "the help desk's own address (repeatable); mail from it is suspended")
 	f.StringSliceVar(&opts.Allow, "allow", nil, "sender with a raised cap: address, @domain or domain with subdomains (repeatable)")

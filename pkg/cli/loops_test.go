@@ -420,6 +420,14 @@ func TestLoopsExitCodes(t *testing.T) {
 		{"bad format", []string{"loops", "--format", "text", path}, "", false, 2, "--format"},
 		{"bad fail-on", []string{"loops", "--fail-on", "permanent", path}, "", false, 2, "--fail-on"},
 		{"stdin twice", []string{"loops", "-", "-"}, "", false, 2, "only once"},
+		{"header limits", []string{"loops", "--max-message-size", "1M", "--max-header-size", "64K", path}, "", false, 0, ""},
+		{"bad header limit", []string{"loops", "--max-header-size", "0", path}, "", false, 2, "--max-header-size"},
+		// Only the header is parsed: the limits of the MIME walk and of
+		// the analysis are not loops' flags.
+		{"no --max-depth", []string{"loops", "--max-depth", "4", path}, "", false, 2, "unknown flag: --max-depth"},
+		{"no --max-parts", []string{"loops", "--max-parts", "4", path}, "", false, 2, "unknown flag: --max-parts"},
+		{"no --max-line-length", []string{"loops", "--max-line-length", "4K", path}, "", false, 2, "unknown flag: --max-line-length"},
+		{"no --max-recipients", []string{"loops", "--max-recipients", "4", path}, "", false, 2, "unknown flag: --max-recipients"},
 	}, nil)
 }
 
