@@ -233,17 +233,5 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if t.messages > 1 {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
 	}
-	return exitStatus(&t, opts.FailOn)
-}
-
-// exitStatus maps a run's tally to its exit status: unreadable inputs first,
-// then --fail-on.
-func exitStatus(t *tally, failOn string) error {
-	if t.readErrors > 0 {
-		return &exitError{code: ExitError}
-	}
-	if failOn != "" && t.failOn > 0 {
-		return &exitError{code: ExitThreshold}
-	}
-	return nil
+	return exitStatus(t.readErrors > 0, opts.FailOn != "" && t.failOn > 0)
 }

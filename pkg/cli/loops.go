@@ -219,13 +219,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	if len(res.Records) > 1 {
 		warn(ios, loopsSummary(res))
 	}
-	switch {
-	case readErrors > 0:
-		return &exitError{code: ExitError}
-	case opts.FailOn == "loop" && len(res.Loops) > 0:
-		return &exitError{code: ExitThreshold}
-	}
-	return nil
+	return exitStatus(readErrors > 0, opts.FailOn == "loop" && len(res.Loops) > 0)
 }
 
 // loopsSummary is the summary line of a run.

@@ -149,11 +149,5 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := renderReport(ios, opts, rep); err != nil {
 		return err
 	}
-	if t.readErrors > 0 {
-		return &exitError{code: ExitError}
-	}
-	if gate.Exceeded {
-		return &exitError{code: ExitThreshold}
-	}
-	return nil
+	return exitStatus(t.readErrors > 0, gate.Exceeded)
 }

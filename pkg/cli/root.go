@@ -48,6 +48,19 @@ type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// exitStatus is the outcome of a command that has written its output:
+// unreadable input first (status 1), then a --fail-on condition or another
+// gate that matched (status 3).
+func exitStatus(readError, failed bool) error {
+	switch {
+	case readError:
+		return &exitError{code: ExitError}
+	case failed:
+		return &exitError{code: ExitThreshold}
+	}
+	return nil
+}
+
 // Version and Commit are stamped in by main.
 type buildInfo struct{ version, commit string }
 

@@ -186,13 +186,7 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	if t.total > 1 {
 		warn(ios, t.summary())
 	}
-	switch {
-	case readErr:
-		return &exitError{code: ExitError}
-	case opts.FailOn != "" && t.failOn > 0:
-		return &exitError{code: ExitThreshold}
-	}
-	return nil
+	return exitStatus(readErr, opts.FailOn != "" && t.failOn > 0)
 }
 
 // verifyAddresses collects the addresses of the arguments, reading standard
