@@ -44,6 +44,8 @@ var loopsFailOnChoices = []string{"", "loop"}
 
 func newLoopsCmd(ios *IOStreams, runF func(context.Context, *loopsOptions) error) *cobra.Command {
 	opts := &loopsOptions{IO: ios}
+	out := &outputFlags{format: &opts.Format, json: &opts.JSON, failOn: &opts.FailOn, def: "table", formats: loopsFormats,
+		failOns: loopsFailOnChoices, failOnHelp: "exit with status 3 when a loop was found: loop"}
 	cmd := &cobra.Command{
 		Use:   "loops [path ...|-]",
 		Short: "Find mail loops and replay the per-sender hourly cap in a help desk's inbound mail",
@@ -86,13 +88,7 @@ With more than one message, a summary goes to standard error.
 			if f := cmd.Flags().Lookup("config"); f != nil {
 				opts.ConfigPath = f.Value.String()
 			}
-			if opts.JSON {
-				opts.Format = "json"
-			}
-			if err := validateChoice("--format", opts.Format, loopsFormats); err != nil {
-				return err
-			}
-			if err := validateChoice("--fail-on", opts.FailOn, loopsFailOnChoices); err != nil {
+			if err := out.check(); err != nil {
 				return err
 			}
 			switch {
@@ -111,10 +107,8 @@ With more than one message, a summary goes to standard error.
 			return runLoops(cmd.Context(), opts)
 		},
 	}
+	out.add(cmd)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(loopsFormats, ", "))
-	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
-	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a loop was found: loop")
 	addHeaderInputFlags(f, &opts.inputOptions)
 	f.IntVar(&opts.Top, "top", 20, "senders shown in the table, busiest first (0: all)")
 	f.StringSliceVar(&opts.SupportAddresses, "support-address", nil, "the help desk's own address (repeatable); mail from it is suspended")
@@ -122,7 +116,6 @@ With more than one message, a summary goes to standard error.
 	f.IntVar(&opts.Limit, "limit", loop.DefaultLimit, "messages one sender may send within --window before the rest are suspended, then rejected beyond twice as many")
 	f.IntVar(&opts.Factor, "factor", loop.DefaultFactor, "multiplier of --limit for --allow senders")
 	f.DurationVar(&opts.Window, "window", loop.DefaultWindow, "length of the rolling window of the cap")
-	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	return cmd
 }
 
