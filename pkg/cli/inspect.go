@@ -51,7 +51,7 @@ With more than one message, a summary goes to standard error.` + exitStatusHelp,
   bounce inspect --fail-on permanent bounces.mbox`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			opts.Link.readConfigFlag(cmd)
+			opts.Link.ConfigPath = configFlag(cmd)
 			if err := out.check(); err != nil {
 				return err
 			}

@@ -85,9 +85,7 @@ With more than one message, a summary goes to standard error.
   bounce loops --fail-on loop --format csv inbox.mbox > cap.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if f := cmd.Flags().Lookup("config"); f != nil {
-				opts.ConfigPath = f.Value.String()
-			}
+			opts.ConfigPath = configFlag(cmd)
 			if err := out.check(); err != nil {
 				return err
 			}

@@ -78,7 +78,7 @@ group once).` + reportExitHelp,
   bounce report --max-permanent-rate 0.05 --ticket-map tickets.csv export.mbox`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			opts.Link.readConfigFlag(cmd)
+			opts.Link.ConfigPath = configFlag(cmd)
 			if err := out.check(); err != nil {
 				return err
 			}
