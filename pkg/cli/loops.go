@@ -281,7 +281,7 @@ func writeLoopsCSV(w io.Writer, recs []loop.Record) error {
 	_ = cw.Write(loopsCSVColumns) // errors stick in cw
 	for i := range recs {
 		r := &recs[i]
-		row := []string{r.Source, strconv.Itoa(r.Index), r.Sender, formatLoopTime(r.Date),
+		row := []string{r.Source, strconv.Itoa(r.Index), r.Sender, loop.FormatTime(r.Date),
 			strconv.FormatBool(r.Automated), strings.Join(r.Signals, " "), strconv.FormatBool(r.FromSupportAddress),
 			string(r.Outcome), r.OutcomeReason, strconv.FormatBool(r.Notify), r.Loop, r.Error}
 		for j := range row {
@@ -291,14 +291,6 @@ func writeLoopsCSV(w io.Writer, recs []loop.Record) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// formatLoopTime writes a time as the JSON does: RFC 3339, "" when unknown.
-func formatLoopTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339)
 }
 
 // writeLoopsTables writes the senders table (the --top busiest) and the
@@ -374,7 +366,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 		colour: func(row []string) { row[1] = classColor("permanent").Sprint(row[1]) }}
 	for _, l := range res.Loops {
 		row := []string{l.ID, string(l.Kind), strconv.Itoa(l.Messages), strings.Join(l.Members, " "), l.Thread,
-			formatLoopTime(l.First), formatLoopTime(l.Last)}
+			loop.FormatTime(l.First), loop.FormatTime(l.Last)}
 		for i := range row {
 			row[i] = safe(row[i])
 		}

@@ -108,7 +108,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 		Source:             r.Source,
 		Index:              r.Index,
 		Sender:             r.Sender,
-		Date:               formatTime(r.Date),
+		Date:               FormatTime(r.Date),
 		Automated:          r.Automated,
 		Signals:            r.Signals,
 		FromSupportAddress: r.FromSupportAddress,
@@ -224,7 +224,7 @@ type loopJSON struct {
 
 // MarshalJSON encodes the loop in its JSON contract.
 func (l Loop) MarshalJSON() ([]byte, error) {
-	j := loopJSON{l.ID, l.Kind, l.Members, l.Thread, l.Messages, formatTime(l.First), formatTime(l.Last)}
+	j := loopJSON{l.ID, l.Kind, l.Members, l.Thread, l.Messages, FormatTime(l.First), FormatTime(l.Last)}
 	if j.Members == nil {
 		j.Members = []string{}
 	}
@@ -273,7 +273,9 @@ type Result struct {
 	Loops []Loop `json:"loops"`
 }
 
-func formatTime(t time.Time) string {
+// FormatTime writes a time as the JSON of records and loops does: RFC 3339
+// in the time's own zone, "" for the zero time (unknown).
+func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
