@@ -126,9 +126,11 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	}
 	agg := report.New(&report.Options{Top: top})
 	prog := newProgress(ios, os.Getenv)
-	var t tally
+	readErrors := 0
 	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
-		t.add(a.recs, "", a.msg)
+		if a.msg.Err != nil {
+			readErrors++
+		}
 		agg.Add(a.recs)
 		prog.add(a.msg.Size)
 		return nil
@@ -142,5 +144,5 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := renderReport(ios, opts, rep); err != nil {
 		return err
 	}
-	return exitStatus(t.readErrors > 0, gate.Exceeded)
+	return exitStatus(readErrors > 0, gate.Exceeded)
 }
