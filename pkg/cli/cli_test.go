@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -441,5 +442,48 @@ func TestColorInferred(t *testing.T) {
 	plain := runCLI(t, []string{"inspect", "--color", "never", "--format", "text", f}, "", false)
 	if !strings.Contains(plain.out, "5.1.1 Bad destination mailbox address (inferred)\n") {
 		t.Errorf("--color never: no (inferred) note in %q", plain.out)
+	}
+}
+
+// countingWriter counts the writes that reach it.
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(p)
+}
+
+// TestOutputBuffered: records written one message at a time (inspect's
+// csv) or all at once (loops' ndjson) go out in blocks, not a write per
+// message or record; on a terminal inspect shows each message as it comes.
+func TestOutputBuffered(t *testing.T) {
+	inRepoRoot(t)
+	const mbox = "testdata/mbox/small.mbox"
+	run := func(tty bool, args ...string) *countingWriter {
+		t.Helper()
+		ios, _, _, errOut := TestIOStreams()
+		out := &countingWriter{}
+		ios.Out = out
+		ios.SetTTY(false, tty, false)
+		if code := Run(context.Background(), NewRootCmd(ios, "1.2.3", "abc1234"), ios, args); code != 0 {
+			t.Fatalf("%q: exit %d, stderr %q", args, code, errOut.String())
+		}
+		return out
+	}
+	for _, args := range [][]string{
+		{"inspect", "--format", "csv", mbox},
+		{"loops", "--format", "ndjson", mbox},
+	} {
+		if out := run(false, args...); out.writes != 1 {
+			t.Errorf("%q off a terminal: %d writes, want 1", args, out.writes)
+		}
+	}
+	piped := run(false, "inspect", "--format", "csv", mbox)
+	tty := run(true, "inspect", "--format", "csv", mbox)
+	if tty.writes < 2 || tty.String() != piped.String() {
+		t.Errorf("csv on a terminal: %d writes (want one per message), same output %v", tty.writes, tty.String() == piped.String())
 	}
 }

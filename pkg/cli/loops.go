@@ -193,11 +193,15 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	case "json":
 		err = writeLoopsJSON(ios.Out, res)
 	case "ndjson":
-		enc := newEncoder(ios.Out)
+		w := newBlockWriter(ios)
+		enc := newEncoder(w)
 		for i := range res.Records {
 			if err = enc.Encode(&res.Records[i]); err != nil {
 				break
 			}
+		}
+		if ferr := w.Flush(); err == nil {
+			err = ferr
 		}
 	case "csv":
 		err = writeLoopsCSV(ios.Out, res.Records)
