@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -420,5 +421,69 @@ func TestTableFitsTerminal(t *testing.T) {
 		if want := len(decodeNDJSON(t, runCLI(t, append([]string{"inspect", "--format", "ndjson"}, files...), "", false).out)); recs != want {
 			t.Errorf("width %d: %d table rows, want one per record (%d)", width, recs, want)
 		}
+	}
+}
+
+// TestColorInferred checks the dim " (inferred)" note of a card: the escape
+// sequences reach the terminal as they are, not as U+FFFD.
+func TestColorInferred(t *testing.T) {
+	inRepoRoot(t)
+	f := "testdata/eml/apachejames/invalid-user.eml" // status_source inferred
+	res := runCLI(t, []string{"inspect", "--color", "always", "--format", "text", f}, "", false)
+	if res.code != 0 {
+		t.Fatalf("exit %d, stderr %q", res.code, res.errOut)
+	}
+	if strings.ContainsRune(res.out, '\uFFFD') {
+		t.Errorf("U+FFFD in the card: %q", res.out)
+	}
+	if !strings.Contains(res.out, "5.1.1 Bad destination mailbox address\x1b[2m (inferred)\x1b[22m") {
+		t.Errorf("no dim (inferred) note in %q", res.out)
+	}
+	plain := runCLI(t, []string{"inspect", "--color", "never", "--format", "text", f}, "", false)
+	if !strings.Contains(plain.out, "5.1.1 Bad destination mailbox address (inferred)\n") {
+		t.Errorf("--color never: no (inferred) note in %q", plain.out)
+	}
+}
+
+// countingWriter counts the writes that reach it.
+type countingWriter struct {
+	bytes.Buffer
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.Buffer.Write(p)
+}
+
+// TestOutputBuffered: records written one message at a time (inspect's
+// csv) or all at once (loops' ndjson) go out in blocks, not a write per
+// message or record; on a terminal inspect shows each message as it comes.
+func TestOutputBuffered(t *testing.T) {
+	inRepoRoot(t)
+	const mbox = "testdata/mbox/small.mbox"
+	run := func(tty bool, args ...string) *countingWriter {
+		t.Helper()
+		ios, _, _, errOut := TestIOStreams()
+		out := &countingWriter{}
+		ios.Out = out
+		ios.SetTTY(false, tty, false)
+		if code := Run(context.Background(), NewRootCmd(ios, "1.2.3", "abc1234"), ios, args); code != 0 {
+			t.Fatalf("%q: exit %d, stderr %q", args, code, errOut.String())
+		}
+		return out
+	}
+	for _, args := range [][]string{
+		{"inspect", "--format", "csv", mbox},
+		{"loops", "--format", "ndjson", mbox},
+	} {
+		if out := run(false, args...); out.writes != 1 {
+			t.Errorf("%q off a terminal: %d writes, want 1", args, out.writes)
+		}
+	}
+	piped := run(false, "inspect", "--format", "csv", mbox)
+	tty := run(true, "inspect", "--format", "csv", mbox)
+	if tty.writes < 2 || tty.String() != piped.String() {
+		t.Errorf("csv on a terminal: %d writes (want one per message), same output %v", tty.writes, tty.String() == piped.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/ticket"
@@ -137,7 +138,7 @@ func loadConfig(path string, getenv func(string) string, home func() (string, er
 	var warnings []string
 	for i := 0; i < len(root.Content); i += 2 {
 		k := root.Content[i]
-		if !contains(configKeys, k.Value) {
+		if !slices.Contains(configKeys, k.Value) {
 			warnings = append(warnings, fmt.Sprintf("config %s: line %d: unknown key %q ignored (known: %s)",
 				path, k.Line, k.Value, strings.Join(configKeys, ", ")))
 		}
@@ -146,15 +147,6 @@ func loadConfig(path string, getenv func(string) string, home func() (string, er
 		return nil, nil, fmt.Errorf("config %s: %v", path, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	return c, warnings, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // resolve returns p relative to the config file's folder, with ~/ expanded.
@@ -187,11 +179,13 @@ func (l *linkOptions) addFlags(cmd *cobra.Command) {
 		"CSV file mapping Message-IDs or encoded IDs to ticket numbers: key,id[,system] (repeatable)")
 }
 
-// readConfigFlag copies the root's persistent --config into l.
-func (l *linkOptions) readConfigFlag(cmd *cobra.Command) {
+// configFlag returns the value of the root's persistent --config, "" when
+// not given.
+func configFlag(cmd *cobra.Command) string {
 	if f := cmd.Flags().Lookup("config"); f != nil {
-		l.ConfigPath = f.Value.String()
+		return f.Value.String()
 	}
+	return ""
 }
 
 // readConfig reads the configuration file (path, or the default one) and

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 // The hostile suite: inputs a stranger's server or a spammer could send,
@@ -315,5 +318,36 @@ func hostileCases() []hostileCase {
 					t.Errorf("records = %+v, want the dangling link as an error record between the two bounces", recs)
 				}
 			}},
+	}
+}
+
+// TestErrorsNeutralised checks that the error Run prints cannot drive the
+// terminal: it may quote a ticket map's key, the configuration file or a
+// path, all written by someone else.
+func TestErrorsNeutralised(t *testing.T) {
+	inRepoRoot(t)
+	dir := t.TempDir()
+	evil := "\x1b]0;pwned\x07\x1b[31m"
+	dup := writeFile(t, filepath.Join(dir, "tickets.csv"), "key,id\n"+evil+",1\n"+evil+",2\n")
+	eml := "testdata/eml/postfix/user-unknown.eml"
+	for _, args := range [][]string{
+		{"inspect", "--ticket-map", dup, eml},
+		{"inspect", "--ticket-map", filepath.Join(dir, "no-such"+evil+".csv"), eml},
+		{"report", "--config", filepath.Join(dir, "no-such"+evil+".yaml"), eml},
+	} {
+		res := runCLI(t, args, "", false)
+		if res.code != ExitUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", args, res.code, ExitUsage, res.errOut)
+		}
+		if strings.ContainsAny(res.errOut, "\x1b\x07") || !strings.Contains(res.errOut, "\uFFFD]0;pwned") {
+			t.Errorf("%q: stderr not neutralised: %q", args, res.errOut)
+		}
+	}
+	// A runtime error (status 1) is neutralised too.
+	ios, _, _, errOut := TestIOStreams()
+	root := &cobra.Command{Use: "x", SilenceErrors: true, SilenceUsage: true,
+		RunE: func(*cobra.Command, []string) error { return errors.New("read " + evil) }}
+	if code := Run(context.Background(), root, ios, nil); code != ExitError || strings.ContainsAny(errOut.String(), "\x1b\x07") {
+		t.Errorf("runtime error: exit %d, stderr %q", code, errOut.String())
 	}
 }

@@ -27,6 +27,8 @@ type inspectOptions struct {
 
 func newInspectCmd(ios *IOStreams, runF func(context.Context, *inspectOptions) error) *cobra.Command {
 	opts := &inspectOptions{IO: ios}
+	out := &outputFlags{format: &opts.Format, json: &opts.JSON, failOn: &opts.FailOn, def: "auto", formats: inspectFormats,
+		failOns: failOnChoices, failOnHelp: "exit with status 3 when a record matches: " + strings.Join(failOnChoices[1:], ", ")}
 	cmd := &cobra.Command{
 		Use:   "inspect [path ...|-]",
 		Short: "Explain each bounce: recipient, status, reason, servers, original and ticket",
@@ -49,14 +51,8 @@ With more than one message, a summary goes to standard error.` + exitStatusHelp,
   bounce inspect --fail-on permanent bounces.mbox`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			opts.Link.readConfigFlag(cmd)
-			if opts.JSON {
-				opts.Format = "json"
-			}
-			if err := validateChoice("--format", opts.Format, append([]string{"auto"}, inspectFormats...)); err != nil {
-				return err
-			}
-			if err := validateChoice("--fail-on", opts.FailOn, failOnChoices); err != nil {
+			opts.Link.ConfigPath = configFlag(cmd)
+			if err := out.check(); err != nil {
 				return err
 			}
 			if runF != nil {
@@ -65,17 +61,53 @@ With more than one message, a summary goes to standard error.` + exitStatusHelp,
 			return runInspect(cmd.Context(), opts)
 		},
 	}
-	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "auto", "output format: "+strings.Join(inspectFormats, ", ")+" (auto: card or table)")
-	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
-	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a record matches: "+strings.Join(failOnChoices[1:], ", "))
-	addInputFlags(f, &opts.inputOptions)
+	out.add(cmd)
+	addInputFlags(cmd.Flags(), &opts.inputOptions)
 	opts.Link.addFlags(cmd)
-	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	return cmd
 }
 
 var failOnChoices = []string{"", "permanent", "temporary", "any", "error"}
+
+// outputFlags are the --format (-f), --json and --fail-on flags of a
+// command, bound to its options.
+type outputFlags struct {
+	format, failOn *string
+	json           *bool
+	def            string   // the default format: "auto" (a card or a table) or one of formats
+	formats        []string // the formats
+	failOns        []string // the --fail-on conditions, "" (none) first
+	failOnHelp     string   // the help text of --fail-on
+}
+
+// add defines the flags on cmd; --json and --format exclude each other.
+func (o *outputFlags) add(cmd *cobra.Command) {
+	help := "output format: " + strings.Join(o.formats, ", ")
+	if o.def == "auto" {
+		help += " (auto: card or table)"
+	}
+	f := cmd.Flags()
+	f.StringVarP(o.format, "format", "f", o.def, help)
+	f.BoolVar(o.json, "json", false, "shortcut for --format json")
+	f.StringVar(o.failOn, "fail-on", "", o.failOnHelp)
+	cmd.MarkFlagsMutuallyExclusive("json", "format")
+}
+
+// check applies --json and rejects a format or condition the command does
+// not know.
+func (o *outputFlags) check() error {
+	if *o.json {
+		*o.format = "json"
+	}
+	formats := o.formats
+	if o.def == "auto" {
+		formats = append([]string{"auto"}, formats...)
+	}
+	if err := validateChoice("--format", *o.format, formats); err != nil {
+		return err
+	}
+	return validateChoice("--fail-on", *o.failOn, o.failOns)
+}
 
 func validateChoice(flag, v string, choices []string) error {
 	if slices.Contains(choices, v) {
@@ -233,17 +265,5 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if t.messages > 1 {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
 	}
-	return exitStatus(&t, opts.FailOn)
-}
-
-// exitStatus maps a run's tally to its exit status: unreadable inputs first,
-// then --fail-on.
-func exitStatus(t *tally, failOn string) error {
-	if t.readErrors > 0 {
-		return &exitError{code: ExitError}
-	}
-	if failOn != "" && t.failOn > 0 {
-		return &exitError{code: ExitThreshold}
-	}
-	return nil
+	return exitStatus(t.readErrors > 0, opts.FailOn != "" && t.failOn > 0)
 }

@@ -12,7 +12,8 @@ import (
 )
 
 // inputOptions are the flags of every command that reads mail: parallelism
-// and the limits that keep hostile input bounded.
+// and the limits that keep hostile input bounded (all of them for inspect
+// and report, those of the header for loops).
 type inputOptions struct {
 	Jobs   int
 	Limits limits
@@ -41,16 +42,26 @@ func defaultLimits() limits {
 	}
 }
 
+// addInputFlags adds --jobs and every limit: the flags of the commands
+// that analyse whole messages (inspect, report).
 func addInputFlags(f *pflag.FlagSet, in *inputOptions) {
+	addHeaderInputFlags(f, in)
+	l := &in.Limits
+	f.Var(&l.LineLength, "max-line-length", "bytes of one line of text; longer lines are cut")
+	f.IntVar(&l.Depth, "max-depth", l.Depth, "MIME nesting depth followed")
+	f.IntVar(&l.Parts, "max-parts", l.Parts, "MIME parts read per message")
+	f.IntVar(&l.Recipients, "max-recipients", l.Recipients, "recipients reported per bounce")
+}
+
+// addHeaderInputFlags adds --jobs and the limits that bound reading a
+// message's header: the flags of loops, which parses nothing more. The
+// other limits keep their defaults.
+func addHeaderInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	in.Limits = defaultLimits()
 	f.IntVarP(&in.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
 	l := &in.Limits
 	f.Var(&l.MessageSize, "max-message-size", "bytes of one message analysed; the rest is skipped (suffixes K, M, G)")
 	f.Var(&l.HeaderSize, "max-header-size", "bytes of one header block; a larger one makes an error record")
-	f.Var(&l.LineLength, "max-line-length", "bytes of one line of text; longer lines are cut")
-	f.IntVar(&l.Depth, "max-depth", l.Depth, "MIME nesting depth followed")
-	f.IntVar(&l.Parts, "max-parts", l.Parts, "MIME parts read per message")
-	f.IntVar(&l.Recipients, "max-recipients", l.Recipients, "recipients reported per bounce")
 }
 
 // check rejects limits that are not positive.

@@ -44,6 +44,8 @@ var loopsFailOnChoices = []string{"", "loop"}
 
 func newLoopsCmd(ios *IOStreams, runF func(context.Context, *loopsOptions) error) *cobra.Command {
 	opts := &loopsOptions{IO: ios}
+	out := &outputFlags{format: &opts.Format, json: &opts.JSON, failOn: &opts.FailOn, def: "table", formats: loopsFormats,
+		failOns: loopsFailOnChoices, failOnHelp: "exit with status 3 when a loop was found: loop"}
 	cmd := &cobra.Command{
 		Use:   "loops [path ...|-]",
 		Short: "Find mail loops and replay the per-sender hourly cap in a help desk's inbound mail",
@@ -83,16 +85,8 @@ With more than one message, a summary goes to standard error.
   bounce loops --fail-on loop --format csv inbox.mbox > cap.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			if f := cmd.Flags().Lookup("config"); f != nil {
-				opts.ConfigPath = f.Value.String()
-			}
-			if opts.JSON {
-				opts.Format = "json"
-			}
-			if err := validateChoice("--format", opts.Format, loopsFormats); err != nil {
-				return err
-			}
-			if err := validateChoice("--fail-on", opts.FailOn, loopsFailOnChoices); err != nil {
+			opts.ConfigPath = configFlag(cmd)
+			if err := out.check(); err != nil {
 				return err
 			}
 			switch {
@@ -111,18 +105,15 @@ With more than one message, a summary goes to standard error.
 			return runLoops(cmd.Context(), opts)
 		},
 	}
+	out.add(cmd)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "table", "output format: "+strings.Join(loopsFormats, ", "))
-	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
-	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a loop was found: loop")
-	addInputFlags(f, &opts.inputOptions)
+	addHeaderInputFlags(f, &opts.inputOptions)
 	f.IntVar(&opts.Top, "top", 20, "senders shown in the table, busiest first (0: all)")
 	f.StringSliceVar(&opts.SupportAddresses, "support-address", nil, "the help desk's own address (repeatable); mail from it is suspended")
 	f.StringSliceVar(&opts.Allow, "allow", nil, "sender with a raised cap: address, @domain or domain with subdomains (repeatable)")
 	f.IntVar(&opts.Limit, "limit", loop.DefaultLimit, "messages one sender may send within --window before the rest are suspended, then rejected beyond twice as many")
 	f.IntVar(&opts.Factor, "factor", loop.DefaultFactor, "multiplier of --limit for --allow senders")
 	f.DurationVar(&opts.Window, "window", loop.DefaultWindow, "length of the rolling window of the cap")
-	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	return cmd
 }
 
@@ -202,11 +193,15 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	case "json":
 		err = writeLoopsJSON(ios.Out, res)
 	case "ndjson":
-		enc := newEncoder(ios.Out)
+		w := newBlockWriter(ios)
+		enc := newEncoder(w)
 		for i := range res.Records {
 			if err = enc.Encode(&res.Records[i]); err != nil {
 				break
 			}
+		}
+		if ferr := w.Flush(); err == nil {
+			err = ferr
 		}
 	case "csv":
 		err = writeLoopsCSV(ios.Out, res.Records)
@@ -219,13 +214,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	if len(res.Records) > 1 {
 		warn(ios, loopsSummary(res))
 	}
-	switch {
-	case readErrors > 0:
-		return &exitError{code: ExitError}
-	case opts.FailOn == "loop" && len(res.Loops) > 0:
-		return &exitError{code: ExitThreshold}
-	}
-	return nil
+	return exitStatus(readErrors > 0, opts.FailOn == "loop" && len(res.Loops) > 0)
 }
 
 // loopsSummary is the summary line of a run.
@@ -296,7 +285,7 @@ func writeLoopsCSV(w io.Writer, recs []loop.Record) error {
 	_ = cw.Write(loopsCSVColumns) // errors stick in cw
 	for i := range recs {
 		r := &recs[i]
-		row := []string{r.Source, strconv.Itoa(r.Index), r.Sender, formatLoopTime(r.Date),
+		row := []string{r.Source, strconv.Itoa(r.Index), r.Sender, loop.FormatTime(r.Date),
 			strconv.FormatBool(r.Automated), strings.Join(r.Signals, " "), strconv.FormatBool(r.FromSupportAddress),
 			string(r.Outcome), r.OutcomeReason, strconv.FormatBool(r.Notify), r.Loop, r.Error}
 		for j := range row {
@@ -306,14 +295,6 @@ func writeLoopsCSV(w io.Writer, recs []loop.Record) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// formatLoopTime writes a time as the JSON does: RFC 3339, "" when unknown.
-func formatLoopTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.RFC3339)
 }
 
 // writeLoopsTables writes the senders table (the --top busiest) and the
@@ -389,7 +370,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 		colour: func(row []string) { row[1] = classColor("permanent").Sprint(row[1]) }}
 	for _, l := range res.Loops {
 		row := []string{l.ID, string(l.Kind), strconv.Itoa(l.Messages), strings.Join(l.Members, " "), l.Thread,
-			formatLoopTime(l.First), formatLoopTime(l.Last)}
+			loop.FormatTime(l.First), loop.FormatTime(l.Last)}
 		for i := range row {
 			row[i] = safe(row[i])
 		}

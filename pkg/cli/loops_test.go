@@ -420,6 +420,14 @@ func TestLoopsExitCodes(t *testing.T) {
 		{"bad format", []string{"loops", "--format", "text", path}, "", false, 2, "--format"},
 		{"bad fail-on", []string{"loops", "--fail-on", "permanent", path}, "", false, 2, "--fail-on"},
 		{"stdin twice", []string{"loops", "-", "-"}, "", false, 2, "only once"},
+		{"header limits", []string{"loops", "--max-message-size", "1M", "--max-header-size", "64K", path}, "", false, 0, ""},
+		{"bad header limit", []string{"loops", "--max-header-size", "0", path}, "", false, 2, "--max-header-size"},
+		// Only the header is parsed: the limits of the MIME walk and of
+		// the analysis are not loops' flags.
+		{"no --max-depth", []string{"loops", "--max-depth", "4", path}, "", false, 2, "unknown flag: --max-depth"},
+		{"no --max-parts", []string{"loops", "--max-parts", "4", path}, "", false, 2, "unknown flag: --max-parts"},
+		{"no --max-line-length", []string{"loops", "--max-line-length", "4K", path}, "", false, 2, "unknown flag: --max-line-length"},
+		{"no --max-recipients", []string{"loops", "--max-recipients", "4", path}, "", false, 2, "unknown flag: --max-recipients"},
 	}, nil)
 }
 
@@ -475,5 +483,37 @@ func TestLoopsOutputSafety(t *testing.T) {
 	js := runCLI(t, []string{"loops", "--json", path}, "", false).out
 	if !utf8.ValidString(js) || !json.Valid([]byte(js)) {
 		t.Errorf("--json output is not valid UTF-8 JSON: %q", js)
+	}
+}
+
+// TestLoopsJSONUnescaped checks that <, > and & reach the JSON as they are
+// (docs/loops-json.md), in a loop's thread and a record's source.
+func TestLoopsJSONUnescaped(t *testing.T) {
+	var mb inbox
+	at := t0
+	ref := mb.add("Support <support@acme.example>", at, "[#7] Q&A <urgent>", "Auto-Submitted: auto-generated")
+	for i := 0; i < 3; i++ {
+		at = at.Add(time.Minute)
+		ref = mb.add("Ann <ann@customer.example>", at, "Automatic reply: [#7] Q&A <urgent>",
+			append(autoReply, "In-Reply-To: "+ref, "References: "+ref)...)
+		at = at.Add(time.Minute)
+		ref = mb.add("Support <support@acme.example>", at, "[#7] Q&A <urgent>",
+			"Auto-Submitted: auto-generated", "In-Reply-To: "+ref, "References: "+ref)
+	}
+	path := filepath.Join(t.TempDir(), "desk&co.mbox")
+	if err := os.WriteFile(path, []byte(mb.b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"json", "ndjson"} {
+		res := runCLI(t, []string{"loops", "--format", format, "--support-address", "support@acme.example", path}, "", false)
+		if res.code != 0 {
+			t.Fatalf("%s: exit %d, stderr %q", format, res.code, res.errOut)
+		}
+		if strings.Contains(res.out, `\u00`) || !strings.Contains(res.out, `desk&co.mbox"`) {
+			t.Errorf("%s: escaped <, > or &:\n%s", format, res.out)
+		}
+		if format == "json" && !strings.Contains(res.out, `"thread":"[#7] q&a <urgent>"`) {
+			t.Errorf("json: no thread with < > & as they are:\n%s", res.out)
+		}
 	}
 }

@@ -38,7 +38,8 @@ func newRecordSink(format string, ios *IOStreams) recordSink {
 		w := newBlockWriter(ios)
 		return &ndjsonSink{w: w, enc: newEncoder(w)}
 	case "csv":
-		return &csvSink{w: csv.NewWriter(ios.Out)}
+		w := newBlockWriter(ios)
+		return &csvSink{bw: w, w: csv.NewWriter(w)}
 	case "text":
 		return &cardSink{ios: ios}
 	case "table":
@@ -53,10 +54,10 @@ func newEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
-// blockWriter buffers the output of the JSON sinks: one write system call
-// per record costs more than encoding it on a large mbox. On a terminal it
-// is flushed after every message, elsewhere when full; the sinks flush it
-// at Close.
+// blockWriter buffers the output of the JSON and CSV sinks: one write
+// system call per record costs more than encoding it on a large mbox. On a
+// terminal it is flushed after every message, elsewhere when full; the
+// sinks flush it at Close.
 type blockWriter struct {
 	*bufio.Writer
 	tty bool
@@ -218,8 +219,10 @@ func csvRow(r *bounce.Record) []string {
 	return row
 }
 
-// csvSink writes a header row and one row per record.
+// csvSink writes a header row and one row per record, through a
+// blockWriter.
 type csvSink struct {
+	bw     *blockWriter
 	w      *csv.Writer
 	header bool
 }
@@ -236,8 +239,8 @@ func (s *csvSink) Write(recs []bounce.Record) error {
 			return err
 		}
 	}
-	s.w.Flush()
-	return s.w.Error()
+	s.w.Flush() // into the blockWriter, which writes when full or on a terminal
+	return s.bw.done(s.w.Error())
 }
 
 func (s *csvSink) Close() error {
@@ -246,7 +249,11 @@ func (s *csvSink) Close() error {
 		s.w.Write(csvColumns)
 	}
 	s.w.Flush()
-	return s.w.Error()
+	err := s.w.Error()
+	if ferr := s.bw.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 // autoSink shows a card when the input held one message and a table when it
@@ -561,19 +568,24 @@ func writeCard(w io.Writer, r *bounce.Record) error {
 		if cls != "" {
 			cls = classColor(cls).Sprint(cls)
 		}
+		// The code and its title are sanitised before the dim note is
+		// added: safe would turn the note's escape sequence into U+FFFD.
 		code := r.Status
+		inferred := false
 		if c, ok := status.Parse(r.Status); ok {
 			if title := status.Describe(c); title != "" {
 				code += " " + title
 			}
-			if r.StatusSource == bounce.StatusInferred {
-				code += dim.Sprint(" (inferred)")
-			}
+			inferred = r.StatusSource == bounce.StatusInferred
 		}
+		code = safe(code)
 		if code == "" {
 			code = "(no status code)"
 		}
-		line("status", safe(code))
+		if inferred {
+			code += dim.Sprint(" (inferred)")
+		}
+		line("status", code)
 		line("class", cls+retryHint(r.Class))
 		if r.ReplyCode != "" {
 			line("smtp reply", r.ReplyCode+" "+status.ReplyMeaning(mustReply(r.ReplyCode)))

@@ -39,6 +39,8 @@ Exit status:
 
 func newReportCmd(ios *IOStreams, runF func(context.Context, *reportOptions) error) *cobra.Command {
 	opts := &reportOptions{IO: ios}
+	out := &outputFlags{format: &opts.Format, json: &opts.JSON, failOn: &opts.FailOn, def: "text", formats: reportFormats,
+		failOns: failOnChoices, failOnHelp: "exit with status 3 when a failure's latest state is: " + strings.Join(failOnChoices[1:], ", ")}
 	var maxPermanent int
 	var maxRate float64
 	cmd := &cobra.Command{
@@ -76,14 +78,8 @@ group once).` + reportExitHelp,
   bounce report --max-permanent-rate 0.05 --ticket-map tickets.csv export.mbox`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			opts.Link.readConfigFlag(cmd)
-			if opts.JSON {
-				opts.Format = "json"
-			}
-			if err := validateChoice("--format", opts.Format, reportFormats); err != nil {
-				return err
-			}
-			if err := validateChoice("--fail-on", opts.FailOn, failOnChoices); err != nil {
+			opts.Link.ConfigPath = configFlag(cmd)
+			if err := out.check(); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("max-permanent") {
@@ -107,17 +103,14 @@ group once).` + reportExitHelp,
 			return runReport(cmd.Context(), opts)
 		},
 	}
+	out.add(cmd)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "text", "output format: "+strings.Join(reportFormats, ", "))
-	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
-	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a failure's latest state is: "+strings.Join(failOnChoices[1:], ", "))
 	f.IntVar(&maxPermanent, "max-permanent", 0, "exit with status 3 when more than N failures are permanent")
 	f.Float64Var(&maxRate, "max-permanent-rate", 0, "exit with status 3 when the share of permanent failures exceeds this (0 to 1)")
 	f.IntVar(&opts.Top, "top", 10, "entries in each ranking (0: all)")
 	f.IntVar(&opts.Rows, "rows", 50, "rows of the address and ticket tables in text and markdown (0: all; json has all)")
 	addInputFlags(f, &opts.inputOptions)
 	opts.Link.addFlags(cmd)
-	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	return cmd
 }
 
@@ -131,11 +124,13 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if top == 0 {
 		top = -1
 	}
-	agg := report.New(&report.Options{Top: top, Blocklist: func(r *bounce.Record) string { return r.Blocklist }})
+	agg := report.New(&report.Options{Top: top})
 	prog := newProgress(ios, os.Getenv)
-	var t tally
+	readErrors := 0
 	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
-		t.add(a.recs, "", a.msg)
+		if a.msg.Err != nil {
+			readErrors++
+		}
 		agg.Add(a.recs)
 		prog.add(a.msg.Size)
 		return nil
@@ -149,11 +144,5 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := renderReport(ios, opts, rep); err != nil {
 		return err
 	}
-	if t.readErrors > 0 {
-		return &exitError{code: ExitError}
-	}
-	if gate.Exceeded {
-		return &exitError{code: ExitThreshold}
-	}
-	return nil
+	return exitStatus(readErrors > 0, gate.Exceeded)
 }

@@ -30,7 +30,7 @@ func renderReport(ios *IOStreams, opts *reportOptions, rep *report.Report) error
 	case opts.Format == "markdown":
 		rw = &markdownWriter{w: ew}
 	case ios.IsStdoutTTY():
-		rw = &terminalWriter{plainWriter: plainWriter{w: ew, width: ios.Width()}, ios: ios}
+		rw = &terminalWriter{plainWriter: plainWriter{w: ew, width: ios.Width(), bold: true}, ios: ios}
 	default:
 		rw = &plainWriter{w: ew, width: ios.Width()}
 	}
@@ -243,6 +243,7 @@ func barCells(e report.Entry, max, width int) (perm, temp int) {
 type plainWriter struct {
 	w         io.Writer
 	width     int
+	bold      bool // bold headings (terminalWriter's)
 	n         int  // blocks written
 	afterList bool // the last block was a table or chart
 }
@@ -256,14 +257,22 @@ func (p *plainWriter) gap() {
 
 func (p *plainWriter) title(s string) {
 	p.gap()
-	fmt.Fprintln(p.w, safe(s))
-	p.n = 0
+	p.heading(s)
 }
 
 func (p *plainWriter) section(s string) {
 	p.afterList = false
 	p.gap()
-	fmt.Fprintln(p.w, safe(s))
+	p.heading(s)
+}
+
+// heading writes the line of a title or section, in bold when p.bold.
+func (p *plainWriter) heading(s string) {
+	s = safe(s)
+	if p.bold {
+		s = color.New(color.Bold).Sprint(s)
+	}
+	fmt.Fprintln(p.w, s)
 	p.n = 0
 }
 
@@ -331,34 +340,17 @@ func (p *plainWriter) drawBars(entries []report.Entry, other int, paint func(s s
 	fmt.Fprintf(p.w, "  %s permanent  %s temporary\n", paint(barPermanent, true), paint(barTemporary, false))
 }
 
-// terminalWriter draws boxed tables sized to the terminal and a coloured
-// bar chart.
+// terminalWriter draws bold headings, boxed tables sized to the terminal
+// and a coloured bar chart.
 type terminalWriter struct {
 	plainWriter
 	ios *IOStreams
 }
 
-func (t *terminalWriter) title(s string) {
-	t.gap()
-	fmt.Fprintln(t.w, color.New(color.Bold).Sprint(safe(s)))
-	t.n = 0
-}
-
-func (t *terminalWriter) section(s string) {
-	t.afterList = false
-	t.gap()
-	fmt.Fprintln(t.w, color.New(color.Bold).Sprint(safe(s)))
-	t.n = 0
-}
-
 func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
-	align := make([]tw.Align, len(header))
+	align := alignments(len(header), right)
 	widths := make([]int, len(header))
 	for i, h := range header {
-		align[i] = tw.AlignLeft
-		if i < len(right) && right[i] {
-			align[i] = tw.AlignRight
-		}
 		widths[i] = displayWidth(h)
 	}
 	cells := make([][]string, len(rows))
@@ -413,6 +405,19 @@ func (t *terminalWriter) bars(label string, entries []report.Entry, other int) {
 	t.n++
 }
 
+// alignments returns the alignment of n columns: right where right says
+// so, left otherwise.
+func alignments(n int, right []bool) []tw.Align {
+	align := make([]tw.Align, n)
+	for i := range align {
+		align[i] = tw.AlignLeft
+		if i < len(right) && right[i] {
+			align[i] = tw.AlignRight
+		}
+	}
+	return align
+}
+
 // markdownWriter writes GitHub-flavoured markdown, for CI job summaries.
 type markdownWriter struct {
 	w io.Writer
@@ -432,13 +437,9 @@ func (m *markdownWriter) para(s string)    { m.gap(); fmt.Fprintln(m.w, mdEscape
 
 func (m *markdownWriter) table(header []string, right []bool, rows [][]string) {
 	m.gap()
-	align := make([]tw.Align, len(header))
+	align := alignments(len(header), right)
 	h := make([]any, len(header))
 	for i := range header {
-		align[i] = tw.AlignLeft
-		if i < len(right) && right[i] {
-			align[i] = tw.AlignRight
-		}
 		h[i] = mdEscape(strings.ToLower(header[i]))
 	}
 	tb := tablewriter.NewTable(m.w,

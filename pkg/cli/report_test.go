@@ -193,6 +193,12 @@ func TestReportColor(t *testing.T) {
 	if !strings.Contains(res.out, "\x1b[31;1m"+barPermanent) || !strings.Contains(res.out, "\x1b[33;1m"+barTemporary) {
 		t.Errorf("--color always: no red permanent and yellow temporary bars")
 	}
+	if !strings.Contains(res.out, "\x1b[1mBounce report\x1b[22m\n") || !strings.Contains(res.out, "\x1b[1mTotals\x1b[22m\n") {
+		t.Errorf("--color always on a terminal: no bold title and sections")
+	}
+	if out := runCLI(t, []string{"report", "--color", "always", "-"}, mbox, false).out; !strings.HasPrefix(out, "Bounce report\n") {
+		t.Errorf("plain text: the title is not plain: %q", out[:min(len(out), 40)])
+	}
 	for _, format := range []string{"json", "markdown"} {
 		if out := runCLI(t, []string{"report", "--color", "always", "--format", format, "-"}, mbox, true).out; strings.Contains(out, "\x1b[") {
 			t.Errorf("--format %s has colour escapes", format)

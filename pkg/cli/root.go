@@ -48,6 +48,19 @@ type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// exitStatus is the outcome of a command that has written its output:
+// unreadable input first (status 1), then a --fail-on condition or another
+// gate that matched (status 3).
+func exitStatus(readError, failed bool) error {
+	switch {
+	case readError:
+		return &exitError{code: ExitError}
+	case failed:
+		return &exitError{code: ExitThreshold}
+	}
+	return nil
+}
+
 // Version and Commit are stamped in by main.
 type buildInfo struct{ version, commit string }
 
@@ -65,7 +78,8 @@ func Main(version, commit string) int {
 }
 
 // Run executes root with args and maps the outcome to an exit status,
-// printing the error (if any) once on ios.ErrOut.
+// printing the error (if any) once on ios.ErrOut, neutralised for the
+// terminal: it can quote a ticket map, the configuration file or a path.
 func Run(ctx context.Context, root *cobra.Command, ios *IOStreams, args []string) int {
 	if args == nil {
 		args = []string{}
@@ -81,13 +95,13 @@ func Run(ctx context.Context, root *cobra.Command, ios *IOStreams, args []string
 	}
 	var fe *FlagError
 	if errors.As(err, &fe) || isCobraUsageError(err) {
-		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", err)
+		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(err.Error()))
 		if cmd != nil {
 			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 		return ExitUsage
 	}
-	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", err)
+	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(err.Error()))
 	return ExitError
 }
 

@@ -40,6 +40,9 @@ var verifyFailOnChoices = []string{"", "undeliverable", "unknown", "risky", "any
 
 func newVerifyCmd(ios *IOStreams, runF func(context.Context, *verifyOptions) error) *cobra.Command {
 	opts := &verifyOptions{IO: ios}
+	out := &outputFlags{format: &opts.Format, json: &opts.JSON, failOn: &opts.FailOn, def: "auto", formats: verifyFormats,
+		failOns: verifyFailOnChoices, failOnHelp: "exit with status 3 when a verdict matches: " +
+			strings.Join(verifyFailOnChoices[1:], ", ") + " (any: not deliverable)"}
 	cmd := &cobra.Command{
 		Use:   "verify [address ...|-]",
 		Short: "Check whether addresses can receive mail: syntax, DNS and (with --smtp) the mail server",
@@ -71,13 +74,7 @@ has that verdict; --fail-on any when a record is not deliverable.` + exitStatusH
   bounce verify --fail-on undeliverable - < addresses.txt`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Addresses = args
-			if opts.JSON {
-				opts.Format = "json"
-			}
-			if err := validateChoice("--format", opts.Format, append([]string{"auto"}, verifyFormats...)); err != nil {
-				return err
-			}
-			if err := validateChoice("--fail-on", opts.FailOn, verifyFailOnChoices); err != nil {
+			if err := out.check(); err != nil {
 				return err
 			}
 			if err := opts.validate(); err != nil {
@@ -89,10 +86,8 @@ has that verdict; --fail-on any when a record is not deliverable.` + exitStatusH
 			return runVerify(cmd.Context(), opts)
 		},
 	}
+	out.add(cmd)
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "auto", "output format: "+strings.Join(verifyFormats, ", ")+" (auto: card or table)")
-	f.BoolVar(&opts.JSON, "json", false, "shortcut for --format json")
-	f.StringVar(&opts.FailOn, "fail-on", "", "exit with status 3 when a verdict matches: "+strings.Join(verifyFailOnChoices[1:], ", ")+" (any: not deliverable)")
 	f.BoolVar(&opts.SMTP, "smtp", false, "probe the mail servers over SMTP (RCPT TO, never DATA)")
 	f.BoolVar(&opts.SyntaxOnly, "syntax-only", false, "check the syntax only: no DNS, no network")
 	f.StringVar(&opts.From, "from", "", "MAIL FROM address of the SMTP probe (default: the null sender <>)")
@@ -102,7 +97,6 @@ has that verdict; --fail-on any when a record is not deliverable.` + exitStatusH
 	f.IntVar(&opts.Concurrency, "concurrency", verify.DefaultConcurrency, "domains checked at once, and so the most SMTP connections open (one per domain)")
 	f.StringVar(&opts.DNS, "dns", "", "DNS server to ask, as HOST:PORT (default: the servers of /etc/resolv.conf)")
 	f.IntVar(&opts.SMTPPort, "smtp-port", verify.DefaultSMTPPort, "port of the mail servers")
-	cmd.MarkFlagsMutuallyExclusive("json", "format")
 	cmd.MarkFlagsMutuallyExclusive("smtp", "syntax-only")
 	return cmd
 }
@@ -186,13 +180,7 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	if t.total > 1 {
 		warn(ios, t.summary())
 	}
-	switch {
-	case readErr:
-		return &exitError{code: ExitError}
-	case opts.FailOn != "" && t.failOn > 0:
-		return &exitError{code: ExitThreshold}
-	}
-	return nil
+	return exitStatus(readErr, opts.FailOn != "" && t.failOn > 0)
 }
 
 // verifyAddresses collects the addresses of the arguments, reading standard

@@ -220,7 +220,7 @@ func TestCapUndated(t *testing.T) {
 		{"", Accepted},
 	}
 	for i, r := range res.Records {
-		if got := formatTime(r.Date); got != want[i].date || r.Outcome != want[i].outcome {
+		if got := FormatTime(r.Date); got != want[i].date || r.Outcome != want[i].outcome {
 			t.Errorf("Records[%d] = %q %q, want %q %q", i, got, r.Outcome, want[i].date, want[i].outcome)
 		}
 	}
@@ -234,7 +234,7 @@ func TestCapUndated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, want := formatTime(res.Records[0].Date), "2026-03-02T10:00:00+01:00"; got != want {
+		if got, want := FormatTime(res.Records[0].Date), "2026-03-02T10:00:00+01:00"; got != want {
 			t.Errorf("Date = %q, want %q", got, want)
 		}
 	})

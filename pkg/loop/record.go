@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 
@@ -107,7 +108,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 		Source:             r.Source,
 		Index:              r.Index,
 		Sender:             r.Sender,
-		Date:               formatTime(r.Date),
+		Date:               FormatTime(r.Date),
 		Automated:          r.Automated,
 		Signals:            r.Signals,
 		FromSupportAddress: r.FromSupportAddress,
@@ -122,7 +123,7 @@ func (r Record) MarshalJSON() ([]byte, error) {
 	if r.Loop != "" {
 		j.Loop = &r.Loop
 	}
-	return json.Marshal(j)
+	return marshal(j)
 }
 
 // UnmarshalJSON decodes a record from its JSON contract; Bulk and NoReply
@@ -223,11 +224,24 @@ type loopJSON struct {
 
 // MarshalJSON encodes the loop in its JSON contract.
 func (l Loop) MarshalJSON() ([]byte, error) {
-	j := loopJSON{l.ID, l.Kind, l.Members, l.Thread, l.Messages, formatTime(l.First), formatTime(l.Last)}
+	j := loopJSON{l.ID, l.Kind, l.Members, l.Thread, l.Messages, FormatTime(l.First), FormatTime(l.Last)}
 	if j.Members == nil {
 		j.Members = []string{}
 	}
-	return json.Marshal(j)
+	return marshal(j)
+}
+
+// marshal encodes v as json.Marshal does but leaves <, > and & as they are
+// (a thread such as "<root@id>"), as docs/loops-json.md promises. An
+// encoder that escapes HTML (json.Marshal) still escapes them around it.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // UnmarshalJSON decodes a loop from its JSON contract.
@@ -259,7 +273,9 @@ type Result struct {
 	Loops []Loop `json:"loops"`
 }
 
-func formatTime(t time.Time) string {
+// FormatTime writes a time as the JSON of records and loops does: RFC 3339
+// in the time's own zone, "" for the zero time (unknown).
+func FormatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,5 +116,36 @@ func TestLoopJSON(t *testing.T) {
 	}
 	if b, _ := json.Marshal(Loop{}); string(b) != `{"id":"","kind":"","members":[],"thread":"","messages":0,"first":"","last":""}` {
 		t.Errorf("json.Marshal(Loop{}) = %s", b)
+	}
+}
+
+// TestJSONKeepsAngleBrackets checks that <, > and & are written as they are
+// (docs/loops-json.md), by an encoder that does not escape HTML, as the
+// command line's.
+func TestJSONKeepsAngleBrackets(t *testing.T) {
+	encode := func(v any) string {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	l := Loop{ID: "L1", Kind: PingPong, Members: []string{"a@x.example"}, Thread: "<root@id.example>"}
+	if got := encode(l); !strings.Contains(got, `"thread":"<root@id.example>"`) {
+		t.Errorf("Loop = %s, want the thread as it is", got)
+	}
+	r := Record{Source: "a&b.mbox", OutcomeReason: "<why>"}
+	if got := encode(r); !strings.Contains(got, `"source":"a&b.mbox"`) || !strings.Contains(got, `"outcome_reason":"<why>"`) {
+		t.Errorf("Record = %s, want < > & as they are", got)
+	}
+	res := Result{Records: []Record{r}, Senders: []SenderSummary{}, Loops: []Loop{l}}
+	if got := encode(res); !strings.Contains(got, `"thread":"<root@id.example>"`) || !strings.Contains(got, `"outcome_reason":"<why>"`) {
+		t.Errorf("Result = %s, want < > & as they are", got)
+	}
+	// The encoding stays a single line without its newline.
+	if b, err := json.Marshal(l); err != nil || strings.Contains(string(b), "\n") {
+		t.Errorf("json.Marshal(Loop) = %q, %v", b, err)
 	}
 }

@@ -18,25 +18,19 @@ type Options struct {
 	// Top is the number of entries each Ranking keeps: 0 means 10, a
 	// negative number all of them.
 	Top int
-	// Blocklist names the blocklist (DNSBL) a record's diagnostic cites,
-	// "" for none; Report.Blocklists ranks the failures by it. Nil ranks
-	// none. (bounce.Record has no blocklist field yet; a caller that
-	// knows one passes it here.)
-	Blocklist func(*bounce.Record) string
 }
 
 // Aggregator sums up records into a Report. Add the records of each message
 // in input order, then call Report. It is not safe for concurrent use.
 type Aggregator struct {
-	top       int
-	blocklist func(*bounce.Record) string
-	totals    Totals
-	seq       int64
-	groups    map[[8]byte]int32
-	states    []groupState
-	strs      map[string]string
-	tickets   []ticket.Ticket
-	ticketN   map[ticket.Ticket]int32
+	top     int
+	totals  Totals
+	seq     int64
+	groups  map[[8]byte]int32
+	states  []groupState
+	strs    map[string]string
+	tickets []ticket.Ticket
+	ticketN map[ticket.Ticket]int32
 }
 
 // groupState is the latest record of a group, reduced to what the report
@@ -52,14 +46,10 @@ type groupState struct {
 // New returns an empty Aggregator.
 func New(opts *Options) *Aggregator {
 	top := 10
-	var blocklist func(*bounce.Record) string
-	if opts != nil {
-		if opts.Top != 0 {
-			top = opts.Top
-		}
-		blocklist = opts.Blocklist
+	if opts != nil && opts.Top != 0 {
+		top = opts.Top
 	}
-	return &Aggregator{top: top, blocklist: blocklist, groups: map[[8]byte]int32{}, strs: map[string]string{}, ticketN: map[ticket.Ticket]int32{}}
+	return &Aggregator{top: top, groups: map[[8]byte]int32{}, strs: map[string]string{}, ticketN: map[ticket.Ticket]int32{}}
 }
 
 // Add counts the records of one message.
@@ -107,11 +97,9 @@ func (a *Aggregator) add(r *bounce.Record) {
 		reason:    a.intern(r.Reason),
 		server:    a.intern(r.ReportingMTA),
 		date:      a.intern(r.Date),
+		blocklist: a.intern(r.Blocklist),
 		seq:       a.seq,
 		ticket:    a.ticketIndex(r.Ticket),
-	}
-	if a.blocklist != nil {
-		s.blocklist = a.intern(a.blocklist(r))
 	}
 	if tm, err := time.Parse(time.RFC3339, r.Date); err == nil {
 		s.at, s.dated = tm.UnixNano(), true

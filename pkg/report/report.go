@@ -20,7 +20,7 @@ type Report struct {
 	Domains  Ranking `json:"domains"`
 	Servers  Ranking `json:"servers"`
 	// Blocklists ranks the failures that cite a blocklist by its name
-	// (Options.Blocklist); failures that cite none are not counted.
+	// (the record's Blocklist); failures that cite none are not counted.
 	Blocklists Ranking `json:"blocklists"`
 	// FixAddresses are the recipients whose latest state is a permanent
 	// failure about the address itself (AddressReasons): correct or remove

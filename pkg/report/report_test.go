@@ -237,19 +237,11 @@ func TestBlocklists(t *testing.T) {
 	blocked.Diagnostic = "554 5.7.1 blocked using zen.spamhaus.org"
 	recs := [][]bounce.Record{one(blocked), one(rec("m2", "b@x.example", "permanent", "5.1.1", "userunknown", ""))}
 	if r := aggregate(recs...); r.Blocklists.Distinct != 0 || r.Blocklists.Top == nil {
-		t.Errorf("without Options.Blocklist: Blocklists = %+v, want empty", r.Blocklists)
+		t.Errorf("without a record's Blocklist: Blocklists = %+v, want empty", r.Blocklists)
 	}
-	a := New(&Options{Blocklist: func(r *bounce.Record) string {
-		if strings.Contains(r.Diagnostic, "spamhaus") {
-			return "spamhaus"
-		}
-		return ""
-	}})
-	for _, m := range recs {
-		a.Add(m)
-	}
+	recs[0][0].Blocklist = "spamhaus"
 	want := Ranking{Distinct: 1, Top: []Entry{{Value: "spamhaus", Count: 1, Permanent: 1}}}
-	if diff := cmp.Diff(want, a.Report().Blocklists); diff != "" {
+	if diff := cmp.Diff(want, aggregate(recs...).Blocklists); diff != "" {
 		t.Errorf("Blocklists:\n%s", diff)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -46,12 +47,12 @@ func NewPattern(expr, system string, in ...string) (Pattern, error) {
 		return Pattern{}, fmt.Errorf("%w `%s`: system %q: want lowercase letters, digits and dashes", ErrPattern, expr, system)
 	}
 	for _, w := range in {
-		if !contains(patternPlaces, w) {
+		if !slices.Contains(patternPlaces, w) {
 			return Pattern{}, fmt.Errorf("%w `%s`: unknown place %q: want %s", ErrPattern, expr, w, strings.Join(patternPlaces, ", "))
 		}
 	}
 	for _, w := range patternPlaces {
-		if len(in) == 0 || contains(in, w) {
+		if len(in) == 0 || slices.Contains(in, w) {
 			p.in = append(p.in, w)
 		}
 	}
@@ -86,15 +87,6 @@ func validSystem(s string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // custom tries the user's patterns, each in its places, in order.

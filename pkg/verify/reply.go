@@ -3,6 +3,8 @@ package verify
 import (
 	"strconv"
 	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/status"
 )
 
 // SMTPReply is the server reply that decided a probe: normally the answer to
@@ -26,10 +28,11 @@ type SMTPReply struct {
 // splitStatus splits an enhanced status code (RFC 3463 class.subject.detail)
 // off the first line of a reply text, and drops it from continuation lines
 // that repeat it (RFC 2034 section 4).
-func splitStatus(msg string) (status, text string) {
+func splitStatus(msg string) (code, text string) {
 	first, _, _ := strings.Cut(msg, "\n")
-	code, _, _ := strings.Cut(first, " ")
-	if !isStatus(code) {
+	code, _, _ = strings.Cut(first, " ")
+	// Parse allows space around a code; here the code is the whole first word.
+	if _, ok := status.Parse(code); !ok || code != strings.TrimSpace(code) {
 		return "", msg
 	}
 	lines := strings.Split(msg, "\n")
@@ -39,21 +42,6 @@ func splitStatus(msg string) (status, text string) {
 		}
 	}
 	return code, strings.Join(lines, "\n")
-}
-
-// isStatus reports whether s has the form of an enhanced status code:
-// class "." subject "." detail, class 2, 4 or 5, subject 0-999, detail 0-999.
-func isStatus(s string) bool {
-	parts := strings.Split(s, ".")
-	if len(parts) != 3 || len(parts[0]) != 1 || !strings.Contains("245", parts[0]) {
-		return false
-	}
-	for _, p := range parts[1:] {
-		if p == "" || len(p) > 3 || strings.Trim(p, "0123456789") != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // Reasons, as in docs/reasons.md.

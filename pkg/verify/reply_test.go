@@ -16,6 +16,9 @@ func TestSplitStatus(t *testing.T) {
 		{"6.1.1 bad class", "", "6.1.1 bad class"},
 		{"5.1.1000 too long", "", "5.1.1000 too long"},
 		{"4.7.0", "4.7.0", ""},
+		{"5.1.10 outside the registry", "5.1.10", "outside the registry"},
+		{"5.1.1\t tab", "", "5.1.1\t tab"},
+		{"5..1 empty subject", "", "5..1 empty subject"},
 	}
 	for _, tc := range tests {
 		status, text := splitStatus(tc.msg)
