@@ -75,7 +75,6 @@ func (s *Set) starting(k uint16) []uint16 {
 	return s.byPair[s.first[r]:s.first[r+1]]
 }
 
-
 // Phrase returns phrase i.
 func (s *Set) Phrase(i int) string { return s.phrases[i] }
 
