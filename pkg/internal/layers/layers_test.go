@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"pkg/status":            nil,
 	"pkg/mbox":              nil,
 	"pkg/batch":             nil,
+	"pkg/state":             nil,
 	"pkg/internal/golden":   nil,
 	"pkg/internal/phrase":   nil,
 	"pkg/internal/layers":   nil,
