@@ -17,8 +17,11 @@ import "strings"
 // so that nothing is linked. References that disagree with them are ignored.
 // The numeric ID comes from ticket links in the body (agent/tickets/N,
 // hc/<locale>/requests/N, requests/N), on a host with a "zendesk" label, or
-// on any host once the original is otherwise known to be from Zendesk; when
-// links name different numbers, none is used.
+// on any host once the original is otherwise known to be from Zendesk; and,
+// only in a message known to be Zendesk's, from its own words: "Your
+// request (N) has been updated" in the body (see zendeskRequestNouns) and
+// "Request #N: ..." in the subject. When these name different numbers, none
+// is used.
 func zendesk(v *view) (t *Ticket, ambiguous bool) {
 	type cand struct{ enc, source string }
 	var strong []cand
@@ -58,14 +61,104 @@ func zendesk(v *view) (t *Ticket, ambiguous bool) {
 			enc, source = e, SourceBody
 		}
 	}
-	id := zendeskURLID(v.m.Body, marked)
+	id, idSource := zendeskNumber(v, marked)
 	switch {
 	case enc != "":
 		return &Ticket{ID: id, EncodedID: enc, System: Zendesk, Source: source}, false
 	case id != "":
-		return &Ticket{ID: id, System: Zendesk, Source: SourceURL}, false
+		return &Ticket{ID: id, System: Zendesk, Source: idSource}, false
 	}
 	return nil, false
+}
+
+// zendeskNumber returns the ticket number of a Zendesk notification and
+// where it was found: ticket links, then (only when marked, that is when
+// the message is known to be Zendesk's) the notification's text and its
+// subject. Evidence that names two numbers gives none: a wrong number would
+// put a note on someone else's ticket.
+func zendeskNumber(v *view, marked bool) (id, source string) {
+	id, source = zendeskURLID(v.m.Body, marked), SourceURL
+	if !marked {
+		return id, source
+	}
+	for _, c := range [...]struct{ id, source string }{
+		{zendeskTextID(v.m.Body), SourceBody},
+		{zendeskSubjectID(v.subjectText()), SourceSubject},
+	} {
+		switch {
+		case c.id == "":
+		case id == "":
+			id, source = c.id, c.source
+		case c.id != id:
+			return "", ""
+		}
+	}
+	return id, source
+}
+
+// zendeskRequestNouns are the words before "(N)" in Zendesk's
+// notification text, "Your request (48213) has been updated", in the
+// languages of its default triggers (lower case).
+var zendeskRequestNouns = []string{"request", "anfrage", "demande", "solicitud", "richiesta", "pedido",
+	"solicitação", "aanvraag", "verzoek", "förfrågan", "forespørgsel", "henvendelse", "pyyntö", "zgłoszenie"}
+
+// zendeskTextID returns the number of "request (N)" in body (a word of
+// zendeskRequestNouns, a space, a bracketed number), "" when there is none
+// or two differ. Quoted lines do not count.
+func zendeskTextID(body string) string {
+	found := ""
+	for i := 0; i < len(body); {
+		j := strings.Index(body[i:], " (")
+		if j < 0 {
+			break
+		}
+		i += j
+		num := digitsAt(body, i+2)
+		end := i + 2 + len(num)
+		if num != "" && end < len(body) && body[end] == ')' && trimZeros(num) != "" &&
+			requestNoun(body[:i]) && !quoted(lineAt(body, i)) {
+			if found != "" && found != trimZeros(num) {
+				return ""
+			}
+			found = trimZeros(num)
+		}
+		i += 2
+	}
+	return found
+}
+
+// requestNoun reports whether s ends in a word of zendeskRequestNouns (case
+// aside) that starts a word.
+func requestNoun(s string) bool {
+	for _, n := range zendeskRequestNouns {
+		if len(s) >= len(n) && strings.EqualFold(s[len(s)-len(n):], n) {
+			k := len(s) - len(n)
+			return k == 0 || !isWordByte(s[k-1]) && s[k-1] < 0x80
+		}
+	}
+	return false
+}
+
+// zendeskSubjectID returns N of "Request #N" in a subject ("Request
+// #48213: Printer on fire", "[Acme] Re: Request #48213"), the word
+// standing on its own and the number followed by the end, a space or one
+// of ":]),".
+func zendeskSubjectID(subject string) string {
+	const tag = "request #"
+	for i := 0; i+len(tag) <= len(subject); i++ {
+		if !strings.EqualFold(subject[i:i+len(tag)], tag) || i > 0 && isWordByte(subject[i-1]) {
+			continue
+		}
+		num := digitsAt(subject, i+len(tag))
+		end := i + len(tag) + len(num)
+		if num == "" || trimZeros(num) == "" {
+			continue
+		}
+		if end == len(subject) || strings.IndexByte(" :]),", subject[end]) >= 0 {
+			return trimZeros(num)
+		}
+	}
+	return ""
 }
 
 // zendeskMarks reports whether the original's header says Zendesk sent it:
