@@ -1,0 +1,257 @@
+package act
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/bounce-tool/bounce/pkg/state"
+	"github.com/bounce-tool/bounce/pkg/ticket"
+)
+
+// StateFile is the name of the default state file in state.Dir.
+const StateFile = "act.json"
+
+// State remembers the groups written to each target. It is kept in a JSON
+// file (see pkg/state):
+//
+//	{"version": 1, "written": {"zendesk https://acme.zendesk.com":
+//	    {"1a2b3c4d5e6f7a8b": {"ticket": "48213", "at": "2026-11-22T07:30:00Z"}}}}
+type State struct {
+	Version int                                `json:"version"`
+	Written map[string]map[string]WrittenGroup `json:"written"`
+
+	path string
+}
+
+// WrittenGroup is a group written to a target: the ticket and the time.
+type WrittenGroup struct {
+	Ticket string    `json:"ticket"`
+	At     time.Time `json:"at"`
+}
+
+// LoadState reads the state file at path; a missing file is an empty
+// state. An empty path is a state that is never saved.
+func LoadState(path string) (*State, error) {
+	s := &State{Version: 1, path: path}
+	if path != "" {
+		if _, err := state.Load(path, s); err != nil {
+			return nil, err
+		}
+		if s.Version != 1 {
+			return nil, fmt.Errorf("state: %s: version %d, want 1", path, s.Version)
+		}
+	}
+	return s, nil
+}
+
+// Done reports whether the group was written to the target.
+func (s *State) Done(target, group string) bool {
+	if s == nil {
+		return false
+	}
+	_, ok := s.Written[target][group]
+	return ok
+}
+
+// mark records a written group.
+func (s *State) mark(target, group, ticketID string, at time.Time) {
+	if s == nil {
+		return
+	}
+	if s.Written == nil {
+		s.Written = map[string]map[string]WrittenGroup{}
+	}
+	if s.Written[target] == nil {
+		s.Written[target] = map[string]WrittenGroup{}
+	}
+	s.Written[target][group] = WrittenGroup{Ticket: ticketID, At: at.UTC().Truncate(time.Second)}
+}
+
+// Path returns the state's file, "" for none.
+func (s *State) Path() string { return s.path }
+
+// Save writes the state to its file atomically.
+func (s *State) Save() error {
+	if s == nil || s.path == "" {
+		return nil
+	}
+	return state.Save(s.path, s)
+}
+
+// Outcome is what happened to the note for one ticket (or, for Unresolved,
+// to the groups of one ticket that cannot be written).
+type Outcome struct {
+	Result     string         `json:"result"`    // Planned, Written, Skipped, Unresolved or Failed
+	Target     string         `json:"target"`    // Target.Name
+	TicketID   string         `json:"ticket_id"` // the ticket written to; "" when unresolved
+	Ticket     *ticket.Ticket `json:"ticket"`    // the ticket as found
+	Groups     []string       `json:"groups"`    // the groups reported (for Skipped: the groups written before)
+	Recipients []string       `json:"recipients"`
+	Note       string         `json:"note"`        // the note's text ("" for Skipped and Unresolved)
+	Tags       []string       `json:"tags"`        // the tags added
+	Reopen     bool           `json:"reopen"`      // the note reopens the ticket
+	HTTPStatus int            `json:"http_status"` // for Failed: the target's HTTP status, 0 when it was not reached
+	Error      string         `json:"error"`       // for Failed and Unresolved: why
+}
+
+// Summary counts the outcomes of a run.
+type Summary struct {
+	Planned, Written, Skipped, Unresolved, Failed int
+}
+
+func (s *Summary) add(result string) {
+	switch result {
+	case Planned:
+		s.Planned++
+	case Written:
+		s.Written++
+	case Skipped:
+		s.Skipped++
+	case Unresolved:
+		s.Unresolved++
+	case Failed:
+		s.Failed++
+	}
+}
+
+// Runner writes the notes of failed groups to a target.
+type Runner struct {
+	// Target receives the notes.
+	Target Target
+	// Apply writes; without it nothing is sent and the outcomes are
+	// Planned (or Skipped, Unresolved).
+	Apply bool
+	// Reopen sets the ticket open when a note reports a permanent failure.
+	Reopen bool
+	// State remembers the written groups; nil remembers nothing.
+	State *State
+	// Now returns the time recorded in the state; nil means time.Now.
+	Now func() time.Time
+}
+
+// Run plans one note per ticket for groups (Collector.Groups), writes each
+// (with Apply) and calls emit with its outcome, ticket after ticket in the
+// order of the groups. A failed note does not stop the others; the state
+// is saved after every note written. Run returns early only when ctx is
+// done, emit fails or the state cannot be saved.
+func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) error) (Summary, error) {
+	var sum Summary
+	name := r.Target.Name()
+	type bucket struct {
+		id     string
+		ticket ticket.Ticket
+		groups []*Group
+		why    string
+	}
+	var order []*bucket
+	byID := map[string]*bucket{}
+	for _, g := range groups {
+		id, why := "", ""
+		switch {
+		case g.Ticket == nil:
+			continue
+		case g.Conflict:
+			why = "the bounces of this group name different tickets"
+		default:
+			id = r.Target.TicketID(g.Ticket)
+			if id == "" {
+				why = "no ticket number (a ticket map can give it)"
+				if g.Ticket.ID != "" {
+					why = "a " + g.Ticket.System + " ticket, which this target does not write"
+				}
+			}
+		}
+		k := "id:" + id
+		if id == "" {
+			k = "unresolved:" + g.Ticket.Key() + "\x00" + why
+		}
+		b := byID[k]
+		if b == nil {
+			b = &bucket{id: id, ticket: *g.Ticket, why: why}
+			byID[k] = b
+			order = append(order, b)
+		}
+		b.groups = append(b.groups, g)
+	}
+	now := r.Now
+	if now == nil {
+		now = time.Now
+	}
+	for _, b := range order {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		t := b.ticket
+		o := &Outcome{Target: name, TicketID: b.id, Ticket: &t}
+		var todo []*Group
+		for _, g := range b.groups {
+			if b.id != "" && r.State.Done(name, g.Key) {
+				o.Groups = append(o.Groups, g.Key)
+				continue
+			}
+			todo = append(todo, g)
+		}
+		switch {
+		case b.id == "":
+			o.Result, o.Error = Unresolved, b.why
+			o.Groups, o.Recipients = keys(b.groups), recipients(b.groups)
+		case len(todo) == 0:
+			o.Result = Skipped
+			o.Recipients = recipients(b.groups)
+		default:
+			n := newNote(b.id, b.ticket, todo, r.Reopen)
+			o.Groups, o.Recipients = keys(todo), recipients(todo)
+			o.Note, o.Tags, o.Reopen = n.Body, n.Tags, n.Reopen
+			o.Result = Planned
+			if r.Apply {
+				if err := r.Target.Write(ctx, n); err != nil {
+					if ctx.Err() != nil {
+						return sum, ctx.Err()
+					}
+					o.Result, o.HTTPStatus, o.Error = Failed, HTTPStatus(err), err.Error()
+				} else {
+					o.Result = Written
+					at := now()
+					for _, g := range todo {
+						r.State.mark(name, g.Key, b.id, at)
+					}
+					if err := r.State.Save(); err != nil {
+						sum.add(o.Result)
+						emitErr := emit(o)
+						return sum, errors.Join(err, emitErr)
+					}
+				}
+			}
+		}
+		sum.add(o.Result)
+		if err := emit(o); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+func keys(groups []*Group) []string {
+	out := make([]string, len(groups))
+	for i, g := range groups {
+		out[i] = g.Key
+	}
+	return out
+}
+
+// recipients returns the distinct recipients of groups, sorted.
+func recipients(groups []*Group) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, g := range groups {
+		if r := g.Latest.Recipient; !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
