@@ -6,7 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -51,7 +51,7 @@ type WebhookEvent struct {
 func (w *Webhook) Check() error {
 	u, err := url.Parse(w.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return errors.Join(ErrConfig, errors.New("--webhook: want an http(s) URL"))
+		return fmt.Errorf("%w: --webhook: want an http(s) URL", ErrConfig)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -44,16 +45,16 @@ func ZendeskURL(subdomain, base string) (string, error) {
 	if base != "" {
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-			return "", errors.Join(ErrConfig, errors.New("ZENDESK_URL: want http(s)://host[/path] without user or password"))
+			return "", fmt.Errorf("%w: ZENDESK_URL: want http(s)://host[/path] without user or password", ErrConfig)
 		}
 		return strings.TrimRight(u.Scheme+"://"+u.Host+u.Path, "/"), nil
 	}
 	if subdomain == "" {
-		return "", errors.Join(ErrConfig, errors.New("no Zendesk account: set ZENDESK_SUBDOMAIN or ZENDESK_URL"))
+		return "", fmt.Errorf("%w: no Zendesk account: set ZENDESK_SUBDOMAIN or ZENDESK_URL", ErrConfig)
 	}
 	for _, c := range subdomain {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return "", errors.Join(ErrConfig, errors.New("ZENDESK_SUBDOMAIN: want the account's name (acme for acme.zendesk.com)"))
+			return "", fmt.Errorf("%w: ZENDESK_SUBDOMAIN: want the account's name (acme for acme.zendesk.com)", ErrConfig)
 		}
 	}
 	return "https://" + strings.ToLower(subdomain) + ".zendesk.com", nil
@@ -62,16 +63,21 @@ func ZendeskURL(subdomain, base string) (string, error) {
 // Check reports missing settings: a base URL and credentials.
 func (z *Zendesk) Check() error {
 	if z.BaseURL == "" {
-		return errors.Join(ErrConfig, errors.New("no Zendesk account: set ZENDESK_SUBDOMAIN or ZENDESK_URL"))
+		return fmt.Errorf("%w: no Zendesk account: set ZENDESK_SUBDOMAIN or ZENDESK_URL", ErrConfig)
 	}
 	if z.OAuthToken == "" && (z.Email == "" || z.APIToken == "") {
-		return errors.Join(ErrConfig, errors.New("no Zendesk credentials: set ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN"))
+		return fmt.Errorf("%w: no Zendesk credentials: set ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN", ErrConfig)
 	}
 	return nil
 }
 
-// Name returns "zendesk " and the base URL.
-func (z *Zendesk) Name() string { return "zendesk " + z.BaseURL }
+// Name returns "zendesk " and the base URL; "zendesk" when it is not set.
+func (z *Zendesk) Name() string {
+	if z.BaseURL == "" {
+		return "zendesk"
+	}
+	return "zendesk " + z.BaseURL
+}
 
 // TicketID returns the number of a Zendesk ticket, "" for a ticket of
 // another desk or one whose number is unknown.
@@ -104,7 +110,7 @@ func (z *Zendesk) Write(ctx context.Context, n *Note) error {
 		return err
 	}
 	if !isNumber(n.TicketID) {
-		return errors.Join(ErrConfig, errors.New("ticket "+n.TicketID+" is not a number"))
+		return fmt.Errorf("%w: ticket %s is not a number", ErrConfig, n.TicketID)
 	}
 	u := zendeskTicket{Comment: zendeskComment{Body: n.Body}, AdditionalTags: n.Tags}
 	if n.Reopen {

@@ -26,15 +26,20 @@ type config struct {
 	// --support-address and --allow.
 	SupportAddresses []string `yaml:"support_addresses"`
 	Allow            []string `yaml:"allow"`
+	// Zendesk and Webhook are the targets of the act command; the
+	// environment overrides them (docs/act.md).
+	Zendesk zendeskConfig `yaml:"zendesk"`
+	Webhook webhookConfig `yaml:"webhook"`
 
 	path string // the file read, "" for none
+	mode fs.FileMode
 }
 
 // configKeys are the top-level keys this version knows; others are warned
 // about and ignored, so a newer file still works with an older bounce.
 // inspect and report read the ticket keys, loops the address keys; each
 // command accepts the whole file.
-var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow"}
+var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow", "zendesk", "webhook"}
 
 // patternConfig is one ticket pattern: a string (the regular expression) or
 // a mapping with pattern, system and in.
@@ -124,6 +129,9 @@ func loadConfig(path string, getenv func(string) string, home func() (string, er
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	c := &config{path: path}
+	if fi, err := os.Stat(path); err == nil {
+		c.mode = fi.Mode().Perm()
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, nil, fmt.Errorf("config %s: %v", path, strings.TrimPrefix(err.Error(), "yaml: "))

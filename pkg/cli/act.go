@@ -1,0 +1,428 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/bounce-tool/bounce/pkg/act"
+	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/state"
+	"github.com/bounce-tool/bounce/pkg/ticket"
+	"github.com/spf13/cobra"
+)
+
+// zendeskConfig is the zendesk key of the configuration file.
+type zendeskConfig struct {
+	Subdomain  string `yaml:"subdomain"`
+	URL        string `yaml:"url"`
+	Email      string `yaml:"email"`
+	APIToken   string `yaml:"api_token"`
+	OAuthToken string `yaml:"oauth_token"`
+}
+
+// webhookConfig is the webhook key of the configuration file.
+type webhookConfig struct {
+	URL    string `yaml:"url"`
+	Secret string `yaml:"secret"`
+}
+
+type actOptions struct {
+	IO            *IOStreams
+	Paths         []string
+	Format        string
+	Apply         bool
+	Reopen        bool
+	StatePath     string
+	Rate          float64
+	Timeout       time.Duration
+	Retries       int
+	Webhook       string
+	WebhookSecret string
+	inputOptions
+	Link linkOptions
+
+	getenv func(string) string
+}
+
+var actFormats = []string{"text", "json", "ndjson"}
+
+func newActCmd(ios *IOStreams, runF func(context.Context, *actOptions) error) *cobra.Command {
+	opts := &actOptions{IO: ios, getenv: os.Getenv}
+	cmd := &cobra.Command{
+		Use:   "act [path ...|-]",
+		Short: "Write every bounce onto its ticket: a private Zendesk note with tags, or a signed webhook",
+		Long: `Write each failed delivery onto the help-desk ticket it belonged to, so that the
+agent learns the customer never got the reply.
+
+The inputs are records (the JSON or NDJSON of "bounce inspect" or "bounce
+watch") or mail: an input whose first non-blank character is "{" or "[" is
+read as records, any other input is analysed like "bounce inspect" does.
+
+act works per failure group: a delay and the later failure for the same
+message and recipient are one group, and its latest state counts. Groups
+whose latest state is permanent or temporary and that belong to a ticket
+get one private note per ticket (recipient, status, class, reason, what to
+do, reporting server, date and the server's words, and a marker line
+"bounce-group: <key>"), plus the tags bounce, bounce_permanent or
+bounce_temporary and bounce_<reason>.
+
+Without --apply nothing is sent: act prints the plan. With --apply it writes
+to Zendesk (ZENDESK_SUBDOMAIN or ZENDESK_URL, with ZENDESK_EMAIL and
+ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN; or the zendesk key of the
+configuration file) or, with --webhook, posts one signed JSON object per
+group. A state file remembers the groups written, so that the same input
+never writes twice. See docs/act.md.
+
+Outcomes per ticket: planned, written, skipped (written before), unresolved
+(no ticket number: use --ticket-map) and failed (with the HTTP status and the
+help desk's message). A summary goes to standard error.
+
+Exit status:
+  0  success
+  1  a note failed, or an input could not be read (all others were done first)
+  2  usage error (unknown flag, bad value, no input, missing settings)`,
+		Example: `  bounce act bounces.mbox                       # the plan: what would be written where
+  ZENDESK_SUBDOMAIN=acme ZENDESK_EMAIL=me@acme.example ZENDESK_API_TOKEN=... bounce act --apply bounces.mbox
+  bounce inspect --format ndjson ~/Maildir/.Bounces | bounce act --apply
+  bounce act --webhook https://hooks.example/bounce --apply export.mbox`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Paths = args
+			opts.Link.ConfigPath = configFlag(cmd)
+			if err := validateChoice("--format", opts.Format, actFormats); err != nil {
+				return err
+			}
+			if opts.Rate <= 0 || opts.Timeout <= 0 || opts.Retries < 0 {
+				return flagErrorf("--rate and --timeout must be positive, --retries not negative")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runAct(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&opts.Format, "format", "f", "text", "output format: "+strings.Join(actFormats, ", "))
+	f.BoolVar(&opts.Apply, "apply", false, "write the notes (without it, only print the plan)")
+	f.BoolVar(&opts.Reopen, "reopen", false, "also set a ticket open when its note reports a permanent failure (Zendesk)")
+	f.StringVar(&opts.StatePath, "state", "", "state file of the groups written (default $XDG_STATE_HOME/bounce/"+act.StateFile+")")
+	f.Float64Var(&opts.Rate, "rate", act.DefaultRate, "most requests a second")
+	f.DurationVar(&opts.Timeout, "timeout", act.DefaultTimeout, "time limit of each request")
+	f.IntVar(&opts.Retries, "retries", act.DefaultRetries, "retries of a request after 429, 5xx or a timeout")
+	f.StringVar(&opts.Webhook, "webhook", "", "post one signed JSON object per group to this URL instead of writing to Zendesk")
+	f.StringVar(&opts.WebhookSecret, "webhook-secret", "", "key of the X-Bounce-Signature HMAC (prefer BOUNCE_WEBHOOK_SECRET: flags show in ps)")
+	addInputFlags(f, &opts.inputOptions)
+	opts.Link.addFlags(cmd)
+	return cmd
+}
+
+// actTarget builds the target from the flags, the environment and the
+// configuration file, in that order of precedence.
+func actTarget(opts *actOptions, c *config) (act.Target, error) {
+	env := opts.getenv
+	pick := func(vals ...string) string {
+		for _, v := range vals {
+			if v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	client := &act.Client{Rate: opts.Rate, Timeout: opts.Timeout, Retries: opts.Retries}
+	if opts.Retries == 0 {
+		client.Retries = -1
+	}
+	if url := pick(opts.Webhook, c.Webhook.URL); url != "" {
+		w := &act.Webhook{URL: url, Secret: act.Secret(pick(opts.WebhookSecret, env("BOUNCE_WEBHOOK_SECRET"), c.Webhook.Secret)), Client: client}
+		if err := w.Check(); err != nil {
+			return nil, flagErrorf("%s", strings.TrimPrefix(err.Error(), act.ErrConfig.Error()+": "))
+		}
+		return w, nil
+	}
+	z := &act.Zendesk{
+		Email:      pick(env("ZENDESK_EMAIL"), c.Zendesk.Email),
+		APIToken:   act.Secret(pick(env("ZENDESK_API_TOKEN"), c.Zendesk.APIToken)),
+		OAuthToken: act.Secret(pick(env("ZENDESK_OAUTH_TOKEN"), c.Zendesk.OAuthToken)),
+		Client:     client,
+	}
+	base, err := act.ZendeskURL(pick(env("ZENDESK_SUBDOMAIN"), c.Zendesk.Subdomain), pick(env("ZENDESK_URL"), c.Zendesk.URL))
+	if err == nil {
+		z.BaseURL = base
+		err = z.Check()
+	}
+	if err != nil && opts.Apply {
+		return nil, flagErrorf("%s", strings.TrimPrefix(err.Error(), act.ErrConfig.Error()+": "))
+	}
+	return z, nil
+}
+
+func runAct(ctx context.Context, opts *actOptions) error {
+	ios := opts.IO
+	finder, err := opts.Link.finder(ios)
+	if err != nil {
+		return err
+	}
+	c, err := readConfig(ios, opts.Link.ConfigPath)
+	if err != nil {
+		return err
+	}
+	if c.mode&0o077 != 0 && (c.Zendesk.APIToken != "" || c.Zendesk.OAuthToken != "" || c.Webhook.Secret != "") {
+		warn(ios, fmt.Sprintf("config %s holds a secret and can be read by others: chmod 600 it", c.path))
+	}
+	target, err := actTarget(opts, c)
+	if err != nil {
+		return err
+	}
+	statePath := opts.StatePath
+	if statePath == "" {
+		if statePath, err = state.Path(act.StateFile); err != nil {
+			return err
+		}
+	}
+	st, err := act.LoadState(statePath)
+	if err != nil {
+		return err
+	}
+
+	var col act.Collector
+	readErr, err := readActInputs(ctx, opts, finder, &col)
+	if err != nil {
+		return err
+	}
+	out := newActWriter(ios.Out, opts.Format, opts.Apply)
+	r := &act.Runner{Target: target, Apply: opts.Apply, Reopen: opts.Reopen, State: st}
+	sum, err := r.Run(ctx, col.Groups(), out.write)
+	if cerr := out.close(); err == nil {
+		err = cerr
+	}
+	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", actSummary(target.Name(), sum, opts.Apply))
+	if err != nil {
+		return err
+	}
+	return exitStatus(readErr || sum.Failed > 0, false)
+}
+
+func actSummary(target string, s act.Summary, apply bool) string {
+	msg := fmt.Sprintf("%s: %d written, %d skipped (written before), %d unresolved, %d failed",
+		safe(target), s.Written, s.Skipped, s.Unresolved, s.Failed)
+	if !apply {
+		msg = fmt.Sprintf("%s: dry run, nothing sent: %d to write, %d skipped (written before), %d unresolved; add --apply to write",
+			safe(target), s.Planned, s.Skipped, s.Unresolved)
+	}
+	return msg
+}
+
+// readActInputs adds the records of the inputs to col: record streams
+// (JSON or NDJSON) are decoded, mail is analysed. It reports whether an
+// input could not be read.
+func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder, col *act.Collector) (bool, error) {
+	ios := opts.IO
+	paths := opts.Paths
+	if len(paths) == 0 {
+		if ios.IsStdinTTY() {
+			return false, flagErrorf("no input: name a file, folder or mbox, or pipe records or mail into standard input")
+		}
+		paths = []string{"-"}
+	}
+	if err := stdinOnce(paths); err != nil {
+		return false, err
+	}
+	readErr := false
+	var mail []string
+	mailIO := ios
+	for _, p := range paths {
+		var rd io.Reader
+		var closer io.Closer
+		if p == "-" {
+			rd = ios.In
+		} else {
+			fi, err := os.Stat(p)
+			if err != nil || fi.IsDir() {
+				mail = append(mail, p) // folders, and errors reported by the mail reader
+				continue
+			}
+			f, err := os.Open(p)
+			if err != nil {
+				mail = append(mail, p)
+				continue
+			}
+			rd, closer = f, f
+		}
+		br := bufio.NewReaderSize(rd, 64<<10)
+		if isRecordStream(br) {
+			name := p
+			if p == "-" {
+				name = "standard input"
+			}
+			if err := readRecords(br, name, col.Add); err != nil {
+				warn(ios, err.Error())
+				readErr = true
+			}
+			if closer != nil {
+				closer.Close()
+			}
+			continue
+		}
+		if closer != nil {
+			closer.Close()
+		}
+		if p == "-" {
+			c := *ios
+			c.In = br // the bytes peeked at stay in front of the rest
+			mailIO = &c
+		}
+		mail = append(mail, p)
+	}
+	if len(mail) == 0 {
+		return readErr, nil
+	}
+	var t tally
+	err := forEachMessage(ctx, mailIO, mail, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
+		t.add(a.recs, "", a.msg)
+		for i := range a.recs {
+			col.Add(&a.recs[i])
+		}
+		return nil
+	})
+	return readErr || t.readErrors > 0, err
+}
+
+// isRecordStream reports whether the input starts, after blanks and a
+// byte order mark, with "{" or "[": JSON records. Mail starts with a
+// header field or an mbox "From " line.
+func isRecordStream(br *bufio.Reader) bool {
+	b, _ := br.Peek(4096)
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
+}
+
+// readRecords decodes a JSON array of records or a stream of records
+// (NDJSON, or objects one after the other) and adds each.
+func readRecords(r io.Reader, name string, add func(*bounce.Record)) error {
+	dec := json.NewDecoder(r)
+	n := 0
+	fail := func(err error) error {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("%s: record %d: not JSON at byte %d: %v", name, n+1, se.Offset, se)
+		}
+		return fmt.Errorf("%s: record %d: %v", name, n+1, err)
+	}
+	array := false
+	if br, ok := r.(*bufio.Reader); ok {
+		if b, _ := br.Peek(3); string(b) == "\ufeff" {
+			br.Discard(3)
+		}
+		b, _ := br.Peek(4096)
+		b = bytes.TrimLeft(b, " \t\r\n")
+		array = len(b) > 0 && b[0] == '['
+	}
+	if array {
+		if _, err := dec.Token(); err != nil {
+			return fail(err)
+		}
+	}
+	for {
+		if array && !dec.More() {
+			return nil
+		}
+		var rec bounce.Record
+		err := dec.Decode(&rec)
+		if err == io.EOF && !array {
+			return nil
+		}
+		if err != nil {
+			return fail(err)
+		}
+		n++
+		add(&rec)
+	}
+}
+
+// actWriter prints the outcomes: text blocks, a JSON array or NDJSON.
+type actWriter struct {
+	w      *bufio.Writer
+	format string
+	apply  bool
+	n      int
+}
+
+func newActWriter(w io.Writer, format string, apply bool) *actWriter {
+	return &actWriter{w: bufio.NewWriter(w), format: format, apply: apply}
+}
+
+func (a *actWriter) write(o *act.Outcome) error {
+	defer func() { a.n++ }()
+	switch a.format {
+	case "json", "ndjson":
+		b, err := json.Marshal(o)
+		if err != nil {
+			return err
+		}
+		if a.format == "json" {
+			sep := ",\n"
+			if a.n == 0 {
+				sep = "[\n"
+			}
+			a.w.WriteString(sep)
+		}
+		a.w.Write(b)
+		if a.format == "ndjson" {
+			a.w.WriteByte('\n')
+		}
+		return nil
+	}
+	if a.n > 0 {
+		a.w.WriteByte('\n')
+	}
+	where := "ticket " + o.TicketID
+	if o.Ticket != nil {
+		where += " (" + o.Ticket.Key() + ")"
+	}
+	rcpts := strings.Join(o.Recipients, ", ")
+	switch o.Result {
+	case act.Planned:
+		fmt.Fprintf(a.w, "would write to %s: %s\n", safe(where), safe(rcpts))
+	case act.Written:
+		fmt.Fprintf(a.w, "written to %s: %s\n", safe(where), safe(rcpts))
+	case act.Skipped:
+		fmt.Fprintf(a.w, "skipped %s: already written (%s)\n", safe(where), safe(rcpts))
+		return nil
+	case act.Unresolved:
+		fmt.Fprintf(a.w, "unresolved %s: %s: %s\n", safe(o.Ticket.Key()), safe(o.Error), safe(rcpts))
+		return nil
+	case act.Failed:
+		fmt.Fprintf(a.w, "FAILED %s: %s: %s\n", safe(where), safe(o.Error), safe(rcpts))
+	}
+	if len(o.Tags) > 0 {
+		fmt.Fprintf(a.w, "  tags: %s", safe(strings.Join(o.Tags, " ")))
+		if o.Reopen {
+			a.w.WriteString("; reopen")
+		}
+		a.w.WriteByte('\n')
+	}
+	if o.Result == act.Planned {
+		for _, line := range strings.Split(o.Note, "\n") {
+			fmt.Fprintf(a.w, "  | %s\n", safe(line))
+		}
+	}
+	return nil
+}
+
+func (a *actWriter) close() error {
+	if a.format == "json" {
+		if a.n == 0 {
+			a.w.WriteString("[")
+		}
+		a.w.WriteString("\n]\n")
+	}
+	return a.w.Flush()
+}
