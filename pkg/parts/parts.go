@@ -414,12 +414,15 @@ func (w *walker) original(e *message.Entity, typ string, headersOnly bool, depth
 		// the report is about.
 		return
 	}
-	if headersOnly || w.opts.SkipOriginal {
+	if w.opts.SkipOriginal {
 		if !headersOnly {
 			o.HeadersOnly = bodyIsEmpty(br)
 		}
 		return
 	}
+	// QUIRK: RFC 6522 says a text/rfc822-headers part holds the header
+	// only, but OpenSMTPD returns the whole failed message under that
+	// label; its text is read like that of a message/rfc822 part.
 	inner, err := message.New(message.Header{Header: h}, br)
 	if err != nil && inner == nil {
 		return
