@@ -97,14 +97,15 @@ func zendeskNumber(v *view, marked bool) (id, source string) {
 }
 
 // zendeskRequestNouns are the words before "(N)" in Zendesk's
-// notification text, "Your request (48213) has been updated", in the
+// notification text: "Your request (48213) has been updated" to the
+// requester, "This ticket (#48213) has been updated" to agents, in the
 // languages of its default triggers (lower case).
-var zendeskRequestNouns = []string{"request", "anfrage", "demande", "solicitud", "richiesta", "pedido",
+var zendeskRequestNouns = []string{"request", "ticket", "anfrage", "demande", "solicitud", "richiesta", "pedido",
 	"solicitação", "aanvraag", "verzoek", "förfrågan", "forespørgsel", "henvendelse", "pyyntö", "zgłoszenie"}
 
-// zendeskTextID returns the number of "request (N)" in body (a word of
-// zendeskRequestNouns, a space, a bracketed number), "" when there is none
-// or two differ. Quoted lines do not count.
+// zendeskTextID returns the number of "request (N)" or "ticket (#N)" in
+// body (a word of zendeskRequestNouns, a space, a bracketed number), ""
+// when there is none or two differ. Quoted lines do not count.
 func zendeskTextID(body string) string {
 	found := ""
 	for i := 0; i < len(body); {
@@ -113,8 +114,12 @@ func zendeskTextID(body string) string {
 			break
 		}
 		i += j
-		num := digitsAt(body, i+2)
-		end := i + 2 + len(num)
+		at := i + 2
+		if at < len(body) && body[at] == '#' {
+			at++ // "This ticket (#48213) has been updated"
+		}
+		num := digitsAt(body, at)
+		end := at + len(num)
 		if num != "" && end < len(body) && body[end] == ')' && trimZeros(num) != "" &&
 			requestNoun(body[:i]) && !quoted(lineAt(body, i)) {
 			if found != "" && found != trimZeros(num) {
