@@ -267,7 +267,7 @@ func classText(class string) string {
 	case "temporary":
 		return "temporary (the sender retries; it may still get through)"
 	}
-	return class
+	return clean(class, 20)
 }
 
 // clean makes s safe to quote in a note: control and format characters
