@@ -86,6 +86,7 @@ var Recognisers = []Recogniser{
 // header matches a header field of the bounce that contains sub
 // (lowercase); an empty sub matches any value of a present field.
 func header(name, sub string) func(*Input) bool {
+	headerSigns = append(headerSigns, headerSign{field: name, sub: sub})
 	return func(in *Input) bool {
 		if sub == "" {
 			return in.hasHeader(name)
@@ -96,16 +97,19 @@ func header(name, sub string) func(*Input) bool {
 
 // from matches a From field that contains sub (lowercase).
 func from(sub string) func(*Input) bool {
+	headerSigns = append(headerSigns, headerSign{field: "From", sub: sub})
 	return func(in *Input) bool { return strings.Contains(in.from(), sub) }
 }
 
 // subject matches a Subject that contains sub (lowercase).
 func subject(sub string) func(*Input) bool {
+	headerSigns = append(headerSigns, headerSign{field: "Subject", sub: sub})
 	return func(in *Input) bool { return strings.Contains(in.subject(), sub) }
 }
 
 // received matches a Received field of the bounce that contains sub.
 func received(sub string) func(*Input) bool {
+	headerSigns = append(headerSigns, headerSign{field: "Received", sub: sub})
 	return func(in *Input) bool { return strings.Contains(in.received(), sub) }
 }
 
@@ -170,6 +174,7 @@ func diagnosticType(t string) func(*Input) bool {
 
 // failedAt matches an X-Failed-Recipients address that contains sub.
 func failedAt(sub string) func(*Input) bool {
+	headerSigns = append(headerSigns, headerSign{field: "X-Failed-Recipients", sub: sub})
 	return func(in *Input) bool {
 		for _, a := range in.failedRecipients() {
 			if strings.Contains(LowerASCII(a), sub) {
