@@ -142,4 +142,3 @@ func inRange(c status.Code, p providerRule) bool {
 	}
 	return c.Detail >= p.from.Detail && c.Detail <= p.to.Detail
 }
-
