@@ -71,7 +71,7 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	defer parts.ReleaseReader(br)
 	hd := newHead(h)
 	if sniff(hd) == lookOrdinary {
-		return []Record{{Kind: KindOther}}, nil
+		return []Record{{Kind: KindOther, Why: Why{Kind: whyOrdinary}}}, nil
 	}
 	m, err := parts.ParseBody(h, br, opts.Parts) // always a Message, maybe partial
 	exceeded := parts.Exceeded(err)
@@ -85,7 +85,7 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	}
 	res := dialect.Extract(dialect.NewInput(m))
 	if res == nil || len(res.Recipients) == 0 {
-		return []Record{{Kind: KindOther}}, exceeded
+		return []Record{{Kind: KindOther, Why: Why{Kind: whyNoRecipient}}}, exceeded
 	}
 	max := opts.MaxRecipients
 	if max <= 0 {
@@ -98,6 +98,12 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	}
 	return link(bounceRecords(m, res, orig), m, ret, opts.Tickets), exceeded
 }
+
+// The Why.Kind of records of kind other.
+const (
+	whyOrdinary    = "ordinary mail: its header has no sign of a report (package sign, dialect.Sniff)"
+	whyNoRecipient = "no failed recipient: the report's text names no one that failed or was delayed"
+)
 
 // unwrapMsg returns the message of err, or words for a missing error.
 func unwrapMsg(err error) string {

@@ -5,36 +5,15 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-message/textproto"
 )
 
-// inlineMarkers are the lines, lowercase, after which a bounce quotes the
-// returned message in its own text instead of attaching it.
-var inlineMarkers = []string{
-	"this is a copy of the message",                   // Exim: "------ This is a copy of the message, including all the headers. ------"
-	"this is a copy of your message",                  // Exim, reworded
-	"below this line is a copy of the message",        // qmail
-	"original message follows",                        // Sendmail's text bounces and others
-	"unsent message follows",                          // old Sendmail
-	"original message headers:",                       // Microsoft Exchange
-	"----- original message -----",                    // Gmail: the original after the explanation
-	"-------original message",                         // Japanese filters
-	"message headers follow",                          // DragonFly Mail Agent
-	"the header of the original message is following", // KDDI, docomo and other Japanese carriers
-	"returned message --------",                       // Lotus Notes: "------- Returned Message --------"
-	"original mail info",                              // Japanese mail filters
-	"message text follows:",                           // Lotus Domino
-}
-
 // inlinePool recycles the readers of quoted headers (4 KiB, as
 // bufio.NewReader).
 var inlinePool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
-
-// inlineMarkerSet indexes inlineMarkers.
-var inlineMarkerSet = phrase.New(inlineMarkers...)
 
 // maxInlineBody bounds the text kept after the quoted header.
 const maxInlineBody = 64 << 10
@@ -48,18 +27,13 @@ const maxInlineBody = 64 << 10
 // part; bounces in the classic text format (Exim without DSN, qmail's
 // "Below this line is a copy of the message.") quote it in the text.
 func inlineOriginal(text string) (mail.Header, string, bool) {
-	// The first marker (ASCII case ignored) that a header block follows.
+	// The first marker (sign.OriginalAfterMarker) that a header block follows.
 	for off := 0; off < len(text); {
-		at, _ := inlineMarkerSet.IndexFold(text[off:])
+		at := sign.OriginalAfterMarker(text, off)
 		if at < 0 {
 			break
 		}
-		at += off
-		nl := strings.IndexByte(text[at:], '\n')
-		if nl < 0 {
-			break
-		}
-		off = at + nl + 1
+		off = at
 		if h, body, ok := quotedMessage(text[off:]); ok {
 			return h, body, true
 		}

@@ -2,11 +2,13 @@ package bounce
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/reason"
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // feedbackRecords turns a complaint report into records, one per
@@ -16,17 +18,22 @@ import (
 // X-HmXmrOriginalRecipient) and Apple Mail's unsubscribe requests. It
 // returns nil for anything else.
 func feedbackRecords(m *parts.Message, orig Original) []Record {
+	var recs []Record
+	var why string
 	switch {
 	case len(m.Feedback) > 0:
-		return arfRecords(m, orig)
+		recs, why = arfRecords(m, orig), "an ARF complaint report (a message/feedback-report part)"
 	case m.Header.Has("X-Ses-Outgoing") || strings.Contains(strings.ToLower(m.Header.Get("From")), "amazonaws.com"):
-		return sesComplaintRecords(m)
+		recs, why = sesComplaintRecords(m), "an Amazon SES complaint notification"
 	case m.Original != nil && m.Original.Header.Has("X-Hmxmroriginalrecipient"):
-		return jmrpRecords(m, orig)
+		recs, why = jmrpRecords(m, orig), "a Microsoft JMRP report (X-HmXmrOriginalRecipient in the attached message)"
 	case strings.EqualFold(strings.TrimSpace(m.Header.Get("X-Apple-Unsubscribe")), "true"):
-		return appleUnsubscribeRecords(m)
+		recs, why = appleUnsubscribeRecords(m), "an Apple Mail unsubscribe request (X-Apple-Unsubscribe: true)"
 	}
-	return nil
+	for i := range recs {
+		recs[i].Why = Why{Kind: why, Reason: "a complaint report is feedback"}
+	}
+	return recs
 }
 
 // arfRecords reads an ARF report: one record for each Original-Rcpt-To
@@ -286,7 +293,13 @@ func appleUnsubscribeRecords(m *parts.Message) []Record {
 // is the person who is away.
 func autoreplyRecord(m *parts.Message, orig Original) Record {
 	who := firstAddress(m.Header, "From")
+	why := "an auto-reply by its header (Auto-Submitted: auto-replied, an X-Autoreply-style field or Precedence: auto_reply)"
+	subject := subjectIn(m.Header, m.Charset)
+	if sign.AutoReply(m.Header, subject) == sign.AutoReplyWeak {
+		why = whyText("an auto-reply by its subject " + strconv.Quote(subject))
+	}
 	return Record{
+		Why:        Why{Kind: why, Reason: "an auto-reply is vacation"},
 		Kind:       KindAutoreply,
 		Recipient:  who,
 		Reason:     reason.Vacation,

@@ -53,12 +53,27 @@ type Record struct {
 	Blocklist    string `json:"blocklist"`     // the blocklist the text names: "spamhaus", "sorbs", ...
 	Auth         string `json:"auth"`          // the failed authentication check: "spf", "dkim", "dmarc", "arc"
 	FeedbackType string `json:"feedback_type"` // for kind feedback: "abuse", "fraud", "virus", "other", ...
+	// Why says what decided the record's kind, status and reason, with the
+	// text each rule matched (docs/json.md); never null.
+	Why Why `json:"why"`
 	// Truncated names the limits the message exceeded, comma-separated
 	// ("message-size", "header-size", "depth", "parts", "text-size",
 	// "report-size", "line-length", "recipients"): the record says what
 	// could be read before them. Empty when no limit was reached.
 	Truncated string `json:"truncated"`
 }
+
+// Why says what decided a record, in words, each at most MaxWhy bytes: the
+// recogniser or rule and the text it matched. Empty strings where nothing
+// was decided (no status for a feedback report, say).
+type Why struct {
+	Kind   string `json:"kind"`   // why this kind: "postfix by text \"this is the mail system at host\"; recipients from the prose"
+	Status string `json:"status"` // why this status: "Status field of the delivery-status report", "in the server's words: \"550 5.1.1 ...\""
+	Reason string `json:"reason"` // why this reason: "wording \"user unknown\"", "code 5.2.2", "fallback: nothing the rules know"
+}
+
+// MaxWhy bounds each text of a Why, in bytes.
+const MaxWhy = 200
 
 // Original describes the returned original message.
 type Original struct {

@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"net"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,6 +33,7 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 		rec := resolve(rc, m.Charset)
 		rec.Kind = KindBounce
 		rec.MTA = res.MTA
+		rec.Why.Kind = whyText(res.Why)
 		rec.ReportingMTA = reporting
 		rec.Original = orig
 		if rec.Date == "" {
@@ -104,6 +106,8 @@ func resolve(rc dialect.Recipient, charset string) Record {
 	rec.Class = cls.String()
 	rec.ReplyCode = reply.String()
 	rec.Reason = r.Reason
+	rec.Why.Status = whyStatus(rec, code, fromDSN)
+	rec.Why.Reason = whyReason(r)
 	rec.Blocklist = r.Blocklist
 	rec.Auth = r.Auth
 	return rec
@@ -323,4 +327,71 @@ func clean(s string) string {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	return strings.TrimSpace(s)
+}
+
+// whyStatus says where a record's status code came from.
+func whyStatus(rec Record, code, fromDSN status.Code) string {
+	switch rec.StatusSource {
+	case StatusFromDSN:
+		return "the Status field of the delivery-status report: " + code.String()
+	case StatusFromDiagnostic:
+		w := "in the server's words"
+		if !fromDSN.IsZero() && fromDSN != code {
+			w += " (the report's Status " + fromDSN.String() + " is the relay's own)"
+		}
+		return whyText(w + ": " + quoteAround(rec.Diagnostic, code.String()))
+	case StatusInferred:
+		return "inferred from the reason " + rec.Reason + ": no code in the report or the server's words"
+	}
+	return "no code in the report or the server's words, and the reason implies none"
+}
+
+// whyReason says which rule of reason.Classify decided, and what it matched.
+func whyReason(r reason.Result) string {
+	switch r.Step {
+	case "wording":
+		return whyText("the words " + strconv.Quote(r.Evidence))
+	case "fallback":
+		return "nothing the rules know: no decisive words, no code with one meaning"
+	case "":
+		return ""
+	}
+	return whyText(r.Step + " " + r.Evidence)
+}
+
+// quoteAround quotes the part of text around its first occurrence of sub,
+// cut to fit MaxWhy.
+func quoteAround(text, sub string) string {
+	i := strings.Index(text, sub)
+	if i < 0 {
+		i = 0
+	}
+	start := max(0, i-60)
+	for start > 0 && !utf8.RuneStart(text[start]) {
+		start--
+	}
+	end := min(len(text), start+MaxWhy-40)
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end--
+	}
+	q := text[start:end]
+	if start > 0 {
+		q = "..." + q
+	}
+	if end < len(text) {
+		q += "..."
+	}
+	return strconv.Quote(q)
+}
+
+// whyText cuts s to MaxWhy bytes at a character boundary.
+func whyText(s string) string {
+	if len(s) <= MaxWhy {
+		return s
+	}
+	n := MaxWhy - 3
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }

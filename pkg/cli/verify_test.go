@@ -54,7 +54,7 @@ var verifyCases = []struct {
 	{"nobody@users.test", "undeliverable", "userunknown", "permanent", false, false, true},
 	{"postmaster@users.test", "risky", "", "unknown", false, true, true},
 	{"anyone@catchall.test", "risky", "", "unknown", true, false, true},
-	{"x@grey.test", "unknown", "onhold", "temporary", false, false, true},
+	{"x@grey.test", "unknown", "ratelimited", "temporary", false, false, true},
 	{"alice@amx.test", "deliverable", "", "success", false, false, true},
 	{"a@nullmx.test", "undeliverable", "notaccept", "permanent", false, false, false},
 	{"a@nx.test", "undeliverable", "hostunknown", "permanent", false, false, false},

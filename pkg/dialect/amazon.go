@@ -13,19 +13,17 @@ import (
 // sender or reporting host, or a notification's JSON.
 var detectAmazonSES = anyOf(
 	allOf(header("X-Ses-Outgoing", ""), not(header("X-Original-Mailer", ""))),
-	from("amazonses.com"), reporting("amazonses.com"),
+	from("amazonses.com"), from("@sns.amazonaws."), reporting("amazonses.com"),
 	allOf(text(`"notificationtype"`, `"eventtype"`), text("amazonses", "arn:aws:")))
 
 // detectReceivingSES: SES refusing mail for a domain it receives for.
 func detectReceivingSES(in *Input) bool {
 	r := LowerASCII(in.reportingMTA())
-	return strings.HasPrefix(r, "inbound-smtp.") && strings.HasSuffix(r, ".amazonaws.com")
+	return in.note(strings.HasPrefix(r, "inbound-smtp.") && strings.HasSuffix(r, ".amazonaws.com"), "Reporting-MTA "+r)
 }
 
-func detectAmazonWorkMail(in *Input) bool {
-	return strings.Contains(in.headerLower("X-Mailer"), "amazon workmail") ||
-		strings.Contains(in.headerLower("X-Original-Mailer"), "amazon workmail")
-}
+// detectAmazonWorkMail: WorkMail's X-Mailer, also when SES relayed it.
+var detectAmazonWorkMail = anyOf(header("X-Mailer", "amazon workmail"), header("X-Original-Mailer", "amazon workmail"))
 
 // sesEvent is the part of an SES notification that names the recipients.
 type sesEvent struct {

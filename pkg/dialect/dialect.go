@@ -42,7 +42,20 @@ type Result struct {
 	ReportingMTA string
 	Date         string // the report's date, as written, when the dialect knows it
 	Recipients   []Recipient
+	// Why says, in words, what made this a bounce: the sign that named the
+	// dialect ("header X-MC-System", "text \"this is the mail system at
+	// host\"") and the reader that found the recipients.
+	Why string
 }
+
+// The readers that find recipients, as Result.Why names them.
+const (
+	foundByDialect = "the dialect's own reader"
+	foundByReport  = "the delivery-status report"
+	foundByProse   = "the prose"
+	foundByHeaders = "X-Failed-Recipients or the returned original's To"
+	foundByInner   = "a bounce returned inside this one"
+)
 
 // NewInput prepares a bounce taken apart for Extract: its text (the raw
 // body when the MIME structure gave none) and its delivery-status parts,
@@ -86,30 +99,33 @@ func Extract(in *Input) *Result {
 	p := in.prep()
 	var d *Recogniser
 	for i := range Recognisers {
+		p.matched = ""
 		if Recognisers[i].Detect(in) {
 			d = &Recognisers[i]
 			break
 		}
 	}
 	var res *Result
-	weak := false
+	weak, found := false, ""
 	if d != nil && d.Recognise != nil {
-		res = d.Recognise(in)
+		res, found = d.Recognise(in), foundByDialect
 	}
 	if empty(res) {
-		res = in.standard()
+		res, found = in.standard(), foundByReport
 	}
 	if empty(res) {
 		res, weak = prose(in, d != nil)
+		found = foundByProse
 	}
 	if empty(res) {
-		res, weak = fromHeaders(in), true
+		res, weak, found = fromHeaders(in), true, foundByHeaders
 	}
 	if empty(res) || weak {
 		// The report names no one for certain: it may be about a
 		// bounce it returns.
 		if inner := in.forwarded(); inner != nil {
 			if r := Extract(inner); !empty(r) {
+				r.Why = "recipients from " + foundByInner + " (" + r.Why + ")"
 				return r
 			}
 		}
@@ -133,6 +149,14 @@ func Extract(in *Input) *Result {
 		res.MTA = "rfc3464"
 	default:
 		res.MTA = "generic"
+	}
+	switch {
+	case d != nil && p.matched != "":
+		res.Why = res.MTA + " by " + p.matched + "; recipients from " + found
+	case p.std != nil:
+		res.Why = "a delivery-status report; recipients from " + found
+	default:
+		res.Why = "mail-system sender or delivery-report subject, and a failure the text states; recipients from " + found
 	}
 	complete(in, res)
 	for i := range res.Recipients {

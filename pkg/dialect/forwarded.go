@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // A bounce that comes back as the "original" of another bounce, or that a
@@ -17,7 +18,7 @@ func (in *Input) forwarded() *Input {
 		return nil
 	}
 	var raw string
-	if o := in.Message.Original; o != nil && systemFrom(o.Header.Get("From")) {
+	if o := in.Message.Original; o != nil && sign.FromMailSystem(o.Header.Get("From")) {
 		raw = attachedMessage(in.Message.Raw)
 	} else if p := in.prep(); len(p.report) < len(p.text) {
 		raw = inlineMessage(p.text[len(p.report):])
@@ -32,19 +33,12 @@ func (in *Input) forwarded() *Input {
 // bounce from the mail system.
 func (in *Input) inner(raw string) *Input {
 	m, _ := parts.Parse(strings.NewReader(raw), nil)
-	if m == nil || !systemFrom(m.Header.Get("From")) {
+	if m == nil || !sign.FromMailSystem(m.Header.Get("From")) {
 		return nil
 	}
 	inner := NewInput(m)
 	inner.depth = in.depth + 1
 	return inner
-}
-
-// systemFrom reports whether a From field names the mail system.
-func systemFrom(v string) bool {
-	v = LowerASCII(v)
-	return strings.Contains(v, "mailer-daemon") || strings.Contains(v, "postmaster") ||
-		strings.Contains(v, "mail delivery")
 }
 
 // attachedMessage returns the message/rfc822 part of a raw MIME body, from

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // ErrMap is wrapped by the errors Map.Read returns for a malformed map.
@@ -209,19 +211,8 @@ func (m *Map) apply(t *Ticket, v *view) *Ticket {
 // systemMarks names the help desk the original's header says sent it, or
 // "custom".
 func systemMarks(v *view) string {
-	switch {
-	case zendeskMarks(v):
-		return Zendesk
-	case rtMarks(v):
-		return RT
-	case v.hasPrefixedField("X-Zammad"):
-		return Zammad
-	case v.hasPrefixedField("X-OTRS"):
-		return OTRS
-	case strings.Contains(strings.ToLower(v.m.Header.Get("X-Mailer")), "osticket") || v.hasPrefixedField("X-osTicket"):
-		return OSTicket
-	case v.hasPrefixedField("X-Freshdesk"):
-		return Freshdesk
+	if d := sign.HelpDesk(v.m.Header); d != "" && d != sign.HelpScout {
+		return d
 	}
 	return Custom
 }

@@ -1,6 +1,10 @@
 package ticket
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
+)
 
 // zendesk finds a Zendesk ticket. Evidence, in order of precedence for the
 // encoded ID (the order in which Zendesk itself threads a reply):
@@ -166,18 +170,10 @@ func zendeskSubjectID(subject string) string {
 	return ""
 }
 
-// zendeskMarks reports whether the original's header says Zendesk sent it:
-// X-Zendesk-* fields, X-Mailer: Zendesk Mailer, or a zendesk Message-ID
-// domain.
-func zendeskMarks(v *view) bool {
-	if strings.Contains(strings.ToLower(v.m.Header.Get("X-Mailer")), "zendesk") {
-		return true
-	}
-	if _, d, ok := splitAddr(v.msgID); ok && hasLabel(d, "zendesk") {
-		return true
-	}
-	return v.hasPrefixedField("X-Zendesk-")
-}
+// zendeskMarks reports whether the original's header says Zendesk sent it
+// (sign.HelpDesk: X-Zendesk-* fields, X-Mailer: Zendesk Mailer, or a
+// zendesk Message-ID domain).
+func zendeskMarks(v *view) bool { return sign.HelpDesk(v.m.Header) == sign.Zendesk }
 
 // encodedID returns s as a Zendesk encoded ID ("1G7EOR-0Q2J"): six, a dash,
 // four or five of A-Z and 0-9. With letterless false it also wants a

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/reason"
 )
 
 // Verdict is the answer to "can this address receive mail?".
@@ -215,7 +217,7 @@ func (v *Verifier) VerifyEach(ctx context.Context, addresses []string, fn func(R
 		r.Address = s
 		a, err := ParseAddress(s)
 		if err != nil {
-			r.set(outcome{verdict: Undeliverable, reason: reasonSyntaxError, class: ClassPermanent,
+			r.set(outcome{verdict: Undeliverable, reason: reason.SyntaxError, class: ClassPermanent,
 				msg: strings.TrimPrefix(err.Error(), "verify: ")})
 			ready[i] = true
 			continue
@@ -379,7 +381,7 @@ func (v *Verifier) judge(ds *domainState, res probeResult, r *Result) {
 			r.set(outcome{verdict: Unknown, class: ClassUnknown, msg: res.err.Error()})
 			return
 		}
-		r.set(outcome{verdict: Unknown, reason: reasonNetworkError, class: ClassTemporary, msg: res.err.Error()})
+		r.set(outcome{verdict: Unknown, reason: reason.NetworkError, class: ClassTemporary, msg: res.err.Error()})
 		return
 	}
 	code := reply.ReplyCode
@@ -392,8 +394,8 @@ func (v *Verifier) judge(ds *domainState, res probeResult, r *Result) {
 		r.set(outcome{verdict: Deliverable, class: ClassSuccess})
 		return
 	}
-	reason, mailbox := classifyReply(reply.Command, code, reply.Status, reply.Text)
-	if reply.Command == "RCPT" && code/100 == 5 && reason == reasonUserUnknown && ds.catchAll == nil {
+	why, mailbox := classifyReply(reply.Command, code, reply.Status, reply.Text)
+	if reply.Command == "RCPT" && code/100 == 5 && why == reason.UserUnknown && ds.catchAll == nil {
 		// A domain that rejects an unknown user is not a catch-all.
 		no := false
 		ds.catchAll = &no
@@ -401,11 +403,11 @@ func (v *Verifier) judge(ds *domainState, res probeResult, r *Result) {
 	msg := fmt.Sprintf("%s answered %s with %s", reply.Host, reply.Command, reply)
 	switch {
 	case code/100 == 4:
-		r.set(outcome{verdict: Unknown, reason: reason, class: ClassTemporary, msg: msg})
+		r.set(outcome{verdict: Unknown, reason: why, class: ClassTemporary, msg: msg})
 	case code/100 == 5 && mailbox:
-		r.set(outcome{verdict: Undeliverable, reason: reason, class: ClassPermanent, msg: msg})
+		r.set(outcome{verdict: Undeliverable, reason: why, class: ClassPermanent, msg: msg})
 	default:
-		r.set(outcome{verdict: Unknown, reason: reason, class: ClassUnknown, msg: msg})
+		r.set(outcome{verdict: Unknown, reason: why, class: ClassUnknown, msg: msg})
 	}
 }
 

@@ -49,7 +49,7 @@ var verifyTests = []struct {
 		class: ClassPermanent, status: "5.2.2"},
 	{name: "catch-all domain", address: "anyone@catchall.test", verdict: Risky, class: ClassUnknown,
 		status: "2.0.0", catchAll: true},
-	{name: "greylisting", address: "x@grey.test", verdict: Unknown, reason: "onhold", class: ClassTemporary,
+	{name: "greylisting", address: "x@grey.test", verdict: Unknown, reason: "ratelimited", class: ClassTemporary,
 		status: "4.2.0"},
 	{name: "listed on a DNSBL", address: "x@blocked.test", verdict: Unknown, reason: "blocked",
 		class: ClassUnknown, status: "5.7.1"},
