@@ -291,3 +291,34 @@ func TestCollector(t *testing.T) {
 		t.Errorf("conflict outcome = %+v", out[1])
 	}
 }
+
+// A stream written in steps: a delay is written as such, the failure that
+// follows it is written too, and a second report of the failure is not.
+func TestStreamSteps(t *testing.T) {
+	z := acttest.NewZendesk(t, acttest.BasicAuth(email, token))
+	st, _ := act.LoadState(filepath.Join(t.TempDir(), "act.json"))
+	r := &act.Runner{Target: zendeskTarget(z.URL, &recorder{}), Apply: true, State: st}
+	var c act.Collector
+	var results []string
+	step := func(recs ...bounce.Record) {
+		for i := range recs {
+			c.Add(&recs[i])
+		}
+		out, _ := run(t, r, c.Take())
+		for _, o := range out {
+			results = append(results, o.Result+" "+o.TicketID)
+		}
+	}
+	step(rec("g", "a@x.example", "temporary", "2026-11-01T10:00:00Z", "5"))
+	step()
+	step(rec("g", "a@x.example", "permanent", "2026-11-02T10:00:00Z", "")) // the number comes from the delay
+	step(rec("g", "a@x.example", "permanent", "2026-11-02T10:05:00Z", ""))
+	want := []string{"written 5", "written 5", "skipped 5"}
+	if !slices.Equal(results, want) {
+		t.Errorf("results = %v, want %v", results, want)
+	}
+	u := z.Updates()["5"]
+	if len(u) != 2 || !strings.HasPrefix(u[0].Ticket.Comment.Body, "Delivery delayed") || !strings.HasPrefix(u[1].Ticket.Comment.Body, "Delivery failed") {
+		t.Errorf("updates = %+v", u)
+	}
+}

@@ -47,8 +47,9 @@ func (g *Group) Failed() bool { return g.Latest.IsFailure() }
 // Collector gathers bounce records into groups. The zero value is ready to
 // use; it is not safe for concurrent use.
 type Collector struct {
-	groups map[string]*Group
-	seq    int
+	groups  map[string]*Group
+	changed map[string]bool // groups changed since the last Take
+	seq     int
 }
 
 // Add adds a record; records of other kinds than bounce are ignored.
@@ -74,6 +75,10 @@ func (c *Collector) Add(r *bounce.Record) {
 		c.groups[key] = g
 	}
 	g.Records++
+	if c.changed == nil {
+		c.changed = map[string]bool{}
+	}
+	c.changed[key] = true
 	if r.Ticket != nil {
 		g.addTicket(r.Ticket)
 	}
@@ -121,9 +126,24 @@ func (g *Group) addTicket(t *ticket.Ticket) {
 // Groups returns the failed groups with a ticket, in the order their first
 // record was read.
 func (c *Collector) Groups() []*Group {
+	return c.failed(func(string) bool { return true })
+}
+
+// Take returns the failed groups with a ticket that records added since
+// the last Take (or since the start) changed, in the order their first
+// record was read. A stream that never ends (bounce watch) is written in
+// steps this way; the groups stay known, so that a later record of a group
+// (the failure after a delay) still merges with the earlier ones.
+func (c *Collector) Take() []*Group {
+	out := c.failed(func(k string) bool { return c.changed[k] })
+	clear(c.changed)
+	return out
+}
+
+func (c *Collector) failed(keep func(string) bool) []*Group {
 	var out []*Group
-	for _, g := range c.groups {
-		if g.Failed() && g.Ticket != nil {
+	for k, g := range c.groups {
+		if g.Failed() && g.Ticket != nil && keep(k) {
 			out = append(out, g)
 		}
 	}

@@ -18,7 +18,7 @@ const StateFile = "act.json"
 // file (see pkg/state):
 //
 //	{"version": 1, "written": {"zendesk https://acme.zendesk.com":
-//	    {"1a2b3c4d5e6f7a8b": {"ticket": "48213", "at": "2026-11-22T07:30:00Z"}}}}
+//	    {"1a2b3c4d5e6f7a8b": {"ticket": "48213", "class": "permanent", "at": "2026-11-22T07:30:00Z"}}}}
 type State struct {
 	Version int                                `json:"version"`
 	Written map[string]map[string]WrittenGroup `json:"written"`
@@ -26,9 +26,11 @@ type State struct {
 	path string
 }
 
-// WrittenGroup is a group written to a target: the ticket and the time.
+// WrittenGroup is a group written to a target: the ticket, the class of
+// the state written and the time.
 type WrittenGroup struct {
 	Ticket string    `json:"ticket"`
+	Class  string    `json:"class"`
 	At     time.Time `json:"at"`
 }
 
@@ -47,17 +49,20 @@ func LoadState(path string) (*State, error) {
 	return s, nil
 }
 
-// Done reports whether the group was written to the target.
-func (s *State) Done(target, group string) bool {
+// Done reports whether the group was written to the target in the state
+// class (permanent or temporary) or as a permanent failure. A group
+// written as a delay is written again when it fails for good: the agent
+// learns that the delay became a failure.
+func (s *State) Done(target, group, class string) bool {
 	if s == nil {
 		return false
 	}
-	_, ok := s.Written[target][group]
-	return ok
+	w, ok := s.Written[target][group]
+	return ok && (w.Class == "" || w.Class == class || w.Class == "permanent")
 }
 
 // mark records a written group.
-func (s *State) mark(target, group, ticketID string, at time.Time) {
+func (s *State) mark(target, group, ticketID, class string, at time.Time) {
 	if s == nil {
 		return
 	}
@@ -67,7 +72,7 @@ func (s *State) mark(target, group, ticketID string, at time.Time) {
 	if s.Written[target] == nil {
 		s.Written[target] = map[string]WrittenGroup{}
 	}
-	s.Written[target][group] = WrittenGroup{Ticket: ticketID, At: at.UTC().Truncate(time.Second)}
+	s.Written[target][group] = WrittenGroup{Ticket: ticketID, Class: class, At: at.UTC().Truncate(time.Second)}
 }
 
 // Path returns the state's file, "" for none.
@@ -100,6 +105,15 @@ type Outcome struct {
 // Summary counts the outcomes of a run.
 type Summary struct {
 	Planned, Written, Skipped, Unresolved, Failed int
+}
+
+// Add adds the counts of o to s.
+func (s *Summary) Add(o Summary) {
+	s.Planned += o.Planned
+	s.Written += o.Written
+	s.Skipped += o.Skipped
+	s.Unresolved += o.Unresolved
+	s.Failed += o.Failed
 }
 
 func (s *Summary) add(result string) {
@@ -188,7 +202,7 @@ func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) e
 		o := &Outcome{Target: name, TicketID: b.id, Ticket: &t}
 		var todo []*Group
 		for _, g := range b.groups {
-			if b.id != "" && r.State.Done(name, g.Key) {
+			if b.id != "" && r.State.Done(name, g.Key, g.Latest.Class) {
 				o.Groups = append(o.Groups, g.Key)
 				continue
 			}
@@ -216,7 +230,7 @@ func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) e
 					o.Result = Written
 					at := now()
 					for _, g := range todo {
-						r.State.mark(name, g.Key, b.id, at)
+						r.State.mark(name, g.Key, b.id, g.Latest.Class, at)
 					}
 					if err := r.State.Save(); err != nil {
 						sum.add(o.Result)

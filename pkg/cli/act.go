@@ -191,23 +191,48 @@ func runAct(ctx context.Context, opts *actOptions) error {
 		return err
 	}
 
-	var col act.Collector
-	readErr, err := readActInputs(ctx, opts, finder, &col)
-	if err != nil {
-		return err
+	run := &actRun{
+		runner: &act.Runner{Target: target, Apply: opts.Apply, Reopen: opts.Reopen, State: st},
+		out:    newActWriter(ios.Out, opts.Format, opts.Apply),
 	}
-	out := newActWriter(ios.Out, opts.Format, opts.Apply)
-	r := &act.Runner{Target: target, Apply: opts.Apply, Reopen: opts.Reopen, State: st}
-	sum, err := r.Run(ctx, col.Groups(), out.write)
-	if cerr := out.close(); err == nil {
+	readErr, err := readActInputs(ctx, opts, finder, run)
+	if err == nil {
+		err = run.flush(ctx)
+	}
+	if cerr := run.out.close(); err == nil {
 		err = cerr
 	}
-	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", actSummary(target.Name(), sum, opts.Apply))
+	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", actSummary(target.Name(), run.sum, opts.Apply))
 	if err != nil {
 		return err
 	}
-	return exitStatus(readErr || sum.Failed > 0, false)
+	return exitStatus(readErr || run.sum.Failed > 0, false)
 }
+
+// actRun is one run of act: the groups read so far, the runner that writes
+// them and the outcomes counted.
+type actRun struct {
+	col    act.Collector
+	runner *act.Runner
+	out    *actWriter
+	sum    act.Summary
+}
+
+// flush writes the groups that changed since the last flush and the
+// outcomes so far.
+func (a *actRun) flush(ctx context.Context) error {
+	sum, err := a.runner.Run(ctx, a.col.Take(), a.out.write)
+	a.sum.Add(sum)
+	if ferr := a.out.w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// actSettle is how long a record stream on standard input must be quiet
+// before the groups read so far are written: bounce watch never ends, and
+// writes a message's records at once.
+var actSettle = time.Second
 
 func actSummary(target string, s act.Summary, apply bool) string {
 	msg := fmt.Sprintf("%s: %d written, %d skipped (written before), %d unresolved, %d failed",
@@ -219,10 +244,11 @@ func actSummary(target string, s act.Summary, apply bool) string {
 	return msg
 }
 
-// readActInputs adds the records of the inputs to col: record streams
-// (JSON or NDJSON) are decoded, mail is analysed. It reports whether an
-// input could not be read.
-func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder, col *act.Collector) (bool, error) {
+// readActInputs adds the records of the inputs to run: record files are
+// decoded, mail is analysed; then a record stream on standard input is
+// read as it comes, written whenever it pauses (actSettle). It reports
+// whether an input could not be read.
+func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder, run *actRun) (bool, error) {
 	ios := opts.IO
 	paths := opts.Paths
 	if len(paths) == 0 {
@@ -236,6 +262,7 @@ func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder,
 	}
 	readErr := false
 	var mail []string
+	var stream *bufio.Reader
 	mailIO := ios
 	for _, p := range paths {
 		var rd io.Reader
@@ -257,11 +284,11 @@ func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder,
 		}
 		br := bufio.NewReaderSize(rd, 64<<10)
 		if isRecordStream(br) {
-			name := p
 			if p == "-" {
-				name = "standard input"
+				stream = br
+				continue
 			}
-			if err := readRecords(br, name, col.Add); err != nil {
+			if err := readRecords(br, p, run.col.Add); err != nil {
 				warn(ios, err.Error())
 				readErr = true
 			}
@@ -280,28 +307,104 @@ func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder,
 		}
 		mail = append(mail, p)
 	}
-	if len(mail) == 0 {
+	if len(mail) > 0 {
+		var t tally
+		err := forEachMessage(ctx, mailIO, mail, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
+			t.add(a.recs, "", a.msg)
+			for i := range a.recs {
+				run.col.Add(&a.recs[i])
+			}
+			return nil
+		})
+		if err != nil {
+			return readErr, err
+		}
+		readErr = readErr || t.readErrors > 0
+	}
+	if stream == nil {
 		return readErr, nil
 	}
-	var t tally
-	err := forEachMessage(ctx, mailIO, mail, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
-		t.add(a.recs, "", a.msg)
-		for i := range a.recs {
-			col.Add(&a.recs[i])
+	if err := run.flush(ctx); err != nil {
+		return readErr, err
+	}
+	err := streamRecords(ctx, stream, run)
+	var re *recordError
+	if errors.As(err, &re) {
+		warn(ios, err.Error())
+		return true, nil
+	}
+	return readErr, err
+}
+
+// recordError is a record stream that is not JSON.
+type recordError struct{ err error }
+
+func (e *recordError) Error() string { return e.err.Error() }
+
+// streamRecords reads records from standard input as they come and
+// flushes run whenever the stream pauses for actSettle, and at its end.
+func streamRecords(ctx context.Context, br *bufio.Reader, run *actRun) error {
+	recs := make(chan bounce.Record, 64)
+	done := make(chan error, 1)
+	go func() {
+		done <- readRecords(br, "standard input", func(r *bounce.Record) { recs <- *r })
+		close(recs)
+	}()
+	timer := time.NewTimer(actSettle)
+	defer timer.Stop()
+	pending := false
+	for {
+		select {
+		case r, ok := <-recs:
+			if !ok {
+				if err := <-done; err != nil {
+					return &recordError{err}
+				}
+				return nil
+			}
+			run.col.Add(&r)
+			pending = true
+			timer.Reset(actSettle)
+		case <-timer.C:
+			if pending {
+				pending = false
+				if err := run.flush(ctx); err != nil {
+					return err
+				}
+			}
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		return nil
-	})
-	return readErr || t.readErrors > 0, err
+	}
 }
 
 // isRecordStream reports whether the input starts, after blanks and a
 // byte order mark, with "{" or "[": JSON records. Mail starts with a
 // header field or an mbox "From " line.
 func isRecordStream(br *bufio.Reader) bool {
-	b, _ := br.Peek(4096)
-	b = bytes.TrimPrefix(b, []byte("\ufeff"))
-	b = bytes.TrimLeft(b, " \t\r\n")
-	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
+	c := firstByte(br)
+	return c == '{' || c == '['
+}
+
+// firstByte returns the first byte of the input after a byte order mark
+// and blanks, 0 at the end. It peeks only as far as it must, so that a
+// pipe that has written a single record is not waited on for more.
+func firstByte(br *bufio.Reader) byte {
+	bom := []byte("\ufeff")
+	for n := 1; n <= 4096; n++ {
+		raw, _ := br.Peek(n)
+		if len(raw) < n {
+			return 0
+		}
+		if n < len(bom) && bytes.HasPrefix(bom, raw) {
+			continue // a byte order mark, maybe
+		}
+		b := bytes.TrimLeft(bytes.TrimPrefix(raw, bom), " \t\r\n")
+		if len(b) > 0 {
+			return b[0]
+		}
+	}
+	return 0
 }
 
 // readRecords decodes a JSON array of records or a stream of records
@@ -321,9 +424,7 @@ func readRecords(r io.Reader, name string, add func(*bounce.Record)) error {
 		if b, _ := br.Peek(3); string(b) == "\ufeff" {
 			br.Discard(3)
 		}
-		b, _ := br.Peek(4096)
-		b = bytes.TrimLeft(b, " \t\r\n")
-		array = len(b) > 0 && b[0] == '['
+		array = firstByte(br) == '['
 	}
 	if array {
 		if _, err := dec.Token(); err != nil {

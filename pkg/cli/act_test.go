@@ -1,14 +1,17 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bounce-tool/bounce/pkg/act"
 	"github.com/bounce-tool/bounce/pkg/act/acttest"
@@ -184,5 +187,48 @@ func TestActUsage(t *testing.T) {
 	if res.code != ExitOK || !strings.Contains(res.errOut, "zendesk https://acme.zendesk.com: dry run") ||
 		!strings.Contains(res.errOut, "can be read by others") || strings.Contains(res.errOut, "from-config-file") {
 		t.Errorf("config: exit %d, %q", res.code, res.errOut)
+	}
+}
+
+// bounce watch | bounce act --apply: a record stream that does not end is
+// written whenever it pauses, not only at its end.
+func TestActStream(t *testing.T) {
+	z := actEnv(t)
+	old := actSettle
+	actSettle = 20 * time.Millisecond
+	t.Cleanup(func() { actSettle = old })
+	lines := strings.SplitAfter(strings.TrimSpace(runCLI(t, []string{"inspect", "--format", "ndjson", actMbox}, "", false).out), "\n")
+
+	pr, pw := io.Pipe()
+	ios, _, out, errOut := TestIOStreams()
+	ios.In = pr
+	done := make(chan int)
+	go func() {
+		done <- Run(context.Background(), NewRootCmd(ios, "1.2.3", "abc1234"), ios, []string{"act", "--apply", "--rate", "1000"})
+	}()
+	io.WriteString(pw, "\ufeff"+lines[0]) // the first record, then a pause
+	deadline := time.Now().Add(10 * time.Second)
+	for len(z.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := len(z.Requests()); n != 1 {
+		t.Fatalf("%d requests while the stream is open, want 1 (the delay of ticket 51877)", n)
+	}
+	for _, l := range lines[1:] {
+		io.WriteString(pw, l)
+	}
+	pw.Close()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var paths []string
+	for _, q := range z.Requests() {
+		paths = append(paths, q.Path)
+	}
+	// The delay of 51877 first, then its failure, then the other tickets.
+	want := []string{"/api/v2/tickets/51877.json", "/api/v2/tickets/51877.json", "/api/v2/tickets/60412.json",
+		"/api/v2/tickets/60733.json", "/api/v2/tickets/48213.json"}
+	if !slices.Equal(paths, want) {
+		t.Errorf("requests = %q, want %q\n%s", paths, want, out)
 	}
 }
