@@ -70,6 +70,11 @@ type request struct {
 	header      http.Header
 	body        []byte
 	secrets     []string
+	// applied, when set, is asked before a retry that follows a timeout,
+	// a network error or a 5xx answer (after which the request may have
+	// been carried out all the same) whether it was: true ends the
+	// request as a success.
+	applied func(ctx context.Context) (bool, error)
 }
 
 // answer is a successful answer.
@@ -123,6 +128,16 @@ func (c *Client) do(ctx context.Context, req *request, errMsg func([]byte) strin
 		}
 		if err := c.sleep(ctx, d); err != nil {
 			return nil, err
+		}
+		if req.applied != nil && status != http.StatusTooManyRequests {
+			if err := c.wait(ctx); err != nil {
+				return nil, err
+			}
+			if ok, err := req.applied(ctx); err != nil && ctx.Err() != nil {
+				return nil, ctx.Err()
+			} else if ok {
+				return &answer{status: http.StatusOK}, nil
+			}
 		}
 	}
 }

@@ -22,7 +22,9 @@ import (
 //
 // with "status": "open" added when the note reopens the ticket. It
 // authenticates with an API token (basic auth "{email}/token:{token}") or
-// an OAuth access token (bearer).
+// an OAuth access token (bearer). Before retrying after a timeout or a 5xx
+// answer it reads the ticket's newest comments: when they already hold the
+// note's marker lines, the update was carried out and is not sent again.
 type Zendesk struct {
 	// BaseURL is the account's URL without a trailing slash,
 	// "https://acme.zendesk.com" (see ZendeskURL).
@@ -136,8 +138,48 @@ func (z *Zendesk) Write(ctx context.Context, n *Note) error {
 		c = &Client{}
 	}
 	_, err = c.do(ctx, &request{method: http.MethodPut, url: z.BaseURL + "/api/v2/tickets/" + n.TicketID + ".json",
-		header: h, body: body, secrets: secrets}, zendeskError)
+		header: h, body: body, secrets: secrets,
+		applied: func(ctx context.Context) (bool, error) { return z.hasNote(ctx, c, n, h, secrets) },
+	}, zendeskError)
 	return err
+}
+
+// hasNote reports whether the ticket's newest comments already hold the
+// marker line of every group of the note: a request that timed out or got
+// a 5xx answer may have been carried out, and writing it again would put
+// the note on the ticket twice.
+//
+//	GET {BaseURL}/api/v2/tickets/{id}/comments.json?sort_order=desc
+func (z *Zendesk) hasNote(ctx context.Context, c *Client, n *Note, h http.Header, secrets []string) (bool, error) {
+	g := http.Header{}
+	g.Set("Authorization", h.Get("Authorization"))
+	g.Set("Accept", "application/json")
+	status, body, _, err := c.once(ctx, &request{method: http.MethodGet,
+		url: z.BaseURL + "/api/v2/tickets/" + n.TicketID + "/comments.json?sort_order=desc", header: g, secrets: secrets})
+	if err != nil || status != http.StatusOK {
+		return false, err
+	}
+	var page struct {
+		Comments []struct {
+			Body string `json:"body"`
+		} `json:"comments"`
+	}
+	if json.Unmarshal(body, &page) != nil {
+		return false, nil
+	}
+	for _, p := range n.Parts {
+		found := false
+		for _, cm := range page.Comments {
+			if strings.Contains(cm.Body, Marker+p.Group.Key) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false, nil
+		}
+	}
+	return len(n.Parts) > 0, nil
 }
 
 // zendeskError reads Zendesk's error answer,

@@ -14,7 +14,12 @@
 //	422         422 RecordInvalid: the ticket is closed
 //	429         429 with Retry-After: 1 on the first request, then 200
 //	500         500 on the first request, then 200
+//	504         the first request is carried out, but answered only after
+//	            SlowAnswer (a client gives up first); then 200
 //	any other   200 with the updated ticket
+//
+// GET /api/v2/tickets/{id}/comments.json lists the comments written, newest
+// first when sort_order=desc, as {"comments": [{"body": ..., "public": ...}]}.
 //
 // Every request is recorded, refused or not.
 package acttest
@@ -27,9 +32,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/bounce-tool/bounce/pkg/act"
 )
@@ -61,9 +68,13 @@ type Zendesk struct {
 	// Auth is the Authorization header it expects.
 	Auth string
 
+	// SlowAnswer is how long ticket 504's first answer takes.
+	SlowAnswer time.Duration
+
 	mu       sync.Mutex
 	requests []Request
 	seen     map[string]int
+	comments map[string][]Update // written, by ticket
 }
 
 // BasicAuth returns the Authorization value of an API token.
@@ -74,7 +85,7 @@ func BasicAuth(email, token string) string {
 // NewZendesk starts a fake Zendesk that expects the Authorization value
 // auth; it stops when the test ends.
 func NewZendesk(t testing.TB, auth string) *Zendesk {
-	z := &Zendesk{Auth: auth, seen: map[string]int{}}
+	z := &Zendesk{Auth: auth, seen: map[string]int{}, comments: map[string][]Update{}, SlowAnswer: 300 * time.Millisecond}
 	srv := httptest.NewServer(http.HandlerFunc(z.serve))
 	t.Cleanup(srv.Close)
 	z.URL = srv.URL
@@ -90,25 +101,40 @@ func (z *Zendesk) Requests() []Request {
 
 // Updates returns the accepted updates by ticket number, in order.
 func (z *Zendesk) Updates() map[string][]Update {
+	z.mu.Lock()
+	defer z.mu.Unlock()
 	out := map[string][]Update{}
-	for _, r := range z.Requests() {
-		if r.Status != http.StatusOK {
-			continue
-		}
-		var u Update
-		json.Unmarshal(r.Body, &u)
-		id := strings.TrimSuffix(strings.TrimPrefix(r.Path, "/api/v2/tickets/"), ".json")
-		out[id] = append(out[id], u)
+	for id, u := range z.comments {
+		out[id] = append([]Update(nil), u...)
 	}
 	return out
 }
 
 func (z *Zendesk) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	status, answer := z.answer(r, body)
+	var status int
+	var answer string
+	slow := false
+	if strings.HasSuffix(r.URL.Path, "/comments.json") {
+		status, answer = z.list(r)
+	} else {
+		status, answer = z.answer(r, body)
+		if status == http.StatusOK {
+			var u Update
+			json.Unmarshal(body, &u)
+			id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v2/tickets/"), ".json")
+			z.mu.Lock()
+			z.comments[id] = append(z.comments[id], u)
+			slow = id == "504" && z.seen[id] == 1
+			z.mu.Unlock()
+		}
+	}
 	z.mu.Lock()
 	z.requests = append(z.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body, Status: status})
 	z.mu.Unlock()
+	if slow {
+		time.Sleep(z.SlowAnswer)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", "1")
@@ -151,6 +177,37 @@ func (z *Zendesk) answer(r *http.Request, body []byte) (int, string) {
 		return http.StatusInternalServerError, `{"error":"InternalError"}`
 	}
 	return http.StatusOK, fmt.Sprintf(`{"ticket":{"id":%s,"status":"open"}}`, id)
+}
+
+// list answers GET /api/v2/tickets/{id}/comments.json.
+func (z *Zendesk) list(r *http.Request) (int, string) {
+	if r.Method != http.MethodGet {
+		return http.StatusMethodNotAllowed, `{"error":"MethodNotAllowed"}`
+	}
+	if r.Header.Get("Authorization") != z.Auth {
+		return http.StatusUnauthorized, `{"error":"Couldn't authenticate you"}`
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v2/tickets/"), "/comments.json")
+	type comment struct {
+		Body   string `json:"body"`
+		Public bool   `json:"public"`
+	}
+	var page struct {
+		Comments []comment `json:"comments"`
+		Count    int       `json:"count"`
+	}
+	page.Comments = []comment{}
+	z.mu.Lock()
+	for _, u := range z.comments[id] {
+		page.Comments = append(page.Comments, comment{Body: u.Ticket.Comment.Body, Public: *u.Ticket.Comment.Public})
+	}
+	z.mu.Unlock()
+	if r.URL.Query().Get("sort_order") == "desc" {
+		slices.Reverse(page.Comments)
+	}
+	page.Count = len(page.Comments)
+	b, _ := json.Marshal(page)
+	return http.StatusOK, string(b)
 }
 
 // checkUpdate enforces the shape of a ticket update.
