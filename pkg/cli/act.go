@@ -203,6 +203,10 @@ func runAct(ctx context.Context, opts *actOptions) error {
 		err = cerr
 	}
 	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", actSummary(target.Name(), run.sum, opts.Apply))
+	if errors.Is(err, context.Canceled) {
+		warn(ios, "interrupted: what was written is in the state file; run again to write the rest")
+		return &exitError{code: ExitError}
+	}
 	if err != nil {
 		return err
 	}

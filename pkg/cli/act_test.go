@@ -232,3 +232,15 @@ func TestActStream(t *testing.T) {
 		t.Errorf("requests = %q, want %q\n%s", paths, want, out)
 	}
 }
+
+// Ctrl-C stops act: the summary and a hint, exit status 1.
+func TestActInterrupted(t *testing.T) {
+	actEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ios, _, _, errOut := TestIOStreams()
+	code := Run(ctx, NewRootCmd(ios, "1.2.3", "abc1234"), ios, []string{"act", "--apply", actMbox})
+	if code != ExitError || !strings.Contains(errOut.String(), "interrupted: what was written is in the state file") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
