@@ -78,8 +78,9 @@ Without --apply nothing is sent: act prints the plan. With --apply it writes
 to Zendesk (ZENDESK_SUBDOMAIN or ZENDESK_URL, with ZENDESK_EMAIL and
 ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN; or the zendesk key of the
 configuration file) or, with --webhook, posts one signed JSON object per
-group. A state file remembers the groups written, so that the same input
-never writes twice. See docs/act.md.
+group. A state file (--state, default $XDG_STATE_HOME/bounce/act.json)
+remembers the groups written, so that the same input never writes twice.
+See docs/act.md.
 
 Outcomes per ticket: planned, written, skipped (written before), unresolved
 (no ticket number: use --ticket-map) and failed (with the HTTP status and the
@@ -89,10 +90,12 @@ Exit status:
   0  success
   1  a note failed, or an input could not be read (all others were done first)
   2  usage error (unknown flag, bad value, no input, missing settings)`,
-		Example: `  bounce act bounces.mbox                       # the plan: what would be written where
-  ZENDESK_SUBDOMAIN=acme ZENDESK_EMAIL=me@acme.example ZENDESK_API_TOKEN=... bounce act --apply bounces.mbox
-  bounce inspect --format ndjson ~/Maildir/.Bounces | bounce act --apply
-  bounce act --webhook https://hooks.example/bounce --apply export.mbox`,
+		Example: `  bounce act bounces.mbox                 # the plan: what would go where
+  export ZENDESK_SUBDOMAIN=acme ZENDESK_EMAIL=me@acme.example
+  export ZENDESK_API_TOKEN=...
+  bounce act --apply bounces.mbox
+  bounce inspect -f ndjson ~/Maildir/.Bounces | bounce act --apply
+  bounce act --webhook https://hooks.example/bounce --apply bounces.mbox`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
 			opts.Link.ConfigPath = configFlag(cmd)
@@ -110,14 +113,14 @@ Exit status:
 	}
 	f := cmd.Flags()
 	f.StringVarP(&opts.Format, "format", "f", "text", "output format: "+strings.Join(actFormats, ", "))
-	f.BoolVar(&opts.Apply, "apply", false, "write the notes (without it, only print the plan)")
-	f.BoolVar(&opts.Reopen, "reopen", false, "also set a ticket open when its note reports a permanent failure (Zendesk)")
-	f.StringVar(&opts.StatePath, "state", "", "state file of the groups written (default $XDG_STATE_HOME/bounce/"+act.StateFile+")")
+	f.BoolVar(&opts.Apply, "apply", false, "write the notes (without it: print the plan)")
+	f.BoolVar(&opts.Reopen, "reopen", false, "also reopen a ticket on a permanent failure")
+	f.StringVar(&opts.StatePath, "state", "", "file of the groups written (default: see docs/act.md)")
 	f.Float64Var(&opts.Rate, "rate", act.DefaultRate, "most requests a second")
 	f.DurationVar(&opts.Timeout, "timeout", act.DefaultTimeout, "time limit of each request")
-	f.IntVar(&opts.Retries, "retries", act.DefaultRetries, "retries of a request after 429, 5xx or a timeout")
-	f.StringVar(&opts.Webhook, "webhook", "", "post one signed JSON object per group to this URL instead of writing to Zendesk")
-	f.StringVar(&opts.WebhookSecret, "webhook-secret", "", "key of the X-Bounce-Signature HMAC (prefer BOUNCE_WEBHOOK_SECRET: flags show in ps)")
+	f.IntVar(&opts.Retries, "retries", act.DefaultRetries, "retries after 429, 5xx or a timeout")
+	f.StringVar(&opts.Webhook, "webhook", "", "post signed JSON per group here, not to Zendesk")
+	f.StringVar(&opts.WebhookSecret, "webhook-secret", "", "HMAC key (better: BOUNCE_WEBHOOK_SECRET)")
 	addInputFlags(f, &opts.inputOptions)
 	opts.Link.addFlags(cmd)
 	return cmd
