@@ -136,17 +136,36 @@ func zendeskTextID(body string) string {
 	return found
 }
 
-// requestNoun reports whether s ends in a word of zendeskRequestNouns (case
-// aside) that starts a word.
+// requestNoun reports whether s ends in Zendesk's phrase before the
+// number: a word of zendeskRequestNouns after one of zendeskDeterminers
+// ("Your request", "This ticket", "Ihre Anfrage"), case aside. A
+// customer's "my request (12)" in the quoted conversation is not it.
 func requestNoun(s string) bool {
 	for _, n := range zendeskRequestNouns {
-		if len(s) >= len(n) && strings.EqualFold(s[len(s)-len(n):], n) {
-			k := len(s) - len(n)
-			return k == 0 || !isWordByte(s[k-1]) && s[k-1] < 0x80
+		if len(s) < len(n) || !strings.EqualFold(s[len(s)-len(n):], n) {
+			continue
 		}
+		before, ok := strings.CutSuffix(s[:len(s)-len(n)], " ")
+		if !ok {
+			return false
+		}
+		for _, d := range zendeskDeterminers {
+			if len(before) >= len(d) && strings.EqualFold(before[len(before)-len(d):], d) {
+				k := len(before) - len(d)
+				return k == 0 || !isWordByte(before[k-1]) && before[k-1] < 0x80
+			}
+		}
+		return false
 	}
 	return false
 }
+
+// zendeskDeterminers are the words before zendeskRequestNouns in Zendesk's
+// default notifications: "Your request (N)", "This ticket (#N)", "A ticket
+// (N) by ...", "Ihre Anfrage", "Votre demande", "Su solicitud", "La tua
+// richiesta", "Sua solicitação", "Uw aanvraag".
+var zendeskDeterminers = []string{"your", "this", "a", "ihre", "votre", "su", "tu", "tua", "sua", "seu", "uw", "je",
+	"din", "ditt", "teidän", "twoje", "deine", "dein"}
 
 // zendeskSubjectID returns N of "Request #N" in a subject ("Request
 // #48213: Printer on fire", "[Acme] Re: Request #48213"), the word
