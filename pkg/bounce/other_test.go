@@ -4,18 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bounce-tool/bounce/pkg/parts"
 	_ "github.com/emersion/go-message/charset" // the program's charset tables, as pkg/cli imports them
 )
-
-func header(t *testing.T, raw string) *parts.Message {
-	t.Helper()
-	m, err := parts.Parse(strings.NewReader(strings.ReplaceAll(raw, "\n", "\r\n")), nil)
-	if m == nil {
-		t.Fatalf("parts.Parse: %v", err)
-	}
-	return m
-}
 
 func TestAutoreply(t *testing.T) {
 	tests := []struct {
