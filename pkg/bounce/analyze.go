@@ -69,21 +69,13 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}, nil
 	}
 	defer parts.ReleaseReader(br)
-	hd := newHead(h)
-	if sniff(hd) == lookOrdinary {
+	if sniff(h) == lookOrdinary {
 		return []Record{{Kind: KindOther, Why: Why{Kind: whyOrdinary}}}, nil
 	}
 	m, err := parts.ParseBody(h, br, opts.Parts) // always a Message, maybe partial
 	exceeded := parts.Exceeded(err)
-	ret := returnedOf(m)
-	orig := originalOf(m, ret)
-	if recs := feedbackRecords(m, orig); len(recs) > 0 {
-		return link(recs, m, ret, opts.Tickets), exceeded
-	}
-	if len(m.Reports) == 0 && isAutoreply(hd) {
-		return link([]Record{autoreplyRecord(m, orig)}, m, ret, opts.Tickets), exceeded
-	}
-	res := dialect.Extract(dialect.NewInput(m))
+	in := dialect.NewInput(m)
+	res := dialect.Extract(in)
 	if res == nil || len(res.Recipients) == 0 {
 		return []Record{{Kind: KindOther, Why: Why{Kind: whyNoRecipient}}}, exceeded
 	}
@@ -96,7 +88,8 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		exceeded = append(exceeded, LimitRecipients)
 		slices.Sort(exceeded)
 	}
-	return link(bounceRecords(m, res, orig), m, ret, opts.Tickets), exceeded
+	ret := in.Returned()
+	return link(records(m, res, originalOf(m, ret)), m, ret, opts.Tickets), exceeded
 }
 
 // The Why.Kind of records of kind other.

@@ -2,10 +2,11 @@ package bounce
 
 import (
 	"bufio"
-	"github.com/bounce-tool/bounce/pkg/parts"
-	"github.com/emersion/go-message/mail"
 	"strings"
 	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/emersion/go-message/mail"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
 )

@@ -34,14 +34,34 @@ type Recipient struct {
 	// Hint is a reason the dialect knows for certain (for example
 	// "mailererror" for a failed pipe); usually empty.
 	Hint string
+	// FeedbackType is a complaint report's type ("abuse", "opt-out", ...);
+	// empty for a delivery report.
+	FeedbackType string
+	// Auth is the authentication check an RFC 6591 report is about.
+	Auth string
+}
+
+// Original describes the original message when a notice describes it
+// itself (an SES complaint's JSON), rather than returning it.
+type Original struct {
+	MessageID, From, Subject, Date string
+	To                             []string
 }
 
 // Result is what Extract found.
 type Result struct {
+	// Kind is what the message is: KindBounce, KindFeedback or
+	// KindAutoreply.
+	Kind         string
 	MTA          string // the dialect: "rfc3464", "postfix", "exim", ...
-	ReportingMTA string
-	Date         string // the report's date, as written, when the dialect knows it
-	Recipients   []Recipient
+	ReportingMTA string // the server that wrote the report, from the report, its text or its header
+	// Date is the report's date as written: the report's own, else the
+	// message's Date field.
+	Date       string
+	Recipients []Recipient
+	// Original is the original as the notice describes it, when it does
+	// (an SES complaint); nil means the returned message (Input.Returned).
+	Original *Original
 	// Why says, in words, what made this a bounce: the sign that named the
 	// dialect ("header X-MC-System", "text \"this is the mail system at
 	// host\"") and the reader that found the recipients.
@@ -96,6 +116,10 @@ type Recogniser struct {
 // the returned original's To. Report recipients whose words are missing
 // take them from the prose.
 func Extract(in *Input) *Result {
+	if res := notice(in); res != nil {
+		in.finish(res)
+		return res
+	}
 	p := in.prep()
 	var d *Recogniser
 	for i := range Recognisers {
@@ -138,6 +162,7 @@ func Extract(in *Input) *Result {
 			res.Recipients = append(res.Recipients, r.Recipients...)
 		}
 	}
+	res.Kind = KindBounce
 	if res.ReportingMTA == "" {
 		res.ReportingMTA = reportingFromText(p.reportLower)
 	}
@@ -159,10 +184,27 @@ func Extract(in *Input) *Result {
 		res.Why = "mail-system sender or delivery-report subject, and a failure the text states; recipients from " + found
 	}
 	complete(in, res)
+	in.finish(res)
+	return res
+}
+
+// finish decides, in one place for every kind, what a Result lacks: the
+// reporting server (the header's evidence, reportingHost; an auto-reply
+// names none), the date (the message's Date when the report's is missing or
+// unreadable), and diagnostics cut to MaxDiagnostic.
+func (in *Input) finish(res *Result) {
+	if in.Message != nil {
+		h := in.Message.Header
+		if res.ReportingMTA == "" && res.Kind != KindAutoreply {
+			res.ReportingMTA = reportingHost(h)
+		}
+		if _, ok := dsn.ParseDate(res.Date); !ok {
+			res.Date = h.Get("Date")
+		}
+	}
 	for i := range res.Recipients {
 		res.Recipients[i].Diagnostic = truncate(res.Recipients[i].Diagnostic, MaxDiagnostic)
 	}
-	return res
 }
 
 // MaxDiagnostic bounds the length in bytes of a Recipient's Diagnostic.

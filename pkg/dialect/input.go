@@ -23,6 +23,7 @@ type prepared struct {
 	detected []bool
 	senders  map[string]bool
 	reading  *reading
+	returned *Returned // the returned original, found on first use
 	// matched is the first sign a recogniser's Detect matched, in words
 	// (see note); Extract clears it before each recogniser.
 	matched string

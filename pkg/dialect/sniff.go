@@ -24,8 +24,9 @@ var reportTypes = []string{"multipart/report", "message/delivery-status", "messa
 // Sniff reports whether a message with top-level header h (and subject, its
 // decoded Subject) may be a delivery report that Extract can read: a report
 // media type, the mail system as sender (sign.FromMailSystem) or the null
-// Return-Path, a delivery-report subject (sign.ReportSubject), or any
-// header test of a recogniser's Detect. A message for which Sniff is false
+// Return-Path, a delivery-report subject (sign.ReportSubject), the marks of
+// a complaint report or an auto-reply (noticeSign), or any header test of a
+// recogniser's Detect. A message for which Sniff is false
 // is ordinary mail, and its body need not be read: Extract, given the
 // whole message, would find no recipients in it.
 func Sniff(h mail.Header, mediaType, subject string) bool {
@@ -34,7 +35,7 @@ func Sniff(h mail.Header, mediaType, subject string) bool {
 			return true
 		}
 	}
-	if sign.FromMailSystem(h.Get("From")) || sign.ReportSubject(subject) {
+	if sign.FromMailSystem(h.Get("From")) || sign.ReportSubject(subject) || noticeSign(h, subject) {
 		return true
 	}
 	for _, rp := range h.Values("Return-Path") {

@@ -1,4 +1,4 @@
-package bounce
+package dialect
 
 import (
 	"bufio"
@@ -11,6 +11,37 @@ import (
 	"github.com/emersion/go-message/textproto"
 )
 
+// Returned is the message a bounce returns: attached, or quoted in its
+// text after a marker.
+type Returned struct {
+	Header mail.Header
+	Body   string // the start of its text
+	OK     bool   // false when the bounce returns nothing
+}
+
+// Returned finds the returned original: the attached one, else a copy
+// quoted in the text after a marker (sign.OriginalAfterMarker) that a header
+// block follows. It is found once per message.
+//
+// QUIRK: RFC 3464 section 2 wants the returned message in its own MIME
+// part; bounces in the classic text format (Exim without DSN, qmail's
+// "Below this line is a copy of the message.") quote it in the text.
+func (in *Input) Returned() Returned {
+	p := in.prep()
+	if p.returned == nil {
+		r := Returned{}
+		switch {
+		case in.Message == nil:
+		case in.Message.Original != nil:
+			r = Returned{Header: in.Message.Original.Header, Body: in.Message.Original.Body, OK: true}
+		default:
+			r.Header, r.Body, r.OK = inlineOriginal(in.Message.Text())
+		}
+		p.returned = &r
+	}
+	return *p.returned
+}
+
 // inlinePool recycles the readers of quoted headers (4 KiB, as
 // bufio.NewReader).
 var inlinePool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
@@ -18,16 +49,10 @@ var inlinePool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 409
 // maxInlineBody bounds the text kept after the quoted header.
 const maxInlineBody = 64 << 10
 
-// inlineOriginal finds a returned message quoted in a bounce's text (Exim,
-// qmail, old Sendmail and Exchange do this instead of attaching it) and
-// returns its header and the start of its text. Only what follows the
-// marker line is read: the bounce's own prose never is.
-//
-// QUIRK: RFC 3464 section 2 wants the returned message in its own MIME
-// part; bounces in the classic text format (Exim without DSN, qmail's
-// "Below this line is a copy of the message.") quote it in the text.
+// inlineOriginal finds a returned message quoted in a bounce's text and
+// returns its header and the start of its text. Only what follows a marker
+// line is read: the bounce's own prose never is.
 func inlineOriginal(text string) (mail.Header, string, bool) {
-	// The first marker (sign.OriginalAfterMarker) that a header block follows.
 	for off := 0; off < len(text); {
 		at := sign.OriginalAfterMarker(text, off)
 		if at < 0 {
