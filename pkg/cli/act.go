@@ -142,8 +142,8 @@ func actTarget(opts *actOptions, c *config) (act.Target, error) {
 	if opts.Retries == 0 {
 		client.Retries = -1
 	}
-	if url := pick(opts.Webhook, c.Webhook.URL); url != "" {
-		w := &act.Webhook{URL: url, Secret: act.Secret(pick(opts.WebhookSecret, env("BOUNCE_WEBHOOK_SECRET"), c.Webhook.Secret)), Client: client}
+	if hook := pick(opts.Webhook, c.Webhook.URL); hook != "" {
+		w := &act.Webhook{URL: hook, Secret: act.Secret(pick(opts.WebhookSecret, env("BOUNCE_WEBHOOK_SECRET"), c.Webhook.Secret)), Client: client}
 		if err := w.Check(); err != nil {
 			return nil, flagErrorf("%s", strings.TrimPrefix(err.Error(), act.ErrConfig.Error()+": "))
 		}
@@ -155,7 +155,12 @@ func actTarget(opts *actOptions, c *config) (act.Target, error) {
 		OAuthToken: act.Secret(pick(env("ZENDESK_OAUTH_TOKEN"), c.Zendesk.OAuthToken)),
 		Client:     client,
 	}
-	base, err := act.ZendeskURL(pick(env("ZENDESK_SUBDOMAIN"), c.Zendesk.Subdomain), pick(env("ZENDESK_URL"), c.Zendesk.URL))
+	// The account is the environment's when it names one, else the file's.
+	sub, url := env("ZENDESK_SUBDOMAIN"), env("ZENDESK_URL")
+	if sub == "" && url == "" {
+		sub, url = c.Zendesk.Subdomain, c.Zendesk.URL
+	}
+	base, err := act.ZendeskURL(sub, url)
 	if err == nil {
 		z.BaseURL = base
 		err = z.Check()
@@ -168,11 +173,11 @@ func actTarget(opts *actOptions, c *config) (act.Target, error) {
 
 func runAct(ctx context.Context, opts *actOptions) error {
 	ios := opts.IO
-	finder, err := opts.Link.finder(ios)
+	c, err := readConfig(ios, opts.Link.ConfigPath)
 	if err != nil {
 		return err
 	}
-	c, err := readConfig(ios, opts.Link.ConfigPath)
+	finder, err := opts.Link.finderWith(c)
 	if err != nil {
 		return err
 	}

@@ -181,10 +181,15 @@ func TestActUsage(t *testing.T) {
 		t.Errorf("exit %d, %q", res.code, res.errOut)
 	}
 	// Settings from the configuration file; the environment wins.
-	cfg := writeFile(t, filepath.Join(t.TempDir(), "config.yaml"), "zendesk:\n  subdomain: acme\n  email: a@b.example\n  api_token: from-config-file\n")
+	cfg := writeFile(t, filepath.Join(t.TempDir(), "config.yaml"), "zendesk:\n  url: https://support.acme.example/\n  email: a@b.example\n  api_token: from-config-file\n")
 	os.Chmod(cfg, 0o644)
 	res = runCLI(t, []string{"act", "--config", cfg, actMbox}, "", false)
-	if res.code != ExitOK || !strings.Contains(res.errOut, "zendesk https://acme.zendesk.com: dry run") ||
+	if res.code != ExitOK || !strings.Contains(res.errOut, "zendesk https://acme.zendesk.com: dry run") {
+		t.Errorf("environment over config: exit %d, %q", res.code, res.errOut)
+	}
+	t.Setenv("ZENDESK_SUBDOMAIN", "")
+	res = runCLI(t, []string{"act", "--config", cfg, actMbox}, "", false)
+	if res.code != ExitOK || !strings.Contains(res.errOut, "zendesk https://support.acme.example: dry run") ||
 		!strings.Contains(res.errOut, "can be read by others") || strings.Contains(res.errOut, "from-config-file") {
 		t.Errorf("config: exit %d, %q", res.code, res.errOut)
 	}

@@ -217,6 +217,12 @@ func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
 	if err != nil {
 		return nil, err
 	}
+	return l.finderWith(c)
+}
+
+// finderWith builds the ticket finder from a configuration file already
+// read and the flags.
+func (l *linkOptions) finderWith(c *config) (*ticket.Finder, error) {
 	var opts ticket.Options
 	for _, p := range c.TicketPatterns {
 		pat, err := ticket.NewPattern(p.Pattern, p.System, p.In...)
