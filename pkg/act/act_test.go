@@ -212,9 +212,14 @@ func TestDryRunMakesNoRequest(t *testing.T) {
 func TestSecretsNeverPrinted(t *testing.T) {
 	z := acttest.NewZendesk(t, acttest.BasicAuth(email, "the-right-token"))
 	target := zendeskTarget(z.URL, &recorder{})
-	out, sum := run(t, &act.Runner{Target: target, Apply: true}, collect(rec("g1", "a@x.example", "permanent", "", "7")))
-	if sum.Failed != 1 || out[0].HTTPStatus != http.StatusUnauthorized {
-		t.Fatalf("outcome = %+v", out[0])
+	out, sum := run(t, &act.Runner{Target: target, Apply: true},
+		collect(rec("g1", "a@x.example", "permanent", "", "7"), rec("g2", "b@x.example", "permanent", "", "8")))
+	if sum.Failed != 2 || out[0].HTTPStatus != http.StatusUnauthorized || !strings.Contains(out[0].Error, "credentials were refused") ||
+		out[1].HTTPStatus != http.StatusUnauthorized || !strings.Contains(out[1].Error, "not sent") {
+		t.Fatalf("outcomes = %+v %+v", out[0], out[1])
+	}
+	if n := len(z.Requests()); n != 1 {
+		t.Errorf("%d requests with refused credentials, want 1", n)
 	}
 	oauth := &act.Zendesk{BaseURL: z.URL, OAuthToken: "oauth-secret-value"}
 	wh := &act.Webhook{URL: "http://127.0.0.1:1/hook?key=query-secret", Secret: "hook-secret-value"}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
@@ -148,8 +149,10 @@ type Runner struct {
 
 // Run plans one note per ticket for groups (Collector.Groups), writes each
 // (with Apply) and calls emit with its outcome, ticket after ticket in the
-// order of the groups. A failed note does not stop the others; the state
-// is saved after every note written. Run returns early only when ctx is
+// order of the groups. A failed note does not stop the others, except
+// that after a 401 answer (wrong credentials) no more requests are made and
+// the remaining notes fail at once; the state is saved after every note
+// written. Run returns early only when ctx is
 // done, emit fails or the state cannot be saved.
 func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) error) (Summary, error) {
 	var sum Summary
@@ -194,6 +197,7 @@ func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) e
 	if now == nil {
 		now = time.Now
 	}
+	refused := false
 	for _, b := range order {
 		if err := ctx.Err(); err != nil {
 			return sum, err
@@ -220,12 +224,20 @@ func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) e
 			o.Groups, o.Recipients = keys(todo), recipients(todo)
 			o.Note, o.Tags, o.Reopen = n.Body, n.Tags, n.Reopen
 			o.Result = Planned
-			if r.Apply {
+			if r.Apply && refused {
+				o.Result, o.HTTPStatus = Failed, http.StatusUnauthorized
+				o.Error = "not sent: the target refused the credentials (HTTP 401) for an earlier note"
+			} else if r.Apply {
 				if err := r.Target.Write(ctx, n); err != nil {
 					if ctx.Err() != nil {
 						return sum, ctx.Err()
 					}
 					o.Result, o.HTTPStatus, o.Error = Failed, HTTPStatus(err), err.Error()
+					if hint := statusHint(o.HTTPStatus); hint != "" {
+						o.Error += " (" + hint + ")"
+					}
+					// Wrong credentials fail every note alike: send no more.
+					refused = o.HTTPStatus == http.StatusUnauthorized
 				} else {
 					o.Result = Written
 					at := now()
@@ -246,6 +258,23 @@ func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) e
 		}
 	}
 	return sum, nil
+}
+
+// statusHint says what an HTTP status usually means for a ticket update.
+func statusHint(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "the credentials were refused"
+	case http.StatusForbidden:
+		return "the credentials may not update this ticket"
+	case http.StatusNotFound:
+		return "no such ticket"
+	case http.StatusUnprocessableEntity:
+		return "a closed ticket, or one at its comment limit"
+	case http.StatusTooManyRequests:
+		return "rate limited; lower --rate"
+	}
+	return ""
 }
 
 func keys(groups []*Group) []string {
