@@ -19,7 +19,9 @@ type Target interface {
 	// number, a ticket of another desk): the group is unresolved.
 	TicketID(t *ticket.Ticket) string
 	// Write writes the note. A *HTTPError reports an answer the target
-	// refused; other errors are failures to reach it.
+	// refused; other errors are failures to reach it. A target that finds
+	// some of the note's groups written already may leave them out: it
+	// then changes *n to the note it sent.
 	Write(ctx context.Context, n *Note) error
 }
 
@@ -31,6 +33,11 @@ const (
 	Unresolved = "unresolved" // the ticket's number (or the ticket) is unknown
 	Failed     = "failed"     // the target refused the note or could not be reached
 )
+
+// ErrOnTicket is returned by a Target's Write when every group of the note
+// is found on the ticket already (Zendesk.CheckFirst): the outcome is
+// Skipped, and the groups are recorded as written.
+var ErrOnTicket = errors.New("act: the note is on the ticket already")
 
 // HTTPError is an answer a target refused: its HTTP status and the error
 // message it gave (Zendesk's error and description). It never holds a

@@ -336,3 +336,39 @@ func TestStreamSteps(t *testing.T) {
 		t.Errorf("updates = %+v", u)
 	}
 }
+
+// With CheckFirst, a note whose groups are on the ticket already (a lost
+// state file) is not written again; a ticket with one new group gets a
+// note with that group only.
+func TestCheckFirst(t *testing.T) {
+	z := acttest.NewZendesk(t, acttest.BasicAuth(email, token))
+	z.AddComment("7", "Delivery failed: ...\n"+act.Marker+"g1")
+	z.AddComment("8", "Delivery failed: ...\n"+act.Marker+"g2")
+	target := zendeskTarget(z.URL, &recorder{})
+	target.CheckFirst = true
+	st, _ := act.LoadState(filepath.Join(t.TempDir(), "act.json"))
+	out, sum := run(t, &act.Runner{Target: target, Apply: true, State: st}, collect(
+		rec("g1", "a@x.example", "permanent", "", "7"),
+		rec("g2", "b@x.example", "permanent", "", "8"), rec("g3", "c@x.example", "permanent", "", "8")))
+	if sum != (act.Summary{Skipped: 1, Written: 1}) {
+		t.Errorf("summary = %+v", sum)
+	}
+	var got []string
+	for _, q := range z.Requests() {
+		got = append(got, q.Method+" "+q.Path)
+	}
+	want := []string{"GET /api/v2/tickets/7/comments.json", "GET /api/v2/tickets/8/comments.json", "PUT /api/v2/tickets/8.json"}
+	if !slices.Equal(got, want) {
+		t.Errorf("requests = %q, want %q", got, want)
+	}
+	u := z.Updates()["8"]
+	if len(u) != 2 || strings.Contains(u[1].Ticket.Comment.Body, act.Marker+"g2") || !strings.Contains(u[1].Ticket.Comment.Body, act.Marker+"g3") {
+		t.Errorf("ticket 8: %+v", u)
+	}
+	if out[1].Note != u[1].Ticket.Comment.Body || !slices.Equal(out[1].Groups, []string{"g3"}) {
+		t.Errorf("outcome = %+v", out[1])
+	}
+	if !st.Done(target.Name(), "g1", "permanent") || !st.Done(target.Name(), "g2", "permanent") {
+		t.Error("groups found on the ticket are not recorded in the state")
+	}
+}

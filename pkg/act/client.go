@@ -130,9 +130,6 @@ func (c *Client) do(ctx context.Context, req *request, errMsg func([]byte) strin
 			return nil, err
 		}
 		if req.applied != nil && status != http.StatusTooManyRequests {
-			if err := c.wait(ctx); err != nil {
-				return nil, err
-			}
 			if ok, err := req.applied(ctx); err != nil && ctx.Err() != nil {
 				return nil, ctx.Err()
 			} else if ok {

@@ -76,6 +76,13 @@ func (s *State) mark(target, group, ticketID, class string, at time.Time) {
 	s.Written[target][group] = WrittenGroup{Ticket: ticketID, Class: class, At: at.UTC().Truncate(time.Second)}
 }
 
+// markAll records groups written to ticket id.
+func (s *State) markAll(target string, groups []*Group, id string, at time.Time) {
+	for _, g := range groups {
+		s.mark(target, g.Key, id, g.Latest.Class, at)
+	}
+}
+
 // Path returns the state's file, "" for none.
 func (s *State) Path() string { return s.path }
 
@@ -228,7 +235,14 @@ func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) e
 				o.Result, o.HTTPStatus = Failed, http.StatusUnauthorized
 				o.Error = "not sent: the target refused the credentials (HTTP 401) for an earlier note"
 			} else if r.Apply {
-				if err := r.Target.Write(ctx, n); err != nil {
+				err := r.Target.Write(ctx, n)
+				if errors.Is(err, ErrOnTicket) {
+					o.Result, o.Note, o.Tags, o.Reopen = Skipped, "", nil, false
+					r.State.markAll(name, todo, b.id, now())
+					if err := r.State.Save(); err != nil {
+						return sum, err
+					}
+				} else if err != nil {
 					if ctx.Err() != nil {
 						return sum, ctx.Err()
 					}
@@ -240,10 +254,9 @@ func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) e
 					refused = o.HTTPStatus == http.StatusUnauthorized
 				} else {
 					o.Result = Written
-					at := now()
-					for _, g := range todo {
-						r.State.mark(name, g.Key, b.id, g.Latest.Class, at)
-					}
+					o.Note, o.Tags, o.Reopen = n.Body, n.Tags, n.Reopen
+					o.Groups, o.Recipients = keys(groupsOf(n)), recipients(groupsOf(n))
+					r.State.markAll(name, todo, b.id, now())
 					if err := r.State.Save(); err != nil {
 						sum.add(o.Result)
 						emitErr := emit(o)
@@ -275,6 +288,14 @@ func statusHint(status int) string {
 		return "rate limited; lower --rate"
 	}
 	return ""
+}
+
+func groupsOf(n *Note) []*Group {
+	out := make([]*Group, len(n.Parts))
+	for i, p := range n.Parts {
+		out[i] = p.Group
+	}
+	return out
 }
 
 func keys(groups []*Group) []string {

@@ -36,6 +36,11 @@ type Zendesk struct {
 	OAuthToken Secret
 	// Client sends the requests; nil means a Client with the defaults.
 	Client *Client
+	// CheckFirst reads the ticket's newest comments before writing and
+	// leaves out the groups whose marker line is already there (for a
+	// state file that was lost, or runs on several machines). It costs a
+	// request per ticket.
+	CheckFirst bool
 }
 
 // ErrConfig is wrapped by the errors about a target's settings.
@@ -114,6 +119,29 @@ func (z *Zendesk) Write(ctx context.Context, n *Note) error {
 	if !isNumber(n.TicketID) {
 		return fmt.Errorf("%w: ticket %s is not a number", ErrConfig, n.TicketID)
 	}
+	c := z.Client
+	if c == nil {
+		c = &Client{}
+	}
+	h, secrets := z.headers()
+	if z.CheckFirst {
+		on, err := z.markers(ctx, c, n.TicketID, h, secrets)
+		if err != nil {
+			return err
+		}
+		var todo []*Group
+		for _, p := range n.Parts {
+			if !on[p.Group.Key] {
+				todo = append(todo, p.Group)
+			}
+		}
+		if len(todo) == 0 {
+			return ErrOnTicket
+		}
+		if len(todo) < len(n.Parts) {
+			*n = *newNote(n.TicketID, n.Ticket, todo, n.Reopen) // the caller sees what was sent
+		}
+	}
 	u := zendeskTicket{Comment: zendeskComment{Body: n.Body}, AdditionalTags: n.Tags}
 	if n.Reopen {
 		u.Status = "open"
@@ -122,6 +150,23 @@ func (z *Zendesk) Write(ctx context.Context, n *Note) error {
 	if err != nil {
 		return err
 	}
+	_, err = c.do(ctx, &request{method: http.MethodPut, url: z.BaseURL + "/api/v2/tickets/" + n.TicketID + ".json",
+		header: h, body: body, secrets: secrets,
+		applied: func(ctx context.Context) (bool, error) {
+			on, err := z.markers(ctx, c, n.TicketID, h, secrets)
+			for _, p := range n.Parts {
+				if !on[p.Group.Key] {
+					return false, err
+				}
+			}
+			return len(n.Parts) > 0, err
+		},
+	}, zendeskError)
+	return err
+}
+
+// headers returns the headers of an update, and the secrets they hold.
+func (z *Zendesk) headers() (http.Header, []string) {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("Accept", "application/json")
@@ -133,53 +178,43 @@ func (z *Zendesk) Write(ctx context.Context, n *Note) error {
 		h.Set("Authorization", "Basic "+cred)
 		secrets = append(secrets, cred)
 	}
-	c := z.Client
-	if c == nil {
-		c = &Client{}
-	}
-	_, err = c.do(ctx, &request{method: http.MethodPut, url: z.BaseURL + "/api/v2/tickets/" + n.TicketID + ".json",
-		header: h, body: body, secrets: secrets,
-		applied: func(ctx context.Context) (bool, error) { return z.hasNote(ctx, c, n, h, secrets) },
-	}, zendeskError)
-	return err
+	return h, secrets
 }
 
-// hasNote reports whether the ticket's newest comments already hold the
-// marker line of every group of the note: a request that timed out or got
-// a 5xx answer may have been carried out, and writing it again would put
-// the note on the ticket twice.
+// markers returns the groups whose marker lines stand in the ticket's
+// newest comments (one page, newest first):
 //
 //	GET {BaseURL}/api/v2/tickets/{id}/comments.json?sort_order=desc
-func (z *Zendesk) hasNote(ctx context.Context, c *Client, n *Note, h http.Header, secrets []string) (bool, error) {
+//
+// Before a retry after a timeout or a 5xx answer they tell whether the
+// update was carried out all the same (writing it again would put the note
+// on the ticket twice); with CheckFirst, which groups are there already.
+func (z *Zendesk) markers(ctx context.Context, c *Client, id string, h http.Header, secrets []string) (map[string]bool, error) {
 	g := http.Header{}
 	g.Set("Authorization", h.Get("Authorization"))
 	g.Set("Accept", "application/json")
-	status, body, _, err := c.once(ctx, &request{method: http.MethodGet,
-		url: z.BaseURL + "/api/v2/tickets/" + n.TicketID + "/comments.json?sort_order=desc", header: g, secrets: secrets})
-	if err != nil || status != http.StatusOK {
-		return false, err
+	a, err := c.do(ctx, &request{method: http.MethodGet, url: z.BaseURL + "/api/v2/tickets/" + id + "/comments.json?sort_order=desc",
+		header: g, secrets: secrets}, zendeskError)
+	if err != nil {
+		return nil, err
 	}
 	var page struct {
 		Comments []struct {
 			Body string `json:"body"`
 		} `json:"comments"`
 	}
-	if json.Unmarshal(body, &page) != nil {
-		return false, nil
+	if err := json.Unmarshal(a.body, &page); err != nil {
+		return nil, fmt.Errorf("the ticket's comments: %v", err)
 	}
-	for _, p := range n.Parts {
-		found := false
-		for _, cm := range page.Comments {
-			if strings.Contains(cm.Body, Marker+p.Group.Key) {
-				found = true
-				break
+	on := map[string]bool{}
+	for _, cm := range page.Comments {
+		for _, line := range strings.Split(cm.Body, "\n") {
+			if key, ok := strings.CutPrefix(strings.TrimSpace(line), Marker); ok {
+				on[strings.TrimSpace(key)] = true
 			}
 		}
-		if !found {
-			return false, nil
-		}
 	}
-	return len(n.Parts) > 0, nil
+	return on, nil
 }
 
 // zendeskError reads Zendesk's error answer,

@@ -40,6 +40,7 @@ type actOptions struct {
 	Format        string
 	Apply         bool
 	Reopen        bool
+	CheckTicket   bool
 	StatePath     string
 	Rate          float64
 	Timeout       time.Duration
@@ -119,6 +120,7 @@ Exit status:
 	f.Float64Var(&opts.Rate, "rate", act.DefaultRate, "most requests a second")
 	f.DurationVar(&opts.Timeout, "timeout", act.DefaultTimeout, "time limit of each request")
 	f.IntVar(&opts.Retries, "retries", act.DefaultRetries, "retries after 429, 5xx or a timeout")
+	f.BoolVar(&opts.CheckTicket, "check-ticket", false, "read each ticket's comments first; skip groups already there")
 	f.StringVar(&opts.Webhook, "webhook", "", "post signed JSON per group here, not to Zendesk")
 	f.StringVar(&opts.WebhookSecret, "webhook-secret", "", "HMAC key (better: BOUNCE_WEBHOOK_SECRET)")
 	addInputFlags(f, &opts.inputOptions)
@@ -154,6 +156,7 @@ func actTarget(opts *actOptions, c *config) (act.Target, error) {
 		APIToken:   act.Secret(pick(env("ZENDESK_API_TOKEN"), c.Zendesk.APIToken)),
 		OAuthToken: act.Secret(pick(env("ZENDESK_OAUTH_TOKEN"), c.Zendesk.OAuthToken)),
 		Client:     client,
+		CheckFirst: opts.CheckTicket,
 	}
 	// The account is the environment's when it names one, else the file's.
 	sub, url := env("ZENDESK_SUBDOMAIN"), env("ZENDESK_URL")

@@ -92,6 +92,16 @@ func NewZendesk(t testing.TB, auth string) *Zendesk {
 	return z
 }
 
+// AddComment puts a private comment on a ticket, as if written before.
+func (z *Zendesk) AddComment(id, body string) {
+	var u Update
+	u.Ticket.Comment.Body = body
+	u.Ticket.Comment.Public = new(bool)
+	z.mu.Lock()
+	z.comments[id] = append(z.comments[id], u)
+	z.mu.Unlock()
+}
+
 // Requests returns the requests received so far.
 func (z *Zendesk) Requests() []Request {
 	z.mu.Lock()
