@@ -81,6 +81,18 @@ func TestActApplyZendesk(t *testing.T) {
 	if !strings.Contains(again.errOut, "0 written, 4 skipped (written before), 1 unresolved, 0 failed") {
 		t.Errorf("second run summary: %q", again.errOut)
 	}
+
+	// The state file lost: --check-ticket finds the markers on the tickets.
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	lost := runCLI(t, []string{"act", "--apply", "--check-ticket", "--rate", "1000", actMbox}, "", false)
+	var methods []string
+	for _, q := range z.Requests()[4:] {
+		methods = append(methods, q.Method)
+	}
+	if lost.code != ExitOK || !slices.Equal(methods, []string{"GET", "GET", "GET", "GET"}) ||
+		!strings.Contains(lost.errOut, "0 written, 4 skipped (written before)") {
+		t.Errorf("lost state: exit %d, requests %v, %q", lost.code, methods, lost.errOut)
+	}
 }
 
 func TestActDryRun(t *testing.T) {
