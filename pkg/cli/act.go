@@ -180,7 +180,11 @@ func runAct(ctx context.Context, opts *actOptions) error {
 	if err != nil {
 		return err
 	}
-	finder, err := opts.Link.finderWith(c)
+	tmap, err := opts.Link.ticketMap(c)
+	if err != nil {
+		return err
+	}
+	finder, err := opts.Link.finderWith(c, tmap)
 	if err != nil {
 		return err
 	}
@@ -205,6 +209,7 @@ func runAct(ctx context.Context, opts *actOptions) error {
 	run := &actRun{
 		runner: &act.Runner{Target: target, Apply: opts.Apply, Reopen: opts.Reopen, State: st},
 		out:    newActWriter(ios.Out, opts.Format, opts.Apply),
+		tmap:   tmap,
 	}
 	readErr, err := readActInputs(ctx, opts, finder, run)
 	if err == nil {
@@ -231,6 +236,16 @@ type actRun struct {
 	runner *act.Runner
 	out    *actWriter
 	sum    act.Summary
+	tmap   *ticket.Map // fills the numbers of records read as JSON; nil for none
+}
+
+// addRecord adds a record read as JSON: the ticket maps fill a number
+// the record lacks, as they do for mail.
+func (a *actRun) addRecord(r *bounce.Record) {
+	if a.tmap != nil {
+		r.Ticket = a.tmap.Fill(r.Ticket, r.Original.MessageID)
+	}
+	a.col.Add(r)
 }
 
 // flush writes the groups that changed since the last flush and the
@@ -303,7 +318,7 @@ func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder,
 				stream = br
 				continue
 			}
-			if err := readRecords(br, p, run.col.Add); err != nil {
+			if err := readRecords(br, p, run.addRecord); err != nil {
 				warn(ios, err.Error())
 				readErr = true
 			}
@@ -377,7 +392,7 @@ func streamRecords(ctx context.Context, br *bufio.Reader, run *actRun) error {
 				}
 				return nil
 			}
-			run.col.Add(&r)
+			run.addRecord(&r)
 			pending = true
 			timer.Reset(actSettle)
 		case <-timer.C:

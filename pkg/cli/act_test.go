@@ -261,3 +261,15 @@ func TestActInterrupted(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// Records read as JSON get their missing numbers from --ticket-map too.
+func TestActRecordsWithTicketMap(t *testing.T) {
+	actEnv(t)
+	ndjson := runCLI(t, []string{"inspect", "--format", "ndjson", actMbox}, "", false).out
+	m := writeFile(t, filepath.Join(t.TempDir(), "tickets.csv"), "key,id\n9RDX4E-2LQT,70001\n")
+	res := runCLI(t, []string{"act", "--ticket-map", m}, ndjson, false)
+	if !strings.Contains(res.out, "would write to ticket 70001 (zendesk 9RDX4E-2LQT #70001): sam.patel@gmail.com") ||
+		!strings.Contains(res.errOut, "5 to write, 0 skipped (written before), 0 unresolved") {
+		t.Errorf("out:\n%s\nerr: %s", res.out, res.errOut)
+	}
+}

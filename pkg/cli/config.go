@@ -217,13 +217,17 @@ func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return l.finderWith(c)
+	m, err := l.ticketMap(c)
+	if err != nil {
+		return nil, err
+	}
+	return l.finderWith(c, m)
 }
 
 // finderWith builds the ticket finder from a configuration file already
-// read and the flags.
-func (l *linkOptions) finderWith(c *config) (*ticket.Finder, error) {
-	var opts ticket.Options
+// read, the ticket map read (nil for none) and the flags.
+func (l *linkOptions) finderWith(c *config, m *ticket.Map) (*ticket.Finder, error) {
+	opts := ticket.Options{Map: m}
 	for _, p := range c.TicketPatterns {
 		pat, err := ticket.NewPattern(p.Pattern, p.System, p.In...)
 		if err != nil {
@@ -238,23 +242,30 @@ func (l *linkOptions) finderWith(c *config) (*ticket.Finder, error) {
 		}
 		opts.Patterns = append(opts.Patterns, pat)
 	}
+	if len(opts.Patterns) == 0 && opts.Map == nil {
+		return nil, nil
+	}
+	return ticket.NewFinder(opts), nil
+}
+
+// ticketMap reads the ticket maps of the configuration file and of
+// --ticket-map; nil when there are none.
+func (l *linkOptions) ticketMap(c *config) (*ticket.Map, error) {
 	maps := make([]string, 0, len(c.TicketMap)+len(l.Maps))
 	for _, m := range c.TicketMap {
 		maps = append(maps, c.resolve(m, os.UserHomeDir))
 	}
 	maps = append(maps, l.Maps...)
-	if len(maps) > 0 {
-		opts.Map = &ticket.Map{}
-		for _, name := range maps {
-			if err := readMap(opts.Map, name); err != nil {
-				return nil, &FlagError{Err: err}
-			}
-		}
-	}
-	if len(opts.Patterns) == 0 && opts.Map == nil {
+	if len(maps) == 0 {
 		return nil, nil
 	}
-	return ticket.NewFinder(opts), nil
+	m := &ticket.Map{}
+	for _, name := range maps {
+		if err := readMap(m, name); err != nil {
+			return nil, &FlagError{Err: err}
+		}
+	}
+	return m, nil
 }
 
 func readMap(m *ticket.Map, name string) error {

@@ -172,6 +172,41 @@ func (m *Map) Lookup(key string) (id, system string, ok bool) {
 	return e.id, e.system, ok
 }
 
+// Fill returns t with the numeric ID the map gives (Source "map") when t
+// has none: the keys are t's encoded ID, then messageID (the original's
+// Message-ID, without brackets). With t nil it returns a ticket for a
+// messageID the map knows (its system from the map, else "custom"). It is
+// for records linked earlier (bounce act reading inspect's records): Find
+// applies the map itself. Otherwise t is returned as it is.
+func (m *Map) Fill(t *Ticket, messageID string) *Ticket {
+	if m == nil || m.Len() == 0 || t != nil && t.ID != "" {
+		return t
+	}
+	var keys []string
+	if t != nil && t.EncodedID != "" {
+		keys = append(keys, t.EncodedID)
+	}
+	if messageID != "" {
+		keys = append(keys, "<"+messageID+">")
+	}
+	for _, k := range keys {
+		id, system, ok := m.Lookup(k)
+		if !ok {
+			continue
+		}
+		if t != nil {
+			c := *t
+			c.ID, c.Source = id, SourceMap
+			return &c
+		}
+		if system == "" {
+			system = Custom
+		}
+		return &Ticket{ID: id, System: system, Source: SourceMap}
+	}
+	return t
+}
+
 // apply fills t's numeric ID from the map, or makes a ticket for a message
 // that nothing else linked: keys are t's encoded ID, then the original's
 // Message-ID, then the Message-IDs it refers to. A numeric ID the message
