@@ -158,20 +158,47 @@ type Runner struct {
 // (with Apply) and calls emit with its outcome, ticket after ticket in the
 // order of the groups. A failed note does not stop the others, except
 // that after a 401 answer (wrong credentials) no more requests are made and
-// the remaining notes fail at once; the state is saved after every note
-// written. Run returns early only when ctx is
-// done, emit fails or the state cannot be saved.
+// the remaining notes fail at once. The state is saved after every note
+// written. Run returns early only when ctx is done, emit fails or the
+// state cannot be saved.
 func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) error) (Summary, error) {
 	var sum Summary
-	name := r.Target.Name()
-	type bucket struct {
-		id     string
-		ticket ticket.Ticket
-		groups []*Group
-		why    string
+	w := &writing{r: r, name: r.Target.Name(), now: r.Now}
+	if w.now == nil {
+		w.now = time.Now
 	}
+	for _, b := range r.buckets(groups) {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		o, err := w.one(ctx, b)
+		if o != nil {
+			sum.add(o.Result)
+			if eerr := emit(o); err == nil {
+				err = eerr
+			}
+		}
+		if err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// bucket is the groups of one ticket, or of one unresolved ticket and
+// cause.
+type bucket struct {
+	id     string // the ticket written to; "" when unresolved
+	ticket ticket.Ticket
+	groups []*Group
+	why    string // why it is unresolved
+}
+
+// buckets sorts groups by the ticket they are written to, in the order of
+// the groups.
+func (r *Runner) buckets(groups []*Group) []*bucket {
 	var order []*bucket
-	byID := map[string]*bucket{}
+	byKey := map[string]*bucket{}
 	for _, g := range groups {
 		id, why := "", ""
 		switch {
@@ -192,85 +219,84 @@ func (r *Runner) Run(ctx context.Context, groups []*Group, emit func(*Outcome) e
 		if id == "" {
 			k = "unresolved:" + g.Ticket.Key() + "\x00" + why
 		}
-		b := byID[k]
+		b := byKey[k]
 		if b == nil {
 			b = &bucket{id: id, ticket: *g.Ticket, why: why}
-			byID[k] = b
+			byKey[k] = b
 			order = append(order, b)
 		}
 		b.groups = append(b.groups, g)
 	}
-	now := r.Now
-	if now == nil {
-		now = time.Now
+	return order
+}
+
+// writing is the progress of one Run.
+type writing struct {
+	r       *Runner
+	name    string // the target's
+	now     func() time.Time
+	refused bool // the target refused the credentials: send no more
+}
+
+// one plans and (with Apply) writes the note of one bucket. The error is
+// the context's or the state file's; the outcome is there even then, when
+// the note was written.
+func (w *writing) one(ctx context.Context, b *bucket) (*Outcome, error) {
+	r := w.r
+	t := b.ticket
+	o := &Outcome{Target: w.name, TicketID: b.id, Ticket: &t}
+	if b.id == "" {
+		o.Result, o.Error = Unresolved, b.why
+		o.Groups, o.Recipients = keys(b.groups), recipients(b.groups)
+		return o, nil
 	}
-	refused := false
-	for _, b := range order {
-		if err := ctx.Err(); err != nil {
-			return sum, err
-		}
-		t := b.ticket
-		o := &Outcome{Target: name, TicketID: b.id, Ticket: &t}
-		var todo []*Group
-		for _, g := range b.groups {
-			if b.id != "" && r.State.Done(name, g.Key, g.Latest.Class) {
-				o.Groups = append(o.Groups, g.Key)
-				continue
-			}
+	var todo []*Group
+	for _, g := range b.groups {
+		if r.State.Done(w.name, g.Key, g.Latest.Class) {
+			o.Groups = append(o.Groups, g.Key)
+		} else {
 			todo = append(todo, g)
 		}
-		switch {
-		case b.id == "":
-			o.Result, o.Error = Unresolved, b.why
-			o.Groups, o.Recipients = keys(b.groups), recipients(b.groups)
-		case len(todo) == 0:
-			o.Result = Skipped
-			o.Recipients = recipients(b.groups)
-		default:
-			n := newNote(b.id, b.ticket, todo, r.Reopen)
-			o.Groups, o.Recipients = keys(todo), recipients(todo)
-			o.Note, o.Tags, o.Reopen = n.Body, n.Tags, n.Reopen
-			o.Result = Planned
-			if r.Apply && refused {
-				o.Result, o.HTTPStatus = Failed, http.StatusUnauthorized
-				o.Error = "not sent: the target refused the credentials (HTTP 401) for an earlier note"
-			} else if r.Apply {
-				err := r.Target.Write(ctx, n)
-				if errors.Is(err, ErrOnTicket) {
-					o.Result, o.Note, o.Tags, o.Reopen = Skipped, "", nil, false
-					r.State.markAll(name, todo, b.id, now())
-					if err := r.State.Save(); err != nil {
-						return sum, err
-					}
-				} else if err != nil {
-					if ctx.Err() != nil {
-						return sum, ctx.Err()
-					}
-					o.Result, o.HTTPStatus, o.Error = Failed, HTTPStatus(err), err.Error()
-					if hint := statusHint(o.HTTPStatus); hint != "" {
-						o.Error += " (" + hint + ")"
-					}
-					// Wrong credentials fail every note alike: send no more.
-					refused = o.HTTPStatus == http.StatusUnauthorized
-				} else {
-					o.Result = Written
-					o.Note, o.Tags, o.Reopen = n.Body, n.Tags, n.Reopen
-					o.Groups, o.Recipients = keys(groupsOf(n)), recipients(groupsOf(n))
-					r.State.markAll(name, todo, b.id, now())
-					if err := r.State.Save(); err != nil {
-						sum.add(o.Result)
-						emitErr := emit(o)
-						return sum, errors.Join(err, emitErr)
-					}
-				}
-			}
-		}
-		sum.add(o.Result)
-		if err := emit(o); err != nil {
-			return sum, err
-		}
 	}
-	return sum, nil
+	if len(todo) == 0 {
+		o.Result, o.Recipients = Skipped, recipients(b.groups)
+		return o, nil
+	}
+	n := newNote(b.id, b.ticket, todo, r.Reopen)
+	o.Result = Planned
+	describe := func() {
+		o.Note, o.Tags, o.Reopen = n.Body, n.Tags, n.Reopen
+		o.Groups, o.Recipients = keys(groupsOf(n)), recipients(groupsOf(n))
+	}
+	describe()
+	if !r.Apply {
+		return o, nil
+	}
+	if w.refused {
+		o.Result, o.HTTPStatus = Failed, http.StatusUnauthorized
+		o.Error = "not sent: the target refused the credentials (HTTP 401) for an earlier note"
+		return o, nil
+	}
+	err := r.Target.Write(ctx, n)
+	switch {
+	case errors.Is(err, ErrOnTicket):
+		o.Result, o.Note, o.Tags, o.Reopen = Skipped, "", nil, false
+	case err != nil:
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		o.Result, o.HTTPStatus, o.Error = Failed, HTTPStatus(err), err.Error()
+		if hint := statusHint(o.HTTPStatus); hint != "" {
+			o.Error += " (" + hint + ")"
+		}
+		w.refused = o.HTTPStatus == http.StatusUnauthorized
+		return o, nil
+	default:
+		o.Result = Written
+		describe() // the target may have left out groups found on the ticket
+	}
+	r.State.markAll(w.name, todo, b.id, w.now())
+	return o, r.State.Save()
 }
 
 // statusHint says what an HTTP status usually means for a ticket update.
