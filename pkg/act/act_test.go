@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -370,5 +371,27 @@ func TestCheckFirst(t *testing.T) {
 	}
 	if !st.Done(target.Name(), "g1", "permanent") || !st.Done(target.Name(), "g2", "permanent") {
 		t.Error("groups found on the ticket are not recorded in the state")
+	}
+}
+
+// A server that keeps failing: a bounded number of attempts, and the
+// failure says how many.
+func TestRetriesBounded(t *testing.T) {
+	var requests []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests = append(requests, r.Method)
+		w.WriteHeader(http.StatusBadGateway)
+	}))
+	t.Cleanup(srv.Close)
+	var sleeps recorder
+	target := zendeskTarget(srv.URL, &sleeps)
+	target.Client.Retries = 2
+	out, _ := run(t, &act.Runner{Target: target, Apply: true}, collect(rec("g1", "a@x.example", "permanent", "", "7")))
+	if out[0].Result != act.Failed || out[0].HTTPStatus != http.StatusBadGateway || !strings.Contains(out[0].Error, "HTTP 502 (3 attempts)") {
+		t.Errorf("outcome = %+v", out[0])
+	}
+	// Three updates, and a look at the comments before each retry.
+	if want := []string{"PUT", "GET", "PUT", "GET", "PUT"}; len(sleeps.waits) != 2 || !slices.Equal(requests, want) {
+		t.Errorf("waits = %v, requests %v, want 2 waits and %v", sleeps.waits, requests, want)
 	}
 }

@@ -115,6 +115,9 @@ func (c *Client) do(ctx context.Context, req *request, errMsg func([]byte) strin
 			}
 		}
 		if attempt >= retries {
+			if attempt > 0 {
+				return nil, fmt.Errorf("%w (%d attempts)", last, attempt+1)
+			}
 			return nil, last
 		}
 		d := c.backoff(attempt)

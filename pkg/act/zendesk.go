@@ -153,7 +153,11 @@ func (z *Zendesk) Write(ctx context.Context, n *Note) error {
 	_, err = c.do(ctx, &request{method: http.MethodPut, url: z.BaseURL + "/api/v2/tickets/" + n.TicketID + ".json",
 		header: h, body: body, secrets: secrets,
 		applied: func(ctx context.Context) (bool, error) {
-			on, err := z.markers(ctx, c, n.TicketID, h, secrets)
+			// One attempt: the update's own retries go on after it.
+			c.Prepare()
+			once := *c
+			once.Retries = -1
+			on, err := z.markers(ctx, &once, n.TicketID, h, secrets)
 			for _, p := range n.Parts {
 				if !on[p.Group.Key] {
 					return false, err
