@@ -167,26 +167,48 @@ func requestNoun(s string) bool {
 var zendeskDeterminers = []string{"your", "this", "a", "ihre", "votre", "su", "tu", "tua", "sua", "seu", "uw", "je",
 	"din", "ditt", "teidän", "twoje", "deine", "dein"}
 
-// zendeskSubjectID returns N of "Request #N" in a subject ("Request
-// #48213: Printer on fire", "[Acme] Re: Request #48213"), the word
-// standing on its own and the number followed by the end, a space or one
-// of ":]),".
+// zendeskSubjectID returns N of a subject that starts "Request #N:" after
+// the account's tag and reply prefixes ("Request #48213: Printer on fire",
+// "[Acme] Re: Request #48213: Printer on fire"): the form of Zendesk
+// triggers that put the number in the subject. "Request #N" anywhere else
+// belongs to the ticket's title, which the customer wrote.
 func zendeskSubjectID(subject string) string {
-	const tag = "request #"
-	for i := 0; i+len(tag) <= len(subject); i++ {
-		if !strings.EqualFold(subject[i:i+len(tag)], tag) || i > 0 && isWordByte(subject[i-1]) {
+	s := subject
+	for {
+		s = strings.TrimLeft(s, " \t")
+		if strings.HasPrefix(s, "[") {
+			end := strings.IndexByte(s, ']')
+			if end < 0 {
+				return ""
+			}
+			s = s[end+1:]
 			continue
 		}
-		num := digitsAt(subject, i+len(tag))
-		end := i + len(tag) + len(num)
-		if num == "" || trimZeros(num) == "" {
+		if p, _, ok := strings.Cut(s, ":"); ok && len(p) <= 3 && replyPrefix(p) {
+			s = s[len(p)+1:]
 			continue
 		}
-		if end == len(subject) || strings.IndexByte(" :]),", subject[end]) >= 0 {
-			return trimZeros(num)
-		}
+		break
 	}
-	return ""
+	const tag = "request #"
+	if len(s) < len(tag) || !strings.EqualFold(s[:len(tag)], tag) {
+		return ""
+	}
+	num := digitsAt(s, len(tag))
+	if end := len(tag) + len(num); num == "" || end >= len(s) || s[end] != ':' {
+		return ""
+	}
+	return trimZeros(num)
+}
+
+// replyPrefix reports whether p is a reply or forward prefix of a subject
+// (without its colon): Re, Fw, Fwd, AW, WG, SV, VS, TR, RV, Res, Enc.
+func replyPrefix(p string) bool {
+	switch strings.ToLower(p) {
+	case "re", "fw", "fwd", "aw", "wg", "sv", "vs", "tr", "rv", "res", "enc":
+		return true
+	}
+	return false
 }
 
 // zendeskMarks reports whether the original's header says Zendesk sent it
