@@ -8,6 +8,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/source"
+	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/spf13/cobra"
 
 	// Decode every charset go-message knows (ISO-2022-JP, Shift_JIS,
@@ -126,9 +127,9 @@ func validateChoice(flag, v string, choices []string) error {
 func matchesFailOn(cond string, r *bounce.Record) bool {
 	switch cond {
 	case "permanent":
-		return r.Kind == bounce.KindBounce && r.Class == "permanent"
+		return r.Kind == bounce.KindBounce && r.Class == status.ClassPermanent
 	case "temporary":
-		return r.Kind == bounce.KindBounce && r.Class == "temporary"
+		return r.Kind == bounce.KindBounce && r.Class == status.ClassTemporary
 	case "any":
 		return r.IsFailure()
 	case "error":
@@ -169,11 +170,11 @@ func (t *tally) add(recs []bounce.Record, failOn string, m *source.Message) {
 		case bounce.KindBounce:
 			t.bounces++
 			switch r.Class {
-			case "permanent":
+			case status.ClassPermanent:
 				t.permanent++
-			case "temporary":
+			case status.ClassTemporary:
 				t.temporary++
-			case "success":
+			case status.ClassSuccess:
 				t.success++
 			}
 		case bounce.KindFeedback:

@@ -209,8 +209,8 @@ func csvRow(r *bounce.Record) []string {
 	if r.Ticket != nil {
 		tid, tenc, tsys, tsrc = r.Ticket.ID, r.Ticket.EncodedID, r.Ticket.System, r.Ticket.Source
 	}
-	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status,
-		r.StatusSource, r.Class, r.ReplyCode, r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
+	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
+		r.StatusSource, r.ClassText(), r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original.MessageID, r.Original.From, r.Original.To, r.Original.Subject,
 		r.Original.Date, tid, tenc, tsys, tsrc, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType, r.Truncated}
 	for i := range row {
@@ -310,7 +310,7 @@ func tableRow(r *bounce.Record) []string {
 	if r.Kind == bounce.KindError {
 		detail = r.Error
 	}
-	row := []string{fmt.Sprintf("%s#%d", r.Source, r.Index), r.Kind, r.Recipient, r.Status, r.Class, r.Reason, server, detail}
+	row := []string{fmt.Sprintf("%s#%d", r.Source, r.Index), r.Kind, r.Recipient, r.Status.String(), r.ClassText(), r.Reason, server, detail}
 	for i := range row {
 		row[i] = safe(row[i])
 	}
@@ -323,7 +323,7 @@ func (s *tableSink) table() *rowTable {
 		// first (the path is cut at its start: its file name and index
 		// stay); the recipient, status, class and reason last.
 		s.t = &rowTable{ios: s.ios, header: tableHeader, give: []int{7, 6, 0}, keepEnd: []int{0}, colour: func(row []string) {
-			row[4] = classColor(row[4]).Sprint(row[4])
+			row[4] = classColor(status.ParseClass(row[4])).Sprint(row[4])
 		}}
 	}
 	return s.t
@@ -497,13 +497,13 @@ func truncate(s string, w int, keepEnd bool) string {
 
 // classColor is the colour of a class: permanent red, temporary yellow,
 // success green.
-func classColor(class string) *color.Color {
+func classColor(class status.Class) *color.Color {
 	switch class {
-	case "permanent":
+	case status.ClassPermanent:
 		return color.New(color.FgRed, color.Bold)
-	case "temporary":
+	case status.ClassTemporary:
 		return color.New(color.FgYellow, color.Bold)
-	case "success":
+	case status.ClassSuccess:
 		return color.New(color.FgGreen, color.Bold)
 	}
 	return color.New(color.Reset)
@@ -564,16 +564,16 @@ func writeCard(w io.Writer, r *bounce.Record) error {
 		line("original to", safe(r.OriginalRecipient))
 	}
 	if r.Kind == bounce.KindBounce {
-		cls := r.Class
+		cls := r.ClassText()
 		if cls != "" {
-			cls = classColor(cls).Sprint(cls)
+			cls = classColor(r.Class).Sprint(cls)
 		}
 		// The code and its title are sanitised before the dim note is
 		// added: safe would turn the note's escape sequence into U+FFFD.
-		code := r.Status
+		code := r.Status.String()
 		inferred := false
-		if c, ok := status.Parse(r.Status); ok {
-			if title := status.Describe(c); title != "" {
+		if !r.Status.IsZero() {
+			if title := status.Describe(r.Status); title != "" {
 				code += " " + title
 			}
 			inferred = r.StatusSource == bounce.StatusInferred
@@ -587,8 +587,8 @@ func writeCard(w io.Writer, r *bounce.Record) error {
 		}
 		line("status", code)
 		line("class", cls+retryHint(r.Class))
-		if r.ReplyCode != "" {
-			line("smtp reply", r.ReplyCode+" "+status.ReplyMeaning(mustReply(r.ReplyCode)))
+		if r.ReplyCode != 0 {
+			line("smtp reply", r.ReplyCode.String()+" "+status.ReplyMeaning(r.ReplyCode))
 		}
 	}
 	line("reason", safe(r.Reason))
@@ -631,26 +631,21 @@ func mtaNote(mta string) string {
 	return "(" + mta + ")"
 }
 
-func retryHint(class string) string {
+func retryHint(class status.Class) string {
 	switch class {
-	case "permanent":
+	case status.ClassPermanent:
 		return " - a retry will not help"
-	case "temporary":
+	case status.ClassTemporary:
 		return " - the sender retries; it may still get through"
 	}
 	return ""
 }
 
-func mustReply(s string) status.ReplyCode {
-	r, _ := status.ParseReply(s)
-	return r
-}
-
 // todo returns the advice for a record's status code (or reply code).
 func todo(r *bounce.Record) string {
-	code := r.Status
+	code := r.Status.String()
 	if code == "" {
-		code = r.ReplyCode
+		code = r.ReplyCode.String()
 	}
 	if code == "" {
 		return ""
