@@ -138,18 +138,27 @@ type wireRecord struct {
 	Truncated         string         `json:"truncated"`
 }
 
+// wire returns r as the contract writes it.
+func (r *Record) wire() wireRecord {
+	return wireRecord{r.Source, r.Index, r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
+		r.StatusSource, r.ClassText(), r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
+		r.SMTPCommand, r.Date, r.MTA, r.Original, r.Ticket, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType,
+		r.Why, r.Truncated}
+}
+
+// Encode writes r to enc as the record contract's JSON object: what
+// MarshalJSON makes, without the copy that encoding/json takes of a
+// Marshaler's output. The sinks of a large mbox use it.
+func Encode(enc *json.Encoder, r *Record) error { return enc.Encode(r.wire()) }
+
 // MarshalJSON writes r in the record contract's strings.
 func (r Record) MarshalJSON() ([]byte, error) {
-	w := wireRecord{r.Source, r.Index, r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
-		r.StatusSource, "", r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA, r.SMTPCommand,
-		r.Date, r.MTA, r.Original, r.Ticket, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType, r.Why, r.Truncated}
-	w.Class = r.ClassText()
 	// <, > and & stay as they are: an encoder that escapes them for HTML
 	// (json.Marshal's default) still does so when it copies this out.
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(w); err != nil {
+	if err := Encode(enc, &r); err != nil {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil

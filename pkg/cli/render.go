@@ -83,7 +83,7 @@ type ndjsonSink struct {
 
 func (s *ndjsonSink) Write(recs []bounce.Record) error {
 	for i := range recs {
-		if err := s.enc.Encode(&recs[i]); err != nil {
+		if err := bounce.Encode(s.enc, &recs[i]); err != nil {
 			return err
 		}
 	}
@@ -106,7 +106,7 @@ func encodeRecords(recs []bounce.Record) []byte {
 	var buf bytes.Buffer
 	enc := newEncoder(&buf)
 	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
+		if err := bounce.Encode(enc, &recs[i]); err != nil {
 			return nil
 		}
 	}
