@@ -30,7 +30,7 @@ type recordSink interface {
 // The output formats of inspect.
 var inspectFormats = []string{"text", "table", "json", "ndjson", "csv"}
 
-func newRecordSink(format string, ios *IOStreams) recordSink {
+func newRecordSink(format string, ios *IOStreams, why bool) recordSink {
 	switch format {
 	case "json":
 		return &jsonSink{w: newBlockWriter(ios)}
@@ -41,11 +41,11 @@ func newRecordSink(format string, ios *IOStreams) recordSink {
 		w := newBlockWriter(ios)
 		return &csvSink{bw: w, w: csv.NewWriter(w)}
 	case "text":
-		return &cardSink{ios: ios}
+		return &cardSink{ios: ios, why: why}
 	case "table":
-		return &tableSink{ios: ios}
+		return &tableSink{ios: ios, why: why}
 	}
-	return &autoSink{ios: ios}
+	return &autoSink{ios: ios, why: why}
 }
 
 func newEncoder(w io.Writer) *json.Encoder {
@@ -260,6 +260,7 @@ func (s *csvSink) Close() error {
 // held more: it holds the first message's records until it knows which.
 type autoSink struct {
 	ios   *IOStreams
+	why   bool // show what decided each record (--why)
 	first []bounce.Record
 	msgs  int
 	table *tableSink
@@ -272,7 +273,7 @@ func (s *autoSink) Write(recs []bounce.Record) error {
 		s.first = recs
 		return nil
 	case 2:
-		s.table = &tableSink{ios: s.ios}
+		s.table = &tableSink{ios: s.ios, why: s.why}
 		if err := s.table.Write(s.first); err != nil {
 			return err
 		}
@@ -285,7 +286,7 @@ func (s *autoSink) Close() error {
 	if s.table != nil {
 		return s.table.Close()
 	}
-	c := &cardSink{ios: s.ios}
+	c := &cardSink{ios: s.ios, why: s.why}
 	if err := c.Write(s.first); err != nil {
 		return err
 	}
@@ -297,6 +298,7 @@ func (s *autoSink) Close() error {
 type tableSink struct {
 	ios *IOStreams
 	t   *rowTable
+	why bool // a WHY column (--why)
 }
 
 var tableHeader = []string{"MESSAGE", "KIND", "RECIPIENT", "STATUS", "CLASS", "REASON", "SERVER", "DIAGNOSTIC"}
@@ -325,6 +327,11 @@ func (s *tableSink) table() *rowTable {
 		s.t = &rowTable{ios: s.ios, header: tableHeader, give: []int{7, 6, 0}, keepEnd: []int{0}, colour: func(row []string) {
 			row[4] = classColor(status.ParseClass(row[4])).Sprint(row[4])
 		}}
+		if s.why {
+			// The WHY column gives way first.
+			s.t.header = append(append([]string(nil), tableHeader...), "WHY")
+			s.t.give = append([]int{len(tableHeader)}, s.t.give...)
+		}
 	}
 	return s.t
 }
@@ -332,7 +339,11 @@ func (s *tableSink) table() *rowTable {
 func (s *tableSink) Write(recs []bounce.Record) error {
 	t := s.table()
 	for i := range recs {
-		if err := t.add(tableRow(&recs[i])); err != nil {
+		row := tableRow(&recs[i])
+		if s.why {
+			row = append(row, safe(whyLine(&recs[i])))
+		}
+		if err := t.add(row); err != nil {
 			return err
 		}
 	}
@@ -513,6 +524,7 @@ func classColor(class status.Class) *color.Color {
 type cardSink struct {
 	ios *IOStreams
 	n   int
+	why bool // show what decided the record (--why)
 }
 
 func (s *cardSink) Write(recs []bounce.Record) error {
@@ -521,7 +533,7 @@ func (s *cardSink) Write(recs []bounce.Record) error {
 			fmt.Fprintln(s.ios.Out)
 		}
 		s.n++
-		if err := writeCard(s.ios.Out, &recs[i]); err != nil {
+		if err := writeCard(s.ios.Out, &recs[i], s.why); err != nil {
 			return err
 		}
 	}
@@ -530,7 +542,7 @@ func (s *cardSink) Write(recs []bounce.Record) error {
 
 func (s *cardSink) Close() error { return nil }
 
-func writeCard(w io.Writer, r *bounce.Record) error {
+func writeCard(w io.Writer, r *bounce.Record, why bool) error {
 	bold := color.New(color.Bold)
 	dim := color.New(color.Faint)
 	var b strings.Builder
@@ -620,8 +632,24 @@ func writeCard(w io.Writer, r *bounce.Record) error {
 			line("what to do", advice)
 		}
 	}
+	if why {
+		line("why kind", safe(r.Why.Kind))
+		line("why status", safe(r.Why.Status))
+		line("why reason", safe(r.Why.Reason))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// whyLine is a record's Why on one line, for the table's WHY column.
+func whyLine(r *bounce.Record) string {
+	var parts []string
+	for _, p := range [...]struct{ label, text string }{{"kind", r.Why.Kind}, {"status", r.Why.Status}, {"reason", r.Why.Reason}} {
+		if p.text != "" {
+			parts = append(parts, p.label+": "+p.text)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func mtaNote(mta string) string {
