@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bounce-tool/bounce/pkg/source"
 	_ "github.com/emersion/go-message/charset" // the program's charset tables, as pkg/cli imports them
 )
 
@@ -164,5 +165,28 @@ func TestNotFeedback(t *testing.T) {
 				t.Errorf("Analyze(%q) gave a feedback record: %+v", msg, r)
 			}
 		}
+	}
+}
+
+// TestPreamble: blank lines and an mbox From_ line before the header do not
+// make a message unreadable, in Analyze and in AnalyzeMessage.
+func TestPreamble(t *testing.T) {
+	bounce := "From: MAILER-DAEMON@mx.example\r\nTo: a@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n" +
+		"Content-Type: text/plain\r\n\r\nThis is the mail system at host mx.example.\r\n\r\n" +
+		"<gone@example.net>: host mx.example.net said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n"
+	for _, pre := range []string{"", "\r\n\r\n", " \n\t\n", "From MAILER-DAEMON Tue Sep  3 09:14:21 2024\n",
+		"From nobody\r\n", "\n\nFrom x@y Mon Jan  1 00:00:00 2024\n\n"} {
+		for _, recs := range [][]Record{
+			Analyze(strings.NewReader(pre+bounce), nil),
+			AnalyzeMessage(&source.Message{Source: "x", Index: 1, Data: []byte(pre + bounce)}, nil),
+		} {
+			if len(recs) != 1 || recs[0].Kind != KindBounce || recs[0].Recipient != "gone@example.net" {
+				t.Errorf("preamble %q: %+v, want one bounce for gone@example.net", pre, recs)
+			}
+		}
+	}
+	// A From: field is the header, not a preamble.
+	if got := skipPreamble([]byte("From: a@b\r\n")); string(got) != "From: a@b\r\n" {
+		t.Errorf("skipPreamble dropped a From: field: %q", got)
 	}
 }

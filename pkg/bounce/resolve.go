@@ -123,9 +123,9 @@ func resolve(rc dialect.Recipient, charset string) Record {
 			code, rec.StatusSource = c, StatusInferred
 		}
 	}
-	rec.Status = code.String()
-	rec.Class = cls.String()
-	rec.ReplyCode = reply.String()
+	rec.Status = code
+	rec.Class = cls
+	rec.ReplyCode = reply
 	rec.Reason = r.Reason
 	rec.Why.Status = whyStatus(rec, code, fromDSN)
 	rec.Why.Reason = whyReason(r)

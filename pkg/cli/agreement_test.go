@@ -59,7 +59,7 @@ func TestAgreementRecogniserHeader(t *testing.T) {
 		"Reason: 550 5.1.1 Recipient address rejected: User unknown\n")
 	recs := decodeNDJSON(t, runCLI(t, []string{"inspect", "--format", "ndjson", path}, "", false).out)
 	if len(recs) != 1 || recs[0].Kind != "bounce" || recs[0].Recipient != "jane.doe@customer.example" ||
-		recs[0].MTA != "mimecast" || recs[0].Status != "5.1.1" {
+		recs[0].MTA != "mimecast" || recs[0].Status.String() != "5.1.1" {
 		t.Errorf("inspect: %+v, want one mimecast bounce for jane.doe@customer.example, 5.1.1", recs)
 	}
 }
