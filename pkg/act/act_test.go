@@ -15,6 +15,7 @@ import (
 	"github.com/bounce-tool/bounce/pkg/act"
 	"github.com/bounce-tool/bounce/pkg/act/acttest"
 	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/bounce-tool/bounce/pkg/ticket"
 	"github.com/google/go-cmp/cmp"
 )
@@ -22,11 +23,11 @@ import (
 // rec returns a failed bounce record for recipient in group, linked to
 // the Zendesk ticket id (none when id is "").
 func rec(group, recipient, class, date, id string) bounce.Record {
-	r := bounce.Record{Kind: bounce.KindBounce, Group: group, Recipient: recipient, Class: class, Date: date,
-		Status: "5.1.1", Reason: "userunknown", ReportingMTA: "mx.acme.example", Action: "failed",
+	r := bounce.Record{Kind: bounce.KindBounce, Group: group, Recipient: recipient, Class: status.ParseClass(class), Date: date,
+		Status: status.MustParse("5.1.1"), Reason: "userunknown", ReportingMTA: "mx.acme.example", Action: "failed",
 		Diagnostic: "550 5.1.1 <" + recipient + ">: Recipient address rejected: User unknown\r\n\x1b[31m"}
 	if class == "temporary" {
-		r.Status, r.Reason, r.Action, r.Diagnostic = "4.4.1", "expired", "delayed", "connect to mx: Connection timed out"
+		r.Status, r.Reason, r.Action, r.Diagnostic = status.MustParse("4.4.1"), "expired", "delayed", "connect to mx: Connection timed out"
 	}
 	if id != "" {
 		r.Ticket = &ticket.Ticket{ID: id, EncodedID: "ENC" + id, System: ticket.Zendesk, Source: ticket.SourceBody}
@@ -284,7 +285,7 @@ func TestCollector(t *testing.T) {
 	delayed := rec("g", "a@x.example", "temporary", "2026-11-01T10:00:00Z", "5")
 	failed := rec("g", "a@x.example", "permanent", "2026-11-02T10:00:00Z", "")
 	delivered := rec("h", "b@x.example", "", "2026-11-02T10:00:00Z", "6")
-	delivered.Class, delivered.Action = "success", "delivered"
+	delivered.Class, delivered.Action = status.ClassSuccess, "delivered"
 	delayedB := rec("h", "b@x.example", "temporary", "2026-11-01T10:00:00Z", "6")
 	other := rec("k", "c@x.example", "permanent", "", "")
 	conflict1 := rec("m", "d@x.example", "permanent", "", "8")
@@ -295,7 +296,7 @@ func TestCollector(t *testing.T) {
 		t.Fatalf("groups = %d, want 2 (g and m): %+v", len(groups), groups)
 	}
 	g := groups[0]
-	if g.Key != "g" || g.Latest.Class != "permanent" || g.Records != 2 || g.Ticket == nil || g.Ticket.ID != "5" {
+	if g.Key != "g" || g.Latest.Class != status.ClassPermanent || g.Records != 2 || g.Ticket == nil || g.Ticket.ID != "5" {
 		t.Errorf("group g = %+v", g)
 	}
 	if m := groups[1]; !m.Conflict {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/act"
 	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/bounce-tool/bounce/pkg/ticket"
 )
 
@@ -15,10 +16,10 @@ func ExampleRunner() {
 	tk := &ticket.Ticket{ID: "48213", EncodedID: "8K2LQP-4R7M", System: ticket.Zendesk, Source: ticket.SourceBody}
 	var c act.Collector
 	for _, r := range []bounce.Record{
-		{Kind: bounce.KindBounce, Group: "3f4b32e77bc7aa9b", Recipient: "jane@customer.example", Class: "temporary",
-			Status: "4.2.2", Reason: "mailboxfull", Date: "2026-11-01T10:00:00Z", Ticket: tk},
-		{Kind: bounce.KindBounce, Group: "3f4b32e77bc7aa9b", Recipient: "jane@customer.example", Class: "permanent",
-			Status: "5.2.2", Reason: "mailboxfull", Date: "2026-11-04T10:00:00Z", ReportingMTA: "mx.acme.example",
+		{Kind: bounce.KindBounce, Group: "3f4b32e77bc7aa9b", Recipient: "jane@customer.example", Class: status.ClassTemporary,
+			Status: status.MustParse("4.2.2"), Reason: "mailboxfull", Date: "2026-11-01T10:00:00Z", Ticket: tk},
+		{Kind: bounce.KindBounce, Group: "3f4b32e77bc7aa9b", Recipient: "jane@customer.example", Class: status.ClassPermanent,
+			Status: status.MustParse("5.2.2"), Reason: "mailboxfull", Date: "2026-11-04T10:00:00Z", ReportingMTA: "mx.acme.example",
 			Diagnostic: "552 5.2.2 Mailbox full", Ticket: tk},
 	} {
 		c.Add(&r)

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/status"
 )
 
 // FuzzNote checks that whatever a bounce's fields hold, the note is valid
@@ -16,9 +17,10 @@ import (
 func FuzzNote(f *testing.F) {
 	f.Add("jane@example.com", "permanent", "5.1.1", "550 5.1.1 user unknown\r\n\x1b[2J", "userunknown", "mx.example", "Re: [#1]")
 	f.Add("", "temporary", "", strings.Repeat("é", 900), "", "", "\u202e\u0000")
-	f.Fuzz(func(t *testing.T, rcpt, class, status, diag, reason, mta, subject string) {
-		g := &Group{Key: "0123456789abcdef", Latest: bounce.Record{Kind: bounce.KindBounce, Recipient: rcpt, Class: class,
-			Status: status, Diagnostic: diag, Reason: reason, ReportingMTA: mta}}
+	f.Fuzz(func(t *testing.T, rcpt, class, code, diag, reason, mta, subject string) {
+		g := &Group{Key: "0123456789abcdef", Latest: bounce.Record{Kind: bounce.KindBounce, Recipient: rcpt,
+			Class: status.ParseClass(class), Diagnostic: diag, Reason: reason, ReportingMTA: mta}}
+		g.Latest.Status, _ = status.Parse(code)
 		g.Latest.Original.Subject = subject
 		text := GroupText(g)
 		if !utf8.ValidString(text) {

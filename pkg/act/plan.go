@@ -186,7 +186,7 @@ func newNote(id string, t ticket.Ticket, groups []*Group, reopen bool) *Note {
 		n.Parts = append(n.Parts, Part{Group: g, Text: text})
 		texts = append(texts, text)
 		tags = append(tags, Tags(&g.Latest)...)
-		if reopen && g.Latest.Class == "permanent" {
+		if reopen && g.Latest.Class == status.ClassPermanent {
 			n.Reopen = true
 		}
 	}
@@ -206,8 +206,8 @@ func newNote(id string, t ticket.Ticket, groups []*Group, reopen bool) *Note {
 func Tags(r *bounce.Record) []string {
 	tags := []string{"bounce"}
 	switch r.Class {
-	case "permanent", "temporary":
-		tags = append(tags, "bounce_"+r.Class)
+	case status.ClassPermanent, status.ClassTemporary:
+		tags = append(tags, "bounce_"+r.Class.String())
 	}
 	if tag := tagWord(r.Reason); tag != "" {
 		tags = append(tags, "bounce_"+tag)
@@ -241,7 +241,7 @@ func GroupText(g *Group) string {
 		rcpt = "the recipient"
 	}
 	switch r.Class {
-	case "permanent":
+	case status.ClassPermanent:
 		fmt.Fprintf(&b, "Delivery failed: the reply on this ticket did not reach %s, and a retry will not help.\n", rcpt)
 	default:
 		fmt.Fprintf(&b, "Delivery delayed: the reply on this ticket has not reached %s yet; the mail server keeps trying.\n", rcpt)
@@ -253,13 +253,13 @@ func GroupText(g *Group) string {
 	}
 	line("Recipient", rcpt)
 	var action string
-	code := r.Status
-	if code == "" {
-		code = r.ReplyCode
+	code := r.Status.String()
+	if r.Status.IsZero() && r.ReplyCode != 0 {
+		code = r.ReplyCode.String()
 	}
-	st := clean(r.Status, 20)
-	if c, ok := status.Parse(r.Status); ok {
-		if title := status.Describe(c); title != "" {
+	st := r.Status.String()
+	if !r.Status.IsZero() {
+		if title := status.Describe(r.Status); title != "" {
 			st += " (" + title + ")"
 		}
 	}
@@ -280,14 +280,14 @@ func GroupText(g *Group) string {
 	return b.String()
 }
 
-func classText(class string) string {
+func classText(class status.Class) string {
 	switch class {
-	case "permanent":
+	case status.ClassPermanent:
 		return "permanent (a retry will not help)"
-	case "temporary":
+	case status.ClassTemporary:
 		return "temporary (the sender retries; it may still get through)"
 	}
-	return clean(class, 20)
+	return class.String()
 }
 
 // clean makes s safe to quote in a note: control and format characters

@@ -79,7 +79,7 @@ func (s *State) mark(target, group, ticketID, class string, at time.Time) {
 // markAll records groups written to ticket id.
 func (s *State) markAll(target string, groups []*Group, id string, at time.Time) {
 	for _, g := range groups {
-		s.mark(target, g.Key, id, g.Latest.Class, at)
+		s.mark(target, g.Key, id, g.Latest.Class.String(), at)
 	}
 }
 
@@ -252,7 +252,7 @@ func (w *writing) one(ctx context.Context, b *bucket) (*Outcome, error) {
 	}
 	var todo []*Group
 	for _, g := range b.groups {
-		if r.State.Done(w.name, g.Key, g.Latest.Class) {
+		if r.State.Done(w.name, g.Key, g.Latest.Class.String()) {
 			o.Groups = append(o.Groups, g.Key)
 		} else {
 			todo = append(todo, g)
