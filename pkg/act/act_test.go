@@ -396,3 +396,35 @@ func TestRetriesBounded(t *testing.T) {
 		t.Errorf("waits = %v, requests %v, want 2 waits and %v", sleeps.waits, requests, want)
 	}
 }
+
+func TestZendeskOAuth(t *testing.T) {
+	z := acttest.NewZendesk(t, "Bearer oauth-access-token")
+	target := &act.Zendesk{BaseURL: z.URL, Email: email, APIToken: token, OAuthToken: "oauth-access-token",
+		Client: &act.Client{Rate: -1}}
+	_, sum := run(t, &act.Runner{Target: target, Apply: true}, collect(rec("g1", "a@x.example", "permanent", "", "7")))
+	if sum.Written != 1 || len(z.Updates()["7"]) != 1 {
+		t.Errorf("summary %+v, requests %+v", sum, z.Requests())
+	}
+}
+
+func TestZendeskURL(t *testing.T) {
+	tests := []struct{ sub, base, want, err string }{
+		{"acme", "", "https://acme.zendesk.com", ""},
+		{"Acme-EU", "", "https://acme-eu.zendesk.com", ""},
+		{"acme", "http://127.0.0.1:8080/", "http://127.0.0.1:8080", ""},
+		{"", "https://support.acme.example/zd", "https://support.acme.example/zd", ""},
+		{"", "", "", "no Zendesk account"},
+		{"acme.evil.example/x", "", "", "ZENDESK_SUBDOMAIN"},
+		{"", "ftp://acme.example", "", "ZENDESK_URL"},
+		{"", "https://user:pass@acme.example", "", "without user or password"},
+	}
+	for _, tc := range tests {
+		got, err := act.ZendeskURL(tc.sub, tc.base)
+		if got != tc.want || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("ZendeskURL(%q, %q) = %q, %v; want %q, %q", tc.sub, tc.base, got, err, tc.want, tc.err)
+		}
+		if err != nil && strings.Contains(err.Error(), "pass") && strings.Contains(err.Error(), "user:pass") {
+			t.Errorf("error shows the password: %v", err)
+		}
+	}
+}
