@@ -179,32 +179,11 @@ func (m *Map) Lookup(key string) (id, system string, ok bool) {
 // for records linked earlier (bounce act reading inspect's records): Find
 // applies the map itself. Otherwise t is returned as it is.
 func (m *Map) Fill(t *Ticket, messageID string) *Ticket {
-	if m == nil || m.Len() == 0 || t != nil && t.ID != "" {
-		return t
-	}
-	var keys []string
-	if t != nil && t.EncodedID != "" {
-		keys = append(keys, t.EncodedID)
-	}
+	var ids []string
 	if messageID != "" {
-		keys = append(keys, "<"+messageID+">")
+		ids = []string{messageID}
 	}
-	for _, k := range keys {
-		id, system, ok := m.Lookup(k)
-		if !ok {
-			continue
-		}
-		if t != nil {
-			c := *t
-			c.ID, c.Source = id, SourceMap
-			return &c
-		}
-		if system == "" {
-			system = Custom
-		}
-		return &Ticket{ID: id, System: system, Source: SourceMap}
-	}
-	return t
+	return m.fill(t, ids, func() string { return Custom })
 }
 
 // apply fills t's numeric ID from the map, or makes a ticket for a message
@@ -212,21 +191,30 @@ func (m *Map) Fill(t *Ticket, messageID string) *Ticket {
 // Message-ID, then the Message-IDs it refers to. A numeric ID the message
 // itself gave is kept.
 func (m *Map) apply(t *Ticket, v *view) *Ticket {
-	if m.Len() == 0 || t != nil && t.ID != "" {
+	ids := make([]string, 0, 1+len(v.refs))
+	if v.msgID != "" {
+		ids = append(ids, v.msgID)
+	}
+	ids = append(ids, v.refs...)
+	return m.fill(t, ids, func() string { return systemMarks(v) })
+}
+
+// fill looks up t's encoded ID, then the Message-IDs ids in order: the
+// first the map knows gives t its number, or a new ticket when t is nil,
+// whose system is the map's, else system().
+func (m *Map) fill(t *Ticket, ids []string, system func() string) *Ticket {
+	if m == nil || m.Len() == 0 || t != nil && t.ID != "" {
 		return t
 	}
-	keys := make([]string, 0, 2+len(v.refs))
+	keys := make([]string, 0, 1+len(ids))
 	if t != nil && t.EncodedID != "" {
 		keys = append(keys, t.EncodedID)
 	}
-	if v.msgID != "" {
-		keys = append(keys, "<"+v.msgID+">")
-	}
-	for _, r := range v.refs {
-		keys = append(keys, "<"+r+">")
+	for _, id := range ids {
+		keys = append(keys, "<"+id+">")
 	}
 	for _, k := range keys {
-		id, system, ok := m.Lookup(k)
+		id, sys, ok := m.Lookup(k)
 		if !ok {
 			continue
 		}
@@ -235,10 +223,10 @@ func (m *Map) apply(t *Ticket, v *view) *Ticket {
 			c.ID, c.Source = id, SourceMap
 			return &c
 		}
-		if system == "" {
-			system = systemMarks(v)
+		if sys == "" {
+			sys = system()
 		}
-		return &Ticket{ID: id, System: system, Source: SourceMap}
+		return &Ticket{ID: id, System: sys, Source: SourceMap}
 	}
 	return t
 }
