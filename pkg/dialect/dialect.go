@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -104,6 +105,34 @@ type Recogniser struct {
 	// returns nil when it finds none. A nil Recognise means the server's
 	// bounces are read well by the structured report and the prose reader.
 	Recognise func(in *Input) *Result
+	// Hints are the server's fixed sentences that say a reason for
+	// certain, whatever the stage (Recipient.Hint): IMail's "Delivery
+	// failed 3 attempts" is a message that expired. A recipient's words
+	// that start with a hint's phrase (ASCII case ignored) take its reason.
+	Hints []Hint
+}
+
+// Hint is a server's fixed sentence and the reason it says.
+type Hint struct {
+	Phrase, Reason string
+}
+
+// hint sets the Hint of the recipients whose words start with one of d's
+// hints.
+func (d *Recogniser) hint(res *Result) {
+	for i := range res.Recipients {
+		r := &res.Recipients[i]
+		if r.Hint != "" {
+			continue
+		}
+		words := strings.TrimSpace(r.Diagnostic)
+		for _, h := range d.Hints {
+			if len(words) >= len(h.Phrase) && strings.EqualFold(words[:len(h.Phrase)], h.Phrase) {
+				r.Hint = h.Reason
+				break
+			}
+		}
+	}
 }
 
 // Extract returns the recipients of a bounce, or nil when nothing in it looks
@@ -166,6 +195,9 @@ func Extract(in *Input) *Result {
 	if res.ReportingMTA == "" {
 		res.ReportingMTA = reportingFromText(p.reportLower)
 	}
+	if d != nil {
+		d.hint(res)
+	}
 	switch {
 	case d != nil:
 		res.MTA = d.Name
@@ -203,8 +235,47 @@ func (in *Input) finish(res *Result) {
 		}
 	}
 	for i := range res.Recipients {
-		res.Recipients[i].Diagnostic = truncate(res.Recipients[i].Diagnostic, MaxDiagnostic)
+		r := &res.Recipients[i]
+		r.Diagnostic = truncate(r.Diagnostic, MaxDiagnostic)
+		r.Address = decodeIMCEA(r.Address)
 	}
+}
+
+// decodeIMCEA returns the address an Exchange encapsulated address stands
+// for, or a as it is.
+//
+// QUIRK: Exchange writes a foreign address as "IMCEA" and its type, a dash,
+// the address with "+" and two hex digits for each character a local part
+// cannot hold, then "@" and the Exchange domain:
+// IMCEASMTP-pat+2Elee+40branch+2Eexample@corp.example is pat.lee@branch.example.
+// Only SMTP addresses decode to one; X.500 (IMCEAEX) names stay as written.
+func decodeIMCEA(a string) string {
+	const prefix = "imceasmtp-"
+	if len(a) <= len(prefix) || LowerASCII(a[:len(prefix)]) != prefix {
+		return a
+	}
+	enc := a[len(prefix):]
+	at := strings.LastIndexByte(enc, '@')
+	if at < 0 {
+		return a
+	}
+	var b strings.Builder
+	for i := 0; i < at; i++ {
+		c := enc[i]
+		if c == '+' && i+2 < at {
+			if v, err := strconv.ParseUint(enc[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	if strings.Count(out, "@") != 1 || strings.ContainsAny(out, " <>") {
+		return a
+	}
+	return out
 }
 
 // MaxDiagnostic bounds the length in bytes of a Recipient's Diagnostic.

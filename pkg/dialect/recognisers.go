@@ -23,7 +23,10 @@ var Recognisers = []Recogniser{
 	{Name: "mcafee", Detect: header("X-NAI-Header", "mcafee")},
 	{Name: "surfcontrol", Detect: header("X-Mailer", "surfcontrol")},
 	{Name: "mfilter", Detect: header("X-Mailer", "m-filter")},
-	{Name: "imailserver", Detect: header("X-Mailer", "<smtp32")},
+	{Name: "imailserver", Detect: header("X-Mailer", "<smtp32"), Hints: []Hint{
+		{"Unknown user", "userunknown"}, {"Invalid final delivery userid", "userunknown"},
+		{"Unknown host", "hostunknown"}, {"User mailbox exceeds allowed size", "mailboxfull"},
+		{"Requested action not taken: virus detected", "virusdetected"}, {"Delivery failed", "expired"}}},
 	{Name: "exchange2003", Detect: anyOf(header("X-Mailer", "internet mail service"), text("msexch:ims"))},
 	{Name: "mimecast", Detect: anyOf(header("X-Mimecast-Originator", ""), header("X-MC-System", ""))},
 	{Name: "mxlogic", Detect: anyOf(header("X-MX-Bounce", ""), header("X-MXL-NoteHash", ""), from("mxlogic.net"))},
