@@ -31,7 +31,9 @@ func readAll(b *testing.B, pattern string) [][]byte {
 }
 
 // benchAnalyze analyses every message of msgs once per iteration and
-// reports bytes per second and messages per second.
+// reports bytes per second, messages per second, and the bytes and objects
+// allocated per message (B/msg, allocs/msg: deterministic, unlike time on a
+// shared machine, so that a regression shows in them first).
 func benchAnalyze(b *testing.B, msgs [][]byte) {
 	size := 0
 	for _, m := range msgs {
@@ -39,6 +41,8 @@ func benchAnalyze(b *testing.B, msgs [][]byte) {
 	}
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, m := range msgs {
@@ -47,7 +51,12 @@ func benchAnalyze(b *testing.B, msgs [][]byte) {
 			}
 		}
 	}
-	b.ReportMetric(float64(b.N*len(msgs))/b.Elapsed().Seconds(), "msgs/s")
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	n := float64(b.N * len(msgs))
+	b.ReportMetric(n/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n, "B/msg")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/msg")
 }
 
 // BenchmarkAnalyze measures Analyze on the bounces under testdata, on the
