@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/emersion/go-message/textproto"
+	"github.com/bounce-tool/bounce/pkg/internal/header"
 )
 
 // ErrMalformed is matched by Parse's error when lines had to be skipped.
@@ -72,15 +72,16 @@ func Parse(r io.Reader) (*Report, error) {
 	rep := &Report{}
 	p := parser{rep: rep}
 	var malformed []string
+	var fields []header.Field
 	for {
 		skipBlank(br)
 		if _, err := br.Peek(1); err != nil {
 			break
 		}
-		h, err := textproto.ReadHeader(br)
-		fields := h.Fields()
-		for fields.Next() {
-			p.add(fieldName(fields), fields.Value())
+		var err error
+		fields, err = header.ReadFields(br, fields[:0])
+		for _, f := range fields {
+			p.add(f.Key, f.Value)
 		}
 		if err != nil {
 			if err == io.EOF {
@@ -111,15 +112,6 @@ var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 409
 
 // ParseBytes is Parse for a body already in memory.
 func ParseBytes(b []byte) (*Report, error) { return Parse(bytes.NewReader(b)) }
-
-func fieldName(f textproto.HeaderFields) string {
-	if raw, err := f.Raw(); err == nil {
-		if i := bytes.IndexByte(raw, ':'); i > 0 {
-			return strings.TrimSpace(string(raw[:i]))
-		}
-	}
-	return f.Key()
-}
 
 func skipBlank(br *bufio.Reader) {
 	for {

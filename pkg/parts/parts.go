@@ -12,9 +12,9 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/bounce-tool/bounce/pkg/internal/header"
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 )
 
 // ErrMalformed is wrapped by the errors Parse returns when it had to stop
@@ -233,7 +233,7 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 // ReadHeader reads the header block at the start of br. It is the cheap first
 // look at a message: the body stays unread in br.
 func ReadHeader(br *bufio.Reader) (mail.Header, error) {
-	h, err := textproto.ReadHeader(br)
+	h, err := header.Read(br)
 	if err != nil {
 		return mail.Header{Header: message.Header{Header: h}}, fmt.Errorf("%w: header: %w", ErrMalformed, err)
 	}
@@ -406,7 +406,7 @@ func (w *walker) original(e *message.Entity, typ string, headersOnly bool, depth
 	br := getReader(io.LimitReader(e.Body, int64(w.opts.MaxHeader)+int64(w.opts.MaxOriginal)*4))
 	defer putReader(br)
 	skipBlankLines(br)
-	h, err := textproto.ReadHeader(br)
+	h, err := header.Read(br)
 	if err != nil {
 		// QUIRK: RFC 3462 section 3 expects a clean header block, but many
 		// servers return headers cut short or with a stray non-header line.

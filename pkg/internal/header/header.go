@@ -1,0 +1,288 @@
+// Package header reads a message header block (RFC 5322 section 2.2) with
+// one allocation for the block's text instead of one per line: the fields'
+// names and values are slices of that text, a folded value is unfolded only
+// when it has several lines, and canonical names of the usual fields come
+// from a table.
+//
+// Read builds the github.com/emersion/go-message/textproto.Header that
+// textproto.ReadHeader builds from the same bytes (the same fields, names,
+// values and errors, the same bytes consumed), for the packages that hand a
+// mail.Header on; ReadFields gives the fields as written, for a reader such
+// as package dsn that needs no map.
+//
+// Why not textproto.ReadHeader: it copies every line into a fresh buffer
+// (256 bytes at least), then the name and the value again; on a bounce
+// mailbox that was a third of all bytes allocated (docs/design.md).
+package header
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/textproto"
+	"slices"
+	"strings"
+	"sync"
+
+	gmtextproto "github.com/emersion/go-message/textproto"
+)
+
+// Field is one header field: Key as written (blanks around it removed, not
+// canonicalised), Value unfolded: its lines trimmed of blanks and joined by
+// single spaces, as go-message does.
+type Field struct {
+	Key, Value string
+}
+
+// scanner holds what ReadFields reuses between calls: the raw block and the
+// field offsets.
+type scanner struct {
+	raw   []byte
+	marks []int // start of every field's first line in raw; a final mark ends the last
+}
+
+var scanners = sync.Pool{New: func() any { return &scanner{raw: make([]byte, 0, 4096)} }}
+
+// maxPooled bounds the block buffer a pooled scanner keeps.
+const maxPooled = 256 << 10
+
+// ReadFields reads a header block from br, through the blank line that ends
+// it (or the end of input), and appends its fields to dst in order. It
+// consumes exactly the bytes textproto.ReadHeader consumes and returns the
+// same errors for the same input: a block starting with a blank, a line
+// without a colon or a name with a byte outside '!'..'~' stops it with an
+// error after the fields before. Fields with an empty name are skipped.
+func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
+	if b, err := br.Peek(1); err == nil && (b[0] == ' ' || b[0] == '\t') {
+		line, err := readLine(br, nil)
+		if err != nil {
+			return dst, err
+		}
+		return dst, fmt.Errorf("message: malformed MIME header initial line: %v", string(line))
+	}
+	sc := scanners.Get().(*scanner)
+	defer func() {
+		if cap(sc.raw) <= maxPooled {
+			sc.raw, sc.marks = sc.raw[:0], sc.marks[:0]
+			scanners.Put(sc)
+		}
+	}()
+	// raw holds the fields' lines as textproto holds them: without their
+	// line ends, each followed by "\r\n".
+	raw, marks := sc.raw[:0], sc.marks[:0]
+	var readErr error
+	for {
+		start := len(raw)
+		var err error
+		raw, err = readLine(br, raw)
+		if err != nil {
+			// The end of input before a line ends the block; an error
+			// within a line ends it with the error, without the line.
+			if err != io.EOF || len(raw) > start {
+				readErr = err
+			}
+			raw = raw[:start]
+			break
+		}
+		if len(raw) == start {
+			break // the blank line that ends the block
+		}
+		marks = append(marks, start)
+		raw = append(raw, '\r', '\n')
+		for continued(br) {
+			if raw, err = readLine(br, raw); err != nil {
+				break
+			}
+			raw = append(raw, '\r', '\n')
+		}
+		// textproto checks each field as it reads it, and stops there.
+		kv := raw[start:]
+		colon := bytes.IndexByte(kv, ':')
+		if colon < 0 {
+			readErr = fmt.Errorf("message: malformed MIME header line: %v", string(kv))
+			marks = marks[:len(marks)-1]
+			raw = raw[:start]
+			break
+		}
+		key := trimBytes(kv[:colon])
+		if bad := slices.IndexFunc(key, func(c byte) bool { return c < 33 || c > 126 }); bad >= 0 {
+			readErr = fmt.Errorf("message: malformed MIME header key: %v", string(key))
+			marks = marks[:len(marks)-1]
+			raw = raw[:start]
+			break
+		}
+		if len(key) == 0 {
+			marks = marks[:len(marks)-1] // textproto skips a field without a name
+			raw = raw[:start]
+		}
+	}
+	sc.raw, sc.marks = raw, marks
+	if len(marks) == 0 {
+		return dst, readErr
+	}
+	text := string(raw) // the one copy the fields point into
+	for i, start := range marks {
+		end := len(text)
+		if i+1 < len(marks) {
+			end = marks[i+1]
+		}
+		kv := text[start:end]
+		colon := strings.IndexByte(kv, ':') // checked above
+		dst = append(dst, Field{Key: trim(kv[:colon]), Value: unfold(kv[colon+1:])})
+	}
+	return dst, readErr
+}
+
+// readLine appends one line of br to dst without its line end, as
+// go-message's readLineSlice does with bufio.Reader.ReadLine.
+func readLine(br *bufio.Reader, dst []byte) ([]byte, error) {
+	for {
+		l, more, err := br.ReadLine()
+		dst = append(dst, l...)
+		if err != nil || !more {
+			return dst, err
+		}
+	}
+}
+
+// continued reports whether the next line continues the field: it starts
+// with a blank.
+func continued(br *bufio.Reader) bool {
+	c, err := br.ReadByte()
+	if err != nil {
+		return false
+	}
+	br.UnreadByte()
+	return c == ' ' || c == '\t'
+}
+
+// Read reads a header block from br as textproto.ReadHeader does and
+// returns the same header. The fields' raw form (Header.Raw) is not kept:
+// it is formatted from the name and value when asked for.
+func Read(br *bufio.Reader) (gmtextproto.Header, error) {
+	fs := fieldPool.Get().(*[]Field)
+	fields, err := ReadFields(br, (*fs)[:0])
+	var h gmtextproto.Header
+	// The header keeps its fields last first: add them bottom up.
+	for i := len(fields) - 1; i >= 0; i-- {
+		h.Add(Canonical(fields[i].Key), fields[i].Value)
+	}
+	clear(fields)
+	*fs = fields[:0]
+	fieldPool.Put(fs)
+	return h, err
+}
+
+var fieldPool = sync.Pool{New: func() any { s := make([]Field, 0, 32); return &s }}
+
+// common are the canonical names of the fields bounces and their originals
+// carry most, looked up by their lower-case spelling so that a name written
+// in another case costs no allocation.
+var common = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"Received", "From", "To", "Cc", "Subject", "Date", "Message-Id", "Return-Path",
+		"Content-Type", "Content-Transfer-Encoding", "Content-Disposition", "Content-Description", "Mime-Version",
+		"Reporting-Mta", "Final-Recipient", "Original-Recipient", "Action", "Status", "Remote-Mta",
+		"Diagnostic-Code", "Last-Attempt-Date", "Arrival-Date", "Received-From-Mta", "X-Postfix-Queue-Id",
+		"X-Postfix-Sender", "Will-Retry-Until", "Auto-Submitted", "In-Reply-To", "References", "Reply-To",
+		"Sender", "X-Mailer", "Precedence", "Delivered-To", "Dkim-Signature", "Authentication-Results",
+		"X-Failed-Recipients", "List-Unsubscribe", "Thread-Topic", "Thread-Index", "Content-Language",
+		"X-Ms-Exchange-Message-Sentrepresentingtype", "Feedback-Type", "User-Agent", "Original-Mail-From",
+		"Source-Ip", "Reported-Domain", "Version"} {
+		m[strings.ToLower(k)] = k
+	}
+	return m
+}()
+
+// Canonical returns the canonical form of a field name, as
+// textproto.CanonicalMIMEHeaderKey does, from a table when it is a common
+// one.
+func Canonical(k string) string {
+	c := textproto.CanonicalMIMEHeaderKey(k)
+	if c == k {
+		return c // already canonical: no allocation
+	}
+	if len(k) <= 64 {
+		var buf [64]byte
+		if v, ok := common[string(lowerInto(buf[:0], k))]; ok {
+			return v
+		}
+	}
+	return c
+}
+
+func lowerInto(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// unfold is go-message's value of a field: every line (up to "\n", one
+// "\r" before it dropped) trimmed of blanks, and the non-empty ones joined
+// by single spaces. A value of one non-empty line is a slice of v.
+func unfold(v string) string {
+	var (
+		only string // the one non-empty line while there is one
+		n    int    // non-empty lines
+		b    strings.Builder
+	)
+	for v != "" {
+		line := v
+		if i := strings.IndexByte(v, '\n'); i >= 0 {
+			line, v = v[:i], v[i+1:]
+		} else {
+			v = ""
+		}
+		line = strings.TrimSuffix(line, "\r")
+		line = trim(line)
+		if line == "" {
+			continue
+		}
+		n++
+		switch n {
+		case 1:
+			only = line
+		case 2:
+			b.Grow(len(only) + 1 + len(line) + len(v))
+			b.WriteString(only)
+			fallthrough
+		default:
+			b.WriteByte(' ')
+			b.WriteString(line)
+		}
+	}
+	if n <= 1 {
+		return only
+	}
+	return b.String()
+}
+
+// trimBytes removes the spaces and tabs around s.
+func trimBytes(s []byte) []byte {
+	i, n := 0, len(s)
+	for i < n && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	for n > i && (s[n-1] == ' ' || s[n-1] == '\t') {
+		n--
+	}
+	return s[i:n]
+}
+
+// trim removes the spaces and tabs around s.
+func trim(s string) string {
+	i, n := 0, len(s)
+	for i < n && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	for n > i && (s[n-1] == ' ' || s[n-1] == '\t') {
+		n--
+	}
+	return s[i:n]
+}

@@ -1,0 +1,111 @@
+package header
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gmtextproto "github.com/emersion/go-message/textproto"
+)
+
+// describe writes what a reader of a header sees: every field's name and
+// value in order, Get of every name, the error and the bytes left unread.
+func describe(h gmtextproto.Header, err error, br *bufio.Reader) string {
+	var b strings.Builder
+	for f := h.Fields(); f.Next(); {
+		fmt.Fprintf(&b, "%q: %q | Get %q\n", f.Key(), f.Value(), h.Get(f.Key()))
+	}
+	rest, _ := io.ReadAll(br)
+	fmt.Fprintf(&b, "len %d err %v rest %q", h.Len(), err, rest)
+	return b.String()
+}
+
+// same checks that Read and go-message's ReadHeader agree on input, with
+// a reader buffer of size bytes.
+func same(t *testing.T, input string, size int) {
+	t.Helper()
+	br1 := bufio.NewReaderSize(strings.NewReader(input), size)
+	h1, err1 := gmtextproto.ReadHeader(br1)
+	want := describe(h1, err1, br1)
+	br2 := bufio.NewReaderSize(strings.NewReader(input), size)
+	h2, err2 := Read(br2)
+	if got := describe(h2, err2, br2); got != want {
+		t.Errorf("Read(%q) with a %d-byte buffer:\n got %s\nwant %s", input, size, got, want)
+	}
+}
+
+func TestReadAsGoMessage(t *testing.T) {
+	for _, in := range []string{
+		"",
+		"\n",
+		"\r\nbody",
+		"Subject: hello\n\nbody",
+		"subject: hello\r\nX-Foo:bar  \r\n\r\nbody",
+		"Subject: one\n two\n\tthree \n\nbody",
+		"Subject:\n  only\n\nbody",
+		"Subject: a\n  \n b\n\n",
+		"Received: one\nReceived: two\nreceived: three\n\n",
+		" leading: blank\nA: b\n\n",
+		"no colon here\nA: b\n\n",
+		"A: b\nno colon\n\n",
+		"Bad Key: x\n\n",
+		": empty key\nA: b\n\n",
+		"A: b\r\r\nB: c\r\n\r\n",
+		"A: b\rc\n\n",
+		"A: no end",
+		"A: b\n c",
+		"A: b\n\r",
+		"A: b\n\rX",
+		"Content-Type: text/plain;\n charset=\"utf-8\"\nMIME-Version: 1.0\nmessage-id: <x@y>\n\nbody",
+		"A: " + strings.Repeat("x", 40) + "\n" + "B: " + strings.Repeat("y", 15) + "\r\n\n",
+	} {
+		for _, size := range []int{16, 4096} {
+			same(t, in, size)
+		}
+	}
+}
+
+// TestReadCorpus compares Read with go-message on the headers of every
+// message under testdata and, when present, the shared corpus.
+func TestReadCorpus(t *testing.T) {
+	files, _ := filepath.Glob("../../../testdata/eml/*/*.eml")
+	more, _ := filepath.Glob("../../../../shared/corpus/sisimai/eml/*.eml")
+	files = append(files, more...)
+	if len(files) == 0 {
+		t.Skip("no test messages")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, string(b), 4096)
+		same(t, string(b), 64)
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	for _, k := range []string{"content-type", "CONTENT-TYPE", "Content-Type", "x-weird_key", "message-id", "X-FOO-bar", "a b"} {
+		if got, want := Canonical(k), textproto.CanonicalMIMEHeaderKey(k); got != want {
+			t.Errorf("Canonical(%q) = %q, want %q", k, got, want)
+		}
+	}
+}
+
+// FuzzRead: Read and go-message's ReadHeader read the same fields, errors
+// and bytes from any input.
+func FuzzRead(f *testing.F) {
+	f.Add("Subject: one\n two\n\nbody", 16)
+	f.Add("A: b\r\r\nno colon\n", 4096)
+	f.Fuzz(func(t *testing.T, input string, size int) {
+		if size < 16 || size > 8192 {
+			size = 16 + (size&0xfff)%4096
+		}
+		same(t, input, size)
+	})
+}
