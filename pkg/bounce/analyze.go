@@ -52,15 +52,17 @@ func Analyze(r io.Reader, opts *Options) []Record {
 		}
 		br.Discard(n)
 	}
-	return analyzeReader(br, opts)
+	return analyzeReader(br, nil, opts)
 }
 
-// analyzeReader is Analyze of a message that starts with its header.
-func analyzeReader(r io.Reader, opts *Options) []Record {
+// analyzeReader is Analyze of a message that starts with its header. When
+// the message is in memory, r is a bytes.Reader of data: its body is then
+// taken apart where it is (parts.ParseBytes), not copied.
+func analyzeReader(r io.Reader, data []byte, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
 	}
-	recs, exceeded := analyze(r, opts)
+	recs, exceeded := analyze(r, data, opts)
 	if len(exceeded) > 0 {
 		t := strings.Join(exceeded, ",")
 		for i := range recs {
@@ -72,7 +74,7 @@ func analyzeReader(r io.Reader, opts *Options) []Record {
 
 // analyze is Analyze without the marking of exceeded limits: it returns
 // the records and the names of the limits the message exceeded.
-func analyze(r io.Reader, opts *Options) ([]Record, []string) {
+func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 	var maxHeader int
 	if opts.Parts != nil {
 		maxHeader = opts.Parts.MaxHeader
@@ -92,7 +94,15 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	if sniff(h) == lookOrdinary {
 		return []Record{{Kind: KindOther, Why: Why{Kind: whyOrdinary}}}, nil
 	}
-	m, err := parts.ParseBody(h, br, opts.Parts) // always a Message, maybe partial
+	var m *parts.Message // always a Message, maybe partial
+	var err error
+	if rd, ok := r.(*bytes.Reader); ok && data != nil {
+		// The header took what was read from rd, less what br holds.
+		off := int(rd.Size()) - rd.Len() - br.Buffered()
+		m, err = parts.ParseBytes(h, data[off:], opts.Parts)
+	} else {
+		m, err = parts.ParseBody(h, br, opts.Parts)
+	}
 	exceeded := parts.Exceeded(err)
 	in := dialect.NewInput(m)
 	res := dialect.Extract(in)

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/source"
 )
 
 // readAll reads the files matching pattern, skipping the benchmark when
@@ -46,7 +48,9 @@ func benchAnalyze(b *testing.B, msgs [][]byte) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, m := range msgs {
-			if recs := Analyze(bytes.NewReader(m), nil); len(recs) == 0 {
+			// As a batch analyses them: messages in memory, from package
+			// source.
+			if recs := AnalyzeMessage(&source.Message{Data: m}, nil); len(recs) == 0 {
 				b.Fatal("no record")
 			}
 		}

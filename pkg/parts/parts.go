@@ -249,29 +249,37 @@ func Parse(r io.Reader, opts *Options) (*Message, error) {
 }
 
 // ParseBody takes apart a message whose header was already read with
-// ReadHeader; body holds the rest.
+// ReadHeader; body holds the rest. It reads the body into memory (a buffer
+// it reuses) and takes it apart there: see ParseBytes.
 func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
+	buf, rerr := readUpTo(getBuffer(&rawPool), body, math.MaxInt64)
+	defer func() { putBuffer(&rawPool, buf) }()
+	end := io.EOF
+	if rerr != nil {
+		end = rerr
+	}
+	return parseBytes(h, buf, end, opts)
+}
+
+// ParseBytes takes apart a message whose header was already read, body
+// being the rest of the message in memory. The walk finds the parts in body
+// without copying it and decodes only what the Message holds; nothing it
+// returns refers to body.
+func ParseBytes(h mail.Header, body []byte, opts *Options) (*Message, error) {
+	return parseBytes(h, body, io.EOF, opts)
+}
+
+// parseBytes is ParseBytes of a body that ends with the error end (io.EOF
+// unless reading it failed).
+func parseBytes(h mail.Header, body []byte, end error, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
 	m := &Message{Header: h}
-	raw := &capWriter{max: o.MaxRawText, buf: getBuffer(&rawPool)}
-	defer func() { putBuffer(&rawPool, raw.buf) }()
+	// Raw: the start of the body (files of saved bounces hold a second
+	// message in the epilogue after the closing boundary).
+	m.Raw = validUTF8(string(body[:min(len(body), o.MaxRawText)]))
 	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool)}
 	defer func() { putBuffer(&scratchPool, w.scratch) }()
-	tee := io.TeeReader(body, raw)
-	e, err := message.New(h.Header, tee)
-	if err != nil && !message.IsUnknownCharset(err) && !message.IsUnknownEncoding(err) {
-		_, params, _ := h.ContentType()
-		m.noteCharset(params)
-		return m, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	w.walk(e, 0) // notes the top-level header's charset first
-	// The epilogue after a closing boundary is not read by the walk; keep
-	// what fits of it in Raw (files of saved bounces hold a second message
-	// there).
-	if room := o.MaxRawText - len(raw.buf); room > 0 {
-		io.Copy(io.Discard, io.LimitReader(tee, int64(room)))
-	}
-	m.Raw = validUTF8(string(raw.buf))
+	w.walk(newEntity(h.Header, body, end), 0) // notes the top-level header's charset first
 	return m, w.err()
 }
 
@@ -294,7 +302,7 @@ func (w *walker) fail(err error) {
 	}
 }
 
-func (w *walker) walk(e *message.Entity, depth int) {
+func (w *walker) walk(e *entity, depth int) {
 	w.parts++
 	if w.parts > w.opts.MaxParts {
 		if w.parts == w.opts.MaxParts+1 {
@@ -306,7 +314,7 @@ func (w *walker) walk(e *message.Entity, depth int) {
 		w.fail(&LimitError{Limit: LimitDepth, Value: w.opts.MaxDepth})
 		return
 	}
-	typ, params, _ := e.Header.ContentType()
+	typ, params := e.typ, e.params
 	if depth == 0 {
 		w.msg.noteCharset(params) // the top-level header's, whatever its type
 	}
@@ -321,10 +329,10 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	case strings.HasPrefix(typ, "multipart/"):
 		w.walkMultipart(e, typ, depth)
 	case typ == "message/delivery-status" || typ == "message/global-delivery-status":
-		b := w.readAll(e.Body, w.opts.MaxReport, LimitReportSize)
+		b := w.readAll(e, w.opts.MaxReport, LimitReportSize)
 		w.msg.Reports = append(w.msg.Reports, b)
 	case typ == "message/feedback-report":
-		w.msg.Feedback = append(w.msg.Feedback, w.readAll(e.Body, w.opts.MaxReport, LimitReportSize))
+		w.msg.Feedback = append(w.msg.Feedback, w.readAll(e, w.opts.MaxReport, LimitReportSize))
 	case typ == "message/rfc822" || typ == "message/global" || typ == "message/partial-rfc822":
 		w.original(e, typ, false, depth)
 	case typ == "text/rfc822-headers" || typ == "message/rfc822-headers" || typ == "message/global-headers":
@@ -339,11 +347,8 @@ func (w *walker) walk(e *message.Entity, depth int) {
 	}
 }
 
-func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
-	mr := e.MultipartReader()
-	if mr == nil {
-		return
-	}
+func (w *walker) walkMultipart(e *entity, typ string, depth int) {
+	mr := newSplitter(e.raw, e.end, e.params["boundary"])
 	alternative := typ == "multipart/alternative"
 	// Of the alternatives, plain text is what servers write for people:
 	// the first plain one (or one without a type) is kept, else the first
@@ -358,16 +363,16 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 		fbCS     string // the message's charset when it was read (see textOf)
 	)
 	for {
-		p, err := mr.NextPart()
+		p, err := mr.next()
 		if err == io.EOF {
 			break
 		}
-		if err != nil && p == nil {
+		if err != nil {
 			w.fail(fmt.Errorf("%w: %s: %v", ErrMalformed, typ, err))
 			break
 		}
 		if alternative {
-			t, params, _ := p.Header.ContentType()
+			t, params := p.typ, p.params
 			if strings.HasPrefix(t, "text/") || t == "" {
 				w.parts++
 				if w.parts > w.opts.MaxParts {
@@ -380,10 +385,10 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 				case best == nil && (t == "text/plain" || t == ""):
 					best = &Text{Type: t, Body: w.readText(p, t, params)}
 				case best == nil && fallback == nil:
-					fallback = append([]byte{}, w.readLines(p.Body)...)
+					fallback = append([]byte{}, w.readLines(p)...)
 					fbType, fbParams, fbCS = t, params, w.msg.Charset
 				default:
-					w.readLines(p.Body)
+					w.readLines(p) // for the limits it may exceed
 				}
 				continue
 			}
@@ -402,8 +407,8 @@ func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
 }
 
 // original records the returned message and reads the start of its text.
-func (w *walker) original(e *message.Entity, typ string, headersOnly bool, depth int) {
-	br := getReader(io.LimitReader(e.Body, int64(w.opts.MaxHeader)+int64(w.opts.MaxOriginal)*4))
+func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
+	br := getReader(io.LimitReader(e.body(), int64(w.opts.MaxHeader)+int64(w.opts.MaxOriginal)*4))
 	defer putReader(br)
 	skipBlankLines(br)
 	h, err := header.Read(br)
@@ -487,14 +492,20 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 }
 
 // readText reads a text part; params are its Content-Type parameters.
-func (w *walker) readText(e *message.Entity, typ string, params map[string]string) string {
-	return textBody(typ, params, w.readLines(e.Body), w.msg.Charset)
+func (w *walker) readText(e *entity, typ string, params map[string]string) string {
+	return textBody(typ, params, w.readLines(e), w.msg.Charset)
 }
 
 // readLines reads a text part's bytes (at most MaxText, lines cut at
-// MaxLine) into the scratch buffer: they are valid until the next read.
-func (w *walker) readLines(r io.Reader) []byte {
-	return w.cutLines(w.read(r, w.opts.MaxText, LimitTextSize))
+// MaxLine): they are valid until the next read.
+func (w *walker) readLines(e *entity) []byte {
+	data := w.read(e, w.opts.MaxText, LimitTextSize)
+	if len(data) > w.opts.MaxLine {
+		// cutLines works in place: not in the message.
+		data = append(w.scratch[:0], data...)
+		w.scratch = data[:0]
+	}
+	return w.cutLines(data)
 }
 
 // textBody is the text of a part of type typ (HTML converted to plain
@@ -567,14 +578,27 @@ func (w *walker) cutLines(data []byte) []byte {
 	return out
 }
 
-// readAll reads at most max bytes of r and discards the rest.
-func (w *walker) readAll(r io.Reader, max int, limit string) []byte {
-	return append([]byte{}, w.read(r, max, limit)...)
+// readAll reads at most max bytes of e's body and discards the rest.
+func (w *walker) readAll(e *entity, max int, limit string) []byte {
+	return append([]byte{}, w.read(e, max, limit)...)
 }
 
-// read is readAll into the walker's scratch buffer: the bytes are valid
-// until the next read.
-func (w *walker) read(r io.Reader, max int, limit string) []byte {
+// read is readAll without the copy: the bytes are the message's own when
+// e's body needs no decoding, else in the walker's scratch buffer; they are
+// valid until the next read.
+func (w *walker) read(e *entity, max int, limit string) []byte {
+	if e.plain() {
+		data := e.raw
+		if len(data) > max {
+			w.fail(&LimitError{Limit: limit, Value: max})
+			return data[:max]
+		}
+		if e.end != io.EOF {
+			w.fail(fmt.Errorf("%w: %v", ErrMalformed, e.end))
+		}
+		return data
+	}
+	r := e.body()
 	data, err := readUpTo(w.scratch[:0], r, int64(max)+1)
 	w.scratch = data[:0]
 	if err != nil {
@@ -615,19 +639,6 @@ func validUTF8(s string) string {
 		return s
 	}
 	return strings.ToValidUTF8(s, "\uFFFD")
-}
-
-// capWriter keeps the first max bytes written to it.
-type capWriter struct {
-	buf []byte
-	max int
-}
-
-func (c *capWriter) Write(p []byte) (int, error) {
-	if room := c.max - len(c.buf); room > 0 {
-		c.buf = append(c.buf, p[:min(room, len(p))]...)
-	}
-	return len(p), nil
 }
 
 // readUpTo appends to b what r holds, up to n bytes: io.ReadAll of an

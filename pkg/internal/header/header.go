@@ -54,8 +54,36 @@ const maxPooled = 256 << 10
 // without a colon or a name with a byte outside '!'..'~' stops it with an
 // error after the fields before. Fields with an empty name are skipped.
 func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
-	if b, err := br.Peek(1); err == nil && (b[0] == ' ' || b[0] == '\t') {
-		line, err := readLine(br, nil)
+	return readFields(bufLines{br}, dst)
+}
+
+// ReadFieldsBytes is ReadFields on a header block at the start of b, as if
+// read from a bufio.Reader over b whose reader returns end after b (io.EOF,
+// or the error a truncated multipart part ends with). It also returns the
+// number of bytes of b it consumed.
+func ReadFieldsBytes(b []byte, end error, dst []Field) ([]Field, int, error) {
+	src := &byteLines{b: b, end: end}
+	dst, err := readFields(src, dst)
+	return dst, src.pos, err
+}
+
+// lines is where readFields reads lines from: a bufio.Reader or bytes in
+// memory.
+type lines interface {
+	// startsBlank reports whether the next line starts with a blank,
+	// without consuming it.
+	startsBlank() bool
+	// readLine appends the next line without its line end to dst, as
+	// go-message's readLineSlice does with bufio.Reader.ReadLine.
+	readLine(dst []byte) ([]byte, error)
+	// continued is startsBlank as go-message's hasContinuationLine reads
+	// it.
+	continued() bool
+}
+
+func readFields(br lines, dst []Field) ([]Field, error) {
+	if br.startsBlank() {
+		line, err := br.readLine(nil)
 		if err != nil {
 			return dst, err
 		}
@@ -75,7 +103,7 @@ func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
 	for {
 		start := len(raw)
 		var err error
-		raw, err = readLine(br, raw)
+		raw, err = br.readLine(raw)
 		if err != nil {
 			// The end of input before a line ends the block; an error
 			// within a line ends it with the error, without the line.
@@ -90,8 +118,8 @@ func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
 		}
 		marks = append(marks, start)
 		raw = append(raw, '\r', '\n')
-		for continued(br) {
-			if raw, err = readLine(br, raw); err != nil {
+		for br.continued() {
+			if raw, err = br.readLine(raw); err != nil {
 				break
 			}
 			raw = append(raw, '\r', '\n')
@@ -134,28 +162,63 @@ func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
 	return dst, readErr
 }
 
-// readLine appends one line of br to dst without its line end, as
-// go-message's readLineSlice does with bufio.Reader.ReadLine.
-func readLine(br *bufio.Reader, dst []byte) ([]byte, error) {
+// bufLines reads lines from a bufio.Reader.
+type bufLines struct{ br *bufio.Reader }
+
+func (l bufLines) startsBlank() bool {
+	b, err := l.br.Peek(1)
+	return err == nil && (b[0] == ' ' || b[0] == '\t')
+}
+
+func (l bufLines) readLine(dst []byte) ([]byte, error) {
 	for {
-		l, more, err := br.ReadLine()
-		dst = append(dst, l...)
+		b, more, err := l.br.ReadLine()
+		dst = append(dst, b...)
 		if err != nil || !more {
 			return dst, err
 		}
 	}
 }
 
-// continued reports whether the next line continues the field: it starts
-// with a blank.
-func continued(br *bufio.Reader) bool {
-	c, err := br.ReadByte()
+func (l bufLines) continued() bool {
+	c, err := l.br.ReadByte()
 	if err != nil {
 		return false
 	}
-	br.UnreadByte()
+	l.br.UnreadByte()
 	return c == ' ' || c == '\t'
 }
+
+// byteLines reads lines from memory: b[pos:], then the error end.
+type byteLines struct {
+	b   []byte
+	pos int
+	end error
+}
+
+func (l *byteLines) startsBlank() bool {
+	return l.pos < len(l.b) && (l.b[l.pos] == ' ' || l.b[l.pos] == '\t')
+}
+
+func (l *byteLines) readLine(dst []byte) ([]byte, error) {
+	rest := l.b[l.pos:]
+	if len(rest) == 0 {
+		return dst, l.end
+	}
+	i := bytes.IndexByte(rest, '\n')
+	if i < 0 {
+		l.pos = len(l.b)
+		return append(dst, rest...), nil // the last line, without a line end
+	}
+	l.pos += i + 1
+	line := rest[:i]
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	return append(dst, line...), nil
+}
+
+func (l *byteLines) continued() bool { return l.startsBlank() }
 
 // Read reads a header block from br as textproto.ReadHeader does and
 // returns the same header. The fields' raw form (Header.Raw) is not kept:
@@ -163,15 +226,33 @@ func continued(br *bufio.Reader) bool {
 func Read(br *bufio.Reader) (gmtextproto.Header, error) {
 	fs := fieldPool.Get().(*[]Field)
 	fields, err := ReadFields(br, (*fs)[:0])
+	h := build(fields)
+	clear(fields)
+	*fs = fields[:0]
+	fieldPool.Put(fs)
+	return h, err
+}
+
+// ReadBytes is Read on a header block at the start of b (see
+// ReadFieldsBytes); it also returns the number of bytes consumed.
+func ReadBytes(b []byte, end error) (gmtextproto.Header, int, error) {
+	fs := fieldPool.Get().(*[]Field)
+	fields, n, err := ReadFieldsBytes(b, end, (*fs)[:0])
+	h := build(fields)
+	clear(fields)
+	*fs = fields[:0]
+	fieldPool.Put(fs)
+	return h, n, err
+}
+
+// build returns the header of fields, in order.
+func build(fields []Field) gmtextproto.Header {
 	var h gmtextproto.Header
 	// The header keeps its fields last first: add them bottom up.
 	for i := len(fields) - 1; i >= 0; i-- {
 		h.Add(Canonical(fields[i].Key), fields[i].Value)
 	}
-	clear(fields)
-	*fs = fields[:0]
-	fieldPool.Put(fs)
-	return h, err
+	return h
 }
 
 var fieldPool = sync.Pool{New: func() any { s := make([]Field, 0, 32); return &s }}

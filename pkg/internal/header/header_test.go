@@ -37,6 +37,33 @@ func same(t *testing.T, input string, size int) {
 	if got := describe(h2, err2, br2); got != want {
 		t.Errorf("Read(%q) with a %d-byte buffer:\n got %s\nwant %s", input, size, got, want)
 	}
+	if size != 4096 {
+		return
+	}
+	// ReadBytes, with the input ending in io.EOF and in another error.
+	for _, end := range []error{io.EOF, io.ErrUnexpectedEOF} {
+		br1 := bufio.NewReaderSize(&endReader{strings.NewReader(input), end}, size)
+		h1, err1 := gmtextproto.ReadHeader(br1)
+		want := describe(h1, err1, br1)
+		h2, n, err2 := ReadBytes([]byte(input), end)
+		if got := describe(h2, err2, bufio.NewReader(strings.NewReader(input[n:]))); got != want {
+			t.Errorf("ReadBytes(%q, %v):\n got %s\nwant %s", input, end, got, want)
+		}
+	}
+}
+
+// endReader reads r, then returns end instead of io.EOF.
+type endReader struct {
+	r   io.Reader
+	end error
+}
+
+func (e *endReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		err = e.end
+	}
+	return n, err
 }
 
 func TestReadAsGoMessage(t *testing.T) {

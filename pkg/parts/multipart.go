@@ -1,0 +1,300 @@
+package parts
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/bounce-tool/bounce/pkg/internal/header"
+	"github.com/emersion/go-message"
+)
+
+// entity is a MIME entity of a message in memory: its header, its content
+// type, and its body as it stands in the message (before transfer
+// decoding), followed by the error end (io.EOF, or the error a cut
+// multipart part ends with).
+//
+// The walk used go-message's entities and multipart readers before: a
+// 4 KiB buffered reader per multipart, every part header and body copied
+// through it. The message is in memory already, so the walk now finds
+// boundaries with bytes.Index in it (splitter below, a port of go-message's
+// textproto.MultipartReader) and hands out slices; go-message still decodes
+// transfer encodings and charsets, for the parts that need it (body).
+type entity struct {
+	header message.Header
+	typ    string
+	params map[string]string
+	raw    []byte
+	end    error
+}
+
+func newEntity(h message.Header, raw []byte, end error) *entity {
+	typ, params, _ := h.ContentType()
+	return &entity{header: h, typ: typ, params: params, raw: raw, end: end}
+}
+
+// plain reports whether the entity's body is its raw bytes: no transfer
+// encoding to undo and no charset to convert (what message.New would do).
+func (e *entity) plain() bool {
+	if !isMultipart(e.typ) {
+		switch lowerASCII(e.header.Get("Content-Transfer-Encoding")) {
+		case "7bit", "8bit", "binary", "":
+		default:
+			return false
+		}
+	}
+	if len(e.typ) >= 5 && e.typ[:5] == "text/" {
+		if cs, ok := e.params["charset"]; ok {
+			switch lowerASCII(cs) {
+			case "utf-8", "us-ascii":
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// body returns the entity's decoded body, as message.New decodes it.
+func (e *entity) body() io.Reader {
+	r := &sliceReader{b: e.raw, end: e.end}
+	if e.plain() {
+		return r
+	}
+	m, _ := message.New(e.header, r)
+	return m.Body
+}
+
+func isMultipart(typ string) bool { return len(typ) >= 10 && typ[:10] == "multipart/" }
+
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// sliceReader reads b, then returns end.
+type sliceReader struct {
+	b   []byte
+	end error
+}
+
+func (r *sliceReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, r.end
+	}
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// peekBufferSize is the buffer of go-message's multipart reader: a line
+// before or between parts longer than that stops it.
+const peekBufferSize = 4096
+
+// splitter takes apart a multipart body in memory, part by part, as
+// go-message's textproto.MultipartReader reads it from a stream (which is
+// mime/multipart's reader): the same parts, bytes and errors.
+type splitter struct {
+	data      []byte
+	pos       int
+	end       error
+	partsRead int
+
+	nl               []byte // "\r\n" or "\n" (set after seeing first boundary line)
+	nlDashBoundary   []byte // nl + "--boundary"
+	dashBoundaryDash []byte // "--boundary--"
+	dashBoundary     []byte // "--boundary"
+}
+
+func newSplitter(data []byte, end error, boundary string) *splitter {
+	b := []byte("\r\n--" + boundary + "--")
+	return &splitter{
+		data:             data,
+		end:              end,
+		nl:               b[:2],
+		nlDashBoundary:   b[:len(b)-2],
+		dashBoundaryDash: b[2:],
+		dashBoundary:     b[2 : len(b)-2],
+	}
+}
+
+// readSlice is bufio.Reader.ReadSlice('\n') with go-message's buffer size.
+func (r *splitter) readSlice() ([]byte, error) {
+	rest := r.data[r.pos:]
+	if len(rest) == 0 {
+		return nil, r.end
+	}
+	i := bytes.IndexByte(rest, '\n')
+	switch {
+	case i >= 0 && i < peekBufferSize:
+		r.pos += i + 1
+		return rest[:i+1], nil
+	case i < 0 && len(rest) < peekBufferSize:
+		r.pos = len(r.data)
+		return rest, r.end
+	}
+	r.pos += peekBufferSize
+	return rest[:peekBufferSize], bufio.ErrBufferFull
+}
+
+// next returns the next part: io.EOF after the last one.
+func (r *splitter) next() (*entity, error) {
+	if string(r.dashBoundary) == "--" {
+		return nil, fmt.Errorf("multipart: boundary is empty")
+	}
+	expectNewPart := false
+	for {
+		line, err := r.readSlice()
+		if err == io.EOF && r.isFinalBoundary(line) {
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, fmt.Errorf("multipart: NextPart: %v", err)
+		}
+		if r.isBoundaryDelimiterLine(line) {
+			r.partsRead++
+			h, n, err := header.ReadBytes(r.data[r.pos:], r.end)
+			r.pos += n
+			if err != nil {
+				return nil, err
+			}
+			body, end := r.partBody()
+			return newEntity(message.Header{Header: h}, body, end), nil
+		}
+		if r.isFinalBoundary(line) {
+			return nil, io.EOF
+		}
+		if expectNewPart {
+			return nil, fmt.Errorf("multipart: expecting a new Part; got line %q", string(line))
+		}
+		if r.partsRead == 0 {
+			continue // the preamble
+		}
+		if bytes.Equal(line, r.nl) {
+			expectNewPart = true
+			continue
+		}
+		return nil, fmt.Errorf("multipart: unexpected line in Next(): %q", line)
+	}
+}
+
+// partBody reads a part's body up to the next boundary (go-message's
+// partReader, with all of the rest in view) and returns it with what reading
+// on gives: io.EOF at a boundary, else the error that cut it.
+func (r *splitter) partBody() ([]byte, error) {
+	start, total := r.pos, int64(0)
+	var readErr error
+	for {
+		n, err := scanUntilBoundary(r.data[r.pos:], r.dashBoundary, r.nlDashBoundary, total, readErr)
+		if n == 0 && err == nil {
+			// The stream reader would read more: there is no more.
+			readErr = r.end
+			if readErr == io.EOF {
+				readErr = io.ErrUnexpectedEOF
+			}
+			continue
+		}
+		r.pos += n
+		total += int64(n)
+		if err != nil {
+			return r.data[start:r.pos], err
+		}
+	}
+}
+
+// scanUntilBoundary is go-message's (mime/multipart's): it returns the
+// number of data bytes of buf before a boundary, and io.EOF when the part
+// ends there.
+func scanUntilBoundary(buf, dashBoundary, nlDashBoundary []byte, total int64, readErr error) (int, error) {
+	if total == 0 {
+		// At beginning of body, allow dashBoundary.
+		if bytes.HasPrefix(buf, dashBoundary) {
+			switch matchAfterPrefix(buf, dashBoundary, readErr) {
+			case -1:
+				return len(dashBoundary), nil
+			case 0:
+				return 0, nil
+			case +1:
+				return 0, io.EOF
+			}
+		}
+		if bytes.HasPrefix(dashBoundary, buf) {
+			return 0, readErr
+		}
+	}
+	// Search for "\n--boundary".
+	if i := bytes.Index(buf, nlDashBoundary); i >= 0 {
+		switch matchAfterPrefix(buf[i:], nlDashBoundary, readErr) {
+		case -1:
+			return i + len(nlDashBoundary), nil
+		case 0:
+			return i, nil
+		case +1:
+			return i, io.EOF
+		}
+	}
+	if bytes.HasPrefix(nlDashBoundary, buf) {
+		return 0, readErr
+	}
+	// Otherwise, anything up to the final \n is not part of the boundary
+	// and so must be part of the body.
+	i := bytes.LastIndexByte(buf, nlDashBoundary[0])
+	if i >= 0 && bytes.HasPrefix(nlDashBoundary, buf[i:]) {
+		return i, nil
+	}
+	return len(buf), readErr
+}
+
+func matchAfterPrefix(buf, prefix []byte, readErr error) int {
+	if len(buf) == len(prefix) {
+		if readErr != nil {
+			return +1
+		}
+		return 0
+	}
+	c := buf[len(prefix)]
+	if c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '-' {
+		return +1
+	}
+	return -1
+}
+
+func (r *splitter) isFinalBoundary(line []byte) bool {
+	if !bytes.HasPrefix(line, r.dashBoundaryDash) {
+		return false
+	}
+	rest := skipLWSPChar(line[len(r.dashBoundaryDash):])
+	return len(rest) == 0 || bytes.Equal(rest, r.nl)
+}
+
+func (r *splitter) isBoundaryDelimiterLine(line []byte) bool {
+	if !bytes.HasPrefix(line, r.dashBoundary) {
+		return false
+	}
+	rest := skipLWSPChar(line[len(r.dashBoundary):])
+	// On the first part, see our lines are ending in \n instead of \r\n
+	// and switch into that mode if so.
+	if r.partsRead == 0 && len(rest) == 1 && rest[0] == '\n' {
+		r.nl = r.nl[1:]
+		r.nlDashBoundary = r.nlDashBoundary[1:]
+	}
+	return bytes.Equal(rest, r.nl)
+}
+
+func skipLWSPChar(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}

@@ -1,0 +1,110 @@
+package parts
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	gmtextproto "github.com/emersion/go-message/textproto"
+)
+
+// splitStream lists what go-message's multipart reader reads from body:
+// every part's header fields and body (and the error that ended it), then
+// the error that ended the parts.
+func splitStream(body []byte, end error, boundary string) string {
+	var b strings.Builder
+	mr := gmtextproto.NewMultipartReader(&endReader{bytes.NewReader(body), end}, boundary)
+	for i := 0; i < 50; i++ {
+		p, err := mr.NextPart()
+		if err != nil {
+			fmt.Fprintf(&b, "end: %v\n", err)
+			break
+		}
+		for f := p.Header.Fields(); f.Next(); {
+			fmt.Fprintf(&b, "%q: %q\n", f.Key(), f.Value())
+		}
+		data, err := io.ReadAll(p)
+		fmt.Fprintf(&b, "body %q err %v\n", data, err)
+	}
+	return b.String()
+}
+
+// splitMemory is splitStream with the splitter.
+func splitMemory(body []byte, end error, boundary string) string {
+	var b strings.Builder
+	mr := newSplitter(body, end, boundary)
+	for i := 0; i < 50; i++ {
+		p, err := mr.next()
+		if err != nil {
+			fmt.Fprintf(&b, "end: %v\n", err)
+			break
+		}
+		for f := p.header.Fields(); f.Next(); {
+			fmt.Fprintf(&b, "%q: %q\n", f.Key(), f.Value())
+		}
+		data, err := io.ReadAll(&sliceReader{b: p.raw, end: p.end})
+		if err == nil && p.end == io.EOF {
+			err = nil
+		}
+		fmt.Fprintf(&b, "body %q err %v\n", data, err)
+	}
+	return b.String()
+}
+
+// endReader reads r, then returns end instead of io.EOF.
+type endReader struct {
+	r   io.Reader
+	end error
+}
+
+func (e *endReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err == io.EOF {
+		err = e.end
+	}
+	return n, err
+}
+
+func checkSplit(t *testing.T, body []byte, boundary string) {
+	t.Helper()
+	for _, end := range []error{io.EOF, io.ErrUnexpectedEOF} {
+		if got, want := splitMemory(body, end, boundary), splitStream(body, end, boundary); got != want {
+			t.Errorf("split(%q, %q, %v):\n got %s\nwant %s", body, boundary, end, got, want)
+		}
+	}
+}
+
+func TestSplitterAsGoMessage(t *testing.T) {
+	for _, c := range []struct{ body, boundary string }{
+		{"--b\nA: 1\n\none\n--b\n\ntwo\n--b--\nepilogue", "b"},
+		{"preamble\r\n--b\r\nA: 1\r\n\r\none\r\n--b--\r\n", "b"},
+		{"--b\n\nno end", "b"},
+		{"--b\n\nbody\n--b", "b"},
+		{"--b  \n\nx\n--b--  \n", "b"},
+		{"--b\nbad header\n\nx\n--b--\n", "b"},
+		{"--b\n\nx\n--bc\n--b--\n", "b"},
+		{"--b\n\nx\nstray\n--b--\n", "b"},
+		{"--b\n\nx\n--b\n\n\n--b--\n", "b"},
+		{"no parts at all\n", "b"},
+		{"--b\n\nx\n--b--\n", ""},
+		{strings.Repeat("x", 5000) + "\n--b\n\nx\n--b--\n", "b"},
+		{"--b\n\n" + strings.Repeat("y", 9000) + "\n--b--\n", "b"},
+	} {
+		checkSplit(t, []byte(c.body), c.boundary)
+	}
+}
+
+// FuzzSplitter: the splitter and go-message's multipart reader read the
+// same parts, bodies and errors from any body.
+func FuzzSplitter(f *testing.F) {
+	f.Add([]byte("--b\nA: 1\n\none\n--b\n\ntwo\n--b--\n"), "b")
+	f.Add([]byte("x\r\n--b\r\n\r\n--b--"), "b")
+	f.Fuzz(func(t *testing.T, body []byte, boundary string) {
+		if len(body) > 64<<10 || strings.ContainsAny(boundary, "\r\n") {
+			t.Skip()
+		}
+		checkSplit(t, body, boundary)
+	})
+}
