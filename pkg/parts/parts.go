@@ -408,16 +408,19 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 
 // original records the returned message and reads the start of its text.
 func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
-	br := getReader(io.LimitReader(e.body(), int64(w.opts.MaxHeader)+int64(w.opts.MaxOriginal)*4))
-	defer putReader(br)
-	skipBlankLines(br)
-	h, err := header.Read(br)
+	data, end := w.originalBytes(e)
+	i := 0
+	for i < len(data) && (data[i] == '\n' || data[i] == '\r') {
+		i++ // blank lines before the header
+	}
+	h, n, err := header.ReadBytes(data[i:], end)
 	if err != nil {
 		// QUIRK: RFC 3462 section 3 expects a clean header block, but many
 		// servers return headers cut short or with a stray non-header line.
 		// Keep the fields read before the bad line (textproto returns them).
 		w.fail(fmt.Errorf("%w: returned header: %v", ErrMalformed, err))
 	}
+	rest := data[i+n:]
 	o := &Original{Header: mail.Header{Header: message.Header{Header: h}}, Type: typ, HeadersOnly: headersOnly}
 	if w.msg.Original == nil {
 		w.msg.Original = o
@@ -428,31 +431,77 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	}
 	if w.opts.SkipOriginal {
 		if !headersOnly {
-			o.HeadersOnly = bodyIsEmpty(br)
+			o.HeadersOnly = blank(rest)
 		}
 		return
 	}
 	// QUIRK: RFC 6522 says a text/rfc822-headers part holds the header
 	// only, but OpenSMTPD returns the whole failed message under that
 	// label; its text is read like that of a message/rfc822 part.
-	var body io.Reader = br
+	report := false
 	if typ, _, _ := o.Header.ContentType(); typ == "multipart/report" && !w.opts.nested {
 		// A report returned inside this one: walk it as a message of its
 		// own, from the same bytes as its text below.
-		data, _ := io.ReadAll(br)
 		innerOpts := w.opts
 		innerOpts.nested = true
-		o.Report, _ = ParseBody(o.Header, bytes.NewReader(data), &innerOpts)
-		body = bytes.NewReader(data)
+		o.Report, _ = parseBytes(o.Header, rest, io.EOF, &innerOpts)
+		report, end = true, io.EOF
 	}
-	inner, err := message.New(message.Header{Header: h}, body)
-	if err != nil && inner == nil {
-		return
+	text, blankRest := w.originalBody(newEntity(message.Header{Header: h}, rest, end), depth+1)
+	o.Body = text
+	o.HeadersOnly = o.Body == "" && (report || blankRest)
+}
+
+// originalBytes returns the returned message's bytes that original reads
+// (at most MaxHeader + 4 MaxOriginal, decoded) and what reading on gives.
+func (w *walker) originalBytes(e *entity) ([]byte, error) {
+	limit := w.opts.MaxHeader + w.opts.MaxOriginal*4
+	if e.plain() {
+		if len(e.raw) >= limit {
+			return e.raw[:limit], io.EOF
+		}
+		return e.raw, e.end
 	}
-	var b strings.Builder
-	w.originalText(inner, &b, depth+1)
-	o.Body = b.String()
-	o.HeadersOnly = o.Body == "" && bodyIsEmpty(br)
+	data, err := readUpTo(nil, e.body(), int64(limit))
+	if err != nil {
+		return data, err
+	}
+	return data, io.EOF
+}
+
+// originalBody returns the text of the returned message's body (see
+// originalText), and whether what it left unread is blank.
+func (w *walker) originalBody(e *entity, depth int) (string, bool) {
+	if isMultipart(e.typ) || !e.plain() {
+		br := getReader(&sliceReader{b: e.raw, end: e.end})
+		defer putReader(br)
+		inner, _ := message.New(e.header, br)
+		var b strings.Builder
+		w.originalText(inner, &b, depth)
+		return b.String(), b.Len() == 0 && bodyIsEmpty(br)
+	}
+	// originalText of a single part whose bytes are its text.
+	if depth > w.opts.MaxDepth {
+		return "", blank(e.raw)
+	}
+	w.parts++
+	if w.parts > w.opts.MaxParts || (e.typ != "" && !strings.HasPrefix(e.typ, "text/")) {
+		return "", blank(e.raw)
+	}
+	data := e.raw[:min(len(e.raw), w.opts.MaxOriginal)]
+	s := textBody(e.typ, e.params, data, w.msg.Charset)
+	return s, s == "" && blank(e.raw[len(data):])
+}
+
+// blank reports whether b holds only blanks and line ends (bodyIsEmpty of
+// bytes in memory).
+func blank(b []byte) bool {
+	for _, c := range b {
+		if c != '\n' && c != '\r' && c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 // originalText appends the text parts of the returned message to b, up to
