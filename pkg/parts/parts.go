@@ -661,16 +661,6 @@ func (w *walker) read(e *entity, max int, limit string) []byte {
 	return data
 }
 
-func skipBlankLines(br *bufio.Reader) {
-	for {
-		b, err := br.Peek(1)
-		if err != nil || (b[0] != '\n' && b[0] != '\r') {
-			return
-		}
-		br.Discard(1)
-	}
-}
-
 func bodyIsEmpty(br *bufio.Reader) bool {
 	for {
 		b, err := br.ReadByte()
