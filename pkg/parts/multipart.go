@@ -27,11 +27,14 @@ type entity struct {
 	params map[string]string
 	raw    []byte
 	end    error
+	// off is where raw starts in the message's body, or -1 when raw is
+	// not the body's bytes (a decoded part).
+	off int
 }
 
-func newEntity(h message.Header, raw []byte, end error) *entity {
+func newEntity(h message.Header, raw []byte, end error, off int) *entity {
 	typ, params, _ := h.ContentType()
-	return &entity{header: h, typ: typ, params: params, raw: raw, end: end}
+	return &entity{header: h, typ: typ, params: params, raw: raw, end: end, off: off}
 }
 
 // plain reports whether the entity's body is its raw bytes: no transfer
@@ -110,6 +113,7 @@ type splitter struct {
 	pos       int
 	end       error
 	partsRead int
+	base      int // where data starts in the message's body, or -1
 
 	nl               []byte // "\r\n" or "\n" (set after seeing first boundary line)
 	nlDashBoundary   []byte // nl + "--boundary"
@@ -117,11 +121,12 @@ type splitter struct {
 	dashBoundary     []byte // "--boundary"
 }
 
-func newSplitter(data []byte, end error, boundary string) *splitter {
+func newSplitter(data []byte, end error, boundary string, base int) *splitter {
 	b := []byte("\r\n--" + boundary + "--")
 	return &splitter{
 		data:             data,
 		end:              end,
+		base:             base,
 		nl:               b[:2],
 		nlDashBoundary:   b[:len(b)-2],
 		dashBoundaryDash: b[2:],
@@ -169,8 +174,13 @@ func (r *splitter) next() (*entity, error) {
 			if err != nil {
 				return nil, err
 			}
+			start := r.pos
 			body, end := r.partBody()
-			return newEntity(message.Header{Header: h}, body, end), nil
+			off := -1
+			if r.base >= 0 {
+				off = r.base + start
+			}
+			return newEntity(message.Header{Header: h}, body, end, off), nil
 		}
 		if r.isFinalBoundary(line) {
 			return nil, io.EOF

@@ -276,16 +276,20 @@ func parseBytes(h mail.Header, body []byte, end error, opts *Options) (*Message,
 	m := &Message{Header: h}
 	// Raw: the start of the body (files of saved bounces hold a second
 	// message in the epilogue after the closing boundary).
-	m.Raw = validUTF8(string(body[:min(len(body), o.MaxRawText)]))
-	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool)}
+	raw := string(body[:min(len(body), o.MaxRawText)])
+	m.Raw = validUTF8(raw)
+	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw}
 	defer func() { putBuffer(&scratchPool, w.scratch) }()
-	w.walk(newEntity(h.Header, body, end), 0) // notes the top-level header's charset first
+	w.walk(newEntity(h.Header, body, end, 0), 0) // notes the top-level header's charset first
 	return m, w.err()
 }
 
 type walker struct {
 	opts  Options
 	msg   *Message
+	// raw is the start of the message's body as a string (Raw's copy):
+	// texts that need no decoding are slices of it, not copies.
+	raw string
 	parts int
 	errs  []error
 	// scratch is the buffer parts are read into before they are decoded
@@ -348,7 +352,7 @@ func (w *walker) walk(e *entity, depth int) {
 }
 
 func (w *walker) walkMultipart(e *entity, typ string, depth int) {
-	mr := newSplitter(e.raw, e.end, e.params["boundary"])
+	mr := newSplitter(e.raw, e.end, e.params["boundary"], e.off)
 	alternative := typ == "multipart/alternative"
 	// Of the alternatives, plain text is what servers write for people:
 	// the first plain one (or one without a type) is kept, else the first
@@ -447,7 +451,11 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 		o.Report, _ = parseBytes(o.Header, rest, io.EOF, &innerOpts)
 		report, end = true, io.EOF
 	}
-	text, blankRest := w.originalBody(newEntity(message.Header{Header: h}, rest, end), depth+1)
+	off := -1
+	if e.off >= 0 && e.plain() {
+		off = e.off + i + n
+	}
+	text, blankRest := w.originalBody(newEntity(message.Header{Header: h}, rest, end, off), depth+1)
 	o.Body = text
 	o.HeadersOnly = o.Body == "" && (report || blankRest)
 }
@@ -489,7 +497,10 @@ func (w *walker) originalBody(e *entity, depth int) (string, bool) {
 		return "", blank(e.raw)
 	}
 	data := e.raw[:min(len(e.raw), w.opts.MaxOriginal)]
-	s := textBody(e.typ, e.params, data, w.msg.Charset)
+	s, ok := w.inRaw(e, e.typ, data)
+	if !ok {
+		s = textBody(e.typ, e.params, data, w.msg.Charset)
+	}
 	return s, s == "" && blank(e.raw[len(data):])
 }
 
@@ -542,7 +553,22 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 
 // readText reads a text part; params are its Content-Type parameters.
 func (w *walker) readText(e *entity, typ string, params map[string]string) string {
-	return textBody(typ, params, w.readLines(e), w.msg.Charset)
+	data := w.readLines(e)
+	if s, ok := w.inRaw(e, typ, data); ok {
+		return s
+	}
+	return textBody(typ, params, data, w.msg.Charset)
+}
+
+// inRaw returns textBody of data without copying it, when data is the start
+// of e's body as it stands in the message (within Raw's copy) and is its own
+// text: UTF-8 without ISO-2022 escapes, not HTML.
+func (w *walker) inRaw(e *entity, typ string, data []byte) (string, bool) {
+	if e.off < 0 || len(data) == 0 || &data[0] != &e.raw[0] || typ == "text/html" ||
+		e.off+len(data) > len(w.raw) || !utf8.Valid(data) || hasISO2022Escape(data) {
+		return "", false
+	}
+	return w.raw[e.off : e.off+len(data)], true
 }
 
 // readLines reads a text part's bytes (at most MaxText, lines cut at
