@@ -285,11 +285,11 @@ func parseBytes(h mail.Header, body []byte, end error, opts *Options) (*Message,
 }
 
 type walker struct {
-	opts  Options
-	msg   *Message
+	opts Options
+	msg  *Message
 	// raw is the start of the message's body as a string (Raw's copy):
 	// texts that need no decoding are slices of it, not copies.
-	raw string
+	raw   string
 	parts int
 	errs  []error
 	// scratch is the buffer parts are read into before they are decoded
