@@ -103,8 +103,11 @@ type preEncoder interface {
 // line, each line ended by "\n"; nil if a record does not encode (the sink
 // then encodes and reports the error itself).
 func encodeRecords(recs []bounce.Record) []byte {
-	var buf bytes.Buffer
-	enc := newEncoder(&buf)
+	// A record is about 1 KB of JSON: one buffer of that size per record
+	// instead of growing one from 64 bytes (a profile of inspect showed
+	// the growth as 3% of the bytes allocated).
+	buf := bytes.NewBuffer(make([]byte, 0, 1280*len(recs)))
+	enc := newEncoder(buf)
 	for i := range recs {
 		if err := bounce.Encode(enc, &recs[i]); err != nil {
 			return nil
