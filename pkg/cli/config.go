@@ -26,6 +26,8 @@ type config struct {
 	// --support-address and --allow.
 	SupportAddresses []string `yaml:"support_addresses"`
 	Allow            []string `yaml:"allow"`
+	// TicketURL is read by report, after its --ticket-url.
+	TicketURL string `yaml:"ticket_url"`
 
 	path string // the file read, "" for none
 }
@@ -34,7 +36,7 @@ type config struct {
 // about and ignored, so a newer file still works with an older bounce.
 // inspect and report read the ticket keys, loops the address keys; each
 // command accepts the whole file.
-var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow"}
+var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow", "ticket_url"}
 
 // patternConfig is one ticket pattern: a string (the regular expression) or
 // a mapping with pattern, system and in.
@@ -169,6 +171,8 @@ type linkOptions struct {
 	ConfigPath string
 	Patterns   []string
 	Maps       []string
+
+	cfg *config // the file finder read
 }
 
 func (l *linkOptions) addFlags(cmd *cobra.Command) {
@@ -209,6 +213,7 @@ func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.cfg = c
 	var opts ticket.Options
 	for _, p := range c.TicketPatterns {
 		pat, err := ticket.NewPattern(p.Pattern, p.System, p.In...)
