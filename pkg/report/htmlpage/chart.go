@@ -161,7 +161,7 @@ func bucketize(days []report.Day) ([]bucket, string) {
 		long = func(t time.Time) string { return t.Format("January 2006") }
 	case span > 92:
 		unit = "week"
-		start = func(t time.Time) time.Time { return t.AddDate(0, 0, -((int(t.Weekday())+6)%7)) }
+		start = func(t time.Time) time.Time { return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)) }
 		next = func(t time.Time) time.Time { return t.AddDate(0, 0, 7) }
 		long = func(t time.Time) string { return "week of " + t.Format(time.DateOnly) }
 	}
@@ -196,8 +196,8 @@ type barChart struct {
 
 // barRow is one bar: its permanent part, then its temporary part.
 type barRow struct {
-	Label, Full, Tip                       string
-	Count                                  int
+	Label, Full, Tip                      string
+	Count                                 int
 	Y, TextY, PermW, TempX, TempW, CountX float64
 }
 
