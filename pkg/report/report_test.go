@@ -311,7 +311,10 @@ func TestTicketURL(t *testing.T) {
 	for _, tc := range []struct{ id, want string }{
 		{"48213", "https://acme.zendesk.com/agent/tickets/48213?from=bounce"},
 		{"", ""},
-		{`1"><script>/?#`, "https://acme.zendesk.com/agent/tickets/1%22%3E%3Cscript%3E%2F%3F%23?from=bounce"},
+		{"A-1_2.3", "https://acme.zendesk.com/agent/tickets/A-1_2.3?from=bounce"},
+		{`1"><script>/?#`, ""},
+		{"javascript:alert(1)", ""},
+		{strings.Repeat("1", 65), ""},
 	} {
 		if got := u.Link(TicketRef{System: "zendesk", ID: tc.id}); got != tc.want {
 			t.Errorf("Link(%q) = %q, want %q", tc.id, got, tc.want)

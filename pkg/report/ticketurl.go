@@ -44,12 +44,25 @@ func ParseTicketURL(tmpl string) (TicketURL, error) {
 
 // Link returns the URL of the ticket, or "" when t has no link: the zero
 // TicketURL, or a ticket without a number. The number is data from a
-// message, so it is percent-encoded.
+// message: one of more than 64 characters or other than letters, digits,
+// '-', '_' and '.' gets no link, and it is percent-encoded all the same.
 func (t TicketURL) Link(ref TicketRef) string {
-	if t.prefix == "" || ref.ID == "" {
+	if t.prefix == "" || !plainID(ref.ID) {
 		return ""
 	}
 	return t.prefix + url.PathEscape(ref.ID) + t.suffix
+}
+
+func plainID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // IsZero reports whether t links nothing.

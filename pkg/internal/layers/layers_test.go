@@ -36,6 +36,7 @@ var allowed = map[string][]string{
 	"pkg/verify/verifytest": nil,
 	"pkg/bounce":            {"pkg/dialect", "pkg/dsn", "pkg/parts", "pkg/reason", "pkg/source", "pkg/status", "pkg/ticket", "pkg/internal/phrase"},
 	"pkg/report":            {"pkg/bounce", "pkg/status", "pkg/ticket"},
+	"pkg/report/htmlpage":   {"pkg/report", "pkg/status"},
 	"pkg/cli":               {"*"},
 }
 
