@@ -26,8 +26,9 @@ type config struct {
 	// --support-address and --allow.
 	SupportAddresses []string `yaml:"support_addresses"`
 	Allow            []string `yaml:"allow"`
-	// TicketURL is read by report, after its --ticket-url.
-	TicketURL string `yaml:"ticket_url"`
+	// TicketURL is read by report when it has no --ticket-url: one URL
+	// template or a list ([system=]URL).
+	TicketURL stringList `yaml:"ticket_url"`
 
 	path string // the file read, "" for none
 }

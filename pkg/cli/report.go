@@ -22,10 +22,10 @@ type reportOptions struct {
 	Rows             int
 	inputOptions
 	Link linkOptions
-	// TicketURL is --ticket-url; ticketURL the template in use (the flag's,
-	// else the config file's).
-	TicketURL string
-	ticketURL report.TicketURL
+	// TicketURLs are --ticket-url; ticketURL the templates in use (the
+	// flags', else the config file's).
+	TicketURLs []string
+	ticketURL  report.TicketURL
 	version   string
 }
 
@@ -84,7 +84,9 @@ group once).
 
 Ticket links: --ticket-url 'https://acme.zendesk.com/agent/tickets/{id}'
 (or ticket_url in the configuration file) turns ticket numbers into links
-in the text, markdown and html outputs.` + reportExitHelp,
+in the text, markdown and html outputs. With tickets of several help desks,
+give each its own: --ticket-url 'freshdesk=https://acme.freshdesk.com/a/tickets/{id}';
+a URL without a system serves the systems without their own.` + reportExitHelp,
 		Example: `  cat bounces.mbox | bounce report
   bounce report --format markdown bounces.mbox >> "$GITHUB_STEP_SUMMARY"
   bounce report --format json ~/Maildir/.Bounces | jq .fix_addresses
@@ -124,7 +126,8 @@ in the text, markdown and html outputs.` + reportExitHelp,
 	f.Float64Var(&maxRate, "max-permanent-rate", 0, "exit with status 3 when the share of permanent failures exceeds this (0 to 1)")
 	f.IntVar(&opts.Top, "top", 10, "entries in each ranking (0: all)")
 	f.IntVar(&opts.Rows, "rows", 50, "rows of the address and ticket tables in text, markdown and html (0: all; json has all)")
-	f.StringVar(&opts.TicketURL, "ticket-url", "", "link ticket numbers to your help desk: a URL with {id}, such as https://acme.zendesk.com/agent/tickets/{id}")
+	f.StringArrayVar(&opts.TicketURLs, "ticket-url", nil,
+		"link ticket numbers to your help desk: a URL with {id}, such as https://acme.zendesk.com/agent/tickets/{id}; system=URL for one system's tickets (repeatable)")
 	addInputFlags(f, &opts.inputOptions)
 	opts.Link.addFlags(cmd)
 	return cmd
@@ -136,7 +139,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.ticketURL, err = ticketURL(opts.TicketURL, opts.Link.cfg); err != nil {
+	if opts.ticketURL, err = ticketURL(opts.TicketURLs, opts.Link.cfg); err != nil {
 		return err
 	}
 	top := opts.Top
@@ -166,14 +169,14 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	return exitStatus(readErrors > 0, gate.Exceeded)
 }
 
-// ticketURL returns the ticket URL template of the flag, else of the
+// ticketURL returns the ticket URL templates of the flags, else of the
 // configuration file; a bad one is a usage error.
-func ticketURL(flag string, c *config) (report.TicketURL, error) {
-	tmpl, from := flag, "--ticket-url"
-	if tmpl == "" && c != nil {
-		tmpl, from = c.TicketURL, "config "+c.path+": ticket_url"
+func ticketURL(flags []string, c *config) (report.TicketURL, error) {
+	tmpls, from := flags, "--ticket-url"
+	if len(tmpls) == 0 && c != nil {
+		tmpls, from = c.TicketURL, "config "+c.path+": ticket_url"
 	}
-	u, err := report.ParseTicketURL(tmpl)
+	u, err := report.ParseTicketURL(tmpls...)
 	if err != nil {
 		return u, flagErrorf("%s: %v", from, err)
 	}

@@ -327,9 +327,33 @@ func TestTicketURL(t *testing.T) {
 		"javascript:alert(1)//{id}", "data:text/html,{id}", "//acme.example/{id}", "/tickets/{id}",
 		"https://acme.example/tickets/", "https://acme.example/{id}/{id}", "https:///{id}",
 		"https://user:pw@acme.example/{id}", `https://acme.example/{id}" onclick="x`, "ftp://acme.example/{id}",
+		"zendesk=javascript:alert(1)//{id}",
 	} {
 		if _, err := ParseTicketURL(bad); err == nil {
 			t.Errorf("ParseTicketURL(%q): no error", bad)
 		}
+	}
+	if _, err := ParseTicketURL("https://a.example/{id}", "https://b.example/{id}"); err == nil {
+		t.Error("two URLs for all systems: no error")
+	}
+	if _, err := ParseTicketURL("rt=https://a.example/{id}", "rt=https://b.example/{id}"); err == nil {
+		t.Error("two URLs for one system: no error")
+	}
+	per, err := ParseTicketURL("https://acme.zendesk.com/agent/tickets/{id}", "freshdesk=https://acme.freshdesk.com/a/tickets/{id}?x=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ system, want string }{
+		{"zendesk", "https://acme.zendesk.com/agent/tickets/7"},
+		{"freshdesk", "https://acme.freshdesk.com/a/tickets/7?x=1"},
+		{"rt", "https://acme.zendesk.com/agent/tickets/7"},
+	} {
+		if got := per.Link(TicketRef{System: tc.system, ID: "7"}); got != tc.want {
+			t.Errorf("Link(%s #7) = %q, want %q", tc.system, got, tc.want)
+		}
+	}
+	only, _ := ParseTicketURL("zendesk=https://acme.zendesk.com/agent/tickets/{id}")
+	if got := only.Link(TicketRef{System: "freshdesk", ID: "7"}); got != "" {
+		t.Errorf("a zendesk URL links a freshdesk ticket: %q", got)
 	}
 }
