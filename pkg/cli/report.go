@@ -26,7 +26,7 @@ type reportOptions struct {
 	// flags', else the config file's).
 	TicketURLs []string
 	ticketURL  report.TicketURL
-	version   string
+	version    string
 }
 
 // The output formats of report.
