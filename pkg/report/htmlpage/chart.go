@@ -33,12 +33,12 @@ type timeChart struct {
 	XLabelY, XTitleY, MidX, MidY                 float64
 	EmptyX, EmptyY, LegendX, LegendY             float64
 	YTicks, XTicks                               []tick
-	Columns                                      []column2
+	Columns                                      []timeColumn
 }
 
-// column2 is one column of the time series: the permanent part at the
+// timeColumn is one column of the time series: the permanent part at the
 // bottom, the temporary part (hatched) above it.
-type column2 struct {
+type timeColumn struct {
 	Label, Tip                       string
 	X, W, PermY, PermH, TempY, TempH float64
 }
@@ -110,7 +110,7 @@ func dayChart(days []report.Day, failed int) *timeChart {
 	}
 	for i, b := range buckets {
 		x := c.PlotX + float64(i)*step
-		col := column2{Label: b.longName, X: round(x + gap/2), W: round(step - gap),
+		col := timeColumn{Label: b.longName, X: round(x + gap/2), W: round(step - gap),
 			Tip: fmt.Sprintf("%s (%d permanent, %d temporary)", count(b.perm+b.temp, "failure"), b.perm, b.temp)}
 		col.PermH = round(float64(b.perm) * h / float64(ymax))
 		col.PermY = round(c.PlotBottom - col.PermH)
