@@ -225,7 +225,7 @@ func TestJSONHasNoNulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
-	for _, null := range []string{`"top":null`, `"fix_addresses":null`, `"tickets":null`, `"why":null`} {
+	for _, null := range []string{`"top":null`, `"fix_addresses":null`, `"tickets":null`, `"why":null`, `"days":null`} {
 		if strings.Contains(s, null) {
 			t.Errorf("empty report JSON has %s: %s", null, s)
 		}
@@ -330,7 +330,7 @@ func TestTicketURL(t *testing.T) {
 		"javascript:alert(1)//{id}", "data:text/html,{id}", "//acme.example/{id}", "/tickets/{id}",
 		"https://acme.example/tickets/", "https://acme.example/{id}/{id}", "https:///{id}",
 		"https://user:pw@acme.example/{id}", `https://acme.example/{id}" onclick="x`, "ftp://acme.example/{id}",
-		"zendesk=javascript:alert(1)//{id}",
+		"zendesk=javascript:alert(1)//{id}", "https://{id}.zendesk.com/", "https://acme.example{id}/",
 	} {
 		if _, err := ParseTicketURL(bad); err == nil {
 			t.Errorf("ParseTicketURL(%q): no error", bad)

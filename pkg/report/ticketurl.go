@@ -70,6 +70,9 @@ func parseTemplate(tmpl string) (*urlTemplate, error) {
 		return nil, errors.New("spaces, quotes, backslashes and angle brackets must be percent-encoded")
 	}
 	prefix, suffix, _ := strings.Cut(tmpl, "{id}")
+	if _, rest, _ := strings.Cut(prefix, "://"); !strings.ContainsAny(rest, "/?#") {
+		return nil, errors.New("{id} must come after the host, in the path or the query")
+	}
 	return &urlTemplate{prefix: prefix, suffix: suffix}, nil
 }
 
