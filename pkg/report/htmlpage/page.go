@@ -40,7 +40,7 @@ var (
 
 	tmpl = template.Must(template.New("page").Funcs(template.FuncMap{"dict": dict}).Parse(pageTemplate))
 	csp  = "default-src 'none'; style-src '" + hash(pageCSS) + "'; script-src '" + hash(sortJS) +
-		"'; img-src data:; base-uri 'none'; form-action 'none'"
+		"'; base-uri 'none'; form-action 'none'"
 )
 
 // hash returns the CSP source of an inline element's text.
@@ -235,7 +235,7 @@ func fixTable(r *report.Report, opts *Options, top int) table {
 			"moved, suspended): correct them in the help desk or remove them.",
 		Empty: "None: no recipient's latest failure is a permanent one about the address.",
 		Head: []column{{"Recipient", false, "wrap"}, {"Reason", false, "nowrap"}, {"Status", false, ""},
-			{"Last seen", false, "nowrap"}, {"Failures", true, ""}, {"Tickets", false, ""}}}
+			{"Last seen (UTC)", false, "nowrap"}, {"Failures", true, ""}, {"Tickets", false, ""}}}
 	var rows [][]cell
 	for i, a := range r.FixAddresses {
 		if opts.Rows > 0 && i == opts.Rows {
@@ -257,7 +257,7 @@ func ticketTable(r *report.Report, opts *Options, top int) table {
 		Intro: "Help-desk tickets with a failed notification: tell the agent on the ticket that the customer did not get the answer.",
 		Empty: "None: no failure was linked to a help-desk ticket.",
 		Head: []column{{"Ticket", false, ""}, {"Recipients", false, "wrap"}, {"Class", false, ""}, {"Reason", false, ""},
-			{"When", false, "nowrap"}, {"Failures", true, ""}}}
+			{"When (UTC)", false, "nowrap"}, {"Failures", true, ""}}}
 	var rows [][]cell
 	for i, tk := range r.Tickets {
 		if opts.Rows > 0 && i == opts.Rows {
@@ -281,7 +281,7 @@ func refusalTable(r *report.Report, top int) table {
 		Empty: "None: no failure names a blocklist, a failed SPF/DKIM/DMARC check or a refused sender.",
 		Head: []column{{"Provider", false, "wrap"}, {"Reporting server", false, "wrap"}, {"Cause", false, ""},
 			{"Reason", false, ""}, {"Failures", true, ""}, {"Permanent", true, ""}, {"Temporary", true, ""},
-			{"Last seen", false, "nowrap"}}}
+			{"Last seen (UTC)", false, "nowrap"}}}
 	rows := make([][]cell, 0, len(rf.Top))
 	for _, x := range rf.Top {
 		rows = append(rows, []cell{{Text: orNone(x.Provider)}, {Text: orNone(x.Server)}, {Text: x.Cause}, {Text: x.Reason},
