@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,4 +227,67 @@ func reportJSON(t *testing.T, mbox string) report.Report {
 		t.Fatal(err)
 	}
 	return rep
+}
+
+// TestReportHTMLSizeBounded: the page of a batch a hundred times bigger
+// (more messages, recipients, domains, tickets and days) is of the same
+// size: it grows with --top, --rows and the days, not with the input.
+func TestReportHTMLSizeBounded(t *testing.T) {
+	inRepoRoot(t)
+	gen := func(n int) string {
+		var b strings.Builder
+		start := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+		for i := range n {
+			d := start.Add(time.Duration(i%300) * 24 * time.Hour).Format(time.RFC1123Z)
+			fmt.Fprintf(&b, `From MAILER-DAEMON Mon Sep 16 12:00:00 2024
+From: Mail Delivery System <MAILER-DAEMON@mx%d.example>
+To: support@acme.example
+Subject: Undelivered Mail Returned to Sender
+Date: %s
+Message-ID: <b%d@mx.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx%d.example
+
+Final-Recipient: rfc822; user%d@domain%d.example
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 user unknown
+
+--b
+Content-Type: text/rfc822-headers
+
+From: support@acme.example
+To: user%d@domain%d.example
+Subject: [Ticket #%d] Re: your order
+Message-ID: <o%d@acme.example>
+
+--b--
+
+`, i%50, d, i, i%50, i, i%200, i, i%200, 10000+i, i)
+		}
+		return b.String()
+	}
+	size := func(n int) int {
+		res := runCLIAt(t, []string{"report", "--format", "html", "--ticket-pattern", `\[Ticket #(?P<id>\d+)\]`}, gen(n))
+		if res.code != 0 {
+			t.Fatalf("exit %d: %s", res.code, res.errOut)
+		}
+		for _, want := range []string{fmt.Sprintf("Addresses to fix (%s)", thousands(n)),
+			fmt.Sprintf("Tickets whose notification did not arrive (%s)", thousands(n))} {
+			if !strings.Contains(res.out, want) {
+				t.Fatalf("page of %d messages lacks %q", n, want)
+			}
+		}
+		return len(res.out)
+	}
+	small, big := size(30), size(3000)
+	t.Logf("page of 30 messages: %d bytes; of 3,000: %d bytes", small, big)
+	if big > 2*small {
+		t.Errorf("page of 3,000 messages is %d bytes, of 30 messages %d: want the same order", big, small)
+	}
 }
