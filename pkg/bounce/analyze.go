@@ -41,6 +41,7 @@ func Analyze(r io.Reader, opts *Options) []Record {
 		opts = &Options{}
 	}
 	recs, exceeded := analyze(r, opts)
+	capRecords(recs)
 	if len(exceeded) > 0 {
 		t := strings.Join(exceeded, ",")
 		for i := range recs {
@@ -78,6 +79,9 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	ret := returnedOf(m)
 	orig := originalOf(m, ret)
 	if recs := feedbackRecords(m, orig); len(recs) > 0 {
+		if max := maxRecipients(opts); len(recs) > max {
+			recs, exceeded = recs[:max:max], joinExceeded(exceeded, LimitRecipients)
+		}
 		return link(recs, m, ret, opts.Tickets), exceeded
 	}
 	if len(m.Reports) == 0 && isAutoreply(hd) {
@@ -87,16 +91,28 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 	if res == nil || len(res.Recipients) == 0 {
 		return []Record{{Kind: KindOther}}, exceeded
 	}
-	max := opts.MaxRecipients
-	if max <= 0 {
-		max = DefaultMaxRecipients
-	}
-	if len(res.Recipients) > max {
+	if max := maxRecipients(opts); len(res.Recipients) > max {
 		res.Recipients = res.Recipients[:max]
-		exceeded = append(exceeded, LimitRecipients)
-		slices.Sort(exceeded)
+		exceeded = joinExceeded(exceeded, LimitRecipients)
 	}
 	return link(bounceRecords(m, res, orig), m, ret, opts.Tickets), exceeded
+}
+
+// maxRecipients is the records one report may give: opts.MaxRecipients or
+// its default. Every recogniser (delivery reports, free-text bounces,
+// feedback reports) is held to it.
+func maxRecipients(opts *Options) int {
+	if opts.MaxRecipients <= 0 {
+		return DefaultMaxRecipients
+	}
+	return opts.MaxRecipients
+}
+
+// joinExceeded adds a limit's name to the sorted names of exceeded limits.
+func joinExceeded(exceeded []string, name string) []string {
+	exceeded = append(exceeded, name)
+	slices.Sort(exceeded)
+	return exceeded
 }
 
 // unwrapMsg returns the message of err, or words for a missing error.

@@ -55,7 +55,7 @@ type Record struct {
 	FeedbackType string `json:"feedback_type"` // for kind feedback: "abuse", "fraud", "virus", "other", ...
 	// Truncated names the limits the message exceeded, comma-separated
 	// ("message-size", "header-size", "depth", "parts", "text-size",
-	// "report-size", "line-length", "recipients"): the record says what
+	// "report-size", "line-length", "recipients", "field-size"): the record says what
 	// could be read before them. Empty when no limit was reached.
 	Truncated string `json:"truncated"`
 }
