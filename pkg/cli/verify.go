@@ -31,6 +31,8 @@ type verifyOptions struct {
 	Concurrency int
 	DNS         string
 	SMTPPort    int
+	// AllowPrivate lets the probe reach non-public addresses.
+	AllowPrivate bool
 }
 
 // The output formats of verify.
@@ -52,7 +54,11 @@ takes no mail; SERVFAIL and timeouts are temporary, never "no such domain"),
 then, only with --smtp, the mail server itself: EHLO, STARTTLS when offered,
 MAIL FROM and RCPT TO, never DATA. A second RCPT with a random local part
 tells a catch-all domain. The probe talks to other people's servers, which
-may log, rate-limit or block the prober: use it sparingly.
+may log, rate-limit or block the prober: use it sparingly. It connects to
+public addresses only: a mail host that resolves to a loopback, private,
+link-local, unique-local, unspecified or multicast address is not contacted,
+and the address is unknown with a note naming the address class
+(--allow-private lifts this, for tests and closed networks).
 
 Addresses come from the arguments, or from standard input with "-" (or no
 argument and a pipe): one address a line, a CSV file with an "address"
@@ -97,6 +103,7 @@ has that verdict; --fail-on any when a record is not deliverable.` + exitStatusH
 	f.IntVar(&opts.Concurrency, "concurrency", verify.DefaultConcurrency, "domains checked at once, and so the most SMTP connections open (one per domain)")
 	f.StringVar(&opts.DNS, "dns", "", "DNS server to ask, as HOST:PORT (default: the servers of /etc/resolv.conf)")
 	f.IntVar(&opts.SMTPPort, "smtp-port", verify.DefaultSMTPPort, "port of the mail servers")
+	f.BoolVar(&opts.AllowPrivate, "allow-private", false, "let the SMTP probe connect to loopback, private, link-local and other non-public addresses (for tests and closed networks)")
 	cmd.MarkFlagsMutuallyExclusive("smtp", "syntax-only")
 	return cmd
 }
@@ -136,15 +143,16 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 		return err
 	}
 	v, err := verify.New(verify.Options{
-		SyntaxOnly:  opts.SyntaxOnly,
-		SMTP:        opts.SMTP,
-		DNSServer:   opts.DNS,
-		DNSTimeout:  opts.DNSTimeout,
-		Timeout:     opts.Timeout,
-		SMTPPort:    opts.SMTPPort,
-		HELOName:    opts.HELO,
-		From:        opts.From,
-		Concurrency: opts.Concurrency,
+		SyntaxOnly:   opts.SyntaxOnly,
+		SMTP:         opts.SMTP,
+		DNSServer:    opts.DNS,
+		DNSTimeout:   opts.DNSTimeout,
+		Timeout:      opts.Timeout,
+		SMTPPort:     opts.SMTPPort,
+		HELOName:     opts.HELO,
+		From:         opts.From,
+		Concurrency:  opts.Concurrency,
+		AllowPrivate: opts.AllowPrivate,
 	})
 	if err != nil {
 		return err

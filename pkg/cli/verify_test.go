@@ -23,7 +23,7 @@ func verifyArgs(t *testing.T) []string {
 	t.Helper()
 	d := verifytest.StartDNS(t)
 	s := verifytest.StartSMTP(t)
-	return []string{"verify", "--smtp", "--dns", d.Addr, "--smtp-port", strconv.Itoa(s.Port),
+	return []string{"verify", "--smtp", "--allow-private", "--dns", d.Addr, "--smtp-port", strconv.Itoa(s.Port),
 		"--helo", "probe.test", "--timeout", "10s", "--dns-timeout", "5s"}
 }
 

@@ -42,6 +42,9 @@ type prober struct {
 	timeout time.Duration
 	helo    string
 	from    string // MAIL FROM, "" for the null reverse-path <>
+	// allowPrivate lets the probe connect to loopback, private,
+	// link-local and other non-public addresses (see addressClass).
+	allowPrivate bool
 	// dial opens connections; tests wrap it to count them.
 	dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
@@ -73,10 +76,17 @@ func (p probeResult) retryable() bool {
 func (p *prober) probe(ctx context.Context, hosts []mxHost, rcpt, domain string, utf8, catchAll bool) probeResult {
 	var last probeResult
 	attempts := 0
+	var refused *refusedError
 	for _, h := range hosts {
 		for _, ip := range h.addrs {
 			if attempts >= maxAttempts {
 				return last
+			}
+			if class := addressClass(ip); class != "" && !p.allowPrivate {
+				if refused == nil {
+					refused = &refusedError{host: h.name, ip: ip, class: class}
+				}
+				continue
 			}
 			attempts++
 			res := p.session(ctx, h.name, ip, rcpt, domain, utf8, catchAll, true)
@@ -90,7 +100,10 @@ func (p *prober) probe(ctx context.Context, hosts []mxHost, rcpt, domain string,
 			last.connected = last.connected || res.connected
 		}
 	}
-	if last.reply == nil && last.err == nil {
+	switch {
+	case attempts == 0 && refused != nil:
+		last.err = refused
+	case last.reply == nil && last.err == nil:
 		last.err = errors.New("no mail host address to connect to")
 	}
 	return last

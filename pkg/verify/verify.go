@@ -126,6 +126,13 @@ type Options struct {
 	// Concurrency is the number of domains checked at once, and so the
 	// most SMTP connections open at once; DefaultConcurrency when zero.
 	Concurrency int
+	// AllowPrivate lets the SMTP probe connect to mail hosts whose
+	// addresses are loopback, private (RFC 1918), link-local, unique-local,
+	// unspecified or multicast. By default such a host is not contacted
+	// and the address is Unknown with a note naming the address class:
+	// the probe must not reach into the network it runs in. It is meant
+	// for tests and closed networks.
+	AllowPrivate bool
 }
 
 // Verifier checks addresses. It holds no state between calls and is safe
@@ -177,7 +184,8 @@ func New(opts Options) (*Verifier, error) {
 	}
 	v.resolver = r
 	d := &net.Dialer{Timeout: opts.Timeout}
-	v.prober = &prober{port: opts.SMTPPort, timeout: opts.Timeout, helo: opts.HELOName, from: from, dial: d.DialContext}
+	v.prober = &prober{port: opts.SMTPPort, timeout: opts.Timeout, helo: opts.HELOName, from: from, dial: d.DialContext,
+		allowPrivate: opts.AllowPrivate}
 	return v, nil
 }
 
@@ -373,9 +381,11 @@ func (v *Verifier) judge(ds *domainState, res probeResult, r *Result) {
 	reply := res.reply
 	r.SMTP = reply
 	if reply == nil {
-		if errors.Is(res.err, errNoSMTPUTF8) {
+		var refused *refusedError
+		if errors.Is(res.err, errNoSMTPUTF8) || errors.As(res.err, &refused) {
 			// Judgement: the server cannot take this address, but
-			// another MTA path might; leave it unknown.
+			// another MTA path might; or the host was not contacted
+			// (a non-public address): leave it unknown.
 			r.set(outcome{verdict: Unknown, class: ClassUnknown, msg: res.err.Error()})
 			return
 		}
