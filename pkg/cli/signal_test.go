@@ -50,7 +50,9 @@ func TestSignalStopsBlockedRun(t *testing.T) {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		ios, _, out, errOut := TestIOStreams()
 		done := make(chan int, 1)
-		go func() { done <- Run(ctx, NewRootCmd(ios, "test", "test"), ios, []string{"inspect", "--format", "ndjson", "--jobs", "1", good, fifo}) }()
+		go func() {
+			done <- Run(ctx, NewRootCmd(ios, "test", "test"), ios, []string{"inspect", "--format", "ndjson", "--jobs", "1", good, fifo})
+		}()
 		time.Sleep(300 * time.Millisecond)
 		start := time.Now()
 		cancel(&SignalError{Signal: tc.sig})
