@@ -89,7 +89,16 @@ func Run(ctx context.Context, root *cobra.Command, ios *IOStreams, args []string
 		args = []string{}
 	}
 	root.SetArgs(args)
+	// Every command's output goes through out, so that a write error
+	// (a full disk, a closed pipe) is reported whichever command wrote.
+	out := &stickyWriter{w: ios.Out}
+	ios.Out = out
+	root.SetOut(out)
+	defer func() { ios.Out = out.w }()
 	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil && out.err != nil {
+		err = fmt.Errorf("writing the output: %w", out.err)
+	}
 	if code, ok := signalCode(ctx, err); ok {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s; the output holds the messages finished before it\n", context.Cause(ctx))
 		return code
