@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 )
 
 // addressClass names the class of a non-public address that the SMTP probe
@@ -45,4 +46,11 @@ type refusedError struct {
 func (e *refusedError) Error() string {
 	return fmt.Sprintf("not probed: %s (%s) is a %s address; the SMTP probe connects to public addresses only (--allow-private lifts this)",
 		e.host, e.ip, e.class)
+}
+
+// rateLimited reports a reply that asks the client to slow down: 421
+// (service not available, closing) or an enhanced status 4.7.x (RFC 3463
+// security or policy, where servers put their rate limits).
+func (r *SMTPReply) rateLimited() bool {
+	return r.ReplyCode == 421 || r.ReplyCode/100 == 4 && strings.HasPrefix(r.Status, "4.7.")
 }

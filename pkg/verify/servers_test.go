@@ -24,5 +24,7 @@ func testWorld(t *testing.T) (*verifytest.DNS, *verifytest.SMTP, Options) {
 		Concurrency: 4,
 		// The test world's servers are on loopback.
 		AllowPrivate: true,
+		// No need to spare the test servers.
+		ProbeInterval: time.Millisecond,
 	}
 }

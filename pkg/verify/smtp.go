@@ -47,6 +47,30 @@ type prober struct {
 	allowPrivate bool
 	// dial opens connections; tests wrap it to count them.
 	dial func(ctx context.Context, network, address string) (net.Conn, error)
+
+	mu   sync.Mutex                   // guards busy
+	busy map[netip.Addr]chan struct{} // one session at a time per host address
+}
+
+// acquire waits until no other session talks to ip, and returns the
+// function that lets the next one go; ok is false when ctx ended first.
+func (p *prober) acquire(ctx context.Context, ip netip.Addr) (release func(), ok bool) {
+	p.mu.Lock()
+	if p.busy == nil {
+		p.busy = map[netip.Addr]chan struct{}{}
+	}
+	ch := p.busy[ip]
+	if ch == nil {
+		ch = make(chan struct{}, 1)
+		p.busy[ip] = ch
+	}
+	p.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, true
+	case <-ctx.Done():
+		return nil, false
+	}
 }
 
 // probeResult is what a probe learnt about one recipient.
@@ -89,7 +113,12 @@ func (p *prober) probe(ctx context.Context, hosts []mxHost, rcpt, domain string,
 				continue
 			}
 			attempts++
+			release, ok := p.acquire(ctx, ip)
+			if !ok {
+				return probeResult{err: context.Cause(ctx)}
+			}
 			res := p.session(ctx, h.name, ip, rcpt, domain, utf8, catchAll, true)
+			release()
 			if ctx.Err() != nil || !res.retryable() {
 				return res
 			}
