@@ -19,9 +19,11 @@ type Options struct {
 	// Tickets links records to help-desk tickets; nil knows the built-in
 	// help desks only (see package ticket).
 	Tickets *ticket.Finder
-	// MaxRecipients bounds the records of one report: the recipients after
-	// the first MaxRecipients are left out and the records say so
-	// (Truncated "recipients"). Default DefaultMaxRecipients.
+	// MaxRecipients bounds the records of one report, whichever
+	// recogniser read it (delivery reports, free-text bounces, feedback
+	// reports): the recipients after the first MaxRecipients are left out
+	// and the records say so (Truncated "recipients"). Default
+	// DefaultMaxRecipients.
 	MaxRecipients int
 }
 
@@ -36,6 +38,9 @@ const LimitRecipients = "recipients"
 // else. It never returns an empty slice: a message that cannot be read gives
 // one record of kind "error" that says why. Source and Index are left for
 // the caller to fill.
+//
+// White space and blank lines before the first header field, and an mbox
+// "From " line there (a message saved from a mailbox), are passed over.
 func Analyze(r io.Reader, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
@@ -70,50 +75,34 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}, nil
 	}
 	defer parts.ReleaseReader(br)
-	hd := newHead(h)
-	if sniff(hd) == lookOrdinary {
-		return []Record{{Kind: KindOther}}, nil
+	if sniff(h) == lookOrdinary {
+		return []Record{{Kind: KindOther, Why: Why{Kind: whyOrdinary}}}, nil
 	}
 	m, err := parts.ParseBody(h, br, opts.Parts) // always a Message, maybe partial
 	exceeded := parts.Exceeded(err)
-	ret := returnedOf(m)
-	orig := originalOf(m, ret)
-	if recs := feedbackRecords(m, orig); len(recs) > 0 {
-		if max := maxRecipients(opts); len(recs) > max {
-			recs, exceeded = recs[:max:max], joinExceeded(exceeded, LimitRecipients)
-		}
-		return link(recs, m, ret, opts.Tickets), exceeded
-	}
-	if len(m.Reports) == 0 && isAutoreply(hd) {
-		return link([]Record{autoreplyRecord(m, orig)}, m, ret, opts.Tickets), exceeded
-	}
-	res := dialect.Extract(dialect.NewInput(m))
+	in := dialect.NewInput(m)
+	res := dialect.Extract(in)
 	if res == nil || len(res.Recipients) == 0 {
-		return []Record{{Kind: KindOther}}, exceeded
+		return []Record{{Kind: KindOther, Why: Why{Kind: whyNoRecipient}}}, exceeded
 	}
-	if max := maxRecipients(opts); len(res.Recipients) > max {
+	max := opts.MaxRecipients
+	if max <= 0 {
+		max = DefaultMaxRecipients
+	}
+	if len(res.Recipients) > max {
 		res.Recipients = res.Recipients[:max]
-		exceeded = joinExceeded(exceeded, LimitRecipients)
+		exceeded = append(exceeded, LimitRecipients)
+		slices.Sort(exceeded)
 	}
-	return link(bounceRecords(m, res, orig), m, ret, opts.Tickets), exceeded
+	ret := in.Returned()
+	return link(records(m, res, originalOf(m, ret)), m, ret, opts.Tickets), exceeded
 }
 
-// maxRecipients is the records one report may give: opts.MaxRecipients or
-// its default. Every recogniser (delivery reports, free-text bounces,
-// feedback reports) is held to it.
-func maxRecipients(opts *Options) int {
-	if opts.MaxRecipients <= 0 {
-		return DefaultMaxRecipients
-	}
-	return opts.MaxRecipients
-}
-
-// joinExceeded adds a limit's name to the sorted names of exceeded limits.
-func joinExceeded(exceeded []string, name string) []string {
-	exceeded = append(exceeded, name)
-	slices.Sort(exceeded)
-	return exceeded
-}
+// The Why.Kind of records of kind other.
+const (
+	whyOrdinary    = "ordinary mail: its header has no sign of a report (package sign, dialect.Sniff)"
+	whyNoRecipient = "no failed recipient: the report's text names no one that failed or was delayed"
+)
 
 // unwrapMsg returns the message of err, or words for a missing error.
 func unwrapMsg(err error) string {

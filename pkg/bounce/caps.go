@@ -61,10 +61,10 @@ func (c *fieldCapper) text(i int, p *string) bool {
 // is left whole) and reports whether one was cut.
 func (c *fieldCapper) record(r *Record) bool {
 	cut := false
-	fields := []*string{&r.Kind, &r.Recipient, &r.OriginalRecipient, &r.Action, &r.Status,
-		&r.StatusSource, &r.Class, &r.ReplyCode, &r.Diagnostic, &r.Reason, &r.ReportingMTA, &r.RemoteMTA,
+	fields := []*string{&r.Kind, &r.Recipient, &r.OriginalRecipient, &r.Action,
+		&r.StatusSource, &r.Diagnostic, &r.Reason, &r.ReportingMTA, &r.RemoteMTA,
 		&r.SMTPCommand, &r.Date, &r.MTA, &r.Group, &r.Error, &r.Blocklist, &r.Auth, &r.FeedbackType,
-		&r.Original.MessageID, &r.Original.From, &r.Original.To, &r.Original.Subject, &r.Original.Date}
+		&r.Original.MessageID, &r.Original.From, &r.Original.To, &r.Original.Subject, &r.Original.Date, &r.Why.Kind, &r.Why.Status, &r.Why.Reason}
 	if t := r.Ticket; t != nil {
 		fields = append(fields, &t.ID, &t.EncodedID, &t.System, &t.Source)
 	}

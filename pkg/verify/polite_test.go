@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/status"
 )
 
 // scriptServer is a hand-made SMTP server on 127.0.0.5 whose RCPT reply
@@ -92,11 +94,11 @@ func TestProbeIntervalAndBackoff(t *testing.T) {
 		name, reply string
 		probes      int
 		minGaps     []time.Duration
-		class       string
+		class       status.Class
 	}{
-		{"interval", "550 5.1.1 no such user\r\n", 4, []time.Duration{100, 100, 100}, ClassPermanent},
-		{"421", "421 4.7.0 too many connections, slow down\r\n", maxRateLimited, []time.Duration{200, 400}, ClassTemporary},
-		{"4.7.1 rate limit", "451 4.7.1 rate limited, try later\r\n", maxRateLimited, []time.Duration{200, 400}, ClassTemporary},
+		{"interval", "550 5.1.1 no such user\r\n", 4, []time.Duration{100, 100, 100}, status.ClassPermanent},
+		{"421", "421 4.7.0 too many connections, slow down\r\n", maxRateLimited, []time.Duration{200, 400}, status.ClassTemporary},
+		{"4.7.1 rate limit", "451 4.7.1 rate limited, try later\r\n", maxRateLimited, []time.Duration{200, 400}, status.ClassTemporary},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := startScript(t, &scriptServer{greeting: "220 script.test\r\n", rcpt: tc.reply})

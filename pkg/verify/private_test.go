@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/status"
 )
 
 func TestAddressClass(t *testing.T) {
@@ -55,7 +57,7 @@ func TestProbeRefusesLoopback(t *testing.T) {
 		}
 		rs := v.Verify(context.Background(), []string{"nobody@users.test", "x@[127.0.0.1]"})
 		if !allow {
-			if r := rs[0]; r.Verdict != Unknown || r.Class != ClassUnknown || !strings.Contains(r.Error, "loopback") || r.SMTP != nil {
+			if r := rs[0]; r.Verdict != Unknown || r.Class != status.ClassUnknown || !strings.Contains(r.Error, "loopback") || r.SMTP != nil {
 				t.Errorf("%s: %+v, want unknown naming loopback", r.Address, r)
 			}
 			if r := rs[1]; r.Verdict != Unknown || !strings.Contains(r.Error, "127.0.0.1) is a loopback address") {
