@@ -1,6 +1,8 @@
 package parts
 
 import (
+	"bufio"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -41,4 +43,35 @@ func TestPartHeaderLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzPartHeaderLimiter: within its limits the limiter passes a multipart
+// body through unchanged; beyond them it never lets a header block through
+// that is much longer than the limit.
+func FuzzPartHeaderLimiter(f *testing.F) {
+	f.Add("preamble\n--B\nContent-Type: text/plain\nX-A: b\n c\n\nbody\n--B--\n", 64, 16)
+	f.Add("--B\r\nX: "+strings.Repeat("y", 300)+"\r\n\r\nbody\r\n--B--\r\n", 100, 50)
+	f.Add("--B\nX: a\n b\n c\n d\nY: z\n\n--B\n\n--B--", 8, 4)
+	f.Fuzz(func(t *testing.T, body string, maxHeader, maxField int) {
+		if maxHeader <= 0 || maxField <= 0 || maxHeader > 1<<20 || maxField > 1<<20 {
+			return
+		}
+		run := func(maxHeader, maxField int) (string, bool) {
+			failed := false
+			l := &partHeaderLimiter{br: bufio.NewReaderSize(strings.NewReader(body), 16), dash: []byte("--B"),
+				atLineStart: true, maxHeader: maxHeader, maxField: maxField, fail: func(error) { failed = true }}
+			out, err := io.ReadAll(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out), failed
+		}
+		if out, failed := run(len(body)+1, len(body)+1); out != body || failed {
+			t.Fatalf("within the limits the body changed: %q -> %q", body, out)
+		}
+		out, _ := run(maxHeader, maxField)
+		if len(out) > len(body)+strings.Count(body, "\n") {
+			t.Fatalf("output longer than the input: %d > %d", len(out), len(body))
+		}
+	})
 }
