@@ -49,7 +49,7 @@ func proseNotice(n, size int) []byte {
 		"Hi. This is the qmail-send program at mx.example.com.\nI'm afraid I wasn't able to deliver your message to the following addresses.\n" +
 		"This is a permanent error; I've given up. Sorry it didn't work out.\n\n")
 	filler := strings.Repeat("the remote server said the mailbox is not there ", 2)
-	per := max(size/n-len(filler), 0)
+	per := max(size/n-len(filler)-60, 0)
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "<user%d@example.net>:\n550 5.1.1 user unknown %s%s\n\n", i, filler, strings.Repeat("z", per))
 	}
