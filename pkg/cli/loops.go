@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -187,6 +188,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 		an.Add(in.msg)
 		return nil
 	})
+	stop, err := partialOK(err) // stopped by a signal: the result of what was read
 	if err != nil {
 		return err
 	}
@@ -210,8 +212,8 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	default:
 		err = writeLoopsTables(ios, res, opts)
 	}
-	if err != nil {
-		return err
+	if err != nil || stop != nil {
+		return cmp.Or(err, stop)
 	}
 	if len(res.Records) > 1 {
 		warn(ios, loopsSummary(res))

@@ -73,6 +73,17 @@ func notifyContext(parent context.Context, exit func(int)) (ctx context.Context,
 	}
 }
 
+// partialOK splits the error of a reading loop: a signal's error is kept
+// for later (the command still writes what it made of the messages read
+// before it, then returns stop), any other error is returned at once.
+func partialOK(err error) (stop, fail error) {
+	var se *SignalError
+	if errors.As(err, &se) {
+		return se, nil
+	}
+	return nil, err
+}
+
 // signalCode returns the exit status for a run that a signal stopped, and
 // false when none did.
 func signalCode(ctx context.Context, err error) (int, bool) {

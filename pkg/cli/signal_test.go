@@ -46,29 +46,35 @@ func TestSignalStopsBlockedRun(t *testing.T) {
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		code int
-	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
+		args []string
+		want string // in the output: what was made of the good message
+	}{
+		{syscall.SIGINT, 130, []string{"inspect", "--format", "ndjson"}, `"kind":"bounce"`},
+		{syscall.SIGTERM, 143, []string{"inspect", "--format", "json"}, `"kind":"bounce"`},
+		{syscall.SIGTERM, 143, []string{"loops", "--format", "ndjson"}, `"index":1`},
+		{syscall.SIGINT, 130, []string{"report", "--format", "json"}, `"messages": 1,`},
+	} {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		ios, _, out, errOut := TestIOStreams()
 		done := make(chan int, 1)
-		go func() {
-			done <- Run(ctx, NewRootCmd(ios, "test", "test"), ios, []string{"inspect", "--format", "ndjson", "--jobs", "1", good, fifo})
-		}()
+		args := append(tc.args, "--jobs", "1", good, fifo)
+		go func() { done <- Run(ctx, NewRootCmd(ios, "test", "test"), ios, args) }()
 		time.Sleep(300 * time.Millisecond)
 		start := time.Now()
 		cancel(&SignalError{Signal: tc.sig})
 		select {
 		case code := <-done:
 			if code != tc.code || time.Since(start) > time.Second {
-				t.Errorf("%v: exit %d after %v, want %d within a second", tc.sig, code, time.Since(start), tc.code)
+				t.Errorf("%q %v: exit %d after %v, want %d within a second", args, tc.sig, code, time.Since(start), tc.code)
 			}
 		case <-time.After(5 * time.Second):
-			t.Fatalf("%v: still running 5 s after the signal", tc.sig)
+			t.Fatalf("%q %v: still running 5 s after the signal", args, tc.sig)
 		}
-		if !strings.Contains(out.String(), `"recipient":"`) || strings.Count(out.String(), "\n") < 1 {
-			t.Errorf("%v: the finished message's records were not written: %q", tc.sig, out.String())
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%q %v: the finished message's output was not written: %q", args, tc.sig, out.String())
 		}
 		if !strings.Contains(errOut.String(), "stopped by") {
-			t.Errorf("%v: stderr %q does not say the run was stopped", tc.sig, errOut.String())
+			t.Errorf("%q %v: stderr %q does not say the run was stopped", args, tc.sig, errOut.String())
 		}
 	}
 }
