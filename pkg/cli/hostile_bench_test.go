@@ -2,9 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/bounce"
 )
 
 // BenchmarkHostile pins the cost of the hostile shapes of issue 17, end to
@@ -42,5 +46,32 @@ func BenchmarkHostile(b *testing.B) {
 			}
 			b.ReportMetric(float64(out), "out-B/op")
 		})
+	}
+}
+
+// TestPreEncodedBounded: a message's records are encoded ahead only up to
+// maxPreEncoded; beyond it the sink writes them as it encodes them, with
+// the same bytes.
+func TestPreEncodedBounded(t *testing.T) {
+	recs := make([]bounce.Record, 1000)
+	for i := range recs {
+		recs[i] = bounce.Record{Source: "m.eml", Index: 1, Kind: bounce.KindBounce, Recipient: fmt.Sprintf("u%d@example.net", i),
+			Diagnostic: strings.Repeat("d", bounce.MaxFieldBytes)}
+	}
+	if enc := encodeRecords(recs); enc != nil {
+		t.Fatalf("%d bytes encoded ahead, bound %d", len(enc), maxPreEncoded)
+	}
+	small := encodeRecords(recs[:2])
+	if small == nil {
+		t.Fatal("two records not encoded ahead")
+	}
+	ios, _, out, _ := TestIOStreams()
+	sink := newRecordSink("ndjson", ios, false)
+	if err := sink.Write(recs[:2]); err != nil {
+		t.Fatal(err)
+	}
+	sink.Close()
+	if out.String() != string(small) {
+		t.Errorf("sink wrote %q, encoded ahead %q", out.String(), small)
 	}
 }
