@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 
@@ -12,23 +13,33 @@ import (
 // records with the message's Source and Index. A message that could not be
 // read gives one record of kind "error".
 func AnalyzeMessage(m *source.Message, opts *Options) []Record {
-	if m.Err != nil {
-		return []Record{ErrorRecord(m.Source, m.Index, m.Err)}
+	switch {
+	case m.Err != nil:
+		r := ErrorRecord(m.Source, m.Index, m.Err)
+		r.UIDValidity = m.UIDValidity
+		return []Record{r}
+	case len(m.Data) == 0:
+		// Not a message at all: bounce loops says the same.
+		r := ErrorRecord(m.Source, m.Index, errEmpty)
+		r.UIDValidity = m.UIDValidity
+		return []Record{r}
 	}
-	data := skipPreamble(m.Data)
-	recs := analyzeReader(bytes.NewReader(data), data, opts)
+	recs := analyzeInput(bytes.NewReader(m.Data), m.Data, opts)
 	truncated := "" // the same for every record of the message
 	if m.Truncated && len(recs) > 0 {
 		truncated = joinLimit(LimitMessageSize, recs[0].Truncated)
 	}
 	for i := range recs {
-		recs[i].Source, recs[i].Index = m.Source, m.Index
+		recs[i].Source, recs[i].Index, recs[i].UIDValidity = m.Source, m.Index, m.UIDValidity
 		if m.Truncated {
 			recs[i].Truncated = truncated
 		}
 	}
 	return recs
 }
+
+// errEmpty is the error of a message without a single byte.
+var errEmpty = errors.New("empty message")
 
 // LimitMessageSize is the name of the message size limit in
 // Record.Truncated (see source.Options.MaxMessageSize).

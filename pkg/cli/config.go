@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/bounce-tool/bounce/pkg/ticket"
 	"github.com/spf13/cobra"
@@ -30,6 +31,9 @@ type config struct {
 	// environment overrides them (docs/act.md).
 	Zendesk zendeskConfig `yaml:"zendesk"`
 	Webhook webhookConfig `yaml:"webhook"`
+	// TicketURL is read by report when it has no --ticket-url: one URL
+	// template or a list ([system=]URL).
+	TicketURL stringList `yaml:"ticket_url"`
 
 	path string // the file read, "" for none
 	mode fs.FileMode
@@ -39,7 +43,7 @@ type config struct {
 // about and ignored, so a newer file still works with an older bounce.
 // inspect and report read the ticket keys, loops the address keys; each
 // command accepts the whole file.
-var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow", "zendesk", "webhook"}
+var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow", "zendesk", "webhook", "ticket_url"}
 
 // patternConfig is one ticket pattern: a string (the regular expression) or
 // a mapping with pattern, system and in.
@@ -122,10 +126,16 @@ func loadConfig(path string, getenv func(string) string, home func() (string, er
 		}
 	}
 	data, err := os.ReadFile(path)
-	if err != nil {
-		if !explicit && errors.Is(err, fs.ErrNotExist) {
-			return &config{}, nil, nil
-		}
+	switch {
+	case err == nil:
+	case !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)):
+		// No default file (or $HOME is not a folder): no configuration.
+		return &config{}, nil, nil
+	case !explicit:
+		// A default file that cannot be read is no configuration
+		// either; only a file named with --config must be read.
+		return &config{}, []string{fmt.Sprintf("config: %v; going on without it", err)}, nil
+	default:
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	c := &config{path: path}
@@ -177,6 +187,8 @@ type linkOptions struct {
 	ConfigPath string
 	Patterns   []string
 	Maps       []string
+
+	cfg *config // the file finder read
 }
 
 func (l *linkOptions) addFlags(cmd *cobra.Command) {
@@ -217,6 +229,7 @@ func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.cfg = c
 	m, err := l.ticketMap(c)
 	if err != nil {
 		return nil, err

@@ -101,7 +101,9 @@ type preEncoder interface {
 
 // encodeRecords encodes records as the JSON sinks write them: one object a
 // line, each line ended by "\n"; nil if a record does not encode (the sink
-// then encodes and reports the error itself).
+// then encodes and reports the error itself), or when the output grows
+// beyond maxPreEncoded: the sink then writes the records as it encodes
+// them, so that no message's whole output is held in one buffer.
 func encodeRecords(recs []bounce.Record) []byte {
 	// A record is about 1 KB of JSON: one buffer of that size per record
 	// instead of growing one from 64 bytes (a profile of inspect showed
@@ -109,12 +111,15 @@ func encodeRecords(recs []bounce.Record) []byte {
 	buf := bytes.NewBuffer(make([]byte, 0, 1280*len(recs)))
 	enc := newEncoder(buf)
 	for i := range recs {
-		if err := bounce.Encode(enc, &recs[i]); err != nil {
+		if err := bounce.Encode(enc, &recs[i]); err != nil || buf.Len() > maxPreEncoded {
 			return nil
 		}
 	}
 	return buf.Bytes()
 }
+
+// maxPreEncoded bounds the output of one message encoded ahead on a worker.
+const maxPreEncoded = 256 << 10
 
 func (s *ndjsonSink) writeEncoded(lines []byte) error {
 	_, err := s.w.Write(lines)

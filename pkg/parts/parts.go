@@ -231,8 +231,11 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 }
 
 // ReadHeader reads the header block at the start of br. It is the cheap first
-// look at a message: the body stays unread in br.
+// look at a message: the body stays unread in br. White space and blank
+// lines before the first field, and an mbox "From " line there, are passed
+// over (skipPreamble).
 func ReadHeader(br *bufio.Reader) (mail.Header, error) {
+	skipPreamble(br)
 	h, err := header.Read(br)
 	if err != nil {
 		return mail.Header{Header: message.Header{Header: h}}, fmt.Errorf("%w: header: %w", ErrMalformed, err)
@@ -352,7 +355,7 @@ func (w *walker) walk(e *entity, depth int) {
 }
 
 func (w *walker) walkMultipart(e *entity, typ string, depth int) {
-	mr := newSplitter(e.raw, e.end, e.params["boundary"], e.off)
+	mr := w.splitter(e)
 	alternative := typ == "multipart/alternative"
 	// Of the alternatives, plain text is what servers write for people:
 	// the first plain one (or one without a type) is kept, else the first
@@ -528,7 +531,7 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 	typ, params, _ := e.Header.ContentType()
 	switch {
 	case strings.HasPrefix(typ, "multipart/"):
-		mr := e.MultipartReader()
+		mr := w.multipartReader(e)
 		if mr == nil {
 			return
 		}
@@ -763,4 +766,34 @@ func getReader(r io.Reader) *bufio.Reader {
 func putReader(br *bufio.Reader) {
 	br.Reset(nil)
 	readerPool.Put(br)
+}
+
+// skipPreamble reads past what may stand before a message's first header
+// field: white space, blank lines, and mbox "From " lines (which have no
+// colon after their first word, unlike a "From:" field).
+//
+// QUIRK: RFC 5322 section 2.1 starts a message with its header fields, but
+// messages saved from mail clients and web mail keep the mbox From_ line,
+// and hand-made ones start with a blank line.
+func skipPreamble(br *bufio.Reader) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.Discard(1)
+			continue
+		}
+		if b, _ := br.Peek(5); string(b) != "From " {
+			return
+		}
+		for {
+			_, err := br.ReadSlice('\n')
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+	}
 }
