@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"mime"
+	"slices"
+	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/header"
 	"github.com/emersion/go-message"
@@ -22,7 +25,11 @@ import (
 // textproto.MultipartReader) and hands out slices; go-message still decodes
 // transfer encodings and charsets, for the parts that need it (body).
 type entity struct {
+	// header is the entity's header; a part's is built from fields only
+	// when go-message needs it (hdr), since the walk reads two fields of it.
 	header message.Header
+	fields []header.Field
+	lazy   bool // header is still to be built from fields
 	typ    string
 	params map[string]string
 	raw    []byte
@@ -37,11 +44,71 @@ func newEntity(h message.Header, raw []byte, end error, off int) *entity {
 	return &entity{header: h, typ: typ, params: params, raw: raw, end: end, off: off}
 }
 
+// newPart is newEntity of a part whose header fields are fields.
+func newPart(fields []header.Field, raw []byte, end error, off int) *entity {
+	e := &entity{fields: fields, lazy: true, raw: raw, end: end, off: off}
+	e.typ, e.params = contentType(e.get("Content-Type"))
+	return e
+}
+
+// get is the header's Get.
+func (e *entity) get(key string) string {
+	if !e.lazy {
+		return e.header.Get(key)
+	}
+	for _, f := range e.fields {
+		// The names are bytes '!'..'~': equal in any case is equal
+		// canonical names.
+		if strings.EqualFold(f.Key, key) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// hdr returns the entity's header.
+func (e *entity) hdr() message.Header {
+	if e.lazy {
+		e.header, e.fields, e.lazy = message.Header{Header: header.Build(e.fields)}, nil, false
+	}
+	return e.header
+}
+
+// contentType is message.Header.ContentType of a Content-Type value.
+func contentType(v string) (string, map[string]string) {
+	if v == "" {
+		return "text/plain", nil
+	}
+	t, params, err := mime.ParseMediaType(v)
+	if err != nil {
+		return v, nil
+	}
+	for k, pv := range params {
+		if d, err := paramDecoder.DecodeHeader(pv); err == nil {
+			params[k] = d
+		}
+	}
+	return t, params
+}
+
+// paramDecoder decodes encoded words in Content-Type parameters as
+// go-message does.
+var paramDecoder = mime.WordDecoder{CharsetReader: func(cs string, in io.Reader) (io.Reader, error) {
+	cs = strings.ToLower(cs)
+	if cs == "utf-8" || cs == "us-ascii" {
+		return in, nil
+	}
+	if message.CharsetReader != nil {
+		return message.CharsetReader(cs, in)
+	}
+	return nil, fmt.Errorf("message: unhandled charset %q", cs)
+}}
+
 // plain reports whether the entity's body is its raw bytes: no transfer
 // encoding to undo and no charset to convert (what message.New would do).
 func (e *entity) plain() bool {
 	if !isMultipart(e.typ) {
-		switch lowerASCII(e.header.Get("Content-Transfer-Encoding")) {
+		switch lowerASCII(e.get("Content-Transfer-Encoding")) {
 		case "7bit", "8bit", "binary", "":
 		default:
 			return false
@@ -65,7 +132,7 @@ func (e *entity) body() io.Reader {
 	if e.plain() {
 		return r
 	}
-	m, _ := message.New(e.header, r)
+	m, _ := message.New(e.hdr(), r)
 	return m.Body
 }
 
@@ -114,6 +181,7 @@ type splitter struct {
 	end       error
 	partsRead int
 	base      int // where data starts in the message's body, or -1
+	fields    []header.Field
 
 	nl               []byte // "\r\n" or "\n" (set after seeing first boundary line)
 	nlDashBoundary   []byte // nl + "--boundary"
@@ -169,18 +237,20 @@ func (r *splitter) next() (*entity, error) {
 		}
 		if r.isBoundaryDelimiterLine(line) {
 			r.partsRead++
-			h, n, err := header.ReadBytes(r.data[r.pos:], r.end)
+			var n int
+			r.fields, n, err = header.ReadFieldsBytes(r.data[r.pos:], r.end, r.fields[:0])
 			r.pos += n
 			if err != nil {
 				return nil, err
 			}
+			fields := slices.Clone(r.fields)
 			start := r.pos
 			body, end := r.partBody()
 			off := -1
 			if r.base >= 0 {
 				off = r.base + start
 			}
-			return newEntity(message.Header{Header: h}, body, end, off), nil
+			return newPart(fields, body, end, off), nil
 		}
 		if r.isFinalBoundary(line) {
 			return nil, io.EOF

@@ -5,9 +5,13 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/emersion/go-message"
 	gmtextproto "github.com/emersion/go-message/textproto"
 )
 
@@ -42,7 +46,8 @@ func splitMemory(body []byte, end error, boundary string) string {
 			fmt.Fprintf(&b, "end: %v\n", err)
 			break
 		}
-		for f := p.header.Fields(); f.Next(); {
+		h := p.hdr()
+		for f := h.Fields(); f.Next(); {
 			fmt.Fprintf(&b, "%q: %q\n", f.Key(), f.Value())
 		}
 		data, err := io.ReadAll(&sliceReader{b: p.raw, end: p.end})
@@ -131,4 +136,35 @@ func FuzzPartHeadersOver(f *testing.F) {
 			t.Fatalf("partHeadersOver = %v, the limiter cut: %v", over, cut)
 		}
 	})
+}
+
+// TestContentTypeAsGoMessage: contentType reads a Content-Type value as
+// go-message's Header.ContentType does, for the values in testdata and the
+// corpus and for broken ones.
+func TestContentTypeAsGoMessage(t *testing.T) {
+	values := []string{"", "text/plain", "TEXT/Plain; Charset=UTF-8", "multipart/mixed; boundary=", "text/plain; charset",
+		`text/plain; name="=?utf-8?B?w6kudHh0?="`, `text/plain; name="=?x-unknown?Q?a?="`, "multipart/report; boundary=\"a b\"; report-type=delivery-status",
+		"text/plain;; charset=us-ascii", "application/octet-stream; name*=UTF-8''%E2%82%AC.txt", "garbage value"}
+	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	more, _ := filepath.Glob("../../../shared/corpus/sisimai/eml/*.eml")
+	for _, f := range append(files, more...) {
+		b, _ := os.ReadFile(f)
+		for _, line := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "content-type") {
+				values = append(values, strings.TrimSpace(v))
+			}
+		}
+	}
+	for _, v := range values {
+		var h gmtextproto.Header
+		if v != "" {
+			h.Add("Content-Type", v)
+		}
+		mh := message.Header{Header: h}
+		wt, wp, _ := mh.ContentType()
+		gt, gp := contentType(v)
+		if gt != wt || !maps.Equal(gp, wp) {
+			t.Errorf("contentType(%q) = %q %v, want %q %v", v, gt, gp, wt, wp)
+		}
+	}
 }

@@ -486,7 +486,7 @@ func (w *walker) originalBody(e *entity, depth int) (string, bool) {
 	if isMultipart(e.typ) || !e.plain() {
 		br := getReader(&sliceReader{b: e.raw, end: e.end})
 		defer putReader(br)
-		inner, _ := message.New(e.header, br)
+		inner, _ := message.New(e.hdr(), br)
 		var b strings.Builder
 		w.originalText(inner, &b, depth)
 		return b.String(), b.Len() == 0 && bodyIsEmpty(br)

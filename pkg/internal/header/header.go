@@ -226,7 +226,7 @@ func (l *byteLines) continued() bool { return l.startsBlank() }
 func Read(br *bufio.Reader) (gmtextproto.Header, error) {
 	fs := fieldPool.Get().(*[]Field)
 	fields, err := ReadFields(br, (*fs)[:0])
-	h := build(fields)
+	h := Build(fields)
 	clear(fields)
 	*fs = fields[:0]
 	fieldPool.Put(fs)
@@ -238,15 +238,15 @@ func Read(br *bufio.Reader) (gmtextproto.Header, error) {
 func ReadBytes(b []byte, end error) (gmtextproto.Header, int, error) {
 	fs := fieldPool.Get().(*[]Field)
 	fields, n, err := ReadFieldsBytes(b, end, (*fs)[:0])
-	h := build(fields)
+	h := Build(fields)
 	clear(fields)
 	*fs = fields[:0]
 	fieldPool.Put(fs)
 	return h, n, err
 }
 
-// build returns the header of fields, in order.
-func build(fields []Field) gmtextproto.Header {
+// Build returns the header of fields, in order, as Read builds it.
+func Build(fields []Field) gmtextproto.Header {
 	var h gmtextproto.Header
 	// The header keeps its fields last first: add them bottom up.
 	for i := len(fields) - 1; i >= 0; i-- {
