@@ -1,7 +1,6 @@
 package parts
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -112,29 +111,6 @@ func FuzzSplitter(f *testing.F) {
 			t.Skip()
 		}
 		checkSplit(t, body, boundary)
-	})
-}
-
-// FuzzPartHeadersOver: partHeadersOver says the limiter cuts exactly when
-// it changes the body or reports a limit.
-func FuzzPartHeadersOver(f *testing.F) {
-	f.Add("preamble\n--B\nContent-Type: text/plain\nX-A: b\n c\n\nbody\n--B--\n", 64, 16)
-	f.Add("--B\r\nX: "+strings.Repeat("y", 300)+"\r\n\r\nbody\r\n--B--\r\n", 100, 50)
-	f.Fuzz(func(t *testing.T, body string, maxHeader, maxField int) {
-		if maxHeader <= 0 || maxField <= 0 || maxHeader > 1<<20 || maxField > 1<<20 {
-			return
-		}
-		failed := false
-		l := &partHeaderLimiter{br: bufio.NewReaderSize(strings.NewReader(body), 16), dash: []byte("--B"),
-			atLineStart: true, maxHeader: maxHeader, maxField: maxField, fail: func(error) { failed = true }}
-		out, err := io.ReadAll(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cut := failed || string(out) != body
-		if over := partHeadersOver([]byte(body), []byte("--B"), maxHeader, maxField, 16); over != cut {
-			t.Fatalf("partHeadersOver = %v, the limiter cut: %v", over, cut)
-		}
 	})
 }
 

@@ -47,7 +47,7 @@ func TestPartHeaderLimits(t *testing.T) {
 
 // FuzzPartHeaderLimiter: within its limits the limiter passes a multipart
 // body through unchanged; beyond them it never lets a header block through
-// that is much longer than the limit.
+// that is much longer than the limit; partHeadersOver tells the two apart.
 func FuzzPartHeaderLimiter(f *testing.F) {
 	f.Add("preamble\n--B\nContent-Type: text/plain\nX-A: b\n c\n\nbody\n--B--\n", 64, 16)
 	f.Add("--B\r\nX: "+strings.Repeat("y", 300)+"\r\n\r\nbody\r\n--B--\r\n", 100, 50)
@@ -69,7 +69,12 @@ func FuzzPartHeaderLimiter(f *testing.F) {
 		if out, failed := run(len(body)+1, len(body)+1); out != body || failed {
 			t.Fatalf("within the limits the body changed: %q -> %q", body, out)
 		}
-		out, _ := run(maxHeader, maxField)
+		out, failed := run(maxHeader, maxField)
+		// The walk runs the limiter only where partHeadersOver says it
+		// would cut.
+		if over := partHeadersOver([]byte(body), []byte("--B"), maxHeader, maxField, 16); over != (failed || out != body) {
+			t.Fatalf("partHeadersOver = %v, the limiter cut: %v", over, failed || out != body)
+		}
 		if len(out) > len(body)+strings.Count(body, "\n") {
 			t.Fatalf("output longer than the input: %d > %d", len(out), len(body))
 		}

@@ -133,7 +133,7 @@ func readFields(br lines, dst []Field) ([]Field, error) {
 			raw = raw[:start]
 			break
 		}
-		key := trimBytes(kv[:colon])
+		key := trim(kv[:colon])
 		if bad := slices.IndexFunc(key, func(c byte) bool { return c < 33 || c > 126 }); bad >= 0 {
 			readErr = fmt.Errorf("message: malformed MIME header key: %v", string(key))
 			marks = marks[:len(marks)-1]
@@ -344,20 +344,8 @@ func unfold(v string) string {
 	return b.String()
 }
 
-// trimBytes removes the spaces and tabs around s.
-func trimBytes(s []byte) []byte {
-	i, n := 0, len(s)
-	for i < n && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	for n > i && (s[n-1] == ' ' || s[n-1] == '\t') {
-		n--
-	}
-	return s[i:n]
-}
-
 // trim removes the spaces and tabs around s.
-func trim(s string) string {
+func trim[S string | []byte](s S) S {
 	i, n := 0, len(s)
 	for i < n && (s[i] == ' ' || s[i] == '\t') {
 		i++
