@@ -277,12 +277,12 @@ var common = func() map[string]string {
 }()
 
 // Canonical returns the canonical form of a field name, as
-// textproto.CanonicalMIMEHeaderKey does, from a table when it is a common
-// one.
+// textproto.CanonicalMIMEHeaderKey does: the name itself when it is
+// canonical already, else from a table when it is a common one, so that
+// neither costs an allocation.
 func Canonical(k string) string {
-	c := textproto.CanonicalMIMEHeaderKey(k)
-	if c == k {
-		return c // already canonical: no allocation
+	if isCanonical(k) {
+		return k
 	}
 	if len(k) <= 64 {
 		var buf [64]byte
@@ -290,7 +290,35 @@ func Canonical(k string) string {
 			return v
 		}
 	}
-	return c
+	return textproto.CanonicalMIMEHeaderKey(k)
+}
+
+// isCanonical reports whether textproto.CanonicalMIMEHeaderKey returns k
+// unchanged: k is in canonical case, or holds a byte that is not a token
+// character (such a name is left as it is).
+func isCanonical(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !isToken(c) {
+			return true
+		}
+		if upper && 'a' <= c && c <= 'z' || !upper && 'A' <= c && c <= 'Z' {
+			return false
+		}
+		upper = c == '-'
+	}
+	return true
+}
+
+// isToken reports whether c is a token character (RFC 7230 tchar), as
+// net/textproto's validHeaderFieldByte does.
+func isToken(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 func lowerInto(dst []byte, s string) []byte {

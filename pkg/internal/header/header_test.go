@@ -117,7 +117,8 @@ func TestReadCorpus(t *testing.T) {
 }
 
 func TestCanonical(t *testing.T) {
-	for _, k := range []string{"content-type", "CONTENT-TYPE", "Content-Type", "x-weird_key", "message-id", "X-FOO-bar", "a b"} {
+	for _, k := range []string{"content-type", "CONTENT-TYPE", "Content-Type", "x-weird_key", "message-id", "X-FOO-bar", "a b",
+		"x-(odd)", "X-(Odd)", "received", "Received", "rECEIVED", "1-a", "-a", "a--b", "Dkim-Signature", "DKIM-Signature", "ü-x", ""} {
 		if got, want := Canonical(k), textproto.CanonicalMIMEHeaderKey(k); got != want {
 			t.Errorf("Canonical(%q) = %q, want %q", k, got, want)
 		}
