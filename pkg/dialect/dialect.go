@@ -105,6 +105,9 @@ func Extract(in *Input) *Result {
 	if empty(res) {
 		res, weak = fromHeaders(in), true
 	}
+	if empty(res) {
+		res, weak = fromMentions(in), true
+	}
 	if empty(res) || weak {
 		// The report names no one for certain: it may be about a
 		// bounce it returns.
@@ -134,6 +137,7 @@ func Extract(in *Input) *Result {
 	default:
 		res.MTA = "generic"
 	}
+	in.recoverAddresses(res)
 	complete(in, res)
 	for i := range res.Recipients {
 		res.Recipients[i].Diagnostic = truncate(res.Recipients[i].Diagnostic, MaxDiagnostic)
@@ -196,8 +200,17 @@ func fromReports(reports []*dsn.Report) *Result {
 				r.Address = dsn.Address(dsn.Get(rc.Fields, "X-Actual-Recipient"))
 			}
 			r.Address = reportAddress(r.Address)
+			if !strings.Contains(r.Address, "@") && strings.Contains(r.OriginalAddress, "@") {
+				r.Address = reportAddress(r.OriginalAddress)
+			}
 			if !strings.Contains(r.Address, "@") {
-				continue
+				// An X.400, local or unknown type of address: the
+				// recipient keeps its Status, and its name as written
+				// until recoverAddresses finds the address behind it.
+				r.Address = reportRecipientName(rc)
+				if r.Address == "" || r.Status == "" && r.Action == "" {
+					continue
+				}
 			}
 			if r.Date == "" {
 				r.Date = rep.ArrivalDate

@@ -71,10 +71,10 @@ var bounceSubjects = []string{"undeliver", "returned mail", "delivery status", "
 // mail that names an address ("Email: ann@example.com") and a number
 // ("250 points") must not pass.
 func (in *Input) looksLikeBounce(listed bool) bool {
-	if !in.systemSender() && !hasAny(in.subject(), bounceSubjects) {
+	if !in.systemSender() && (!hasAny(in.subject(), bounceSubjects) || replySubject(in.subject())) {
 		return false
 	}
-	return listed || in.returnsOriginal() || hasStatusCode(in.prep().report)
+	return listed || in.returnsOriginal() || hasStatusCode(in.prep().report) || in.statesUndelivered()
 }
 
 // hasStatusCode reports whether text holds an enhanced status code, or an

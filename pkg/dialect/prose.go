@@ -38,6 +38,11 @@ var recipientWords = []string{"to:", "to", "rcpt to:", "recipient:", "recipient"
 // addrRole tells what the address a is on the line (lowercase).
 func addrRole(lower string, a addrAt) role {
 	before := strings.TrimRight(lower[:a.start], " \t<\"'([")
+	if t := strings.TrimSuffix(before, "smtp:"); len(t) < len(before) {
+		// "Recipient: [SMTP:ann@example.com]", "dda:SMTP=": the address
+		// type a gateway writes before the address.
+		before = strings.TrimRight(t, " \t<\"'([")
+	}
 	for _, w := range senderWords {
 		if strings.HasSuffix(before, w) && wordStart(before, len(before)-len(w)) {
 			return roleSender
@@ -248,7 +253,7 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 		return out
 	}
 	if r.hasList {
-		if out := pick(func(c candidate) bool { return c.inList && c.strong() }); len(out) > 0 {
+		if out := pick(func(c candidate) bool { return c.inList && c.strong() && !isSystemAddress(c.key) }); len(out) > 0 {
 			return out
 		}
 	}
@@ -590,7 +595,17 @@ func hasCode(text string) bool {
 // delayWords say that a report is about a delay, not a failure.
 var delayWords = []string{"will continue trying", "will keep trying", "delivery is delayed", "has been delayed",
 	"not yet been delivered", "still trying", "will retry", "delivery delayed", "temporarily deferred",
-	"message still undelivered", "this is a warning", "delay notification", "warning: could not send"}
+	"message still undelivered", "this is a warning", "delay notification", "warning: could not send",
+	"will continue to try", "has not been delivered for", "have not been delivered for", "will be retried",
+	"will be attempted again", "temporary delivery error", "temporary delivery failure", "warning message only",
+	"delivery attempts will continue", "remain in the queue", "will try again",
+	// de, fr, es, it, pt, nl
+	"versucht es weiterhin", "wird weiterhin versucht", "noch nicht zugestellt", "verzögert",
+	"nouvelles tentatives", "continuera d'essayer", "pas encore été remis", "retardé",
+	"seguirá intentando", "sigue intentando", "todavía no ha podido ser entregado", "retrasado",
+	"continuerà a tentare", "non ancora recapitato", "ritardato",
+	"continuará tentando", "ainda não foi entregue", "atrasad",
+	"blijft proberen", "nog niet afgeleverd", "vertraagd"}
 
 // delayWordSet indexes delayWords.
 var delayWordSet = phrase.New(delayWords...)

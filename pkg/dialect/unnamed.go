@@ -1,0 +1,287 @@
+package dialect
+
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/emersion/go-message/mail"
+)
+
+// Recipients written without a full address, and bounces in wording no
+// rule knows. Old servers name a failed recipient the way their own
+// directory does: an Exchange display name ("Bloggs, Joe"), an X.400
+// originator/recipient name ("c=DE;a= ;p=Corp;s=Meyer;g=Karl"), a Lotus
+// Notes name ("Klaus Weber/Sales/Corp@Corp"), an AOL screen name, or an
+// address wrapped in a gateway's encoding ("IMCEASMTP-ann+40example+2Ecom@
+// corp.example", "dda:SMTP=ann@example.com", "[SMTP:ann@example.com]").
+// recoverAddress turns such a name into the address the text or the
+// returned original holds for it; a name it cannot place is kept as
+// written.
+
+// undeliveredStatements, lowercase, say in a notice that a message was not
+// delivered or is not delivered yet, in the languages bounces are written
+// in. They are statements about a delivery, stronger than failureWords
+// ("error", "rejected"), which ordinary mail uses as freely.
+var undeliveredStatements = []string{
+	"could not be delivered", "couldn't be delivered", "could not deliver", "was not delivered",
+	"were not delivered", "not been delivered", "not yet been delivered", "undeliverable", "was undeliverable",
+	"delivery failed", "delivery has failed", "delivery to the following", "unable to deliver",
+	"failed to deliver", "not be delivered", "could not be sent", "did not reach", "not reachable",
+	"could not be reached", "delivery delayed", "delivery is delayed", "has been delayed",
+	"will continue to try", "will continue trying", "will keep trying", "could not be handed",
+	"non-delivery", "nondelivery", "delivery failure", "not deliverable",
+	// de, fr, es, it, pt, nl, ja
+	"nicht zugestellt", "unzustellbar", "nicht erreicht", "nicht ausgeliefert", "konnte nicht",
+	"pas pu être remis", "pas pu etre remis", "pas pu être délivré", "pas pu etre delivre", "non remis",
+	"n'est pas parvenu", "injoignable",
+	"no se pudo entregar", "no ha podido ser entregado", "no pudo ser entregado", "no entregado", "no llegó",
+	"non è stato recapitato", "non e' stato recapitato", "impossibile recapitare", "non recapitato",
+	"não foi possível entregar", "nao foi possivel entregar", "não pôde ser entregue", "nao pode ser entregue",
+	"não entregue",
+	"niet worden afgeleverd", "niet bezorgd", "niet afgeleverd", "niet bereikt", "onbestelbaar",
+	"配信できません", "配信に失敗", "配送できません", "届きませんでした", "送信できませんでした",
+}
+
+var undeliveredSet = phrase.New(undeliveredStatements...)
+
+// statesUndelivered reports whether the bounce is a notice from the mail
+// system (an empty Return-Path, or a mailer daemon or postmaster in From)
+// whose report says a delivery failed or is delayed: a bounce even when no
+// rule knows its wording.
+func (in *Input) statesUndelivered() bool {
+	if !in.mailSystemFrom() {
+		return false
+	}
+	p := in.prep()
+	return undeliveredSet.Any(p.reportLower) || delayWordSet.Any(p.reportLower)
+}
+
+// mailSystemFrom reports whether the bounce comes from the mail system for
+// certain: an empty Return-Path, or a From address of a mailer daemon or a
+// postmaster (isSystemAddress). A no-reply sender is not enough: shops
+// write "your parcel could not be delivered" from those.
+func (in *Input) mailSystemFrom() bool {
+	if strings.TrimSpace(in.header("Return-Path")) == "<>" {
+		return true
+	}
+	for _, a := range FindAddresses(in.from()) {
+		if isSystemAddress(LowerASCII(a)) || strings.HasPrefix(LowerASCII(a), "mdaemon@") {
+			return true
+		}
+	}
+	return false
+}
+
+// replySubject reports whether a subject (lowercase) answers or forwards
+// another message ("Re: mail to you is undeliverable?"): a person writing
+// about a bounce, not the bounce.
+func replySubject(subj string) bool {
+	s := strings.TrimSpace(subj)
+	for _, p := range []string{"re:", "aw:", "sv:", "antw:", "r:", "rif:", "réf:", "tr:", "wg:", "fw:", "fwd:", "rv:"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromMentions names the recipients of a notice from the mail system that
+// says a delivery failed but names no one in a recipient's place: the
+// addresses its report mentions that are not senders or the mail system
+// ("User Klaus Weber (k.weber@example.com) not listed"). It gives up when
+// the report mentions more than a few.
+func fromMentions(in *Input) *Result {
+	if !in.statesUndelivered() {
+		return nil
+	}
+	rd := in.prose()
+	exclude := in.senderSet()
+	var out []candidate
+	seen := map[string]bool{}
+	for _, c := range rd.cands {
+		if seen[c.key] || rd.senders[c.key] || exclude[c.key] || isSystemAddress(c.key) {
+			continue
+		}
+		seen[c.key] = true
+		out = append(out, c)
+	}
+	if len(out) == 0 || len(out) > 3 {
+		return nil
+	}
+	action := "failed"
+	if delayWordSet.Any(in.prep().reportLower) {
+		action = "delayed"
+	}
+	res := &Result{}
+	for _, c := range out {
+		ev := rd.evidence(c.key)
+		res.Recipients = append(res.Recipients, Recipient{
+			Address: c.addr, Action: action, Diagnostic: Fold(ev), Command: FindCommand(ev), RemoteMTA: FindRemoteHost(ev),
+		})
+	}
+	return res
+}
+
+// reportRecipientName returns what a report's Final-Recipient (else
+// Original-Recipient) field says when it holds no address (an X.400 or a
+// local name), with its address type removed, or "".
+func reportRecipientName(rc dsn.Recipient) string {
+	for _, k := range []string{"Final-Recipient", "Original-Recipient"} {
+		v := strings.TrimSpace(dsn.Get(rc.Fields, k))
+		if typ, rest, ok := strings.Cut(v, ";"); ok && len(typ) <= 20 && !strings.ContainsAny(typ, " =/") {
+			v = strings.TrimSpace(rest)
+		}
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// recoverAddresses gives each recipient written without an address the
+// address the text or the returned original holds for it (recoverAddress).
+func (in *Input) recoverAddresses(res *Result) {
+	unresolved := 0
+	for _, r := range res.Recipients {
+		if !strings.Contains(r.Address, "@") || imceaAddress(r.Address) != "" {
+			unresolved++
+		}
+	}
+	if unresolved == 0 {
+		return
+	}
+	for i := range res.Recipients {
+		r := &res.Recipients[i]
+		if a := in.recoverAddress(r.Address, unresolved == 1 && len(res.Recipients) == 1); a != "" {
+			r.Address = a
+		}
+	}
+}
+
+// recoverAddress returns the address behind a recipient written without
+// one, or "": an address inside the name (dda:SMTP=, [SMTP:...], an
+// IMCEASMTP- encapsulation); else the returned original's recipient whose
+// display name or local part is the name; else, when alone is true (one
+// recipient, written as a name), the original's only recipient.
+func (in *Input) recoverAddress(name string, alone bool) string {
+	if a := imceaAddress(name); a != "" {
+		return a
+	}
+	if strings.Contains(name, "@") && !strings.Contains(name, "/") {
+		return ""
+	}
+	if as := FindAddresses(name); len(as) == 1 {
+		return as[0]
+	}
+	if in.Message == nil || in.Message.Original == nil {
+		return ""
+	}
+	want := nameWords(name)
+	if len(want) == 0 {
+		return ""
+	}
+	var all []*mail.Address
+	for _, k := range []string{"To", "Cc"} {
+		if list, err := in.Message.Original.Header.AddressList(k); err == nil {
+			all = append(all, list...)
+		}
+	}
+	for _, a := range all {
+		local, _, _ := strings.Cut(LowerASCII(a.Address), "@")
+		if sameWords(nameWords(a.Name), want) || len(want) == 1 && local == want[0] {
+			return a.Address
+		}
+	}
+	if alone && len(all) == 1 {
+		return all[0].Address
+	}
+	return ""
+}
+
+// nameWords returns the words of a person's name, lowercase and sorted by
+// first appearance: "Bloggs, Joe" gives bloggs, joe; an X.400 name gives
+// its surname and given name; a Notes name its first component.
+func nameWords(name string) []string {
+	n := LowerASCII(strings.TrimSpace(name))
+	if strings.Contains(n, "s=") && (strings.Contains(n, ";") || strings.Contains(n, "/")) {
+		var w []string
+		for _, f := range strings.FieldsFunc(n, func(r rune) bool { return r == ';' || r == '/' }) {
+			if k, v, ok := strings.Cut(strings.TrimSpace(f), "="); ok && (k == "s" || k == "g") && v != "" {
+				w = append(w, v)
+			}
+		}
+		return w
+	}
+	if i := strings.IndexByte(n, '/'); i > 0 {
+		n = n[:i]
+	}
+	return strings.FieldsFunc(n, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '"' || r == '\'' })
+}
+
+// sameWords reports whether two names have the same words, in any order.
+func sameWords(a, b []string) bool {
+	if len(a) == 0 || len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// imceaAddress decodes an address Exchange encapsulated for its own
+// directory ("IMCEASMTP-ann+40example+2Ecom@corp.example" is
+// ann@example.com), or returns "".
+func imceaAddress(a string) string {
+	const prefix = "imceasmtp-"
+	if len(a) <= len(prefix) || LowerASCII(a[:len(prefix)]) != prefix {
+		return ""
+	}
+	enc := a[len(prefix):]
+	if i := strings.LastIndexByte(enc, '@'); i >= 0 {
+		enc = enc[:i]
+	}
+	var b strings.Builder
+	for i := 0; i < len(enc); i++ {
+		if enc[i] == '+' && i+2 < len(enc) {
+			if v, ok := unhex(enc[i+1], enc[i+2]); ok {
+				b.WriteByte(v)
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(enc[i])
+	}
+	out := b.String()
+	if as := FindAddresses(out); len(as) == 1 && as[0] == out {
+		return out
+	}
+	return ""
+}
+
+func unhex(a, b byte) (byte, bool) {
+	h := func(c byte) (byte, bool) {
+		switch {
+		case c >= '0' && c <= '9':
+			return c - '0', true
+		case c >= 'a' && c <= 'f':
+			return c - 'a' + 10, true
+		case c >= 'A' && c <= 'F':
+			return c - 'A' + 10, true
+		}
+		return 0, false
+	}
+	x, ok1 := h(a)
+	y, ok2 := h(b)
+	return x<<4 | y, ok1 && ok2
+}
