@@ -1,6 +1,8 @@
 package bounce
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +38,25 @@ const LimitRecipients = "recipients"
 // else. It never returns an empty slice: a message that cannot be read gives
 // one record of kind "error" that says why. Source and Index are left for
 // the caller to fill.
+//
+// White space and blank lines before the first header field, and an mbox
+// "From " line there (a message saved from a mailbox), are passed over.
 func Analyze(r io.Reader, opts *Options) []Record {
+	br := bufio.NewReaderSize(r, 1024)
+	for {
+		b, _ := br.Peek(1024)
+		n := len(b) - len(skipPreamble(b))
+		if n == 0 || n == len(b) && len(b) < 1024 {
+			br.Discard(n)
+			break
+		}
+		br.Discard(n)
+	}
+	return analyzeReader(br, opts)
+}
+
+// analyzeReader is Analyze of a message that starts with its header.
+func analyzeReader(r io.Reader, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -69,23 +89,15 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}, nil
 	}
 	defer parts.ReleaseReader(br)
-	hd := newHead(h)
-	if sniff(hd) == lookOrdinary {
-		return []Record{{Kind: KindOther}}, nil
+	if sniff(h) == lookOrdinary {
+		return []Record{{Kind: KindOther, Why: Why{Kind: whyOrdinary}}}, nil
 	}
 	m, err := parts.ParseBody(h, br, opts.Parts) // always a Message, maybe partial
 	exceeded := parts.Exceeded(err)
-	ret := returnedOf(m)
-	orig := originalOf(m, ret)
-	if recs := feedbackRecords(m, orig); len(recs) > 0 {
-		return link(recs, m, ret, opts.Tickets), exceeded
-	}
-	if len(m.Reports) == 0 && isAutoreply(hd) {
-		return link([]Record{autoreplyRecord(m, orig)}, m, ret, opts.Tickets), exceeded
-	}
-	res := dialect.Extract(dialect.NewInput(m))
+	in := dialect.NewInput(m)
+	res := dialect.Extract(in)
 	if res == nil || len(res.Recipients) == 0 {
-		return []Record{{Kind: KindOther}}, exceeded
+		return []Record{{Kind: KindOther, Why: Why{Kind: whyNoRecipient}}}, exceeded
 	}
 	max := opts.MaxRecipients
 	if max <= 0 {
@@ -96,8 +108,15 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		exceeded = append(exceeded, LimitRecipients)
 		slices.Sort(exceeded)
 	}
-	return link(bounceRecords(m, res, orig), m, ret, opts.Tickets), exceeded
+	ret := in.Returned()
+	return link(records(m, res, originalOf(m, ret)), m, ret, opts.Tickets), exceeded
 }
+
+// The Why.Kind of records of kind other.
+const (
+	whyOrdinary    = "ordinary mail: its header has no sign of a report (package sign, dialect.Sniff)"
+	whyNoRecipient = "no failed recipient: the report's text names no one that failed or was delayed"
+)
 
 // unwrapMsg returns the message of err, or words for a missing error.
 func unwrapMsg(err error) string {
@@ -117,4 +136,25 @@ func ErrorRecord(source string, index int, err error) Record {
 	r := errorRecord(fmt.Sprint(err))
 	r.Source, r.Index = source, index
 	return r
+}
+
+// skipPreamble returns b after what may stand before a message's first
+// header field: white space, blank lines, and an mbox "From " line (which
+// has no colon after its first word, unlike a "From:" field).
+//
+// QUIRK: RFC 5322 section 2.1 starts a message with its header fields, but
+// messages saved from mail clients and web mail keep the mbox From_ line,
+// and hand-made ones start with a blank line.
+func skipPreamble(b []byte) []byte {
+	for {
+		t := bytes.TrimLeft(b, " \t\r\n")
+		if !bytes.HasPrefix(t, []byte("From ")) {
+			return t
+		}
+		nl := bytes.IndexByte(t, '\n')
+		if nl < 0 {
+			return t[len(t):]
+		}
+		b = t[nl+1:]
+	}
 }

@@ -164,6 +164,8 @@ func TestFormats(t *testing.T) {
 		{"table", []string{"inspect", "--format", "table", "testdata/mbox/small.mbox"}, false},
 		{"table-tty", []string{"inspect", "--color", "never", "testdata/mbox/small.mbox"}, true},
 		{"csv", []string{"inspect", "--format", "csv", f}, false},
+		{"card-why", []string{"inspect", "--format", "text", "--why", "testdata/eml/postfix/user-unknown.eml"}, false},
+		{"table-why", []string{"inspect", "--format", "table", "--why", "testdata/mbox/small.mbox"}, false},
 		{"ndjson", []string{"inspect", "--format", "ndjson", f}, false},
 		{"explain", []string{"explain", "550 5.1.1"}, false},
 		{"explain-unregistered", []string{"explain", "5.7.515"}, false},

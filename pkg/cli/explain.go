@@ -48,7 +48,7 @@ func explainJSON(e status.Explanation) map[string]string {
 func writeExplanation(ios *IOStreams, e status.Explanation) {
 	bold := color.New(color.Bold)
 	codes := strings.TrimSpace(e.Reply.String() + " " + e.Code.String())
-	fmt.Fprintf(ios.Out, "%s  %s\n", bold.Sprint(codes), classColor(e.Class.String()).Sprint(e.Class.String()))
+	fmt.Fprintf(ios.Out, "%s  %s\n", bold.Sprint(codes), classColor(e.Class).Sprint(e.Class.String()))
 	row := func(label, v string) {
 		if v != "" {
 			fmt.Fprintf(ios.Out, "  %-9s %s\n", label, v)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/source"
+	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/spf13/cobra"
 
 	// Decode every charset go-message knows (ISO-2022-JP, Shift_JIS,
@@ -21,6 +22,9 @@ type inspectOptions struct {
 	Format string
 	JSON   bool
 	FailOn string
+	// Why shows what decided each record (kind, status, reason) on the
+	// card and in the table; JSON always carries it.
+	Why bool
 	inputOptions
 	Link linkOptions
 }
@@ -42,10 +46,14 @@ an mbox.
 
 On a terminal the output is a card for a single message and a table for
 several. --format json and ndjson print the records of the JSON contract
-(docs/json.md); csv prints the same fields flat, with a header row.
+(docs/json.md); csv prints the same fields flat, with a header row. --why
+adds to the card and the table what decided each record: the recogniser and
+the sign it matched, where the status code came from, and the rule that gave
+the reason (the JSON formats always carry it as "why").
 
 With more than one message, a summary goes to standard error.` + exitStatusHelp,
 		Example: `  bounce inspect testdata/eml/postfix/user-unknown.eml
+  bounce inspect --why testdata/eml/postfix/user-unknown.eml
   bounce inspect --format ndjson ~/Maildir/.Bounces
   cat export.mbox | bounce inspect --json | jq '.[] | select(.class == "permanent")'
   bounce inspect --fail-on permanent bounces.mbox`,
@@ -62,6 +70,7 @@ With more than one message, a summary goes to standard error.` + exitStatusHelp,
 		},
 	}
 	out.add(cmd)
+	cmd.Flags().BoolVar(&opts.Why, "why", false, "show what decided each record's kind, status and reason (the why object)")
 	addInputFlags(cmd.Flags(), &opts.inputOptions)
 	opts.Link.addFlags(cmd)
 	return cmd
@@ -126,9 +135,9 @@ func validateChoice(flag, v string, choices []string) error {
 func matchesFailOn(cond string, r *bounce.Record) bool {
 	switch cond {
 	case "permanent":
-		return r.Kind == bounce.KindBounce && r.Class == "permanent"
+		return r.Kind == bounce.KindBounce && r.Class == status.ClassPermanent
 	case "temporary":
-		return r.Kind == bounce.KindBounce && r.Class == "temporary"
+		return r.Kind == bounce.KindBounce && r.Class == status.ClassTemporary
 	case "any":
 		return r.IsFailure()
 	case "error":
@@ -169,11 +178,11 @@ func (t *tally) add(recs []bounce.Record, failOn string, m *source.Message) {
 		case bounce.KindBounce:
 			t.bounces++
 			switch r.Class {
-			case "permanent":
+			case status.ClassPermanent:
 				t.permanent++
-			case "temporary":
+			case status.ClassTemporary:
 				t.temporary++
-			case "success":
+			case status.ClassSuccess:
 				t.success++
 			}
 		case bounce.KindFeedback:
@@ -242,7 +251,7 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if err != nil {
 		return err
 	}
-	sink := newRecordSink(opts.Format, ios)
+	sink := newRecordSink(opts.Format, ios, opts.Why)
 	var encode func([]bounce.Record) []byte
 	pre, _ := sink.(preEncoder)
 	if pre != nil {

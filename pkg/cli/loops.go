@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/bounce-tool/bounce/pkg/loop"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/source"
@@ -329,10 +331,10 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 	st := &rowTable{ios: ios, header: []string{"SENDER", "MESSAGES", peak, "ACCEPTED", "SUSPENDED", "REJECTED",
 		"AUTOMATED", "ALLOW"}, colour: func(row []string) {
 		if row[4] != "0" {
-			row[4] = classColor("temporary").Sprint(row[4])
+			row[4] = classColor(status.ClassTemporary).Sprint(row[4])
 		}
 		if row[5] != "0" {
-			row[5] = classColor("permanent").Sprint(row[5])
+			row[5] = classColor(status.ClassPermanent).Sprint(row[5])
 		}
 	}}
 	for _, s := range shown {
@@ -367,7 +369,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 		fmt.Fprintln(ios.Out, bold.Sprint(fmt.Sprintf("Loops (%d)", len(res.Loops))))
 	}
 	lt := &rowTable{ios: ios, header: []string{"LOOP", "KIND", "MESSAGES", "MEMBERS", "THREAD", "FIRST", "LAST"},
-		colour: func(row []string) { row[1] = classColor("permanent").Sprint(row[1]) }}
+		colour: func(row []string) { row[1] = classColor(status.ClassPermanent).Sprint(row[1]) }}
 	for _, l := range res.Loops {
 		row := []string{l.ID, string(l.Kind), strconv.Itoa(l.Messages), strings.Join(l.Members, " "), l.Thread,
 			loop.FormatTime(l.First), loop.FormatTime(l.Last)}

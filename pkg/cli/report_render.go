@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/fatih/color"
 	"github.com/olekukonko/tablewriter"
@@ -360,7 +362,7 @@ func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
 			cells[r][i] = safe(c)
 			widths[i] = max(widths[i], displayWidth(cells[r][i]))
 			if header[i] == "WORST" {
-				cells[r][i] = classColor(c).Sprint(cells[r][i])
+				cells[r][i] = classColor(status.ParseClass(c)).Sprint(cells[r][i])
 			}
 		}
 	}
@@ -396,9 +398,9 @@ func (t *terminalWriter) bars(label string, entries []report.Entry, other int) {
 		if s == "" {
 			return s
 		}
-		cls := "temporary"
+		cls := status.ClassTemporary
 		if permanent {
-			cls = "permanent"
+			cls = status.ClassPermanent
 		}
 		return classColor(cls).Sprint(s)
 	})

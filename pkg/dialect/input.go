@@ -23,6 +23,19 @@ type prepared struct {
 	detected []bool
 	senders  map[string]bool
 	reading  *reading
+	returned *Returned // the returned original, found on first use
+	// matched is the first sign a recogniser's Detect matched, in words
+	// (see note); Extract clears it before each recogniser.
+	matched string
+}
+
+// note keeps the first sign that matched while a Detect runs, for
+// Result.Detected; it returns ok so that the helpers can return it.
+func (in *Input) note(ok bool, sign string) bool {
+	if ok && in.prep().matched == "" {
+		in.p.matched = sign
+	}
+	return ok
 }
 
 // once returns *cache, computing it with f on first use.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -13,8 +14,9 @@ import (
 // directory does: an Exchange display name ("Bloggs, Joe"), an X.400
 // originator/recipient name ("c=DE;a= ;p=Corp;s=Meyer;g=Karl"), a Lotus
 // Notes name ("Klaus Weber/Sales/Corp@Corp"), an AOL screen name, or an
-// address wrapped in a gateway's encoding ("IMCEASMTP-ann+40example+2Ecom@
-// corp.example", "dda:SMTP=ann@example.com", "[SMTP:ann@example.com]").
+// address wrapped in a gateway's words ("dda:SMTP=ann@example.com",
+// "[SMTP:ann@example.com]"; Exchange's IMCEASMTP- encapsulation is decoded
+// by decodeIMCEA).
 // recoverAddress turns such a name into the address the text or the
 // returned original holds for it; a name it cannot place is kept as
 // written.
@@ -46,31 +48,16 @@ var undeliveredStatements = []string{
 var undeliveredSet = phrase.New(undeliveredStatements...)
 
 // statesUndelivered reports whether the bounce is a notice from the mail
-// system (an empty Return-Path, or a mailer daemon or postmaster in From)
-// whose report says a delivery failed or is delayed: a bounce even when no
-// rule knows its wording.
+// system (systemSender: an empty Return-Path, or a mailer daemon or a
+// postmaster in From; a no-reply sender is not enough, shops write "your
+// parcel could not be delivered" from those) whose report says a delivery
+// failed or is delayed: a bounce even when no rule knows its wording.
 func (in *Input) statesUndelivered() bool {
-	if !in.mailSystemFrom() {
+	if !in.systemSender() {
 		return false
 	}
 	p := in.prep()
 	return undeliveredSet.Any(p.reportLower) || delayWordSet.Any(p.reportLower)
-}
-
-// mailSystemFrom reports whether the bounce comes from the mail system for
-// certain: an empty Return-Path, or a From address of a mailer daemon or a
-// postmaster (isSystemAddress). A no-reply sender is not enough: shops
-// write "your parcel could not be delivered" from those.
-func (in *Input) mailSystemFrom() bool {
-	if strings.TrimSpace(in.header("Return-Path")) == "<>" {
-		return true
-	}
-	for _, a := range FindAddresses(in.from()) {
-		if isSystemAddress(LowerASCII(a)) || strings.HasPrefix(LowerASCII(a), "mdaemon@") {
-			return true
-		}
-	}
-	return false
 }
 
 // replySubject reports whether a subject (lowercase) answers or forwards
@@ -100,7 +87,7 @@ func fromMentions(in *Input) *Result {
 	var out []candidate
 	seen := map[string]bool{}
 	for _, c := range rd.cands {
-		if seen[c.key] || rd.senders[c.key] || exclude[c.key] || isSystemAddress(c.key) {
+		if seen[c.key] || rd.senders[c.key] || exclude[c.key] || sign.MailSystem(c.key) {
 			continue
 		}
 		seen[c.key] = true
@@ -144,7 +131,7 @@ func reportRecipientName(rc dsn.Recipient) string {
 func (in *Input) recoverAddresses(res *Result) {
 	unresolved := 0
 	for _, r := range res.Recipients {
-		if !strings.Contains(r.Address, "@") || imceaAddress(r.Address) != "" {
+		if !strings.Contains(r.Address, "@") {
 			unresolved++
 		}
 	}
@@ -160,14 +147,10 @@ func (in *Input) recoverAddresses(res *Result) {
 }
 
 // recoverAddress returns the address behind a recipient written without
-// one, or "": an address inside the name (dda:SMTP=, [SMTP:...], an
-// IMCEASMTP- encapsulation); else the returned original's recipient whose
+// one, or "": an address inside the name (dda:SMTP=, [SMTP:...]); else the returned original's recipient whose
 // display name or local part is the name; else, when alone is true (one
 // recipient, written as a name), the original's only recipient.
 func (in *Input) recoverAddress(name string, alone bool) string {
-	if a := imceaAddress(name); a != "" {
-		return a
-	}
 	if strings.Contains(name, "@") && !strings.Contains(name, "/") {
 		return ""
 	}
@@ -237,51 +220,4 @@ func sameWords(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-// imceaAddress decodes an address Exchange encapsulated for its own
-// directory ("IMCEASMTP-ann+40example+2Ecom@corp.example" is
-// ann@example.com), or returns "".
-func imceaAddress(a string) string {
-	const prefix = "imceasmtp-"
-	if len(a) <= len(prefix) || LowerASCII(a[:len(prefix)]) != prefix {
-		return ""
-	}
-	enc := a[len(prefix):]
-	if i := strings.LastIndexByte(enc, '@'); i >= 0 {
-		enc = enc[:i]
-	}
-	var b strings.Builder
-	for i := 0; i < len(enc); i++ {
-		if enc[i] == '+' && i+2 < len(enc) {
-			if v, ok := unhex(enc[i+1], enc[i+2]); ok {
-				b.WriteByte(v)
-				i += 2
-				continue
-			}
-		}
-		b.WriteByte(enc[i])
-	}
-	out := b.String()
-	if as := FindAddresses(out); len(as) == 1 && as[0] == out {
-		return out
-	}
-	return ""
-}
-
-func unhex(a, b byte) (byte, bool) {
-	h := func(c byte) (byte, bool) {
-		switch {
-		case c >= '0' && c <= '9':
-			return c - '0', true
-		case c >= 'a' && c <= 'f':
-			return c - 'a' + 10, true
-		case c >= 'A' && c <= 'F':
-			return c - 'A' + 10, true
-		}
-		return 0, false
-	}
-	x, ok1 := h(a)
-	y, ok2 := h(b)
-	return x<<4 | y, ok1 && ok2
 }

@@ -81,6 +81,8 @@ type Options struct {
 	MaxReport    int // bytes of one report part (delivery-status, feedback), default 1 MiB
 	MaxLine      int // bytes of one line of text; longer lines are cut, default 64 KiB
 	SkipOriginal bool
+
+	nested bool // walking a returned report (Original.Report): walk no deeper
 }
 
 func (o *Options) withDefaults() Options {
@@ -121,6 +123,11 @@ type Original struct {
 	Body string
 	// Type is the content type the original came in.
 	Type string
+	// Report is the returned message taken apart, when it is itself a
+	// delivery report (multipart/report): a bounce returned inside a
+	// bounce, or forwarded as an attachment. Its own returned message is
+	// not walked further. Nil otherwise.
+	Report *Message
 }
 
 // Message is a message taken apart.
@@ -439,22 +446,33 @@ func (w *walker) original(e *message.Entity, typ string, headersOnly bool, depth
 		// the report is about.
 		return
 	}
-	if headersOnly || w.opts.SkipOriginal {
+	if w.opts.SkipOriginal {
 		if !headersOnly {
 			o.HeadersOnly = bodyIsEmpty(br)
 		}
 		return
 	}
-	inner, err := message.New(message.Header{Header: h}, br)
+	// QUIRK: RFC 6522 says a text/rfc822-headers part holds the header
+	// only, but OpenSMTPD returns the whole failed message under that
+	// label; its text is read like that of a message/rfc822 part.
+	var body io.Reader = br
+	if typ, _, _ := o.Header.ContentType(); typ == "multipart/report" && !w.opts.nested {
+		// A report returned inside this one: walk it as a message of its
+		// own, from the same bytes as its text below.
+		data, _ := io.ReadAll(br)
+		innerOpts := w.opts
+		innerOpts.nested = true
+		o.Report, _ = ParseBody(o.Header, bytes.NewReader(data), &innerOpts)
+		body = bytes.NewReader(data)
+	}
+	inner, err := message.New(message.Header{Header: h}, body)
 	if err != nil && inner == nil {
 		return
 	}
 	var b strings.Builder
 	w.originalText(inner, &b, depth+1)
 	o.Body = b.String()
-	if o.Body == "" {
-		o.HeadersOnly = bodyIsEmpty(br)
-	}
+	o.HeadersOnly = o.Body == "" && bodyIsEmpty(br)
 }
 
 // originalText appends the text parts of the returned message to b, up to

@@ -36,11 +36,13 @@ type Aggregator struct {
 // groupState is the latest record of a group, reduced to what the report
 // shows.
 type groupState struct {
-	recipient, class, status, reason, server, date, blocklist string
-	at                                                        int64 // date as Unix nanoseconds
-	dated                                                     bool
-	seq                                                       int64 // input order of the record
-	ticket                                                    int32 // index into tickets, -1 for none
+	recipient, reason, server, date, blocklist string
+	class                                      status.Class
+	status                                     status.Code
+	at                                         int64 // date as Unix nanoseconds
+	dated                                      bool
+	seq                                        int64 // input order of the record
+	ticket                                     int32 // index into tickets, -1 for none
 }
 
 // New returns an empty Aggregator.
@@ -67,11 +69,11 @@ func (a *Aggregator) add(r *bounce.Record) {
 	case bounce.KindBounce:
 		t.Bounces++
 		switch r.Class {
-		case "permanent":
+		case status.ClassPermanent:
 			t.Permanent++
-		case "temporary":
+		case status.ClassTemporary:
 			t.Temporary++
-		case "success":
+		case status.ClassSuccess:
 			t.Success++
 		default:
 			t.Unknown++
@@ -92,8 +94,8 @@ func (a *Aggregator) add(r *bounce.Record) {
 	a.seq++
 	s := groupState{
 		recipient: a.intern(r.Recipient),
-		class:     a.intern(r.Class),
-		status:    a.intern(r.Status),
+		class:     r.Class,
+		status:    r.Status,
 		reason:    a.intern(r.Reason),
 		server:    a.intern(r.ReportingMTA),
 		date:      a.intern(r.Date),
@@ -194,11 +196,11 @@ func (a *Aggregator) Report() *Report {
 			latestOf[s.recipient] = s
 		}
 		switch s.class {
-		case "permanent":
+		case status.ClassPermanent:
 			r.Failures.Permanent++
-		case "temporary":
+		case status.ClassTemporary:
 			r.Failures.Temporary++
-		case "success":
+		case status.ClassSuccess:
 			r.Failures.Success++
 			continue
 		default:
@@ -207,9 +209,9 @@ func (a *Aggregator) Report() *Report {
 		}
 		r.Failures.Failed++
 		failing[s.recipient] = true
-		perm := s.class == "permanent"
+		perm := s.class == status.ClassPermanent
 		reasons.add(s.reason, perm)
-		statuses.add(s.status, perm)
+		statuses.add(s.status.String(), perm)
 		domains.add(domainOf(s.recipient), perm)
 		servers.add(s.server, perm)
 		if s.blocklist != "" {
@@ -244,10 +246,10 @@ func (a *Aggregator) Report() *Report {
 	r.Blocklists = blocklists.rank(a.top, nil)
 	r.FixAddresses = a.fixAddresses(latestOf, refs)
 	for _, acc := range byTicket {
-		t := Ticket{TicketRef: acc.ref, Failures: acc.failures, WorstClass: "temporary",
-			LatestStatus: acc.latest.status, LatestReason: acc.latest.reason, LatestDate: acc.latest.date}
+		t := Ticket{TicketRef: acc.ref, Failures: acc.failures, WorstClass: status.ClassTemporary.String(),
+			LatestStatus: acc.latest.status.String(), LatestReason: acc.latest.reason, LatestDate: acc.latest.date}
 		if acc.permanent {
-			t.WorstClass = "permanent"
+			t.WorstClass = status.ClassPermanent.String()
 		}
 		t.Recipients = sortedKeys(acc.recipients)
 		r.Tickets = append(r.Tickets, t)
@@ -309,14 +311,14 @@ func (a *Aggregator) fixAddresses(latestOf map[string]*groupState, refs []Ticket
 	}
 	fix := map[string]*acc{}
 	for rcpt, s := range latestOf {
-		if s.class == "permanent" && slices.Contains(AddressReasons, s.reason) {
+		if s.class == status.ClassPermanent && slices.Contains(AddressReasons, s.reason) {
 			fix[rcpt] = &acc{tickets: map[string]TicketRef{}}
 		}
 	}
 	for i := range a.states {
 		s := &a.states[i]
 		f := fix[s.recipient]
-		if f == nil || s.class != "permanent" || !slices.Contains(AddressReasons, s.reason) {
+		if f == nil || s.class != status.ClassPermanent || !slices.Contains(AddressReasons, s.reason) {
 			continue
 		}
 		f.failures++
@@ -328,7 +330,7 @@ func (a *Aggregator) fixAddresses(latestOf map[string]*groupState, refs []Ticket
 	out := make([]Address, 0, len(fix))
 	for rcpt, f := range fix {
 		s := latestOf[rcpt]
-		ad := Address{Recipient: rcpt, Reason: s.reason, Status: s.status, Date: s.date, Failures: f.failures,
+		ad := Address{Recipient: rcpt, Reason: s.reason, Status: s.status.String(), Date: s.date, Failures: f.failures,
 			Tickets: make([]TicketRef, 0, len(f.tickets))}
 		for _, t := range f.tickets {
 			ad.Tickets = append(ad.Tickets, t)

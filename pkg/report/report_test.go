@@ -5,14 +5,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/ticket"
 	"github.com/google/go-cmp/cmp"
 )
 
 // rec builds a bounce record about message msg for rcpt.
-func rec(msg, rcpt, class, status, reason, date string) bounce.Record {
-	return bounce.Record{Kind: bounce.KindBounce, Recipient: rcpt, Class: class, Status: status, Reason: reason,
+func rec(msg, rcpt, class, code, reason, date string) bounce.Record {
+	c, _ := status.Parse(code)
+	return bounce.Record{Kind: bounce.KindBounce, Recipient: rcpt, Class: status.ParseClass(class), Status: c, Reason: reason,
 		Date: date, ReportingMTA: "mx.relay.example", Group: bounce.GroupKey("id:"+msg, rcpt)}
 }
 
