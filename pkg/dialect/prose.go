@@ -286,6 +286,12 @@ func (r *reading) otherLine(i int, key string) bool {
 func (r *reading) block(i int, key string) (from, to int) {
 	from, to = i, i+1
 	if r.fieldLine(i) {
+		// A summary line stands alone, but a recipient's field takes
+		// the fields that give its reason ("Recipient: [SMTP:ann@x]",
+		// "Reason: ...").
+		for to < len(r.lines) && to-from < 4 && reasonField(r.lines[to].lower) {
+			to++
+		}
 		return from, to
 	}
 	skipped := false
@@ -344,6 +350,26 @@ func (r *reading) fieldLine(i int) bool {
 		return k > 0 && k <= 20 && !strings.ContainsAny(u[:k], "@<")
 	}
 	return near(i-1) || near(i+1)
+}
+
+// reasonFields are the names of the fields that give a recipient's
+// reason in a list of "Name: value" lines, lowercase.
+var reasonFields = []string{"reason", "diagnostic", "error", "status", "remote host said", "motivo", "grund",
+	"fehler", "raison", "erreur", "reden", "fout", "errore", "causa", "理由", "原因"}
+
+// reasonField reports whether a line (lowercase) is a field that gives a
+// reason ("Reason: ...").
+func reasonField(lower string) bool {
+	k, _, ok := strings.Cut(strings.TrimSpace(lower), ":")
+	if !ok {
+		return false
+	}
+	for _, f := range reasonFields {
+		if k == f {
+			return true
+		}
+	}
+	return false
 }
 
 // bare reports whether line i holds nothing but an address and punctuation.
@@ -628,10 +654,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 	if len(named) == 0 && (len(cands) == 0 || !sure && !in.looksLikeBounce(rd.hasList)) {
 		return nil, false
 	}
-	action := "failed"
-	if delayWordSet.Any(p.reportLower) {
-		action = "delayed"
-	}
+	action := in.proseAction()
 	res = &Result{}
 	list := cands
 	if len(named) > 0 {

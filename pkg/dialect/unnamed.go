@@ -60,6 +60,15 @@ func (in *Input) statesUndelivered() bool {
 	return undeliveredSet.Any(p.reportLower) || delayWordSet.Any(p.reportLower)
 }
 
+// proseAction is the action of the recipients a report names in prose:
+// "delayed" when it says the delivery goes on (delayWords), else "failed".
+func (in *Input) proseAction() string {
+	if delayWordSet.Any(in.prep().reportLower) {
+		return "delayed"
+	}
+	return "failed"
+}
+
 // replySubject reports whether a subject (lowercase) answers or forwards
 // another message ("Re: mail to you is undeliverable?"): a person writing
 // about a bounce, not the bounce.
@@ -96,10 +105,7 @@ func fromMentions(in *Input) *Result {
 	if len(out) == 0 || len(out) > 3 {
 		return nil
 	}
-	action := "failed"
-	if delayWordSet.Any(in.prep().reportLower) {
-		action = "delayed"
-	}
+	action := in.proseAction()
 	res := &Result{}
 	for _, c := range out {
 		ev := rd.evidence(c.key)

@@ -217,6 +217,12 @@ var decisive = []rule{
 		"couldn't find a mail exchanger", "could not find a mail exchanger", "no mail exchanger",
 		"indicated no smtp service",
 	}},
+	// The sender's server gave up once the message had waited out its
+	// queue time, whatever error it met last ("Host not found, try again").
+	{reason: Expired, phrases: []string{
+		"within the allowed queue period", "retry timeout exceeded", "queue lifetime", "maximum queue time",
+		"maximum time for delivery expired",
+	}},
 	// A DNS answer that may change: "try again".
 	{reason: NetworkError, phrases: []string{
 		"not found, try again", "temporary lookup failure", "servfail", "dns temporarily",
@@ -244,6 +250,9 @@ var decisive = []rule{
 		"account doesn't exist", "no such account", "addressee unknown", "bad destination mailbox",
 		"no such address", "address unknown", "invalid final delivery userid",
 		"not listed in domino", "not listed in public name", "recipient address is invalid", "address rejected: access denied",
+		// X.400 gateways: the originator/recipient (O/R) name is unknown.
+		"unrecognised o/r name", "unrecognized o/r name", "unrecognised-or-name", "unrecognized-or-name",
+		"unknown o/r name", "o/r name unknown", "invalid o/r name",
 		// ja
 		"宛先不明", "存在しないアドレス", "アドレスが存在しません", "そのようなユーザーはいません", "該当するユーザ",
 		"見つかりません",
@@ -392,7 +401,8 @@ var secondary = []rule{
 	{reason: OnHold, phrases: []string{"on hold"}},
 	// A refusal of the recipient with no reason given (Postfix's RCPT TO
 	// refusal; "no valid recipients" when nothing else was said).
-	{reason: UserUnknown, phrases: []string{"recipient address rejected", "no valid recipients"}},
+	{reason: UserUnknown, phrases: []string{"recipient address rejected", "no valid recipients",
+		"check if address is correct", "check if the address is correct"}},
 }
 
 // The tables' matchers, built once.
