@@ -374,6 +374,7 @@ var secondary = []rule{
 		"message expired", "delivery time expired", "delivery expired", "expired after", "unable to deliver in",
 		"could not be delivered within", "within the allowed queue period", "failing for a long time",
 		"queue lifetime", "maximum queue time", "envelope expired", "not going to try again", "not delivered within",
+		"after multiple retries", "after repeated attempts", "retry period expired",
 	}},
 	{reason: NetworkError, phrases: []string{
 		"mail loop", "too many hops", "routing loop", "hop count exceeded", "loops back to myself", "message looping",
