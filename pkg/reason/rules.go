@@ -97,7 +97,7 @@ var decisive = []rule{
 		// it
 		"casella piena", "casella di posta piena", "quota superata", "spazio esaurito",
 		// nl
-		"mailbox vol", "postvak vol", "postbus vol", "quotum overschreden",
+		"mailbox vol|", "postvak vol|", "postbus vol|", "quotum overschreden",
 	}},
 	{reason: EmailTooLarge, phrases: []string{
 		"message too large", "message is too large", "message too big", "message is too big", "mail too large",
