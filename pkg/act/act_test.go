@@ -58,7 +58,7 @@ const (
 
 func zendeskTarget(url string, rec *recorder) *act.Zendesk {
 	return &act.Zendesk{BaseURL: url, Email: email, APIToken: token,
-		Client: &act.Client{Rate: -1, Sleep: rec.sleep, Backoff: 10 * time.Millisecond, Timeout: 100 * time.Millisecond}}
+		Client: &act.Client{Rate: -1, Sleep: rec.sleep, Backoff: 10 * time.Millisecond, Timeout: time.Second}}
 }
 
 func run(t *testing.T, r *act.Runner, groups []*act.Group) ([]*act.Outcome, act.Summary) {

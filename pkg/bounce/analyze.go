@@ -1,8 +1,6 @@
 package bounce
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -42,21 +40,6 @@ const LimitRecipients = "recipients"
 // White space and blank lines before the first header field, and an mbox
 // "From " line there (a message saved from a mailbox), are passed over.
 func Analyze(r io.Reader, opts *Options) []Record {
-	br := bufio.NewReaderSize(r, 1024)
-	for {
-		b, _ := br.Peek(1024)
-		n := len(b) - len(skipPreamble(b))
-		if n == 0 || n == len(b) && len(b) < 1024 {
-			br.Discard(n)
-			break
-		}
-		br.Discard(n)
-	}
-	return analyzeReader(br, opts)
-}
-
-// analyzeReader is Analyze of a message that starts with its header.
-func analyzeReader(r io.Reader, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -136,25 +119,4 @@ func ErrorRecord(source string, index int, err error) Record {
 	r := errorRecord(fmt.Sprint(err))
 	r.Source, r.Index = source, index
 	return r
-}
-
-// skipPreamble returns b after what may stand before a message's first
-// header field: white space, blank lines, and an mbox "From " line (which
-// has no colon after its first word, unlike a "From:" field).
-//
-// QUIRK: RFC 5322 section 2.1 starts a message with its header fields, but
-// messages saved from mail clients and web mail keep the mbox From_ line,
-// and hand-made ones start with a blank line.
-func skipPreamble(b []byte) []byte {
-	for {
-		t := bytes.TrimLeft(b, " \t\r\n")
-		if !bytes.HasPrefix(t, []byte("From ")) {
-			return t
-		}
-		nl := bytes.IndexByte(t, '\n')
-		if nl < 0 {
-			return t[len(t):]
-		}
-		b = t[nl+1:]
-	}
 }

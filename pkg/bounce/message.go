@@ -15,7 +15,7 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 	if m.Err != nil {
 		return []Record{ErrorRecord(m.Source, m.Index, m.Err)}
 	}
-	recs := analyzeReader(bytes.NewReader(skipPreamble(m.Data)), opts)
+	recs := Analyze(bytes.NewReader(m.Data), opts)
 	truncated := "" // the same for every record of the message
 	if m.Truncated && len(recs) > 0 {
 		truncated = joinLimit(LimitMessageSize, recs[0].Truncated)

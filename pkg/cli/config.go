@@ -30,6 +30,9 @@ type config struct {
 	// environment overrides them (docs/act.md).
 	Zendesk zendeskConfig `yaml:"zendesk"`
 	Webhook webhookConfig `yaml:"webhook"`
+	// TicketURL is read by report when it has no --ticket-url: one URL
+	// template or a list ([system=]URL).
+	TicketURL stringList `yaml:"ticket_url"`
 
 	path string // the file read, "" for none
 	mode fs.FileMode
@@ -39,7 +42,7 @@ type config struct {
 // about and ignored, so a newer file still works with an older bounce.
 // inspect and report read the ticket keys, loops the address keys; each
 // command accepts the whole file.
-var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow", "zendesk", "webhook"}
+var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow", "zendesk", "webhook", "ticket_url"}
 
 // patternConfig is one ticket pattern: a string (the regular expression) or
 // a mapping with pattern, system and in.
@@ -177,6 +180,8 @@ type linkOptions struct {
 	ConfigPath string
 	Patterns   []string
 	Maps       []string
+
+	cfg *config // the file finder read
 }
 
 func (l *linkOptions) addFlags(cmd *cobra.Command) {
@@ -217,6 +222,7 @@ func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.cfg = c
 	m, err := l.ticketMap(c)
 	if err != nil {
 		return nil, err

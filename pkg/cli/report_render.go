@@ -26,6 +26,9 @@ func renderReport(ios *IOStreams, opts *reportOptions, rep *report.Report) error
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
+	if opts.Format == "html" {
+		return writeHTMLReport(ios, opts, rep)
+	}
 	ew := &errWriter{w: ios.Out}
 	var rw reportWriter
 	switch {
@@ -36,7 +39,7 @@ func renderReport(ios *IOStreams, opts *reportOptions, rep *report.Report) error
 	default:
 		rw = &plainWriter{w: ew, width: ios.Width()}
 	}
-	writeReport(rw, rep, opts.Rows)
+	writeReport(rw, rep, opts.Rows, opts.ticketURL)
 	return ew.err
 }
 
@@ -67,7 +70,7 @@ type reportWriter interface {
 }
 
 // writeReport lays out rep: the same content in every style.
-func writeReport(rw reportWriter, rep *report.Report, rows int) {
+func writeReport(rw reportWriter, rep *report.Report, rows int, links report.TicketURL) {
 	t, f := rep.Totals, rep.Failures
 	rw.title("Bounce report")
 	rw.para(fmt.Sprintf("%s read, %s.", count(t.Messages, "message"), count(t.Records, "record")))
@@ -113,11 +116,7 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 			if rows > 0 && i == rows {
 				break
 			}
-			keys := make([]string, len(a.Tickets))
-			for j, tk := range a.Tickets {
-				keys[j] = tk.Key()
-			}
-			body = append(body, []string{a.Recipient, a.Reason, a.Status, day(a.Date), strings.Join(keys, ", ")})
+			body = append(body, []string{a.Recipient, a.Reason, a.Status, day(a.Date), ticketCell(rw, links, a.Tickets...)})
 		}
 		rw.table([]string{"RECIPIENT", "REASON", "STATUS", "DATE", "TICKETS"}, nil, body)
 		more(rw, len(rep.FixAddresses), rows)
@@ -132,7 +131,7 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 			if rows > 0 && i == rows {
 				break
 			}
-			body = append(body, []string{tk.Key(), recipientList(tk.Recipients, 3), tk.WorstClass,
+			body = append(body, []string{ticketCell(rw, links, tk.TicketRef), recipientList(tk.Recipients, 3), tk.WorstClass,
 				strings.TrimSpace(tk.LatestStatus + " " + tk.LatestReason)})
 		}
 		rw.table([]string{"TICKET", "FAILING RECIPIENTS", "WORST", "LATEST"}, nil, body)
@@ -422,8 +421,9 @@ func alignments(n int, right []bool) []tw.Align {
 
 // markdownWriter writes GitHub-flavoured markdown, for CI job summaries.
 type markdownWriter struct {
-	w io.Writer
-	n int
+	w   io.Writer
+	n   int
+	raw map[string]bool // cells already in markdown (ticket links), not escaped again
 }
 
 func (m *markdownWriter) gap() {
@@ -455,7 +455,10 @@ func (m *markdownWriter) table(header []string, right []bool, rows [][]string) {
 	for _, row := range rows {
 		cells := make([]string, len(row))
 		for i, c := range row {
-			cells[i] = mdEscape(c)
+			if !m.raw[c] {
+				c = mdEscape(c)
+			}
+			cells[i] = c
 		}
 		tb.Append(cells)
 	}

@@ -19,7 +19,7 @@ var detectAmazonSES = anyOf(
 // detectReceivingSES: SES refusing mail for a domain it receives for.
 func detectReceivingSES(in *Input) bool {
 	r := LowerASCII(in.reportingMTA())
-	return in.note(strings.HasPrefix(r, "inbound-smtp.") && strings.HasSuffix(r, ".amazonaws.com"), "Reporting-MTA "+r)
+	return in.note(strings.HasPrefix(r, "inbound-smtp.") && strings.HasSuffix(r, ".amazonaws.com"), "Reporting-MTA", "inbound-smtp.*.amazonaws.com")
 }
 
 // detectAmazonWorkMail: WorkMail's X-Mailer, also when SES relayed it.

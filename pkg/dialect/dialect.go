@@ -235,7 +235,9 @@ func (in *Input) finish(res *Result) {
 		if res.ReportingMTA == "" && res.Kind != KindAutoreply {
 			res.ReportingMTA = reportingHost(h)
 		}
-		if _, ok := dsn.ParseDate(res.Date); !ok {
+		if res.Date == "" {
+			res.Date = h.Get("Date")
+		} else if _, ok := dsn.ParseDate(res.Date); !ok {
 			res.Date = h.Get("Date")
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/emersion/go-message/mail"
@@ -244,7 +245,7 @@ func autoReply(in *Input) *Result {
 	if len(m.Reports) > 0 {
 		return nil
 	}
-	if typ, _, _ := m.Header.ContentType(); typ == "multipart/report" {
+	if phrase.HasPrefixFold(strings.TrimSpace(m.Header.Get("Content-Type")), "multipart/report") {
 		return nil
 	}
 	subject := parts.SubjectOf(m.Header, m.Charset)

@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
@@ -29,11 +30,16 @@ type prepared struct {
 	matched string
 }
 
-// note keeps the first sign that matched while a Detect runs, for
-// Result.Detected; it returns ok so that the helpers can return it.
-func (in *Input) note(ok bool, sign string) bool {
+// note keeps the first sign that matched while a Detect runs, in words
+// ("header X-MC-System", `text "..."`: what, then sub quoted when not
+// empty), for Result.Why; it returns ok so that the helpers can return it.
+// The words are made only for the sign that is kept.
+func (in *Input) note(ok bool, what, sub string) bool {
 	if ok && in.prep().matched == "" {
-		in.p.matched = sign
+		in.p.matched = what
+		if sub != "" {
+			in.p.matched += " " + strconv.Quote(sub)
+		}
 	}
 	return ok
 }

@@ -1,7 +1,6 @@
 package dialect
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 
@@ -91,25 +90,26 @@ var Recognisers = []Recogniser{
 // (lowercase); an empty sub matches any value of a present field.
 func header(name, sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: name, sub: sub})
+	what := "header " + name
 	return func(in *Input) bool {
 		if sub == "" {
-			return in.note(in.hasHeader(name), "header "+name)
+			return in.note(in.hasHeader(name), what, "")
 		}
-		return in.note(strings.Contains(in.headerLower(name), sub), "header "+name+" "+strconv.Quote(sub))
+		return in.note(strings.Contains(in.headerLower(name), sub), what, sub)
 	}
 }
 
 // from matches a From field that contains sub (lowercase).
 func from(sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: "From", sub: sub})
-	return func(in *Input) bool { return in.note(strings.Contains(in.from(), sub), "From "+strconv.Quote(sub)) }
+	return func(in *Input) bool { return in.note(strings.Contains(in.from(), sub), "From", sub) }
 }
 
 // subject matches a Subject that contains sub (lowercase).
 func subject(sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: "Subject", sub: sub})
 	return func(in *Input) bool {
-		return in.note(strings.Contains(in.subject(), sub), "Subject "+strconv.Quote(sub))
+		return in.note(strings.Contains(in.subject(), sub), "Subject", sub)
 	}
 }
 
@@ -117,7 +117,7 @@ func subject(sub string) func(*Input) bool {
 func received(sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: "Received", sub: sub})
 	return func(in *Input) bool {
-		return in.note(strings.Contains(in.received(), sub), "Received "+strconv.Quote(sub))
+		return in.note(strings.Contains(in.received(), sub), "Received", sub)
 	}
 }
 
@@ -125,7 +125,7 @@ func received(sub string) func(*Input) bool {
 // contains sub (lowercase).
 func reporting(sub string) func(*Input) bool {
 	return func(in *Input) bool {
-		return in.note(strings.Contains(LowerASCII(in.reportingMTA()), sub), "Reporting-MTA "+strconv.Quote(sub))
+		return in.note(strings.Contains(LowerASCII(in.reportingMTA()), sub), "Reporting-MTA", sub)
 	}
 }
 
@@ -147,7 +147,7 @@ func text(phrases ...string) func(*Input) bool {
 		found := in.detected()
 		for _, id := range ids {
 			if found[id] {
-				return in.note(true, "text "+strconv.Quote(detectPhrases[id]))
+				return in.note(true, "text", detectPhrases[id])
 			}
 		}
 		return false
@@ -174,13 +174,14 @@ func (in *Input) detected() []bool {
 
 // reportField matches a per-message field of the delivery-status report.
 func reportField(name string) func(*Input) bool {
-	return func(in *Input) bool { return in.note(in.reportField(name) != "", "report field "+name) }
+	what := "report field " + name
+	return func(in *Input) bool { return in.note(in.reportField(name) != "", what, "") }
 }
 
 // diagnosticType matches a Diagnostic-Code type of the report.
 func diagnosticType(t string) func(*Input) bool {
 	return func(in *Input) bool {
-		return in.note(strings.Contains(in.diagnosticTypes(), t), "Diagnostic-Code type "+t)
+		return in.note(strings.Contains(in.diagnosticTypes(), t), "Diagnostic-Code type", t)
 	}
 }
 
@@ -190,7 +191,7 @@ func failedAt(sub string) func(*Input) bool {
 	return func(in *Input) bool {
 		for _, a := range in.failedRecipients() {
 			if strings.Contains(LowerASCII(a), sub) {
-				return in.note(true, "X-Failed-Recipients "+strconv.Quote(sub))
+				return in.note(true, "X-Failed-Recipients", sub)
 			}
 		}
 		return false

@@ -3,6 +3,7 @@ package dialect
 import (
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/emersion/go-message/mail"
 )
@@ -22,7 +23,7 @@ var headerSigns []headerSign
 var reportTypes = []string{"multipart/report", "message/delivery-status", "message/feedback-report"}
 
 // Sniff reports whether a message with top-level header h (and subject, its
-// decoded Subject) may be a delivery report that Extract can read: a report
+// decoded Subject in lowercase) may be a delivery report that Extract can read: a report
 // media type, the mail system as sender (sign.FromMailSystem) or the null
 // Return-Path, a delivery-report subject (sign.ReportSubject), the marks of
 // a complaint report or an auto-reply (noticeSign), or any header test of a
@@ -38,29 +39,19 @@ func Sniff(h mail.Header, mediaType, subject string) bool {
 	if sign.FromMailSystem(h.Get("From")) || sign.ReportSubject(subject) || noticeSign(h, subject) {
 		return true
 	}
-	for _, rp := range h.Values("Return-Path") {
-		if sign.NullSender(rp) {
+	for f := h.Fields(); f.Next(); {
+		key := f.Key()
+		if strings.EqualFold(key, "Return-Path") && sign.NullSender(f.Value()) {
 			return true
+		}
+		for _, s := range headerSigns {
+			if s.field != "Subject" && strings.EqualFold(key, s.field) && (s.sub == "" || phrase.ContainsFold(f.Value(), s.sub)) {
+				return true
+			}
 		}
 	}
 	for _, s := range headerSigns {
-		if headerHas(h, s, subject) {
-			return true
-		}
-	}
-	return false
-}
-
-// headerHas reports whether h passes one header test.
-func headerHas(h mail.Header, s headerSign, subject string) bool {
-	if s.field == "Subject" {
-		return strings.Contains(strings.ToLower(subject), s.sub)
-	}
-	if s.sub == "" {
-		return h.Has(s.field)
-	}
-	for _, v := range h.Values(s.field) {
-		if strings.Contains(LowerASCII(v), s.sub) {
+		if s.field == "Subject" && strings.Contains(subject, s.sub) {
 			return true
 		}
 	}

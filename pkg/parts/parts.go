@@ -231,7 +231,9 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 }
 
 // ReadHeader reads the header block at the start of br. It is the cheap first
-// look at a message: the body stays unread in br.
+// look at a message: the body stays unread in br. White space and blank
+// lines before the first field, and an mbox "From " line there, are passed
+// over (skipPreamble).
 func ReadHeader(br *bufio.Reader) (mail.Header, error) {
 	skipPreamble(br)
 	h, err := textproto.ReadHeader(br)
@@ -712,4 +714,34 @@ func getReader(r io.Reader) *bufio.Reader {
 func putReader(br *bufio.Reader) {
 	br.Reset(nil)
 	readerPool.Put(br)
+}
+
+// skipPreamble reads past what may stand before a message's first header
+// field: white space, blank lines, and mbox "From " lines (which have no
+// colon after their first word, unlike a "From:" field).
+//
+// QUIRK: RFC 5322 section 2.1 starts a message with its header fields, but
+// messages saved from mail clients and web mail keep the mbox From_ line,
+// and hand-made ones start with a blank line.
+func skipPreamble(br *bufio.Reader) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.Discard(1)
+			continue
+		}
+		if b, _ := br.Peek(5); string(b) != "From " {
+			return
+		}
+		for {
+			_, err := br.ReadSlice('\n')
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+	}
 }

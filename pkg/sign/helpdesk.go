@@ -3,6 +3,8 @@ package sign
 import (
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+
 	"github.com/emersion/go-message/mail"
 )
 
@@ -45,31 +47,20 @@ var helpDeskWords = []struct{ word, desk string }{
 // (X-OTRS-Loop, X-RT-Loop-Prevention) are marks only when they are on: "no",
 // which people's replies to OTRS can carry, is no mark.
 func HelpDesk(h mail.Header) string {
-	fields := h.Fields()
-	for fields.Next() {
-		k := strings.ToLower(fields.Key())
-		if (k == "x-otrs-loop" || k == "x-rt-loop-prevention") && !Flagged(h, fields.Key()) {
+	for fields := h.Fields(); fields.Next(); {
+		k := fields.Key()
+		if (strings.EqualFold(k, "X-OTRS-Loop") || strings.EqualFold(k, "X-RT-Loop-Prevention")) && !Flagged(h, k) {
 			continue
 		}
 		for _, f := range helpDeskFields {
-			if strings.HasPrefix(k, f.prefix) {
+			if phrase.HasPrefixFold(k, f.prefix) {
 				return f.desk
 			}
 		}
 	}
 	for _, key := range [...]string{"X-Mailer", "User-Agent"} {
-		words := strings.FieldsFunc(strings.ToLower(h.Get(key)), func(r rune) bool {
-			return !(r >= 'a' && r <= 'z')
-		})
-		for i, w := range words {
-			if w == "help" && i+1 < len(words) && words[i+1] == "scout" {
-				return HelpScout
-			}
-			for _, d := range helpDeskWords {
-				if w == d.word {
-					return d.desk
-				}
-			}
+		if d := deskWord(h.Get(key)); d != "" {
+			return d
 		}
 	}
 	for _, k := range [...]string{"Managed-BY", "X-Managed-BY"} {
@@ -77,10 +68,38 @@ func HelpDesk(h mail.Header) string {
 			return RT
 		}
 	}
-	if id := strings.ToLower(h.Get("Message-Id")); strings.Contains(id, "zendesk") {
-		if at := strings.LastIndexByte(id, '@'); at >= 0 && hasLabel(strings.Trim(id[at+1:], "<> \t"), "zendesk") {
+	if id := h.Get("Message-Id"); phrase.ContainsFold(id, "zendesk") {
+		if at := strings.LastIndexByte(id, '@'); at >= 0 && hasLabel(strings.ToLower(strings.Trim(id[at+1:], "<> \t")), "zendesk") {
 			return Zendesk
 		}
+	}
+	return ""
+}
+
+// deskWord returns the help desk a product name in v names, as a whole
+// word of letters (ASCII case ignored): "Zendesk Mailer", "Help Scout".
+func deskWord(v string) string {
+	isLetter := func(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+	prev := ""
+	for i := 0; i < len(v); {
+		if !isLetter(v[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(v) && isLetter(v[j]) {
+			j++
+		}
+		w := v[i:j]
+		if strings.EqualFold(prev, "help") && strings.EqualFold(w, "scout") {
+			return HelpScout
+		}
+		for _, d := range helpDeskWords {
+			if strings.EqualFold(w, d.word) {
+				return d.desk
+			}
+		}
+		prev, i = w, j
 	}
 	return ""
 }

@@ -2,7 +2,10 @@ package sign
 
 import (
 	"strings"
+
 	"unicode"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 
 	"github.com/emersion/go-message/mail"
 )
@@ -63,21 +66,32 @@ func MailSystem(addr string) bool {
 
 // FromMailSystem reports whether a From field value names the mail system:
 // its address does (MailSystem) or its display name does ("Mail Delivery
-// System <x@y>"). Values net/mail refuses are read leniently.
+// System <x@y>"). Values net/mail refuses are read leniently. It makes no
+// copy of the value: it runs on every message's header.
 func FromMailSystem(from string) bool {
-	if strings.TrimSpace(from) == "" {
-		return false
-	}
-	lower := strings.ToLower(from)
 	for _, n := range systemNames {
-		if strings.Contains(lower, n) {
+		if phrase.ContainsFold(from, n) {
 			return true
 		}
 	}
-	if a := Address(from); a != "" {
-		return MailSystem(a)
+	return MailSystem(fromAddress(from))
+}
+
+// fromAddress returns the address of a From value as written: the last
+// <...> that holds an @, else the first word with an @, else the value
+// (an mbox From_ line's bare MAILER-DAEMON).
+func fromAddress(v string) string {
+	if i := strings.LastIndexByte(v, '<'); i >= 0 {
+		if j := strings.IndexByte(v[i:], '>'); j > 0 && strings.IndexByte(v[i:i+j], '@') > 0 {
+			return v[i+1 : i+j]
+		}
 	}
-	return false
+	for _, w := range strings.Fields(v) {
+		if strings.IndexByte(w, '@') > 0 {
+			return strings.Trim(w, "<>()\",;")
+		}
+	}
+	return strings.TrimSpace(v)
 }
 
 // Address returns the lowercased addr-spec of the first address of a header

@@ -68,7 +68,9 @@ type Zendesk struct {
 	// Auth is the Authorization header it expects.
 	Auth string
 
-	// SlowAnswer is how long ticket 504's first answer takes.
+	// SlowAnswer is how long ticket 504's first answer takes at most: it
+	// comes once the client has given up (closed the request), or after
+	// this long.
 	SlowAnswer time.Duration
 
 	mu       sync.Mutex
@@ -85,7 +87,7 @@ func BasicAuth(email, token string) string {
 // NewZendesk starts a fake Zendesk that expects the Authorization value
 // auth; it stops when the test ends.
 func NewZendesk(t testing.TB, auth string) *Zendesk {
-	z := &Zendesk{Auth: auth, seen: map[string]int{}, comments: map[string][]Update{}, SlowAnswer: 300 * time.Millisecond}
+	z := &Zendesk{Auth: auth, seen: map[string]int{}, comments: map[string][]Update{}, SlowAnswer: 10 * time.Second}
 	srv := httptest.NewServer(http.HandlerFunc(z.serve))
 	t.Cleanup(srv.Close)
 	z.URL = srv.URL
@@ -143,7 +145,10 @@ func (z *Zendesk) serve(w http.ResponseWriter, r *http.Request) {
 	z.requests = append(z.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body, Status: status})
 	z.mu.Unlock()
 	if slow {
-		time.Sleep(z.SlowAnswer)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(z.SlowAnswer):
+		}
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if status == http.StatusTooManyRequests {

@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"pkg/verify/verifytest": nil,
 	"pkg/bounce":            {"pkg/dialect", "pkg/dsn", "pkg/parts", "pkg/reason", "pkg/sign", "pkg/source", "pkg/status", "pkg/ticket", "pkg/internal/phrase"},
 	"pkg/report":            {"pkg/bounce", "pkg/status", "pkg/ticket"},
+	"pkg/report/htmlpage":   {"pkg/report", "pkg/status"},
 	"pkg/act":               {"pkg/bounce", "pkg/state", "pkg/status", "pkg/ticket"},
 	"pkg/act/acttest":       {"pkg/act"},
 	"pkg/cli":               {"*"},
