@@ -243,30 +243,6 @@ func ReadHeader(br *bufio.Reader) (mail.Header, error) {
 	return mail.Header{Header: message.Header{Header: h}}, nil
 }
 
-// skipPreamble discards what stands before a message's first header field
-// in files saved by hand or by mail programs: blank or white-space lines,
-// and an mbox "From " separator line at the top of a single message. A
-// header field never starts with "From " (a field name has no space).
-func skipPreamble(br *bufio.Reader) {
-	for n := 0; n < 64; n++ {
-		b, _ := br.Peek(min(br.Size(), 1024))
-		i := bytes.IndexByte(b, '\n')
-		if i < 0 {
-			return
-		}
-		line := b[:i]
-		switch {
-		case len(bytes.Trim(line, " \t\r")) == 0:
-			_, _ = br.Discard(i + 1)
-		case bytes.HasPrefix(line, []byte("From ")):
-			_, _ = br.Discard(i + 1)
-			return
-		default:
-			return
-		}
-	}
-}
-
 // Parse reads a whole message from r and takes it apart.
 func Parse(r io.Reader, opts *Options) (*Message, error) {
 	br := bufio.NewReader(r)
