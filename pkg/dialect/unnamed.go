@@ -116,20 +116,17 @@ func fromMentions(in *Input) *Result {
 	return res
 }
 
-// reportRecipientName returns what a report's Final-Recipient (else
-// Original-Recipient) field says when it holds no address (an X.400 or a
-// local name), with its address type removed, or "".
+// reportRecipientName returns what a report's Final-Recipient field says
+// when its address type is not rfc822 (X400, LOCAL, unknown) and it holds
+// no address, with the type removed, or "". An rfc822 address the report
+// parser could not read is not a name: the prose reads it.
 func reportRecipientName(rc dsn.Recipient) string {
-	for _, k := range []string{"Final-Recipient", "Original-Recipient"} {
-		v := strings.TrimSpace(dsn.Get(rc.Fields, k))
-		if typ, rest, ok := strings.Cut(v, ";"); ok && len(typ) <= 20 && !strings.ContainsAny(typ, " =/") {
-			v = strings.TrimSpace(rest)
-		}
-		if v != "" {
-			return v
-		}
+	v := strings.TrimSpace(dsn.Get(rc.Fields, "Final-Recipient"))
+	typ, rest, ok := strings.Cut(v, ";")
+	if !ok || len(typ) > 20 || strings.ContainsAny(typ, " =/") || strings.EqualFold(strings.TrimSpace(typ), "rfc822") {
+		return ""
 	}
-	return ""
+	return strings.TrimSpace(rest)
 }
 
 // recoverAddresses gives each recipient written without an address the
