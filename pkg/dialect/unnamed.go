@@ -117,16 +117,22 @@ func fromMentions(in *Input) *Result {
 }
 
 // reportRecipientName returns what a report's Final-Recipient field says
-// when its address type is not rfc822 (X400, LOCAL, unknown) and it holds
-// no address, with the type removed, or "". An rfc822 address the report
-// parser could not read is not a name: the prose reads it.
+// when it holds no address, with its type removed, or "": a name of type
+// X400, LOCAL or unknown, or a bare local part of type rfc822 ("rfc822;
+// clerk", as GroupWise and Sendmail's local mailer write it). Anything
+// else of type rfc822 that the report parser could not read is not a
+// name: the prose reads it.
 func reportRecipientName(rc dsn.Recipient) string {
 	v := strings.TrimSpace(dsn.Get(rc.Fields, "Final-Recipient"))
 	typ, rest, ok := strings.Cut(v, ";")
-	if !ok || len(typ) > 20 || strings.ContainsAny(typ, " =/") || strings.EqualFold(strings.TrimSpace(typ), "rfc822") {
+	if !ok || len(typ) > 20 || strings.ContainsAny(typ, " =/") {
 		return ""
 	}
-	return strings.TrimSpace(rest)
+	rest = strings.TrimSpace(rest)
+	if strings.EqualFold(strings.TrimSpace(typ), "rfc822") && (rest == "" || strings.ContainsAny(rest, "@<>\"' \t();,")) {
+		return ""
+	}
+	return rest
 }
 
 // recoverAddresses gives each recipient written without an address the

@@ -229,7 +229,7 @@ var decisive = []rule{
 	}},
 	{reason: HostUnknown, phrases: []string{
 		"host unknown", "unknown host", "host not found", "domain not found", "no such domain", "unrouteable address",
-		"unroutable address", "unrouteable domain", "unroutable domain", "domain does not exist",
+		"unroutable address", "unrouteable domain", "unroutable domain", "unrouteable mail domain", "unroutable mail domain", "domain does not exist",
 		"domain doesn't exist", "nxdomain", "name or service not known",
 		"domain is not reachable", "domain name not found", "no such host", "unknown domain", "domain unknown",
 		"invalid domain", "bad destination system", "domain could not be found", "domain couldn't be found",
