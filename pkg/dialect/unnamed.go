@@ -47,18 +47,32 @@ var undeliveredStatements = []string{
 
 var undeliveredSet = phrase.New(undeliveredStatements...)
 
-// statesUndelivered reports whether the bounce is a notice from the mail
-// system (systemSender: an empty Return-Path, or a mailer daemon or a
-// postmaster in From; a no-reply sender is not enough, shops write "your
-// parcel could not be delivered" from those) whose report says a delivery
-// failed or is delayed: a bounce even when no rule knows its wording.
+// statesUndelivered reports whether the bounce is a notice of a failed or
+// delayed delivery whose wording no rule may know: its report says a
+// delivery failed or is delayed (undeliveredStatements, delayWords), and it
+// comes from the mail system (systemSender: an empty Return-Path, a mailer
+// daemon or a postmaster in From; a no-reply sender is not enough, shops
+// write "your parcel could not be delivered" from those), or it has a
+// delivery report's subject, is no reply, and its statement is about a
+// message (mailWords).
 func (in *Input) statesUndelivered() bool {
-	if !in.systemSender() {
+	p := in.prep()
+	if !undeliveredSet.Any(p.reportLower) && !delayWordSet.Any(p.reportLower) {
 		return false
 	}
-	p := in.prep()
-	return undeliveredSet.Any(p.reportLower) || delayWordSet.Any(p.reportLower)
+	if in.systemSender() {
+		return true
+	}
+	subj := in.subject()
+	return sign.ReportSubject(subj) && !replySubject(subj) && mailWordSet.Any(p.reportLower)
 }
+
+// mailWords, lowercase, name what a delivery report is about: a message.
+var mailWords = []string{"your message", "the message", "this message", "your mail", "your e-mail", "your email",
+	"ihre nachricht", "die nachricht", "votre message", "le message", "su mensaje", "el mensaje", "il messaggio",
+	"il tuo messaggio", "a mensagem", "sua mensagem", "uw bericht", "het bericht", "メール"}
+
+var mailWordSet = phrase.New(mailWords...)
 
 // proseAction is the action of the recipients a report names in prose:
 // "delayed" when it says the delivery goes on (delayWords), else "failed".
@@ -82,13 +96,14 @@ func replySubject(subj string) bool {
 	return false
 }
 
-// fromMentions names the recipients of a notice from the mail system that
-// says a delivery failed but names no one in a recipient's place: the
+// fromMentions names the recipients of a notice from the mail system (not
+// only with a report's subject) that says a delivery failed but names no
+// one in a recipient's place: the
 // addresses its report mentions that are not senders or the mail system
 // ("User Klaus Weber (k.weber@example.com) not listed"). It gives up when
 // the report mentions more than a few.
 func fromMentions(in *Input) *Result {
-	if !in.statesUndelivered() {
+	if !in.systemSender() || !in.statesUndelivered() {
 		return nil
 	}
 	rd := in.prose()

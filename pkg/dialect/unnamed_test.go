@@ -53,6 +53,10 @@ func TestUnknownWording(t *testing.T) {
 			"Your message to ann@far.example has not been delivered for 8 hours.\nThe server will continue to try.\n", "delayed"},
 		{"german delay", "Return-Path: <>\nFrom: MAILER-DAEMON@mx.example\nSubject: Warnung\n\n" +
 			"Ihre Nachricht an <jo@far.example> konnte seit 4 Stunden nicht zugestellt werden. Der Server versucht es weiterhin.\n", "delayed"},
+		{"a report's subject from an unknown sender", "From: Relay <relay@gw.example>\nSubject: Undeliverable: Invoice\n\n" +
+			"Your message to ann@far.example could not be handed over by the relay.\n", "failed"},
+		{"a report's subject, but no message", "From: Relay <relay@gw.example>\nSubject: Undeliverable: Invoice\n\n" +
+			"The parcel for ann@far.example could not be delivered.\n", ""},
 		{"a parcel from a no-reply sender", "From: Parcel <noreply@parcel.example>\nSubject: Delivery failed: parcel 4477\n\n" +
 			"Your parcel could not be delivered. Write to help@parcel.example.\n", ""},
 		{"a person's reply about a bounce", "From: Peter <p@customer.example>\nSubject: Re: mail is undeliverable?\n\n" +
