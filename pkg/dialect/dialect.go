@@ -219,8 +219,8 @@ func Extract(in *Input) *Result {
 	default:
 		res.Why = "mail-system sender or delivery-report subject, and a failure the text states; recipients from " + found
 	}
-	in.recoverAddresses(res)
-	complete(in, res)
+	named := in.recoverAddresses(res)
+	complete(in, res, named)
 	in.finish(res)
 	return res
 }
@@ -444,7 +444,11 @@ func normalAction(a string) string {
 // else a command the diagnostic or those words mention bare: a server's
 // reply that mentions a command ("as obtained from HELO and MAIL FROM")
 // does not say at which one it came.
-func complete(in *Input, res *Result) {
+//
+// A recipient a report named without an address (named[i]) keeps the
+// Status the report states: prose with another code does not become its
+// diagnostic.
+func complete(in *Input, res *Result, named []bool) {
 	var rd *reading
 	for i := range res.Recipients {
 		r := &res.Recipients[i]
@@ -462,7 +466,7 @@ func complete(in *Input, res *Result) {
 			ev = rd.evidence(LowerASCII(r.Address))
 		}
 		if ev != "" {
-			if weakDiagnostic(r.Diagnostic) {
+			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
 				r.Diagnostic = Fold(ev)
 			}
 			if r.Command == "" {

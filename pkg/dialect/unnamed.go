@@ -6,6 +6,7 @@ import (
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/sign"
+	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -83,6 +84,21 @@ func (in *Input) proseAction() string {
 	return "failed"
 }
 
+// contradicts reports whether text holds an enhanced status code other
+// than the one a report's Status field (as written) states.
+func contradicts(text, stated string) bool {
+	st, ok := status.Parse(strings.Fields(stated + " ")[0])
+	if !ok {
+		return false
+	}
+	for _, m := range status.FindAll(text, 16) {
+		if m.Code != st {
+			return true
+		}
+	}
+	return false
+}
+
 // replySubject reports whether a subject (lowercase) answers or forwards
 // another message ("Re: mail to you is undeliverable?"): a person writing
 // about a bounce, not the bounce.
@@ -152,22 +168,33 @@ func reportRecipientName(rc dsn.Recipient) string {
 
 // recoverAddresses gives each recipient written without an address the
 // address the text or the returned original holds for it (recoverAddress).
-func (in *Input) recoverAddresses(res *Result) {
+// It returns which recipients a delivery-status report named without an
+// address (those with a Status), or nil when there are none.
+func (in *Input) recoverAddresses(res *Result) []bool {
+	var named []bool
 	unresolved := 0
-	for _, r := range res.Recipients {
-		if !strings.Contains(r.Address, "@") {
-			unresolved++
+	for i, r := range res.Recipients {
+		if strings.Contains(r.Address, "@") {
+			continue
 		}
-	}
-	if unresolved == 0 {
-		return
+		unresolved++
+		if r.Status != "" {
+			if named == nil {
+				named = make([]bool, len(res.Recipients))
+			}
+			named[i] = true
+		}
 	}
 	for i := range res.Recipients {
 		r := &res.Recipients[i]
+		if strings.Contains(r.Address, "@") {
+			continue
+		}
 		if a := in.recoverAddress(r.Address, unresolved == 1 && len(res.Recipients) == 1); a != "" {
 			r.Address = a
 		}
 	}
+	return named
 }
 
 // recoverAddress returns the address behind a recipient written without

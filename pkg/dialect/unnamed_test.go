@@ -24,6 +24,8 @@ func TestUnnamedRecipients(t *testing.T) {
 		{"X.400 Final-Recipient nothing places: kept as written", report + "Final-Recipient: X400; /C=FR/S=Durand/\nAction: failed\nStatus: 5.4.7\n--b--\n", "/C=FR/S=Durand/"},
 		{"LOCAL Final-Recipient, the original's only recipient", report + "Final-Recipient: LOCAL;teacher.k\nAction: failed\nStatus: 5.2.2\n" +
 			strings.Replace(orig, "%s", "Teacher K <teacher.k@school.example>", 1), "teacher.k@school.example"},
+		{"a bare local part of type rfc822, the original's To", report + "Final-Recipient: rfc822; clerk\nAction: failed\nStatus: 5.1.1\n" +
+			strings.Replace(orig, "%s", "Ann <ann@county.example>, clerk@county.example", 1), "clerk@county.example"},
 		{"a Notes name, the address in the reason", "Return-Path: <>\nFrom: Postmaster@corp.example\nSubject: DELIVERY FAILURE\n\n" +
 			"Your message\n\nwas not delivered to:\n\n  Klaus Weber/Sales/Corp@Corp\n\nbecause:\n\n  User Klaus Weber (k.weber@corp.example) not listed in public Name & Address Book\n", "k.weber@corp.example"},
 	}
@@ -75,5 +77,22 @@ func TestUnknownWording(t *testing.T) {
 				t.Errorf("action %q, want %q", res.Recipients[0].Action, tc.action)
 			}
 		})
+	}
+}
+
+// TestNamedKeepsStatus: a report recipient named without an address keeps
+// the Status the report states; prose with another code does not become
+// its diagnostic.
+func TestNamedKeepsStatus(t *testing.T) {
+	msg := "Return-Path: <>\nFrom: postmaster@gw.example\nSubject: Undeliverable\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n" +
+		"--b\nContent-Type: text/plain\n\nThe gateway said: 550 5.1.1 unknown user.\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: x400; gw.example\n\n" +
+		"Final-Recipient: X400; /C=FR/S=Durand/\nAction: failed\nStatus: 5.4.7\n--b--\n"
+	res := Extract(input(t, msg))
+	if res == nil || len(res.Recipients) != 1 {
+		t.Fatalf("Extract = %+v, want one recipient", res)
+	}
+	r := res.Recipients[0]
+	if r.Status != "5.4.7" || strings.Contains(r.Diagnostic, "5.1.1") {
+		t.Errorf("status %q, diagnostic %q: want 5.4.7 and no contradicting code", r.Status, r.Diagnostic)
 	}
 }
