@@ -616,7 +616,8 @@ var delayWords = []string{"will continue trying", "will keep trying", "delivery 
 	"message still undelivered", "this is a warning", "delay notification", "warning: could not send",
 	"will continue to try", "has not been delivered for", "have not been delivered for", "will be retried",
 	"will be attempted again", "temporary delivery error", "temporary delivery failure", "warning message only",
-	"delivery attempts will continue", "remain in the queue", "will try again",
+	"delivery attempts will continue", "remain in the queue", "will try again", "warning only",
+	"will be retried until", "delivered for more than",
 	// de, fr, es, it, pt, nl
 	"versucht es weiterhin", "wird weiterhin versucht", "noch nicht zugestellt", "verzögert",
 	"nouvelles tentatives", "continuera d'essayer", "pas encore été remis", "retardé",
