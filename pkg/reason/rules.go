@@ -246,7 +246,7 @@ var decisive = []rule{
 		"recipient does not exist", "recipient doesn't exist", "address does not exist", "address doesn't exist",
 		"address couldn't be found", "address could not be found", "mailbox does not exist", "mailbox doesn't exist",
 		"mailbox not found", "no mailbox", "no such mailbox", "mailbox unavailable", "invalid mailbox",
-		"unknown mailbox", "not a valid mailbox", "mailbox is unavailable", "account does not exist",
+		"unknown mailbox", "mailbox unknown", "not a valid mailbox", "mailbox is unavailable", "account does not exist",
 		"account doesn't exist", "no such account", "addressee unknown", "bad destination mailbox",
 		"no such address", "address unknown", "invalid final delivery userid",
 		"not listed in domino", "not listed in public name", "recipient address is invalid", "address rejected: access denied",
