@@ -77,6 +77,7 @@ const (
 	foundByHeaders  = "X-Failed-Recipients or the returned original's To"
 	foundByInner    = "a bounce returned inside this one"
 	foundByMentions = "the addresses a notice of the mail system mentions"
+	foundByNames    = "the names a notice of the mail system lists"
 )
 
 // NewInput prepares a bounce taken apart for Extract: its text (the raw
@@ -176,6 +177,9 @@ func Extract(in *Input) *Result {
 	}
 	if empty(res) {
 		res, weak, found = fromMentions(in), true, foundByMentions
+	}
+	if empty(res) {
+		res, weak, found = fromListedNames(in), true, foundByNames
 	}
 	if empty(res) || weak {
 		// The report names no one for certain: it may be about a

@@ -40,7 +40,7 @@ func FuzzRecognisers(f *testing.F) {
 		// bytes, or in what decoding, base64 or quoted-printable, made), or
 		// from a report's Final-Recipient field.
 		ats := strings.Count(string(data), "@") + strings.Count(m.Text(), "@") + strings.Count(m.Raw, "@") +
-			strings.Count(strings.ToLower(string(data)), "final-recipient:")
+			strings.Count(strings.ToLower(string(data)), "final-recipient:") // an X.400 or local name can hold an @
 		for _, b := range m.Reports {
 			ats += strings.Count(string(b), "@")
 		}
@@ -58,8 +58,14 @@ func FuzzRecognisers(f *testing.F) {
 			if res == nil {
 				return
 			}
-			if len(res.Recipients) > ats {
-				t.Fatalf("%s: %d recipients from an input with %d @", who, len(res.Recipients), ats)
+			withAt := 0
+			for _, r := range res.Recipients {
+				if strings.Contains(r.Address, "@") {
+					withAt++
+				}
+			}
+			if withAt > ats {
+				t.Fatalf("%s: %d recipients from an input with %d @", who, withAt, ats)
 			}
 			for _, r := range res.Recipients {
 				// A recipient without an address (an X.400 or local

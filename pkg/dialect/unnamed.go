@@ -147,6 +147,70 @@ func fromMentions(in *Input) *Result {
 	return res
 }
 
+// fromListedNames names the recipients of a notice from the mail system
+// that lists them by name only ("The message that you sent was
+// undeliverable to the following:" and "mgreen (user not found)", "Petra
+// Lange on Wed, 17 Nov 1999"): the name at the start of each line of the
+// list. recoverAddresses later finds the address behind each name where it
+// can; the others are kept as written.
+func fromListedNames(in *Input) *Result {
+	if !in.systemSender() || !in.statesUndelivered() {
+		return nil
+	}
+	rd := in.prose()
+	if !rd.hasList {
+		return nil
+	}
+	action := in.proseAction()
+	res := &Result{}
+	for i := 0; i < len(rd.lines); i++ {
+		if !rd.lines[i].list {
+			continue
+		}
+		j := i + 1
+		if j < len(rd.lines) && rd.lines[j].blank {
+			j++
+		}
+		for ; j < len(rd.lines) && len(res.Recipients) < 20; j++ {
+			pl := rd.lines[j]
+			if pl.blank || pl.heading || pl.list {
+				break
+			}
+			name := listedName(pl.text)
+			if name == "" {
+				break
+			}
+			res.Recipients = append(res.Recipients, Recipient{Address: name, Action: action, Diagnostic: Fold(pl.text)})
+		}
+		if len(res.Recipients) > 0 {
+			break
+		}
+	}
+	if empty(res) {
+		return nil
+	}
+	return res
+}
+
+// listedName returns the name a line of a list of recipients starts with,
+// cut before its comment ("mgreen (user not found)"), its date ("Petra
+// Lange on Wed, ..."), a colon or a tab, or "" when the line does not look
+// like a name (more than four words, a sentence's punctuation).
+func listedName(line string) string {
+	t := strings.TrimSpace(line)
+	t = strings.TrimLeft(t, "*-•> ")
+	for _, sep := range []string{" (", " on ", ": ", "\t", "  ", " - "} {
+		if i := strings.Index(t, sep); i > 0 {
+			t = t[:i]
+		}
+	}
+	t = strings.Trim(t, " <>\"'[],;.")
+	if t == "" || len(t) > 64 || len(strings.Fields(t)) > 4 || strings.ContainsAny(t, "!?:") {
+		return ""
+	}
+	return t
+}
+
 // reportRecipientName returns what a report's Final-Recipient field says
 // when it holds no address, with its type removed, or "": a name of type
 // X400, LOCAL or unknown, or a bare local part of type rfc822 ("rfc822;

@@ -26,6 +26,8 @@ func TestUnnamedRecipients(t *testing.T) {
 			strings.Replace(orig, "%s", "Teacher K <teacher.k@school.example>", 1), "teacher.k@school.example"},
 		{"a bare local part of type rfc822, the original's To", report + "Final-Recipient: rfc822; clerk\nAction: failed\nStatus: 5.1.1\n" +
 			strings.Replace(orig, "%s", "Ann <ann@county.example>, clerk@county.example", 1), "clerk@county.example"},
+		{"a name alone in a list, no original: kept as written", "Return-Path: <>\nFrom: Mail Delivery System <postmaster@gw.example>\nSubject: Message status - undeliverable\n\n" +
+			"The message that you sent was undeliverable to the following:\n\tmgreen (user not found)\n\nPossible causes:\nA typing error.\n", "mgreen"},
 		{"a Notes name, the address in the reason", "Return-Path: <>\nFrom: Postmaster@corp.example\nSubject: DELIVERY FAILURE\n\n" +
 			"Your message\n\nwas not delivered to:\n\n  Klaus Weber/Sales/Corp@Corp\n\nbecause:\n\n  User Klaus Weber (k.weber@corp.example) not listed in public Name & Address Book\n", "k.weber@corp.example"},
 	}
