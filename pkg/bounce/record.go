@@ -64,6 +64,10 @@ type Record struct {
 	// Why says what decided the record's kind, status and reason, with the
 	// text each rule matched (docs/json.md); never null.
 	Why Why `json:"why"`
+	// UIDValidity is, for a message read from an IMAP mailbox, the
+	// mailbox's UIDVALIDITY: with Index (the UID) it names exactly one
+	// message on the server. 0 for every other input.
+	UIDValidity uint32 `json:"uid_validity"`
 	// Truncated names the limits the message exceeded, comma-separated
 	// ("message-size", "header-size", "depth", "parts", "text-size",
 	// "report-size", "line-length", "recipients"): the record says what
@@ -135,6 +139,7 @@ type wireRecord struct {
 	Auth              string         `json:"auth"`
 	FeedbackType      string         `json:"feedback_type"`
 	Why               Why            `json:"why"`
+	UIDValidity       uint32         `json:"uid_validity"`
 	Truncated         string         `json:"truncated"`
 }
 
@@ -143,7 +148,7 @@ func (r *Record) wire() wireRecord {
 	return wireRecord{r.Source, r.Index, r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
 		r.StatusSource, r.ClassText(), r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original, r.Ticket, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType,
-		r.Why, r.Truncated}
+		r.Why, r.UIDValidity, r.Truncated}
 }
 
 // Encode writes r to enc as the record contract's JSON object: what
@@ -177,7 +182,7 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 		Class: status.ParseClass(w.Class), Diagnostic: w.Diagnostic, Reason: w.Reason, ReportingMTA: w.ReportingMTA,
 		RemoteMTA: w.RemoteMTA, SMTPCommand: w.SMTPCommand, Date: w.Date, MTA: w.MTA, Original: w.Original,
 		Ticket: w.Ticket, Group: w.Group, Error: w.Error, Blocklist: w.Blocklist, Auth: w.Auth,
-		FeedbackType: w.FeedbackType, Why: w.Why, Truncated: w.Truncated}
+		FeedbackType: w.FeedbackType, Why: w.Why, UIDValidity: w.UIDValidity, Truncated: w.Truncated}
 	if err := r.Status.UnmarshalText([]byte(w.Status)); err != nil {
 		return err
 	}

@@ -220,6 +220,8 @@ type analysed struct {
 	enc  []byte // the records encoded by the sink's encode, or nil
 }
 
+func (a analysed) message() *source.Message { return a.msg }
+
 // forEachMessage reads the inputs, analyses each message with bopts on
 // jobs workers and calls emit in input order. Warnings about skipped files
 // and unreadable messages go to stderr as they happen. A non-nil encode
@@ -267,6 +269,9 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	})
 	if cerr := sink.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = opts.inputOptions.commit()
 	}
 	if err != nil {
 		return err

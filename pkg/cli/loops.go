@@ -122,14 +122,17 @@ With more than one message, a summary goes to standard error.
 // loopInput is one message as it leaves the worker pool.
 type loopInput struct {
 	msg     loop.Message
-	readErr bool // the input itself failed
+	readErr bool            // the input itself failed
+	src     *source.Message // where it was read from
 }
+
+func (in loopInput) message() *source.Message { return in.src }
 
 // loopMessage reads the header of a message for the loop analyser. A
 // message that cannot be read, is empty or has no header at all carries an
 // error instead, worded as bounce inspect words it.
 func loopMessage(m *source.Message, maxHeader int) loopInput {
-	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, readErr: m.Err != nil}
+	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, readErr: m.Err != nil, src: m}
 	if e := m.Envelope; e != nil {
 		in.msg.EnvelopeSender, in.msg.EnvelopeDate = e.Sender, e.Date
 	}
@@ -209,6 +212,9 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 		err = writeLoopsCSV(ios.Out, res.Records)
 	default:
 		err = writeLoopsTables(ios, res, opts)
+	}
+	if err == nil {
+		err = opts.inputOptions.commit()
 	}
 	if err != nil {
 		return err

@@ -166,6 +166,7 @@ or standard input ("-", or a pipe).`,
 	root.DisableAutoGenTag = true
 
 	root.AddCommand(
+		newWatchCmd(ios, nil),
 		newInspectCmd(ios, nil),
 		newReportCmd(ios, nil),
 		newExplainCmd(ios),
