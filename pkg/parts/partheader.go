@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"sync"
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
@@ -20,7 +21,9 @@ func (w *walker) multipartReader(e *message.Entity) message.MultipartReader {
 	if params["boundary"] == "" {
 		return e.MultipartReader() // let go-message say what is wrong
 	}
-	l := &partHeaderLimiter{br: bufio.NewReaderSize(e.Body, limiterBuffer), dash: []byte("--" + params["boundary"]), atLineStart: true,
+	br := limiterReaders.Get().(*bufio.Reader)
+	br.Reset(e.Body)
+	l := &partHeaderLimiter{br: br, dash: []byte("--" + params["boundary"]), atLineStart: true,
 		maxHeader: w.opts.MaxHeader, maxField: w.opts.MaxLine, fail: w.fail}
 	return &limitedMultipart{r: textproto.NewMultipartReader(l, params["boundary"]), l: l}
 }
@@ -99,7 +102,20 @@ func (m *limitedMultipart) NextPart() (*message.Entity, error) {
 	return message.New(message.Header{Header: p.Header}, p)
 }
 
-func (m *limitedMultipart) Close() error { return nil }
+// Close hands the limiter's reader back for later multiparts to reuse:
+// nothing may read from the parts after it.
+func (m *limitedMultipart) Close() error {
+	if m.l.br != nil {
+		m.l.br.Reset(nil)
+		limiterReaders.Put(m.l.br)
+		m.l.br = nil
+	}
+	return nil
+}
+
+// limiterReaders recycles the limiters' readers: a returned original in
+// several parts needs one, in most bounces of a batch.
+var limiterReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, limiterBuffer) }}
 
 // partHeaderLimiter passes a multipart body through, line by line, cutting
 // the header block that follows each boundary line to maxHeader bytes and

@@ -535,6 +535,7 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 		if mr == nil {
 			return
 		}
+		defer mr.Close()
 		for b.Len() < w.opts.MaxOriginal {
 			p, err := mr.NextPart()
 			if err != nil {
