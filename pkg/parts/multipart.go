@@ -107,13 +107,25 @@ var paramDecoder = mime.WordDecoder{CharsetReader: func(cs string, in io.Reader)
 // plain reports whether the entity's body is its raw bytes: no transfer
 // encoding to undo and no charset to convert (what message.New would do).
 func (e *entity) plain() bool {
-	if !isMultipart(e.typ) {
-		switch lowerASCII(e.get("Content-Transfer-Encoding")) {
-		case "7bit", "8bit", "binary", "":
-		default:
-			return false
-		}
+	switch e.encoding() {
+	case "7bit", "8bit", "binary", "":
+		return e.keepsCharset()
 	}
+	return false
+}
+
+// encoding is the transfer encoding message.New undoes, in lower case: none
+// for a multipart.
+func (e *entity) encoding() string {
+	if isMultipart(e.typ) {
+		return ""
+	}
+	return lowerASCII(e.get("Content-Transfer-Encoding"))
+}
+
+// keepsCharset reports whether message.New leaves the body's charset as it
+// is: not text, no charset, or UTF-8 or US-ASCII.
+func (e *entity) keepsCharset() bool {
 	if len(e.typ) >= 5 && e.typ[:5] == "text/" {
 		if cs, ok := e.params["charset"]; ok {
 			switch lowerASCII(cs) {

@@ -677,8 +677,18 @@ func (w *walker) read(e *entity, max int, limit string) []byte {
 		}
 		return data
 	}
-	r := e.body()
-	data, err := readUpTo(w.scratch[:0], r, int64(max)+1)
+	var (
+		data []byte
+		err  error
+		r    io.Reader
+	)
+	if e.encoding() == "quoted-printable" && e.keepsCharset() {
+		// Decoded in memory, as go-message's reader would decode it.
+		data, err = decodeQP(w.scratch[:0], e.raw, e.end, max+1)
+	} else {
+		r = e.body()
+		data, err = readUpTo(w.scratch[:0], r, int64(max)+1)
+	}
 	w.scratch = data[:0]
 	if err != nil {
 		w.fail(fmt.Errorf("%w: %v", ErrMalformed, err))
@@ -686,7 +696,9 @@ func (w *walker) read(e *entity, max int, limit string) []byte {
 	if len(data) > max {
 		data = data[:max]
 		w.fail(&LimitError{Limit: limit, Value: max})
-		io.Copy(io.Discard, r)
+		if r != nil {
+			io.Copy(io.Discard, r)
+		}
 	}
 	return data
 }
