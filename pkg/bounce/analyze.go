@@ -41,6 +41,7 @@ func Analyze(r io.Reader, opts *Options) []Record {
 		opts = &Options{}
 	}
 	recs, exceeded := analyze(r, opts)
+	describeAll(recs)
 	if len(exceeded) > 0 {
 		t := strings.Join(exceeded, ",")
 		for i := range recs {

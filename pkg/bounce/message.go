@@ -13,7 +13,9 @@ import (
 // read gives one record of kind "error".
 func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 	if m.Err != nil {
-		return []Record{ErrorRecord(m.Source, m.Index, m.Err)}
+		r := ErrorRecord(m.Source, m.Index, m.Err)
+		r.Path = filePath(m)
+		return []Record{r}
 	}
 	recs := Analyze(bytes.NewReader(m.Data), opts)
 	truncated := "" // the same for every record of the message
@@ -21,7 +23,7 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 		truncated = joinLimit(LimitMessageSize, recs[0].Truncated)
 	}
 	for i := range recs {
-		recs[i].Source, recs[i].Index = m.Source, m.Index
+		recs[i].Source, recs[i].Index, recs[i].Path = m.Source, m.Index, filePath(m)
 		if m.Truncated {
 			recs[i].Truncated = truncated
 		}
@@ -42,4 +44,13 @@ func joinLimit(name, list string) string {
 	names := append(strings.Split(list, ","), name)
 	slices.Sort(names)
 	return strings.Join(slices.Compact(names), ",")
+}
+
+// filePath is the Path of m's records: the file it came from, "" for
+// standard input.
+func filePath(m *source.Message) string {
+	if m.Path == "-" {
+		return ""
+	}
+	return m.Path
 }

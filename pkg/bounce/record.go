@@ -58,6 +58,16 @@ type Record struct {
 	// "report-size", "line-length", "recipients"): the record says what
 	// could be read before them. Empty when no limit was reached.
 	Truncated string `json:"truncated"`
+	// Path is the file the message was read from (inside a folder or
+	// Maildir, that file's path); empty for standard input.
+	Path string `json:"path"`
+	// StatusTitle is the title of Status: the reporting provider's own
+	// meaning when it has one (Gmail's 5.7.27: SPF did not pass), else
+	// the IANA registry's. Empty without a status code.
+	StatusTitle string `json:"status_title"`
+	// Advice says what to do about a failure (see Advise); empty for
+	// records that are not failures.
+	Advice string `json:"advice"`
 }
 
 // Original describes the returned original message.

@@ -229,7 +229,7 @@ func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, in inpu
 	return mapMessages(ctx, ios, paths, in, analyse, func(a analysed) error {
 		for i := range a.recs {
 			if r := &a.recs[i]; r.Kind == bounce.KindError {
-				warnMessage(ios, r.Source, r.Index, r.Error)
+				warn(ios, whereIs(r.Source, r.Index, r.Path)+": "+r.Error)
 			}
 		}
 		return emit(a)
@@ -266,4 +266,14 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
 	}
 	return exitStatus(t.readErrors > 0, opts.FailOn != "" && t.failOn > 0)
+}
+
+// whereIs names a message in a warning: the file it came from when that
+// is a file inside a folder or Maildir (its position there shifts as mail
+// arrives), else the input and its position.
+func whereIs(src string, index int, path string) string {
+	if path != "" && path != "-" && path != src {
+		return path
+	}
+	return fmt.Sprintf("%s message %d", src, index)
 }

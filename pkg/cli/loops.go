@@ -120,14 +120,15 @@ With more than one message, a summary goes to standard error.
 // loopInput is one message as it leaves the worker pool.
 type loopInput struct {
 	msg     loop.Message
-	readErr bool // the input itself failed
+	path    string // the file the message came from
+	readErr bool   // the input itself failed
 }
 
 // loopMessage reads the header of a message for the loop analyser. A
 // message that cannot be read, is empty or has no header at all carries an
 // error instead, worded as bounce inspect words it.
 func loopMessage(m *source.Message, maxHeader int) loopInput {
-	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, readErr: m.Err != nil}
+	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, path: m.Path, readErr: m.Err != nil}
 	if e := m.Envelope; e != nil {
 		in.msg.EnvelopeSender, in.msg.EnvelopeDate = e.Sender, e.Date
 	}
@@ -177,7 +178,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	read := func(m *source.Message) loopInput { return loopMessage(m, maxHeader) }
 	err = mapMessages(ctx, ios, opts.Paths, opts.inputOptions, read, func(in loopInput) error {
 		if in.msg.Err != nil {
-			warnMessage(ios, in.msg.Source, in.msg.Index, in.msg.Err.Error())
+			warn(ios, whereIs(in.msg.Source, in.msg.Index, in.path)+": "+in.msg.Err.Error())
 		}
 		if in.readErr {
 			readErrors++
@@ -327,7 +328,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 		peak = "PEAK/" + strings.ToUpper(w.String())
 	}
 	st := &rowTable{ios: ios, header: []string{"SENDER", "MESSAGES", peak, "ACCEPTED", "SUSPENDED", "REJECTED",
-		"AUTOMATED", "ALLOW"}, colour: func(row []string) {
+		"AUTOMATED", "ALLOW"}, fit: fitSpec{keep: []int{0}, drop: []int{7, 6, 3, 2}}, colour: func(row []string) {
 		if row[4] != "0" {
 			row[4] = classColor("temporary").Sprint(row[4])
 		}
@@ -367,6 +368,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 		fmt.Fprintln(ios.Out, bold.Sprint(fmt.Sprintf("Loops (%d)", len(res.Loops))))
 	}
 	lt := &rowTable{ios: ios, header: []string{"LOOP", "KIND", "MESSAGES", "MEMBERS", "THREAD", "FIRST", "LAST"},
+		fit: fitSpec{keep: []int{0, 1}, give: []int{4, 3}, drop: []int{6, 5}},
 		colour: func(row []string) { row[1] = classColor("permanent").Sprint(row[1]) }}
 	for _, l := range res.Loops {
 		row := []string{l.ID, string(l.Kind), strconv.Itoa(l.Messages), strings.Join(l.Members, " "), l.Thread,

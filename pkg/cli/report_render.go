@@ -280,7 +280,7 @@ func (p *plainWriter) para(s string) {
 	if p.afterList {
 		fmt.Fprintln(p.w)
 	}
-	fmt.Fprintln(p.w, "  "+safe(s))
+	io.WriteString(p.w, wrapValue("  ", safe(s), p.width))
 	p.n++
 	p.afterList = false
 }
@@ -348,43 +348,52 @@ type terminalWriter struct {
 }
 
 func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
-	align := alignments(len(header), right)
-	widths := make([]int, len(header))
-	for i, h := range header {
-		widths[i] = displayWidth(h)
-	}
 	cells := make([][]string, len(rows))
 	for r, row := range rows {
 		cells[r] = make([]string, len(row))
 		for i, c := range row {
 			cells[r][i] = safe(c)
-			widths[i] = max(widths[i], displayWidth(cells[r][i]))
-			if header[i] == "WORST" {
-				cells[r][i] = classColor(c).Sprint(cells[r][i])
+		}
+	}
+	// The columns that say who failed and where it belongs are never cut;
+	// the others give way, and below the width those need each row
+	// becomes a block.
+	var spec fitSpec
+	for i, h := range header {
+		switch h {
+		case "RECIPIENT", "STATUS", "REASON", "TICKET", "TICKETS", "WORST":
+			spec.keep = append(spec.keep, i)
+		case "DATE":
+			spec.drop = append(spec.drop, i)
+		default:
+			spec.give = append(spec.give, i)
+		}
+	}
+	visible, ok := fitTable(header, cells, t.ios.Width(), spec)
+	if !ok {
+		writeBlocks(t.w, header, cells, t.ios.Width())
+		t.n++
+		t.afterList = true
+		return
+	}
+	for r := range cells {
+		for i, h := range header {
+			if h == "WORST" {
+				cells[r][i] = classColor(rows[r][i]).Sprint(cells[r][i])
 			}
 		}
 	}
-	// A box is its cells plus " | " between them and the borders.
-	natural := 1
-	for _, w := range widths {
-		natural += w + 3
-	}
-	opts := []tablewriter.Option{
+	align := alignments(len(header), right)
+	tb := tablewriter.NewTable(t.w,
 		tablewriter.WithRenderer(renderer.NewBlueprint()),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-	}
-	// tablewriter shares a maximum width out evenly between the columns,
-	// wrapping narrow ones too, so set one only when the table does not fit
-	// as it is. It wraps at spaces and never cuts an address.
-	if natural > t.ios.Width() {
-		opts = append(opts, tablewriter.WithMaxWidth(t.ios.Width()), tablewriter.WithRowAutoWrap(tw.WrapNormal))
-	}
-	tb := tablewriter.NewTable(t.w, opts...)
-	tb.Header(toAny(header)...)
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: project(align, visible)}),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	)
+	tb.Header(toAny(project(header, visible))...)
 	for _, row := range cells {
-		tb.Append(row)
+		tb.Append(project(row, visible))
 	}
 	tb.Render()
 	t.n++

@@ -270,7 +270,7 @@ func newVerifySink(format string, ios *IOStreams) verifySink {
 	case "text":
 		return &verifyCardSink{w: ios.Out}
 	}
-	return &verifyTableSink{t: &rowTable{ios: ios, header: verifyTableHeader, give: []int{7, 4, 0}, colour: func(row []string) {
+	return &verifyTableSink{t: &rowTable{ios: ios, header: verifyTableHeader, fit: fitSpec{give: []int{7, 4, 0}}, colour: func(row []string) {
 		row[1] = verdictColor(verify.Verdict(row[1])).Sprint(row[1])
 	}}}
 }
