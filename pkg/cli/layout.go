@@ -19,14 +19,25 @@ type fitSpec struct {
 	// name, a path).
 	give []int
 	// drop are removed, in this order, when the table would not fit with
-	// them at a useful width.
+	// them at a useful width; those not in give are shown whole or not at
+	// all (a class, a date).
 	drop []int
 	// keepEnd are cut at their start (a path keeps its file name).
 	keepEnd []int
 }
 
-// minGive is the narrowest a shrinking column is worth showing at.
-const minGive = 16
+// whole reports whether column i is never cut.
+func (s fitSpec) whole(i int) bool {
+	return slices.Contains(s.keep, i) || slices.Contains(s.drop, i) && !slices.Contains(s.give, i)
+}
+
+// minGive is the width a shrinking column keeps while others can give;
+// minShown the narrowest a column that could be dropped is worth showing
+// at.
+const (
+	minGive  = 16
+	minShown = 12
+)
 
 // fitTable lays rows out to fit width columns as a box with one line per
 // row: it chooses the visible columns (dropping spec.drop in order while
@@ -42,7 +53,7 @@ func fitTable(header []string, rows [][]string, width int, spec fitSpec) (visibl
 	}
 	for _, row := range rows {
 		for i := 0; i < n && i < len(row); i++ {
-			natural[i] = max(natural[i], runewidth.StringWidth(row[i]))
+			natural[i] = max(natural[i], cellWidth(row[i]))
 		}
 	}
 	for i, h := range header {
@@ -50,10 +61,10 @@ func fitTable(header []string, rows [][]string, width int, spec fitSpec) (visibl
 	}
 	least := func(i int) int {
 		switch {
-		case slices.Contains(spec.keep, i):
+		case spec.whole(i):
 			return natural[i]
-		case slices.Contains(spec.drop, i) && slices.Contains(spec.give, i):
-			return min(natural[i], max(minGive, floor[i]))
+		case slices.Contains(spec.drop, i):
+			return min(natural[i], max(minShown, floor[i]))
 		}
 		return floor[i]
 	}
@@ -101,7 +112,7 @@ func cutColumns(header []string, rows [][]string, natural, floor, visible []int,
 	}
 	var others []int
 	for _, i := range visible {
-		if !slices.Contains(spec.keep, i) {
+		if !spec.whole(i) {
 			others = append(others, i)
 		}
 	}
@@ -110,11 +121,20 @@ func cutColumns(header []string, rows [][]string, natural, floor, visible []int,
 	capAt(others, func(i int) int { return floor[i] })
 	for _, row := range rows {
 		for _, i := range visible {
-			if i < len(row) && runewidth.StringWidth(row[i]) > limit[i] {
+			if i < len(row) && cellWidth(row[i]) > limit[i] {
 				row[i] = truncate(row[i], limit[i], slices.Contains(spec.keepEnd, i))
 			}
 		}
 	}
+}
+
+// cellWidth is the display width of a cell: its widest line.
+func cellWidth(s string) int {
+	w := 0
+	for line := range strings.SplitSeq(s, "\n") {
+		w = max(w, runewidth.StringWidth(line))
+	}
+	return w
 }
 
 // project returns the cells of row in the visible columns.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/report"
+	"github.com/bounce-tool/bounce/pkg/ticket"
 	"github.com/fatih/color"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
@@ -30,7 +31,7 @@ func renderReport(ios *IOStreams, opts *reportOptions, rep *report.Report) error
 	case opts.Format == "markdown":
 		rw = &markdownWriter{w: ew}
 	case ios.IsStdoutTTY():
-		rw = &terminalWriter{plainWriter: plainWriter{w: ew, width: ios.Width(), bold: true}, ios: ios}
+		rw = &terminalWriter{plainWriter: plainWriter{w: ew, width: ios.Width(), bold: true, wrap: true}, ios: ios}
 	default:
 		rw = &plainWriter{w: ew, width: ios.Width()}
 	}
@@ -113,7 +114,7 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 			}
 			keys := make([]string, len(a.Tickets))
 			for j, tk := range a.Tickets {
-				keys[j] = tk.Key()
+				keys[j] = ticketLabel(&ticket.Ticket{System: tk.System, ID: tk.ID, EncodedID: tk.EncodedID})
 			}
 			body = append(body, []string{a.Recipient, a.Reason, a.Status, day(a.Date), strings.Join(keys, ", ")})
 		}
@@ -244,6 +245,7 @@ type plainWriter struct {
 	w         io.Writer
 	width     int
 	bold      bool // bold headings (terminalWriter's)
+	wrap      bool // wrap paragraphs to width (on a terminal)
 	n         int  // blocks written
 	afterList bool // the last block was a table or chart
 }
@@ -280,7 +282,11 @@ func (p *plainWriter) para(s string) {
 	if p.afterList {
 		fmt.Fprintln(p.w)
 	}
-	io.WriteString(p.w, wrapValue("  ", safe(s), p.width))
+	if p.wrap {
+		io.WriteString(p.w, wrapValue("  ", safe(s), p.width))
+	} else {
+		fmt.Fprintln(p.w, "  "+safe(s))
+	}
 	p.n++
 	p.afterList = false
 }
@@ -353,6 +359,11 @@ func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
 		cells[r] = make([]string, len(row))
 		for i, c := range row {
 			cells[r][i] = safe(c)
+			if header[i] == "TICKETS" {
+				// One ticket a line: the column stays narrow and no
+				// ticket is cut.
+				cells[r][i] = strings.ReplaceAll(cells[r][i], ", ", "\n")
+			}
 		}
 	}
 	// The columns that say who failed and where it belongs are never cut;

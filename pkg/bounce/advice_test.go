@@ -1,0 +1,92 @@
+package bounce
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/reason"
+)
+
+func TestAdvise(t *testing.T) {
+	tests := []struct {
+		name string
+		rec  Record
+		want []string // words the advice must hold
+	}{
+		{"user unknown", Record{Reason: reason.UserUnknown, Status: "5.1.1"}, []string{"Fix the address"}},
+		{"mailbox full", Record{Reason: reason.MailboxFull, Status: "4.2.2", Class: "temporary"}, []string{"Retry later", "another way"}},
+		{"blocklist named", Record{Reason: reason.Blocked, Status: "5.7.1", Blocklist: "spamhaus"}, []string{"Spamhaus", "delisting"}},
+		{"auth named", Record{Reason: reason.AuthFailure, Status: "5.7.1", Auth: "dkim"}, []string{"DKIM"}},
+		// The reason wins over the code: 5.7.1 is policy, the reason says
+		// the address does not exist.
+		{"reason over code", Record{Reason: reason.UserUnknown, Status: "5.7.1"}, []string{"Fix the address"}},
+		{"code when the reason is unknown", Record{Reason: reason.OnHold, Status: "5.1.2"}, []string{"domain"}},
+		{"reply code only", Record{Reason: reason.Undefined, ReplyCode: "552"}, []string{"smaller message"}},
+		{"nothing known", Record{Class: "permanent"}, []string{"diagnostic"}},
+		{"gmail spf", Record{Reason: reason.AuthFailure, Status: "5.7.27", RemoteMTA: "mx.google.com"}, []string{"SPF"}},
+		{"gmail dmarc record", Record{Reason: reason.OnHold, Status: "5.7.40", ReportingMTA: "mail-sor-f41.google.com"}, []string{"DMARC record"}},
+		{"microsoft 5.1.10", Record{Reason: "", Status: "5.1.10", MTA: "office365"}, []string{"does not exist"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := tc.rec
+			r.Kind = KindBounce
+			if r.Class == "" {
+				r.Class = "permanent"
+			}
+			got := Advise(&r)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("Advise = %q, want it to say %q", got, w)
+				}
+			}
+		})
+	}
+	if got := Advise(&Record{Kind: KindBounce, Class: "success", Status: "2.0.0"}); got != "" {
+		t.Errorf("advice for a delivery: %q", got)
+	}
+}
+
+func TestStatusTitleProvider(t *testing.T) {
+	tests := []struct {
+		rec  Record
+		want string
+	}{
+		{Record{Status: "5.7.27", RemoteMTA: "gmail-smtp-in.l.google.com"}, "SPF check did not pass for the sending domain"},
+		{Record{Status: "5.7.27"}, "Sender address has null MX"},
+		{Record{Status: "5.1.10", MTA: "office365"}, "Recipient not found"},
+		{Record{Status: "5.1.10", RemoteMTA: "mx.example.org"}, "Recipient address has null MX"},
+		{Record{Status: ""}, ""},
+	}
+	for _, tc := range tests {
+		if got := StatusTitle(&tc.rec); got != tc.want {
+			t.Errorf("StatusTitle(%s via %q %q) = %q, want %q", tc.rec.Status, tc.rec.MTA, tc.rec.RemoteMTA, got, tc.want)
+		}
+	}
+}
+
+// TestEveryFailureHasAdvice: every failure record of the test mail says
+// what to do.
+func TestEveryFailureHasAdvice(t *testing.T) {
+	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	n := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range Analyze(strings.NewReader(string(data)), nil) {
+			if r.IsFailure() {
+				n++
+				if r.Advice == "" {
+					t.Errorf("%s: %s %s (%s): no advice", f, r.Recipient, r.Status, r.Reason)
+				}
+			}
+		}
+	}
+	if n < 100 {
+		t.Errorf("only %d failure records: the test mail is missing", n)
+	}
+}
