@@ -368,7 +368,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 		fmt.Fprintln(ios.Out, bold.Sprint(fmt.Sprintf("Loops (%d)", len(res.Loops))))
 	}
 	lt := &rowTable{ios: ios, header: []string{"LOOP", "KIND", "MESSAGES", "MEMBERS", "THREAD", "FIRST", "LAST"},
-		fit: fitSpec{keep: []int{0, 1}, give: []int{4, 3}, drop: []int{6, 5}},
+		fit:    fitSpec{keep: []int{0, 1}, give: []int{4, 3}, drop: []int{6, 5}},
 		colour: func(row []string) { row[1] = classColor("permanent").Sprint(row[1]) }}
 	for _, l := range res.Loops {
 		row := []string{l.ID, string(l.Kind), strconv.Itoa(l.Messages), strings.Join(l.Members, " "), l.Thread,
