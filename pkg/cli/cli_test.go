@@ -257,18 +257,17 @@ func TestExitCodes(t *testing.T) {
 	})
 }
 
-func TestUnreadablePathGivesErrorRecord(t *testing.T) {
+// TestMissingPathIsAnError: a path that does not exist is an error line
+// and exit 1, not a record; the other inputs are read.
+func TestMissingPathIsAnError(t *testing.T) {
 	inRepoRoot(t)
 	res := runCLI(t, []string{"inspect", "--format", "ndjson", "testdata/missing.eml", "testdata/eml/exim/mailbox-full.eml"}, "", false)
 	recs := decodeNDJSON(t, res.out)
-	if len(recs) != 2 || recs[0].Kind != "error" || recs[0].Source != "testdata/missing.eml" || recs[0].Index != 1 {
+	if len(recs) != 1 || recs[0].Source != "testdata/eml/exim/mailbox-full.eml" {
 		t.Fatalf("records = %+v", recs)
 	}
-	if !strings.Contains(recs[0].Error, "no such file") {
-		t.Errorf("error = %q, want it to say no such file", recs[0].Error)
-	}
-	if !strings.Contains(res.errOut, "testdata/missing.eml message 1") {
-		t.Errorf("stderr %q does not name the input and message number", res.errOut)
+	if res.code != ExitError || !strings.Contains(res.errOut, "bounce: testdata/missing.eml: no such file or directory\n") {
+		t.Errorf("exit %d, stderr %q: want 1 and the path named", res.code, res.errOut)
 	}
 }
 

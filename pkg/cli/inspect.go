@@ -217,7 +217,7 @@ type analysed struct {
 // runs on the workers too, so that the output's encoding is parallel as
 // well (see preEncoder).
 func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, in inputOptions, bopts *bounce.Options,
-	encode func([]bounce.Record) []byte, emit func(analysed) error) error {
+	encode func([]bounce.Record) []byte, emit func(analysed) error) (inputStats, error) {
 	bopts = in.Limits.bounceOptions(bopts)
 	analyse := func(m *source.Message) analysed {
 		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
@@ -226,10 +226,10 @@ func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, in inpu
 		}
 		return a
 	}
-	return mapMessages(ctx, ios, paths, in, analyse, func(a analysed) error {
+	return readInputs(ctx, ios, paths, in, analyse, func(a analysed) error {
 		for i := range a.recs {
 			if r := &a.recs[i]; r.Kind == bounce.KindError {
-				warn(ios, whereIs(r.Source, r.Index, r.Path)+": "+r.Error)
+				warn(ios, whereIs(r.Source, r.Index, r.Path)+": "+plainError(r.Error))
 			}
 		}
 		return emit(a)
@@ -249,7 +249,7 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		encode = encodeRecords
 	}
 	var t tally
-	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, encode, func(a analysed) error {
+	st, err := forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, encode, func(a analysed) error {
 		t.add(a.recs, opts.FailOn, a.msg)
 		if pre != nil && a.enc != nil {
 			return pre.writeEncoded(a.enc)
@@ -265,7 +265,10 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if t.messages > 1 {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
 	}
-	return exitStatus(t.readErrors > 0, opts.FailOn != "" && t.failOn > 0)
+	if opts.FailOn != "" && t.failOn > 0 {
+		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, plural(t.failOn, "matching record")))
+	}
+	return exitStatus(t.readErrors > 0 || st.failed(opts.inputOptions), opts.FailOn != "" && t.failOn > 0)
 }
 
 // whereIs names a message in a warning: the file it came from when that
@@ -276,4 +279,15 @@ func whereIs(src string, index int, path string) string {
 		return path
 	}
 	return fmt.Sprintf("%s message %d", src, index)
+}
+
+// gateNote says on stderr why a gate makes the run exit with status 3.
+func gateNote(ios *IOStreams, why string) { warn(ios, "gate: "+why) }
+
+// plural writes n and a noun, with an "s" unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%s %ss", thousands(n), noun)
 }

@@ -17,6 +17,8 @@ import (
 type inputOptions struct {
 	Jobs   int
 	Limits limits
+	// AllowEmpty lets a run whose inputs hold no message exit 0.
+	AllowEmpty bool
 }
 
 // limits bound the work on one message. Beyond a limit the message is
@@ -59,6 +61,7 @@ func addInputFlags(f *pflag.FlagSet, in *inputOptions) {
 func addHeaderInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	in.Limits = defaultLimits()
 	f.IntVarP(&in.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
+	f.BoolVar(&in.AllowEmpty, "allow-empty", false, "exit 0 when the inputs hold no message (default: exit 1, so a gate on an empty or mistyped folder fails)")
 	l := &in.Limits
 	f.Var(&l.MessageSize, "max-message-size", "bytes of one message analysed; the rest is skipped (suffixes K, M, G)")
 	f.Var(&l.HeaderSize, "max-header-size", "bytes of one header block; a larger one makes an error record")

@@ -176,7 +176,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	readErrors := 0
 	maxHeader := int(opts.Limits.HeaderSize)
 	read := func(m *source.Message) loopInput { return loopMessage(m, maxHeader) }
-	err = mapMessages(ctx, ios, opts.Paths, opts.inputOptions, read, func(in loopInput) error {
+	st, err := readInputs(ctx, ios, opts.Paths, opts.inputOptions, read, func(in loopInput) error {
 		if in.msg.Err != nil {
 			warn(ios, whereIs(in.msg.Source, in.msg.Index, in.path)+": "+in.msg.Err.Error())
 		}
@@ -215,7 +215,10 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	if len(res.Records) > 1 {
 		warn(ios, loopsSummary(res))
 	}
-	return exitStatus(readErrors > 0, opts.FailOn == "loop" && len(res.Loops) > 0)
+	if opts.FailOn == "loop" && len(res.Loops) > 0 {
+		gateNote(ios, "--fail-on loop: "+plural(len(res.Loops), "loop")+" found")
+	}
+	return exitStatus(readErrors > 0 || st.failed(opts.inputOptions), opts.FailOn == "loop" && len(res.Loops) > 0)
 }
 
 // loopsSummary is the summary line of a run.

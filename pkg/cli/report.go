@@ -127,7 +127,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	agg := report.New(&report.Options{Top: top})
 	prog := newProgress(ios, os.Getenv)
 	readErrors := 0
-	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
+	st, err := forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
 		if a.msg.Err != nil {
 			readErrors++
 		}
@@ -144,5 +144,8 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := renderReport(ios, opts, rep); err != nil {
 		return err
 	}
-	return exitStatus(readErrors > 0, gate.Exceeded)
+	for _, why := range gate.Why {
+		gateNote(ios, why)
+	}
+	return exitStatus(readErrors > 0 || st.failed(opts.inputOptions), gate.Exceeded)
 }

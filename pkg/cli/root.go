@@ -95,13 +95,13 @@ func Run(ctx context.Context, root *cobra.Command, ios *IOStreams, args []string
 	}
 	var fe *FlagError
 	if errors.As(err, &fe) || isCobraUsageError(err) {
-		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(err.Error()))
+		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safeMessage(err.Error()))
 		if cmd != nil {
 			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 		return ExitUsage
 	}
-	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(err.Error()))
+	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safeMessage(err.Error()))
 	return ExitError
 }
 

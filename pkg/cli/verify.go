@@ -180,6 +180,9 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	if t.total > 1 {
 		warn(ios, t.summary())
 	}
+	if opts.FailOn != "" && t.failOn > 0 {
+		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, plural(t.failOn, "matching address")))
+	}
 	return exitStatus(readErr, opts.FailOn != "" && t.failOn > 0)
 }
 

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRecordsLeadBackToTheFile: a record from a folder carries the file
+// it came from, in JSON, CSV, the table and the warnings.
+func TestRecordsLeadBackToTheFile(t *testing.T) {
+	inRepoRoot(t)
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/eml/postfix/user-unknown.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, "1700000000.M1P2.host:2,S")
+	bad := filepath.Join(dir, "1700000001.M2P3.host:2,S")
+	os.WriteFile(good, src, 0o644)
+	os.WriteFile(bad, []byte("\x00\x01 not mail\n\nbody\n"), 0o644)
+
+	res := runCLI(t, []string{"inspect", "--format", "ndjson", dir}, "", false)
+	recs := decodeNDJSON(t, res.out)
+	if len(recs) != 2 || recs[0].Path != good || recs[1].Path != bad {
+		t.Fatalf("paths = %+v, want %s and %s", recs, good, bad)
+	}
+	if !strings.Contains(res.errOut, "bounce: "+bad+": ") {
+		t.Errorf("the warning does not name the file: %q", res.errOut)
+	}
+
+	res = runCLI(t, []string{"inspect", "--format", "csv", dir}, "", false)
+	rows, err := csv.NewReader(strings.NewReader(res.out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	if rows[1][col["path"]] != good || rows[1][col["status_title"]] != "Bad destination mailbox address" ||
+		!strings.HasPrefix(rows[1][col["advice"]], "Fix the address") {
+		t.Errorf("csv row = %q", rows[1])
+	}
+
+	res = runWidth(t, 200, []string{"inspect", "--color", "never", dir}, "")
+	if !strings.Contains(res.out, "1700000000.M1P2.host:2,S") || strings.Contains(res.out, "#1 ") {
+		t.Errorf("the table does not name the file:\n%s", res.out)
+	}
+
+	// A stream has no path.
+	res = runCLI(t, []string{"inspect", "--format", "ndjson", "-"}, string(src), false)
+	if recs := decodeNDJSON(t, res.out); len(recs) != 1 || recs[0].Path != "" {
+		t.Errorf("standard input: %+v, want an empty path", recs)
+	}
+}
+
+// TestCardWrapsAndAdvises: a card's long values wrap under the value
+// column, and the advice follows the reason.
+func TestCardWrapsAndAdvises(t *testing.T) {
+	inRepoRoot(t)
+	res := runWidth(t, 80, []string{"inspect", "--color", "never", "testdata/eml/rfc3464/mixed-results.eml"}, "")
+	for _, l := range strings.Split(res.out, "\n") {
+		if len([]rune(l)) > 80 {
+			t.Errorf("line wider than 80: %q", l)
+		}
+	}
+	if !strings.Contains(res.out, "  what to do   Your sending IP or domain is listed by Spamhaus: ask Spamhaus for\n               delisting, then resend.") {
+		t.Errorf("no wrapped blocklist advice:\n%s", res.out)
+	}
+}
+
+func TestDidYouMean(t *testing.T) {
+	res := runCLI(t, []string{"inspec", "x"}, "", false)
+	if res.code != ExitUsage || !strings.Contains(res.errOut, "Did you mean this?\n  inspect\n") || strings.ContainsRune(res.errOut, '\uFFFD') {
+		t.Errorf("exit %d, stderr %q", res.code, res.errOut)
+	}
+}
+
+// TestNothingPassesSilently: missing paths, empty files and empty folders
+// are said, and a run that read no message fails unless --allow-empty.
+func TestNothingPassesSilently(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.eml")
+	os.WriteFile(empty, nil, 0o644)
+	folder := filepath.Join(dir, "Maildir")
+	for _, sub := range []string{"cur", "new", "tmp"} {
+		os.MkdirAll(filepath.Join(folder, sub), 0o755)
+	}
+	missing := filepath.Join(dir, "no-such.mbox")
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		code   int
+		stderr string
+	}{
+		{"missing path", []string{"inspect", "--format", "json", missing}, "", 1, "bounce: " + missing + ": no such file or directory\n"},
+		{"empty file", []string{"inspect", empty}, "", 1, "bounce: " + empty + ": empty file, no message\n"},
+		{"empty stdin", []string{"inspect", "-"}, "", 1, "bounce: standard input is empty\n"},
+		{"empty maildir", []string{"inspect", folder}, "", 1, "bounce: " + folder + ": no messages found\n"},
+		{"allow empty", []string{"inspect", "--allow-empty", folder}, "", 0, "no messages found"},
+		{"report empty maildir", []string{"report", folder}, "", 1, "no messages found"},
+		{"loops empty maildir", []string{"loops", folder}, "", 1, "no messages found"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runCLI(t, tc.args, tc.stdin, false)
+			if res.code != tc.code || !strings.Contains(res.errOut, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", res.code, res.errOut, tc.code, tc.stderr)
+			}
+			if strings.Contains(res.out, `"kind":"error"`) || strings.Contains(res.out, "Not a bounce") || strings.Contains(res.out, "Unreadable") {
+				t.Errorf("a record for no message:\n%s", res.out)
+			}
+		})
+	}
+}
+
+// TestGateSaysWhy: a gate that exits 3 says which condition and how many.
+func TestGateSaysWhy(t *testing.T) {
+	inRepoRoot(t)
+	mbox := testdataMbox(t)
+	inbox := pingPongInbox().write(t)
+	tests := []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"inspect", "--format", "json", "--fail-on", "permanent", "-"}, mbox, "bounce: gate: --fail-on permanent: "},
+		{[]string{"report", "--max-permanent", "3", "-"}, mbox, "bounce: gate: 178 permanent failures, more than --max-permanent 3\n"},
+		{[]string{"report", "--max-permanent-rate", "0.5", "-"}, mbox, "bounce: gate: permanent rate"},
+		{[]string{"loops", "--fail-on", "loop", inbox}, "", "bounce: gate: --fail-on loop: 1 loop found\n"},
+	}
+	for _, tc := range tests {
+		res := runCLI(t, tc.args, tc.stdin, false)
+		if res.code != ExitThreshold || !strings.Contains(res.errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 3 and %q", tc.args, res.code, res.errOut, tc.want)
+		}
+	}
+}
