@@ -73,9 +73,6 @@ func Advise(r *Record) string {
 			}
 			a = "Your sending IP or domain is listed by " + name + ": ask " + name + " for delisting, then resend."
 		case r.Reason == reason.AuthFailure && r.Auth != "":
-			if hasPM {
-				return pm.Action
-			}
 			a = "Fix " + strings.ToUpper(r.Auth) + " for your sending domain: it did not pass at the receiver. " + authHint[r.Auth]
 		}
 		return a
@@ -138,4 +135,59 @@ func describeAll(recs []Record) {
 		recs[i].StatusTitle = StatusTitle(&recs[i])
 		recs[i].Advice = Advise(&recs[i])
 	}
+}
+
+// reasonMeanings say what each reason of the vocabulary means.
+var reasonMeanings = map[string]string{
+	reason.UserUnknown:     "The mailbox does not exist at the recipient's domain (user unknown).",
+	reason.HostUnknown:     "The recipient's domain does not exist or has no mail server.",
+	reason.MailboxFull:     "The recipient's mailbox is full (over quota).",
+	reason.EmailTooLarge:   "The message is larger than the recipient's server or mailbox accepts.",
+	reason.Suspend:         "The mailbox exists but is disabled, suspended or inactive.",
+	reason.HasMoved:        "The mailbox has moved; the address is no longer used.",
+	reason.Filtered:        "The recipient, or a filter of theirs, accepts mail only from some senders.",
+	reason.Rejected:        "The receiving server refused the sender (the envelope sender or its domain).",
+	reason.Blocked:         "The sending IP or domain is blocklisted or refused by the receiver.",
+	reason.BadReputation:   "The receiver distrusts the sending IP or domain's reputation.",
+	reason.SpamDetected:    "The message was judged to be spam.",
+	reason.VirusDetected:   "The message was judged to carry malware.",
+	reason.ContentError:    "The message's content or format was refused.",
+	reason.PolicyViolation: "The message broke a policy of the receiver.",
+	reason.AuthFailure:     "SPF, DKIM or DMARC did not pass for the sending domain.",
+	reason.RequirePTR:      "The sending IP has no valid reverse DNS (PTR) record.",
+	reason.SecurityError:   "A security requirement was not met (TLS, authentication credentials).",
+	reason.FailedSTARTTLS:  "TLS between the servers was required or failed.",
+	reason.NoRelaying:      "The server refused to relay: it does not host the address.",
+	reason.NotAccept:       "The domain accepts no mail at all (null MX, or refusing every message).",
+	reason.NotCompliantRFC: "The message does not follow the mail standards (RFC 5322, RFC 5321).",
+	reason.RateLimited:     "The receiver is limiting how much mail it takes from the sender.",
+	reason.Expired:         "The sending server gave up: the message stayed in its queue too long.",
+	reason.NetworkError:    "A network or DNS problem kept the message from the recipient's server.",
+	reason.SystemError:     "The receiving mail system had an error.",
+	reason.SystemFull:      "The receiving mail system is out of storage.",
+	reason.MailerError:     "The receiving server's delivery program failed.",
+	reason.SyntaxError:     "The server did not accept an SMTP command or its arguments.",
+	reason.OnHold:          "The failure is real but its cause could not be told from the server's words.",
+	reason.Undefined:       "Nothing tells why the message failed.",
+	reason.Suppressed:      "The sending service suppressed the address after earlier failures.",
+	reason.Delivered:       "The message was delivered or relayed; nothing failed.",
+	reason.Feedback:        "A complaint (feedback report): the recipient marked the message as spam.",
+	reason.Vacation:        "An automatic reply (vacation, out of office); the message was delivered.",
+}
+
+// DescribeReason returns what a reason of the vocabulary means and what to
+// do about it (the advice a failure record with that reason gets); ok is
+// false for a word outside the vocabulary.
+func DescribeReason(r string) (meaning, action string, ok bool) {
+	meaning, ok = reasonMeanings[r]
+	action = reasonAdvice[r]
+	switch r {
+	case reason.OnHold, reason.Undefined:
+		action = "Read the diagnostic text: the server gave no code or reason bounce knows. Do not resend unchanged."
+	case reason.Delivered, reason.Vacation:
+		action = "Nothing to do."
+	case reason.Feedback:
+		action = "Stop sending this kind of mail to the recipient, and check why they did not want it."
+	}
+	return meaning, action, ok
 }

@@ -231,3 +231,12 @@ func wrapValue(prefix, value string, width int) string {
 	b.WriteByte('\n')
 	return b.String()
 }
+
+// wrapWidth is the width values wrap at: the terminal's, or 0 (no
+// wrapping) when standard output is not a terminal.
+func wrapWidth(ios *IOStreams) int {
+	if ios.IsStdoutTTY() {
+		return ios.Width()
+	}
+	return 0
+}

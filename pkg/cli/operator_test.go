@@ -140,3 +140,53 @@ func TestGateSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderMeaningOnTheCard: a bounce from Microsoft 365 shows
+// Microsoft's meaning of 5.1.10, not the registry's null MX.
+func TestProviderMeaningOnTheCard(t *testing.T) {
+	inRepoRoot(t)
+	res := runCLI(t, []string{"inspect", "--color", "never", "testdata/eml/exchange/zendesk-recipient-not-found.eml"}, "", false)
+	if !strings.Contains(res.out, "  status       5.1.10 Recipient not found\n") || strings.Contains(res.out, "null MX") {
+		t.Errorf("card:\n%s", res.out)
+	}
+	res = runCLI(t, []string{"inspect", "--color", "never", "testdata/eml/modern-google/unauthenticated.eml"}, "", false)
+	if !strings.Contains(res.out, "5.7.26 Unauthenticated email") || !strings.Contains(res.out, "  what to do   Fix SPF") {
+		t.Errorf("card:\n%s", res.out)
+	}
+}
+
+// TestExplainWhatPeoplePaste: codes, several of them, reason words, a
+// server's whole line, standard input, and both meanings of a code.
+func TestExplainWhatPeoplePaste(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+		want  []string
+	}{
+		{"several codes", []string{"explain", "5.1.1", "5.2.2"}, "", []string{"5.1.1  permanent\n", "5.2.2  permanent\n", "Mailbox full"}},
+		{"reply and code", []string{"explain", "550", "5.1.1"}, "", []string{"550 5.1.1  permanent\n"}},
+		{"reason words", []string{"explain", "onhold", "mailboxfull"}, "", []string{"onhold  reason\n", "mailboxfull  reason\n", "reach the customer another way"}},
+		{"a server's line", []string{"explain", "550 5.7.1 client host blocked using Spamhaus"}, "",
+			[]string{"  reason    blocked (blocklist spamhaus)\n", "ask Spamhaus for delisting", "550 5.7.1  permanent\n", "Delivery not authorized"}},
+		{"unquoted line", []string{"explain", "452", "4.2.2", "Mailbox", "is", "over", "quota"}, "", []string{"  reason    mailboxfull\n", "452 4.2.2  temporary"}},
+		{"stdin", []string{"explain"}, "550-5.7.26 This mail is unauthenticated. gsmtp\n5.1.10\n",
+			[]string{"  reason    authfailure\n", "Gmail: Unauthenticated email", "5.1.10  permanent\n"}},
+		{"both meanings", []string{"explain", "5.7.27"}, "", []string{"X.7.27  Sender address has null MX", "  provider  Gmail: SPF check did not pass"}},
+		{"json", []string{"explain", "--format", "json", "5.1.10", "blocked"}, "",
+			[]string{`"provider_meanings":[{"action":`, `"title":"Recipient not found"`, "\n{\"action\":", `"reason":"blocked"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runCLI(t, tc.args, tc.stdin, false)
+			if res.code != 0 {
+				t.Fatalf("exit %d, stderr %q", res.code, res.errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(res.out, w) {
+					t.Errorf("output lacks %q:\n%s", w, res.out)
+				}
+			}
+		})
+	}
+}

@@ -493,7 +493,7 @@ func (s *cardSink) Write(recs []bounce.Record) error {
 			fmt.Fprintln(s.ios.Out)
 		}
 		s.n++
-		if err := writeCard(s.ios.Out, &recs[i], s.ios.Width()); err != nil {
+		if err := writeCard(s.ios.Out, &recs[i], wrapWidth(s.ios)); err != nil {
 			return err
 		}
 	}

@@ -18,12 +18,8 @@ var providerMeanings = map[string]map[string]ProviderMeaning{
 	"microsoft": {
 		"5.1.10": {Title: "Recipient not found",
 			Action: "The address does not exist in the recipient's Microsoft 365 organisation: correct it or ask the customer for a working one."},
-		"5.1.1": {Title: "Bad destination mailbox address (recipient not found)",
-			Action: "The address does not exist in the recipient's organisation: correct it or ask the customer for a working one."},
 		"5.7.1": {Title: "Delivery not authorized: the sender is not allowed to send to this recipient or group",
 			Action: "The recipient (or its group) accepts mail only from some senders: ask the customer to allow your address."},
-		"5.2.2": {Title: "Mailbox full",
-			Action: "The customer's mailbox is over quota: retry later or reach them another way."},
 		"5.4.1": {Title: "Recipient address rejected: access denied (directory-based edge blocking)",
 			Action: "The recipient domain's Microsoft 365 organisation does not know the address: correct it, or ask the customer's admin about the domain's accepted-domain setup."},
 	},
