@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -242,6 +243,8 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if err != nil {
 		return err
 	}
+	prog := newProgress(ios, os.Getenv, opts.Paths...)
+	defer prog.done()
 	sink := newRecordSink(opts.Format, ios)
 	var encode func([]bounce.Record) []byte
 	pre, _ := sink.(preEncoder)
@@ -251,11 +254,13 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	var t tally
 	st, err := forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, encode, func(a analysed) error {
 		t.add(a.recs, opts.FailOn, a.msg)
+		prog.add(a.msg.Size)
 		if pre != nil && a.enc != nil {
 			return pre.writeEncoded(a.enc)
 		}
 		return sink.Write(a.recs)
 	})
+	prog.done() // before the table, drawn at Close
 	if cerr := sink.Close(); err == nil {
 		err = cerr
 	}

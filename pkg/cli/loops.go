@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -121,6 +122,7 @@ With more than one message, a summary goes to standard error.
 type loopInput struct {
 	msg     loop.Message
 	path    string // the file the message came from
+	size    int64  // the message's size in the input
 	readErr bool   // the input itself failed
 }
 
@@ -175,7 +177,12 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	}
 	readErrors := 0
 	maxHeader := int(opts.Limits.HeaderSize)
-	read := func(m *source.Message) loopInput { return loopMessage(m, maxHeader) }
+	read := func(m *source.Message) loopInput {
+		in := loopMessage(m, maxHeader)
+		in.size = m.Size
+		return in
+	}
+	prog := newProgress(ios, os.Getenv, opts.Paths...)
 	st, err := readInputs(ctx, ios, opts.Paths, opts.inputOptions, read, func(in loopInput) error {
 		if in.msg.Err != nil {
 			warn(ios, whereIs(in.msg.Source, in.msg.Index, in.path)+": "+in.msg.Err.Error())
@@ -184,8 +191,10 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 			readErrors++
 		}
 		an.Add(in.msg)
+		prog.add(in.size)
 		return nil
 	})
+	prog.done()
 	if err != nil {
 		return err
 	}

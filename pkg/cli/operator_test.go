@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRecordsLeadBackToTheFile: a record from a folder carries the file
@@ -186,6 +187,52 @@ func TestExplainWhatPeoplePaste(t *testing.T) {
 				if !strings.Contains(res.out, w) {
 					t.Errorf("output lacks %q:\n%s", w, res.out)
 				}
+			}
+		})
+	}
+}
+
+// TestProgressBehaves: inspect, report and loops draw progress on a
+// terminal's stderr, with the percentage and time left for a file; the
+// line is cleared before a warning and at the end.
+func TestProgressBehaves(t *testing.T) {
+	inRepoRoot(t)
+	t.Setenv("CI", "")
+	mbox := testdataMbox(t)
+	// A message no one can read in the middle, for a warning.
+	half := strings.Index(mbox[len(mbox)/2:], "\nFrom ") + len(mbox)/2 + 1
+	mbox = mbox[:half] + "From bad@example.org Mon Jan  1 00:00:00 2024\n\x00\x01garbage line\n\n" + mbox[half:]
+	path := filepath.Join(t.TempDir(), "big.mbox")
+	if err := os.WriteFile(path, []byte(mbox), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"inspect", "report", "loops"} {
+		t.Run(cmd, func(t *testing.T) {
+			ios, _, _, errOut := TestIOStreams()
+			ios.SetTTY(false, false, true)
+			clock := time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC)
+			ios.SetClock(func() time.Time { clock = clock.Add(100 * time.Millisecond); return clock })
+			Run(t.Context(), NewRootCmd(ios, "1", "c"), ios, []string{cmd, "--format", "json", "-j", "1", path})
+			got := errOut.String()
+			if !strings.Contains(got, "\rreading: ") || !strings.Contains(got, "%, ") || !strings.Contains(got, " left") {
+				t.Errorf("no progress with percentage and time left: %q", got)
+			}
+			if cmd != "loops" && !strings.Contains(got, "bounce: "+path+" message ") {
+				t.Errorf("no warning: %q", got)
+			}
+			for i := strings.Index(got, "bounce: "); i >= 0; {
+				if before := got[:i]; strings.Contains(before, "\rreading: ") && !strings.HasSuffix(before, "\r") && !strings.HasSuffix(before, "\n") {
+					t.Errorf("a warning written after the progress line: %q", got[max(0, i-60):i+20])
+				}
+				j := strings.Index(got[i+1:], "bounce: ")
+				if j < 0 {
+					break
+				}
+				i += j + 1
+			}
+			last := got[strings.LastIndexByte(got, '\r'):]
+			if strings.Contains(got, "\rreading") && strings.Contains(last, "reading") {
+				t.Errorf("progress line not cleared at the end: %q", last)
 			}
 		})
 	}

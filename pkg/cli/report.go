@@ -125,7 +125,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 		top = -1
 	}
 	agg := report.New(&report.Options{Top: top})
-	prog := newProgress(ios, os.Getenv)
+	prog := newProgress(ios, os.Getenv, opts.Paths...)
 	readErrors := 0
 	st, err := forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
 		if a.msg.Err != nil {
