@@ -92,6 +92,14 @@ func (o *outputFlags) add(cmd *cobra.Command) {
 	f.BoolVar(o.json, "json", false, "shortcut for --format json")
 	f.StringVar(o.failOn, "fail-on", "", o.failOnHelp)
 	cmd.MarkFlagsMutuallyExclusive("json", "format")
+	formats := o.formats
+	if o.def == "auto" {
+		formats = append([]string{"auto"}, formats...)
+	}
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	if len(o.failOns) > 1 {
+		cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(o.failOns[1:], cobra.ShellCompDirectiveNoFileComp))
+	}
 }
 
 // check applies --json and rejects a format or condition the command does

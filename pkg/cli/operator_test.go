@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -235,5 +236,51 @@ func TestProgressBehaves(t *testing.T) {
 				t.Errorf("progress line not cleared at the end: %q", last)
 			}
 		})
+	}
+}
+
+func TestVersionFromBuildInfo(t *testing.T) {
+	bi := &debug.BuildInfo{Main: debug.Module{Path: "github.com/bounce-tool/bounce", Version: "v1.4.0"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "0fa34b2c9d1e8f7a6b5c4d3e2f1a0b9c8d7e6f5a"}, {Key: "vcs.modified", Value: "true"}}}
+	if v, c := fromBuildInfo("dev", "none", bi); v != "1.4.0" || c != "0fa34b2c9d1e-dirty" {
+		t.Errorf("unstamped build: %s %s", v, c)
+	}
+	if v, c := fromBuildInfo("2.0.0", "abc1234", bi); v != "2.0.0" || c != "abc1234" {
+		t.Errorf("stamped build: %s %s", v, c)
+	}
+	bi.Main.Version = "(devel)"
+	if v, _ := fromBuildInfo("dev", "none", bi); v != "dev" {
+		t.Errorf("devel build: %s", v)
+	}
+}
+
+func TestColorAlwaysBeatsNoColor(t *testing.T) {
+	inRepoRoot(t)
+	t.Setenv("NO_COLOR", "1")
+	res := runCLI(t, []string{"inspect", "--color", "always", "testdata/eml/postfix/user-unknown.eml"}, "", false)
+	if !strings.Contains(res.out, "\x1b[") {
+		t.Errorf("--color always with NO_COLOR set: no colour in %q", res.out)
+	}
+	t.Setenv("NO_COLOR", "1")
+	res = runCLI(t, []string{"inspect", "testdata/eml/postfix/user-unknown.eml"}, "", true)
+	if strings.Contains(res.out, "\x1b[") {
+		t.Errorf("NO_COLOR on a terminal: colour in %q", res.out)
+	}
+}
+
+// TestEnumFlagsComplete: --format, --fail-on and --color complete in the
+// shells (cobra's __complete is what bash, zsh and fish call).
+func TestEnumFlagsComplete(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"__complete", "inspect", "--format", ""}, "auto\ntext\ntable\njson\nndjson\ncsv\n:4\n"},
+		{[]string{"__complete", "report", "--fail-on", ""}, "permanent\ntemporary\nany\nerror\n:4\n"},
+		{[]string{"__complete", "loops", "--color", ""}, "auto\nalways\nnever\n:4\n"},
+	} {
+		if res := runCLI(t, tc.args, "", false); res.out != tc.want {
+			t.Errorf("%q: %q, want %q", tc.args, res.out, tc.want)
+		}
 	}
 }

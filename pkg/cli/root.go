@@ -72,6 +72,7 @@ func Main(version, commit string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	prof := &profiler{}
+	version, commit = stamped(version, commit)
 	root := newRootCmd(ios, version, commit, prof)
 	defer prof.stop()
 	return Run(ctx, root, ios, os.Args[1:])
@@ -156,6 +157,7 @@ or standard input ("-", or a pipe).`,
 	}
 	root.SetVersionTemplate(fmt.Sprintf("bounce %s (commit %s)\n", version, commit))
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never (NO_COLOR is respected)")
+	root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	root.PersistentFlags().String("config", "", "configuration file (default $XDG_CONFIG_HOME/bounce/config.yaml or ~/.config/bounce/config.yaml, when present)")
 	prof.addFlags(root)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &FlagError{Err: err} })
