@@ -23,10 +23,12 @@ const exitStatusHelp = `
 
 Exit status:
   0  success
-  1  runtime error (for example an unreadable path; the other inputs are still read)
+  1  runtime error: an unreadable or missing path (the other inputs are still
+     read), or no message in any input (unless --allow-empty)
   2  usage error (unknown flag, bad flag value, no input, bad configuration
      file, ticket pattern or ticket map)
-  3  a --fail-on condition matched; the full output was written first`
+  3  a gate (--fail-on, --max-permanent, --max-permanent-rate) matched; the full
+     output was written first and standard error says which`
 
 // FlagError is a usage error: main prints it with a hint to --help and
 // exits with status 2.
