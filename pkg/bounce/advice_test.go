@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,5 +89,25 @@ func TestEveryFailureHasAdvice(t *testing.T) {
 	}
 	if n < 100 {
 		t.Errorf("only %d failure records: the test mail is missing", n)
+	}
+}
+
+// TestAnalyzeFromLine: a single message saved with its mbox "From " line
+// reads as the message, from a seekable reader or a stream.
+func TestAnalyzeFromLine(t *testing.T) {
+	data, err := os.ReadFile("../../testdata/eml/postfix/user-unknown.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withFrom := "From MAILER-DAEMON Tue Sep  3 09:14:20 2024\n" + string(data)
+	for name, r := range map[string]func() io.Reader{
+		"seekable": func() io.Reader { return strings.NewReader(withFrom) },
+		"stream":   func() io.Reader { return io.MultiReader(strings.NewReader(withFrom)) },
+		"plain":    func() io.Reader { return io.MultiReader(strings.NewReader(string(data))) },
+	} {
+		recs := Analyze(r(), nil)
+		if len(recs) != 1 || recs[0].Kind != KindBounce || recs[0].Recipient != "jane.doe@customer-mail.example" {
+			t.Errorf("%s: %+v", name, recs)
+		}
 	}
 }
