@@ -66,6 +66,11 @@ the mailbox) or undeliverable. On a terminal the output is a card for one
 address and a table for several; --format json and ndjson print the records
 of docs/verify-json.md, csv the same fields flat.
 
+A resolver that answers "does not exist" (NXDOMAIN) for every domain of the
+run and for names that certainly exist (gmail.com, outlook.com) is lying (a
+filtering or captive-portal resolver): verify then judges no address and
+exits with status 1, naming the resolver.
+
 --fail-on undeliverable, unknown or risky exits with status 3 when a record
 has that verdict; --fail-on any when a record is not deliverable.` + exitStatusHelp,
 		Example: `  bounce verify jane.doe@example.com
@@ -162,12 +167,15 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	sink := newVerifySink(format, ios)
 	var t verifyTally
 	var writeErr error
-	v.VerifyEach(ctx, addrs, func(r verify.Result) {
+	dnsErr := v.VerifyChecked(ctx, addrs, func(r verify.Result) {
 		t.add(&r, opts.FailOn)
 		if writeErr == nil {
 			writeErr = sink.write(&r)
 		}
 	})
+	if dnsErr != nil {
+		return dnsErr
+	}
 	if err := sink.close(); writeErr == nil {
 		writeErr = err
 	}
