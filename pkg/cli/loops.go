@@ -65,7 +65,9 @@ Mail from a --support-address (the desk's own addresses) is suspended, as
 are bulk and no-reply mail that is not allowlisted.
 
 Loops: two addresses answering each other on one thread (ping-pong), one
-domain answering from a new address each time (rotating-sender), and a
+domain answering from a new address each time (rotating-sender: 6 automated
+messages in an hour from 3 addresses, or 10 from new addresses even without
+any sign of automation), and a
 single sender over its cap with automated mail (single-sender).
 
 Inputs are read as by bounce inspect: files, mbox files, Maildir and other
