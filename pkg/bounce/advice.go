@@ -80,7 +80,7 @@ func Advise(r *Record) string {
 	if hasPM {
 		return pm.Action
 	}
-	for _, c := range []string{r.Status, r.ReplyCode} {
+	for _, c := range []string{r.Status.String(), r.ReplyCode.String()} {
 		if c == "" {
 			continue
 		}
@@ -88,7 +88,7 @@ func Advise(r *Record) string {
 			return e.Action
 		}
 	}
-	if r.Class == "temporary" {
+	if r.Class == status.ClassTemporary {
 		return "Nothing but wait: the sending server retries on its own. Read the diagnostic text if it lasts for days."
 	}
 	return "Read the diagnostic text: the server gave no code or reason bounce knows. Do not resend unchanged."
@@ -104,8 +104,8 @@ var authHint = map[string]string{
 // providerMeaning returns the reporting provider's own meaning of r's
 // status code, when the bounce comes from a provider that has one.
 func providerMeaning(r *Record) (status.ProviderMeaning, bool) {
-	c, ok := status.Parse(r.Status)
-	if !ok {
+	c := r.Status
+	if c.IsZero() {
 		return status.ProviderMeaning{}, false
 	}
 	p := status.ProviderOf(r.MTA, r.RemoteMTA, r.ReportingMTA)
@@ -119,8 +119,8 @@ func providerMeaning(r *Record) (status.ProviderMeaning, bool) {
 // provider's meaning when it has its own, otherwise the IANA registry's
 // title; "" without a code.
 func StatusTitle(r *Record) string {
-	c, ok := status.Parse(r.Status)
-	if !ok {
+	c := r.Status
+	if c.IsZero() {
 		return ""
 	}
 	if pm, ok := providerMeaning(r); ok {

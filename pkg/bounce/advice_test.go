@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bounce-tool/bounce/pkg/reason"
+	"github.com/bounce-tool/bounce/pkg/status"
 )
 
 func TestAdvise(t *testing.T) {
@@ -16,26 +17,26 @@ func TestAdvise(t *testing.T) {
 		rec  Record
 		want []string // words the advice must hold
 	}{
-		{"user unknown", Record{Reason: reason.UserUnknown, Status: "5.1.1"}, []string{"Fix the address"}},
-		{"mailbox full", Record{Reason: reason.MailboxFull, Status: "4.2.2", Class: "temporary"}, []string{"Retry later", "another way"}},
-		{"blocklist named", Record{Reason: reason.Blocked, Status: "5.7.1", Blocklist: "spamhaus"}, []string{"Spamhaus", "delisting"}},
-		{"auth named", Record{Reason: reason.AuthFailure, Status: "5.7.1", Auth: "dkim"}, []string{"DKIM"}},
+		{"user unknown", Record{Reason: reason.UserUnknown, Status: status.MustParse("5.1.1")}, []string{"Fix the address"}},
+		{"mailbox full", Record{Reason: reason.MailboxFull, Status: status.MustParse("4.2.2"), Class: status.ClassTemporary}, []string{"Retry later", "another way"}},
+		{"blocklist named", Record{Reason: reason.Blocked, Status: status.MustParse("5.7.1"), Blocklist: "spamhaus"}, []string{"Spamhaus", "delisting"}},
+		{"auth named", Record{Reason: reason.AuthFailure, Status: status.MustParse("5.7.1"), Auth: "dkim"}, []string{"DKIM"}},
 		// The reason wins over the code: 5.7.1 is policy, the reason says
 		// the address does not exist.
-		{"reason over code", Record{Reason: reason.UserUnknown, Status: "5.7.1"}, []string{"Fix the address"}},
-		{"code when the reason is unknown", Record{Reason: reason.OnHold, Status: "5.1.2"}, []string{"domain"}},
-		{"reply code only", Record{Reason: reason.Undefined, ReplyCode: "552"}, []string{"smaller message"}},
-		{"nothing known", Record{Class: "permanent"}, []string{"diagnostic"}},
-		{"gmail spf", Record{Reason: reason.AuthFailure, Status: "5.7.27", RemoteMTA: "mx.google.com"}, []string{"SPF"}},
-		{"gmail dmarc record", Record{Reason: reason.OnHold, Status: "5.7.40", ReportingMTA: "mail-sor-f41.google.com"}, []string{"DMARC record"}},
-		{"microsoft 5.1.10", Record{Reason: "", Status: "5.1.10", MTA: "office365"}, []string{"does not exist"}},
+		{"reason over code", Record{Reason: reason.UserUnknown, Status: status.MustParse("5.7.1")}, []string{"Fix the address"}},
+		{"code when the reason is unknown", Record{Reason: reason.OnHold, Status: status.MustParse("5.1.2")}, []string{"domain"}},
+		{"reply code only", Record{Reason: reason.Undefined, ReplyCode: 552}, []string{"smaller message"}},
+		{"nothing known", Record{Class: status.ClassPermanent}, []string{"diagnostic"}},
+		{"gmail spf", Record{Reason: reason.AuthFailure, Status: status.MustParse("5.7.27"), RemoteMTA: "mx.google.com"}, []string{"SPF"}},
+		{"gmail dmarc record", Record{Reason: reason.OnHold, Status: status.MustParse("5.7.40"), ReportingMTA: "mail-sor-f41.google.com"}, []string{"DMARC record"}},
+		{"microsoft 5.1.10", Record{Reason: "", Status: status.MustParse("5.1.10"), MTA: "office365"}, []string{"does not exist"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.rec
 			r.Kind = KindBounce
-			if r.Class == "" {
-				r.Class = "permanent"
+			if r.Class == status.ClassUnknown {
+				r.Class = status.ClassPermanent
 			}
 			got := Advise(&r)
 			for _, w := range tc.want {
@@ -45,7 +46,7 @@ func TestAdvise(t *testing.T) {
 			}
 		})
 	}
-	if got := Advise(&Record{Kind: KindBounce, Class: "success", Status: "2.0.0"}); got != "" {
+	if got := Advise(&Record{Kind: KindBounce, Class: status.ClassSuccess, Status: status.MustParse("2.0.0")}); got != "" {
 		t.Errorf("advice for a delivery: %q", got)
 	}
 }
@@ -55,11 +56,11 @@ func TestStatusTitleProvider(t *testing.T) {
 		rec  Record
 		want string
 	}{
-		{Record{Status: "5.7.27", RemoteMTA: "gmail-smtp-in.l.google.com"}, "SPF check did not pass for the sending domain"},
-		{Record{Status: "5.7.27"}, "Sender address has null MX"},
-		{Record{Status: "5.1.10", MTA: "office365"}, "Recipient not found"},
-		{Record{Status: "5.1.10", RemoteMTA: "mx.example.org"}, "Recipient address has null MX"},
-		{Record{Status: ""}, ""},
+		{Record{Status: status.MustParse("5.7.27"), RemoteMTA: "gmail-smtp-in.l.google.com"}, "SPF check did not pass for the sending domain"},
+		{Record{Status: status.MustParse("5.7.27")}, "Sender address has null MX"},
+		{Record{Status: status.MustParse("5.1.10"), MTA: "office365"}, "Recipient not found"},
+		{Record{Status: status.MustParse("5.1.10"), RemoteMTA: "mx.example.org"}, "Recipient address has null MX"},
+		{Record{Status: status.Code{}}, ""},
 	}
 	for _, tc := range tests {
 		if got := StatusTitle(&tc.rec); got != tc.want {

@@ -37,6 +37,9 @@ const LimitRecipients = "recipients"
 // else. It never returns an empty slice: a message that cannot be read gives
 // one record of kind "error" that says why. Source and Index are left for
 // the caller to fill.
+//
+// White space and blank lines before the first header field, and an mbox
+// "From " line there (a message saved from a mailbox), are passed over.
 func Analyze(r io.Reader, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
@@ -94,23 +97,15 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}, nil
 	}
 	defer parts.ReleaseReader(br)
-	hd := newHead(h)
-	if sniff(hd) == lookOrdinary {
-		return []Record{{Kind: KindOther}}, nil
+	if sniff(h) == lookOrdinary {
+		return []Record{{Kind: KindOther, Why: Why{Kind: whyOrdinary}}}, nil
 	}
 	m, err := parts.ParseBody(h, br, opts.Parts) // always a Message, maybe partial
 	exceeded := parts.Exceeded(err)
-	ret := returnedOf(m)
-	orig := originalOf(m, ret)
-	if recs := feedbackRecords(m, orig); len(recs) > 0 {
-		return link(recs, m, ret, opts.Tickets), exceeded
-	}
-	if len(m.Reports) == 0 && isAutoreply(hd) {
-		return link([]Record{autoreplyRecord(m, orig)}, m, ret, opts.Tickets), exceeded
-	}
-	res := dialect.Extract(dialect.NewInput(m))
+	in := dialect.NewInput(m)
+	res := dialect.Extract(in)
 	if res == nil || len(res.Recipients) == 0 {
-		return []Record{{Kind: KindOther}}, exceeded
+		return []Record{{Kind: KindOther, Why: Why{Kind: whyNoRecipient}}}, exceeded
 	}
 	max := opts.MaxRecipients
 	if max <= 0 {
@@ -121,8 +116,15 @@ func analyze(r io.Reader, opts *Options) ([]Record, []string) {
 		exceeded = append(exceeded, LimitRecipients)
 		slices.Sort(exceeded)
 	}
-	return link(bounceRecords(m, res, orig), m, ret, opts.Tickets), exceeded
+	ret := in.Returned()
+	return link(records(m, res, originalOf(m, ret)), m, ret, opts.Tickets), exceeded
 }
+
+// The Why.Kind of records of kind other.
+const (
+	whyOrdinary    = "ordinary mail: its header has no sign of a report (package sign, dialect.Sniff)"
+	whyNoRecipient = "no failed recipient: the report's text names no one that failed or was delayed"
+)
 
 // unwrapMsg returns the message of err, or words for a missing error.
 func unwrapMsg(err error) string {

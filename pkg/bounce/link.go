@@ -5,16 +5,17 @@ import (
 	"encoding/hex"
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/ticket"
 )
 
 // link fills the ticket of every record of one message, from the original it
 // returns, and the group of its bounce records.
-func link(recs []Record, m *parts.Message, r returned, f *ticket.Finder) []Record {
+func link(recs []Record, m *parts.Message, r dialect.Returned, f *ticket.Finder) []Record {
 	in := ticket.Message{Bounce: m.Header}
-	if r.ok {
-		in.Header, in.Body = r.header, r.body
+	if r.OK {
+		in.Header, in.Body = r.Header, r.Body
 	}
 	t := f.Find(in)
 	ref := ""

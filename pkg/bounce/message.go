@@ -14,7 +14,7 @@ import (
 func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 	if m.Err != nil {
 		r := ErrorRecord(m.Source, m.Index, m.Err)
-		r.Path = filePath(m)
+		r.UIDValidity, r.Path = m.UIDValidity, filePath(m)
 		return []Record{r}
 	}
 	recs := Analyze(bytes.NewReader(m.Data), opts)
@@ -23,7 +23,8 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 		truncated = joinLimit(LimitMessageSize, recs[0].Truncated)
 	}
 	for i := range recs {
-		recs[i].Source, recs[i].Index, recs[i].Path = m.Source, m.Index, filePath(m)
+		recs[i].Source, recs[i].Index, recs[i].UIDValidity = m.Source, m.Index, m.UIDValidity
+		recs[i].Path = filePath(m)
 		if m.Truncated {
 			recs[i].Truncated = truncated
 		}

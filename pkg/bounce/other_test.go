@@ -3,22 +3,12 @@ package bounce
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 
-	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/source"
 	_ "github.com/emersion/go-message/charset" // the program's charset tables, as pkg/cli imports them
 )
 
-func header(t *testing.T, raw string) *parts.Message {
-	t.Helper()
-	m, err := parts.Parse(strings.NewReader(strings.ReplaceAll(raw, "\n", "\r\n")), nil)
-	if m == nil {
-		t.Fatalf("parts.Parse: %v", err)
-	}
-	return m
-}
-
-func TestIsAutoreply(t *testing.T) {
+func TestAutoreply(t *testing.T) {
 	tests := []struct {
 		name, head string
 		want       bool
@@ -37,9 +27,9 @@ func TestIsAutoreply(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := header(t, tc.head+"\nbody\n")
-			if got := isAutoreply(newHead(m.Header)); got != tc.want {
-				t.Errorf("isAutoreply(%q) = %v, want %v", tc.head, got, tc.want)
+			recs := Analyze(strings.NewReader(strings.ReplaceAll(tc.head+"\nbody\n", "\n", "\r\n")), nil)
+			if got := len(recs) == 1 && recs[0].Kind == KindAutoreply; got != tc.want {
+				t.Errorf("Analyze(%q) is an auto-reply: %v, want %v (%+v)", tc.head, got, tc.want, recs)
 			}
 		})
 	}
@@ -178,23 +168,21 @@ func TestNotFeedback(t *testing.T) {
 	}
 }
 
-func TestSubjectCharsets(t *testing.T) {
-	tests := []struct {
-		name, raw, hint, want string
-	}{
-		{"encoded word", "Subject: =?ISO-2022-JP?B?GyRCJWYhPCU2ITxJVExAGyhC?=\n", "", "ユーザー不明"},
-		{"raw shift_jis, declared by the part", "Subject: \x88\xb6\x90\xe6\x95s\x96\xbe\nContent-Type: text/plain; charset=Shift_JIS\n", "", "宛先不明"},
-		{"raw shift_jis, declared by the message around", "Subject: \x88\xb6\x90\xe6\x95s\x96\xbe\n", "shift_jis", "宛先不明"},
-		{"raw koi8-r", "Subject: \xf0\xc9\xd3\xd8\xcd\xcf\nContent-Type: text/plain; charset=koi8-r\n", "", "Письмо"},
-		{"undecodable", "Subject: ok \xff\n", "", "ok \uFFFD"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			m := header(t, tc.raw+"\nbody\n")
-			got := subjectIn(m.Header, tc.hint)
-			if got != tc.want || !utf8.ValidString(got) {
-				t.Errorf("subjectIn(%q, %q) = %q, want %q", tc.raw, tc.hint, got, tc.want)
+// TestPreamble: blank lines and an mbox From_ line before the header do not
+// make a message unreadable, in Analyze and in AnalyzeMessage.
+func TestPreamble(t *testing.T) {
+	bounce := "From: MAILER-DAEMON@mx.example\r\nTo: a@example.org\r\nSubject: Undelivered Mail Returned to Sender\r\n" +
+		"Content-Type: text/plain\r\n\r\nThis is the mail system at host mx.example.\r\n\r\n" +
+		"<gone@example.net>: host mx.example.net said: 550 5.1.1 User unknown (in reply to RCPT TO command)\r\n"
+	for _, pre := range []string{"", "\r\n\r\n", " \n\t\n", "From MAILER-DAEMON Tue Sep  3 09:14:21 2024\n",
+		"From nobody\r\n", "\n\nFrom x@y Mon Jan  1 00:00:00 2024\n\n"} {
+		for _, recs := range [][]Record{
+			Analyze(strings.NewReader(pre+bounce), nil),
+			AnalyzeMessage(&source.Message{Source: "x", Index: 1, Data: []byte(pre + bounce)}, nil),
+		} {
+			if len(recs) != 1 || recs[0].Kind != KindBounce || recs[0].Recipient != "gone@example.net" {
+				t.Errorf("preamble %q: %+v, want one bounce for gone@example.net", pre, recs)
 			}
-		})
+		}
 	}
 }

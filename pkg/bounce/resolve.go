@@ -1,7 +1,7 @@
 package bounce
 
 import (
-	"net"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,23 +14,31 @@ import (
 	"github.com/emersion/go-message/mail"
 )
 
-// bounceRecords resolves each recipient a dialect found into a record.
-func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Record {
-	reporting := res.ReportingMTA
-	if reporting == "" {
-		reporting = reportingHost(m.Header)
-	}
-	reporting = strings.ToLower(clean(reporting))
-	// The date of a recipient without its own: the report's, else the
-	// bounce's Date (also when the report's does not parse).
+// records turns what Extract found into records: one per recipient, of
+// the kind the message is; a bounce recipient is resolved (resolve).
+func records(m *parts.Message, res *dialect.Result, orig Original) []Record {
+	reporting := strings.ToLower(clean(res.ReportingMTA))
 	date := formatDate(res.Date)
-	if date == "" {
-		date = formatDate(m.Header.Get("Date"))
+	if res.Original != nil {
+		orig = describeNotice(res.Original)
 	}
+	why := whyText(res.Why)
 	recs := make([]Record, 0, len(res.Recipients))
 	for _, rc := range res.Recipients {
-		rec := resolve(rc, m.Charset)
-		rec.Kind = KindBounce
+		var rec Record
+		switch res.Kind {
+		case dialect.KindFeedback:
+			rec = Record{Kind: KindFeedback, Recipient: strings.ToLower(clean(rc.Address)), Reason: reason.Feedback,
+				Diagnostic: clean(rc.Diagnostic), Auth: rc.Auth, FeedbackType: clean(rc.FeedbackType),
+				Why: Why{Kind: why, Reason: "a complaint report is feedback"}}
+		case dialect.KindAutoreply:
+			rec = Record{Kind: KindAutoreply, Recipient: strings.ToLower(clean(rc.Address)), Reason: reason.Vacation,
+				Diagnostic: clean(rc.Diagnostic), Why: Why{Kind: why, Reason: "an auto-reply is vacation"}}
+		default:
+			rec = resolve(rc, m.Charset)
+			rec.Kind = KindBounce
+			rec.Why.Kind = why
+		}
 		rec.MTA = res.MTA
 		rec.ReportingMTA = reporting
 		rec.Original = orig
@@ -40,6 +48,21 @@ func bounceRecords(m *parts.Message, res *dialect.Result, orig Original) []Recor
 		recs = append(recs, rec)
 	}
 	return recs
+}
+
+// describeNotice describes the original a notice describes itself.
+func describeNotice(o *dialect.Original) Original {
+	to := make([]string, 0, len(o.To))
+	for _, a := range o.To {
+		to = append(to, strings.ToLower(a))
+	}
+	return Original{
+		MessageID: clean(o.MessageID),
+		From:      strings.ToLower(clean(o.From)),
+		To:        clean(strings.Join(to, ", ")),
+		Subject:   clean(o.Subject),
+		Date:      formatDate(o.Date),
+	}
 }
 
 // resolve decides one recipient's status, class, reply code and reason.
@@ -100,10 +123,12 @@ func resolve(rc dialect.Recipient, charset string) Record {
 			code, rec.StatusSource = c, StatusInferred
 		}
 	}
-	rec.Status = code.String()
-	rec.Class = cls.String()
-	rec.ReplyCode = reply.String()
+	rec.Status = code
+	rec.Class = cls
+	rec.ReplyCode = reply
 	rec.Reason = r.Reason
+	rec.Why.Status = whyStatus(rec, code, fromDSN)
+	rec.Why.Reason = whyReason(r)
 	rec.Blocklist = r.Blocklist
 	rec.Auth = r.Auth
 	return rec
@@ -178,31 +203,12 @@ func firstToken(s string) string {
 	return s
 }
 
-// returned is the message a bounce returns: attached, or quoted in its text.
-type returned struct {
-	header mail.Header
-	body   string // the start of its text
-	ok     bool   // false when the bounce returns nothing
-}
-
-// returnedOf finds the returned original of m: the attached one, else a
-// copy quoted in the text after a marker (see inlineOriginal).
-func returnedOf(m *parts.Message) returned {
-	if m.Original != nil {
-		return returned{header: m.Original.Header, body: m.Original.Body, ok: true}
-	}
-	if h, body, ok := inlineOriginal(m.Text()); ok {
-		return returned{header: h, body: body, ok: true}
-	}
-	return returned{}
-}
-
 // originalOf describes the returned original.
-func originalOf(m *parts.Message, r returned) Original {
-	if !r.ok {
+func originalOf(m *parts.Message, r dialect.Returned) Original {
+	if !r.OK {
 		return Original{}
 	}
-	return describe(r.header, m.Charset)
+	return describe(r.Header, m.Charset)
 }
 
 // firstMsgID returns the first message identifier of a header value,
@@ -240,69 +246,9 @@ func describe(h mail.Header, hint string) Original {
 		o.To = strings.ToLower(dsn.Address(h.Get("To")))
 	}
 	o.To = clean(o.To)
-	o.Subject = clean(subjectIn(h, hint))
+	o.Subject = clean(parts.SubjectOf(h, hint))
 	o.Date = formatDate(h.Get("Date"))
 	return o
-}
-
-// reportingHost returns the best evidence of the server that wrote a bounce
-// when it has no Reporting-MTA field and its text names none: the domain
-// of the bounce's own Message-ID (servers name their bounces after
-// themselves), else the host of the oldest Received field (the one the
-// writing server added, at the bottom), else of the newest. Measured on the
-// reports of the corpus that do carry a Reporting-MTA, the Message-ID
-// domain names it in about two cases of three and the oldest Received in
-// one of two; the newest Received, which the receiving side adds, rarely
-// does.
-func reportingHost(h mail.Header) string {
-	if id := firstMsgID(h.Get("Message-Id")); id != "" {
-		if _, domain, ok := strings.Cut(id, "@"); ok && hostName(domain) {
-			return domain
-		}
-	}
-	var bys []string
-	for f := h.FieldsByKey("Received"); f.Next(); {
-		if by := receivedBy(f.Value()); by != "" {
-			bys = append(bys, by)
-		}
-	}
-	if len(bys) > 0 {
-		return bys[len(bys)-1]
-	}
-	return ""
-}
-
-// hostName reports whether s is a usable host name: dotted, not an address
-// literal, not the local host.
-func hostName(s string) bool {
-	s = strings.ToLower(s)
-	return strings.Contains(s, ".") && net.ParseIP(strings.Trim(s, "[]")) == nil &&
-		!strings.HasPrefix(s, "localhost") && !strings.ContainsAny(s, " \t<>[]:;")
-}
-
-// receivedBy returns the host named after "by" in a Received field value
-// ("from x by mx.example.com with ESMTP"), or "" when it names none.
-func receivedBy(v string) string {
-	lower := dialect.LowerASCII(v)
-	i := strings.Index(lower, "by ")
-	for i > 0 && lower[i-1] != ' ' && lower[i-1] != '\t' && lower[i-1] != ')' {
-		j := strings.Index(lower[i+3:], "by ")
-		if j < 0 {
-			return ""
-		}
-		i += 3 + j
-	}
-	if i < 0 {
-		return ""
-	}
-	rest := strings.TrimSpace(v[i+3:])
-	if j := strings.IndexAny(rest, " \t;("); j > 0 {
-		rest = rest[:j]
-	}
-	if !hostName(rest) {
-		return ""
-	}
-	return rest
 }
 
 func formatDate(s string) string {
@@ -323,4 +269,71 @@ func clean(s string) string {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	return strings.TrimSpace(s)
+}
+
+// whyStatus says where a record's status code came from.
+func whyStatus(rec Record, code, fromDSN status.Code) string {
+	switch rec.StatusSource {
+	case StatusFromDSN:
+		return "the Status field of the delivery-status report: " + code.String()
+	case StatusFromDiagnostic:
+		w := "in the server's words"
+		if !fromDSN.IsZero() && fromDSN != code {
+			w += " (the report's Status " + fromDSN.String() + " is the relay's own)"
+		}
+		return whyText(w + ": " + quoteAround(rec.Diagnostic, code.String()))
+	case StatusInferred:
+		return "inferred from the reason " + rec.Reason + ": no code in the report or the server's words"
+	}
+	return "no code in the report or the server's words, and the reason implies none"
+}
+
+// whyReason says which rule of reason.Classify decided, and what it matched.
+func whyReason(r reason.Result) string {
+	switch r.Step {
+	case "wording":
+		return whyText("the words " + strconv.Quote(r.Evidence))
+	case "fallback":
+		return "nothing the rules know: no decisive words, no code with one meaning"
+	case "":
+		return ""
+	}
+	return whyText(r.Step + " " + r.Evidence)
+}
+
+// quoteAround quotes the part of text around its first occurrence of sub,
+// cut to fit MaxWhy.
+func quoteAround(text, sub string) string {
+	i := strings.Index(text, sub)
+	if i < 0 {
+		i = 0
+	}
+	start := max(0, i-60)
+	for start > 0 && !utf8.RuneStart(text[start]) {
+		start--
+	}
+	end := min(len(text), start+MaxWhy-40)
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end--
+	}
+	q := text[start:end]
+	if start > 0 {
+		q = "..." + q
+	}
+	if end < len(text) {
+		q += "..."
+	}
+	return strconv.Quote(q)
+}
+
+// whyText cuts s to MaxWhy bytes at a character boundary.
+func whyText(s string) string {
+	if len(s) <= MaxWhy {
+		return s
+	}
+	n := MaxWhy - 3
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }

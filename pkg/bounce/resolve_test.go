@@ -2,10 +2,11 @@ package bounce
 
 import (
 	"bufio"
-	"github.com/bounce-tool/bounce/pkg/parts"
-	"github.com/emersion/go-message/mail"
 	"strings"
 	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/emersion/go-message/mail"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
 )
@@ -42,7 +43,7 @@ func TestResolveCodes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := resolve(tc.rc, "")
-			if got.Status != tc.status || got.StatusSource != tc.source || got.Class != tc.cls || got.ReplyCode != tc.reply {
+			if got.Status.String() != tc.status || got.StatusSource != tc.source || got.Class.String() != tc.cls || got.ReplyCode.String() != tc.reply {
 				t.Errorf("resolve(%q, %q) = %s %s %s %s, want %s %s %s %s", tc.rc.Status, tc.rc.Diagnostic,
 					got.Status, got.StatusSource, got.Class, got.ReplyCode, tc.status, tc.source, tc.cls, tc.reply)
 			}

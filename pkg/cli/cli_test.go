@@ -164,6 +164,8 @@ func TestFormats(t *testing.T) {
 		{"table", []string{"inspect", "--format", "table", "testdata/mbox/small.mbox"}, false},
 		{"table-tty", []string{"inspect", "--color", "never", "testdata/mbox/small.mbox"}, true},
 		{"csv", []string{"inspect", "--format", "csv", f}, false},
+		{"card-why", []string{"inspect", "--format", "text", "--why", "testdata/eml/postfix/user-unknown.eml"}, false},
+		{"table-why", []string{"inspect", "--format", "table", "--why", "testdata/mbox/small.mbox"}, false},
 		{"ndjson", []string{"inspect", "--format", "ndjson", f}, false},
 		{"explain", []string{"explain", "550 5.1.1"}, false},
 		{"explain-unregistered", []string{"explain", "5.7.515"}, false},
@@ -431,7 +433,7 @@ func TestTableFitsTerminal(t *testing.T) {
 			t.Errorf("width %d: %d table rows and %d blocks, want one of them per record (%d)", width, rows, blocks, len(recs))
 		}
 		for _, r := range recs {
-			for _, v := range []string{r.Recipient, r.Status, r.Reason, ticketLabel(r.Ticket)} {
+			for _, v := range []string{r.Recipient, r.Status.String(), r.Reason, ticketLabel(r.Ticket)} {
 				if v != "" && !strings.Contains(text, v) {
 					t.Errorf("width %d: %q is not shown whole", width, v)
 				}

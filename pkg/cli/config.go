@@ -26,15 +26,23 @@ type config struct {
 	// --support-address and --allow.
 	SupportAddresses []string `yaml:"support_addresses"`
 	Allow            []string `yaml:"allow"`
+	// Zendesk and Webhook are the targets of the act command; the
+	// environment overrides them (docs/act.md).
+	Zendesk zendeskConfig `yaml:"zendesk"`
+	Webhook webhookConfig `yaml:"webhook"`
+	// TicketURL is read by report when it has no --ticket-url: one URL
+	// template or a list ([system=]URL).
+	TicketURL stringList `yaml:"ticket_url"`
 
 	path string // the file read, "" for none
+	mode fs.FileMode
 }
 
 // configKeys are the top-level keys this version knows; others are warned
 // about and ignored, so a newer file still works with an older bounce.
 // inspect and report read the ticket keys, loops the address keys; each
 // command accepts the whole file.
-var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow"}
+var configKeys = []string{"ticket_patterns", "ticket_map", "support_addresses", "allow", "zendesk", "webhook", "ticket_url"}
 
 // patternConfig is one ticket pattern: a string (the regular expression) or
 // a mapping with pattern, system and in.
@@ -124,6 +132,9 @@ func loadConfig(path string, getenv func(string) string, home func() (string, er
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	c := &config{path: path}
+	if fi, err := os.Stat(path); err == nil {
+		c.mode = fi.Mode().Perm()
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, nil, fmt.Errorf("config %s: %v", path, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -169,6 +180,8 @@ type linkOptions struct {
 	ConfigPath string
 	Patterns   []string
 	Maps       []string
+
+	cfg *config // the file finder read
 }
 
 func (l *linkOptions) addFlags(cmd *cobra.Command) {
@@ -209,7 +222,18 @@ func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts ticket.Options
+	l.cfg = c
+	m, err := l.ticketMap(c)
+	if err != nil {
+		return nil, err
+	}
+	return l.finderWith(c, m)
+}
+
+// finderWith builds the ticket finder from a configuration file already
+// read, the ticket map read (nil for none) and the flags.
+func (l *linkOptions) finderWith(c *config, m *ticket.Map) (*ticket.Finder, error) {
+	opts := ticket.Options{Map: m}
 	for _, p := range c.TicketPatterns {
 		pat, err := ticket.NewPattern(p.Pattern, p.System, p.In...)
 		if err != nil {
@@ -224,23 +248,30 @@ func (l *linkOptions) finder(ios *IOStreams) (*ticket.Finder, error) {
 		}
 		opts.Patterns = append(opts.Patterns, pat)
 	}
+	if len(opts.Patterns) == 0 && opts.Map == nil {
+		return nil, nil
+	}
+	return ticket.NewFinder(opts), nil
+}
+
+// ticketMap reads the ticket maps of the configuration file and of
+// --ticket-map; nil when there are none.
+func (l *linkOptions) ticketMap(c *config) (*ticket.Map, error) {
 	maps := make([]string, 0, len(c.TicketMap)+len(l.Maps))
 	for _, m := range c.TicketMap {
 		maps = append(maps, c.resolve(m, os.UserHomeDir))
 	}
 	maps = append(maps, l.Maps...)
-	if len(maps) > 0 {
-		opts.Map = &ticket.Map{}
-		for _, name := range maps {
-			if err := readMap(opts.Map, name); err != nil {
-				return nil, &FlagError{Err: err}
-			}
-		}
-	}
-	if len(opts.Patterns) == 0 && opts.Map == nil {
+	if len(maps) == 0 {
 		return nil, nil
 	}
-	return ticket.NewFinder(opts), nil
+	m := &ticket.Map{}
+	for _, name := range maps {
+		if err := readMap(m, name); err != nil {
+			return nil, &FlagError{Err: err}
+		}
+	}
+	return m, nil
 }
 
 func readMap(m *ticket.Map, name string) error {

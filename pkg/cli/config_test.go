@@ -23,8 +23,9 @@ func TestZendeskLinks(t *testing.T) {
 	}{
 		{"testdata/eml/postfix/user-unknown.eml", &ticket.Ticket{ID: "48213", EncodedID: "8K2LQP-4R7M", System: "zendesk", Source: "body"}},
 		// The request link is only an href of the HTML part, which the
-		// text conversion drops: the encoded ID alone (a map adds the number).
-		{"testdata/eml/postfix/zendesk-delayed.eml", &ticket.Ticket{EncodedID: "5RXD9M-2KQ8", System: "zendesk", Source: "body"}},
+		// text conversion drops; the number comes from Zendesk's own words,
+		// "Your request (51877) has been updated".
+		{"testdata/eml/postfix/zendesk-delayed.eml", &ticket.Ticket{ID: "51877", EncodedID: "5RXD9M-2KQ8", System: "zendesk", Source: "body"}},
 		{"testdata/eml/postfix/zendesk-user-unknown-headers.eml", &ticket.Ticket{EncodedID: "5RXD9M-2KQ8", System: "zendesk", Source: "reply-to"}},
 		{"testdata/eml/exchange/zendesk-recipient-not-found.eml", &ticket.Ticket{ID: "51902", EncodedID: "7TQW3H-9ZP1", System: "zendesk", Source: "message-id"}},
 		{"testdata/eml/qmail/zendesk-inline-disabled.eml", &ticket.Ticket{ID: "51944", EncodedID: "2HVN8C-4YT6", System: "zendesk", Source: "body"}},
@@ -65,13 +66,18 @@ func writeFile(t *testing.T, path, data string) string {
 func TestTicketMapFlag(t *testing.T) {
 	inRepoRoot(t)
 	m := writeFile(t, filepath.Join(t.TempDir(), "tickets.csv"), "encoded_id,ticket_id\n5RXD9M-2KQ8,51877\n")
-	for _, cmd := range [][]string{
-		{"inspect", "--format", "ndjson", "--ticket-map", m, "testdata/eml/postfix/zendesk-delayed.eml"},
-		{"inspect", "--format", "ndjson", "--ticket-map", m, "testdata/eml/postfix/zendesk-user-unknown-headers.eml"},
+	for _, tc := range []struct {
+		cmd    []string
+		source string
+	}{
+		// The message's own number is kept; the map fills a missing one.
+		{[]string{"inspect", "--format", "ndjson", "--ticket-map", m, "testdata/eml/postfix/zendesk-delayed.eml"}, "body"},
+		{[]string{"inspect", "--format", "ndjson", "--ticket-map", m, "testdata/eml/postfix/zendesk-user-unknown-headers.eml"}, "map"},
 	} {
+		cmd := tc.cmd
 		res := runCLI(t, cmd, "", false)
 		recs := decodeNDJSON(t, res.out)
-		want := &ticket.Ticket{ID: "51877", EncodedID: "5RXD9M-2KQ8", System: "zendesk", Source: "map"}
+		want := &ticket.Ticket{ID: "51877", EncodedID: "5RXD9M-2KQ8", System: "zendesk", Source: tc.source}
 		if len(recs) != 1 || !cmp.Equal(recs[0].Ticket, want) {
 			t.Errorf("%v: ticket = %+v, want %+v (stderr %q)", cmd, recs, want, res.errOut)
 		}

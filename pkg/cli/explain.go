@@ -263,13 +263,13 @@ func (it explainItem) json() map[string]any {
 // lineAdvice is what to do about a line: the advice a failure record with
 // its reason, codes and provider gets.
 func (it explainItem) lineAdvice(provider string) string {
-	r := bounce.Record{Kind: bounce.KindBounce, Class: "permanent", Reason: it.reason, Blocklist: it.res.Blocklist,
+	r := bounce.Record{Kind: bounce.KindBounce, Class: status.ClassPermanent, Reason: it.reason, Blocklist: it.res.Blocklist,
 		Auth: it.res.Auth, MTA: provider}
 	if len(it.codes) > 0 {
 		e := it.codes[0]
-		r.Status, r.ReplyCode = e.Code.String(), e.Reply.String()
+		r.Status, r.ReplyCode = e.Code, e.Reply
 		if e.Class == status.ClassTemporary {
-			r.Class = "temporary"
+			r.Class = status.ClassTemporary
 		}
 		if e.Class == status.ClassSuccess {
 			return "Nothing to do."
@@ -331,7 +331,7 @@ func explainRow(ios *IOStreams, label, v string) {
 func writeExplanation(ios *IOStreams, e status.Explanation, pms []status.ProviderMeaning) {
 	bold := color.New(color.Bold)
 	codes := strings.TrimSpace(e.Reply.String() + " " + e.Code.String())
-	fmt.Fprintf(ios.Out, "%s  %s\n", bold.Sprint(codes), classColor(e.Class.String()).Sprint(e.Class.String()))
+	fmt.Fprintf(ios.Out, "%s  %s\n", bold.Sprint(codes), classColor(e.Class).Sprint(e.Class.String()))
 	if !e.Code.IsZero() {
 		explainRow(ios, "class", fmt.Sprintf("%d.X.X  %s", e.Code.Class, e.Titles.Class))
 		explainRow(ios, "subject", fmt.Sprintf("X.%d.X  %s", e.Code.Subject, e.Titles.Subject))

@@ -29,8 +29,16 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in 
 	if err := stdinOnce(paths); err != nil {
 		return err
 	}
-	rd := source.NewReader(paths, source.Options{Stdin: ios.In, MaxMessageSize: int64(in.Limits.MessageSize),
-		Warn: func(msg string) { warn(ios, msg) }})
+	sopts, err := in.sourceOptions(ctx, ios, paths)
+	if err != nil {
+		return err
+	}
+	rd := source.NewReader(paths, sopts)
+	if in.session != nil {
+		in.session.rd = rd
+	} else {
+		defer rd.Close()
+	}
 	next := func() (*source.Message, bool, error) {
 		m, err := rd.Next()
 		if err == io.EOF {
@@ -43,7 +51,15 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in 
 		m.Release() // the result holds copies; the buffer serves the next message
 		return v
 	}
-	return batch.Map(ctx, in.Jobs, next, apply, emit)
+	return batch.Map(ctx, in.Jobs, next, apply, func(v T) error {
+		if err := emit(v); err != nil {
+			return err
+		}
+		if m, ok := any(v).(interface{ message() *source.Message }); ok {
+			rd.Done(m.message())
+		}
+		return nil
+	})
 }
 
 // stdinOnce rejects arguments that name standard input ("-") more than

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/source"
+	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/spf13/cobra"
 
 	// Decode every charset go-message knows (ISO-2022-JP, Shift_JIS,
@@ -22,6 +23,9 @@ type inspectOptions struct {
 	Format string
 	JSON   bool
 	FailOn string
+	// Why shows what decided each record (kind, status, reason) on the
+	// card and in the table; JSON always carries it.
+	Why bool
 	inputOptions
 	Link linkOptions
 }
@@ -43,10 +47,14 @@ an mbox.
 
 On a terminal the output is a card for a single message and a table for
 several. --format json and ndjson print the records of the JSON contract
-(docs/json.md); csv prints the same fields flat, with a header row.
+(docs/json.md); csv prints the same fields flat, with a header row. --why
+adds to the card and the table what decided each record: the recogniser and
+the sign it matched, where the status code came from, and the rule that gave
+the reason (the JSON formats always carry it as "why").
 
 With more than one message, a summary goes to standard error.` + exitStatusHelp,
 		Example: `  bounce inspect testdata/eml/postfix/user-unknown.eml
+  bounce inspect --why testdata/eml/postfix/user-unknown.eml
   bounce inspect --format ndjson ~/Maildir/.Bounces
   cat export.mbox | bounce inspect --json | jq '.[] | select(.class == "permanent")'
   bounce inspect --fail-on permanent bounces.mbox`,
@@ -63,6 +71,7 @@ With more than one message, a summary goes to standard error.` + exitStatusHelp,
 		},
 	}
 	out.add(cmd)
+	cmd.Flags().BoolVar(&opts.Why, "why", false, "show what decided each record's kind, status and reason (the why object)")
 	addInputFlags(cmd.Flags(), &opts.inputOptions)
 	opts.Link.addFlags(cmd)
 	return cmd
@@ -135,9 +144,9 @@ func validateChoice(flag, v string, choices []string) error {
 func matchesFailOn(cond string, r *bounce.Record) bool {
 	switch cond {
 	case "permanent":
-		return r.Kind == bounce.KindBounce && r.Class == "permanent"
+		return r.Kind == bounce.KindBounce && r.Class == status.ClassPermanent
 	case "temporary":
-		return r.Kind == bounce.KindBounce && r.Class == "temporary"
+		return r.Kind == bounce.KindBounce && r.Class == status.ClassTemporary
 	case "any":
 		return r.IsFailure()
 	case "error":
@@ -178,11 +187,11 @@ func (t *tally) add(recs []bounce.Record, failOn string, m *source.Message) {
 		case bounce.KindBounce:
 			t.bounces++
 			switch r.Class {
-			case "permanent":
+			case status.ClassPermanent:
 				t.permanent++
-			case "temporary":
+			case status.ClassTemporary:
 				t.temporary++
-			case "success":
+			case status.ClassSuccess:
 				t.success++
 			}
 		case bounce.KindFeedback:
@@ -220,6 +229,8 @@ type analysed struct {
 	enc  []byte // the records encoded by the sink's encode, or nil
 }
 
+func (a analysed) message() *source.Message { return a.msg }
+
 // forEachMessage reads the inputs, analyses each message with bopts on
 // jobs workers and calls emit in input order. Warnings about skipped files
 // and unreadable messages go to stderr as they happen. A non-nil encode
@@ -253,7 +264,7 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	}
 	prog := newProgress(ios, os.Getenv, opts.Paths...)
 	defer prog.done()
-	sink := newRecordSink(opts.Format, ios)
+	sink := newRecordSink(opts.Format, ios, opts.Why)
 	var encode func([]bounce.Record) []byte
 	pre, _ := sink.(preEncoder)
 	if pre != nil {
@@ -271,6 +282,9 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	prog.done() // before the table, drawn at Close
 	if cerr := sink.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = opts.inputOptions.commit()
 	}
 	if err != nil {
 		return err

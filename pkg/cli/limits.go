@@ -15,10 +15,30 @@ import (
 // and the limits that keep hostile input bounded (all of them for inspect
 // and report, those of the header for loops).
 type inputOptions struct {
-	Jobs   int
-	Limits limits
+	Jobs    int
+	Limits  limits
+	Mailbox mailboxOptions // IMAP inputs
 	// AllowEmpty lets a run whose inputs hold no message exit 0.
 	AllowEmpty bool
+	// session is the reader of the run, set by mapMessages, so that the
+	// command can commit what the inputs should remember once its output
+	// is flushed (see commit).
+	session *inputSession
+}
+
+// inputSession holds the source reader of one run.
+type inputSession struct{ rd *source.Reader }
+
+// commit tells the inputs that every record was written and flushed: an
+// IMAP mailbox then flags or moves what was read, if asked, and saves
+// where to resume. Commands call it after closing their output.
+func (in inputOptions) commit() error {
+	if in.session == nil || in.session.rd == nil {
+		return nil
+	}
+	err := in.session.rd.Commit()
+	in.session.rd.Close()
+	return err
 }
 
 // limits bound the work on one message. Beyond a limit the message is
@@ -60,6 +80,8 @@ func addInputFlags(f *pflag.FlagSet, in *inputOptions) {
 // other limits keep their defaults.
 func addHeaderInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	in.Limits = defaultLimits()
+	in.session = &inputSession{}
+	in.Mailbox.addFlags(f)
 	f.IntVarP(&in.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
 	f.BoolVar(&in.AllowEmpty, "allow-empty", false, "exit 0 when the inputs hold no message (default: exit 1, so a gate on an empty or mistyped folder fails)")
 	l := &in.Limits

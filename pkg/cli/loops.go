@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/bounce-tool/bounce/pkg/loop"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/source"
@@ -123,16 +125,17 @@ With more than one message, a summary goes to standard error.
 // loopInput is one message as it leaves the worker pool.
 type loopInput struct {
 	msg     loop.Message
-	path    string // the file the message came from
-	size    int64  // the message's size in the input
-	readErr bool   // the input itself failed
+	readErr bool            // the input itself failed
+	src     *source.Message // where it was read from
 }
+
+func (in loopInput) message() *source.Message { return in.src }
 
 // loopMessage reads the header of a message for the loop analyser. A
 // message that cannot be read, is empty or has no header at all carries an
 // error instead, worded as bounce inspect words it.
 func loopMessage(m *source.Message, maxHeader int) loopInput {
-	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, path: m.Path, readErr: m.Err != nil}
+	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, readErr: m.Err != nil, src: m}
 	if e := m.Envelope; e != nil {
 		in.msg.EnvelopeSender, in.msg.EnvelopeDate = e.Sender, e.Date
 	}
@@ -179,21 +182,17 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	}
 	readErrors := 0
 	maxHeader := int(opts.Limits.HeaderSize)
-	read := func(m *source.Message) loopInput {
-		in := loopMessage(m, maxHeader)
-		in.size = m.Size
-		return in
-	}
+	read := func(m *source.Message) loopInput { return loopMessage(m, maxHeader) }
 	prog := newProgress(ios, os.Getenv, opts.Paths...)
 	st, err := readInputs(ctx, ios, opts.Paths, opts.inputOptions, read, func(in loopInput) error {
 		if in.msg.Err != nil {
-			warn(ios, whereIs(in.msg.Source, in.msg.Index, in.path)+": "+in.msg.Err.Error())
+			warn(ios, whereIs(in.msg.Source, in.msg.Index, in.src.Path)+": "+in.msg.Err.Error())
 		}
 		if in.readErr {
 			readErrors++
 		}
 		an.Add(in.msg)
-		prog.add(in.size)
+		prog.add(in.src.Size)
 		return nil
 	})
 	prog.done()
@@ -219,6 +218,9 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 		err = writeLoopsCSV(ios.Out, res.Records)
 	default:
 		err = writeLoopsTables(ios, res, opts)
+	}
+	if err == nil {
+		err = opts.inputOptions.commit()
 	}
 	if err != nil {
 		return err
@@ -344,10 +346,10 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 	st := &rowTable{ios: ios, header: []string{"SENDER", "MESSAGES", peak, "ACCEPTED", "SUSPENDED", "REJECTED",
 		"AUTOMATED", "ALLOW"}, fit: fitSpec{keep: []int{0}, drop: []int{7, 6, 3, 2}}, colour: func(row []string) {
 		if row[4] != "0" {
-			row[4] = classColor("temporary").Sprint(row[4])
+			row[4] = classColor(status.ClassTemporary).Sprint(row[4])
 		}
 		if row[5] != "0" {
-			row[5] = classColor("permanent").Sprint(row[5])
+			row[5] = classColor(status.ClassPermanent).Sprint(row[5])
 		}
 	}}
 	for _, s := range shown {
@@ -383,7 +385,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 	}
 	lt := &rowTable{ios: ios, header: []string{"LOOP", "KIND", "MESSAGES", "MEMBERS", "THREAD", "FIRST", "LAST"},
 		fit:    fitSpec{keep: []int{0, 1}, give: []int{4, 3}, drop: []int{6, 5}},
-		colour: func(row []string) { row[1] = classColor("permanent").Sprint(row[1]) }}
+		colour: func(row []string) { row[1] = classColor(status.ClassPermanent).Sprint(row[1]) }}
 	for _, l := range res.Loops {
 		row := []string{l.ID, string(l.Kind), strconv.Itoa(l.Messages), strings.Join(l.Members, " "), l.Thread,
 			loop.FormatTime(l.First), loop.FormatTime(l.Last)}

@@ -30,7 +30,7 @@ type recordSink interface {
 // The output formats of inspect.
 var inspectFormats = []string{"text", "table", "json", "ndjson", "csv"}
 
-func newRecordSink(format string, ios *IOStreams) recordSink {
+func newRecordSink(format string, ios *IOStreams, why bool) recordSink {
 	switch format {
 	case "json":
 		return &jsonSink{w: newBlockWriter(ios)}
@@ -41,11 +41,11 @@ func newRecordSink(format string, ios *IOStreams) recordSink {
 		w := newBlockWriter(ios)
 		return &csvSink{bw: w, w: csv.NewWriter(w)}
 	case "text":
-		return &cardSink{ios: ios}
+		return &cardSink{ios: ios, why: why}
 	case "table":
-		return &tableSink{ios: ios}
+		return &tableSink{ios: ios, why: why}
 	}
-	return &autoSink{ios: ios}
+	return &autoSink{ios: ios, why: why}
 }
 
 func newEncoder(w io.Writer) *json.Encoder {
@@ -83,7 +83,7 @@ type ndjsonSink struct {
 
 func (s *ndjsonSink) Write(recs []bounce.Record) error {
 	for i := range recs {
-		if err := s.enc.Encode(&recs[i]); err != nil {
+		if err := bounce.Encode(s.enc, &recs[i]); err != nil {
 			return err
 		}
 	}
@@ -106,7 +106,7 @@ func encodeRecords(recs []bounce.Record) []byte {
 	var buf bytes.Buffer
 	enc := newEncoder(&buf)
 	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
+		if err := bounce.Encode(enc, &recs[i]); err != nil {
 			return nil
 		}
 	}
@@ -209,8 +209,8 @@ func csvRow(r *bounce.Record) []string {
 	if r.Ticket != nil {
 		tid, tenc, tsys, tsrc = r.Ticket.ID, r.Ticket.EncodedID, r.Ticket.System, r.Ticket.Source
 	}
-	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status,
-		r.StatusSource, r.Class, r.ReplyCode, r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
+	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
+		r.StatusSource, r.ClassText(), r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original.MessageID, r.Original.From, r.Original.To, r.Original.Subject,
 		r.Original.Date, tid, tenc, tsys, tsrc, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType, r.Truncated,
 		r.Path, r.StatusTitle, r.Advice}
@@ -261,6 +261,7 @@ func (s *csvSink) Close() error {
 // held more: it holds the first message's records until it knows which.
 type autoSink struct {
 	ios   *IOStreams
+	why   bool // show what decided each record (--why)
 	first []bounce.Record
 	msgs  int
 	table *tableSink
@@ -273,7 +274,7 @@ func (s *autoSink) Write(recs []bounce.Record) error {
 		s.first = recs
 		return nil
 	case 2:
-		s.table = &tableSink{ios: s.ios}
+		s.table = &tableSink{ios: s.ios, why: s.why}
 		if err := s.table.Write(s.first); err != nil {
 			return err
 		}
@@ -286,7 +287,7 @@ func (s *autoSink) Close() error {
 	if s.table != nil {
 		return s.table.Close()
 	}
-	c := &cardSink{ios: s.ios}
+	c := &cardSink{ios: s.ios, why: s.why}
 	if err := c.Write(s.first); err != nil {
 		return err
 	}
@@ -298,6 +299,7 @@ func (s *autoSink) Close() error {
 type tableSink struct {
 	ios *IOStreams
 	t   *rowTable
+	why bool // a WHY column (--why)
 }
 
 var tableHeader = []string{"MESSAGE", "KIND", "RECIPIENT", "STATUS", "CLASS", "REASON", "TICKET", "SERVER", "DIAGNOSTIC"}
@@ -343,7 +345,7 @@ func tableRow(r *bounce.Record) []string {
 	if reason == "" && r.Kind != bounce.KindBounce {
 		reason = "(" + r.Kind + ")" // a row that is not a bounce says so even without its KIND column
 	}
-	row := []string{messageLabel(r), r.Kind, r.Recipient, r.Status, r.Class, reason, ticketLabel(r.Ticket), server, detail}
+	row := []string{messageLabel(r), r.Kind, r.Recipient, r.Status.String(), r.ClassText(), reason, ticketLabel(r.Ticket), server, detail}
 	for i := range row {
 		row[i] = safe(row[i])
 	}
@@ -353,8 +355,15 @@ func tableRow(r *bounce.Record) []string {
 func (s *tableSink) table() *rowTable {
 	if s.t == nil {
 		s.t = &rowTable{ios: s.ios, header: tableHeader, fit: tableFit, colour: func(row []string) {
-			row[4] = classColor(row[4]).Sprint(row[4])
+			row[4] = classColor(status.ParseClass(row[4])).Sprint(row[4])
 		}}
+		if s.why {
+			// The WHY column gives way first.
+			s.t.header = append(append([]string(nil), tableHeader...), "WHY")
+			w := len(tableHeader)
+			s.t.fit.give = append([]int{w}, tableFit.give...)
+			s.t.fit.drop = append([]int{w}, tableFit.drop...)
+		}
 	}
 	return s.t
 }
@@ -362,7 +371,11 @@ func (s *tableSink) table() *rowTable {
 func (s *tableSink) Write(recs []bounce.Record) error {
 	t := s.table()
 	for i := range recs {
-		if err := t.add(tableRow(&recs[i])); err != nil {
+		row := tableRow(&recs[i])
+		if s.why {
+			row = append(row, safe(whyLine(&recs[i])))
+		}
+		if err := t.add(row); err != nil {
 			return err
 		}
 	}
@@ -469,13 +482,13 @@ func truncate(s string, w int, keepEnd bool) string {
 
 // classColor is the colour of a class: permanent red, temporary yellow,
 // success green.
-func classColor(class string) *color.Color {
+func classColor(class status.Class) *color.Color {
 	switch class {
-	case "permanent":
+	case status.ClassPermanent:
 		return color.New(color.FgRed, color.Bold)
-	case "temporary":
+	case status.ClassTemporary:
 		return color.New(color.FgYellow, color.Bold)
-	case "success":
+	case status.ClassSuccess:
 		return color.New(color.FgGreen, color.Bold)
 	}
 	return color.New(color.Reset)
@@ -485,6 +498,7 @@ func classColor(class string) *color.Color {
 type cardSink struct {
 	ios *IOStreams
 	n   int
+	why bool // show what decided the record (--why)
 }
 
 func (s *cardSink) Write(recs []bounce.Record) error {
@@ -493,7 +507,7 @@ func (s *cardSink) Write(recs []bounce.Record) error {
 			fmt.Fprintln(s.ios.Out)
 		}
 		s.n++
-		if err := writeCard(s.ios.Out, &recs[i], wrapWidth(s.ios)); err != nil {
+		if err := writeCard(s.ios.Out, &recs[i], wrapWidth(s.ios), s.why); err != nil {
 			return err
 		}
 	}
@@ -504,8 +518,8 @@ func (s *cardSink) Close() error { return nil }
 
 // writeCard writes one record as a card: a title line, then "label value"
 // lines, each value wrapped at spaces to width with a hanging indent under
-// the value column.
-func writeCard(w io.Writer, r *bounce.Record, width int) error {
+// the value column; with why, what decided the record.
+func writeCard(w io.Writer, r *bounce.Record, width int, why bool) error {
 	bold := color.New(color.Bold)
 	dim := color.New(color.Faint)
 	var b strings.Builder
@@ -543,15 +557,15 @@ func writeCard(w io.Writer, r *bounce.Record, width int) error {
 		line("original to", safe(r.OriginalRecipient))
 	}
 	if r.Kind == bounce.KindBounce {
-		cls := r.Class
+		cls := r.ClassText()
 		if cls != "" {
-			cls = classColor(cls).Sprint(cls)
+			cls = classColor(r.Class).Sprint(cls)
 		}
 		// The code and its title are sanitised before the dim note is
 		// added: safe would turn the note's escape sequence into U+FFFD.
-		code := r.Status
+		code := r.Status.String()
 		inferred := false
-		if _, ok := status.Parse(r.Status); ok {
+		if !r.Status.IsZero() {
 			if r.StatusTitle != "" {
 				code += " " + r.StatusTitle
 			}
@@ -566,8 +580,8 @@ func writeCard(w io.Writer, r *bounce.Record, width int) error {
 		}
 		line("status", code)
 		line("class", cls+retryHint(r.Class))
-		if r.ReplyCode != "" {
-			line("smtp reply", r.ReplyCode+" "+status.ReplyMeaning(mustReply(r.ReplyCode)))
+		if r.ReplyCode != 0 {
+			line("smtp reply", r.ReplyCode.String()+" "+status.ReplyMeaning(r.ReplyCode))
 		}
 	}
 	line("reason", safe(r.Reason))
@@ -595,8 +609,24 @@ func writeCard(w io.Writer, r *bounce.Record, width int) error {
 		line("ticket", safe(v+" (from "+t.Source+")"))
 	}
 	line("what to do", safe(r.Advice))
+	if why {
+		line("why kind", safe(r.Why.Kind))
+		line("why status", safe(r.Why.Status))
+		line("why reason", safe(r.Why.Reason))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// whyLine is a record's Why on one line, for the table's WHY column.
+func whyLine(r *bounce.Record) string {
+	var parts []string
+	for _, p := range [...]struct{ label, text string }{{"kind", r.Why.Kind}, {"status", r.Why.Status}, {"reason", r.Why.Reason}} {
+		if p.text != "" {
+			parts = append(parts, p.label+": "+p.text)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func mtaNote(mta string) string {
@@ -606,17 +636,12 @@ func mtaNote(mta string) string {
 	return "(" + mta + ")"
 }
 
-func retryHint(class string) string {
+func retryHint(class status.Class) string {
 	switch class {
-	case "permanent":
+	case status.ClassPermanent:
 		return " - a retry will not help"
-	case "temporary":
+	case status.ClassTemporary:
 		return " - the sender retries; it may still get through"
 	}
 	return ""
-}
-
-func mustReply(s string) status.ReplyCode {
-	r, _ := status.ParseReply(s)
-	return r
 }

@@ -22,10 +22,15 @@ type reportOptions struct {
 	Rows             int
 	inputOptions
 	Link linkOptions
+	// TicketURLs are --ticket-url; ticketURL the templates in use (the
+	// flags', else the config file's).
+	TicketURLs []string
+	ticketURL  report.TicketURL
+	version    string
 }
 
 // The output formats of report.
-var reportFormats = []string{"text", "markdown", "json"}
+var reportFormats = []string{"text", "markdown", "json", "html"}
 
 const reportExitHelp = `
 
@@ -64,20 +69,32 @@ later in the input.
 --format text (the default) draws tables sized to the terminal, or plain
 columns without colour when standard output is not a terminal. --format
 markdown suits CI job summaries ($GITHUB_STEP_SUMMARY); --format json is
-the stable schema of docs/report-json.md. While reading, a progress line
+the stable schema of docs/report-json.md; --format html is one
+self-contained page (no network access of any kind) with the headline
+figures, the addresses to fix, the tickets whose notification did not
+arrive, the refusals of your sending and SVG charts: open it in a browser
+or mail it on. While reading, a progress line
 goes to standard error when it is a terminal (and CI is not set).
 
 Gate (for CI): --fail-on permanent|temporary|any|error looks at the latest
 state of each failure; --max-permanent N allows at most N permanent
 failures; --max-permanent-rate R allows a share of at most R (0 to 1) of
 permanent failures among all failures (permanent and temporary, each
-group once).` + reportExitHelp,
+group once).
+
+Ticket links: --ticket-url 'https://acme.zendesk.com/agent/tickets/{id}'
+(or ticket_url in the configuration file) turns ticket numbers into links
+in the text, markdown and html outputs. With tickets of several help desks,
+give each its own: --ticket-url 'freshdesk=https://acme.freshdesk.com/a/tickets/{id}';
+a URL without a system serves the systems without their own.` + reportExitHelp,
 		Example: `  cat bounces.mbox | bounce report
   bounce report --format markdown bounces.mbox >> "$GITHUB_STEP_SUMMARY"
   bounce report --format json ~/Maildir/.Bounces | jq .fix_addresses
+  bounce report --format html --ticket-url 'https://acme.zendesk.com/agent/tickets/{id}' export.mbox > report.html
   bounce report --max-permanent-rate 0.05 --ticket-map tickets.csv export.mbox`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
+			opts.version = cmd.Root().Version
 			opts.Link.ConfigPath = configFlag(cmd)
 			if err := out.check(); err != nil {
 				return err
@@ -108,7 +125,9 @@ group once).` + reportExitHelp,
 	f.IntVar(&maxPermanent, "max-permanent", 0, "exit with status 3 when more than N failures are permanent")
 	f.Float64Var(&maxRate, "max-permanent-rate", 0, "exit with status 3 when the share of permanent failures exceeds this (0 to 1)")
 	f.IntVar(&opts.Top, "top", 10, "entries in each ranking (0: all)")
-	f.IntVar(&opts.Rows, "rows", 50, "rows of the address and ticket tables in text and markdown (0: all; json has all)")
+	f.IntVar(&opts.Rows, "rows", 50, "rows of the address and ticket tables in text, markdown and html (0: all; json has all)")
+	f.StringArrayVar(&opts.TicketURLs, "ticket-url", nil,
+		"link ticket numbers to your help desk: a URL with {id}, such as https://acme.zendesk.com/agent/tickets/{id}; system=URL for one system's tickets (repeatable)")
 	addInputFlags(f, &opts.inputOptions)
 	opts.Link.addFlags(cmd)
 	return cmd
@@ -118,6 +137,9 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	ios := opts.IO
 	finder, err := opts.Link.finder(ios)
 	if err != nil {
+		return err
+	}
+	if opts.ticketURL, err = ticketURL(opts.TicketURLs, opts.Link.cfg); err != nil {
 		return err
 	}
 	top := opts.Top
@@ -144,8 +166,25 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := renderReport(ios, opts, rep); err != nil {
 		return err
 	}
+	if err := opts.inputOptions.commit(); err != nil {
+		return err
+	}
 	for _, why := range gate.Why {
 		gateNote(ios, why)
 	}
 	return exitStatus(readErrors > 0 || st.failed(opts.inputOptions), gate.Exceeded)
+}
+
+// ticketURL returns the ticket URL templates of the flags, else of the
+// configuration file; a bad one is a usage error.
+func ticketURL(flags []string, c *config) (report.TicketURL, error) {
+	tmpls, from := flags, "--ticket-url"
+	if len(tmpls) == 0 && c != nil {
+		tmpls, from = c.TicketURL, "config "+c.path+": ticket_url"
+	}
+	u, err := report.ParseTicketURL(tmpls...)
+	if err != nil {
+		return u, flagErrorf("%s: %v", from, err)
+	}
+	return u, nil
 }

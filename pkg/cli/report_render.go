@@ -8,8 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/bounce-tool/bounce/pkg/report"
-	"github.com/bounce-tool/bounce/pkg/ticket"
 	"github.com/fatih/color"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
@@ -25,6 +26,9 @@ func renderReport(ios *IOStreams, opts *reportOptions, rep *report.Report) error
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	}
+	if opts.Format == "html" {
+		return writeHTMLReport(ios, opts, rep)
+	}
 	ew := &errWriter{w: ios.Out}
 	var rw reportWriter
 	switch {
@@ -35,7 +39,7 @@ func renderReport(ios *IOStreams, opts *reportOptions, rep *report.Report) error
 	default:
 		rw = &plainWriter{w: ew, width: ios.Width()}
 	}
-	writeReport(rw, rep, opts.Rows)
+	writeReport(rw, rep, opts.Rows, opts.ticketURL)
 	return ew.err
 }
 
@@ -66,7 +70,7 @@ type reportWriter interface {
 }
 
 // writeReport lays out rep: the same content in every style.
-func writeReport(rw reportWriter, rep *report.Report, rows int) {
+func writeReport(rw reportWriter, rep *report.Report, rows int, links report.TicketURL) {
 	t, f := rep.Totals, rep.Failures
 	rw.title("Bounce report")
 	rw.para(fmt.Sprintf("%s read, %s.", count(t.Messages, "message"), count(t.Records, "record")))
@@ -112,11 +116,7 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 			if rows > 0 && i == rows {
 				break
 			}
-			keys := make([]string, len(a.Tickets))
-			for j, tk := range a.Tickets {
-				keys[j] = ticketLabel(&ticket.Ticket{System: tk.System, ID: tk.ID, EncodedID: tk.EncodedID})
-			}
-			body = append(body, []string{a.Recipient, a.Reason, a.Status, day(a.Date), strings.Join(keys, ", ")})
+			body = append(body, []string{a.Recipient, a.Reason, a.Status, day(a.Date), ticketCell(rw, links, a.Tickets...)})
 		}
 		rw.table([]string{"RECIPIENT", "REASON", "STATUS", "DATE", "TICKETS"}, nil, body)
 		more(rw, len(rep.FixAddresses), rows)
@@ -131,7 +131,7 @@ func writeReport(rw reportWriter, rep *report.Report, rows int) {
 			if rows > 0 && i == rows {
 				break
 			}
-			body = append(body, []string{tk.Key(), recipientList(tk.Recipients, 3), tk.WorstClass,
+			body = append(body, []string{ticketCell(rw, links, tk.TicketRef), recipientList(tk.Recipients, 3), tk.WorstClass,
 				strings.TrimSpace(tk.LatestStatus + " " + tk.LatestReason)})
 		}
 		rw.table([]string{"TICKET", "FAILING RECIPIENTS", "WORST", "LATEST"}, nil, body)
@@ -390,7 +390,7 @@ func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
 	for r := range cells {
 		for i, h := range header {
 			if h == "WORST" {
-				cells[r][i] = classColor(rows[r][i]).Sprint(cells[r][i])
+				cells[r][i] = classColor(status.ParseClass(rows[r][i])).Sprint(cells[r][i])
 			}
 		}
 	}
@@ -416,9 +416,9 @@ func (t *terminalWriter) bars(label string, entries []report.Entry, other int) {
 		if s == "" {
 			return s
 		}
-		cls := "temporary"
+		cls := status.ClassTemporary
 		if permanent {
-			cls = "permanent"
+			cls = status.ClassPermanent
 		}
 		return classColor(cls).Sprint(s)
 	})
@@ -440,8 +440,9 @@ func alignments(n int, right []bool) []tw.Align {
 
 // markdownWriter writes GitHub-flavoured markdown, for CI job summaries.
 type markdownWriter struct {
-	w io.Writer
-	n int
+	w   io.Writer
+	n   int
+	raw map[string]bool // cells already in markdown (ticket links), not escaped again
 }
 
 func (m *markdownWriter) gap() {
@@ -473,7 +474,10 @@ func (m *markdownWriter) table(header []string, right []bool, rows [][]string) {
 	for _, row := range rows {
 		cells := make([]string, len(row))
 		for i, c := range row {
-			cells[i] = mdEscape(c)
+			if !m.raw[c] {
+				c = mdEscape(c)
+			}
+			cells[i] = c
 		}
 		tb.Append(cells)
 	}

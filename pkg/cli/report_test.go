@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/bounce-tool/bounce/pkg/internal/golden"
 	"github.com/bounce-tool/bounce/pkg/report"
 )
@@ -94,11 +96,11 @@ func TestReportTotalsMatchInspect(t *testing.T) {
 			want.Bounces++
 			groups[r.Group] = true
 			switch r.Class {
-			case "permanent":
+			case status.ClassPermanent:
 				want.Permanent++
-			case "temporary":
+			case status.ClassTemporary:
 				want.Temporary++
-			case "success":
+			case status.ClassSuccess:
 				want.Success++
 			default:
 				want.Unknown++

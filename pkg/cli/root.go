@@ -170,11 +170,13 @@ or standard input ("-", or a pipe).`,
 	root.DisableAutoGenTag = true
 
 	root.AddCommand(
+		newWatchCmd(ios, nil),
 		newInspectCmd(ios, nil),
 		newReportCmd(ios, nil),
 		newExplainCmd(ios),
 		newVerifyCmd(ios, nil),
 		newLoopsCmd(ios, nil),
+		newActCmd(ios, nil),
 		newVersionCmd(ios, info),
 	)
 	root.InitDefaultCompletionCmd()

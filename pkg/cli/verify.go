@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/bounce-tool/bounce/pkg/verify"
 	"github.com/fatih/color"
 	"github.com/spf13/cobra"
@@ -251,7 +252,7 @@ func (t *verifyTally) add(r *verify.Result, failOn string) {
 	case verify.Undeliverable:
 		t.undeliverable++
 	}
-	if r.Class == verify.ClassTemporary {
+	if r.Class == status.ClassTemporary {
 		t.tmp++
 	}
 	if matchesVerifyFailOn(failOn, r) {
@@ -330,7 +331,7 @@ func (s *verifyCSVSink) write(r *verify.Result) error {
 	if p := r.SMTP; p != nil {
 		host, cmd, code, status, text = p.Host, p.Command, strconv.Itoa(p.ReplyCode), p.Status, p.Text
 	}
-	row := []string{r.Address, string(r.Verdict), r.Reason, r.Class, r.Domain, r.ASCII, strings.Join(r.MX, " "),
+	row := []string{r.Address, string(r.Verdict), r.Reason, r.Class.String(), r.Domain, r.ASCII, strings.Join(r.MX, " "),
 		host, cmd, code, status, text,
 		strconv.FormatBool(r.CatchAll), strconv.FormatBool(r.Role), strconv.FormatBool(r.Disposable), r.Error}
 	for i := range row {
@@ -374,7 +375,7 @@ func (s *verifyTableSink) write(r *verify.Result) error {
 			detail = strings.ReplaceAll(p.Text, "\n", " ")
 		}
 	}
-	row := []string{r.Address, string(r.Verdict), r.Reason, r.Class, mx, reply, strings.Join(verifyFlags(r), ","), detail}
+	row := []string{r.Address, string(r.Verdict), r.Reason, r.Class.String(), mx, reply, strings.Join(verifyFlags(r), ","), detail}
 	for i := range row {
 		row[i] = safe(row[i])
 	}
@@ -419,13 +420,13 @@ func verifyDetail(r *verify.Result) string {
 func verdictColor(v verify.Verdict) *color.Color {
 	switch v {
 	case verify.Deliverable:
-		return classColor("success")
+		return classColor(status.ClassSuccess)
 	case verify.Undeliverable:
-		return classColor("permanent")
+		return classColor(status.ClassPermanent)
 	case verify.Risky, verify.Unknown:
-		return classColor("temporary")
+		return classColor(status.ClassTemporary)
 	}
-	return classColor("")
+	return classColor(status.ClassUnknown)
 }
 
 // verifyCardSink writes one readable card per result.
@@ -450,7 +451,7 @@ func (s *verifyCardSink) write(r *verify.Result) error {
 	}
 	fmt.Fprintf(&b, "%s  %s\n", bold.Sprint(safe(r.Address)), verdictColor(r.Verdict).Sprint(r.Verdict))
 	line("reason", safe(r.Reason))
-	line("class", r.Class+retryHint(r.Class))
+	line("class", r.Class.String()+retryHint(r.Class))
 	if r.ASCII != "" && r.ASCII != r.Address {
 		line("ascii", safe(r.ASCII))
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/bounce-tool/bounce/pkg/internal/golden"
 	"github.com/bounce-tool/bounce/pkg/verify"
 	"github.com/bounce-tool/bounce/pkg/verify/verifytest"
@@ -54,7 +56,7 @@ var verifyCases = []struct {
 	{"nobody@users.test", "undeliverable", "userunknown", "permanent", false, false, true},
 	{"postmaster@users.test", "risky", "", "unknown", false, true, true},
 	{"anyone@catchall.test", "risky", "", "unknown", true, false, true},
-	{"x@grey.test", "unknown", "onhold", "temporary", false, false, true},
+	{"x@grey.test", "unknown", "ratelimited", "temporary", false, false, true},
 	{"alice@amx.test", "deliverable", "", "success", false, false, true},
 	{"a@nullmx.test", "undeliverable", "notaccept", "permanent", false, false, false},
 	{"a@nx.test", "undeliverable", "hostunknown", "permanent", false, false, false},
@@ -87,7 +89,7 @@ func TestVerifyVerdicts(t *testing.T) {
 			t.Errorf("record %d is for %q, want %q", i, r.Address, tc.address)
 			continue
 		}
-		if string(r.Verdict) != tc.verdict || r.Reason != tc.reason || r.Class != tc.class {
+		if string(r.Verdict) != tc.verdict || r.Reason != tc.reason || r.Class.String() != tc.class {
 			t.Errorf("verify %s = %s/%s/%s, want %s/%s/%s (error %q)", tc.address, r.Verdict, r.Reason, r.Class,
 				tc.verdict, tc.reason, tc.class, r.Error)
 		}
@@ -117,7 +119,7 @@ func TestVerifyHangingServer(t *testing.T) {
 		t.Fatalf("output %q: %v", res.out, err)
 	}
 	r := rs[0]
-	if r.Verdict != verify.Unknown || r.Reason != "networkerror" || r.Class != "temporary" || !strings.Contains(r.Error, "timeout") {
+	if r.Verdict != verify.Unknown || r.Reason != "networkerror" || r.Class != status.ClassTemporary || !strings.Contains(r.Error, "timeout") {
 		t.Errorf("silent server: %s/%s/%s %q, want unknown/networkerror/temporary and a timeout", r.Verdict, r.Reason, r.Class, r.Error)
 	}
 	if elapsed > 5*time.Second {

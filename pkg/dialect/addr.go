@@ -69,17 +69,6 @@ func isDomainChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c >= 0x80
 }
 
-// isSystemAddress reports whether an address (lowercase) belongs to the mail
-// system rather than to a person.
-func isSystemAddress(a string) bool {
-	local, _, _ := strings.Cut(a, "@")
-	switch local {
-	case "mailer-daemon", "postmaster", "root", "mail-daemon", "daemon", "mailerdaemon", "mailer_daemon":
-		return true
-	}
-	return false
-}
-
 // cleanAddress trims what servers put around an address taken from a header
 // or a line: quotes, angle brackets, a trailing dot or colon.
 func cleanAddress(s string) string {

@@ -13,21 +13,21 @@ import (
 // sender or reporting host, or a notification's JSON.
 var detectAmazonSES = anyOf(
 	allOf(header("X-Ses-Outgoing", ""), not(header("X-Original-Mailer", ""))),
-	from("amazonses.com"), reporting("amazonses.com"),
+	from("amazonses.com"), from("@sns.amazonaws."), reporting("amazonses.com"),
 	allOf(text(`"notificationtype"`, `"eventtype"`), text("amazonses", "arn:aws:")))
 
 // detectReceivingSES: SES refusing mail for a domain it receives for.
 func detectReceivingSES(in *Input) bool {
 	r := LowerASCII(in.reportingMTA())
-	return strings.HasPrefix(r, "inbound-smtp.") && strings.HasSuffix(r, ".amazonaws.com")
+	return in.note(strings.HasPrefix(r, "inbound-smtp.") && strings.HasSuffix(r, ".amazonaws.com"), "Reporting-MTA", "inbound-smtp.*.amazonaws.com")
 }
 
-func detectAmazonWorkMail(in *Input) bool {
-	return strings.Contains(in.headerLower("X-Mailer"), "amazon workmail") ||
-		strings.Contains(in.headerLower("X-Original-Mailer"), "amazon workmail")
-}
+// detectAmazonWorkMail: WorkMail's X-Mailer, also when SES relayed it.
+var detectAmazonWorkMail = anyOf(header("X-Mailer", "amazon workmail"), header("X-Original-Mailer", "amazon workmail"))
 
-// sesEvent is the part of an SES notification that names the recipients.
+// sesEvent is the part of an SES notification (bounce, delivery or
+// complaint) that names the recipients. It is the one reader of SES's JSON:
+// amazonSES reads bounces and deliveries, sesComplaint complaints.
 type sesEvent struct {
 	Message          string `json:"Message"` // an SNS envelope's payload
 	NotificationType string `json:"notificationType"`
@@ -51,6 +51,26 @@ type sesEvent struct {
 		ReportingMTA string   `json:"reportingMTA"`
 		RemoteMTAIP  string   `json:"remoteMtaIp"`
 	} `json:"delivery"`
+	Complaint *struct {
+		ComplainedRecipients []struct {
+			EmailAddress string `json:"emailAddress"`
+		} `json:"complainedRecipients"`
+		Timestamp    string `json:"timestamp"`
+		FeedbackType string `json:"complaintFeedbackType"`
+		UserAgent    string `json:"userAgent"`
+	} `json:"complaint"`
+	Mail struct {
+		MessageID     string   `json:"messageId"`
+		Source        string   `json:"source"`
+		Destination   []string `json:"destination"`
+		CommonHeaders struct {
+			From      []string `json:"from"`
+			To        []string `json:"to"`
+			Subject   string   `json:"subject"`
+			MessageID string   `json:"messageId"`
+			Date      string   `json:"date"`
+		} `json:"commonHeaders"`
+	} `json:"mail"`
 }
 
 // amazonSES reads an SES JSON notification; a DSN from SES is left to the
@@ -114,14 +134,14 @@ func sesJSON(text string) (sesEvent, bool) {
 			return ev, false
 		}
 	}
-	if ev.Message != "" && ev.Bounce == nil && ev.Delivery == nil {
+	if ev.Message != "" && ev.Bounce == nil && ev.Delivery == nil && ev.Complaint == nil {
 		var inner sesEvent
 		if json.Unmarshal([]byte(ev.Message), &inner) != nil {
 			return ev, false
 		}
 		ev = inner
 	}
-	return ev, ev.Bounce != nil || ev.Delivery != nil
+	return ev, ev.Bounce != nil || ev.Delivery != nil || ev.Complaint != nil
 }
 
 // stripType removes an RFC 3464 type prefix ("dsn; mx.example.com",

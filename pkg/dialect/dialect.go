@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -34,15 +35,48 @@ type Recipient struct {
 	// Hint is a reason the dialect knows for certain (for example
 	// "mailererror" for a failed pipe); usually empty.
 	Hint string
+	// FeedbackType is a complaint report's type ("abuse", "opt-out", ...);
+	// empty for a delivery report.
+	FeedbackType string
+	// Auth is the authentication check an RFC 6591 report is about.
+	Auth string
+}
+
+// Original describes the original message when a notice describes it
+// itself (an SES complaint's JSON), rather than returning it.
+type Original struct {
+	MessageID, From, Subject, Date string
+	To                             []string
 }
 
 // Result is what Extract found.
 type Result struct {
+	// Kind is what the message is: KindBounce, KindFeedback or
+	// KindAutoreply.
+	Kind         string
 	MTA          string // the dialect: "rfc3464", "postfix", "exim", ...
-	ReportingMTA string
-	Date         string // the report's date, as written, when the dialect knows it
-	Recipients   []Recipient
+	ReportingMTA string // the server that wrote the report, from the report, its text or its header
+	// Date is the report's date as written: the report's own, else the
+	// message's Date field.
+	Date       string
+	Recipients []Recipient
+	// Original is the original as the notice describes it, when it does
+	// (an SES complaint); nil means the returned message (Input.Returned).
+	Original *Original
+	// Why says, in words, what made this a bounce: the sign that named the
+	// dialect ("header X-MC-System", "text \"this is the mail system at
+	// host\"") and the reader that found the recipients.
+	Why string
 }
+
+// The readers that find recipients, as Result.Why names them.
+const (
+	foundByDialect = "the dialect's own reader"
+	foundByReport  = "the delivery-status report"
+	foundByProse   = "the prose"
+	foundByHeaders = "X-Failed-Recipients or the returned original's To"
+	foundByInner   = "a bounce returned inside this one"
+)
 
 // NewInput prepares a bounce taken apart for Extract: its text (the raw
 // body when the MIME structure gave none) and its delivery-status parts,
@@ -71,6 +105,34 @@ type Recogniser struct {
 	// returns nil when it finds none. A nil Recognise means the server's
 	// bounces are read well by the structured report and the prose reader.
 	Recognise func(in *Input) *Result
+	// Hints are the server's fixed sentences that say a reason for
+	// certain, whatever the stage (Recipient.Hint): IMail's "Delivery
+	// failed 3 attempts" is a message that expired. A recipient's words
+	// that start with a hint's phrase (ASCII case ignored) take its reason.
+	Hints []Hint
+}
+
+// Hint is a server's fixed sentence and the reason it says.
+type Hint struct {
+	Phrase, Reason string
+}
+
+// hint sets the Hint of the recipients whose words start with one of d's
+// hints.
+func (d *Recogniser) hint(res *Result) {
+	for i := range res.Recipients {
+		r := &res.Recipients[i]
+		if r.Hint != "" {
+			continue
+		}
+		words := strings.TrimSpace(r.Diagnostic)
+		for _, h := range d.Hints {
+			if len(words) >= len(h.Phrase) && strings.EqualFold(words[:len(h.Phrase)], h.Phrase) {
+				r.Hint = h.Reason
+				break
+			}
+		}
+	}
 }
 
 // Extract returns the recipients of a bounce, or nil when nothing in it looks
@@ -83,33 +145,40 @@ type Recogniser struct {
 // the returned original's To. Report recipients whose words are missing
 // take them from the prose.
 func Extract(in *Input) *Result {
+	if res := notice(in); res != nil {
+		in.finish(res)
+		return res
+	}
 	p := in.prep()
 	var d *Recogniser
 	for i := range Recognisers {
+		p.matched = ""
 		if Recognisers[i].Detect(in) {
 			d = &Recognisers[i]
 			break
 		}
 	}
 	var res *Result
-	weak := false
+	weak, found := false, ""
 	if d != nil && d.Recognise != nil {
-		res = d.Recognise(in)
+		res, found = d.Recognise(in), foundByDialect
 	}
 	if empty(res) {
-		res = in.standard()
+		res, found = in.standard(), foundByReport
 	}
 	if empty(res) {
 		res, weak = prose(in, d != nil)
+		found = foundByProse
 	}
 	if empty(res) {
-		res, weak = fromHeaders(in), true
+		res, weak, found = fromHeaders(in), true, foundByHeaders
 	}
 	if empty(res) || weak {
 		// The report names no one for certain: it may be about a
 		// bounce it returns.
 		if inner := in.forwarded(); inner != nil {
 			if r := Extract(inner); !empty(r) {
+				r.Why = "recipients from " + foundByInner + " (" + r.Why + ")"
 				return r
 			}
 		}
@@ -122,8 +191,12 @@ func Extract(in *Input) *Result {
 			res.Recipients = append(res.Recipients, r.Recipients...)
 		}
 	}
+	res.Kind = KindBounce
 	if res.ReportingMTA == "" {
 		res.ReportingMTA = reportingFromText(p.reportLower)
+	}
+	if d != nil {
+		d.hint(res)
 	}
 	switch {
 	case d != nil:
@@ -134,11 +207,77 @@ func Extract(in *Input) *Result {
 	default:
 		res.MTA = "generic"
 	}
-	complete(in, res)
-	for i := range res.Recipients {
-		res.Recipients[i].Diagnostic = truncate(res.Recipients[i].Diagnostic, MaxDiagnostic)
+	switch {
+	case d != nil && p.matched != "":
+		res.Why = res.MTA + " by " + p.matched + "; recipients from " + found
+	case p.std != nil:
+		res.Why = "a delivery-status report; recipients from " + found
+	default:
+		res.Why = "mail-system sender or delivery-report subject, and a failure the text states; recipients from " + found
 	}
+	complete(in, res)
+	in.finish(res)
 	return res
+}
+
+// finish decides, in one place for every kind, what a Result lacks: the
+// reporting server (the header's evidence, reportingHost; an auto-reply
+// names none), the date (the message's Date when the report's is missing or
+// unreadable), and diagnostics cut to MaxDiagnostic.
+func (in *Input) finish(res *Result) {
+	if in.Message != nil {
+		h := in.Message.Header
+		if res.ReportingMTA == "" && res.Kind != KindAutoreply {
+			res.ReportingMTA = reportingHost(h)
+		}
+		if res.Date == "" {
+			res.Date = h.Get("Date")
+		} else if _, ok := dsn.ParseDate(res.Date); !ok {
+			res.Date = h.Get("Date")
+		}
+	}
+	for i := range res.Recipients {
+		r := &res.Recipients[i]
+		r.Diagnostic = truncate(r.Diagnostic, MaxDiagnostic)
+		r.Address = decodeIMCEA(r.Address)
+	}
+}
+
+// decodeIMCEA returns the address an Exchange encapsulated address stands
+// for, or a as it is.
+//
+// QUIRK: Exchange writes a foreign address as "IMCEA" and its type, a dash,
+// the address with "+" and two hex digits for each character a local part
+// cannot hold, then "@" and the Exchange domain:
+// IMCEASMTP-pat+2Elee+40branch+2Eexample@corp.example is pat.lee@branch.example.
+// Only SMTP addresses decode to one; X.500 (IMCEAEX) names stay as written.
+func decodeIMCEA(a string) string {
+	const prefix = "imceasmtp-"
+	if len(a) <= len(prefix) || LowerASCII(a[:len(prefix)]) != prefix {
+		return a
+	}
+	enc := a[len(prefix):]
+	at := strings.LastIndexByte(enc, '@')
+	if at < 0 {
+		return a
+	}
+	var b strings.Builder
+	for i := 0; i < at; i++ {
+		c := enc[i]
+		if c == '+' && i+2 < at {
+			if v, err := strconv.ParseUint(enc[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	if strings.Count(out, "@") != 1 || strings.ContainsAny(out, " <>") {
+		return a
+	}
+	return out
 }
 
 // MaxDiagnostic bounds the length in bytes of a Recipient's Diagnostic.

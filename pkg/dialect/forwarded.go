@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // A bounce that comes back as the "original" of another bounce, or that a
@@ -16,51 +17,36 @@ func (in *Input) forwarded() *Input {
 	if in.depth > 0 || in.Message == nil {
 		return nil
 	}
-	var raw string
-	if o := in.Message.Original; o != nil && systemFrom(o.Header.Get("From")) {
-		raw = attachedMessage(in.Message.Raw)
-	} else if p := in.prep(); len(p.report) < len(p.text) {
-		raw = inlineMessage(p.text[len(p.report):])
+	if o := in.Message.Original; o != nil && sign.FromMailSystem(o.Header.Get("From")) {
+		// The MIME walk took the returned message apart already: a report
+		// of its own (Original.Report), else a text bounce (its header and
+		// the start of its text).
+		m := o.Report
+		if m == nil {
+			m = &parts.Message{Header: o.Header, Texts: []parts.Text{{Type: "text/plain", Body: o.Body}}, Raw: o.Body}
+		}
+		inner := NewInput(m)
+		inner.depth = in.depth + 1
+		return inner
 	}
-	if raw == "" {
-		return nil
+	if p := in.prep(); len(p.report) < len(p.text) {
+		if raw := inlineMessage(p.text[len(p.report):]); raw != "" {
+			return in.inner(raw)
+		}
 	}
-	return in.inner(raw)
+	return nil
 }
 
 // inner takes apart a bounce found inside this one; nil when raw is not a
 // bounce from the mail system.
 func (in *Input) inner(raw string) *Input {
 	m, _ := parts.Parse(strings.NewReader(raw), nil)
-	if m == nil || !systemFrom(m.Header.Get("From")) {
+	if m == nil || !sign.FromMailSystem(m.Header.Get("From")) {
 		return nil
 	}
 	inner := NewInput(m)
 	inner.depth = in.depth + 1
 	return inner
-}
-
-// systemFrom reports whether a From field names the mail system.
-func systemFrom(v string) bool {
-	v = LowerASCII(v)
-	return strings.Contains(v, "mailer-daemon") || strings.Contains(v, "postmaster") ||
-		strings.Contains(v, "mail delivery")
-}
-
-// attachedMessage returns the message/rfc822 part of a raw MIME body, from
-// its own header on; "" when there is none.
-func attachedMessage(raw string) string {
-	lower := LowerASCII(raw)
-	i := strings.Index(lower, "content-type: message/rfc822")
-	if i < 0 {
-		return ""
-	}
-	// The part's header ends at the first blank line.
-	j := strings.Index(raw[i:], "\n\n")
-	if j < 0 {
-		return ""
-	}
-	return strings.TrimLeft(raw[i+j:], "\n")
 }
 
 // inlineMessage returns the message written out after a report's text,

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/emersion/go-message/mail"
 )
@@ -57,13 +58,6 @@ func (in *Input) originalSenders() []string {
 	return out
 }
 
-// bounceSubjects are words of the subjects of bounces, lowercase.
-var bounceSubjects = []string{"undeliver", "returned mail", "delivery status", "delivery fail", "failure notice",
-	"mail delivery", "non-delivery", "nondeliver", "not delivered", "could not be delivered", "delivery problem",
-	"returned to sender", "mail system error", "delivery notification", "failed delivery", "delivery error",
-	"mail failure", "delivery report", "unzustellbar", "non remis", "no entregado", "配信", "不達", "エラー",
-	"недостав"}
-
 // looksLikeBounce reports whether a message from an unknown server is a
 // bounce, when its prose names recipients by their place: it must come
 // from the mail system (or have a bounce's subject), and list its
@@ -71,7 +65,7 @@ var bounceSubjects = []string{"undeliver", "returned mail", "delivery status", "
 // mail that names an address ("Email: ann@example.com") and a number
 // ("250 points") must not pass.
 func (in *Input) looksLikeBounce(listed bool) bool {
-	if !in.systemSender() && !hasAny(in.subject(), bounceSubjects) {
+	if !in.systemSender() && !sign.ReportSubject(in.subject()) {
 		return false
 	}
 	return listed || in.returnsOriginal() || hasStatusCode(in.prep().report)
@@ -211,17 +205,8 @@ func fromHeaders(in *Input) *Result {
 	return res
 }
 
-// systemSenders are local parts (and words of display names) of the
-// senders of bounces.
-var systemSenders = []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail-daemon", "maildaemon",
-	"mailerdaemon", "mail delivery", "mail.delivery", "mail-delivery", "mdaemon", "bounce", "double-bounce",
-	"administrator", "sysadmin", "ndr", "no-reply", "noreply", "returns", "mailer", "daemon"}
-
 // systemSender reports whether the bounce comes from the mail system (its
 // From names a mailer daemon, postmaster, ...) or has an empty Return-Path.
 func (in *Input) systemSender() bool {
-	if rp := strings.TrimSpace(in.header("Return-Path")); rp == "<>" {
-		return true
-	}
-	return hasAny(in.from(), systemSenders)
+	return sign.NullSender(in.header("Return-Path")) || sign.FromMailSystem(in.header("From"))
 }

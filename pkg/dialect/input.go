@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
@@ -23,6 +24,24 @@ type prepared struct {
 	detected []bool
 	senders  map[string]bool
 	reading  *reading
+	returned *Returned // the returned original, found on first use
+	// matched is the first sign a recogniser's Detect matched, in words
+	// (see note); Extract clears it before each recogniser.
+	matched string
+}
+
+// note keeps the first sign that matched while a Detect runs, in words
+// ("header X-MC-System", `text "..."`: what, then sub quoted when not
+// empty), for Result.Why; it returns ok so that the helpers can return it.
+// The words are made only for the sign that is kept.
+func (in *Input) note(ok bool, what, sub string) bool {
+	if ok && in.prep().matched == "" {
+		in.p.matched = what
+		if sub != "" {
+			in.p.matched += " " + strconv.Quote(sub)
+		}
+	}
+	return ok
 }
 
 // once returns *cache, computing it with f on first use.

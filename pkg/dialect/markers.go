@@ -4,75 +4,15 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
-// originalMarkers introduce the returned original in a text bounce,
-// lowercase. The text from the line that holds one is the original, not the
-// report.
-var originalMarkers = []string{
-	"------ this is a copy of the message", // Exim
-	"------ this is a copy of your message",
-	"--- below this line is a copy of the message", // qmail and its clones
-	"below is a copy of the original message",      // OpenSMTPD
-	"below this line is a copy of the message",
-	"--- enclosed is a copy of the message",
-	"----- original message -----", // Gmail
-	"-----original message-----",
-	"------ original message ------",
-	"original message follows",           // many
-	"----- unsent message follows -----", // Sendmail V5
-	"----- returned message -----",
-	"------- returned message --------",                   // Lotus Notes
-	"--- the header of the original message is following", // 1&1, GMX
-	"message headers follow",                              // DragonFly
-	"----- message header follows -----",
-	"----- the header of the original message follows",
-	"content-type: message/rfc822",
-	"content-type: text/rfc822-headers",
-	"-------- original message --------",
-	"original message headers:", // Exchange
-	"ursprüngliche nachrichtenkopfzeilen:",
-	"en-têtes de message d'origine :",
-	"--- original message ---",
-	"------ original message header follows",
-	"the original message headers are included as attachment",
-}
-
-// headerStarts open a header block at the start of a line: a report text
-// that continues with the original's header carries no more report.
-var headerStarts = []string{"received: from ", "received: by ", "return-path: <", "return-path:<"}
-
 // CutOriginal returns the offset in text where the returned original
-// begins (a marker such as "------ This is a copy of the message" or the
-// start of a header block), or len(text) when there is none. The offset is
-// the start of a line.
-func CutOriginal(text string) int { return cutOriginal(LowerASCII(text)) }
+// begins, or len(text) when there is none (sign.OriginalStart).
+func CutOriginal(text string) int { return sign.OriginalStart(text) }
 
-// cutMarks are originalMarkers and then headerStarts, in one set.
-var cutMarks = phrase.New(append(append([]string(nil), originalMarkers...), headerStarts...)...)
-
-// cutOriginal is CutOriginal on text in ASCII lowercase. The earliest sign
-// wins: the line that holds a marker, or a header field at a line start.
-func cutOriginal(lower string) int {
-	cut := len(lower)
-	cutMarks.Scan(lower, func(at, i int) bool {
-		if i < len(originalMarkers) {
-			cut = lineStart(lower, at)
-			return false
-		}
-		if at == 0 || lower[at-1] == '\n' {
-			cut = at
-			return false
-		}
-		return true
-	})
-	return cut
-}
-
-// lineStart returns the offset of the start of the line that holds offset i.
-func lineStart(s string, i int) int {
-	return strings.LastIndexByte(s[:i], '\n') + 1
-}
+// cutOriginal is CutOriginal on text already in ASCII lowercase.
+func cutOriginal(lower string) int { return sign.OriginalStart(lower) }
 
 // listMarkers introduce the list of failed recipients in prose, lowercase.
 var listMarkers = []string{

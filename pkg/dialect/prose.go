@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/bounce-tool/bounce/pkg/status"
 )
 
@@ -219,15 +220,6 @@ func reasonHeading(lower string) bool {
 	return false
 }
 
-func hasAny(s string, list []string) bool {
-	for _, m := range list {
-		if strings.Contains(s, m) {
-			return true
-		}
-	}
-	return false
-}
-
 // strong reports whether a candidate is a recipient by its place.
 func (c candidate) strong() bool { return c.role == roleLead || c.role == roleRecipient }
 
@@ -253,12 +245,12 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 		}
 	}
 	if out := pick(func(c candidate) bool {
-		return c.strong() && !isSystemAddress(c.key) && !exclude[c.key]
+		return c.strong() && !sign.MailSystem(c.key) && !exclude[c.key]
 	}); len(out) > 0 {
 		return out
 	}
 	return pick(func(c candidate) bool {
-		return !isSystemAddress(c.key) && !exclude[c.key] && hasCode(r.blockText(c.line, c.key))
+		return !sign.MailSystem(c.key) && !exclude[c.key] && hasCode(r.blockText(c.line, c.key))
 	})
 }
 

@@ -22,7 +22,10 @@ var Recognisers = []Recogniser{
 	{Name: "mcafee", Detect: header("X-NAI-Header", "mcafee")},
 	{Name: "surfcontrol", Detect: header("X-Mailer", "surfcontrol")},
 	{Name: "mfilter", Detect: header("X-Mailer", "m-filter")},
-	{Name: "imailserver", Detect: header("X-Mailer", "<smtp32")},
+	{Name: "imailserver", Detect: header("X-Mailer", "<smtp32"), Hints: []Hint{
+		{"Unknown user", "userunknown"}, {"Invalid final delivery userid", "userunknown"},
+		{"Unknown host", "hostunknown"}, {"User mailbox exceeds allowed size", "mailboxfull"},
+		{"Requested action not taken: virus detected", "virusdetected"}, {"Delivery failed", "expired"}}},
 	{Name: "exchange2003", Detect: anyOf(header("X-Mailer", "internet mail service"), text("msexch:ims"))},
 	{Name: "mimecast", Detect: anyOf(header("X-Mimecast-Originator", ""), header("X-MC-System", ""))},
 	{Name: "mxlogic", Detect: anyOf(header("X-MX-Bounce", ""), header("X-MXL-NoteHash", ""), from("mxlogic.net"))},
@@ -86,33 +89,44 @@ var Recognisers = []Recogniser{
 // header matches a header field of the bounce that contains sub
 // (lowercase); an empty sub matches any value of a present field.
 func header(name, sub string) func(*Input) bool {
+	headerSigns = append(headerSigns, headerSign{field: name, sub: sub})
+	what := "header " + name
 	return func(in *Input) bool {
 		if sub == "" {
-			return in.hasHeader(name)
+			return in.note(in.hasHeader(name), what, "")
 		}
-		return strings.Contains(in.headerLower(name), sub)
+		return in.note(strings.Contains(in.headerLower(name), sub), what, sub)
 	}
 }
 
 // from matches a From field that contains sub (lowercase).
 func from(sub string) func(*Input) bool {
-	return func(in *Input) bool { return strings.Contains(in.from(), sub) }
+	headerSigns = append(headerSigns, headerSign{field: "From", sub: sub})
+	return func(in *Input) bool { return in.note(strings.Contains(in.from(), sub), "From", sub) }
 }
 
 // subject matches a Subject that contains sub (lowercase).
 func subject(sub string) func(*Input) bool {
-	return func(in *Input) bool { return strings.Contains(in.subject(), sub) }
+	headerSigns = append(headerSigns, headerSign{field: "Subject", sub: sub})
+	return func(in *Input) bool {
+		return in.note(strings.Contains(in.subject(), sub), "Subject", sub)
+	}
 }
 
 // received matches a Received field of the bounce that contains sub.
 func received(sub string) func(*Input) bool {
-	return func(in *Input) bool { return strings.Contains(in.received(), sub) }
+	headerSigns = append(headerSigns, headerSign{field: "Received", sub: sub})
+	return func(in *Input) bool {
+		return in.note(strings.Contains(in.received(), sub), "Received", sub)
+	}
 }
 
 // reporting matches a Reporting-MTA of the delivery-status report that
 // contains sub (lowercase).
 func reporting(sub string) func(*Input) bool {
-	return func(in *Input) bool { return strings.Contains(LowerASCII(in.reportingMTA()), sub) }
+	return func(in *Input) bool {
+		return in.note(strings.Contains(LowerASCII(in.reportingMTA()), sub), "Reporting-MTA", sub)
+	}
 }
 
 // messageID matches the bounce's Message-ID.
@@ -133,7 +147,7 @@ func text(phrases ...string) func(*Input) bool {
 		found := in.detected()
 		for _, id := range ids {
 			if found[id] {
-				return true
+				return in.note(true, "text", detectPhrases[id])
 			}
 		}
 		return false
@@ -160,20 +174,24 @@ func (in *Input) detected() []bool {
 
 // reportField matches a per-message field of the delivery-status report.
 func reportField(name string) func(*Input) bool {
-	return func(in *Input) bool { return in.reportField(name) != "" }
+	what := "report field " + name
+	return func(in *Input) bool { return in.note(in.reportField(name) != "", what, "") }
 }
 
 // diagnosticType matches a Diagnostic-Code type of the report.
 func diagnosticType(t string) func(*Input) bool {
-	return func(in *Input) bool { return strings.Contains(in.diagnosticTypes(), t) }
+	return func(in *Input) bool {
+		return in.note(strings.Contains(in.diagnosticTypes(), t), "Diagnostic-Code type", t)
+	}
 }
 
 // failedAt matches an X-Failed-Recipients address that contains sub.
 func failedAt(sub string) func(*Input) bool {
+	headerSigns = append(headerSigns, headerSign{field: "X-Failed-Recipients", sub: sub})
 	return func(in *Input) bool {
 		for _, a := range in.failedRecipients() {
 			if strings.Contains(LowerASCII(a), sub) {
-				return true
+				return in.note(true, "X-Failed-Recipients", sub)
 			}
 		}
 		return false

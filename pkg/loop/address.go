@@ -3,47 +3,7 @@ package loop
 import (
 	"strings"
 	"unicode"
-
-	"github.com/emersion/go-message/mail"
 )
-
-// fromAddress returns the lowercased addr-spec of the first From address,
-// or "" when there is none.
-func fromAddress(h mail.Header) string {
-	v := h.Get("From")
-	if strings.TrimSpace(v) == "" {
-		return ""
-	}
-	if l, err := mail.ParseAddressList(v); err == nil && len(l) > 0 {
-		return strings.ToLower(l[0].Address)
-	}
-	return lenientAddress(v)
-}
-
-// lenientAddress extracts an addr-spec from a header value that
-// net/mail refuses.
-//
-// QUIRK: RFC 5322 section 3.4 forbids unquoted dots and brackets in display
-// names, yet "Mail Delivery System <MAILER-DAEMON@mx.example>"-style values
-// with such names, and bare addresses with trailing comments, arrive from
-// autoresponders. Take the last <...> with an @, else the first word with an @.
-func lenientAddress(v string) string {
-	if i := strings.LastIndexByte(v, '<'); i >= 0 {
-		if j := strings.IndexByte(v[i:], '>'); j > 0 {
-			if a := strings.TrimSpace(v[i+1 : i+j]); strings.Contains(a, "@") {
-				return strings.ToLower(a)
-			}
-		}
-	}
-	for _, w := range strings.FieldsFunc(v, func(r rune) bool {
-		return unicode.IsSpace(r) || r == ',' || r == ';' || r == '<' || r == '>' || r == '(' || r == ')' || r == '"'
-	}) {
-		if strings.Contains(w, "@") {
-			return strings.ToLower(w)
-		}
-	}
-	return ""
-}
 
 // envelopeAddress normalises an mbox envelope sender: lowercased, without
 // angle brackets. "<>" (the null reverse-path) gives "".
@@ -108,17 +68,6 @@ func isNoReply(addr string) bool {
 				}
 			}
 		}
-	}
-	return false
-}
-
-// isMailerDaemon reports whether an address belongs to a mail system rather
-// than a person: MAILER-DAEMON, mailer_daemon, postmaster, mail-daemon.
-func isMailerDaemon(addr string) bool {
-	local, _ := splitAddress(addr)
-	switch strings.Join(localTokens(local), "") {
-	case "mailerdaemon", "maildaemon", "postmaster":
-		return true
 	}
 	return false
 }

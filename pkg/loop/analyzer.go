@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // An Analyzer replays the help-desk cap and looks for loops over a stream of
@@ -124,7 +126,7 @@ func (a *Analyzer) Add(m Message) {
 			sender: -1, label: -1, node: -1, flags: flagUnreadable})
 		return
 	}
-	from := fromAddress(m.Header)
+	from := sign.Address(m.Header.Get("From"))
 	subject, _ := m.Header.Text("Subject")
 	sender := from
 	if sender == "" {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // maxFuzzInput keeps fuzz inputs to realistic header sizes.
@@ -82,8 +84,8 @@ func FuzzNormalizeSubject(f *testing.F) {
 	for _, tc := range normalizeSubjectTests {
 		f.Add(tc.in)
 	}
-	for _, p := range autoPhrases {
-		f.Add(p.text + ": Re[2]: [#1] x")
+	for _, p := range sign.AutoReplyPhrases() {
+		f.Add(p + ": Re[2]: [#1] x")
 	}
 	f.Add("Re: \xff\xfe [\x00] AW：")
 	f.Fuzz(func(t *testing.T, s string) {
@@ -103,7 +105,7 @@ func FuzzNormalizeSubject(f *testing.F) {
 		if len(got) > 3*len(s) {
 			t.Fatalf("NormalizeSubject(%q) = %q, grew too much", s, got)
 		}
-		_ = isAutoReplySubject(s)
+		_ = sign.AutoReplySubject(s)
 		_ = isGenericSubject(got)
 	})
 }

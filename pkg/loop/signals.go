@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -152,7 +153,7 @@ func SignalNames() []string {
 // be empty. Signals is pure: it reads only the given header.
 func Signals(h mail.Header, envelopeSender string) []string {
 	subject, _ := h.Text("Subject")
-	return classify(h, fromAddress(h), envelopeSender, subject).names()
+	return classify(h, sign.Address(h.Get("From")), envelopeSender, subject).names()
 }
 
 // IsBulk reports whether signals (as returned by Signals) mark bulk mail:
@@ -195,10 +196,10 @@ func classify(h mail.Header, from, envelopeSender, subject string) signalSet {
 
 	// RFC 3834 section 5: "no" is the only value that means a person.
 	if h.Has("Auto-Submitted") {
-		set(bitAutoSubmitted, firstToken(h.Get("Auto-Submitted")) != "no")
+		set(bitAutoSubmitted, sign.FirstToken(h.Get("Auto-Submitted")) != "no")
 	}
 	set(bitXAutoResponseSuppress, strings.TrimSpace(h.Get("X-Auto-Response-Suppress")) != "")
-	switch firstToken(h.Get("Precedence")) {
+	switch sign.FirstToken(h.Get("Precedence")) {
 	case "bulk":
 		set(bitPrecedenceBulk, true)
 	case "junk":
@@ -210,12 +211,12 @@ func classify(h mail.Header, from, envelopeSender, subject string) signalSet {
 	}
 	set(bitListID, strings.TrimSpace(h.Get("List-Id")) != "")
 	set(bitListUnsubscribe, strings.TrimSpace(h.Get("List-Unsubscribe")) != "")
-	set(bitXAutoreply, flagged(h, "X-Autoreply"))
-	set(bitXAutorespond, flagged(h, "X-Autorespond"))
-	set(bitXLoop, flagged(h, "X-Loop"))
-	set(bitXNoLoop, flagged(h, "X-No-Loop"))
-	set(bitXOTRSLoop, flagged(h, "X-Otrs-Loop"))
-	set(bitXRTLoopPrevention, flagged(h, "X-Rt-Loop-Prevention"))
+	set(bitXAutoreply, sign.Flagged(h, "X-Autoreply"))
+	set(bitXAutorespond, sign.Flagged(h, "X-Autorespond"))
+	set(bitXLoop, sign.Flagged(h, "X-Loop"))
+	set(bitXNoLoop, sign.Flagged(h, "X-No-Loop"))
+	set(bitXOTRSLoop, sign.Flagged(h, "X-Otrs-Loop"))
+	set(bitXRTLoopPrevention, sign.Flagged(h, "X-Rt-Loop-Prevention"))
 
 	for _, rp := range h.Values("Return-Path") {
 		set(bitEmptyReturnPath, strings.Join(strings.Fields(rp), "") == "<>")
@@ -231,81 +232,11 @@ func classify(h mail.Header, from, envelopeSender, subject string) signalSet {
 		if a == "" {
 			a = env
 		}
-		set(bitMailerDaemon, isMailerDaemon(a))
+		set(bitMailerDaemon, sign.MailSystem(a))
 		set(bitNoReply, isNoReply(a))
 	}
 
-	set(bitAutoReplySubject, isAutoReplySubject(subject))
-	set(bitHelpdeskMailer, helpdeskMailer(h))
+	set(bitAutoReplySubject, sign.AutoReplySubject(subject))
+	set(bitHelpdeskMailer, sign.HelpDesk(h) != "")
 	return s
-}
-
-// firstToken returns the lowercased first word of a structured field value,
-// before any parameter or comment: "auto-replied; x=y (vacation)" gives
-// "auto-replied".
-func firstToken(v string) string {
-	v = strings.TrimSpace(v)
-	if i := strings.IndexAny(v, ";( \t"); i >= 0 {
-		v = v[:i]
-	}
-	return strings.ToLower(v)
-}
-
-// flagged reports whether a yes/no style field is present with a value
-// other than no, false, off or 0.
-func flagged(h mail.Header, key string) bool {
-	for _, v := range h.Values(key) {
-		switch firstToken(v) {
-		case "", "no", "false", "off", "0":
-		default:
-			return true
-		}
-	}
-	return false
-}
-
-// helpdeskFieldPrefixes are the lowercased field name prefixes that only
-// help-desk software writes.
-var helpdeskFieldPrefixes = [...]string{
-	"x-zendesk-", "x-freshdesk-", "x-helpscout-", "x-otrs-", "x-znuny-", "x-zammad-",
-}
-
-// helpdeskWords are the product names that, as a word of X-Mailer or
-// User-Agent, mark a help desk.
-var helpdeskWords = [...]string{"zendesk", "freshdesk", "helpscout", "otrs", "znuny", "zammad"}
-
-// helpdeskMailer reports whether a help desk wrote the message.
-func helpdeskMailer(h mail.Header) bool {
-	fields := h.Fields()
-	for fields.Next() {
-		k := strings.ToLower(fields.Key())
-		if k == "x-otrs-loop" {
-			// Its own signal; "X-OTRS-Loop: no" must stay silent.
-			continue
-		}
-		if k == "rt-ticket" {
-			return true
-		}
-		for _, p := range helpdeskFieldPrefixes {
-			if strings.HasPrefix(k, p) {
-				return true
-			}
-		}
-	}
-	for _, key := range [...]string{"X-Mailer", "User-Agent"} {
-		words := strings.FieldsFunc(strings.ToLower(h.Get(key)), func(r rune) bool {
-			return !(r >= 'a' && r <= 'z')
-		})
-		for i, w := range words {
-			if w == "help" && i+1 < len(words) && words[i+1] == "scout" {
-				return true
-			}
-			for _, hw := range helpdeskWords {
-				if w == hw {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }

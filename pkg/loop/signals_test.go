@@ -47,9 +47,9 @@ var signalTests = []struct {
 	{name: "near miss x-loop empty", header: "From: a@x.example\nX-Loop:", want: []string{}},
 	{name: "x-no-loop", header: "From: a@x.example\nX-No-Loop: yes", want: []string{"x-no-loop"}},
 	{name: "near miss x-no-loop 0", header: "From: a@x.example\nX-No-Loop: 0", want: []string{}},
-	{name: "x-otrs-loop", header: "From: a@x.example\nX-OTRS-Loop: yes", want: []string{"x-otrs-loop"}},
+	{name: "x-otrs-loop", header: "From: a@x.example\nX-OTRS-Loop: yes", want: []string{"helpdesk-mailer", "x-otrs-loop"}},
 	{name: "near miss x-otrs-loop no", header: "From: a@x.example\nX-OTRS-Loop: no", want: []string{}},
-	{name: "x-rt-loop-prevention", header: "From: a@x.example\nX-RT-Loop-Prevention: acme", want: []string{"x-rt-loop-prevention"}},
+	{name: "x-rt-loop-prevention", header: "From: a@x.example\nX-RT-Loop-Prevention: acme", want: []string{"helpdesk-mailer", "x-rt-loop-prevention"}},
 	{name: "near miss x-rt-loop-prevention off", header: "From: a@x.example\nX-RT-Loop-Prevention: off", want: []string{}},
 
 	{name: "empty return-path", header: "From: a@x.example\nReturn-Path: <>", want: []string{"empty-return-path"}},

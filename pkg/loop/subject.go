@@ -3,7 +3,8 @@ package loop
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // replyPrefixes are the reply and forward markers, lowercased, that
@@ -14,74 +15,6 @@ var replyPrefixes = [...]string{
 	"отв", "ответ", "回复", "回覆", "答复", "转发", "轉寄", "返信", "転送",
 	// Delivery failure notices quote the subject they bounce.
 	"undeliverable", "unzustellbar", "non remis", "non recapitabile",
-}
-
-// autoPhrase is an auto-reply marker at the start of a subject. Strong
-// phrases match when followed by any non-letter; weak ones, which are also
-// ordinary words ("Absence of invoice"), only when followed by a colon or
-// when they are the whole subject.
-type autoPhrase struct {
-	text string
-	weak bool
-}
-
-// autoPhrases are the auto-reply subject markers, lowercased. Outlook and
-// Exchange localise "Automatic reply:", others write their own.
-var autoPhrases = [...]autoPhrase{
-	{"auto", true},
-	{"automatic reply", false},
-	{"automatic response", false},
-	{"automated reply", false},
-	{"automated response", false},
-	{"autoreply", false},
-	{"auto-reply", false},
-	{"auto reply", false},
-	{"autoresponse", false},
-	{"auto-response", false},
-	{"auto response", false},
-	{"autoresponder", false},
-	{"out of office", true},
-	{"out of the office", true},
-	{"out of office autoreply", false},
-	{"out of office reply", false},
-	{"ooo", true},
-	{"abwesenheitsnotiz", false},
-	{"abwesend", true},
-	{"abwesenheit", true},
-	{"automatische antwort", false},
-	{"réponse automatique", false},
-	{"reponse automatique", false},
-	{"absence", true},
-	{"absent du bureau", true},
-	{"respuesta automática", false},
-	{"respuesta automatica", false},
-	{"fuera de la oficina", true},
-	{"risposta automatica", false},
-	{"fuori ufficio", true},
-	{"resposta automática", false},
-	{"resposta automatica", false},
-	{"fora do escritório", true},
-	{"automatisch antwoord", false},
-	{"afwezig", true},
-	{"autosvar", false},
-	{"automatisk svar", false},
-	{"automatiskt svar", false},
-	{"automaattinen vastaus", false},
-	{"automatyczna odpowiedź", false},
-	{"poza biurem", true},
-	{"automatikus válasz", false},
-	{"automatická odpověď", false},
-	{"otomatik yanıt", false},
-	{"automatski odgovor", false},
-	{"αυτόματη απάντηση", false},
-	{"автоответ", false},
-	{"автоматический ответ", false},
-	{"自動応答", false},
-	{"自動返信", false},
-	{"自动回复", false},
-	{"自動回覆", false},
-	{"자동 회신", false},
-	{"자동 응답", false},
 }
 
 // genericSubjects are normalised subjects that say nothing about the
@@ -144,8 +77,8 @@ func cutMarker(s string) (string, bool) {
 			return rest, true
 		}
 	}
-	for _, p := range autoPhrases {
-		if rest, ok := cutColon(s, p.text, false); ok {
+	for _, p := range sign.AutoReplyPhrases() {
+		if rest, ok := cutColon(s, p, false); ok {
 			return rest, true
 		}
 	}
@@ -218,8 +151,8 @@ func isGenericSubject(norm string) bool {
 	if norm == "" {
 		return true
 	}
-	for _, p := range autoPhrases {
-		if norm == p.text {
+	for _, p := range sign.AutoReplyPhrases() {
+		if norm == p {
 			return true
 		}
 	}
@@ -229,46 +162,4 @@ func isGenericSubject(norm string) bool {
 		}
 	}
 	return false
-}
-
-// isAutoReplySubject reports whether a decoded subject starts, after any
-// bracketed tags, with an auto-reply phrase.
-func isAutoReplySubject(subject string) bool {
-	s := foldSpace(strings.ToLower(subject))
-	for strings.HasPrefix(s, "[") {
-		j := strings.IndexByte(s, ']')
-		if j < 0 {
-			break
-		}
-		s = strings.TrimLeft(s[j+1:], " ")
-	}
-	for _, p := range autoPhrases {
-		rest, ok := strings.CutPrefix(s, p.text)
-		if !ok {
-			continue
-		}
-		if p.weak {
-			rest = strings.TrimLeft(rest, " ")
-			if rest == "" || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "：") {
-				return true
-			}
-			continue
-		}
-		if rest == "" || !needsBoundary(p.text) {
-			return true
-		}
-		r, _ := utf8.DecodeRuneInString(rest)
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return true
-		}
-	}
-	return false
-}
-
-// needsBoundary reports whether a phrase is written in a script that
-// separates words with spaces, so that a match must end at a word boundary.
-// Japanese and Chinese phrases run straight into the next word.
-func needsBoundary(phrase string) bool {
-	r, _ := utf8.DecodeLastRuneInString(phrase)
-	return !unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }

@@ -1,8 +1,9 @@
 package loop
 
 import (
-	"github.com/bounce-tool/bounce/pkg/parts"
 	"hash/fnv"
+
+	"github.com/bounce-tool/bounce/pkg/parts"
 
 	"github.com/emersion/go-message/mail"
 )

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
 )
 
 // Charsets are converted with message.CharsetReader, which the program sets
@@ -212,4 +213,15 @@ func needsDecoding(s string) bool {
 		}
 	}
 	return false
+}
+
+// SubjectOf returns the decoded Subject of h: encoded words decoded, raw
+// 8-bit and ISO-2022 bytes decoded by the charset h declares, else by hint
+// (the charset the message around h declares), else guessed (DecodeHeader).
+func SubjectOf(h mail.Header, hint string) string {
+	cs := hint
+	if _, params, _ := h.ContentType(); params["charset"] != "" {
+		cs = params["charset"]
+	}
+	return DecodeHeader(h.Get("Subject"), cs)
 }

@@ -81,6 +81,8 @@ type Options struct {
 	MaxReport    int // bytes of one report part (delivery-status, feedback), default 1 MiB
 	MaxLine      int // bytes of one line of text; longer lines are cut, default 64 KiB
 	SkipOriginal bool
+
+	nested bool // walking a returned report (Original.Report): walk no deeper
 }
 
 func (o *Options) withDefaults() Options {
@@ -121,6 +123,11 @@ type Original struct {
 	Body string
 	// Type is the content type the original came in.
 	Type string
+	// Report is the returned message taken apart, when it is itself a
+	// delivery report (multipart/report): a bounce returned inside a
+	// bounce, or forwarded as an attachment. Its own returned message is
+	// not walked further. Nil otherwise.
+	Report *Message
 }
 
 // Message is a message taken apart.
@@ -224,8 +231,11 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 }
 
 // ReadHeader reads the header block at the start of br. It is the cheap first
-// look at a message: the body stays unread in br.
+// look at a message: the body stays unread in br. White space and blank
+// lines before the first field, and an mbox "From " line there, are passed
+// over (skipPreamble).
 func ReadHeader(br *bufio.Reader) (mail.Header, error) {
+	skipPreamble(br)
 	h, err := textproto.ReadHeader(br)
 	if err != nil {
 		return mail.Header{Header: message.Header{Header: h}}, fmt.Errorf("%w: header: %w", ErrMalformed, err)
@@ -414,22 +424,33 @@ func (w *walker) original(e *message.Entity, typ string, headersOnly bool, depth
 		// the report is about.
 		return
 	}
-	if headersOnly || w.opts.SkipOriginal {
+	if w.opts.SkipOriginal {
 		if !headersOnly {
 			o.HeadersOnly = bodyIsEmpty(br)
 		}
 		return
 	}
-	inner, err := message.New(message.Header{Header: h}, br)
+	// QUIRK: RFC 6522 says a text/rfc822-headers part holds the header
+	// only, but OpenSMTPD returns the whole failed message under that
+	// label; its text is read like that of a message/rfc822 part.
+	var body io.Reader = br
+	if typ, _, _ := o.Header.ContentType(); typ == "multipart/report" && !w.opts.nested {
+		// A report returned inside this one: walk it as a message of its
+		// own, from the same bytes as its text below.
+		data, _ := io.ReadAll(br)
+		innerOpts := w.opts
+		innerOpts.nested = true
+		o.Report, _ = ParseBody(o.Header, bytes.NewReader(data), &innerOpts)
+		body = bytes.NewReader(data)
+	}
+	inner, err := message.New(message.Header{Header: h}, body)
 	if err != nil && inner == nil {
 		return
 	}
 	var b strings.Builder
 	w.originalText(inner, &b, depth+1)
 	o.Body = b.String()
-	if o.Body == "" {
-		o.HeadersOnly = bodyIsEmpty(br)
-	}
+	o.HeadersOnly = o.Body == "" && bodyIsEmpty(br)
 }
 
 // originalText appends the text parts of the returned message to b, up to
@@ -669,4 +690,34 @@ func getReader(r io.Reader) *bufio.Reader {
 func putReader(br *bufio.Reader) {
 	br.Reset(nil)
 	readerPool.Put(br)
+}
+
+// skipPreamble reads past what may stand before a message's first header
+// field: white space, blank lines, and mbox "From " lines (which have no
+// colon after their first word, unlike a "From:" field).
+//
+// QUIRK: RFC 5322 section 2.1 starts a message with its header fields, but
+// messages saved from mail clients and web mail keep the mbox From_ line,
+// and hand-made ones start with a blank line.
+func skipPreamble(br *bufio.Reader) {
+	for {
+		b, err := br.Peek(1)
+		if err != nil {
+			return
+		}
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			br.Discard(1)
+			continue
+		}
+		if b, _ := br.Peek(5); string(b) != "From " {
+			return
+		}
+		for {
+			_, err := br.ReadSlice('\n')
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+	}
 }

@@ -110,18 +110,27 @@ var providerTokens = func() *matcher {
 	return newMatcher(rules)
 }()
 
-// byProvider returns the reason of the first provider rule that matches.
-// codes are the enhanced codes in the text; c is the chosen status code.
-func byProvider(text string, c status.Code, codes []status.Match) string {
+// byProvider returns the reason of the first provider rule that matches,
+// and the code or token that matched. codes are the enhanced codes in the
+// text; c is the chosen status code.
+func byProvider(text string, c status.Code, codes []status.Match) (string, string) {
 	for _, p := range providerCodes {
-		if !p.from.IsZero() && (inRange(c, p) || anyInRange(codes, p)) {
-			return p.reason
+		if p.from.IsZero() {
+			continue
+		}
+		if inRange(c, p) {
+			return p.reason, c.String()
+		}
+		for _, m := range codes {
+			if inRange(m.Code, p) {
+				return p.reason, m.Code.String()
+			}
 		}
 	}
-	if r, ok := providerTokens.first(text); ok {
-		return r.reason
+	if r, phrase, ok := providerTokens.firstPhrase(text); ok {
+		return r.reason, phrase
 	}
-	return ""
+	return "", ""
 }
 
 // inRange reports whether c lies in p's range. It compares subject and
@@ -132,13 +141,4 @@ func inRange(c status.Code, p providerRule) bool {
 		return false
 	}
 	return c.Detail >= p.from.Detail && c.Detail <= p.to.Detail
-}
-
-func anyInRange(ms []status.Match, p providerRule) bool {
-	for _, m := range ms {
-		if inRange(m.Code, p) {
-			return true
-		}
-	}
-	return false
 }

@@ -86,6 +86,10 @@ type Result struct {
 	// Step names the rule that decided: "success", "hint", "provider",
 	// "wording", "code", "stage", "vague", "reply" or "fallback".
 	Step string
+	// Evidence is what the deciding rule matched: the phrase of the
+	// wording, the status or reply code, the SMTP command or the action;
+	// empty for the fallback.
+	Evidence string
 }
 
 // Classify decides the reason for f. The rules, in order; the first that
@@ -121,7 +125,7 @@ type Result struct {
 func Classify(f Facts) Result {
 	lower := strings.ToLower(f.Diagnostic)
 	res := Result{Blocklist: findBlocklist(lower)}
-	res.Reason, res.Step = decide(f, lower, res.Blocklist != "")
+	res.Reason, res.Step, res.Evidence = decide(f, lower, res.Blocklist)
 	res.Confident = confidentSteps[res.Step]
 	switch {
 	case f.Command == "MAIL" && aboutRecipient[res.Reason] && !(res.Reason == BadReputation && hasAny(lower, ipReputation) != ""):
@@ -150,53 +154,53 @@ var aboutRecipient = map[string]bool{
 	UserUnknown: true, Filtered: true, HostUnknown: true, Suspend: true, HasMoved: true, BadReputation: true,
 }
 
-func decide(f Facts, lower string, listed bool) (reason, step string) {
+func decide(f Facts, lower string, blocklist string) (reason, step, evidence string) {
 	switch {
 	case f.Status.Class == status.ClassSuccess:
-		return Delivered, "success"
+		return Delivered, "success", f.Status.String()
 	case f.Status.IsZero() && (f.Action == "delivered" || f.Action == "relayed" || f.Action == "expanded"):
-		return Delivered, "success"
+		return Delivered, "success", "action " + f.Action
 	case f.Hint != "" && Known(f.Hint):
-		return f.Hint, "hint"
+		return f.Hint, "hint", f.Hint
 	}
-	if r := byProvider(lower, f.Status, status.FindAll(lower, 8)); r != "" {
-		return r, "provider"
+	if r, ev := byProvider(lower, f.Status, status.FindAll(lower, 8)); r != "" {
+		return r, "provider", ev
 	}
-	if listed {
-		return Blocked, "wording"
+	if blocklist != "" {
+		return Blocked, "wording", blocklist
 	}
 	words := plain(lower)
-	if r, ok := decisiveMatcher.first(words); ok {
+	if r, phrase, ok := decisiveMatcher.firstPhrase(words); ok {
 		if r.stageBound && !atRCPT(f.Command, words) && !(f.Status.Subject == 1 && userUnknownDetails[f.Status.Detail]) {
-			return Filtered, "wording"
+			return Filtered, "wording", phrase
 		}
-		return r.reason, "wording"
+		return r.reason, "wording", phrase
 	}
 	if r := byExactCode(f.Status); r != "" {
-		return r, "code"
+		return r, "code", f.Status.String()
 	}
-	if r, ok := secondaryMatcher.first(words); ok {
-		return r.reason, "wording"
+	if r, phrase, ok := secondaryMatcher.firstPhrase(words); ok {
+		return r.reason, "wording", phrase
 	}
 	switch f.Command {
 	case "MAIL":
-		return Rejected, "stage"
+		return Rejected, "stage", "MAIL FROM"
 	case "CONN", "HELO", "EHLO":
-		return Blocked, "stage"
+		return Blocked, "stage", f.Command
 	}
 	if f.Action == "delayed" {
-		return Expired, "stage"
+		return Expired, "stage", "action delayed"
 	}
 	if r := byVagueCode(f.Status); r != "" {
-		return r, "vague"
+		return r, "vague", f.Status.String()
 	}
 	if r := byReply(f.Reply, f.Command); r != "" {
-		return r, "reply"
+		return r, "reply", f.Reply.String()
 	}
 	if strings.TrimSpace(lower) != "" || f.Status.Class == status.ClassTemporary {
-		return OnHold, "fallback"
+		return OnHold, "fallback", ""
 	}
-	return Undefined, "fallback"
+	return Undefined, "fallback", ""
 }
 
 // rcptWords are replies only a server refusing RCPT TO writes; they stand

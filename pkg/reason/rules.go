@@ -229,6 +229,8 @@ var decisive = []rule{
 		"invalid domain", "bad destination system", "domain could not be found", "domain couldn't be found",
 		"hostname not found", "couldn't find any host", "could not find any host", "non-existent host",
 		"non-existent domain", "nonexistent domain", "domain name does not exist",
+		"could not be found in domain name service", "could not be found in dns", "destination server for this recipient could not be found",
+		"illegal host/domain name", "host or domain name not found",
 		"domaine inexistant", "domaine inconnu", "domain existiert nicht", "dominio inexistente",
 		"dominio no existe", "domínio não existe", "домен не существует", "域名不存在", "ドメインが存在しません",
 	}},

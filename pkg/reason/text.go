@@ -199,7 +199,13 @@ func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
 
 // first returns the first rule whose phrase text contains.
 func (m *matcher) first(text string) (rule, bool) {
-	best := len(m.rules)
+	r, _, ok := m.firstPhrase(text)
+	return r, ok
+}
+
+// firstPhrase is first, and also returns the phrase that matched.
+func (m *matcher) firstPhrase(text string) (rule, string, bool) {
+	best, phrase := len(m.rules), ""
 	for i := 0; i+1 < len(text) && best > 0; i++ {
 		k := pair(text, i)
 		if m.seen[k/64]&(1<<(k%64)) == 0 {
@@ -216,12 +222,12 @@ func (m *matcher) first(text string) (rule, bool) {
 			if e.left && i > 0 && isWordByte(text[i-1]) || e.right && end < len(text) && isWordByte(text[end]) {
 				continue
 			}
-			best = e.rule
+			best, phrase = e.rule, e.text
 			break
 		}
 	}
 	if best == len(m.rules) {
-		return rule{}, false
+		return rule{}, "", false
 	}
-	return m.rules[best], true
+	return m.rules[best], phrase, true
 }

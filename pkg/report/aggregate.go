@@ -36,11 +36,13 @@ type Aggregator struct {
 // groupState is the latest record of a group, reduced to what the report
 // shows.
 type groupState struct {
-	recipient, class, status, reason, server, date, blocklist string
-	at                                                        int64 // date as Unix nanoseconds
-	dated                                                     bool
-	seq                                                       int64 // input order of the record
-	ticket                                                    int32 // index into tickets, -1 for none
+	recipient, reason, server, date, blocklist, auth string
+	class                                            status.Class
+	status                                           status.Code
+	at                                               int64 // date as Unix nanoseconds
+	dated                                            bool
+	seq                                              int64 // input order of the record
+	ticket                                           int32 // index into tickets, -1 for none
 }
 
 // New returns an empty Aggregator.
@@ -67,11 +69,11 @@ func (a *Aggregator) add(r *bounce.Record) {
 	case bounce.KindBounce:
 		t.Bounces++
 		switch r.Class {
-		case "permanent":
+		case status.ClassPermanent:
 			t.Permanent++
-		case "temporary":
+		case status.ClassTemporary:
 			t.Temporary++
-		case "success":
+		case status.ClassSuccess:
 			t.Success++
 		default:
 			t.Unknown++
@@ -92,12 +94,13 @@ func (a *Aggregator) add(r *bounce.Record) {
 	a.seq++
 	s := groupState{
 		recipient: a.intern(r.Recipient),
-		class:     a.intern(r.Class),
-		status:    a.intern(r.Status),
+		class:     r.Class,
+		status:    r.Status,
 		reason:    a.intern(r.Reason),
 		server:    a.intern(r.ReportingMTA),
 		date:      a.intern(r.Date),
 		blocklist: a.intern(r.Blocklist),
+		auth:      a.intern(r.Auth),
 		seq:       a.seq,
 		ticket:    a.ticketIndex(r.Ticket),
 	}
@@ -173,7 +176,7 @@ func (a *Aggregator) ticketIndex(t *ticket.Ticket) int32 {
 
 // Report returns the summary of what was added so far.
 func (a *Aggregator) Report() *Report {
-	r := &Report{Version: Version, Totals: a.totals, FixAddresses: []Address{}, Tickets: []Ticket{}}
+	r := &Report{Version: Version, Totals: a.totals, FixAddresses: []Address{}, Tickets: []Ticket{}, Days: []Day{}}
 	r.Gate = GateResult{Why: []string{}}
 	refs := a.ticketRefs()
 	reasons, statuses, domains, servers, blocklists := counter{}, counter{}, counter{}, counter{}, counter{}
@@ -187,6 +190,8 @@ func (a *Aggregator) Report() *Report {
 	}
 	byTicket := map[string]*ticketAcc{}
 	latestOf := map[string]*groupState{} // recipient -> latest state over its groups
+	days := map[string]*Day{}
+	refusals := map[refusalKey]*refusalAcc{}
 	for i := range a.states {
 		s := &a.states[i]
 		r.Failures.Groups++
@@ -194,11 +199,11 @@ func (a *Aggregator) Report() *Report {
 			latestOf[s.recipient] = s
 		}
 		switch s.class {
-		case "permanent":
+		case status.ClassPermanent:
 			r.Failures.Permanent++
-		case "temporary":
+		case status.ClassTemporary:
 			r.Failures.Temporary++
-		case "success":
+		case status.ClassSuccess:
 			r.Failures.Success++
 			continue
 		default:
@@ -207,13 +212,19 @@ func (a *Aggregator) Report() *Report {
 		}
 		r.Failures.Failed++
 		failing[s.recipient] = true
-		perm := s.class == "permanent"
+		perm := s.class == status.ClassPermanent
 		reasons.add(s.reason, perm)
-		statuses.add(s.status, perm)
+		statuses.add(s.status.String(), perm)
 		domains.add(domainOf(s.recipient), perm)
 		servers.add(s.server, perm)
 		if s.blocklist != "" {
 			blocklists.add(s.blocklist, perm)
+		}
+		if s.dated {
+			addDay(days, s, perm)
+		}
+		if c := s.senderCause(); c != "" {
+			addRefusal(refusals, s, c, perm)
 		}
 		if s.ticket < 0 {
 			continue
@@ -243,11 +254,13 @@ func (a *Aggregator) Report() *Report {
 	r.Servers = servers.rank(a.top, nil)
 	r.Blocklists = blocklists.rank(a.top, nil)
 	r.FixAddresses = a.fixAddresses(latestOf, refs)
+	r.Days = sortedDays(days)
+	r.Refusals = rankRefusals(refusals, a.top)
 	for _, acc := range byTicket {
-		t := Ticket{TicketRef: acc.ref, Failures: acc.failures, WorstClass: "temporary",
-			LatestStatus: acc.latest.status, LatestReason: acc.latest.reason, LatestDate: acc.latest.date}
+		t := Ticket{TicketRef: acc.ref, Failures: acc.failures, WorstClass: status.ClassTemporary.String(),
+			LatestStatus: acc.latest.status.String(), LatestReason: acc.latest.reason, LatestDate: acc.latest.date}
 		if acc.permanent {
-			t.WorstClass = "permanent"
+			t.WorstClass = status.ClassPermanent.String()
 		}
 		t.Recipients = sortedKeys(acc.recipients)
 		r.Tickets = append(r.Tickets, t)
@@ -309,14 +322,14 @@ func (a *Aggregator) fixAddresses(latestOf map[string]*groupState, refs []Ticket
 	}
 	fix := map[string]*acc{}
 	for rcpt, s := range latestOf {
-		if s.class == "permanent" && slices.Contains(AddressReasons, s.reason) {
+		if s.class == status.ClassPermanent && slices.Contains(AddressReasons, s.reason) {
 			fix[rcpt] = &acc{tickets: map[string]TicketRef{}}
 		}
 	}
 	for i := range a.states {
 		s := &a.states[i]
 		f := fix[s.recipient]
-		if f == nil || s.class != "permanent" || !slices.Contains(AddressReasons, s.reason) {
+		if f == nil || s.class != status.ClassPermanent || !slices.Contains(AddressReasons, s.reason) {
 			continue
 		}
 		f.failures++
@@ -328,7 +341,7 @@ func (a *Aggregator) fixAddresses(latestOf map[string]*groupState, refs []Ticket
 	out := make([]Address, 0, len(fix))
 	for rcpt, f := range fix {
 		s := latestOf[rcpt]
-		ad := Address{Recipient: rcpt, Reason: s.reason, Status: s.status, Date: s.date, Failures: f.failures,
+		ad := Address{Recipient: rcpt, Reason: s.reason, Status: s.status.String(), Date: s.date, Failures: f.failures,
 			Tickets: make([]TicketRef, 0, len(f.tickets))}
 		for _, t := range f.tickets {
 			ad.Tickets = append(ad.Tickets, t)
@@ -426,4 +439,95 @@ func (c counter) rank(top int, title func(string) string) Ranking {
 		}
 	}
 	return r
+}
+
+// senderCause returns what a failure on the sender's side was refused for:
+// the blocklist named, else the failed authentication check, else the
+// reason when it is one of SenderReasons; "" for other failures.
+func (s *groupState) senderCause() string {
+	switch {
+	case s.blocklist != "":
+		return s.blocklist
+	case s.auth != "":
+		return s.auth
+	case slices.Contains(SenderReasons, s.reason):
+		return s.reason
+	}
+	return ""
+}
+
+func addDay(days map[string]*Day, s *groupState, perm bool) {
+	k := time.Unix(0, s.at).UTC().Format(time.DateOnly)
+	d := days[k]
+	if d == nil {
+		d = &Day{Date: k}
+		days[k] = d
+	}
+	d.Failed++
+	if perm {
+		d.Permanent++
+	} else {
+		d.Temporary++
+	}
+}
+
+func sortedDays(days map[string]*Day) []Day {
+	out := make([]Day, 0, len(days))
+	for _, d := range days {
+		out = append(out, *d)
+	}
+	slices.SortFunc(out, func(x, y Day) int { return cmp.Compare(x.Date, y.Date) })
+	return out
+}
+
+type refusalKey struct{ provider, server, cause string }
+
+type refusalAcc struct {
+	Refusal
+	latest *groupState
+}
+
+func addRefusal(m map[refusalKey]*refusalAcc, s *groupState, cause string, perm bool) {
+	k := refusalKey{domainOf(s.recipient), s.server, cause}
+	acc := m[k]
+	if acc == nil {
+		acc = &refusalAcc{Refusal: Refusal{Provider: k.provider, Server: k.server, Cause: cause}}
+		m[k] = acc
+	}
+	acc.Count++
+	if perm {
+		acc.Permanent++
+	} else {
+		acc.Temporary++
+	}
+	if acc.latest == nil || later(s, acc.latest) {
+		acc.latest = s
+	}
+}
+
+// rankRefusals returns the top refusals by count, then provider, server
+// and cause.
+func rankRefusals(m map[refusalKey]*refusalAcc, top int) Refusals {
+	all := make([]Refusal, 0, len(m))
+	total := 0
+	for _, acc := range m {
+		r := acc.Refusal
+		r.Reason, r.LatestDate = acc.latest.reason, acc.latest.date
+		all = append(all, r)
+		total += r.Count
+	}
+	slices.SortFunc(all, func(x, y Refusal) int {
+		if x.Count != y.Count {
+			return cmp.Compare(y.Count, x.Count)
+		}
+		return cmp.Or(cmp.Compare(x.Provider, y.Provider), cmp.Compare(x.Server, y.Server), cmp.Compare(x.Cause, y.Cause))
+	})
+	out := Refusals{Failed: total, Distinct: len(all), Top: all}
+	if top >= 0 && len(all) > top {
+		out.Top = all[:top]
+		for _, r := range all[top:] {
+			out.Other += r.Count
+		}
+	}
+	return out
 }

@@ -29,6 +29,14 @@ type Report struct {
 	// Tickets are the help-desk tickets with at least one failure. Always
 	// complete.
 	Tickets []Ticket `json:"tickets"`
+	// Days count the failures by the UTC day of their latest state's date,
+	// oldest first; failures without a date are not counted. One entry per
+	// day that has failures.
+	Days []Day `json:"days"`
+	// Refusals are the failures on the sender's side (a blocklist named, an
+	// SPF/DKIM/DMARC check failed, or one of SenderReasons) by receiving
+	// provider, reporting server and cause.
+	Refusals Refusals `json:"refusals"`
 	// Gate is the outcome of Check; the zero GateResult when not checked.
 	Gate GateResult `json:"gate"`
 }
@@ -115,6 +123,40 @@ type Ticket struct {
 	LatestReason string   `json:"latest_reason"`
 	LatestDate   string   `json:"latest_date"`
 }
+
+// Day is the number of failures of one day.
+type Day struct {
+	Date      string `json:"date"`      // the day, UTC: "2024-09-03"
+	Failed    int    `json:"failed"`    // failures whose latest state is of that day
+	Permanent int    `json:"permanent"` // of which permanent
+	Temporary int    `json:"temporary"` // of which temporary
+}
+
+// Refusals rank the failures on the sender's side.
+type Refusals struct {
+	Failed   int       `json:"failed"`   // failures on the sender's side in all
+	Distinct int       `json:"distinct"` // distinct (provider, server, cause) in all
+	Other    int       `json:"other"`    // failures not in Top
+	Top      []Refusal `json:"top"`      // by count, then provider, server and cause
+}
+
+// Refusal counts the failures of one cause at one receiving provider, as
+// one reporting server reported them.
+type Refusal struct {
+	Provider   string `json:"provider"`    // the recipients' domain
+	Server     string `json:"server"`      // the reporting server, may be ""
+	Cause      string `json:"cause"`       // the blocklist named, else the failed check ("spf", "dkim", "dmarc", "arc"), else the reason
+	Reason     string `json:"reason"`      // the reason of the latest of these failures
+	Count      int    `json:"count"`       // failures
+	Permanent  int    `json:"permanent"`   // of which permanent
+	Temporary  int    `json:"temporary"`   // of which temporary
+	LatestDate string `json:"latest_date"` // the latest of their dates, may be ""
+}
+
+// SenderReasons are the reasons that say the receiver refused the sender
+// (its address, IP, domain or authentication), not the recipient or the
+// message: problems the sender must fix.
+var SenderReasons = []string{"blocked", "badreputation", "authfailure", "requireptr", "rejected"}
 
 // AddressReasons are the reasons that say the address itself is wrong, as
 // opposed to the message, the sender or the network.

@@ -5,14 +5,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/ticket"
 	"github.com/google/go-cmp/cmp"
 )
 
 // rec builds a bounce record about message msg for rcpt.
-func rec(msg, rcpt, class, status, reason, date string) bounce.Record {
-	return bounce.Record{Kind: bounce.KindBounce, Recipient: rcpt, Class: class, Status: status, Reason: reason,
+func rec(msg, rcpt, class, code, reason, date string) bounce.Record {
+	c, _ := status.Parse(code)
+	return bounce.Record{Kind: bounce.KindBounce, Recipient: rcpt, Class: status.ParseClass(class), Status: c, Reason: reason,
 		Date: date, ReportingMTA: "mx.relay.example", Group: bounce.GroupKey("id:"+msg, rcpt)}
 }
 
@@ -222,7 +225,7 @@ func TestJSONHasNoNulls(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
-	for _, null := range []string{`"top":null`, `"fix_addresses":null`, `"tickets":null`, `"why":null`} {
+	for _, null := range []string{`"top":null`, `"fix_addresses":null`, `"tickets":null`, `"why":null`, `"days":null`} {
 		if strings.Contains(s, null) {
 			t.Errorf("empty report JSON has %s: %s", null, s)
 		}
@@ -243,5 +246,117 @@ func TestBlocklists(t *testing.T) {
 	want := Ranking{Distinct: 1, Top: []Entry{{Value: "spamhaus", Count: 1, Permanent: 1}}}
 	if diff := cmp.Diff(want, aggregate(recs...).Blocklists); diff != "" {
 		t.Errorf("Blocklists:\n%s", diff)
+	}
+}
+
+func TestDays(t *testing.T) {
+	r := aggregate(
+		one(rec("m1", "a@x.example", "permanent", "5.1.1", "userunknown", "2024-09-03T23:30:00-02:00")), // 4 Sep UTC
+		one(rec("m2", "b@x.example", "temporary", "4.2.2", "mailboxfull", "2024-09-04T08:00:00Z")),
+		one(rec("m3", "c@x.example", "permanent", "5.1.1", "userunknown", "2024-09-01T08:00:00Z")),
+		one(rec("m4", "d@x.example", "permanent", "5.1.1", "userunknown", "")),                 // undated: not counted
+		one(rec("m5", "e@x.example", "success", "2.0.0", "delivered", "2024-09-02T08:00:00Z")), // no failure
+		// a delay on the 1st failed for good on the 5th: counted on the 5th
+		one(rec("m6", "f@x.example", "temporary", "4.4.1", "networkerror", "2024-09-01T09:00:00Z")),
+		one(rec("m6", "f@x.example", "permanent", "5.4.7", "expired", "2024-09-05T09:00:00Z")),
+	)
+	want := []Day{
+		{Date: "2024-09-01", Failed: 1, Permanent: 1},
+		{Date: "2024-09-04", Failed: 2, Permanent: 1, Temporary: 1},
+		{Date: "2024-09-05", Failed: 1, Permanent: 1},
+	}
+	if diff := cmp.Diff(want, r.Days); diff != "" {
+		t.Errorf("Days:\n%s", diff)
+	}
+	if d := New(nil).Report().Days; d == nil {
+		t.Error("empty report: Days is nil, want []")
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	listed := func(msg, rcpt, server, list, date string) bounce.Record {
+		r := rec(msg, rcpt, "permanent", "5.7.1", "blocked", date)
+		r.ReportingMTA, r.Blocklist = server, list
+		return r
+	}
+	dmarc := rec("m4", "c@big.example", "temporary", "4.7.26", "authfailure", "2024-09-02T00:00:00Z")
+	dmarc.Auth = "dmarc"
+	a := New(&Options{Top: 2})
+	for _, m := range [][]bounce.Record{
+		one(listed("m1", "a@big.example", "mx1.big.example", "spamhaus", "2024-09-01T00:00:00Z")),
+		one(listed("m2", "b@big.example", "mx1.big.example", "spamhaus", "2024-09-03T00:00:00Z")),
+		one(listed("m3", "a@small.example", "mx.small.example", "sorbs", "")),
+		one(dmarc),
+		one(rec("m5", "d@small.example", "permanent", "5.7.1", "badreputation", "")),
+		one(rec("m6", "e@small.example", "permanent", "5.1.1", "userunknown", "")), // the recipient's problem
+	} {
+		a.Add(m)
+	}
+	want := Refusals{Failed: 5, Distinct: 4, Other: 2, Top: []Refusal{
+		{Provider: "big.example", Server: "mx1.big.example", Cause: "spamhaus", Reason: "blocked", Count: 2, Permanent: 2,
+			LatestDate: "2024-09-03T00:00:00Z"},
+		{Provider: "big.example", Server: "mx.relay.example", Cause: "dmarc", Reason: "authfailure", Count: 1, Temporary: 1,
+			LatestDate: "2024-09-02T00:00:00Z"},
+	}}
+	if diff := cmp.Diff(want, a.Report().Refusals); diff != "" {
+		t.Errorf("Refusals:\n%s", diff)
+	}
+	if top := New(nil).Report().Refusals.Top; top == nil {
+		t.Error("empty report: Refusals.Top is nil, want []")
+	}
+}
+
+func TestTicketURL(t *testing.T) {
+	u, err := ParseTicketURL("https://acme.zendesk.com/agent/tickets/{id}?from=bounce")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ id, want string }{
+		{"48213", "https://acme.zendesk.com/agent/tickets/48213?from=bounce"},
+		{"", ""},
+		{"A-1_2.3", "https://acme.zendesk.com/agent/tickets/A-1_2.3?from=bounce"},
+		{`1"><script>/?#`, ""},
+		{"javascript:alert(1)", ""},
+		{strings.Repeat("1", 65), ""},
+	} {
+		if got := u.Link(TicketRef{System: "zendesk", ID: tc.id}); got != tc.want {
+			t.Errorf("Link(%q) = %q, want %q", tc.id, got, tc.want)
+		}
+	}
+	if got := (TicketURL{}).Link(TicketRef{ID: "1"}); got != "" {
+		t.Errorf("zero TicketURL links %q", got)
+	}
+	for _, bad := range []string{
+		"javascript:alert(1)//{id}", "data:text/html,{id}", "//acme.example/{id}", "/tickets/{id}",
+		"https://acme.example/tickets/", "https://acme.example/{id}/{id}", "https:///{id}",
+		"https://user:pw@acme.example/{id}", `https://acme.example/{id}" onclick="x`, "ftp://acme.example/{id}",
+		"zendesk=javascript:alert(1)//{id}", "https://{id}.zendesk.com/", "https://acme.example{id}/",
+	} {
+		if _, err := ParseTicketURL(bad); err == nil {
+			t.Errorf("ParseTicketURL(%q): no error", bad)
+		}
+	}
+	if _, err := ParseTicketURL("https://a.example/{id}", "https://b.example/{id}"); err == nil {
+		t.Error("two URLs for all systems: no error")
+	}
+	if _, err := ParseTicketURL("rt=https://a.example/{id}", "rt=https://b.example/{id}"); err == nil {
+		t.Error("two URLs for one system: no error")
+	}
+	per, err := ParseTicketURL("https://acme.zendesk.com/agent/tickets/{id}", "freshdesk=https://acme.freshdesk.com/a/tickets/{id}?x=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ system, want string }{
+		{"zendesk", "https://acme.zendesk.com/agent/tickets/7"},
+		{"freshdesk", "https://acme.freshdesk.com/a/tickets/7?x=1"},
+		{"rt", "https://acme.zendesk.com/agent/tickets/7"},
+	} {
+		if got := per.Link(TicketRef{System: tc.system, ID: "7"}); got != tc.want {
+			t.Errorf("Link(%s #7) = %q, want %q", tc.system, got, tc.want)
+		}
+	}
+	only, _ := ParseTicketURL("zendesk=https://acme.zendesk.com/agent/tickets/{id}")
+	if got := only.Link(TicketRef{System: "freshdesk", ID: "7"}); got != "" {
+		t.Errorf("a zendesk URL links a freshdesk ticket: %q", got)
 	}
 }

@@ -31,7 +31,16 @@ type Message struct {
 	// Err is set when the message, or the whole input, could not be read.
 	// A *ReadError means the input itself failed (no Data at all).
 	Err error
+	// UIDValidity is, for a message of an IMAP mailbox, the mailbox's
+	// UIDVALIDITY: with Index (the UID) it names one message on the server.
+	UIDValidity uint32
+
+	input Committer // the input to tell when the message was written, or nil
 }
+
+// SetCommitter ties m to the input that acts once m's records are written
+// (Reader.Done). Openers of such inputs call it.
+func (m *Message) SetCommitter(c Committer) { m.input = c }
 
 // ReadError is the error of an input that could not be opened or read.
 type ReadError struct {
@@ -64,6 +73,9 @@ type Options struct {
 	// Warn receives notes about things skipped on purpose (hidden files,
 	// symlinked folders). May be nil.
 	Warn func(msg string)
+	// Openers open the inputs of forms beyond the built-in ones (a path,
+	// "-"), such as IMAP mailboxes; they are asked first.
+	Openers []Opener
 }
 
 // DefaultMaxMessageSize is the default for Options.MaxMessageSize.
@@ -71,9 +83,10 @@ const DefaultMaxMessageSize = 32 << 20
 
 // Reader reads the messages of a list of inputs in order.
 type Reader struct {
-	opts   Options
-	inputs []string
-	cur    *input
+	opts       Options
+	inputs     []string
+	cur        Input
+	committers []Committer // the inputs that act on Done, kept to Commit
 }
 
 // NewReader returns a Reader over inputs. An empty list reads standard input.
@@ -102,18 +115,76 @@ func (r *Reader) Next() (*Message, error) {
 			r.inputs = r.inputs[1:]
 			r.cur = r.open(name)
 		}
-		m := r.cur.next()
-		if m != nil {
+		m, err := r.cur.Next()
+		if err == nil {
 			return m, nil
 		}
-		r.cur.close()
+		if _, ok := r.cur.(Committer); !ok {
+			r.cur.Close()
+		}
 		r.cur = nil
 	}
 }
 
+// open opens name with the first opener that matches it. An input that
+// cannot be opened gives one message that says why.
+func (r *Reader) open(name string) Input {
+	for _, o := range append(append([]Opener(nil), r.opts.Openers...), builtins...) {
+		if !o.Match(name) {
+			continue
+		}
+		in, err := o.Open(name, r.opts)
+		if err != nil {
+			failed := &input{opts: r.opts, source: name}
+			failed.fail(name, err)
+			return failed
+		}
+		if c, ok := in.(Committer); ok {
+			r.committers = append(r.committers, c)
+		}
+		return in
+	}
+	panic("source: no opener matches " + name) // pathOpener matches everything
+}
+
+// Done says that m's records were written: an input that acts on that (an
+// IMAP mailbox) notes it for Commit.
+func (r *Reader) Done(m *Message) {
+	if m.input != nil {
+		m.input.Done(m)
+	}
+}
+
+// Commit has every input that acts on written messages apply what Done
+// collected (save the resume state, flag or move the messages), and closes
+// them. Call it once the output of those messages was flushed: a crash
+// before it repeats messages, never skips one. It returns the first error.
+func (r *Reader) Commit() error {
+	var first error
+	for _, c := range r.committers {
+		if err := c.Commit(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Close closes the inputs still open, without committing.
+func (r *Reader) Close() error {
+	if r.cur != nil {
+		r.cur.Close()
+		r.cur = nil
+	}
+	for _, c := range r.committers {
+		c.Close()
+	}
+	r.committers = nil
+	return nil
+}
+
 // input is one command-line input: a list of files, each a message or mbox.
 type input struct {
-	r      *Reader
+	opts   Options
 	source string
 	files  []entry // files still to read
 	index  int     // messages handed out so far
@@ -125,26 +196,6 @@ type input struct {
 	queued []*Message // errors found while listing a folder, handed out first
 }
 
-func (r *Reader) open(name string) *input {
-	in := &input{r: r, source: name}
-	if name == "-" {
-		in.path = "-"
-		in.start(io.NopCloser(r.opts.Stdin))
-		return in
-	}
-	fi, err := os.Stat(name)
-	if err != nil {
-		in.fail(name, err)
-		return in
-	}
-	if !fi.IsDir() {
-		in.files = []entry{{path: name}}
-		return in
-	}
-	in.files = r.listDir(name)
-	return in
-}
-
 // entry is a file to read, or a path that failed while listing a folder.
 type entry struct {
 	path string
@@ -154,6 +205,14 @@ type entry struct {
 // fail queues an error message for path.
 func (in *input) fail(path string, err error) {
 	in.queued = append(in.queued, &Message{Source: in.source, Path: path, Err: &ReadError{Path: path, Err: err}})
+}
+
+// Next returns the next message of the input, or io.EOF after the last.
+func (in *input) Next() (*Message, error) {
+	if m := in.next(); m != nil {
+		return m, nil
+	}
+	return nil, io.EOF
 }
 
 func (in *input) next() *Message {
@@ -238,7 +297,7 @@ func (in *input) read() *Message {
 	}
 	in.index++
 	m.Index = in.index
-	m.Data, m.Size, m.Err = readLimited(body, in.r.opts.MaxMessageSize)
+	m.Data, m.Size, m.Err = readLimited(body, in.opts.MaxMessageSize)
 	m.Truncated = m.Size > int64(len(m.Data))
 	if m.Err != nil {
 		m.Err = &ReadError{Path: in.path, Err: m.Err}
@@ -301,7 +360,11 @@ func (in *input) closeFile() {
 	in.mr, in.single = nil, nil
 }
 
-func (in *input) close() { in.closeFile() }
+// Close closes the file being read.
+func (in *input) Close() error {
+	in.closeFile()
+	return nil
+}
 
 // listDir lists the message files of a folder in a stable order. A Maildir
 // (a folder with cur/ or new/) gives the files of new/ and cur/ sorted by
@@ -309,7 +372,12 @@ func (in *input) close() { in.closeFile() }
 // recursively in lexical order. Hidden files and folders (".name") are
 // skipped, as are symbolic links to folders (they can form loops); both are
 // reported through Options.Warn.
-func (r *Reader) listDir(dir string) []entry {
+func listDir(dir string, opts Options) []entry {
+	warn := func(msg string) {
+		if opts.Warn != nil {
+			opts.Warn(msg)
+		}
+	}
 	var files []entry
 	if isMaildir(dir) {
 		for _, sub := range []string{"new", "cur"} {
@@ -345,7 +413,7 @@ func (r *Reader) listDir(dir string) []entry {
 			return nil
 		}
 		if path != dir && strings.HasPrefix(d.Name(), ".") {
-			r.warn("skipping hidden " + path)
+			warn("skipping hidden " + path)
 			if d.IsDir() {
 				return fs.SkipDir
 			}
@@ -361,23 +429,17 @@ func (r *Reader) listDir(dir string) []entry {
 				return nil
 			}
 			if fi.IsDir() {
-				r.warn("skipping symbolic link to a folder " + path)
+				warn("skipping symbolic link to a folder " + path)
 				return nil
 			}
 		case !d.Type().IsRegular():
-			r.warn("skipping special file " + path)
+			warn("skipping special file " + path)
 			return nil
 		}
 		files = append(files, entry{path: path})
 		return nil
 	})
 	return files
-}
-
-func (r *Reader) warn(msg string) {
-	if r.opts.Warn != nil {
-		r.opts.Warn(msg)
-	}
 }
 
 func isMaildir(dir string) bool {

@@ -1,6 +1,7 @@
 package status
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -185,4 +186,48 @@ func (r ReplyCode) Class() Class {
 		return ClassPermanent
 	}
 	return ClassUnknown
+}
+
+// MarshalText encodes c as String does: "5.1.1", or "" for the zero Code.
+func (c Code) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText decodes what MarshalText encodes; "" is the zero Code.
+func (c *Code) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*c = Code{}
+		return nil
+	}
+	v, ok := Parse(string(b))
+	if !ok {
+		return fmt.Errorf("status: not an enhanced status code: %q", b)
+	}
+	*c = v
+	return nil
+}
+
+// MarshalText encodes r as String does: "550", or "" for none.
+func (r ReplyCode) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// UnmarshalText decodes what MarshalText encodes; "" is none.
+func (r *ReplyCode) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*r = 0
+		return nil
+	}
+	v, ok := ParseReply(string(b))
+	if !ok {
+		return fmt.Errorf("status: not an SMTP reply code: %q", b)
+	}
+	*r = v
+	return nil
+}
+
+// MarshalText encodes c as String does.
+func (c Class) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText decodes what MarshalText encodes (ParseClass); "" and
+// unknown words are ClassUnknown.
+func (c *Class) UnmarshalText(b []byte) error {
+	*c = ParseClass(string(b))
+	return nil
 }

@@ -35,8 +35,11 @@
 //  1. Zendesk: encoded ID from the body mark, then the Reply-To (or From)
 //     plus-address, then the Message-ID, then In-Reply-To/References; the
 //     numeric ID from ticket links (agent/tickets/N, hc/<locale>/requests/N,
-//     requests/N). Ticket.Source names where the encoded ID came from, or
-//     "url" when only a link was found.
+//     requests/N) and, in a message known to be Zendesk's (an encoded ID or
+//     its header fields), from its own words: "Your request (N) has been
+//     updated" (also in other languages) and a "Request #N: ..." subject.
+//     Two different numbers give none. Ticket.Source names where the encoded
+//     ID came from, else where the number was found.
 //  2. Help Scout reply Message-IDs <reply-123-...@helpscout.net>.
 //  3. Request Tracker's RT-Ticket header field.
 //  4. Jira Message-IDs <JIRA.10042....@Atlassian.JIRA> (numeric issue ID),

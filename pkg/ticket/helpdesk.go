@@ -2,6 +2,8 @@ package ticket
 
 import (
 	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // helpScout reads Help Scout's reply Message-IDs,
@@ -53,20 +55,7 @@ func rtTag(s string) (name, id string, ok bool) {
 
 // rtMarks reports whether the original's header says Request Tracker sent
 // it (its loop-prevention, originator or Managed-BY fields).
-func rtMarks(v *view) bool {
-	h := v.m.Header
-	for _, k := range []string{"X-RT-Loop-Prevention", "RT-Originator", "X-RT-Originator", "RT-Ticket", "X-RT-Ticket"} {
-		if h.Has(k) {
-			return true
-		}
-	}
-	for _, k := range []string{"Managed-BY", "X-Managed-BY"} {
-		if strings.HasPrefix(h.Get(k), "RT ") {
-			return true
-		}
-	}
-	return false
-}
+func rtMarks(v *view) bool { return sign.HelpDesk(v.m.Header) == sign.RT }
 
 // jiraMessageID reads Jira's notification Message-IDs,
 // <JIRA.10042.1700000000000.1234.1700000000001@Atlassian.JIRA>: the first
@@ -205,7 +194,7 @@ func subjectTag(v *view) *Ticket {
 	}
 	if id := bracketNumber(s, "[#"); id != "" {
 		sys := Freshdesk
-		if strings.Contains(strings.ToLower(v.m.Header.Get("X-Mailer")), "osticket") || v.hasPrefixedField("X-osTicket") {
+		if sign.HelpDesk(v.m.Header) == sign.OSTicket {
 			sys = OSTicket
 		}
 		return &Ticket{ID: id, System: sys, Source: SourceSubject}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // ErrMap is wrapped by the errors Map.Read returns for a malformed map.
@@ -170,26 +172,49 @@ func (m *Map) Lookup(key string) (id, system string, ok bool) {
 	return e.id, e.system, ok
 }
 
+// Fill returns t with the numeric ID the map gives (Source "map") when t
+// has none: the keys are t's encoded ID, then messageID (the original's
+// Message-ID, without brackets). With t nil it returns a ticket for a
+// messageID the map knows (its system from the map, else "custom"). It is
+// for records linked earlier (bounce act reading inspect's records): Find
+// applies the map itself. Otherwise t is returned as it is.
+func (m *Map) Fill(t *Ticket, messageID string) *Ticket {
+	var ids []string
+	if messageID != "" {
+		ids = []string{messageID}
+	}
+	return m.fill(t, ids, func() string { return Custom })
+}
+
 // apply fills t's numeric ID from the map, or makes a ticket for a message
 // that nothing else linked: keys are t's encoded ID, then the original's
 // Message-ID, then the Message-IDs it refers to. A numeric ID the message
 // itself gave is kept.
 func (m *Map) apply(t *Ticket, v *view) *Ticket {
-	if m.Len() == 0 || t != nil && t.ID != "" {
+	ids := make([]string, 0, 1+len(v.refs))
+	if v.msgID != "" {
+		ids = append(ids, v.msgID)
+	}
+	ids = append(ids, v.refs...)
+	return m.fill(t, ids, func() string { return systemMarks(v) })
+}
+
+// fill looks up t's encoded ID, then the Message-IDs ids in order: the
+// first the map knows gives t its number, or a new ticket when t is nil,
+// whose system is the map's, else system().
+func (m *Map) fill(t *Ticket, ids []string, system func() string) *Ticket {
+	if m == nil || m.Len() == 0 || t != nil && t.ID != "" {
 		return t
 	}
-	keys := make([]string, 0, 2+len(v.refs))
+	keys := make([]string, 0, 1+len(ids))
 	if t != nil && t.EncodedID != "" {
 		keys = append(keys, t.EncodedID)
 	}
-	if v.msgID != "" {
-		keys = append(keys, "<"+v.msgID+">")
-	}
-	for _, r := range v.refs {
-		keys = append(keys, "<"+r+">")
+	for _, id := range ids {
+		keys = append(keys, "<"+id+">")
 	}
 	for _, k := range keys {
-		id, system, ok := m.Lookup(k)
+		id, sys, ok := m.Lookup(k)
 		if !ok {
 			continue
 		}
@@ -198,10 +223,10 @@ func (m *Map) apply(t *Ticket, v *view) *Ticket {
 			c.ID, c.Source = id, SourceMap
 			return &c
 		}
-		if system == "" {
-			system = systemMarks(v)
+		if sys == "" {
+			sys = system()
 		}
-		return &Ticket{ID: id, System: system, Source: SourceMap}
+		return &Ticket{ID: id, System: sys, Source: SourceMap}
 	}
 	return t
 }
@@ -209,19 +234,8 @@ func (m *Map) apply(t *Ticket, v *view) *Ticket {
 // systemMarks names the help desk the original's header says sent it, or
 // "custom".
 func systemMarks(v *view) string {
-	switch {
-	case zendeskMarks(v):
-		return Zendesk
-	case rtMarks(v):
-		return RT
-	case v.hasPrefixedField("X-Zammad"):
-		return Zammad
-	case v.hasPrefixedField("X-OTRS"):
-		return OTRS
-	case strings.Contains(strings.ToLower(v.m.Header.Get("X-Mailer")), "osticket") || v.hasPrefixedField("X-osTicket"):
-		return OSTicket
-	case v.hasPrefixedField("X-Freshdesk"):
-		return Freshdesk
+	if d := sign.HelpDesk(v.m.Header); d != "" && d != sign.HelpScout {
+		return d
 	}
 	return Custom
 }

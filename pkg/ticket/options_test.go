@@ -162,3 +162,39 @@ func TestKey(t *testing.T) {
 		}
 	}
 }
+
+func TestMapFill(t *testing.T) {
+	var m Map
+	if err := m.Read(strings.NewReader("1G7EOR-0Q2J,48213\n<abc@mail.acme.example>,48214,zendesk\n<x@y.example>,9\n"), "map.csv"); err != nil {
+		t.Fatal(err)
+	}
+	enc := &Ticket{EncodedID: "1G7EOR-0Q2J", System: Zendesk, Source: SourceReplyTo}
+	tests := []struct {
+		name  string
+		t     *Ticket
+		msgID string
+		want  *Ticket
+	}{
+		{"encoded id", enc, "", &Ticket{ID: "48213", EncodedID: "1G7EOR-0Q2J", System: Zendesk, Source: SourceMap}},
+		{"message-id for a ticket without number", &Ticket{EncodedID: "AAAAAA-1111", System: Zendesk, Source: SourceBody},
+			"ABC@mail.acme.example", &Ticket{ID: "48214", EncodedID: "AAAAAA-1111", System: Zendesk, Source: SourceMap}},
+		{"message-id without ticket", nil, "abc@mail.acme.example", &Ticket{ID: "48214", System: Zendesk, Source: SourceMap}},
+		{"message-id without system", nil, "x@y.example", &Ticket{ID: "9", System: Custom, Source: SourceMap}},
+		{"a number is kept", &Ticket{ID: "7", EncodedID: "1G7EOR-0Q2J", System: Zendesk, Source: SourceBody}, "",
+			&Ticket{ID: "7", EncodedID: "1G7EOR-0Q2J", System: Zendesk, Source: SourceBody}},
+		{"unknown", nil, "other@host.example", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, m.Fill(tc.t, tc.msgID)); diff != "" {
+				t.Errorf("Fill (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if enc.ID != "" {
+		t.Error("Fill changed its argument")
+	}
+	if got := (*Map)(nil).Fill(enc, ""); got != enc {
+		t.Error("a nil map changed the ticket")
+	}
+}

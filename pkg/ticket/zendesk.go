@@ -1,6 +1,10 @@
 package ticket
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
+)
 
 // zendesk finds a Zendesk ticket. Evidence, in order of precedence for the
 // encoded ID (the order in which Zendesk itself threads a reply):
@@ -17,8 +21,11 @@ import "strings"
 // so that nothing is linked. References that disagree with them are ignored.
 // The numeric ID comes from ticket links in the body (agent/tickets/N,
 // hc/<locale>/requests/N, requests/N), on a host with a "zendesk" label, or
-// on any host once the original is otherwise known to be from Zendesk; when
-// links name different numbers, none is used.
+// on any host once the original is otherwise known to be from Zendesk; and,
+// only in a message known to be Zendesk's, from its own words: "Your
+// request (N) has been updated" in the body (see zendeskRequestNouns) and
+// "Request #N: ..." in the subject. When these name different numbers, none
+// is used.
 func zendesk(v *view) (t *Ticket, ambiguous bool) {
 	type cand struct{ enc, source string }
 	var strong []cand
@@ -58,28 +65,156 @@ func zendesk(v *view) (t *Ticket, ambiguous bool) {
 			enc, source = e, SourceBody
 		}
 	}
-	id := zendeskURLID(v.m.Body, marked)
+	id, idSource := zendeskNumber(v, marked)
 	switch {
 	case enc != "":
 		return &Ticket{ID: id, EncodedID: enc, System: Zendesk, Source: source}, false
 	case id != "":
-		return &Ticket{ID: id, System: Zendesk, Source: SourceURL}, false
+		return &Ticket{ID: id, System: Zendesk, Source: idSource}, false
 	}
 	return nil, false
 }
 
-// zendeskMarks reports whether the original's header says Zendesk sent it:
-// X-Zendesk-* fields, X-Mailer: Zendesk Mailer, or a zendesk Message-ID
-// domain.
-func zendeskMarks(v *view) bool {
-	if strings.Contains(strings.ToLower(v.m.Header.Get("X-Mailer")), "zendesk") {
-		return true
+// zendeskNumber returns the ticket number of a Zendesk notification and
+// where it was found: ticket links, then (only when marked, that is when
+// the message is known to be Zendesk's) the notification's text and its
+// subject. Evidence that names two numbers gives none: a wrong number would
+// put a note on someone else's ticket.
+func zendeskNumber(v *view, marked bool) (id, source string) {
+	id, source = zendeskURLID(v.m.Body, marked), SourceURL
+	if !marked {
+		return id, source
 	}
-	if _, d, ok := splitAddr(v.msgID); ok && hasLabel(d, "zendesk") {
-		return true
+	for _, c := range [...]struct{ id, source string }{
+		{zendeskTextID(v.m.Body), SourceBody},
+		{zendeskSubjectID(v.subjectText()), SourceSubject},
+	} {
+		switch {
+		case c.id == "":
+		case id == "":
+			id, source = c.id, c.source
+		case c.id != id:
+			return "", ""
+		}
 	}
-	return v.hasPrefixedField("X-Zendesk-")
+	return id, source
 }
+
+// zendeskRequestNouns are the words before "(N)" in Zendesk's
+// notification text: "Your request (48213) has been updated" to the
+// requester, "This ticket (#48213) has been updated" to agents, in the
+// languages of its default triggers (lower case).
+var zendeskRequestNouns = []string{"request", "ticket", "anfrage", "demande", "solicitud", "richiesta", "pedido",
+	"solicitação", "aanvraag", "verzoek", "förfrågan", "forespørgsel", "henvendelse", "pyyntö", "zgłoszenie"}
+
+// zendeskTextID returns the number of "request (N)" or "ticket (#N)" in
+// body (a word of zendeskRequestNouns, a space, a bracketed number), ""
+// when there is none or two differ. Quoted lines do not count.
+func zendeskTextID(body string) string {
+	found := ""
+	for i := 0; i < len(body); {
+		j := strings.Index(body[i:], " (")
+		if j < 0 {
+			break
+		}
+		i += j
+		at := i + 2
+		if at < len(body) && body[at] == '#' {
+			at++ // "This ticket (#48213) has been updated"
+		}
+		num := digitsAt(body, at)
+		end := at + len(num)
+		if num != "" && end < len(body) && body[end] == ')' && trimZeros(num) != "" &&
+			requestNoun(body[:i]) && !quoted(lineAt(body, i)) {
+			if found != "" && found != trimZeros(num) {
+				return ""
+			}
+			found = trimZeros(num)
+		}
+		i += 2
+	}
+	return found
+}
+
+// requestNoun reports whether s ends in Zendesk's phrase before the
+// number: a word of zendeskRequestNouns after one of zendeskDeterminers
+// ("Your request", "This ticket", "Ihre Anfrage"), case aside. A
+// customer's "my request (12)" in the quoted conversation is not it.
+func requestNoun(s string) bool {
+	for _, n := range zendeskRequestNouns {
+		if len(s) < len(n) || !strings.EqualFold(s[len(s)-len(n):], n) {
+			continue
+		}
+		before, ok := strings.CutSuffix(s[:len(s)-len(n)], " ")
+		if !ok {
+			return false
+		}
+		for _, d := range zendeskDeterminers {
+			if len(before) >= len(d) && strings.EqualFold(before[len(before)-len(d):], d) {
+				k := len(before) - len(d)
+				return k == 0 || !isWordByte(before[k-1]) && before[k-1] < 0x80
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// zendeskDeterminers are the words before zendeskRequestNouns in Zendesk's
+// default notifications: "Your request (N)", "This ticket (#N)", "A ticket
+// (N) by ...", "Ihre Anfrage", "Votre demande", "Su solicitud", "La tua
+// richiesta", "Sua solicitação", "Uw aanvraag".
+var zendeskDeterminers = []string{"your", "this", "a", "ihre", "votre", "su", "tu", "tua", "sua", "seu", "uw", "je",
+	"din", "ditt", "teidän", "twoje", "deine", "dein"}
+
+// zendeskSubjectID returns N of a subject that starts "Request #N:" after
+// the account's tag and reply prefixes ("Request #48213: Printer on fire",
+// "[Acme] Re: Request #48213: Printer on fire"): the form of Zendesk
+// triggers that put the number in the subject. "Request #N" anywhere else
+// belongs to the ticket's title, which the customer wrote.
+func zendeskSubjectID(subject string) string {
+	s := subject
+	for {
+		s = strings.TrimLeft(s, " \t")
+		if strings.HasPrefix(s, "[") {
+			end := strings.IndexByte(s, ']')
+			if end < 0 {
+				return ""
+			}
+			s = s[end+1:]
+			continue
+		}
+		if p, _, ok := strings.Cut(s, ":"); ok && len(p) <= 3 && replyPrefix(p) {
+			s = s[len(p)+1:]
+			continue
+		}
+		break
+	}
+	const tag = "request #"
+	if len(s) < len(tag) || !strings.EqualFold(s[:len(tag)], tag) {
+		return ""
+	}
+	num := digitsAt(s, len(tag))
+	if end := len(tag) + len(num); num == "" || end >= len(s) || s[end] != ':' {
+		return ""
+	}
+	return trimZeros(num)
+}
+
+// replyPrefix reports whether p is a reply or forward prefix of a subject
+// (without its colon): Re, Fw, Fwd, AW, WG, SV, VS, TR, RV, Res, Enc.
+func replyPrefix(p string) bool {
+	switch strings.ToLower(p) {
+	case "re", "fw", "fwd", "aw", "wg", "sv", "vs", "tr", "rv", "res", "enc":
+		return true
+	}
+	return false
+}
+
+// zendeskMarks reports whether the original's header says Zendesk sent it
+// (sign.HelpDesk: X-Zendesk-* fields, X-Mailer: Zendesk Mailer, or a
+// zendesk Message-ID domain).
+func zendeskMarks(v *view) bool { return sign.HelpDesk(v.m.Header) == sign.Zendesk }
 
 // encodedID returns s as a Zendesk encoded ID ("1G7EOR-0Q2J"): six, a dash,
 // four or five of A-Z and 0-9. With letterless false it also wants a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/reason"
 	"github.com/miekg/dns"
 )
 
@@ -31,7 +32,7 @@ func (e *ResolverError) Error() string {
 // NXDomain reports whether the verdict on r rests on an NXDOMAIN answer for
 // its domain.
 func (r *Result) NXDomain() bool {
-	return r.Reason == reasonHostUnknown && strings.Contains(r.Error, "NXDOMAIN")
+	return r.Reason == reason.HostUnknown && strings.Contains(r.Error, "NXDOMAIN")
 }
 
 // CheckResolver asks the resolver for the Canaries and returns a

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/reason"
+	"github.com/bounce-tool/bounce/pkg/status"
+
 	"github.com/miekg/dns"
 )
 
@@ -140,7 +143,7 @@ func (r *resolver) mailHosts(ctx context.Context, a Address) ([]mxHost, *outcome
 		return nil, dnsFailure(err)
 	}
 	if in.Rcode == dns.RcodeNameError {
-		return nil, &outcome{verdict: Undeliverable, reason: reasonHostUnknown, class: ClassPermanent,
+		return nil, &outcome{verdict: Undeliverable, reason: reason.HostUnknown, class: status.ClassPermanent,
 			msg: "domain does not exist (NXDOMAIN)"}
 	}
 	var mxs []*dns.MX
@@ -150,7 +153,7 @@ func (r *resolver) mailHosts(ctx context.Context, a Address) ([]mxHost, *outcome
 		}
 	}
 	if len(mxs) == 1 && mxs[0].Mx == "." && mxs[0].Preference == 0 {
-		return nil, &outcome{verdict: Undeliverable, reason: reasonNotAccept, class: ClassPermanent,
+		return nil, &outcome{verdict: Undeliverable, reason: reason.NotAccept, class: status.ClassPermanent,
 			msg: "null MX (RFC 7505): the domain accepts no mail"}
 	}
 	if len(mxs) == 0 {
@@ -191,7 +194,7 @@ func (r *resolver) mailHosts(ctx context.Context, a Address) ([]mxHost, *outcome
 	case lookupErr != nil:
 		return hosts, dnsFailure(lookupErr)
 	}
-	return hosts, &outcome{verdict: Undeliverable, reason: reasonHostUnknown, class: ClassPermanent,
+	return hosts, &outcome{verdict: Undeliverable, reason: reason.HostUnknown, class: status.ClassPermanent,
 		msg: "no MX host has an A or AAAA record"}
 }
 
@@ -203,10 +206,10 @@ func (r *resolver) implicitMX(ctx context.Context, domain string) ([]mxHost, *ou
 	case err != nil:
 		return nil, dnsFailure(err)
 	case nx:
-		return nil, &outcome{verdict: Undeliverable, reason: reasonHostUnknown, class: ClassPermanent,
+		return nil, &outcome{verdict: Undeliverable, reason: reason.HostUnknown, class: status.ClassPermanent,
 			msg: "domain does not exist (NXDOMAIN)"}
 	case len(addrs) == 0:
-		return nil, &outcome{verdict: Undeliverable, reason: reasonHostUnknown, class: ClassPermanent,
+		return nil, &outcome{verdict: Undeliverable, reason: reason.HostUnknown, class: status.ClassPermanent,
 			msg: "no MX and no A or AAAA records"}
 	}
 	return []mxHost{{name: domain, addrs: addrs}}, nil
@@ -247,6 +250,6 @@ func (r *resolver) addrs(ctx context.Context, name string) (addrs []netip.Addr, 
 // dnsFailure is the outcome of a lookup that gave no usable answer: the
 // domain may well exist, so this is temporary and never hostunknown.
 func dnsFailure(err error) *outcome {
-	return &outcome{verdict: Unknown, reason: reasonNetworkError, class: ClassTemporary,
+	return &outcome{verdict: Unknown, reason: reason.NetworkError, class: status.ClassTemporary,
 		msg: "DNS lookup failed: " + err.Error()}
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // disposableText is the list of disposable-mail domains: one lower-case
@@ -54,6 +56,9 @@ func IsRole(local string) bool {
 	if plus := strings.IndexByte(local, '+'); plus > 0 {
 		local = local[:plus]
 	}
+	if sign.MailSystem(local) {
+		return true
+	}
 	switch local {
 	case "abuse", "accounting", "accounts", "admin", "administrator", "all",
 		"billing", "bounce", "bounces", "careers", "compliance", "contact",
@@ -61,10 +66,10 @@ func IsRole(local string) bool {
 		"donotreply", "do_not_reply", "enquiries", "everyone", "feedback",
 		"finance", "ftp", "hello", "help", "helpdesk", "hostmaster", "hr",
 		"info", "information", "inquiries", "invoice", "invoices", "it",
-		"jobs", "legal", "list", "mail", "mailer-daemon", "mailerdaemon",
+		"jobs", "legal", "list", "mail",
 		"marketing", "media", "news", "newsletter", "no-reply", "noc",
 		"noreply", "no_reply", "notifications", "office", "orders",
-		"postmaster", "press", "privacy", "recruitment", "root", "sales",
+		"press", "privacy", "recruitment", "root", "sales",
 		"security", "service", "shop", "staff", "support", "sysadmin",
 		"team", "tech", "webmaster", "www":
 		return true

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/reason"
+	"github.com/bounce-tool/bounce/pkg/status"
 )
 
 // Verdict is the answer to "can this address receive mail?".
@@ -33,18 +36,6 @@ const (
 )
 
 // Classes of a Result, the same words bounce inspect uses.
-const (
-	// ClassPermanent goes with Undeliverable: retrying will not help.
-	ClassPermanent = "permanent"
-	// ClassTemporary goes with Unknown when the failure may pass (DNS
-	// SERVFAIL or timeout, 4xx replies, connection failures).
-	ClassTemporary = "temporary"
-	// ClassSuccess goes with Deliverable.
-	ClassSuccess = "success"
-	// ClassUnknown covers the rest: risky addresses and unknown ones that
-	// a retry would not decide.
-	ClassUnknown = "unknown"
-)
 
 // Result is the verdict on one address. Its JSON encoding is part of the
 // output of bounce verify; mx, smtp and error are left out when empty.
@@ -60,7 +51,7 @@ type Result struct {
 	Reason string `json:"reason"`
 	// Class is permanent, temporary, success or unknown; see the Class
 	// constants.
-	Class string `json:"class"`
+	Class status.Class `json:"class"`
 	// Domain is the domain in lower-case ASCII form (A-labels), the name
 	// that was looked up, or the address literal. Empty when the syntax is
 	// bad.
@@ -215,7 +206,7 @@ func (v *Verifier) VerifyEach(ctx context.Context, addresses []string, fn func(R
 		r.Address = s
 		a, err := ParseAddress(s)
 		if err != nil {
-			r.set(outcome{verdict: Undeliverable, reason: reasonSyntaxError, class: ClassPermanent,
+			r.set(outcome{verdict: Undeliverable, reason: reason.SyntaxError, class: status.ClassPermanent,
 				msg: strings.TrimPrefix(err.Error(), "verify: ")})
 			ready[i] = true
 			continue
@@ -223,7 +214,7 @@ func (v *Verifier) VerifyEach(ctx context.Context, addresses []string, fn func(R
 		r.Domain, r.ASCII = a.ASCIIDomain, a.ASCII()
 		r.Role, r.Disposable = IsRole(a.Local), IsDisposable(a.ASCIIDomain)
 		if v.opts.SyntaxOnly {
-			r.set(outcome{verdict: Unknown, class: ClassUnknown})
+			r.set(outcome{verdict: Unknown, class: status.ClassUnknown})
 			ready[i] = true
 			continue
 		}
@@ -309,7 +300,7 @@ type domainState struct {
 type outcome struct {
 	verdict Verdict
 	reason  string
-	class   string
+	class   status.Class
 	msg     string
 }
 
@@ -340,9 +331,9 @@ func (v *Verifier) check(ctx context.Context, ds *domainState, a Address, r *Res
 		// mail leaves the address unknown, or risky when it is a role
 		// or disposable address.
 		if r.Role || r.Disposable {
-			r.set(outcome{verdict: Risky, class: ClassUnknown})
+			r.set(outcome{verdict: Risky, class: status.ClassUnknown})
 		} else {
-			r.set(outcome{verdict: Unknown, class: ClassUnknown})
+			r.set(outcome{verdict: Unknown, class: status.ClassUnknown})
 		}
 		return
 	}
@@ -376,24 +367,24 @@ func (v *Verifier) judge(ds *domainState, res probeResult, r *Result) {
 		if errors.Is(res.err, errNoSMTPUTF8) {
 			// Judgement: the server cannot take this address, but
 			// another MTA path might; leave it unknown.
-			r.set(outcome{verdict: Unknown, class: ClassUnknown, msg: res.err.Error()})
+			r.set(outcome{verdict: Unknown, class: status.ClassUnknown, msg: res.err.Error()})
 			return
 		}
-		r.set(outcome{verdict: Unknown, reason: reasonNetworkError, class: ClassTemporary, msg: res.err.Error()})
+		r.set(outcome{verdict: Unknown, reason: reason.NetworkError, class: status.ClassTemporary, msg: res.err.Error()})
 		return
 	}
 	code := reply.ReplyCode
 	if reply.Command == "RCPT" && code/100 == 2 {
 		r.CatchAll = ds.catchAll != nil && *ds.catchAll
 		if r.CatchAll || r.Role || r.Disposable {
-			r.set(outcome{verdict: Risky, class: ClassUnknown})
+			r.set(outcome{verdict: Risky, class: status.ClassUnknown})
 			return
 		}
-		r.set(outcome{verdict: Deliverable, class: ClassSuccess})
+		r.set(outcome{verdict: Deliverable, class: status.ClassSuccess})
 		return
 	}
-	reason, mailbox := classifyReply(reply.Command, code, reply.Status, reply.Text)
-	if reply.Command == "RCPT" && code/100 == 5 && reason == reasonUserUnknown && ds.catchAll == nil {
+	why, mailbox := classifyReply(reply.Command, code, reply.Status, reply.Text)
+	if reply.Command == "RCPT" && code/100 == 5 && why == reason.UserUnknown && ds.catchAll == nil {
 		// A domain that rejects an unknown user is not a catch-all.
 		no := false
 		ds.catchAll = &no
@@ -401,15 +392,15 @@ func (v *Verifier) judge(ds *domainState, res probeResult, r *Result) {
 	msg := fmt.Sprintf("%s answered %s with %s", reply.Host, reply.Command, reply)
 	switch {
 	case code/100 == 4:
-		r.set(outcome{verdict: Unknown, reason: reason, class: ClassTemporary, msg: msg})
+		r.set(outcome{verdict: Unknown, reason: why, class: status.ClassTemporary, msg: msg})
 	case code/100 == 5 && mailbox:
-		r.set(outcome{verdict: Undeliverable, reason: reason, class: ClassPermanent, msg: msg})
+		r.set(outcome{verdict: Undeliverable, reason: why, class: status.ClassPermanent, msg: msg})
 	default:
-		r.set(outcome{verdict: Unknown, reason: reason, class: ClassUnknown, msg: msg})
+		r.set(outcome{verdict: Unknown, reason: why, class: status.ClassUnknown, msg: msg})
 	}
 }
 
 // canceled is the outcome for an address whose check was cut short.
 func canceled(err error) outcome {
-	return outcome{verdict: Unknown, class: ClassUnknown, msg: "not checked: " + err.Error()}
+	return outcome{verdict: Unknown, class: status.ClassUnknown, msg: "not checked: " + err.Error()}
 }

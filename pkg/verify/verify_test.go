@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/status"
 )
 
 func newVerifier(t *testing.T, opts Options) *Verifier {
@@ -27,7 +29,7 @@ var verifyTests = []struct {
 	address    string
 	verdict    Verdict
 	reason     string
-	class      string
+	class      status.Class
 	status     string // of the SMTP reply; "-" for no reply
 	mx         []string
 	catchAll   bool
@@ -35,58 +37,58 @@ var verifyTests = []struct {
 	disposable bool
 	short      bool // expects a timeout: use short ones
 }{
-	{name: "known user", address: "alice@users.test", verdict: Deliverable, class: ClassSuccess,
+	{name: "known user", address: "alice@users.test", verdict: Deliverable, class: status.ClassSuccess,
 		status: "2.0.0", mx: []string{"mx.users.test"}},
 	{name: "unknown user", address: "nobody@users.test", verdict: Undeliverable, reason: "userunknown",
-		class: ClassPermanent, status: "5.1.1"},
-	{name: "role address", address: "postmaster@users.test", verdict: Risky, class: ClassUnknown,
+		class: status.ClassPermanent, status: "5.1.1"},
+	{name: "role address", address: "postmaster@users.test", verdict: Risky, class: status.ClassUnknown,
 		status: "2.0.0", role: true},
-	{name: "quoted local part", address: `"john doe"@users.test`, verdict: Deliverable, class: ClassSuccess,
+	{name: "quoted local part", address: `"john doe"@users.test`, verdict: Deliverable, class: status.ClassSuccess,
 		status: "2.0.0"},
-	{name: "UTF-8 local part", address: "josé@users.test", verdict: Deliverable, class: ClassSuccess,
+	{name: "UTF-8 local part", address: "josé@users.test", verdict: Deliverable, class: status.ClassSuccess,
 		status: "2.0.0"},
 	{name: "mailbox full", address: "full@users.test", verdict: Undeliverable, reason: "mailboxfull",
-		class: ClassPermanent, status: "5.2.2"},
-	{name: "catch-all domain", address: "anyone@catchall.test", verdict: Risky, class: ClassUnknown,
+		class: status.ClassPermanent, status: "5.2.2"},
+	{name: "catch-all domain", address: "anyone@catchall.test", verdict: Risky, class: status.ClassUnknown,
 		status: "2.0.0", catchAll: true},
-	{name: "greylisting", address: "x@grey.test", verdict: Unknown, reason: "onhold", class: ClassTemporary,
+	{name: "greylisting", address: "x@grey.test", verdict: Unknown, reason: "ratelimited", class: status.ClassTemporary,
 		status: "4.2.0"},
 	{name: "listed on a DNSBL", address: "x@blocked.test", verdict: Unknown, reason: "blocked",
-		class: ClassUnknown, status: "5.7.1"},
+		class: status.ClassUnknown, status: "5.7.1"},
 	{name: "bare 550", address: "x@vague.test", verdict: Undeliverable, reason: "userunknown",
-		class: ClassPermanent, status: ""},
-	{name: "IDN domain", address: "user@bücher.example", verdict: Deliverable, class: ClassSuccess,
+		class: status.ClassPermanent, status: ""},
+	{name: "IDN domain", address: "user@bücher.example", verdict: Deliverable, class: status.ClassSuccess,
 		status: "2.0.0"},
-	{name: "disposable, accepted", address: "keep@mailinator.com", verdict: Risky, class: ClassUnknown,
+	{name: "disposable, accepted", address: "keep@mailinator.com", verdict: Risky, class: status.ClassUnknown,
 		status: "2.0.0", disposable: true},
 	{name: "disposable, unknown user", address: "gone@mailinator.com", verdict: Undeliverable,
-		reason: "userunknown", class: ClassPermanent, status: "5.1.1", disposable: true},
-	{name: "implicit MX", address: "alice@amx.test", verdict: Deliverable, class: ClassSuccess,
+		reason: "userunknown", class: status.ClassPermanent, status: "5.1.1", disposable: true},
+	{name: "implicit MX", address: "alice@amx.test", verdict: Deliverable, class: status.ClassSuccess,
 		status: "2.0.0", mx: []string{"amx.test"}},
 	{name: "null MX", address: "a@nullmx.test", verdict: Undeliverable, reason: "notaccept",
-		class: ClassPermanent, status: "-"},
+		class: status.ClassPermanent, status: "-"},
 	{name: "NXDOMAIN", address: "a@nx.test", verdict: Undeliverable, reason: "hostunknown",
-		class: ClassPermanent, status: "-"},
+		class: status.ClassPermanent, status: "-"},
 	{name: "no MX and no A", address: "a@nomail.test", verdict: Undeliverable, reason: "hostunknown",
-		class: ClassPermanent, status: "-"},
+		class: status.ClassPermanent, status: "-"},
 	{name: "MX without address", address: "a@badmx.test", verdict: Undeliverable, reason: "hostunknown",
-		class: ClassPermanent, status: "-", mx: []string{"nowhere.badmx.test"}},
+		class: status.ClassPermanent, status: "-", mx: []string{"nowhere.badmx.test"}},
 	{name: "SERVFAIL", address: "a@servfail.test", verdict: Unknown, reason: "networkerror",
-		class: ClassTemporary, status: "-"},
+		class: status.ClassTemporary, status: "-"},
 	{name: "REFUSED", address: "a@refused.test", verdict: Unknown, reason: "networkerror",
-		class: ClassTemporary, status: "-"},
+		class: status.ClassTemporary, status: "-"},
 	{name: "DNS timeout", address: "a@dnstimeout.test", verdict: Unknown, reason: "networkerror",
-		class: ClassTemporary, status: "-", short: true},
+		class: status.ClassTemporary, status: "-", short: true},
 	{name: "silent server", address: "a@hang.test", verdict: Unknown, reason: "networkerror",
-		class: ClassTemporary, status: "-", mx: []string{"mx.hang.test"}, short: true},
+		class: status.ClassTemporary, status: "-", mx: []string{"mx.hang.test"}, short: true},
 	{name: "first MX refuses connections", address: "alice@fallback.test", verdict: Deliverable,
-		class: ClassSuccess, status: "2.0.0", mx: []string{"dead.fallback.test", "mx.users.test"}},
-	{name: "address literal", address: "alice@[127.0.0.1]", verdict: Deliverable, class: ClassSuccess,
+		class: status.ClassSuccess, status: "2.0.0", mx: []string{"dead.fallback.test", "mx.users.test"}},
+	{name: "address literal", address: "alice@[127.0.0.1]", verdict: Deliverable, class: status.ClassSuccess,
 		status: "2.0.0", mx: []string{"[127.0.0.1]"}},
-	{name: "broken STARTTLS", address: "alice@badtls.test", verdict: Deliverable, class: ClassSuccess,
+	{name: "broken STARTTLS", address: "alice@badtls.test", verdict: Deliverable, class: status.ClassSuccess,
 		status: "2.0.0"},
 	{name: "bad syntax", address: "alice.users.test", verdict: Undeliverable, reason: "syntaxerror",
-		class: ClassPermanent, status: "-"},
+		class: status.ClassPermanent, status: "-"},
 }
 
 func TestVerify(t *testing.T) {
@@ -252,7 +254,7 @@ func TestVerifySenderRejected(t *testing.T) {
 	opts.From = "spammer@bad.example"
 	v := newVerifier(t, opts)
 	r := v.Verify(context.Background(), []string{"alice@users.test"})[0]
-	if r.Verdict != Unknown || r.Reason != "rejected" || r.Class != ClassUnknown {
+	if r.Verdict != Unknown || r.Reason != "rejected" || r.Class != status.ClassUnknown {
 		t.Errorf("Verify with a refused sender = %q/%q/%q, want unknown/rejected/unknown", r.Verdict, r.Reason, r.Class)
 	}
 	if r.SMTP == nil || r.SMTP.Command != "MAIL" || r.SMTP.ReplyCode != 550 {
@@ -344,7 +346,7 @@ func TestNewErrors(t *testing.T) {
 }
 
 func TestResultJSON(t *testing.T) {
-	r := Result{Address: "a@example.com", Verdict: Undeliverable, Reason: "userunknown", Class: ClassPermanent,
+	r := Result{Address: "a@example.com", Verdict: Undeliverable, Reason: "userunknown", Class: status.ClassPermanent,
 		Domain: "example.com", ASCII: "a@example.com", MX: []string{"mx.example.com"},
 		SMTP: &SMTPReply{Host: "mx.example.com", Command: "RCPT", ReplyCode: 550, Status: "5.1.1", Text: "User unknown"}}
 	b, err := json.Marshal(r)

@@ -178,3 +178,14 @@ func (s *Set) Mark(text string, found []bool) {
 		return true
 	})
 }
+
+// ContainsFold reports whether s contains p (lowercase) with the ASCII
+// letters of s lowercased, without making a lowercase copy of s.
+func ContainsFold(s, p string) bool {
+	for i := 0; i+len(p) <= len(s); i++ {
+		if HasPrefixFold(s[i:], p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,59 @@
+package dialect
+
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/bounce-tool/bounce/pkg/sign"
+	"github.com/emersion/go-message/mail"
+)
+
+// headerSign is a header test of a recogniser's Detect: field contains sub
+// (lowercase), or is present when sub is empty.
+type headerSign struct{ field, sub string }
+
+// headerSigns are the header tests of all Recognisers' Detect functions,
+// collected by the helpers header, from, subject, received and failedAt
+// as the table is built. Sniff asks them, so that a header a recogniser
+// would accept never makes a message look ordinary.
+var headerSigns []headerSign
+
+// reportTypes are the media types of reports: a message of one of them is
+// always read.
+var reportTypes = []string{"multipart/report", "message/delivery-status", "message/feedback-report"}
+
+// Sniff reports whether a message with top-level header h (and subject, its
+// decoded Subject in lowercase) may be a delivery report that Extract can read: a report
+// media type, the mail system as sender (sign.FromMailSystem) or the null
+// Return-Path, a delivery-report subject (sign.ReportSubject), the marks of
+// a complaint report or an auto-reply (noticeSign), or any header test of a
+// recogniser's Detect. A message for which Sniff is false
+// is ordinary mail, and its body need not be read: Extract, given the
+// whole message, would find no recipients in it.
+func Sniff(h mail.Header, mediaType, subject string) bool {
+	for _, t := range reportTypes {
+		if mediaType == t {
+			return true
+		}
+	}
+	if sign.FromMailSystem(h.Get("From")) || sign.ReportSubject(subject) || noticeSign(h, subject) {
+		return true
+	}
+	for f := h.Fields(); f.Next(); {
+		key := f.Key()
+		if strings.EqualFold(key, "Return-Path") && sign.NullSender(f.Value()) {
+			return true
+		}
+		for _, s := range headerSigns {
+			if s.field != "Subject" && strings.EqualFold(key, s.field) && (s.sub == "" || phrase.ContainsFold(f.Value(), s.sub)) {
+				return true
+			}
+		}
+	}
+	for _, s := range headerSigns {
+		if s.field == "Subject" && strings.Contains(subject, s.sub) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,34 @@
+package sign
+
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+)
+
+// reportSubjects are words of the subjects of delivery reports, failures
+// and delays, lowercase, in the languages servers write them in. None is
+// an auto-reply's: a subject holding one is never a vacation notice.
+var reportSubjects = []string{
+	"undeliver", "returned mail", "returned to sender", "delivery status", "delivery fail", "delivery failure",
+	"failure notice", "mail delivery", "non-delivery", "nondeliver", "non delivery", "not delivered",
+	"could not be delivered", "couldn't be delivered", "delivery problem", "mail system error",
+	"delivery notification", "failed delivery", "delivery error", "mail failure", "mail failed", "message failed",
+	"delivery report", "failure delivery", "delivery delayed", "delayed mail", "delivery delay",
+	"warning: could not send", "warning: message", "message delayed", "error sending message", "sending failed",
+	"unable to deliver", "permanent error", "temporary error", "perm_failure", "temp_failure",
+	"message you sent blocked", "nondelivery", "delivery has failed", "message not delivered",
+	// de, fr, es, it, pt, nl, ja, ru, zh
+	"unzustellbar", "nicht zugestellt", "zustellung fehlgeschlagen", "non remis", "non distribuable",
+	"échec de la remise", "echec de la remise", "no entregado", "no se pudo entregar", "non recapitat",
+	"mancata consegna", "não entregue", "nao entregue", "falha na entrega", "niet bezorgd", "onbestelbaar",
+	"配信", "不達", "返送", "エラー", "недостав", "退信", "无法投递",
+}
+
+var reportSubjectSet = phrase.New(reportSubjects...)
+
+// ReportSubject reports whether a decoded subject is that of a delivery
+// report: a failure or a delay notice.
+func ReportSubject(subject string) bool {
+	return reportSubjectSet.Any(strings.ToLower(subject))
+}

@@ -1,0 +1,282 @@
+package imap_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/source"
+	"github.com/bounce-tool/bounce/pkg/source/imap"
+	"github.com/bounce-tool/bounce/pkg/source/imap/imaptest"
+)
+
+// bounces are test messages: three testdata bounces.
+func bounces(t *testing.T) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for _, f := range []string{"postfix/user-unknown.eml", "exim/mailbox-full.eml", "qmail/mailbox-full.eml"} {
+		b, err := os.ReadFile(filepath.Join("../../../testdata/eml", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// read reads the mailbox url to the end, marks every message written and
+// commits, like a command does.
+func read(t *testing.T, url string, o imap.Options) ([]*source.Message, error) {
+	t.Helper()
+	rd := source.NewReader([]string{url}, source.Options{Openers: []source.Opener{&imap.Opener{Options: o}}})
+	defer rd.Close()
+	var msgs []*source.Message
+	for {
+		m, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return msgs, err
+		}
+		if m.Err != nil {
+			return msgs, m.Err
+		}
+		msgs = append(msgs, m)
+		rd.Done(m)
+	}
+	return msgs, rd.Commit()
+}
+
+func TestReadLeavesTheMailboxAsItWas(t *testing.T) {
+	s := imaptest.Start(t)
+	s.Append(t, "INBOX", bounces(t)...)
+	c := s.Client(t)
+	c.Select("INBOX", false)
+	before := s.Flags(t, "INBOX")
+	for _, tls := range []bool{true, false} { // imaps://, and imap:// with STARTTLS
+		msgs, err := read(t, s.URL("INBOX", tls), imap.Options{Password: s.Password, TLS: s.TLSConfig()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != 3 {
+			t.Fatalf("read %d messages, want 3", len(msgs))
+		}
+		for i, m := range msgs {
+			if m.Source != s.URL("INBOX", tls) || m.Index != i+1 || m.UIDValidity == 0 || !strings.Contains(string(m.Data), "Subject:") {
+				t.Errorf("message %d: source %q index %d uidvalidity %d", i, m.Source, m.Index, m.UIDValidity)
+			}
+		}
+	}
+	after := s.Flags(t, "INBOX")
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Errorf("flags changed: before %v, after %v", before, after)
+	}
+}
+
+func TestResume(t *testing.T) {
+	s := imaptest.Start(t)
+	s.Append(t, "INBOX", bounces(t)...)
+	o := imap.Options{Password: s.Password, TLS: s.TLSConfig(), StatePath: filepath.Join(t.TempDir(), "imap.json")}
+	url := s.URL("INBOX", true)
+	if msgs, err := read(t, url, o); err != nil || len(msgs) != 3 {
+		t.Fatalf("first run: %d messages, %v", len(msgs), err)
+	}
+	if msgs, err := read(t, url, o); err != nil || len(msgs) != 0 {
+		t.Fatalf("second run: %d messages, %v; want none", len(msgs), err)
+	}
+	s.Append(t, "INBOX", bounces(t)[0])
+	msgs, err := read(t, url, o)
+	if err != nil || len(msgs) != 1 || msgs[0].Index != 4 {
+		t.Fatalf("after one more message: %d messages, %v; want UID 4 only", len(msgs), err)
+	}
+	// The server renumbers the mailbox: everything again, with a warning.
+	s.SetUIDValidity(t, "INBOX", 77)
+	var warned []string
+	o.Warn = func(m string) { warned = append(warned, m) }
+	msgs, err = read(t, url, o)
+	if err != nil || len(msgs) != 4 || len(warned) != 1 || !strings.Contains(warned[0], "UIDVALIDITY changed") {
+		t.Fatalf("after a new UIDVALIDITY: %d messages, %v, warnings %q", len(msgs), err, warned)
+	}
+}
+
+func TestMoveAndFlag(t *testing.T) {
+	s := imaptest.Start(t)
+	s.Append(t, "INBOX", bounces(t)...)
+	s.Append(t, "Processed")
+	url := s.URL("INBOX", true)
+	if _, err := read(t, url, imap.Options{Password: s.Password, TLS: s.TLSConfig(), Flag: "$BounceProcessed"}); err != nil {
+		t.Fatal(err)
+	}
+	for uid, flags := range s.Flags(t, "INBOX") {
+		if f := strings.ToLower(fmt.Sprint(flags)); !strings.Contains(f, "$bounceprocessed") || strings.Contains(f, `\seen`) {
+			t.Errorf("UID %d flags %v, want $BounceProcessed and not \\Seen", uid, flags)
+		}
+	}
+	if _, err := read(t, url, imap.Options{Password: s.Password, TLS: s.TLSConfig(), MoveTo: "Processed"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, m := len(s.Flags(t, "INBOX")), len(s.Flags(t, "Processed")); n != 0 || m != 3 {
+		t.Errorf("after --move-to: INBOX holds %d, Processed %d; want 0 and 3", n, m)
+	}
+}
+
+func TestLoginRefused(t *testing.T) {
+	for _, o := range []imap.Options{{Password: "wrong-password"}, {Token: "bad-token-77"}, {Token: "bad-token-77", Mechanism: "oauthbearer"}} {
+		// A server of its own for each: Dovecot makes an address wait
+		// longer after each failed login.
+		s := imaptest.Start(t)
+		o.TLS = s.TLSConfig()
+		_, err := read(t, s.URL("INBOX", true), o)
+		if !errors.Is(err, imap.ErrAuth) {
+			t.Fatalf("wrong secret: %v, want ErrAuth", err)
+		}
+		if strings.Contains(err.Error(), "wrong-password") || strings.Contains(err.Error(), "bad-token") {
+			t.Errorf("the error shows the secret: %v", err)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	s := imaptest.Start(t)
+	s.Append(t, "INBOX", bounces(t)...)
+	for _, mech := range []string{"xoauth2", "oauthbearer"} {
+		msgs, err := read(t, s.URL("INBOX", true), imap.Options{Token: s.Token, Mechanism: mech, TLS: s.TLSConfig()})
+		if err != nil || len(msgs) != 3 {
+			t.Errorf("%s: %d messages, %v", mech, len(msgs), err)
+		}
+	}
+}
+
+func TestURL(t *testing.T) {
+	for _, tc := range []struct{ in, want, err string }{
+		{"imaps://ann@mail.example/INBOX", "imaps://ann@mail.example/INBOX", ""},
+		{"imap://ann@mail.example:1143/Bounces", "imap://ann@mail.example:1143/Bounces", ""},
+		{"imaps://ann@mail.example", "imaps://ann@mail.example/INBOX", ""},
+		{"imaps://ann:hunter2@mail.example/INBOX", "", "password in the URL"},
+		{"imaps://mail.example/INBOX", "", "name the user"},
+	} {
+		m, err := imap.ParseURL(tc.in)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) || strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("ParseURL(%q) error %v, want %q without the password", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || m.String() != tc.want {
+			t.Errorf("ParseURL(%q) = %v, %v; want %s", tc.in, m, err, tc.want)
+		}
+	}
+}
+
+// cutter is a TCP proxy that cuts its first connection after n bytes from
+// the server, mid-fetch; later connections pass.
+func cutter(t *testing.T, target string, n int64) (addr string, cuts *atomic.Int32) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	cuts = new(atomic.Int32)
+	var first sync.Once
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			limit := int64(-1)
+			first.Do(func() { limit = n })
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() {
+				if limit > 0 {
+					io.CopyN(c, up, limit)
+					cuts.Add(1)
+				} else {
+					io.Copy(c, up)
+				}
+				c.Close()
+				up.Close()
+			}()
+		}
+	}()
+	return l.Addr().String(), cuts
+}
+
+func TestConnectionCutMidFetch(t *testing.T) {
+	s := imaptest.Start(t)
+	var msgs [][]byte
+	for range 10 {
+		msgs = append(msgs, bounces(t)...)
+	}
+	s.Append(t, "INBOX", msgs...)
+	addr, cuts := cutter(t, s.TLSAddr, 40<<10)
+	url := "imaps://" + s.User + "@" + addr + "/INBOX"
+	got, err := read(t, url, imap.Options{Password: s.Password, TLS: s.TLSConfig(), Batch: 7,
+		Warn: func(string) {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cuts.Load() != 1 {
+		t.Fatalf("the proxy cut %d connections, want 1", cuts.Load())
+	}
+	if len(got) != 30 {
+		t.Fatalf("read %d messages, want 30", len(got))
+	}
+	for i, m := range got {
+		if m.Index != i+1 {
+			t.Fatalf("message %d has UID %d: lost or repeated", i, m.Index)
+		}
+	}
+}
+
+func TestManyMessagesBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("5,000 messages")
+	}
+	s := imaptest.Start(t)
+	msg := bounces(t)[0]
+	const n = 5000
+	s.Deliver(t, n, msg)
+	rd := source.NewReader([]string{s.URL("INBOX", true)}, source.Options{Openers: []source.Opener{
+		&imap.Opener{Options: imap.Options{Password: s.Password, TLS: s.TLSConfig()}}}})
+	defer rd.Close()
+	var peak uint64
+	count := 0
+	for {
+		m, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil || m.Err != nil {
+			t.Fatal(err, m.Err)
+		}
+		count++
+		m.Release()
+		if count%500 == 0 {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	}
+	if count != n {
+		t.Fatalf("read %d messages, want %d", count, n)
+	}
+	if peak > 64<<20 {
+		t.Errorf("heap peaked at %d MiB reading %d messages (%d bytes each), want under 64 MiB", peak>>20, n, len(msg))
+	}
+}
