@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 
@@ -12,9 +13,15 @@ import (
 // records with the message's Source and Index. A message that could not be
 // read gives one record of kind "error".
 func AnalyzeMessage(m *source.Message, opts *Options) []Record {
-	if m.Err != nil {
+	switch {
+	case m.Err != nil:
 		r := ErrorRecord(m.Source, m.Index, m.Err)
 		r.UIDValidity, r.Path = m.UIDValidity, filePath(m)
+		return []Record{r}
+	case len(m.Data) == 0:
+		// Not a message at all: bounce loops says the same.
+		r := ErrorRecord(m.Source, m.Index, errEmpty)
+		r.UIDValidity = m.UIDValidity
 		return []Record{r}
 	}
 	recs := Analyze(bytes.NewReader(m.Data), opts)
@@ -31,6 +38,9 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 	}
 	return recs
 }
+
+// errEmpty is the error of a message without a single byte.
+var errEmpty = errors.New("empty message")
 
 // LimitMessageSize is the name of the message size limit in
 // Record.Truncated (see source.Options.MaxMessageSize).

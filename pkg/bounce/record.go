@@ -70,8 +70,9 @@ type Record struct {
 	UIDValidity uint32 `json:"uid_validity"`
 	// Truncated names the limits the message exceeded, comma-separated
 	// ("message-size", "header-size", "depth", "parts", "text-size",
-	// "report-size", "line-length", "recipients"): the record says what
-	// could be read before them. Empty when no limit was reached.
+	// "report-size", "line-length", "recipients", "field-size"): the
+	// record says what could be read before them. Empty when no limit was
+	// reached.
 	Truncated string `json:"truncated"`
 	// Path is the file the message was read from (inside a folder or
 	// Maildir, that file's path); empty for standard input.

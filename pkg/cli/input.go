@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/batch"
 	"github.com/bounce-tool/bounce/pkg/source"
@@ -51,7 +52,16 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in 
 		m.Release() // the result holds copies; the buffer serves the next message
 		return v
 	}
-	return batch.Map(ctx, in.Jobs, next, apply, func(v T) error {
+	// A signal stops the run at once, even with a read blocked: the
+	// messages emitted so far are the output, nothing is emitted after.
+	var mu sync.Mutex
+	abandoned := false
+	guarded := func(v T) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if abandoned {
+			return context.Cause(ctx)
+		}
 		if err := emit(v); err != nil {
 			return err
 		}
@@ -59,6 +69,11 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in 
 			rd.Done(m.message())
 		}
 		return nil
+	}
+	return runUntilDone(ctx, func() error { return batch.Map(ctx, in.Jobs, next, apply, guarded) }, func() {
+		mu.Lock()
+		abandoned = true
+		mu.Unlock()
 	})
 }
 

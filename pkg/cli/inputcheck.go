@@ -11,29 +11,36 @@ import (
 
 // inputStats is what readInputs saw of the inputs themselves.
 type inputStats struct {
-	messages int // messages passed on
-	missing  int // paths that do not exist
+	messages int  // messages passed on
+	missing  int  // paths that do not exist
+	mailbox  bool // an input is a mailbox URL (IMAP): nothing new is normal there
 }
 
 // failed reports whether the run must exit with status 1 for its inputs: a
 // path that does not exist, or no message in any input (a CI gate pointed
 // at a mistyped or empty Maildir must not pass) unless --allow-empty.
 func (s inputStats) failed(in inputOptions) bool {
-	return s.missing > 0 || s.messages == 0 && !in.AllowEmpty
+	return s.missing > 0 || s.messages == 0 && !in.AllowEmpty && !s.mailbox
 }
 
 // checked is a message, or the reason it is not one.
 type checked[T any] struct {
 	v    T
-	skip string // "missing": a path that does not exist; "empty": an empty file or stream
-	name string // the path or input the skip is about
-	err  error
+	skip string // "missing": a path that does not exist
+	name string // the path the skip is about
+	src  *source.Message
+	// empty is an input that is one empty file or an empty stream: it
+	// gets its record (an error, "empty message") but holds no message.
+	empty bool
 }
 
+// message is the message the result came from, for the reader's Done.
+func (c checked[T]) message() *source.Message { return c.src }
+
 // readInputs is mapMessages that lets nothing pass silently: a path that
-// does not exist is an error line (not a record), an empty file or empty
-// standard input a warning, and an input that holds no message at all
-// warns "no messages found".
+// does not exist is an error line (not a record), and an input that holds
+// no message at all warns "no messages found" (an empty file is a message:
+// an error record "empty message", with its warning).
 func readInputs[T any](ctx context.Context, ios *IOStreams, paths []string, in inputOptions,
 	fn func(*source.Message) T, emit func(T) error) (inputStats, error) {
 	var st inputStats
@@ -41,16 +48,13 @@ func readInputs[T any](ctx context.Context, ios *IOStreams, paths []string, in i
 	reported := map[string]bool{}
 	wrap := func(m *source.Message) checked[T] {
 		// Only an input as a whole is skipped: a file inside a folder
-		// or a message of an mbox that cannot be read is still a record.
+		// that cannot be read is still a record.
 		whole := m.Path == "" || m.Path == m.Source
-		switch {
-		case !whole || m.Envelope != nil:
-		case m.Err != nil && errors.Is(m.Err, fs.ErrNotExist):
-			return checked[T]{skip: "missing", name: m.Source, err: m.Err}
-		case m.Err == nil && len(strings.TrimSpace(string(m.Data))) == 0 && !m.Truncated:
-			return checked[T]{skip: "empty", name: m.Source}
+		if whole && m.Envelope == nil && m.Err != nil && errors.Is(m.Err, fs.ErrNotExist) {
+			return checked[T]{skip: "missing", name: m.Source, src: m}
 		}
-		return checked[T]{v: fn(m)}
+		empty := whole && m.Envelope == nil && m.Err == nil && len(strings.TrimSpace(string(m.Data))) == 0 && !m.Truncated
+		return checked[T]{v: fn(m), src: m, name: m.Source, empty: empty}
 	}
 	err := mapMessages(ctx, ios, paths, in, wrap, func(c checked[T]) error {
 		switch c.skip {
@@ -59,17 +63,13 @@ func readInputs[T any](ctx context.Context, ios *IOStreams, paths []string, in i
 			reported[c.name] = true
 			warn(ios, c.name+": no such file or directory")
 			return nil
-		case "empty":
-			reported[c.name] = true
-			if c.name == "-" {
-				warn(ios, "standard input is empty")
-			} else {
-				warn(ios, c.name+": empty file, no message")
-			}
-			return nil
 		}
-		st.messages++
-		perSource[sourceOf(c.v)]++
+		if c.empty {
+			reported[c.name] = true // its record's warning says it is empty
+		} else {
+			st.messages++
+			perSource[sourceOf(c.v)]++
+		}
 		return emit(c.v)
 	})
 	if err != nil {
@@ -79,6 +79,10 @@ func readInputs[T any](ctx context.Context, ios *IOStreams, paths []string, in i
 		paths = []string{"-"}
 	}
 	for _, p := range paths {
+		if strings.Contains(p, "://") {
+			st.mailbox = true
+			continue
+		}
 		if perSource[p] == 0 && !reported[p] {
 			name := p
 			if p == "-" {

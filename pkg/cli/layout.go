@@ -202,6 +202,20 @@ func splitLong(word string, room int) []string {
 // longer than a line is broken over lines, never cut off. Values holding
 // escape sequences (colour) are not wrapped.
 func wrapValue(prefix, value string, width int) string {
+	if strings.Contains(value, "\n") {
+		// A value of several lines (a list): each line wrapped on its
+		// own, all under the value column.
+		var b strings.Builder
+		pad := strings.Repeat(" ", runewidth.StringWidth(prefix))
+		for i, line := range strings.Split(value, "\n") {
+			if i == 0 {
+				b.WriteString(wrapValue(prefix, line, width))
+			} else {
+				b.WriteString(wrapValue(pad, line, width))
+			}
+		}
+		return b.String()
+	}
 	indent := runewidth.StringWidth(prefix)
 	room := width - indent
 	if room < 20 || strings.ContainsRune(value, '\x1b') || runewidth.StringWidth(value) <= room {

@@ -69,7 +69,7 @@ func defaultLimits() limits {
 func addInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	addHeaderInputFlags(f, in)
 	l := &in.Limits
-	f.Var(&l.LineLength, "max-line-length", "bytes of one line of text; longer lines are cut")
+	f.Var(&l.LineLength, "max-line-length", "bytes of one line of text or header field of a MIME part (folded lines included); longer ones are cut")
 	f.IntVar(&l.Depth, "max-depth", l.Depth, "MIME nesting depth followed")
 	f.IntVar(&l.Parts, "max-parts", l.Parts, "MIME parts read per message")
 	f.IntVar(&l.Recipients, "max-recipients", l.Recipients, "recipients reported per bounce")
@@ -86,7 +86,7 @@ func addHeaderInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	f.BoolVar(&in.AllowEmpty, "allow-empty", false, "exit 0 when the inputs hold no message (default: exit 1, so a gate on an empty or mistyped folder fails)")
 	l := &in.Limits
 	f.Var(&l.MessageSize, "max-message-size", "bytes of one message analysed; the rest is skipped (suffixes K, M, G)")
-	f.Var(&l.HeaderSize, "max-header-size", "bytes of one header block; a larger one makes an error record")
+	f.Var(&l.HeaderSize, "max-header-size", "bytes of one header block; a larger message header makes an error record, a larger part header is cut")
 }
 
 // check rejects limits that are not positive.

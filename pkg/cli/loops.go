@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -196,6 +197,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 		return nil
 	})
 	prog.done()
+	stop, err := partialOK(err) // stopped by a signal: the result of what was read
 	if err != nil {
 		return err
 	}
@@ -219,11 +221,11 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	default:
 		err = writeLoopsTables(ios, res, opts)
 	}
-	if err == nil {
+	if err == nil && stop == nil {
 		err = opts.inputOptions.commit()
 	}
-	if err != nil {
-		return err
+	if err != nil || stop != nil {
+		return cmp.Or(err, stop)
 	}
 	if len(res.Records) > 1 {
 		warn(ios, loopsSummary(res))

@@ -359,9 +359,9 @@ func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
 		cells[r] = make([]string, len(row))
 		for i, c := range row {
 			cells[r][i] = safe(c)
-			if header[i] == "TICKETS" {
-				// One ticket a line: the column stays narrow and no
-				// ticket is cut.
+			if header[i] == "TICKETS" || header[i] == "FAILING RECIPIENTS" {
+				// One ticket or address a line: the column stays narrow
+				// and none is cut.
 				cells[r][i] = strings.ReplaceAll(cells[r][i], ", ", "\n")
 			}
 		}
@@ -372,7 +372,7 @@ func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
 	var spec fitSpec
 	for i, h := range header {
 		switch h {
-		case "RECIPIENT", "STATUS", "REASON", "TICKET", "TICKETS", "WORST":
+		case "RECIPIENT", "FAILING RECIPIENTS", "STATUS", "REASON", "TICKET", "TICKETS", "WORST":
 			spec.keep = append(spec.keep, i)
 		case "DATE":
 			spec.drop = append(spec.drop, i)

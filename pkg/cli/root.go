@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,7 +27,9 @@ Exit status:
   2  usage error (unknown flag, bad flag value, no input, bad configuration
      file, ticket pattern or ticket map)
   3  a gate (--fail-on, --max-permanent, --max-permanent-rate) matched; the full
-     output was written first and standard error says which`
+     output was written first and standard error says which
+  130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM; the output of the messages
+     finished before it was written`
 
 // FlagError is a usage error: main prints it with a hint to --help and
 // exits with status 2.
@@ -71,9 +72,12 @@ type buildInfo struct{ version, commit string }
 func Main(version, commit string) int {
 	tuneGC(os.Getenv)
 	ios := System()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	prof := &profiler{}
+	ctx, stop := notifyContext(context.Background(), func(code int) {
+		prof.stop()
+		os.Exit(code)
+	})
+	defer stop()
 	version, commit = stamped(version, commit)
 	root := newRootCmd(ios, version, commit, prof)
 	defer prof.stop()
@@ -88,7 +92,20 @@ func Run(ctx context.Context, root *cobra.Command, ios *IOStreams, args []string
 		args = []string{}
 	}
 	root.SetArgs(args)
+	// Every command's output goes through out, so that a write error
+	// (a full disk, a closed pipe) is reported whichever command wrote.
+	out := &stickyWriter{w: ios.Out}
+	ios.Out = out
+	root.SetOut(out)
+	defer func() { ios.Out = out.w }()
 	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil && out.err != nil {
+		err = fmt.Errorf("writing the output: %w", out.err)
+	}
+	if code, ok := signalCode(ctx, err); ok {
+		fmt.Fprintf(ios.ErrOut, "bounce: %s; the output holds the messages finished before it\n", context.Cause(ctx))
+		return code
+	}
 	if err == nil {
 		return ExitOK
 	}

@@ -40,7 +40,7 @@ func TestTerminalWidths(t *testing.T) {
 		{"inspect", append([]string{"inspect", "--color", "never"}, bounces...), "",
 			[]string{"kim.ng@fabrikam.example", "zendesk #51902", "old.partner@legacy-corp.example", "sales-team@example.org", "userunknown", "5.1.10"}},
 		{"report", []string{"report", "--color", "never"}, mbox,
-			[]string{"noor.haddad@mailhost-legacy.example", "7TQW3H-9ZP1 #51902", "6WQJ3X-8ZPL #77301"}},
+			[]string{"kim.ng@fabrikam.example", "7TQW3H-9ZP1 #51902", "h.berg@agency.example"}},
 		{"loops", []string{"loops", "--color", "never", "--support-address", "support@acme.example", inbox}, "",
 			[]string{"support@acme.example", "ann@customer.example", "ping-pong"}},
 	}
