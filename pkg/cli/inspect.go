@@ -293,7 +293,7 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
 	}
 	if opts.FailOn != "" && t.failOn > 0 {
-		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, plural(t.failOn, "matching record")))
+		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, count(t.failOn, "matching record")))
 	}
 	return exitStatus(t.readErrors > 0 || st.failed(opts.inputOptions), opts.FailOn != "" && t.failOn > 0)
 }
@@ -310,11 +310,3 @@ func whereIs(src string, index int, path string) string {
 
 // gateNote says on stderr why a gate makes the run exit with status 3.
 func gateNote(ios *IOStreams, why string) { warn(ios, "gate: "+why) }
-
-// plural writes n and a noun, with an "s" unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%s %ss", thousands(n), noun)
-}

@@ -231,7 +231,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 		warn(ios, loopsSummary(res))
 	}
 	if opts.FailOn == "loop" && len(res.Loops) > 0 {
-		gateNote(ios, "--fail-on loop: "+plural(len(res.Loops), "loop")+" found")
+		gateNote(ios, "--fail-on loop: "+count(len(res.Loops), "loop")+" found")
 	}
 	return exitStatus(readErrors > 0 || st.failed(opts.inputOptions), opts.FailOn == "loop" && len(res.Loops) > 0)
 }

@@ -207,7 +207,7 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 		warn(ios, t.summary())
 	}
 	if opts.FailOn != "" && t.failOn > 0 {
-		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, plural(t.failOn, "matching address")))
+		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, count(t.failOn, "matching address")))
 	}
 	return exitStatus(readErr, opts.FailOn != "" && t.failOn > 0)
 }

@@ -181,22 +181,7 @@ func (a *Analyzer) rotating(tl *timeline, msgs []int32) []candidate {
 	if len(msgs) < a.opts.RotatingMin {
 		return nil
 	}
-	byDomain := map[int32]int{}
-	var groups [][]int32
-	for _, i := range msgs {
-		d := a.senderDomain[a.facts[i].sender]
-		if d < 0 {
-			continue
-		}
-		k, ok := byDomain[d]
-		if !ok {
-			k = len(groups)
-			byDomain[d] = k
-			groups = append(groups, nil)
-		}
-		groups[k] = append(groups[k], i)
-	}
-
+	groups := a.byDomain(msgs, false)
 	w := seconds(a.opts.RotatingWindow)
 	var out []candidate
 	for _, g := range groups {
@@ -230,6 +215,31 @@ func (a *Analyzer) rotating(tl *timeline, msgs []int32) []candidate {
 	return out
 }
 
+// byDomain splits msgs by sender domain, keeping their order, the groups
+// in order of their first message; with firstOnly, only each address's
+// first message.
+func (a *Analyzer) byDomain(msgs []int32, firstOnly bool) [][]int32 {
+	index := map[int32]int{}
+	var groups [][]int32
+	seen := map[int32]bool{}
+	for _, i := range msgs {
+		s := a.facts[i].sender
+		d := a.senderDomain[s]
+		if d < 0 || firstOnly && seen[s] {
+			continue
+		}
+		seen[s] = true
+		k, ok := index[d]
+		if !ok {
+			k = len(groups)
+			index[d] = k
+			groups = append(groups, nil)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	return groups
+}
+
 // rotatingUnsigned finds rotating senders that carry no sign of being
 // automated (no Auto-Submitted, Precedence, empty Return-Path ...): those
 // systems rotate addresses precisely because they look like people. Per
@@ -242,24 +252,7 @@ func (a *Analyzer) rotatingUnsigned(tl *timeline, msgs []int32) []candidate {
 	if len(msgs) < least {
 		return nil
 	}
-	byDomain := map[int32]int{}
-	var groups [][]int32
-	seen := map[int32]bool{}
-	for _, i := range msgs {
-		f := &a.facts[i]
-		d := a.senderDomain[f.sender]
-		if d < 0 || seen[f.sender] {
-			continue // only each address's first message
-		}
-		seen[f.sender] = true
-		k, ok := byDomain[d]
-		if !ok {
-			k = len(groups)
-			byDomain[d] = k
-			groups = append(groups, nil)
-		}
-		groups[k] = append(groups[k], i)
-	}
+	groups := a.byDomain(msgs, true)
 	w := seconds(a.opts.RotatingWindow)
 	var out []candidate
 	for _, g := range groups {
