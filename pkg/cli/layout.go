@@ -68,19 +68,32 @@ func fitTable(header []string, rows [][]string, width int, spec fitSpec) (visibl
 		}
 		return floor[i]
 	}
-	for k := 0; k <= len(spec.drop); k++ {
-		visible = visible[:0]
-		need := 1
+	needOf := func(dropped []int) (cols []int, need int) {
+		need = 1
 		for i := 0; i < n; i++ {
-			if !slices.Contains(spec.drop[:k], i) {
-				visible = append(visible, i)
+			if !slices.Contains(dropped, i) {
+				cols = append(cols, i)
 				need += least(i) + 3 // "│ " before each cell, " " after
 			}
 		}
-		if need <= width {
-			cutColumns(header, rows, natural, floor, visible, width, spec)
-			return visible, true
+		return cols, need
+	}
+	for k := 0; k <= len(spec.drop); k++ {
+		dropped := slices.Clone(spec.drop[:k])
+		if _, need := needOf(dropped); need > width {
+			continue
 		}
+		// A column dropped on the way may fit again once a wider one
+		// has gone: take back the most important that do.
+		for j := k - 1; j >= 0; j-- {
+			without := slices.DeleteFunc(slices.Clone(dropped), func(c int) bool { return c == spec.drop[j] })
+			if _, need := needOf(without); need <= width {
+				dropped = without
+			}
+		}
+		visible, _ = needOf(dropped)
+		cutColumns(header, rows, natural, floor, visible, width, spec)
+		return visible, true
 	}
 	return nil, false
 }
