@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/spf13/cobra"
@@ -293,7 +294,7 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
 	}
 	if opts.FailOn != "" && t.failOn > 0 {
-		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, count(t.failOn, "matching record")))
+		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, report.Count(t.failOn, "matching record")))
 	}
 	return exitStatus(t.readErrors > 0 || st.failed(opts.inputOptions), opts.FailOn != "" && t.failOn > 0)
 }

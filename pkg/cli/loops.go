@@ -19,6 +19,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/loop"
 	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/fatih/color"
 	"github.com/spf13/cobra"
@@ -231,7 +232,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 		warn(ios, loopsSummary(res))
 	}
 	if opts.FailOn == "loop" && len(res.Loops) > 0 {
-		gateNote(ios, "--fail-on loop: "+count(len(res.Loops), "loop")+" found")
+		gateNote(ios, "--fail-on loop: "+report.Count(len(res.Loops), "loop")+" found")
 	}
 	return exitStatus(readErrors > 0 || st.failed(opts.inputOptions), opts.FailOn == "loop" && len(res.Loops) > 0)
 }

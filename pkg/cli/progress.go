@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/report"
 )
 
 // progress draws one line on standard error while a long input is read:
@@ -121,7 +123,7 @@ func (p *progress) add(size int64) {
 	secs := t.Sub(p.start).Seconds()
 	mb := float64(p.bytes) / 1e6
 	line := fmt.Sprintf("reading: %s messages, %.1f MB, %.1f MB/s, %s msg/s",
-		thousands(p.msgs), mb, mb/secs, thousands(int(float64(p.msgs)/secs)))
+		report.Thousands(p.msgs), mb, mb/secs, report.Thousands(int(float64(p.msgs)/secs)))
 	if p.total > 0 && p.bytes > 0 {
 		done := min(float64(p.bytes)/float64(p.total), 0.99)
 		left := time.Duration(secs*(1-done)/done) * time.Second
@@ -154,24 +156,4 @@ func (p *progress) done() {
 	p.finished = true
 	p.clear()
 	p.ios.Out, p.ios.ErrOut = p.out, p.err
-}
-
-// thousands writes n with thin separators: 12,345.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 || len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	pre := len(s) % 3
-	if pre > 0 {
-		b.WriteString(s[:pre])
-	}
-	for i := pre; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
 }

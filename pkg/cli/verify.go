@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/bounce-tool/bounce/pkg/verify"
 	"github.com/fatih/color"
@@ -207,7 +208,7 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 		warn(ios, t.summary())
 	}
 	if opts.FailOn != "" && t.failOn > 0 {
-		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, count(t.failOn, "matching address")))
+		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, report.Count(t.failOn, "matching address")))
 	}
 	return exitStatus(readErr, opts.FailOn != "" && t.failOn > 0)
 }
