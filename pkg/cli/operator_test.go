@@ -74,6 +74,21 @@ func TestCardWrapsAndAdvises(t *testing.T) {
 	}
 }
 
+// TestErrorsInPlainWords: no library error chain or package prefix in
+// what a user reads.
+func TestErrorsInPlainWords(t *testing.T) {
+	inRepoRoot(t)
+	res := runCLI(t, []string{"inspect", "pkg/cli/testdata/csv.golden"}, "", false)
+	for _, s := range []string{res.out, res.errOut} {
+		if strings.Contains(s, "malformed message: header: message:") || strings.Contains(s, "source: ") || strings.ContainsRune(s, '\uFFFD') {
+			t.Errorf("a library's words in %q", s)
+		}
+	}
+	if !strings.Contains(res.errOut, "not a mail message: a line that is not a header field: source,index,") {
+		t.Errorf("stderr %q", res.errOut)
+	}
+}
+
 func TestDidYouMean(t *testing.T) {
 	res := runCLI(t, []string{"inspec", "x"}, "", false)
 	if res.code != ExitUsage || !strings.Contains(res.errOut, "Did you mean this?\n  inspect\n") || strings.ContainsRune(res.errOut, '\uFFFD') {

@@ -344,7 +344,7 @@ func tableRow(r *bounce.Record) []string {
 	}
 	detail := r.Diagnostic
 	if r.Kind == bounce.KindError {
-		detail = r.Error
+		detail = plainError(r.Error)
 	}
 	reason := r.Reason
 	if reason == "" && r.Kind != bounce.KindBounce {
@@ -553,7 +553,7 @@ func writeCard(w io.Writer, r *bounce.Record, width int, why bool) error {
 	}
 	fmt.Fprintf(&b, "%s  %s\n", bold.Sprint(title), dim.Sprint(safe(where)))
 	if r.Kind == bounce.KindError {
-		line("error", safe(r.Error))
+		line("error", safe(plainError(r.Error)))
 		_, err := io.WriteString(w, b.String())
 		return err
 	}

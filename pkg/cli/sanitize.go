@@ -87,10 +87,20 @@ func safeMessage(s string) string {
 // project's library packages.
 var internalPrefixes = []string{"source: ", "status: ", "parts: ", "bounce: ", "verify: ", "loop: ", "report: ", "ticket: "}
 
-// plainError drops an internal package's prefix from an error message.
+// libraryChains are the error chains of go-message's header reader, in
+// the words a user can act on.
+var libraryChains = strings.NewReplacer(
+	"malformed message: header: message: malformed MIME header line: ", "a line that is not a header field: ",
+	"malformed message: header: message: malformed MIME header key: ", "a header field with a bad name: ",
+	"malformed message: header: ", "bad header: ",
+)
+
+// plainError drops an internal package's prefix from an error message and
+// says go-message's header errors in plain words, without the line ends
+// of the line it quotes.
 func plainError(s string) string {
 	for _, p := range internalPrefixes {
 		s = strings.TrimPrefix(s, p)
 	}
-	return s
+	return strings.TrimRight(libraryChains.Replace(s), "\r\n")
 }
