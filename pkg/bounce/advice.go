@@ -72,6 +72,8 @@ func Advise(r *Record) string {
 				name = r.Blocklist
 			}
 			a = "Your sending IP or domain is listed by " + name + ": ask " + name + " for delisting, then resend."
+		case r.Reason == reason.Expired && r.Action == "delayed":
+			a = "Nothing to do yet: the message is delayed and the sending server keeps retrying. If it gives up, check that the domain accepts mail, then resend."
 		case r.Reason == reason.AuthFailure && r.Auth != "":
 			a = "Fix " + strings.ToUpper(r.Auth) + " for your sending domain: it did not pass at the receiver. " + authHint[r.Auth]
 		}

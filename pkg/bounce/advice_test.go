@@ -17,6 +17,7 @@ func TestAdvise(t *testing.T) {
 		rec  Record
 		want []string // words the advice must hold
 	}{
+		{"delayed", Record{Reason: reason.Expired, Action: "delayed", Status: status.MustParse("4.4.1"), Class: status.ClassTemporary}, []string{"keeps retrying"}},
 		{"user unknown", Record{Reason: reason.UserUnknown, Status: status.MustParse("5.1.1")}, []string{"Fix the address"}},
 		{"mailbox full", Record{Reason: reason.MailboxFull, Status: status.MustParse("4.2.2"), Class: status.ClassTemporary}, []string{"Retry later", "another way"}},
 		{"blocklist named", Record{Reason: reason.Blocked, Status: status.MustParse("5.7.1"), Blocklist: "spamhaus"}, []string{"Spamhaus", "delisting"}},
