@@ -624,7 +624,10 @@ var delayWords = []string{"will continue trying", "will keep trying", "delivery 
 	"seguirá intentando", "sigue intentando", "todavía no ha podido ser entregado", "retrasado",
 	"continuerà a tentare", "non ancora recapitato", "ritardato",
 	"continuará tentando", "ainda não foi entregue", "atrasad",
-	"blijft proberen", "nog niet afgeleverd", "vertraagd"}
+	"blijft proberen", "nog niet afgeleverd", "vertraagd",
+	// ja, ru, zh
+	"配信が遅れて", "配送が遅れて", "配信が遅延", "配送が遅延", "再送を試みます", "доставка задерживается",
+	"будут продолжены", "投递延迟", "将继续尝试"}
 
 // delayWordSet indexes delayWords.
 var delayWordSet = phrase.New(delayWords...)

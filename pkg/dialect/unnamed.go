@@ -24,7 +24,8 @@ import (
 
 // undeliveredStatements, lowercase, say in a notice that a message was not
 // delivered or is not delivered yet, in the languages bounces are written
-// in. They are statements about a delivery, stronger than failureWords
+// in (English, German, French, Spanish, Italian, Portuguese, Dutch,
+// Japanese, Russian, Chinese). They are statements about a delivery, stronger than failureWords
 // ("error", "rejected"), which ordinary mail uses as freely.
 var undeliveredStatements = []string{
 	"could not be delivered", "couldn't be delivered", "could not deliver", "was not delivered",
@@ -44,6 +45,8 @@ var undeliveredStatements = []string{
 	"não entregue",
 	"niet worden afgeleverd", "niet bezorgd", "niet afgeleverd", "niet bereikt", "onbestelbaar",
 	"配信できません", "配信に失敗", "配送できません", "届きませんでした", "送信できませんでした",
+	// ru, zh
+	"не может быть доставлено", "не удалось доставить", "не доставлено", "无法投递", "投递失败", "未能送达",
 }
 
 var undeliveredSet = phrase.New(undeliveredStatements...)
