@@ -450,7 +450,8 @@ func (r *reading) makeEvidence(key string) string {
 			}
 		}
 	}
-	if bareText(ev, key) {
+	switch {
+	case bareText(ev, key):
 		// Nothing is said about the recipient in particular: the
 		// notice as a whole is the server's word.
 		if s := r.summary(); s != "" {
@@ -459,9 +460,23 @@ func (r *reading) makeEvidence(key string) string {
 			}
 			ev += s
 		}
+	case !hasCode(ev) && len(r.global()) == 0 && r.alone(key) && len(r.summary()) <= shortNotice:
+		// The only recipient of a short notice, with no code and no
+		// paragraph that gives a reason: the notice's other lines may
+		// say why ("Our content checker found virus: ..." above the
+		// list).
+		for _, line := range strings.Split(r.summary(), "\n") {
+			if !strings.Contains(ev, line) {
+				ev += "\n" + line
+			}
+		}
 	}
 	return ev
 }
+
+// shortNotice is the longest summary that counts as a short notice, one
+// that stands for its only recipient's words when they give no reason.
+const shortNotice = 600
 
 // summaryMax bounds the text summary puts into a diagnostic.
 const summaryMax = 1000
@@ -495,6 +510,19 @@ func (r *reading) makeSummary() string {
 		b.WriteString(t)
 	}
 	return b.String()
+}
+
+// alone reports whether key is the only address the prose names in a
+// recipient's place.
+func (r *reading) alone(key string) bool {
+	for _, keys := range r.strong {
+		for _, k := range keys {
+			if k != key {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // names reports whether the prose names the address anywhere.

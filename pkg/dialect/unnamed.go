@@ -119,8 +119,8 @@ func replySubject(subj string) bool {
 // only with a report's subject) that says a delivery failed but names no
 // one in a recipient's place: the
 // addresses its report mentions that are not senders or the mail system
-// ("User Klaus Weber (k.weber@example.com) not listed"). It gives up when
-// the report mentions more than a few.
+// ("User Klaus Weber (k.weber@example.com) not listed"), else those its
+// subject names. It gives up when there are more than a few.
 func fromMentions(in *Input) *Result {
 	if !in.systemSender() || !in.statesUndelivered() {
 		return nil
@@ -135,6 +135,17 @@ func fromMentions(in *Input) *Result {
 		}
 		seen[c.key] = true
 		out = append(out, c)
+	}
+	if len(out) == 0 {
+		// "Subject: Undeliverable: mail to ann@example.com" over a
+		// text that names no one.
+		for _, a := range FindAddresses(in.subject()) {
+			k := LowerASCII(a)
+			if !seen[k] && !exclude[k] && !sign.MailSystem(k) {
+				seen[k] = true
+				out = append(out, candidate{addr: a, key: k})
+			}
+		}
 	}
 	if len(out) == 0 || len(out) > 3 {
 		return nil
