@@ -289,7 +289,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 		// A summary line stands alone, but a recipient's field takes
 		// the fields that give its reason ("Recipient: [SMTP:ann@x]",
 		// "Reason: ...").
-		for to < len(r.lines) && to-from < 4 && reasonField(r.lines[to].lower) {
+		for to < len(r.lines) && to-from < 8 && (reasonField(r.lines[to].lower) || transcriptLine(r.lines[to].text)) {
 			to++
 		}
 		return from, to
@@ -356,6 +356,22 @@ func (r *reading) fieldLine(i int) bool {
 // reason in a list of "Name: value" lines, lowercase.
 var reasonFields = []string{"reason", "diagnostic", "error", "status", "remote host said", "motivo", "grund",
 	"fehler", "raison", "erreur", "reden", "fout", "errore", "causa", "理由", "原因"}
+
+// transcriptLine reports whether a line is part of an SMTP session
+// transcript (">>> RCPT TO:<ann@x>", "<<< 550 5.1.1 ...") or a bare reply
+// ("550 5.1.1 User unknown"): the server's words about the recipient whose
+// field line it follows.
+func transcriptLine(line string) bool {
+	t := strings.TrimSpace(line)
+	if strings.HasPrefix(t, ">>>") || strings.HasPrefix(t, "<<<") {
+		return true
+	}
+	if len(t) >= 4 && (t[3] == ' ' || t[3] == '-') {
+		_, ok := status.ParseReply(t[:3])
+		return ok
+	}
+	return false
+}
 
 // reasonField reports whether a line (lowercase) is a field that gives a
 // reason ("Reason: ...").
@@ -460,22 +476,25 @@ func (r *reading) makeEvidence(key string) string {
 			}
 			ev += s
 		}
-	case !hasCode(ev) && len(r.global()) == 0 && r.alone(key) && len(r.summary()) <= shortNotice:
-		// The only recipient of a short notice, with no code and no
-		// paragraph that gives a reason: the notice's other lines may
-		// say why ("Our content checker found virus: ..." above the
-		// list).
-		for _, line := range strings.Split(r.summary(), "\n") {
-			if !strings.Contains(ev, line) {
-				ev += "\n" + line
-			}
+	case !hasCode(ev) && len(r.global()) == 0 && r.alone(key):
+		// The only recipient of a notice, with no code and no
+		// paragraph that gives a reason: the paragraph after its
+		// lines ("There was an error delivering your mail to <ann@x>."
+		// and then "Could not deliver for the last 432000 seconds.")
+		// or the lines above them ("Our content checker found virus:
+		// ..." above the list) may say why.
+		if p := r.following(key); p != "" {
+			ev += "\n" + p
+		}
+		if p := r.preamble(key); p != "" {
+			ev += "\n" + p
 		}
 	}
 	return ev
 }
 
-// shortNotice is the longest summary that counts as a short notice, one
-// that stands for its only recipient's words when they give no reason.
+// shortNotice bounds the lines above a notice's only recipient that stand
+// for its words when they give no reason (preamble).
 const shortNotice = 600
 
 // summaryMax bounds the text summary puts into a diagnostic.
@@ -503,6 +522,63 @@ func (r *reading) makeSummary() string {
 		}
 		if b.Len()+len(t)+1 > summaryMax {
 			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// preamble returns the lines of the report above the first line that
+// names key, joined, without blank lines, headings, list introductions and
+// lines that hold nothing but an address; "" when they are longer than
+// shortNotice.
+func (r *reading) preamble(key string) string {
+	idx := r.byKey[key]
+	if len(idx) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i := 0; i < r.cands[idx[0]].line; i++ {
+		pl := r.lines[i]
+		if pl.blank || pl.heading || pl.list || r.bare(i) {
+			continue
+		}
+		t := strings.TrimSpace(pl.text)
+		if b.Len()+len(t)+1 > shortNotice {
+			return ""
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// following returns the paragraph that comes after the block of the first
+// line that names key, past one blank line: not a heading, a rule, a list
+// or another recipient's line, at most shortNotice bytes; else "".
+func (r *reading) following(key string) string {
+	idx := r.byKey[key]
+	if len(idx) == 0 {
+		return ""
+	}
+	_, to := r.block(r.cands[idx[0]].line, key)
+	if to < len(r.lines) && r.lines[to].blank {
+		to++
+	}
+	var b strings.Builder
+	for j := to; j < len(r.lines); j++ {
+		pl := r.lines[j]
+		if pl.blank || pl.heading || pl.list || r.separator(j) || r.candidateLine(j) {
+			break
+		}
+		t := strings.TrimSpace(pl.text)
+		if b.Len()+len(t)+1 > shortNotice {
+			return ""
 		}
 		if b.Len() > 0 {
 			b.WriteByte('\n')
