@@ -560,13 +560,19 @@ func (r *reading) preamble(key string) string {
 
 // following returns the paragraph that comes after the block of the first
 // line that names key, past one blank line: not a heading, a rule, a list
-// or another recipient's line, at most shortNotice bytes; else "".
+// or another recipient's line, at most shortNotice bytes; else "", also
+// when the block took a paragraph past a blank line already.
 func (r *reading) following(key string) string {
 	idx := r.byKey[key]
 	if len(idx) == 0 {
 		return ""
 	}
-	_, to := r.block(r.cands[idx[0]].line, key)
+	from, to := r.block(r.cands[idx[0]].line, key)
+	for j := from; j < to; j++ {
+		if r.lines[j].blank {
+			return "" // the block took the paragraph after the address already
+		}
+	}
 	if to < len(r.lines) && r.lines[to].blank {
 		to++
 	}

@@ -98,3 +98,19 @@ func TestNamedKeepsStatus(t *testing.T) {
 		t.Errorf("status %q, diagnostic %q: want 5.4.7 and no contradicting code", r.Status, r.Diagnostic)
 	}
 }
+
+// TestLoneRecipientWords: the only recipient of a notice whose own line
+// gives no code takes the paragraph after it and the lines above it.
+func TestLoneRecipientWords(t *testing.T) {
+	text := "Our content checker found\n    virus: W32/Netsky-P\nto the following recipient:\n-> ann@example.net\n\n" +
+		"Delivery of the email was stopped!\n\nMessage headers follow.\n"
+	got := readProse(text, LowerASCII(text), nil).evidence("ann@example.net")
+	for _, want := range []string{"-> ann@example.net", "Delivery of the email was stopped!", "virus: W32/Netsky-P"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("evidence %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "headers follow") || strings.Contains(got, "following recipient") {
+		t.Errorf("evidence %q holds a later paragraph or the list's introduction", got)
+	}
+}
