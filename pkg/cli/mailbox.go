@@ -37,7 +37,7 @@ func (o *mailboxOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&o.PasswordCommand, "password-command", "", "IMAP: run this command and use its output as the password")
 	f.StringVar(&o.TokenCommand, "token-command", "", "IMAP: run this command for an OAuth access token (else $BOUNCE_IMAP_TOKEN)")
 	f.StringVar(&o.Mechanism, "imap-auth", "xoauth2", "IMAP: SASL mechanism for a token: xoauth2 or oauthbearer")
-	f.BoolVar(&o.Insecure, "imap-insecure", false, "IMAP: allow imap:// without STARTTLS (for tests against a local server only)")
+	f.BoolVar(&o.Insecure, "imap-insecure", false, "IMAP: imap:// in plain text, without STARTTLS (for tests against a local server only)")
 	f.StringVar(&o.Since, "since", "", "IMAP: only messages since this date (YYYY-MM-DD)")
 	f.BoolVar(&o.Unseen, "unseen", false, "IMAP: only messages without the \\Seen flag")
 	f.BoolVar(&o.FromDaemon, "from-daemon", false, "IMAP: only messages from mailer-daemon or postmaster")

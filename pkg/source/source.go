@@ -392,7 +392,12 @@ func listDir(dir string, opts Options) []entry {
 				if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 					continue
 				}
-				files = append(files, entry{path: filepath.Join(dir, sub, e.Name())})
+				path := filepath.Join(dir, sub, e.Name())
+				if ok, err := readable(path, e, warn); err != nil {
+					files = append(files, entry{path: path, err: err})
+				} else if ok {
+					files = append(files, entry{path: path})
+				}
 			}
 		}
 		sort.SliceStable(files, func(i, j int) bool {
@@ -419,27 +424,45 @@ func listDir(dir string, opts Options) []entry {
 			}
 			return nil
 		}
-		switch {
-		case d.IsDir():
+		if d.IsDir() {
 			return nil
-		case d.Type()&fs.ModeSymlink != 0:
-			fi, err := os.Stat(path)
-			if err != nil {
-				files = append(files, entry{path: path, err: err})
-				return nil
-			}
-			if fi.IsDir() {
-				warn("skipping symbolic link to a folder " + path)
-				return nil
-			}
-		case !d.Type().IsRegular():
-			warn("skipping special file " + path)
+		}
+		if ok, err := readable(path, d, warn); err != nil {
+			files = append(files, entry{path: path, err: err})
+			return nil
+		} else if !ok {
 			return nil
 		}
 		files = append(files, entry{path: path})
 		return nil
 	})
 	return files
+}
+
+// readable reports whether a folder entry is a file to read: a regular file
+// or a symbolic link to one. FIFOs, sockets, devices (and links to them)
+// would block or never end, and links to folders can loop: they are
+// skipped with a warning naming them.
+func readable(path string, d fs.DirEntry, warn func(string)) (bool, error) {
+	switch {
+	case d.Type().IsRegular():
+		return true, nil
+	case d.Type()&fs.ModeSymlink != 0:
+		fi, err := os.Stat(path)
+		switch {
+		case err != nil:
+			return false, err
+		case fi.IsDir():
+			warn("skipping symbolic link to a folder " + path)
+			return false, nil
+		case !fi.Mode().IsRegular():
+			warn("skipping symbolic link to a special file " + path)
+			return false, nil
+		}
+		return true, nil
+	}
+	warn("skipping special file " + path)
+	return false, nil
 }
 
 func isMaildir(dir string) bool {

@@ -77,20 +77,19 @@ func dial(m *Mailbox, cred credentials, tlsConfig *tls.Config, insecure bool, ti
 	c.Timeout = timeout
 	c.ErrorLog = log.New(io.Discard, "", 0) // errors come back from the calls
 	s := &v1Session{c: c}
-	if !m.TLS {
+	if !m.TLS && !insecure {
 		ok, err := c.SupportStartTLS()
 		switch {
 		case err != nil:
 			c.Close()
 			return nil, fmt.Errorf("imap: %s: %w", m.Host, err)
-		case ok:
-			if err := c.StartTLS(cfg); err != nil {
-				c.Close()
-				return nil, fmt.Errorf("imap: STARTTLS with %s: %w", m.Host, err)
-			}
-		case !insecure:
+		case !ok:
 			c.Close()
 			return nil, fmt.Errorf("imap: %s offers no STARTTLS; refusing to send credentials in clear text (--imap-insecure, for tests, allows it)", m.Host)
+		}
+		if err := c.StartTLS(cfg); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("imap: STARTTLS with %s: %w", m.Host, err)
 		}
 	}
 	if err := s.login(cred); err != nil {

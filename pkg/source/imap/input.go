@@ -20,8 +20,9 @@ type Options struct {
 	// Password logs in with LOGIN; Token with XOAUTH2 (or OAUTHBEARER when
 	// Mechanism says so). Exactly one should be set.
 	Password, Token, Mechanism string
-	// Insecure lets imap:// log in without STARTTLS. It exists for tests
-	// against a local server.
+	// Insecure makes imap:// speak plain IMAP, without STARTTLS: passwords
+	// and mail cross the network in clear text. It exists for tests against
+	// a local server.
 	Insecure bool
 	// TLS configures TLS (a test's own certificate authority); nil verifies
 	// against the system's roots.
