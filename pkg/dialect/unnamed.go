@@ -68,7 +68,7 @@ func (in *Input) statesUndelivered() bool {
 		return true
 	}
 	subj := in.subject()
-	return sign.ReportSubject(subj) && !replySubject(subj) && mailWordSet.Any(p.reportLower)
+	return sign.ReportSubject(subj) && !sign.ReplySubject(subj) && mailWordSet.Any(p.reportLower)
 }
 
 // mailWords, lowercase, name what a delivery report is about: a message.
@@ -96,19 +96,6 @@ func contradicts(text, stated string) bool {
 	}
 	for _, m := range status.FindAll(text, 16) {
 		if m.Code != st {
-			return true
-		}
-	}
-	return false
-}
-
-// replySubject reports whether a subject (lowercase) answers or forwards
-// another message ("Re: mail to you is undeliverable?"): a person writing
-// about a bounce, not the bounce.
-func replySubject(subj string) bool {
-	s := strings.TrimSpace(subj)
-	for _, p := range []string{"re:", "aw:", "sv:", "antw:", "r:", "rif:", "réf:", "tr:", "wg:", "fw:", "fwd:", "rv:"} {
-		if strings.HasPrefix(s, p) {
 			return true
 		}
 	}
