@@ -57,18 +57,22 @@ var undeliveredSet = phrase.New(undeliveredStatements...)
 // comes from the mail system (systemSender: an empty Return-Path, a mailer
 // daemon or a postmaster in From; a no-reply sender is not enough, shops
 // write "your parcel could not be delivered" from those), or it has a
-// delivery report's subject, is no reply, and its statement is about a
-// message (mailWords).
+// delivery report's subject and its statement is about a message
+// (mailWords). A reply or a forward (sign.ReplySubject) is a person
+// writing about a delivery, whoever sends it.
 func (in *Input) statesUndelivered() bool {
 	p := in.prep()
 	if !undeliveredSet.Any(p.reportLower) && !delayWordSet.Any(p.reportLower) {
 		return false
 	}
+	subj := in.subject()
+	if sign.ReplySubject(subj) {
+		return false // a postmaster answering a question about a bounce
+	}
 	if in.systemSender() {
 		return true
 	}
-	subj := in.subject()
-	return sign.ReportSubject(subj) && !sign.ReplySubject(subj) && mailWordSet.Any(p.reportLower)
+	return sign.ReportSubject(subj) && mailWordSet.Any(p.reportLower)
 }
 
 // mailWords, lowercase, name what a delivery report is about: a message.

@@ -61,6 +61,8 @@ func TestUnknownWording(t *testing.T) {
 			"Your message to ann@far.example could not be handed over by the relay.\n", "failed"},
 		{"a report's subject, but no message", "From: Relay <relay@gw.example>\nSubject: Undeliverable: Invoice\n\n" +
 			"The parcel for ann@far.example could not be delivered.\n", ""},
+		{"a postmaster's answer", "From: Postmaster <postmaster@corp.example>\nSubject: Re: my mail bounced\n\n" +
+			"Your message to bob@corp.example could not be delivered because his mailbox was moved. Fixed now.\n", ""},
 		{"a parcel from a no-reply sender", "From: Parcel <noreply@parcel.example>\nSubject: Delivery failed: parcel 4477\n\n" +
 			"Your parcel could not be delivered. Write to help@parcel.example.\n", ""},
 		{"a person's reply about a bounce", "From: Peter <p@customer.example>\nSubject: Re: mail is undeliverable?\n\n" +
