@@ -329,9 +329,15 @@ func ticketLabel(t *ticket.Ticket) string {
 }
 
 // messageLabel names the message a record came from: the file inside a
-// folder or Maildir, else the input and the message's position in it.
+// folder or Maildir (from the folder given), else the input and the
+// message's position in it.
 func messageLabel(r *bounce.Record) string {
 	if r.Path != "" && r.Path != r.Source {
+		// Inside the folder given: the path from there (cur/1700....S),
+		// which the table shows whole more often.
+		if rel, ok := strings.CutPrefix(r.Path, strings.TrimSuffix(r.Source, "/")+"/"); ok && rel != "" {
+			return rel
+		}
 		return r.Path
 	}
 	return fmt.Sprintf("%s#%d", r.Source, r.Index)
