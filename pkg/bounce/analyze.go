@@ -53,8 +53,11 @@ func analyzeInput(r io.Reader, data []byte, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
 	}
-	recs, exceeded := analyze(r, data, opts)
+	// skipFromLine hands back a bytes.Reader as it is (only advanced), so
+	// that analyze still finds the body in data.
+	recs, exceeded := analyze(skipFromLine(r), data, opts)
 	capRecords(recs)
+	describeAll(recs)
 	if len(exceeded) > 0 {
 		t := strings.Join(exceeded, ",")
 		for i := range recs {
@@ -62,6 +65,29 @@ func analyzeInput(r io.Reader, data []byte, opts *Options) []Record {
 		}
 	}
 	return recs
+}
+
+// skipFromLine drops the mbox "From " line a single message saved from a
+// mail client often starts with, so that Analyze reads the message after
+// it. A seekable reader is rewound; any other is read on through a
+// MultiReader.
+func skipFromLine(r io.Reader) io.Reader {
+	var head [5]byte
+	n, _ := io.ReadFull(r, head[:])
+	if string(head[:n]) != "From " {
+		if rs, ok := r.(io.ReadSeeker); ok {
+			if _, err := rs.Seek(-int64(n), io.SeekCurrent); err == nil {
+				return r
+			}
+		}
+		return io.MultiReader(bytes.NewReader(append([]byte(nil), head[:n]...)), r)
+	}
+	var b [1]byte
+	for {
+		if _, err := r.Read(b[:]); err != nil || b[0] == '\n' {
+			return r
+		}
+	}
 }
 
 // analyze is Analyze without the marking of exceeded limits: it returns
