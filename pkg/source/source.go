@@ -198,8 +198,9 @@ type input struct {
 
 // entry is a file to read, or a path that failed while listing a folder.
 type entry struct {
-	path string
-	err  error
+	path    string
+	err     error
+	regular bool // found inside a folder: read only if it is still a regular file when opened
 }
 
 // fail queues an error message for path.
@@ -242,7 +243,11 @@ func (in *input) next() *Message {
 			in.fail(e.path, e.err)
 			continue
 		}
-		f, err := os.Open(e.path)
+		open := os.Open
+		if e.regular {
+			open = openRegular
+		}
+		f, err := open(e.path)
 		if err != nil {
 			in.fail(e.path, err)
 			continue
@@ -392,7 +397,9 @@ func listDir(dir string, opts Options) []entry {
 				if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 					continue
 				}
-				files = append(files, entry{path: filepath.Join(dir, sub, e.Name())})
+				if f, ok := fileEntry(filepath.Join(dir, sub, e.Name()), e, warn); ok {
+					files = append(files, f)
+				}
 			}
 		}
 		sort.SliceStable(files, func(i, j int) bool {
@@ -419,27 +426,54 @@ func listDir(dir string, opts Options) []entry {
 			}
 			return nil
 		}
-		switch {
-		case d.IsDir():
-			return nil
-		case d.Type()&fs.ModeSymlink != 0:
-			fi, err := os.Stat(path)
-			if err != nil {
-				files = append(files, entry{path: path, err: err})
-				return nil
-			}
-			if fi.IsDir() {
-				warn("skipping symbolic link to a folder " + path)
-				return nil
-			}
-		case !d.Type().IsRegular():
-			warn("skipping special file " + path)
+		if d.IsDir() {
 			return nil
 		}
-		files = append(files, entry{path: path})
+		if f, ok := fileEntry(path, d, warn); ok {
+			files = append(files, f)
+		}
 		return nil
 	})
 	return files
+}
+
+// fileEntry decides whether the folder entry d at path is read: regular
+// files are, and symbolic links to regular files. Anything else (a FIFO, a
+// socket, a device, a symbolic link to one of those or to a folder) could
+// block or never end: it is skipped with a warning naming it. A link that
+// leads nowhere is an entry with its error.
+func fileEntry(path string, d fs.DirEntry, warn func(string)) (entry, bool) {
+	mode := d.Type()
+	link := ""
+	if mode&fs.ModeSymlink != 0 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return entry{path: path, err: err}, true
+		}
+		mode, link = fi.Mode().Type(), "symbolic link to "
+	}
+	if mode.IsRegular() {
+		return entry{path: path, regular: true}, true
+	}
+	warn("skipping " + link + kindOf(mode) + " " + path + " (only regular files are read inside a folder)")
+	return entry{}, false
+}
+
+// kindOf names a file type for a warning.
+func kindOf(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a folder"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeCharDevice != 0:
+		return "a character device"
+	case mode&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
 }
 
 func isMaildir(dir string) bool {
