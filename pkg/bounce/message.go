@@ -26,6 +26,11 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 			recs[i].Truncated = truncated
 		}
 	}
+	if m.UIDValidity != 0 {
+		for i := range recs {
+			recs[i].UIDValidity = m.UIDValidity
+		}
+	}
 	return recs
 }
 

@@ -69,6 +69,10 @@ type Record struct {
 	// "report-size", "line-length", "recipients"): the record says what
 	// could be read before them. Empty when no limit was reached.
 	Truncated string `json:"truncated"`
+	// UIDValidity is, for a message read from an IMAP mailbox, the
+	// mailbox's UIDVALIDITY: with Index (the UID) it names one message on
+	// the server. Absent for other inputs.
+	UIDValidity uint32 `json:"uid_validity,omitempty"`
 }
 
 // Why says what decided a record, in words, each at most MaxWhy bytes: the

@@ -29,12 +29,35 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in 
 	if err := stdinOnce(paths); err != nil {
 		return err
 	}
+	if err := in.Mailbox.check(); err != nil {
+		return err
+	}
+	mailboxes, err := in.Mailbox.opener(ctx, ios, false)
+	if err != nil {
+		return err
+	}
 	rd := source.NewReader(paths, source.Options{Stdin: ios.In, MaxMessageSize: int64(in.Limits.MessageSize),
-		Warn: func(msg string) { warn(ios, msg) }})
+		Warn: func(msg string) { warn(ios, msg) }, Openers: []source.Opener{mailboxes}})
+	// The inputs that act on written messages (IMAP: resume state, --flag,
+	// --move-to) hear of each emitted message, and commit once the command
+	// has flushed its output (commitInputs).
+	in.Mailbox.commits.add(rd)
+	var written doneQueue
+	emitted := emit
+	emit = func(v T) error {
+		err := emitted(v)
+		if m := written.pop(); err == nil {
+			rd.Done(m)
+		}
+		return err
+	}
 	next := func() (*source.Message, bool, error) {
 		m, err := rd.Next()
 		if err == io.EOF {
 			return nil, false, nil
+		}
+		if err == nil {
+			written.push(m)
 		}
 		return m, err == nil, err
 	}

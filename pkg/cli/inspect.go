@@ -274,5 +274,8 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if t.messages > 1 {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
 	}
+	if err := commitInputs(opts.inputOptions); err != nil {
+		return err
+	}
 	return exitStatus(t.readErrors > 0, opts.FailOn != "" && t.failOn > 0)
 }

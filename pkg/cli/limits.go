@@ -15,8 +15,9 @@ import (
 // and the limits that keep hostile input bounded (all of them for inspect
 // and report, those of the header for loops).
 type inputOptions struct {
-	Jobs   int
-	Limits limits
+	Jobs    int
+	Limits  limits
+	Mailbox mailboxOptions // the flags of IMAP inputs (mailbox.go)
 }
 
 // limits bound the work on one message. Beyond a limit the message is
@@ -62,6 +63,7 @@ func addHeaderInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	l := &in.Limits
 	f.Var(&l.MessageSize, "max-message-size", "bytes of one message analysed; the rest is skipped (suffixes K, M, G)")
 	f.Var(&l.HeaderSize, "max-header-size", "bytes of one header block; a larger one makes an error record")
+	in.Mailbox.addFlags(f)
 }
 
 // check rejects limits that are not positive.

@@ -216,6 +216,9 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	if len(res.Records) > 1 {
 		warn(ios, loopsSummary(res))
 	}
+	if err := commitInputs(opts.inputOptions); err != nil {
+		return err
+	}
 	return exitStatus(readErrors > 0, opts.FailOn == "loop" && len(res.Loops) > 0)
 }
 

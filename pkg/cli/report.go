@@ -166,6 +166,9 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := renderReport(ios, opts, rep); err != nil {
 		return err
 	}
+	if err := commitInputs(opts.inputOptions); err != nil {
+		return err
+	}
 	return exitStatus(readErrors > 0, gate.Exceeded)
 }
 

@@ -71,3 +71,17 @@ func (pathOpener) Open(name string, opts Options) (Input, error) {
 
 // builtins are the openers every Reader knows, asked last.
 var builtins = []Opener{stdinOpener{}, pathOpener{}}
+
+// Open opens one input with the first opener that matches it: those of
+// opts.Openers, then the built-in ones (standard input, a path). The Reader
+// opens its inputs this way; a command that follows one input (bounce
+// watch) calls it directly.
+func Open(name string, opts Options) (Input, error) {
+	opts = opts.withDefaults()
+	for _, o := range append(append([]Opener(nil), opts.Openers...), builtins...) {
+		if o.Match(name) {
+			return o.Open(name, opts)
+		}
+	}
+	panic("source: no opener matches " + name) // pathOpener matches everything
+}

@@ -20,7 +20,7 @@ import (
 type Message struct {
 	Source   string         // the input as given: a path, or "-" for standard input
 	Index    int            // 1-based position of the message inside Source
-	Path     string         // the file it was read from (inside a folder, the file's path)
+	Path     string         // the file it was read from (inside a folder, the file's path); empty for standard input and mailboxes
 	Envelope *mbox.Envelope // the From_ line facts; nil outside mbox files
 	Data     []byte         // the message with LF line ends, at most Options.MaxMessageSize bytes
 	// Size is the message's length in the input (after line-end
@@ -81,6 +81,39 @@ type Options struct {
 // DefaultMaxMessageSize is the default for Options.MaxMessageSize.
 const DefaultMaxMessageSize = 32 << 20
 
+// withDefaults fills in the defaults of the zero fields.
+func (o Options) withDefaults() Options {
+	if o.MaxMessageSize <= 0 {
+		o.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if o.Stdin == nil {
+		o.Stdin = os.Stdin
+	}
+	return o
+}
+
+// Fill reads one message from r (any line ends) into m as every input
+// reads its messages: Data with LF line ends, at most MaxMessageSize bytes
+// of it; Size; Truncated; and Err (a *ReadError naming m.Path, or m.Source
+// when Path is empty) when r fails. Openers of other inputs (an IMAP
+// mailbox) use it. size, when above zero, is the message's full size as
+// known elsewhere (r may hold only its first bytes).
+func (o Options) Fill(m *Message, r io.Reader, size int64) {
+	o = o.withDefaults()
+	m.Data, m.Size, m.Err = readLimited(mbox.Newlines(r), o.MaxMessageSize)
+	if size > m.Size {
+		m.Size = size
+	}
+	m.Truncated = m.Size > int64(len(m.Data))
+	if m.Err != nil {
+		where := m.Path
+		if where == "" {
+			where = m.Source
+		}
+		m.Err = &ReadError{Path: where, Err: m.Err}
+	}
+}
+
 // Reader reads the messages of a list of inputs in order.
 type Reader struct {
 	opts       Options
@@ -91,12 +124,7 @@ type Reader struct {
 
 // NewReader returns a Reader over inputs. An empty list reads standard input.
 func NewReader(inputs []string, opts Options) *Reader {
-	if opts.MaxMessageSize <= 0 {
-		opts.MaxMessageSize = DefaultMaxMessageSize
-	}
-	if opts.Stdin == nil {
-		opts.Stdin = os.Stdin
-	}
+	opts = opts.withDefaults()
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
 	}
@@ -278,6 +306,9 @@ func looksLikeMbox(br *bufio.Reader) bool {
 // read returns the next message of the current file, or nil at its end.
 func (in *input) read() *Message {
 	m := &Message{Source: in.source, Path: in.path}
+	if in.path == "-" {
+		m.Path = "" // standard input is a stream, not a file
+	}
 	var body io.Reader
 	switch {
 	case in.mr != nil:

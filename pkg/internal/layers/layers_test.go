@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"pkg/dsn":               nil,
 	"pkg/parts":             nil,
 	"pkg/source":            {"pkg/mbox"},
+	"pkg/source/imap":       {"pkg/source", "pkg/state"},
 	"pkg/ticket":            {"pkg/parts", "pkg/sign"},
 	"pkg/loop":              {"pkg/parts", "pkg/sign"},
 	"pkg/reason":            {"pkg/status", "pkg/internal/phrase"},
