@@ -96,14 +96,10 @@ func (o Options) withDefaults() Options {
 // reads its messages: Data with LF line ends, at most MaxMessageSize bytes
 // of it; Size; Truncated; and Err (a *ReadError naming m.Path, or m.Source
 // when Path is empty) when r fails. Openers of other inputs (an IMAP
-// mailbox) use it. size, when above zero, is the message's full size as
-// known elsewhere (r may hold only its first bytes).
-func (o Options) Fill(m *Message, r io.Reader, size int64) {
+// mailbox) use it.
+func (o Options) Fill(m *Message, r io.Reader) {
 	o = o.withDefaults()
 	m.Data, m.Size, m.Err = readLimited(mbox.Newlines(r), o.MaxMessageSize)
-	if size > m.Size {
-		m.Size = size
-	}
 	m.Truncated = m.Size > int64(len(m.Data))
 	if m.Err != nil {
 		where := m.Path

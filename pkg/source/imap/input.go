@@ -88,6 +88,9 @@ func (o *Opener) Open(name string, opts source.Options) (source.Input, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.MaxMessageSize <= 0 {
+		opts.MaxMessageSize = source.DefaultMaxMessageSize
+	}
 	tc := &tls.Config{}
 	if o.cfg.TLS != nil {
 		tc = o.cfg.TLS.Clone()
@@ -315,7 +318,11 @@ func (in *Input) startBatch() {
 	go func() {
 		err := sess.Fetch(uids, opts.MaxMessageSize, func(uid uint32, size int64, body io.Reader) error {
 			m := &source.Message{Source: in.mb.Display, Index: int(uid), UIDValidity: uv}
-			opts.Fill(m, body, size)
+			cr := &countingReader{r: body}
+			opts.Fill(m, cr)
+			if cr.n < size { // the server sent the first MaxMessageSize bytes only
+				m.Truncated, m.Size = true, max(m.Size, size)
+			}
 			m.SetCommitter(in)
 			select {
 			case batch <- fetched{msg: m}:
@@ -461,4 +468,16 @@ func (in *Input) Close() error {
 		return err
 	}
 	return nil
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
