@@ -35,8 +35,12 @@ const (
 // recipient (a delay notice and the later failure, two servers reporting
 // the same failure); it is empty for the other kinds. See GroupKey.
 type Record struct {
-	Source            string           `json:"source"`
-	Index             int              `json:"index"`
+	Source string `json:"source"`
+	Index  int    `json:"index"`
+	// UIDValidity is, for a message read from an IMAP mailbox, the
+	// mailbox's UIDVALIDITY: with Index (the UID) it names one message on
+	// the server. Absent (zero) for other inputs.
+	UIDValidity       uint32           `json:"uid_validity,omitempty"`
 	Kind              string           `json:"kind"`
 	Recipient         string           `json:"recipient"`
 	OriginalRecipient string           `json:"original_recipient"`
@@ -69,10 +73,6 @@ type Record struct {
 	// "report-size", "line-length", "recipients"): the record says what
 	// could be read before them. Empty when no limit was reached.
 	Truncated string `json:"truncated"`
-	// UIDValidity is, for a message read from an IMAP mailbox, the
-	// mailbox's UIDVALIDITY: with Index (the UID) it names one message on
-	// the server. Absent for other inputs.
-	UIDValidity uint32 `json:"uid_validity,omitempty"`
 }
 
 // Why says what decided a record, in words, each at most MaxWhy bytes: the
@@ -116,6 +116,7 @@ func (r *Record) ClassText() string {
 type wireRecord struct {
 	Source            string         `json:"source"`
 	Index             int            `json:"index"`
+	UIDValidity       uint32         `json:"uid_validity,omitempty"`
 	Kind              string         `json:"kind"`
 	Recipient         string         `json:"recipient"`
 	OriginalRecipient string         `json:"original_recipient"`
@@ -144,7 +145,7 @@ type wireRecord struct {
 
 // wire returns r as the contract writes it.
 func (r *Record) wire() wireRecord {
-	return wireRecord{r.Source, r.Index, r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
+	return wireRecord{r.Source, r.Index, r.UIDValidity, r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
 		r.StatusSource, r.ClassText(), r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original, r.Ticket, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType,
 		r.Why, r.Truncated}
@@ -176,7 +177,7 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*r = Record{Source: w.Source, Index: w.Index, Kind: w.Kind, Recipient: w.Recipient,
+	*r = Record{Source: w.Source, Index: w.Index, UIDValidity: w.UIDValidity, Kind: w.Kind, Recipient: w.Recipient,
 		OriginalRecipient: w.OriginalRecipient, Action: w.Action, StatusSource: w.StatusSource,
 		Class: status.ParseClass(w.Class), Diagnostic: w.Diagnostic, Reason: w.Reason, ReportingMTA: w.ReportingMTA,
 		RemoteMTA: w.RemoteMTA, SMTPCommand: w.SMTPCommand, Date: w.Date, MTA: w.MTA, Original: w.Original,

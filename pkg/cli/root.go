@@ -171,6 +171,7 @@ or standard input ("-", or a pipe).`,
 		newExplainCmd(ios),
 		newVerifyCmd(ios, nil),
 		newLoopsCmd(ios, nil),
+		newWatchCmd(ios, nil),
 		newActCmd(ios, nil),
 		newVersionCmd(ios, info),
 	)

@@ -3,6 +3,7 @@ package source
 import (
 	"io"
 	"os"
+	"strings"
 )
 
 // An Opener opens the inputs of one form: a path (file, folder, Maildir,
@@ -84,4 +85,27 @@ func Open(name string, opts Options) (Input, error) {
 		}
 	}
 	panic("source: no opener matches " + name) // pathOpener matches everything
+}
+
+// withoutPassword returns name with the password of a URL (scheme://user:
+// password@host/...) replaced, so that an input's label never shows one.
+func withoutPassword(name string) string {
+	scheme, rest, ok := strings.Cut(name, "://")
+	if !ok {
+		return name
+	}
+	host, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndexByte(host, '@')
+	if at < 0 {
+		return name
+	}
+	user, _, has := strings.Cut(host[:at], ":")
+	if !has {
+		return name
+	}
+	out := scheme + "://" + user + ":REDACTED" + host[at:]
+	if strings.Contains(rest, "/") {
+		out += "/" + path
+	}
+	return out
 }

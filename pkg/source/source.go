@@ -159,8 +159,9 @@ func (r *Reader) open(name string) Input {
 		}
 		in, err := o.Open(name, r.opts)
 		if err != nil {
-			failed := &input{opts: r.opts, source: name}
-			failed.fail(name, err)
+			shown := withoutPassword(name) // an input that failed may be a URL with a password
+			failed := &input{opts: r.opts, source: shown}
+			failed.fail(shown, err)
 			return failed
 		}
 		if c, ok := in.(Committer); ok {

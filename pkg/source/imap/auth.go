@@ -3,7 +3,6 @@ package imap
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -107,10 +106,10 @@ func (a *xoauth2Client) Start() (string, []byte, error) {
 	return "XOAUTH2", []byte("user=" + a.user + "\x01auth=Bearer " + a.token + "\x01\x01"), nil
 }
 
-// Next answers the server's error challenge (a JSON status): the exchange
-// is cancelled and the server then refuses the login.
+// Next answers the server's error challenge (a JSON status) with the
+// empty response the mechanism wants; the server then refuses the login.
 func (a *xoauth2Client) Next(challenge []byte) ([]byte, error) {
-	return nil, errors.New("xoauth2: token refused")
+	return []byte{}, nil
 }
 
 // redacted is an error whose message had secrets taken out. It does not

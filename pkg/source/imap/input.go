@@ -456,6 +456,13 @@ func (in *Input) Wait(ctx context.Context) error {
 	}
 }
 
+// SetPoll sets how often Wait looks for new mail at the latest.
+func (in *Input) SetPoll(d time.Duration) {
+	if d > 0 {
+		in.cfg.Poll = d
+	}
+}
+
 // Close stops a fetch in progress and logs out.
 func (in *Input) Close() error {
 	if in.quit != nil {

@@ -248,7 +248,11 @@ func (s *v1Session) Move(uids []uint32, dest string) error {
 		if err != nil {
 			return err
 		}
-		return s.c.UidMove(seqSet(uids), dest)
+		err := s.c.UidMove(seqSet(uids), dest)
+		if err != nil && s.c.Create(dest) == nil { // the destination was missing ([TRYCREATE])
+			err = s.c.UidMove(seqSet(uids), dest)
+		}
+		return err
 	}
 	// go-imap's own fallback expunges every \Deleted message of the
 	// mailbox; UID EXPUNGE (UIDPLUS) removes exactly ours.
@@ -259,7 +263,12 @@ func (s *v1Session) Move(uids []uint32, dest string) error {
 		return errors.New("the server has neither MOVE nor UIDPLUS: cannot move exactly these messages")
 	}
 	if err := s.c.UidCopy(seqSet(uids), dest); err != nil {
-		return err
+		if s.c.Create(dest) != nil {
+			return err
+		}
+		if err := s.c.UidCopy(seqSet(uids), dest); err != nil {
+			return err
+		}
 	}
 	if err := s.AddFlag(uids, goimap.DeletedFlag); err != nil {
 		return err

@@ -147,6 +147,7 @@ mail_gid = %[7]s
 auth_mechanisms = plain login xoauth2 oauthbearer
 disable_plaintext_auth = no
 mail_fsync = never
+auth_failure_delay = 0
 mail_location = maildir:%[1]s/mail/%%u
 namespace inbox {
   inbox = yes
