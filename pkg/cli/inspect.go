@@ -42,7 +42,9 @@ one record for any other message, so that every input message shows up.
 A path may be a single message (.eml or any name), an mbox file, a Maildir or
 any folder of message files (read in sorted order). "-", or no path with a
 pipe on standard input, reads standard input, which may hold one message or
-an mbox.
+an mbox. An IMAP mailbox URL (imaps://user@host[:port]/MAILBOX) is read
+without changing it and resumed from a state file: see the IMAP flags and
+the README.
 
 On a terminal the output is a card for a single message and a table for
 several. --format json and ndjson print the records of the JSON contract

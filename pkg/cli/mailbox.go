@@ -93,6 +93,8 @@ func (o *mailboxOptions) opener(ctx context.Context, ios *IOStreams, watch bool)
 	}
 	if watch {
 		cfg.Retries = -1
+	} else {
+		cfg.Progress = newMailboxProgress(ios, os.Getenv)
 	}
 	cfg.Credentials.Mechanism = o.Auth
 	switch {
@@ -196,4 +198,32 @@ func (q *doneQueue) pop() *source.Message {
 	q.msgs[0] = nil
 	q.msgs = q.msgs[1:]
 	return m
+}
+
+// newMailboxProgress returns the progress line of a mailbox being read
+// (messages done of those found, and the rate) on a terminal's standard
+// error, or nil where progress lines are not drawn (see newProgress).
+func newMailboxProgress(ios *IOStreams, getenv func(string) string) func(done, total int) {
+	if !ios.IsStderrTTY() || getenv("CI") != "" {
+		return nil
+	}
+	start, last, drawn := time.Now(), time.Now(), 0
+	return func(done, total int) {
+		now := time.Now()
+		if done < total && now.Sub(last) < progressEvery {
+			return
+		}
+		last = now
+		if done >= total {
+			if drawn > 0 {
+				fmt.Fprintf(ios.ErrOut, "\r%*s\r", drawn, "")
+				drawn = 0
+			}
+			return
+		}
+		rate := float64(done) / now.Sub(start).Seconds()
+		line := fmt.Sprintf("mailbox: %s / %s messages, %s msg/s", thousands(done), thousands(total), thousands(int(rate)))
+		fmt.Fprintf(ios.ErrOut, "\r%-*s", drawn, line)
+		drawn = len(line)
+	}
 }

@@ -140,7 +140,7 @@ belonged to. bounce verify checks whether addresses can receive mail, and
 bounce loops finds mail loops in the inbound mail of a help desk.
 
 Inputs are files (.eml or any name), mbox files, Maildir or other folders,
-or standard input ("-", or a pipe).`,
+standard input ("-", or a pipe), or IMAP mailboxes (imaps://user@host/BOX).`,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
