@@ -19,9 +19,11 @@ type Options struct {
 	// Tickets links records to help-desk tickets; nil knows the built-in
 	// help desks only (see package ticket).
 	Tickets *ticket.Finder
-	// MaxRecipients bounds the records of one report: the recipients after
-	// the first MaxRecipients are left out and the records say so
-	// (Truncated "recipients"). Default DefaultMaxRecipients.
+	// MaxRecipients bounds the records of one report, whichever
+	// recogniser read it (delivery reports, free-text bounces, feedback
+	// reports): the recipients after the first MaxRecipients are left out
+	// and the records say so (Truncated "recipients"). Default
+	// DefaultMaxRecipients.
 	MaxRecipients int
 }
 
@@ -44,6 +46,7 @@ func Analyze(r io.Reader, opts *Options) []Record {
 		opts = &Options{}
 	}
 	recs, exceeded := analyze(r, opts)
+	capRecords(recs)
 	if len(exceeded) > 0 {
 		t := strings.Join(exceeded, ",")
 		for i := range recs {

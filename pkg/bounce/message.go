@@ -2,6 +2,7 @@ package bounce
 
 import (
 	"bytes"
+	"errors"
 	"slices"
 	"strings"
 
@@ -12,8 +13,16 @@ import (
 // records with the message's Source and Index. A message that could not be
 // read gives one record of kind "error".
 func AnalyzeMessage(m *source.Message, opts *Options) []Record {
-	if m.Err != nil {
-		return []Record{ErrorRecord(m.Source, m.Index, m.Err)}
+	switch {
+	case m.Err != nil:
+		r := ErrorRecord(m.Source, m.Index, m.Err)
+		r.UIDValidity = m.UIDValidity
+		return []Record{r}
+	case len(m.Data) == 0:
+		// Not a message at all: bounce loops says the same.
+		r := ErrorRecord(m.Source, m.Index, errEmpty)
+		r.UIDValidity = m.UIDValidity
+		return []Record{r}
 	}
 	recs := Analyze(bytes.NewReader(m.Data), opts)
 	truncated := "" // the same for every record of the message
@@ -21,18 +30,16 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 		truncated = joinLimit(LimitMessageSize, recs[0].Truncated)
 	}
 	for i := range recs {
-		recs[i].Source, recs[i].Index = m.Source, m.Index
+		recs[i].Source, recs[i].Index, recs[i].UIDValidity = m.Source, m.Index, m.UIDValidity
 		if m.Truncated {
 			recs[i].Truncated = truncated
 		}
 	}
-	if m.UIDValidity != 0 {
-		for i := range recs {
-			recs[i].UIDValidity = m.UIDValidity
-		}
-	}
 	return recs
 }
+
+// errEmpty is the error of a message without a single byte.
+var errEmpty = errors.New("empty message")
 
 // LimitMessageSize is the name of the message size limit in
 // Record.Truncated (see source.Options.MaxMessageSize).

@@ -35,12 +35,8 @@ const (
 // recipient (a delay notice and the later failure, two servers reporting
 // the same failure); it is empty for the other kinds. See GroupKey.
 type Record struct {
-	Source string `json:"source"`
-	Index  int    `json:"index"`
-	// UIDValidity is, for a message read from an IMAP mailbox, the
-	// mailbox's UIDVALIDITY: with Index (the UID) it names one message on
-	// the server. Absent (zero) for other inputs.
-	UIDValidity       uint32           `json:"uid_validity,omitempty"`
+	Source            string           `json:"source"`
+	Index             int              `json:"index"`
 	Kind              string           `json:"kind"`
 	Recipient         string           `json:"recipient"`
 	OriginalRecipient string           `json:"original_recipient"`
@@ -68,10 +64,15 @@ type Record struct {
 	// Why says what decided the record's kind, status and reason, with the
 	// text each rule matched (docs/json.md); never null.
 	Why Why `json:"why"`
+	// UIDValidity is, for a message read from an IMAP mailbox, the
+	// mailbox's UIDVALIDITY: with Index (the UID) it names exactly one
+	// message on the server. 0 for every other input.
+	UIDValidity uint32 `json:"uid_validity"`
 	// Truncated names the limits the message exceeded, comma-separated
 	// ("message-size", "header-size", "depth", "parts", "text-size",
-	// "report-size", "line-length", "recipients"): the record says what
-	// could be read before them. Empty when no limit was reached.
+	// "report-size", "line-length", "recipients", "field-size"): the
+	// record says what could be read before them. Empty when no limit was
+	// reached.
 	Truncated string `json:"truncated"`
 }
 
@@ -116,7 +117,6 @@ func (r *Record) ClassText() string {
 type wireRecord struct {
 	Source            string         `json:"source"`
 	Index             int            `json:"index"`
-	UIDValidity       uint32         `json:"uid_validity,omitempty"`
 	Kind              string         `json:"kind"`
 	Recipient         string         `json:"recipient"`
 	OriginalRecipient string         `json:"original_recipient"`
@@ -140,15 +140,16 @@ type wireRecord struct {
 	Auth              string         `json:"auth"`
 	FeedbackType      string         `json:"feedback_type"`
 	Why               Why            `json:"why"`
+	UIDValidity       uint32         `json:"uid_validity"`
 	Truncated         string         `json:"truncated"`
 }
 
 // wire returns r as the contract writes it.
 func (r *Record) wire() wireRecord {
-	return wireRecord{r.Source, r.Index, r.UIDValidity, r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
+	return wireRecord{r.Source, r.Index, r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
 		r.StatusSource, r.ClassText(), r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original, r.Ticket, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType,
-		r.Why, r.Truncated}
+		r.Why, r.UIDValidity, r.Truncated}
 }
 
 // Encode writes r to enc as the record contract's JSON object: what
@@ -177,12 +178,12 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*r = Record{Source: w.Source, Index: w.Index, UIDValidity: w.UIDValidity, Kind: w.Kind, Recipient: w.Recipient,
+	*r = Record{Source: w.Source, Index: w.Index, Kind: w.Kind, Recipient: w.Recipient,
 		OriginalRecipient: w.OriginalRecipient, Action: w.Action, StatusSource: w.StatusSource,
 		Class: status.ParseClass(w.Class), Diagnostic: w.Diagnostic, Reason: w.Reason, ReportingMTA: w.ReportingMTA,
 		RemoteMTA: w.RemoteMTA, SMTPCommand: w.SMTPCommand, Date: w.Date, MTA: w.MTA, Original: w.Original,
 		Ticket: w.Ticket, Group: w.Group, Error: w.Error, Blocklist: w.Blocklist, Auth: w.Auth,
-		FeedbackType: w.FeedbackType, Why: w.Why, Truncated: w.Truncated}
+		FeedbackType: w.FeedbackType, Why: w.Why, UIDValidity: w.UIDValidity, Truncated: w.Truncated}
 	if err := r.Status.UnmarshalText([]byte(w.Status)); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/bounce-tool/bounce/pkg/ticket"
 	"github.com/spf13/cobra"
@@ -125,10 +126,16 @@ func loadConfig(path string, getenv func(string) string, home func() (string, er
 		}
 	}
 	data, err := os.ReadFile(path)
-	if err != nil {
-		if !explicit && errors.Is(err, fs.ErrNotExist) {
-			return &config{}, nil, nil
-		}
+	switch {
+	case err == nil:
+	case !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)):
+		// No default file (or $HOME is not a folder): no configuration.
+		return &config{}, nil, nil
+	case !explicit:
+		// A default file that cannot be read is no configuration
+		// either; only a file named with --config must be read.
+		return &config{}, []string{fmt.Sprintf("config: %v; going on without it", err)}, nil
+	default:
 		return nil, nil, fmt.Errorf("config: %w", err)
 	}
 	c := &config{path: path}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/spf13/cobra"
 )
 
@@ -58,6 +59,12 @@ func wantTruncated(limits string, records int) func(t *testing.T, recs []recordV
 
 const hangGuard = 60 * time.Second
 
+// maxHostileOutput bounds the NDJSON of any hostile case (issue 17).
+const maxHostileOutput = 16 * mib
+
+// bounceDefaultMaxRecipients is the default of --max-recipients.
+const bounceDefaultMaxRecipients = bounce.DefaultMaxRecipients
+
 func TestHostileInputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("hostile suite skipped in -short mode")
@@ -92,6 +99,16 @@ func TestHostileInputs(t *testing.T) {
 				pairs[fmt.Sprintf("%s#%d", r.Source, r.Index)] = true
 				views = append(views, recordView{Source: r.Source, Kind: r.Kind, Recipient: r.Recipient, Error: r.Error,
 					Truncated: r.Truncated, Index: r.Index})
+			}
+			if len(res.out) > maxHostileOutput {
+				t.Errorf("%d bytes of NDJSON, bound %d", len(res.out), maxHostileOutput)
+			}
+			perMessage := map[string]int{}
+			for _, r := range recs {
+				key := fmt.Sprintf("%s#%d", r.Source, r.Index)
+				if perMessage[key]++; perMessage[key] == bounceDefaultMaxRecipients+2 {
+					t.Errorf("%s: more than --max-recipients + 1 records", key)
+				}
 			}
 			if len(pairs) != tc.messages {
 				t.Errorf("records cover %d messages, want %d", len(pairs), tc.messages)
@@ -292,6 +309,24 @@ func hostileCases() []hostileCase {
 			input: "c.eml", messages: 1, maxHeap: 16 * mib},
 		{name: "DSN with 10000 recipients", files: map[string][]byte{"r.eml": dsnWithRecipients(10000)}, input: "r.eml", messages: 1, maxHeap: 96 * mib,
 			check: wantTruncated("recipients,report-size", 1000)},
+		// Issue 17: one message that once wrote hundreds of MB.
+		{name: "recipient blow-up DSN", files: map[string][]byte{"blow.eml": blowUpDSN(2000, 300<<10)}, input: "blow.eml", messages: 1,
+			maxHeap: 160 * mib, check: wantTruncated("recipients", 1000)},
+		{name: "ARF with 20000 recipients", files: map[string][]byte{"arf.eml": bigARF(20000, 200<<10)}, input: "arf.eml", messages: 1,
+			maxHeap: 160 * mib, check: func(t *testing.T, recs []recordView) {
+				wantTruncated("recipients", 1000)(t, recs)
+				if len(recs) > 0 && (recs[0].Kind != "feedback" || recs[0].Recipient != "complainer0@isp.example") {
+					t.Errorf("first record %+v, want complainer0's feedback", recs[0])
+				}
+			}},
+		{name: "12 MB prose notice with 100000 addresses", files: map[string][]byte{"prose.eml": proseNotice(100000, 12*mib)}, input: "prose.eml",
+			messages: 1, maxHeap: 160 * mib, check: func(t *testing.T, recs []recordView) {
+				if len(recs) == 0 || len(recs) > bounceDefaultMaxRecipients {
+					t.Errorf("%d records", len(recs))
+				}
+			}},
+		{name: "20 MB part header", files: map[string][]byte{"ph.eml": bigPartHeader(20 * mib)}, input: "ph.eml", messages: 1,
+			maxHeap: 160 * mib, check: wantTruncated("header-size,line-length", 1)},
 		{name: "mbox with unescaped From in bodies", files: map[string][]byte{"u.mbox": mboxOf(
 			"Subject: one\n\nFrom here I start a line\nand From there\n", "Subject: two\n\nbody\n")},
 			input: "u.mbox", messages: 2, maxHeap: 16 * mib},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/batch"
 	"github.com/bounce-tool/bounce/pkg/source"
@@ -29,35 +30,20 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in 
 	if err := stdinOnce(paths); err != nil {
 		return err
 	}
-	if err := in.Mailbox.check(); err != nil {
-		return err
-	}
-	mailboxes, err := in.Mailbox.opener(ctx, ios, false)
+	sopts, err := in.sourceOptions(ctx, ios, paths)
 	if err != nil {
 		return err
 	}
-	rd := source.NewReader(paths, source.Options{Stdin: ios.In, MaxMessageSize: int64(in.Limits.MessageSize),
-		Warn: func(msg string) { warn(ios, msg) }, Openers: []source.Opener{mailboxes}})
-	// The inputs that act on written messages (IMAP: resume state, --flag,
-	// --move-to) hear of each emitted message, and commit once the command
-	// has flushed its output (commitInputs).
-	in.Mailbox.commits.add(rd)
-	var written doneQueue
-	emitted := emit
-	emit = func(v T) error {
-		err := emitted(v)
-		if m := written.pop(); err == nil {
-			rd.Done(m)
-		}
-		return err
+	rd := source.NewReader(paths, sopts)
+	if in.session != nil {
+		in.session.rd = rd
+	} else {
+		defer rd.Close()
 	}
 	next := func() (*source.Message, bool, error) {
 		m, err := rd.Next()
 		if err == io.EOF {
 			return nil, false, nil
-		}
-		if err == nil {
-			written.push(m)
 		}
 		return m, err == nil, err
 	}
@@ -66,7 +52,29 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in 
 		m.Release() // the result holds copies; the buffer serves the next message
 		return v
 	}
-	return batch.Map(ctx, in.Jobs, next, apply, emit)
+	// A signal stops the run at once, even with a read blocked: the
+	// messages emitted so far are the output, nothing is emitted after.
+	var mu sync.Mutex
+	abandoned := false
+	guarded := func(v T) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if abandoned {
+			return context.Cause(ctx)
+		}
+		if err := emit(v); err != nil {
+			return err
+		}
+		if m, ok := any(v).(interface{ message() *source.Message }); ok {
+			rd.Done(m.message())
+		}
+		return nil
+	}
+	return runUntilDone(ctx, func() error { return batch.Map(ctx, in.Jobs, next, apply, guarded) }, func() {
+		mu.Lock()
+		abandoned = true
+		mu.Unlock()
+	})
 }
 
 // stdinOnce rejects arguments that name standard input ("-") more than

@@ -42,9 +42,7 @@ one record for any other message, so that every input message shows up.
 A path may be a single message (.eml or any name), an mbox file, a Maildir or
 any folder of message files (read in sorted order). "-", or no path with a
 pipe on standard input, reads standard input, which may hold one message or
-an mbox. An IMAP mailbox URL (imaps://user@host[:port]/MAILBOX) is read
-without changing it and resumed from a state file: see the IMAP flags and
-the README.
+an mbox.
 
 On a terminal the output is a card for a single message and a table for
 several. --format json and ndjson print the records of the JSON contract
@@ -222,6 +220,8 @@ type analysed struct {
 	enc  []byte // the records encoded by the sink's encode, or nil
 }
 
+func (a analysed) message() *source.Message { return a.msg }
+
 // forEachMessage reads the inputs, analyses each message with bopts on
 // jobs workers and calls emit in input order. Warnings about skipped files
 // and unreadable messages go to stderr as they happen. A non-nil encode
@@ -270,14 +270,14 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if cerr := sink.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = opts.inputOptions.commit()
+	}
 	if err != nil {
 		return err
 	}
 	if t.messages > 1 {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
-	}
-	if err := commitInputs(opts.inputOptions); err != nil {
-		return err
 	}
 	return exitStatus(t.readErrors > 0, opts.FailOn != "" && t.failOn > 0)
 }

@@ -95,3 +95,22 @@ func (s *IOStreams) SetColor(mode string, getenv func(string) string) {
 	}
 	color.NoColor = !s.colorEnabled
 }
+
+// stickyWriter remembers the first error of the writes to it, so that a
+// command that writes with fmt.Fprint and the like (whose errors it does
+// not check) still fails when standard output is full or closed.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err != nil {
+		s.err = err
+	}
+	return n, err
+}

@@ -17,7 +17,26 @@ import (
 type inputOptions struct {
 	Jobs    int
 	Limits  limits
-	Mailbox mailboxOptions // the flags of IMAP inputs (mailbox.go)
+	Mailbox mailboxOptions // IMAP inputs
+	// session is the reader of the run, set by mapMessages, so that the
+	// command can commit what the inputs should remember once its output
+	// is flushed (see commit).
+	session *inputSession
+}
+
+// inputSession holds the source reader of one run.
+type inputSession struct{ rd *source.Reader }
+
+// commit tells the inputs that every record was written and flushed: an
+// IMAP mailbox then flags or moves what was read, if asked, and saves
+// where to resume. Commands call it after closing their output.
+func (in inputOptions) commit() error {
+	if in.session == nil || in.session.rd == nil {
+		return nil
+	}
+	err := in.session.rd.Commit()
+	in.session.rd.Close()
+	return err
 }
 
 // limits bound the work on one message. Beyond a limit the message is
@@ -48,7 +67,7 @@ func defaultLimits() limits {
 func addInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	addHeaderInputFlags(f, in)
 	l := &in.Limits
-	f.Var(&l.LineLength, "max-line-length", "bytes of one line of text; longer lines are cut")
+	f.Var(&l.LineLength, "max-line-length", "bytes of one line of text or header field of a MIME part (folded lines included); longer ones are cut")
 	f.IntVar(&l.Depth, "max-depth", l.Depth, "MIME nesting depth followed")
 	f.IntVar(&l.Parts, "max-parts", l.Parts, "MIME parts read per message")
 	f.IntVar(&l.Recipients, "max-recipients", l.Recipients, "recipients reported per bounce")
@@ -59,11 +78,12 @@ func addInputFlags(f *pflag.FlagSet, in *inputOptions) {
 // other limits keep their defaults.
 func addHeaderInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	in.Limits = defaultLimits()
+	in.session = &inputSession{}
+	in.Mailbox.addFlags(f)
 	f.IntVarP(&in.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
 	l := &in.Limits
 	f.Var(&l.MessageSize, "max-message-size", "bytes of one message analysed; the rest is skipped (suffixes K, M, G)")
-	f.Var(&l.HeaderSize, "max-header-size", "bytes of one header block; a larger one makes an error record")
-	in.Mailbox.addFlags(f)
+	f.Var(&l.HeaderSize, "max-header-size", "bytes of one header block; a larger message header makes an error record, a larger part header is cut")
 }
 
 // check rejects limits that are not positive.

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -122,14 +123,17 @@ With more than one message, a summary goes to standard error.
 // loopInput is one message as it leaves the worker pool.
 type loopInput struct {
 	msg     loop.Message
-	readErr bool // the input itself failed
+	readErr bool            // the input itself failed
+	src     *source.Message // where it was read from
 }
+
+func (in loopInput) message() *source.Message { return in.src }
 
 // loopMessage reads the header of a message for the loop analyser. A
 // message that cannot be read, is empty or has no header at all carries an
 // error instead, worded as bounce inspect words it.
 func loopMessage(m *source.Message, maxHeader int) loopInput {
-	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, readErr: m.Err != nil}
+	in := loopInput{msg: loop.Message{Source: m.Source, Index: m.Index}, readErr: m.Err != nil, src: m}
 	if e := m.Envelope; e != nil {
 		in.msg.EnvelopeSender, in.msg.EnvelopeDate = e.Sender, e.Date
 	}
@@ -187,6 +191,7 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 		an.Add(in.msg)
 		return nil
 	})
+	stop, err := partialOK(err) // stopped by a signal: the result of what was read
 	if err != nil {
 		return err
 	}
@@ -210,14 +215,14 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	default:
 		err = writeLoopsTables(ios, res, opts)
 	}
-	if err != nil {
-		return err
+	if err == nil && stop == nil {
+		err = opts.inputOptions.commit()
+	}
+	if err != nil || stop != nil {
+		return cmp.Or(err, stop)
 	}
 	if len(res.Records) > 1 {
 		warn(ios, loopsSummary(res))
-	}
-	if err := commitInputs(opts.inputOptions); err != nil {
-		return err
 	}
 	return exitStatus(readErrors > 0, opts.FailOn == "loop" && len(res.Loops) > 0)
 }

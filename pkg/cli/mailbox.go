@@ -1,12 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"os"
-	"sync"
+	"os/exec"
+	"strings"
 	"time"
 
 	"github.com/bounce-tool/bounce/pkg/source"
@@ -15,215 +15,140 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Environment variables that carry IMAP secrets (never flags: a flag shows
-// in process lists and shell history).
-const (
-	envIMAPPassword = "BOUNCE_IMAP_PASSWORD"
-	envIMAPToken    = "BOUNCE_IMAP_TOKEN"
-)
-
-// mailboxOptions are the flags of IMAP inputs (imap://, imaps://), shared by
-// every command that reads mail.
+// mailboxOptions are the flags of IMAP inputs (imap:// and imaps:// paths),
+// shared by inspect, report, loops and watch.
 type mailboxOptions struct {
-	PasswordFile, PasswordCommand, TokenCommand string
-	Auth                                        string
-	Insecure                                    bool
-	CAFile                                      string
-	State                                       string
-	NoState                                     bool
-	Since                                       string
-	Unseen, FromDaemon                          bool
-	MoveTo, Flag                                string
-
-	// commits are the inputs to commit once the output is flushed.
-	commits *pendingCommits
+	Insecure        bool
+	PasswordFile    string
+	PasswordCommand string
+	TokenCommand    string
+	Mechanism       string
+	Since           string
+	Unseen          bool
+	FromDaemon      bool
+	MoveTo          string
+	Flag            string
+	State           string
+	NoResume        bool
 }
 
 func (o *mailboxOptions) addFlags(f *pflag.FlagSet) {
-	f.StringVar(&o.PasswordFile, "password-file", "", "IMAP: read the password from the first line of this file (else $"+envIMAPPassword+")")
-	f.StringVar(&o.PasswordCommand, "password-command", "", "IMAP: run this shell command and use the first line it prints as the password")
-	f.StringVar(&o.TokenCommand, "token-command", "", "IMAP: run this shell command for an OAuth 2.0 access token (else $"+envIMAPToken+"), for XOAUTH2 or OAUTHBEARER")
-	f.StringVar(&o.Auth, "imap-auth", "", "IMAP: the login mechanism: login, plain, xoauth2 or oauthbearer (default: login with a password, xoauth2 or oauthbearer with a token)")
-	f.BoolVar(&o.Insecure, "imap-insecure", false, "IMAP: allow imap:// without STARTTLS, sending the password in clear (for test servers only)")
-	f.StringVar(&o.CAFile, "imap-ca-file", "", "IMAP: also trust the certificate authorities of this PEM file")
-	if f.Lookup("state") == nil { // act has a state file of its own: there the IMAP one is the default
-		f.StringVar(&o.State, "state", "", "IMAP: the resume state file (default $XDG_STATE_HOME/bounce/imap.json)")
-	}
-	f.BoolVar(&o.NoState, "no-state", false, "IMAP: read the whole mailbox and save no state")
-	f.StringVar(&o.Since, "since", "", "IMAP: only messages received on or after this day (YYYY-MM-DD)")
+	f.StringVar(&o.PasswordFile, "password-file", "", "IMAP: read the password from this file (else $BOUNCE_IMAP_PASSWORD)")
+	f.StringVar(&o.PasswordCommand, "password-command", "", "IMAP: run this command and use its output as the password")
+	f.StringVar(&o.TokenCommand, "token-command", "", "IMAP: run this command for an OAuth access token (else $BOUNCE_IMAP_TOKEN)")
+	f.StringVar(&o.Mechanism, "imap-auth", "xoauth2", "IMAP: SASL mechanism for a token: xoauth2 or oauthbearer")
+	f.BoolVar(&o.Insecure, "imap-insecure", false, "IMAP: imap:// in plain text, without STARTTLS (for tests against a local server only)")
+	f.StringVar(&o.Since, "since", "", "IMAP: only messages since this date (YYYY-MM-DD)")
 	f.BoolVar(&o.Unseen, "unseen", false, "IMAP: only messages without the \\Seen flag")
 	f.BoolVar(&o.FromDaemon, "from-daemon", false, "IMAP: only messages from mailer-daemon or postmaster")
-	f.StringVar(&o.MoveTo, "move-to", "", "IMAP: move each message whose records were written to this mailbox")
-	f.StringVar(&o.Flag, "flag", "", "IMAP: add this flag (\\Seen, or a keyword such as $BounceProcessed) to each message whose records were written")
-	o.commits = &pendingCommits{}
+	f.StringVar(&o.MoveTo, "move-to", "", "IMAP: move each message to this mailbox once its records are written")
+	f.StringVar(&o.Flag, "flag", "", "IMAP: add this flag (\\Seen, $BounceProcessed) once a message's records are written")
+	// act has a --state of its own (what was written onto tickets).
+	name := "state"
+	if f.Lookup(name) != nil {
+		name = "imap-state"
+	}
+	f.StringVar(&o.State, name, "", "IMAP: the resume file (default $XDG_STATE_HOME/bounce/imap.json)")
+	f.BoolVar(&o.NoResume, "no-resume", false, "IMAP: read the whole mailbox and keep no resume state")
 }
 
-// check validates the flags before anything is read.
-func (o *mailboxOptions) check() error {
-	n := 0
-	for _, s := range []string{o.PasswordFile, o.PasswordCommand, o.TokenCommand} {
-		if s != "" {
-			n++
+// hasMailbox reports whether any input is an IMAP URL.
+func hasMailbox(paths []string) bool {
+	var o imap.Opener
+	for _, p := range paths {
+		if o.Match(p) {
+			return true
 		}
 	}
-	if n > 1 {
-		return flagErrorf("--password-file, --password-command and --token-command exclude each other")
-	}
-	if err := validateChoice("--imap-auth", o.Auth, imap.Mechanisms); err != nil {
-		return err
-	}
-	if o.Since != "" {
-		if _, err := time.Parse(time.DateOnly, o.Since); err != nil {
-			return flagErrorf("invalid value %q for --since: want a day such as 2026-01-31", o.Since)
-		}
-	}
-	if o.NoState && o.State != "" {
-		return flagErrorf("--state and --no-state exclude each other")
-	}
-	return nil
+	return false
 }
 
-// opener returns the opener of IMAP inputs for these flags.
-func (o *mailboxOptions) opener(ctx context.Context, ios *IOStreams, watch bool) (*imap.Opener, error) {
-	cfg := imap.Config{Context: ctx, Insecure: o.Insecure, MoveTo: o.MoveTo, Flag: o.Flag,
-		Filter: imap.Filter{Unseen: o.Unseen, FromDaemon: o.FromDaemon},
-		Warn:   func(msg string) { warn(ios, msg) }}
+// opener returns the IMAP opener for a run: credentials from the
+// environment, a file or a command (never from the command line), the
+// filters and the resume file. Secrets never appear in its errors.
+func (o *mailboxOptions) opener(ctx context.Context, warnf func(string)) (*imap.Opener, error) {
+	opts := imap.Options{Insecure: o.Insecure, Unseen: o.Unseen, FromDaemon: o.FromDaemon, MoveTo: o.MoveTo,
+		Flag: o.Flag, Mechanism: o.Mechanism, Warn: warnf}
+	switch strings.ToLower(o.Mechanism) {
+	case "xoauth2", "oauthbearer":
+	default:
+		return nil, flagErrorf("--imap-auth: want xoauth2 or oauthbearer, not %q", o.Mechanism)
+	}
 	if o.Since != "" {
-		cfg.Filter.Since, _ = time.Parse(time.DateOnly, o.Since)
+		t, err := time.Parse("2006-01-02", o.Since)
+		if err != nil {
+			return nil, flagErrorf("--since: want a date as YYYY-MM-DD, not %q", o.Since)
+		}
+		opts.Since = t
 	}
-	if watch {
-		cfg.Retries = -1
-	} else {
-		cfg.Progress = newMailboxProgress(ios, os.Getenv)
-	}
-	cfg.Credentials.Mechanism = o.Auth
+	var err error
 	switch {
-	case o.PasswordFile != "":
-		cfg.Credentials.Password = imap.SecretFromFile(o.PasswordFile)
-	case o.PasswordCommand != "":
-		cfg.Credentials.Password = imap.SecretFromCommand(o.PasswordCommand, ios.ErrOut)
 	case o.TokenCommand != "":
-		cfg.Credentials.Token = imap.SecretFromCommand(o.TokenCommand, ios.ErrOut)
-	case os.Getenv(envIMAPToken) != "" && (o.Auth == "xoauth2" || o.Auth == "oauthbearer" || os.Getenv(envIMAPPassword) == ""):
-		cfg.Credentials.Token = imap.SecretFromEnv(envIMAPToken)
-	case os.Getenv(envIMAPPassword) != "":
-		cfg.Credentials.Password = imap.SecretFromEnv(envIMAPPassword)
-	}
-	if o.CAFile != "" {
-		pem, err := os.ReadFile(o.CAFile)
+		opts.Token, err = secretFromCommand(ctx, "--token-command", o.TokenCommand)
+	case os.Getenv("BOUNCE_IMAP_TOKEN") != "":
+		opts.Token = strings.TrimSpace(os.Getenv("BOUNCE_IMAP_TOKEN"))
+	case o.PasswordCommand != "":
+		opts.Password, err = secretFromCommand(ctx, "--password-command", o.PasswordCommand)
+	case o.PasswordFile != "":
+		var b []byte
+		b, err = os.ReadFile(o.PasswordFile)
 		if err != nil {
-			return nil, flagErrorf("--imap-ca-file: %v", err)
+			err = fmt.Errorf("--password-file: %w", unwrapPathError(err))
 		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, flagErrorf("--imap-ca-file: %s holds no PEM certificate", o.CAFile)
-		}
-		cfg.TLS = &tls.Config{RootCAs: pool}
+		opts.Password = strings.TrimRight(string(b), "\r\n")
+	default:
+		opts.Password = os.Getenv("BOUNCE_IMAP_PASSWORD")
 	}
-	if !o.NoState {
-		cfg.StatePath = o.State
-		if cfg.StatePath == "" {
-			p, err := state.Path("imap.json")
-			if err != nil {
+	if err != nil {
+		return nil, err
+	}
+	if opts.Password == "" && opts.Token == "" {
+		return nil, flagErrorf("an IMAP input needs a password ($BOUNCE_IMAP_PASSWORD, --password-file, --password-command) or a token ($BOUNCE_IMAP_TOKEN, --token-command)")
+	}
+	if !o.NoResume {
+		opts.StatePath = o.State
+		if opts.StatePath == "" {
+			if opts.StatePath, err = state.Path("imap.json"); err != nil {
 				return nil, err
 			}
-			cfg.StatePath = p
 		}
 	}
-	return imap.NewOpener(cfg), nil
+	return &imap.Opener{Options: opts}, nil
 }
 
-// pendingCommits are the readers whose inputs act once the output is
-// flushed (an IMAP mailbox saves its state, flags or moves messages).
-type pendingCommits struct {
-	mu      sync.Mutex
-	readers []*source.Reader
-}
-
-func (p *pendingCommits) add(rd *source.Reader) {
-	if p == nil {
-		return
+// secretFromCommand runs a command through the shell and returns the first
+// line of its output; the output never appears in errors.
+func secretFromCommand(ctx context.Context, flag, command string) (string, error) {
+	cmd := exec.CommandContext(ctx, "sh", "-c", command)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("%s: %v", flag, err)
 	}
-	p.mu.Lock()
-	p.readers = append(p.readers, rd)
-	p.mu.Unlock()
+	line, _, _ := strings.Cut(out.String(), "\n")
+	return strings.TrimSpace(line), nil
 }
 
-// commitInputs commits and closes the inputs read by in: call it once the
-// output of their messages is written and flushed. A crash before it
-// repeats messages on the next run, never skips one.
-func commitInputs(in inputOptions) error {
-	p := in.Mailbox.commits
-	if p == nil {
-		return nil
+// unwrapPathError drops the path an *os.PathError repeats.
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
 	}
-	p.mu.Lock()
-	readers := p.readers
-	p.readers = nil
-	p.mu.Unlock()
-	var first error
-	for _, rd := range readers {
-		if err := rd.Commit(); err != nil && first == nil {
-			first = err
+	return err
+}
+
+// sourceOptions returns the source options of a run: the IMAP opener when an
+// input needs one.
+func (in inputOptions) sourceOptions(ctx context.Context, ios *IOStreams, paths []string) (source.Options, error) {
+	opts := source.Options{Stdin: ios.In, MaxMessageSize: int64(in.Limits.MessageSize),
+		Warn: func(msg string) { warn(ios, msg) }}
+	if hasMailbox(paths) {
+		o, err := in.Mailbox.opener(ctx, opts.Warn)
+		if err != nil {
+			return opts, err
 		}
-		rd.Close()
+		opts.Openers = []source.Opener{o}
 	}
-	if first != nil {
-		return fmt.Errorf("%w", first)
-	}
-	return nil
-}
-
-// doneQueue tells the reader which messages were written: batch.Map emits
-// in the order the messages were read, so the oldest message read and not
-// yet emitted is the one each emit is about.
-type doneQueue struct {
-	mu   sync.Mutex
-	msgs []*source.Message
-}
-
-func (q *doneQueue) push(m *source.Message) {
-	q.mu.Lock()
-	q.msgs = append(q.msgs, m)
-	q.mu.Unlock()
-}
-
-func (q *doneQueue) pop() *source.Message {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	m := q.msgs[0]
-	q.msgs[0] = nil
-	q.msgs = q.msgs[1:]
-	return m
-}
-
-// newMailboxProgress returns the progress line of a mailbox being read
-// (messages done of those found, and the rate) on a terminal's standard
-// error, or nil where progress lines are not drawn (see newProgress).
-func newMailboxProgress(ios *IOStreams, getenv func(string) string) func(done, total int) {
-	if !ios.IsStderrTTY() || getenv("CI") != "" {
-		return nil
-	}
-	start, last, drawn := time.Now(), time.Now(), 0
-	return func(done, total int) {
-		now := time.Now()
-		if done < total && now.Sub(last) < progressEvery {
-			return
-		}
-		last = now
-		if done >= total {
-			if drawn > 0 {
-				fmt.Fprintf(ios.ErrOut, "\r%*s\r", drawn, "")
-				drawn = 0
-			}
-			return
-		}
-		rate := float64(done) / now.Sub(start).Seconds()
-		line := fmt.Sprintf("mailbox: %s / %s messages, %s msg/s", thousands(done), thousands(total), thousands(int(rate)))
-		fmt.Fprintf(ios.ErrOut, "\r%-*s", drawn, line)
-		drawn = len(line)
-	}
+	return opts, nil
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/report"
 )
 
 // progress draws one line on standard error while a long input is read:
@@ -55,7 +57,7 @@ func (p *progress) add(size int64) {
 	secs := t.Sub(p.start).Seconds()
 	mb := float64(p.bytes) / 1e6
 	line := fmt.Sprintf("reading: %s messages, %.1f MB, %.1f MB/s, %s msg/s",
-		thousands(p.msgs), mb, mb/secs, thousands(int(float64(p.msgs)/secs)))
+		report.Thousands(p.msgs), mb, mb/secs, report.Thousands(int(float64(p.msgs)/secs)))
 	pad := ""
 	if n := p.drawn - len(line); n > 0 {
 		pad = strings.Repeat(" ", n)
@@ -73,24 +75,4 @@ func (p *progress) done() {
 	if p.drawn > 0 {
 		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", p.drawn))
 	}
-}
-
-// thousands writes n with thin separators: 12,345.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 || len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	pre := len(s) % 3
-	if pre > 0 {
-		b.WriteString(s[:pre])
-	}
-	for i := pre; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
 }

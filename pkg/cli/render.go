@@ -101,17 +101,22 @@ type preEncoder interface {
 
 // encodeRecords encodes records as the JSON sinks write them: one object a
 // line, each line ended by "\n"; nil if a record does not encode (the sink
-// then encodes and reports the error itself).
+// then encodes and reports the error itself), or when the output grows
+// beyond maxPreEncoded: the sink then writes the records as it encodes
+// them, so that no message's whole output is held in one buffer.
 func encodeRecords(recs []bounce.Record) []byte {
 	var buf bytes.Buffer
 	enc := newEncoder(&buf)
 	for i := range recs {
-		if err := bounce.Encode(enc, &recs[i]); err != nil {
+		if err := bounce.Encode(enc, &recs[i]); err != nil || buf.Len() > maxPreEncoded {
 			return nil
 		}
 	}
 	return buf.Bytes()
 }
+
+// maxPreEncoded bounds the output of one message encoded ahead on a worker.
+const maxPreEncoded = 256 << 10
 
 func (s *ndjsonSink) writeEncoded(lines []byte) error {
 	_, err := s.w.Write(lines)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"strings"
@@ -158,15 +159,16 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 		return nil
 	})
 	prog.done()
+	stop, err := partialOK(err) // stopped by a signal: the report of what was read
 	if err != nil {
 		return err
 	}
 	rep := agg.Report()
 	gate := rep.Check(report.Gate{FailOn: opts.FailOn, MaxPermanent: opts.MaxPermanent, MaxPermanentRate: opts.MaxPermanentRate})
-	if err := renderReport(ios, opts, rep); err != nil {
-		return err
+	if err := renderReport(ios, opts, rep); err != nil || stop != nil {
+		return cmp.Or(err, stop)
 	}
-	if err := commitInputs(opts.inputOptions); err != nil {
+	if err := opts.inputOptions.commit(); err != nil {
 		return err
 	}
 	return exitStatus(readErrors > 0, gate.Exceeded)

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/report"
 	"golang.org/x/net/html"
 )
 
@@ -134,9 +135,9 @@ func TestReportHTMLInBrowser(t *testing.T) {
 		}
 	}
 	walk(doc)
-	want := map[string]string{"messages": thousands(rep.Totals.Messages), "failures": thousands(rep.Failures.Failed),
-		"permanent-share": percent(rep.Failures.PermanentRate), "addresses": thousands(len(rep.FixAddresses)),
-		"tickets": thousands(len(rep.Tickets))}
+	want := map[string]string{"messages": report.Thousands(rep.Totals.Messages), "failures": report.Thousands(rep.Failures.Failed),
+		"permanent-share": report.Percent(rep.Failures.PermanentRate), "addresses": report.Thousands(len(rep.FixAddresses)),
+		"tickets": report.Thousands(len(rep.Tickets))}
 	for k, v := range want {
 		if figures[k] != v {
 			t.Errorf("headline %s = %q in the browser's DOM, want %q", k, figures[k], v)

@@ -277,8 +277,8 @@ Message-ID: <o%d@acme.example>
 		if res.code != 0 {
 			t.Fatalf("exit %d: %s", res.code, res.errOut)
 		}
-		for _, want := range []string{fmt.Sprintf("Addresses to fix (%s)", thousands(n)),
-			fmt.Sprintf("Tickets whose notification did not arrive (%s)", thousands(n))} {
+		for _, want := range []string{fmt.Sprintf("Addresses to fix (%s)", report.Thousands(n)),
+			fmt.Sprintf("Tickets whose notification did not arrive (%s)", report.Thousands(n))} {
 			if !strings.Contains(res.out, want) {
 				t.Fatalf("page of %d messages lacks %q", n, want)
 			}

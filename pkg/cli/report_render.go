@@ -73,7 +73,7 @@ type reportWriter interface {
 func writeReport(rw reportWriter, rep *report.Report, rows int, links report.TicketURL) {
 	t, f := rep.Totals, rep.Failures
 	rw.title("Bounce report")
-	rw.para(fmt.Sprintf("%s read, %s.", count(t.Messages, "message"), count(t.Records, "record")))
+	rw.para(fmt.Sprintf("%s read, %s.", report.Count(t.Messages, "message"), report.Count(t.Records, "record")))
 
 	rw.section("Totals")
 	n := strconv.Itoa
@@ -92,8 +92,8 @@ func writeReport(rw reportWriter, rep *report.Report, rows int, links report.Tic
 		rw.para("No failures.")
 	} else {
 		rw.para(fmt.Sprintf("%s (%s permanent, %s temporary), each counted once: %s permanent; %s; %s linked to a ticket.",
-			count(f.Failed, "failure"), thousands(f.Permanent), thousands(f.Temporary), percent(f.PermanentRate),
-			count(f.Recipients, "recipient"), thousands(f.WithTicket)))
+			report.Count(f.Failed, "failure"), report.Thousands(f.Permanent), report.Thousands(f.Temporary), report.Percent(f.PermanentRate),
+			report.Count(f.Recipients, "recipient"), report.Thousands(f.WithTicket)))
 	}
 
 	if f.Failed > 0 {
@@ -131,7 +131,7 @@ func writeReport(rw reportWriter, rep *report.Report, rows int, links report.Tic
 			if rows > 0 && i == rows {
 				break
 			}
-			body = append(body, []string{ticketCell(rw, links, tk.TicketRef), recipientList(tk.Recipients, 3), tk.WorstClass,
+			body = append(body, []string{ticketCell(rw, links, tk.TicketRef), report.RecipientList(tk.Recipients, 3), tk.WorstClass,
 				strings.TrimSpace(tk.LatestStatus + " " + tk.LatestReason)})
 		}
 		rw.table([]string{"TICKET", "FAILING RECIPIENTS", "WORST", "LATEST"}, nil, body)
@@ -184,32 +184,12 @@ func more(rw reportWriter, total, rows int) {
 	}
 }
 
-// recipientList joins the first max recipients and says how many more.
-func recipientList(rcpts []string, max int) string {
-	if len(rcpts) <= max {
-		return strings.Join(rcpts, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(rcpts[:max], ", "), len(rcpts)-max)
-}
-
-// count writes "1 message", "2 messages", "12,345 messages".
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return thousands(n) + " " + noun + "s"
-}
-
 // day returns the date of an RFC 3339 time, as the sender wrote it.
 func day(rfc3339 string) string {
 	if len(rfc3339) >= 10 {
 		return rfc3339[:10]
 	}
 	return rfc3339
-}
-
-func percent(f float64) string {
-	return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) + "%"
 }
 
 // The glyphs of the bar chart: full blocks for permanent failures, shaded

@@ -245,8 +245,8 @@ func TestProgress(t *testing.T) {
 
 func TestThousands(t *testing.T) {
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -5: "-5"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		if got := report.Thousands(n); got != want {
+			t.Errorf("report.Thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,7 +25,9 @@ Exit status:
   1  runtime error (for example an unreadable path; the other inputs are still read)
   2  usage error (unknown flag, bad flag value, no input, bad configuration
      file, ticket pattern or ticket map)
-  3  a --fail-on condition matched; the full output was written first`
+  3  a --fail-on condition matched; the full output was written first
+  130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM; the output of the messages
+     finished before it was written`
 
 // FlagError is a usage error: main prints it with a hint to --help and
 // exits with status 2.
@@ -69,9 +70,12 @@ type buildInfo struct{ version, commit string }
 func Main(version, commit string) int {
 	tuneGC(os.Getenv)
 	ios := System()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	prof := &profiler{}
+	ctx, stop := notifyContext(context.Background(), func(code int) {
+		prof.stop()
+		os.Exit(code)
+	})
+	defer stop()
 	root := newRootCmd(ios, version, commit, prof)
 	defer prof.stop()
 	return Run(ctx, root, ios, os.Args[1:])
@@ -85,7 +89,20 @@ func Run(ctx context.Context, root *cobra.Command, ios *IOStreams, args []string
 		args = []string{}
 	}
 	root.SetArgs(args)
+	// Every command's output goes through out, so that a write error
+	// (a full disk, a closed pipe) is reported whichever command wrote.
+	out := &stickyWriter{w: ios.Out}
+	ios.Out = out
+	root.SetOut(out)
+	defer func() { ios.Out = out.w }()
 	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil && out.err != nil {
+		err = fmt.Errorf("writing the output: %w", out.err)
+	}
+	if code, ok := signalCode(ctx, err); ok {
+		fmt.Fprintf(ios.ErrOut, "bounce: %s; the output holds the messages finished before it\n", context.Cause(ctx))
+		return code
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -140,7 +157,7 @@ belonged to. bounce verify checks whether addresses can receive mail, and
 bounce loops finds mail loops in the inbound mail of a help desk.
 
 Inputs are files (.eml or any name), mbox files, Maildir or other folders,
-standard input ("-", or a pipe), or IMAP mailboxes (imaps://user@host/BOX).`,
+or standard input ("-", or a pipe).`,
 		Version:       version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -166,12 +183,12 @@ standard input ("-", or a pipe), or IMAP mailboxes (imaps://user@host/BOX).`,
 	root.DisableAutoGenTag = true
 
 	root.AddCommand(
+		newWatchCmd(ios, nil),
 		newInspectCmd(ios, nil),
 		newReportCmd(ios, nil),
 		newExplainCmd(ios),
 		newVerifyCmd(ios, nil),
 		newLoopsCmd(ios, nil),
-		newWatchCmd(ios, nil),
 		newActCmd(ios, nil),
 		newVersionCmd(ios, info),
 	)

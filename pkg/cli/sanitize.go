@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
 
-// safe neutralises text for a terminal: control characters (C0, DEL, C1,
-// which start ANSI and OSC escape sequences) and the Unicode bidirectional
-// overrides become U+FFFD, and invalid UTF-8 is replaced. Bounces are written
-// by strangers; their text must never drive the terminal.
+// safe neutralises text for a terminal. Control characters (C0, DEL, C1,
+// which start ANSI and OSC escape sequences) become U+FFFD, invalid UTF-8 is
+// replaced, and the characters that reorder or hide text without being
+// seen (see invisible) are shown as visible escapes such as <U+202E>.
+// Bounces are written by strangers; their text must never drive the
+// terminal nor look like something it is not. JSON output keeps the exact
+// text: only text, card and table output and warnings go through safe.
 func safe(s string) string {
 	clean := utf8.ValidString(s)
 	if clean {
@@ -23,15 +27,33 @@ func safe(s string) string {
 		return s
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
-	return strings.Map(func(r rune) rune {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
 		switch {
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			return '\uFFFD'
-		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f:
-			return '\uFFFD'
+			b.WriteRune('\uFFFD')
+		case invisible(r):
+			fmt.Fprintf(&b, "<U+%04X>", r)
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, s)
+	}
+	return b.String()
+}
+
+// invisible reports the characters that change how the text around them
+// reads while showing nothing themselves: bidirectional controls
+// (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069), zero-width
+// characters (U+200B-U+200D, U+2060, U+FEFF), tag characters
+// (U+E0000-U+E007F) and the line and paragraph separators U+2028, U+2029.
+func invisible(r rune) bool {
+	switch {
+	case r == 0x061c, r >= 0x200b && r <= 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069,
+		r == 0x2060, r == 0xfeff, r == 0x2028, r == 0x2029, r >= 0xe0000 && r <= 0xe007f:
+		return true
+	}
+	return false
 }
 
 // csvSafe neutralises a spreadsheet formula: a cell that begins with =, +,

@@ -32,6 +32,10 @@ type verifyOptions struct {
 	Concurrency int
 	DNS         string
 	SMTPPort    int
+	// AllowPrivate lets the probe reach non-public addresses.
+	AllowPrivate bool
+	// ProbeInterval is the pause between probes of one domain.
+	ProbeInterval time.Duration
 }
 
 // The output formats of verify.
@@ -53,7 +57,14 @@ takes no mail; SERVFAIL and timeouts are temporary, never "no such domain"),
 then, only with --smtp, the mail server itself: EHLO, STARTTLS when offered,
 MAIL FROM and RCPT TO, never DATA. A second RCPT with a random local part
 tells a catch-all domain. The probe talks to other people's servers, which
-may log, rate-limit or block the prober: use it sparingly.
+may log, rate-limit or block the prober: use it sparingly. It opens one
+connection per mail host at a time, waits --probe-interval between probes of
+one domain, backs off when a server answers 421 or 4.7.x (rate limits), and
+takes a reply cut short by --timeout as no reply. It connects to
+public addresses only: a mail host that resolves to a loopback, private,
+link-local, unique-local, unspecified or multicast address is not contacted,
+and the address is unknown with a note naming the address class
+(--allow-private lifts this, for tests and closed networks).
 
 Addresses come from the arguments, or from standard input with "-" (or no
 argument and a pipe): one address a line, a CSV file with an "address"
@@ -98,6 +109,8 @@ has that verdict; --fail-on any when a record is not deliverable.` + exitStatusH
 	f.IntVar(&opts.Concurrency, "concurrency", verify.DefaultConcurrency, "domains checked at once, and so the most SMTP connections open (one per domain)")
 	f.StringVar(&opts.DNS, "dns", "", "DNS server to ask, as HOST:PORT (default: the servers of /etc/resolv.conf)")
 	f.IntVar(&opts.SMTPPort, "smtp-port", verify.DefaultSMTPPort, "port of the mail servers")
+	f.DurationVar(&opts.ProbeInterval, "probe-interval", verify.DefaultProbeInterval, "least time between two SMTP probes of the same domain (longer after a rate-limit reply)")
+	f.BoolVar(&opts.AllowPrivate, "allow-private", false, "let the SMTP probe connect to loopback, private, link-local and other non-public addresses (for tests and closed networks)")
 	cmd.MarkFlagsMutuallyExclusive("smtp", "syntax-only")
 	return cmd
 }
@@ -110,6 +123,8 @@ func (o *verifyOptions) validate() error {
 		return flagErrorf("invalid value %s for --timeout: want a positive duration", o.Timeout)
 	case o.DNSTimeout <= 0:
 		return flagErrorf("invalid value %s for --dns-timeout: want a positive duration", o.DNSTimeout)
+	case o.ProbeInterval <= 0:
+		return flagErrorf("invalid value %s for --probe-interval: want a positive duration", o.ProbeInterval)
 	case o.Concurrency < 1:
 		return flagErrorf("invalid value %d for --concurrency: want 1 or more", o.Concurrency)
 	case o.SMTPPort < 1 || o.SMTPPort > 65535:
@@ -137,15 +152,17 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 		return err
 	}
 	v, err := verify.New(verify.Options{
-		SyntaxOnly:  opts.SyntaxOnly,
-		SMTP:        opts.SMTP,
-		DNSServer:   opts.DNS,
-		DNSTimeout:  opts.DNSTimeout,
-		Timeout:     opts.Timeout,
-		SMTPPort:    opts.SMTPPort,
-		HELOName:    opts.HELO,
-		From:        opts.From,
-		Concurrency: opts.Concurrency,
+		SyntaxOnly:    opts.SyntaxOnly,
+		SMTP:          opts.SMTP,
+		DNSServer:     opts.DNS,
+		DNSTimeout:    opts.DNSTimeout,
+		Timeout:       opts.Timeout,
+		SMTPPort:      opts.SMTPPort,
+		HELOName:      opts.HELO,
+		From:          opts.From,
+		Concurrency:   opts.Concurrency,
+		AllowPrivate:  opts.AllowPrivate,
+		ProbeInterval: opts.ProbeInterval,
 	})
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ func verifyArgs(t *testing.T) []string {
 	t.Helper()
 	d := verifytest.StartDNS(t)
 	s := verifytest.StartSMTP(t)
-	return []string{"verify", "--smtp", "--dns", d.Addr, "--smtp-port", strconv.Itoa(s.Port),
+	return []string{"verify", "--smtp", "--allow-private", "--probe-interval", "1ms", "--dns", d.Addr, "--smtp-port", strconv.Itoa(s.Port),
 		"--helo", "probe.test", "--timeout", "10s", "--dns-timeout", "5s"}
 }
 
@@ -293,7 +293,7 @@ func TestVerifyFlags(t *testing.T) {
 	var got *verifyOptions
 	cmd := newVerifyCmd(ios, func(_ context.Context, o *verifyOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--smtp", "--from", "probe@acme.example", "--helo", "mx.acme.example", "--timeout", "3s",
-		"--dns-timeout", "1s", "--concurrency", "2", "--dns", "127.0.0.1:5353", "--smtp-port", "2525", "--json", "a@b.example", "-"})
+		"--dns-timeout", "1s", "--concurrency", "2", "--dns", "127.0.0.1:5353", "--smtp-port", "2525", "--probe-interval", "250ms", "--allow-private", "--json", "a@b.example", "-"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func TestVerifyFlags(t *testing.T) {
 	g.IO = nil
 	want := verifyOptions{Addresses: []string{"a@b.example", "-"}, Format: "json", JSON: true, SMTP: true,
 		From: "probe@acme.example", HELO: "mx.acme.example", Timeout: 3 * time.Second, DNSTimeout: time.Second,
-		Concurrency: 2, DNS: "127.0.0.1:5353", SMTPPort: 2525}
+		Concurrency: 2, DNS: "127.0.0.1:5353", SMTPPort: 2525, ProbeInterval: 250 * time.Millisecond, AllowPrivate: true}
 	if diff := cmp.Diff(want, g); diff != "" {
 		t.Errorf("options mismatch (-want +got):\n%s", diff)
 	}

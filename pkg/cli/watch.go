@@ -1,68 +1,70 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/bounce-tool/bounce/pkg/source/imap"
+	"github.com/bounce-tool/bounce/pkg/state"
+	"github.com/fsnotify/fsnotify"
 	"github.com/spf13/cobra"
 )
 
 type watchOptions struct {
-	IO     *IOStreams
-	Source string
-	Format string
-	Poll   time.Duration
+	IO       *IOStreams
+	Source   string
+	Format   string
+	Interval time.Duration
 	inputOptions
 	Link linkOptions
 }
-
-// The output formats of watch.
-var watchFormats = []string{"ndjson", "text"}
 
 func newWatchCmd(ios *IOStreams, runF func(context.Context, *watchOptions) error) *cobra.Command {
 	opts := &watchOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "watch SOURCE",
-		Short: "Follow an IMAP mailbox or a Maildir and explain each bounce as it arrives",
-		Long: `Follow one mailbox and write the records of each message as it arrives: an
-IMAP mailbox (imaps://user@host/MAILBOX; IDLE where the server has it, else
-a poll every --poll-interval) or a Maildir (notified of new files, and
-rescanned every --poll-interval because notifications can be lost).
+		Short: "Follow an IMAP mailbox or a Maildir and report bounces as they arrive",
+		Long: `Follow a mailbox and write the records of every message as it arrives:
+an IMAP mailbox (imaps://user@host/MAILBOX, with IDLE where the server has
+it, else a poll every --interval) or a Maildir (file system notifications on
+new/ and cur/, and a rescan every --interval, since notifications can be
+lost).
 
---format ndjson (the default) writes the records of the JSON contract
-(docs/json.md), one per line, flushed after each message: pipe them into a
-program. --format text writes one line per record for a person watching a
-terminal.
+Each message's records are written and flushed at once, one JSON object per
+line by default (the record contract of bounce inspect, docs/json.md), or a
+line per bounce for a person with --format text. What was read is
+remembered in the state file (IMAP: the mailbox's UIDVALIDITY and last UID;
+Maildir: the file names read), so a restart goes on where the last run
+stopped; a crash may repeat a message, never skip one. Ctrl-C or SIGTERM
+stops it with the state saved.
 
-An IMAP mailbox is read as inspect reads it (see bounce inspect --help and
-the README): read-only unless --flag or --move-to asks otherwise, resumed
-from the state file, which is saved after each message. The messages
-already in the mailbox that the state does not cover come first. A dropped
-connection is reopened with backoff for as long as watch runs. A Maildir
-gives the messages it holds at the start, then each new one.
-
-Ctrl-C (SIGINT) or SIGTERM stops it; the state of the messages written is
-saved.` + exitStatusHelp,
-		Example: `  BOUNCE_IMAP_TOKEN=$(oauth2l fetch --scope mail) bounce watch imaps://support@example.com@imap.gmail.com/INBOX
-  bounce watch --format text --password-file ~/.config/bounce/imap-password imaps://bounces@mail.example.com/INBOX
-  bounce watch ~/Maildir/.Bounces | jq -c 'select(.class == "permanent")'`,
+The IMAP flags of inspect apply: credentials from $BOUNCE_IMAP_PASSWORD,
+--password-file, --password-command, $BOUNCE_IMAP_TOKEN or --token-command;
+--move-to and --flag act on each message once its records are written.` + exitStatusHelp,
+		Example: `  BOUNCE_IMAP_TOKEN=$(oauth2l fetch mail) bounce watch imaps://support@example.com@imap.gmail.com/INBOX
+  bounce watch ~/Maildir/.Bounces --format text
+  bounce watch imaps://bounces@mail.example.com/INBOX | bounce act --apply`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Source = args[0]
 			opts.Link.ConfigPath = configFlag(cmd)
-			if err := validateChoice("--format", opts.Format, watchFormats); err != nil {
+			if err := validateChoice("--format", opts.Format, []string{"ndjson", "text"}); err != nil {
 				return err
 			}
-			if opts.Poll < time.Second {
-				return flagErrorf("--poll-interval must be at least 1s")
+			if opts.Interval <= 0 {
+				return flagErrorf("--interval must be positive")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -71,131 +73,232 @@ saved.` + exitStatusHelp,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.Format, "format", "f", "ndjson", "output format: "+strings.Join(watchFormats, ", "))
-	f.DurationVar(&opts.Poll, "poll-interval", time.Minute, "look for new mail at least this often (IMAP without IDLE, Maildir rescans)")
+	f.StringVarP(&opts.Format, "format", "f", "ndjson", "output format: ndjson or text (a line per bounce)")
+	f.DurationVar(&opts.Interval, "interval", time.Minute, "poll (IMAP without IDLE) and rescan (Maildir) interval")
 	addInputFlags(f, &opts.inputOptions)
 	opts.Link.addFlags(cmd)
 	return cmd
 }
 
-// openFollower opens the source watch follows: an IMAP mailbox or a
-// Maildir.
-func openFollower(ctx context.Context, opts *watchOptions) (source.Follower, error) {
-	ios := opts.IO
-	sopts := source.Options{MaxMessageSize: int64(opts.Limits.MessageSize), Warn: func(msg string) { warn(ios, msg) }}
-	if imap.IsURL(opts.Source) {
-		o, err := opts.Mailbox.opener(ctx, ios, true)
-		if err != nil {
-			return nil, err
+// watchWriter writes the records of each message as it arrives, flushed.
+type watchWriter struct {
+	ios    *IOStreams
+	format string
+	w      *bufio.Writer
+}
+
+func (w *watchWriter) write(recs []bounce.Record) error {
+	for i := range recs {
+		r := &recs[i]
+		var err error
+		if w.format == "text" {
+			if r.Kind != bounce.KindBounce && r.Kind != bounce.KindError {
+				continue
+			}
+			_, err = fmt.Fprintln(w.w, safe(watchLine(r)))
+		} else {
+			err = bounce.Encode(newEncoder(w.w), r)
 		}
-		in, err := o.Open(opts.Source, sopts)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		return in.(*imap.Input), nil
 	}
-	if opts.Source == "-" {
-		return nil, flagErrorf("watch follows an IMAP mailbox or a Maildir, not standard input")
+	return w.w.Flush()
+}
+
+// watchLine is one bounce on a line: when, recipient, status, class, reason,
+// ticket.
+func watchLine(r *bounce.Record) string {
+	if r.Kind == bounce.KindError {
+		return fmt.Sprintf("%s #%d: %s", r.Source, r.Index, r.Error)
 	}
-	fi, err := os.Stat(opts.Source)
-	if err != nil {
-		return nil, err
+	parts := []string{r.Date, r.Recipient, r.Status.String(), r.ClassText(), r.Reason}
+	if t := r.Ticket; t != nil {
+		parts = append(parts, "ticket "+strings.TrimSpace(t.System+" "+t.EncodedID+" #"+t.ID))
 	}
-	if !fi.IsDir() {
-		return nil, flagErrorf("watch follows an IMAP mailbox or a Maildir; %s is a file (use bounce inspect)", opts.Source)
-	}
-	return source.FollowMaildir(opts.Source, sopts, opts.Poll)
+	return strings.Join(slices.DeleteFunc(parts, func(s string) bool { return s == "" }), "  ")
 }
 
 func runWatch(ctx context.Context, opts *watchOptions) error {
 	ios := opts.IO
-	if err := opts.Limits.check(); err != nil {
-		return err
-	}
-	if err := opts.Mailbox.check(); err != nil {
-		return err
-	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	finder, err := opts.Link.finder(ios)
 	if err != nil {
 		return err
 	}
 	bopts := opts.Limits.bounceOptions(&bounce.Options{Tickets: finder})
-	in, err := openFollower(ctx, opts)
+	w := &watchWriter{ios: ios, format: opts.Format, w: bufio.NewWriter(ios.Out)}
+	analyse := func(m *source.Message) error {
+		recs := bounce.AnalyzeMessage(m, bopts)
+		m.Release()
+		return w.write(recs)
+	}
+	if hasMailbox([]string{opts.Source}) {
+		err = watchMailbox(ctx, opts, analyse)
+	} else {
+		err = watchMaildir(ctx, opts, analyse)
+	}
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		return nil // stopped by a signal, state saved
+	}
+	return err
+}
+
+// watchMailbox follows an IMAP mailbox: read what is new, commit, wait.
+func watchMailbox(ctx context.Context, opts *watchOptions, analyse func(*source.Message) error) error {
+	sopts, err := opts.inputOptions.sourceOptions(ctx, opts.IO, []string{opts.Source})
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	if o, ok := in.(*imap.Input); ok {
-		o.SetPoll(opts.Poll)
+	in, err := sopts.Openers[0].Open(opts.Source, sopts)
+	if err != nil {
+		return err
 	}
-	w := newBlockWriter(ios)
-	enc := newEncoder(w)
+	mb := in.(*imap.Input)
+	defer mb.Close()
 	for {
-		m, err := in.Next()
-		if errors.Is(err, io.EOF) {
-			if err = in.Wait(ctx); err == nil {
-				continue
-			}
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // stopped: what was written is committed
-			}
-			return err
-		}
-		recs := bounce.AnalyzeMessage(m, bopts)
-		m.Release()
-		for i := range recs {
-			r := &recs[i]
-			if r.Kind == bounce.KindError {
-				warnMessage(ios, r.Source, r.Index, r.Error)
-			}
-			if opts.Format == "text" {
-				_, err = fmt.Fprintln(w, watchLine(r))
-			} else {
-				err = bounce.Encode(enc, r)
+		for {
+			m, err := mb.Next()
+			if err == io.EOF {
+				break
 			}
 			if err != nil {
 				return err
 			}
+			if err := analyse(m); err != nil {
+				return err
+			}
+			mb.Done(m)
+			if err := mb.Commit(); err != nil {
+				return err
+			}
 		}
-		if err := w.Flush(); err != nil {
+		if err := mb.Wait(ctx.Done(), opts.Interval); err != nil {
 			return err
 		}
-		if c, ok := in.(source.Committer); ok {
-			c.Done(m)
-			if err := c.Commit(); err != nil {
-				warn(ios, err.Error())
-			}
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
 	}
 }
 
-// watchLine is the one-line summary of a record for --format text.
-func watchLine(r *bounce.Record) string {
-	at := r.Source
-	if r.Index > 0 {
-		at = fmt.Sprintf("%s #%d", r.Source, r.Index)
+// maildirSeen is the watch state of one Maildir: the unique names (the
+// file name before ":2,", which changes with the flags) already read.
+type maildirSeen map[string][]string
+
+// watchMaildir follows a Maildir (or any folder of message files): every
+// file not read before is read once, on a notification or a rescan.
+func watchMaildir(ctx context.Context, opts *watchOptions, analyse func(*source.Message) error) error {
+	dir, err := filepath.Abs(opts.Source)
+	if err != nil {
+		return err
 	}
-	parts := []string{time.Now().Format("15:04:05"), at, r.Kind}
-	switch r.Kind {
-	case bounce.KindBounce:
-		parts = append(parts, r.Class.String(), r.Status.String(), r.Reason, r.Recipient)
-		if t := r.Ticket; t != nil {
-			parts = append(parts, "ticket "+strings.TrimSpace(t.ID+" "+t.EncodedID))
-		}
-	case bounce.KindFeedback, bounce.KindAutoreply:
-		parts = append(parts, r.Recipient)
-	case bounce.KindError:
-		parts = append(parts, r.Error)
-	default:
-		parts = append(parts, r.Original.Subject)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return flagErrorf("watch follows an IMAP mailbox (imaps://...) or a Maildir; %s is not a folder", opts.Source)
 	}
-	var kept []string
-	for _, p := range parts {
-		if p != "" {
-			kept = append(kept, p)
+	statePath := opts.Mailbox.State
+	if statePath == "" {
+		if statePath, err = state.Path("maildir.json"); err != nil {
+			return err
 		}
 	}
-	return safe(strings.Join(kept, "  "))
+	all := maildirSeen{}
+	if !opts.Mailbox.NoResume {
+		if _, err := state.Load(statePath, &all); err != nil {
+			warn(opts.IO, err.Error())
+		}
+	}
+	seen := map[string]bool{}
+	for _, n := range all[dir] {
+		seen[n] = true
+	}
+	save := func() error {
+		if opts.Mailbox.NoResume {
+			return nil
+		}
+		names := make([]string, 0, len(seen))
+		for n := range seen {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		all[dir] = names
+		return state.Save(statePath, all)
+	}
+	scan := func() error {
+		sopts, _ := opts.inputOptions.sourceOptions(ctx, opts.IO, nil)
+		rd := source.NewReader([]string{dir}, sopts)
+		defer rd.Close()
+		for {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			m, err := rd.Next()
+			if err == io.EOF {
+				return nil
+			}
+			key := uniqueName(m.Path)
+			if seen[key] {
+				m.Release()
+				continue
+			}
+			if err := analyse(m); err != nil {
+				return err
+			}
+			seen[key] = true
+			if err := save(); err != nil {
+				return err
+			}
+		}
+	}
+	watcher, err := fsnotify.NewWatcher()
+	if err != nil {
+		return err
+	}
+	defer watcher.Close()
+	for _, sub := range []string{"new", "cur", ""} {
+		if fi, err := os.Stat(filepath.Join(dir, sub)); err == nil && fi.IsDir() {
+			if err := watcher.Add(filepath.Join(dir, sub)); err != nil {
+				return err
+			}
+		}
+	}
+	if err := scan(); err != nil {
+		return err
+	}
+	tick := time.NewTicker(opts.Interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case ev, ok := <-watcher.Events:
+			if !ok {
+				return nil
+			}
+			if ev.Op&(fsnotify.Create|fsnotify.Rename|fsnotify.Write) == 0 {
+				continue
+			}
+			time.Sleep(50 * time.Millisecond) // let a writer finish its rename
+		case err := <-watcher.Errors:
+			warn(opts.IO, "watch: "+err.Error()+"; rescanning")
+		case <-tick.C:
+		}
+		if err := scan(); err != nil {
+			return err
+		}
+	}
+}
+
+// uniqueName is a Maildir file's name without its flags (":2,S"), which
+// change when the message is read; outside a Maildir, the path.
+func uniqueName(path string) string {
+	base := filepath.Base(path)
+	if i := strings.Index(base, ":2,"); i > 0 {
+		base = base[:i]
+	}
+	if d := filepath.Base(filepath.Dir(path)); d == "new" || d == "cur" {
+		return base
+	}
+	return path
 }

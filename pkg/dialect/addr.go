@@ -45,6 +45,9 @@ func findAddrs(line string) []addrAt {
 		local := line[start:i]
 		if !quoted {
 			local = strings.TrimLeft(local, ".")
+			if len(local) > 5 && strings.EqualFold(local[:5], "smtp=") {
+				local = local[5:] // Exchange's X.400 "dda:SMTP=ann@example.com"
+			}
 			start = i - len(local)
 		}
 		domain := strings.TrimRight(line[i+1:end], ".-")

@@ -71,11 +71,13 @@ type Result struct {
 
 // The readers that find recipients, as Result.Why names them.
 const (
-	foundByDialect = "the dialect's own reader"
-	foundByReport  = "the delivery-status report"
-	foundByProse   = "the prose"
-	foundByHeaders = "X-Failed-Recipients or the returned original's To"
-	foundByInner   = "a bounce returned inside this one"
+	foundByDialect  = "the dialect's own reader"
+	foundByReport   = "the delivery-status report"
+	foundByProse    = "the prose"
+	foundByHeaders  = "X-Failed-Recipients or the returned original's To"
+	foundByInner    = "a bounce returned inside this one"
+	foundByMentions = "the addresses a notice of the mail system mentions"
+	foundByNames    = "the names a notice of the mail system lists"
 )
 
 // NewInput prepares a bounce taken apart for Extract: its text (the raw
@@ -173,6 +175,12 @@ func Extract(in *Input) *Result {
 	if empty(res) {
 		res, weak, found = fromHeaders(in), true, foundByHeaders
 	}
+	if empty(res) {
+		res, weak, found = fromMentions(in), true, foundByMentions
+	}
+	if empty(res) {
+		res, weak, found = fromListedNames(in), true, foundByNames
+	}
 	if empty(res) || weak {
 		// The report names no one for certain: it may be about a
 		// bounce it returns.
@@ -215,7 +223,8 @@ func Extract(in *Input) *Result {
 	default:
 		res.Why = "mail-system sender or delivery-report subject, and a failure the text states; recipients from " + found
 	}
-	complete(in, res)
+	named := in.recoverAddresses(res)
+	complete(in, res, named)
 	in.finish(res)
 	return res
 }
@@ -335,8 +344,17 @@ func fromReports(reports []*dsn.Report) *Result {
 				r.Address = dsn.Address(dsn.Get(rc.Fields, "X-Actual-Recipient"))
 			}
 			r.Address = reportAddress(r.Address)
+			if !strings.Contains(r.Address, "@") && strings.Contains(r.OriginalAddress, "@") {
+				r.Address = reportAddress(r.OriginalAddress)
+			}
 			if !strings.Contains(r.Address, "@") {
-				continue
+				// An X.400, local or unknown type of address: the
+				// recipient keeps its Status, and its name as written
+				// until recoverAddresses finds the address behind it.
+				r.Address = reportRecipientName(rc)
+				if r.Address == "" || r.Status == "" && r.Action == "" {
+					continue
+				}
 			}
 			if r.Date == "" {
 				r.Date = rep.ArrivalDate
@@ -430,7 +448,11 @@ func normalAction(a string) string {
 // else a command the diagnostic or those words mention bare: a server's
 // reply that mentions a command ("as obtained from HELO and MAIL FROM")
 // does not say at which one it came.
-func complete(in *Input, res *Result) {
+//
+// A recipient a report named without an address (named[i]) keeps the
+// Status the report states: prose with another code does not become its
+// diagnostic.
+func complete(in *Input, res *Result, named []bool) {
 	var rd *reading
 	for i := range res.Recipients {
 		r := &res.Recipients[i]
@@ -448,7 +470,7 @@ func complete(in *Input, res *Result) {
 			ev = rd.evidence(LowerASCII(r.Address))
 		}
 		if ev != "" {
-			if weakDiagnostic(r.Diagnostic) {
+			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
 				r.Diagnostic = Fold(ev)
 			}
 			if r.Command == "" {

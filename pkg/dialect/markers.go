@@ -26,6 +26,7 @@ var listMarkers = []string{
 	"was not delivered to the following", "delivery failed for the following", "failed recipient",
 	"not delivered to the following", "following list of recipients",
 	"to which the message has not yet been delivered", // Exim's delay warnings
+	"has not been delivered to:", "could not be reached:", "undeliverable to the following",
 	// The same in other languages servers write their bounces in.
 	"folgende empfänger", "folgenden empfänger", "folgende adresse", "destinataires suivants",
 	"destinataire suivant", "adresses suivantes", "siguientes destinatarios", "siguiente destinatario",

@@ -39,6 +39,11 @@ var recipientWords = []string{"to:", "to", "rcpt to:", "recipient:", "recipient"
 // addrRole tells what the address a is on the line (lowercase).
 func addrRole(lower string, a addrAt) role {
 	before := strings.TrimRight(lower[:a.start], " \t<\"'([")
+	if t := strings.TrimSuffix(before, "smtp:"); len(t) < len(before) {
+		// "Recipient: [SMTP:ann@example.com]", "dda:SMTP=": the address
+		// type a gateway writes before the address.
+		before = strings.TrimRight(t, " \t<\"'([")
+	}
 	for _, w := range senderWords {
 		if strings.HasSuffix(before, w) && wordStart(before, len(before)-len(w)) {
 			return roleSender
@@ -240,7 +245,7 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 		return out
 	}
 	if r.hasList {
-		if out := pick(func(c candidate) bool { return c.inList && c.strong() }); len(out) > 0 {
+		if out := pick(func(c candidate) bool { return c.inList && c.strong() && !sign.MailSystem(c.key) }); len(out) > 0 {
 			return out
 		}
 	}
@@ -281,6 +286,12 @@ func (r *reading) otherLine(i int, key string) bool {
 func (r *reading) block(i int, key string) (from, to int) {
 	from, to = i, i+1
 	if r.fieldLine(i) {
+		// A summary line stands alone, but a recipient's field takes
+		// the fields that give its reason ("Recipient: [SMTP:ann@x]",
+		// "Reason: ...").
+		for to < len(r.lines) && to-from < 4 && reasonField(r.lines[to].lower) {
+			to++
+		}
 		return from, to
 	}
 	skipped := false
@@ -339,6 +350,26 @@ func (r *reading) fieldLine(i int) bool {
 		return k > 0 && k <= 20 && !strings.ContainsAny(u[:k], "@<")
 	}
 	return near(i-1) || near(i+1)
+}
+
+// reasonFields are the names of the fields that give a recipient's
+// reason in a list of "Name: value" lines, lowercase.
+var reasonFields = []string{"reason", "diagnostic", "error", "status", "remote host said", "motivo", "grund",
+	"fehler", "raison", "erreur", "reden", "fout", "errore", "causa", "理由", "原因"}
+
+// reasonField reports whether a line (lowercase) is a field that gives a
+// reason ("Reason: ...").
+func reasonField(lower string) bool {
+	k, _, ok := strings.Cut(strings.TrimSpace(lower), ":")
+	if !ok {
+		return false
+	}
+	for _, f := range reasonFields {
+		if k == f {
+			return true
+		}
+	}
+	return false
 }
 
 // bare reports whether line i holds nothing but an address and punctuation.
@@ -582,7 +613,18 @@ func hasCode(text string) bool {
 // delayWords say that a report is about a delay, not a failure.
 var delayWords = []string{"will continue trying", "will keep trying", "delivery is delayed", "has been delayed",
 	"not yet been delivered", "still trying", "will retry", "delivery delayed", "temporarily deferred",
-	"message still undelivered", "this is a warning", "delay notification", "warning: could not send"}
+	"message still undelivered", "this is a warning", "delay notification", "warning: could not send",
+	"will continue to try", "has not been delivered for", "have not been delivered for", "will be retried",
+	"will be attempted again", "temporary delivery error", "temporary delivery failure", "warning message only",
+	"delivery attempts will continue", "remain in the queue", "will try again", "warning only",
+	"will be retried until", "delivered for more than",
+	// de, fr, es, it, pt, nl
+	"versucht es weiterhin", "wird weiterhin versucht", "noch nicht zugestellt", "verzögert",
+	"nouvelles tentatives", "continuera d'essayer", "pas encore été remis", "retardé",
+	"seguirá intentando", "sigue intentando", "todavía no ha podido ser entregado", "retrasado",
+	"continuerà a tentare", "non ancora recapitato", "ritardato",
+	"continuará tentando", "ainda não foi entregue", "atrasad",
+	"blijft proberen", "nog niet afgeleverd", "vertraagd"}
 
 // delayWordSet indexes delayWords.
 var delayWordSet = phrase.New(delayWords...)
@@ -613,10 +655,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 	if len(named) == 0 && (len(cands) == 0 || !sure && !in.looksLikeBounce(rd.hasList)) {
 		return nil, false
 	}
-	action := "failed"
-	if delayWordSet.Any(p.reportLower) {
-		action = "delayed"
-	}
+	action := in.proseAction()
 	res = &Result{}
 	list := cands
 	if len(named) > 0 {

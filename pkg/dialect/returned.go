@@ -2,6 +2,9 @@ package dialect
 
 import (
 	"bufio"
+	"encoding/base64"
+	"io"
+	"mime/quotedprintable"
 	"strings"
 	"sync"
 
@@ -83,14 +86,45 @@ func quotedMessage(text string) (mail.Header, string, bool) {
 	if !h.Has("Message-Id") && !h.Has("Subject") && !h.Has("From") && !h.Has("References") && !h.Has("In-Reply-To") {
 		return mail.Header{}, "", false
 	}
+	var r io.Reader = br
+	// QUIRK: RFC 2045 section 6 encodes a body that is not 7-bit text; a
+	// copy quoted in a bounce's text keeps its own encoding, and a ticket
+	// link broken by quoted-printable soft line breaks, or hidden in
+	// base64, is found only once the copy is decoded.
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))) {
+	case "quoted-printable":
+		r = quotedprintable.NewReader(br)
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, &base64Text{r: br})
+	}
 	var body strings.Builder
 	buf := make([]byte, 4096)
 	for body.Len() < maxInlineBody {
-		n, err := br.Read(buf[:min(len(buf), maxInlineBody-body.Len())])
+		n, err := r.Read(buf[:min(len(buf), maxInlineBody-body.Len())])
 		body.Write(buf[:n])
 		if err != nil {
 			break
 		}
 	}
 	return h, body.String(), true
+}
+
+// base64Text passes the base64 alphabet of a quoted body and drops the line
+// ends and blanks between its lines (and anything else a bounce put in).
+type base64Text struct{ r io.Reader }
+
+func (b *base64Text) Read(p []byte) (int, error) {
+	for {
+		n, err := b.r.Read(p)
+		k := 0
+		for _, c := range p[:n] {
+			if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' {
+				p[k] = c
+				k++
+			}
+		}
+		if k > 0 || err != nil {
+			return k, err
+		}
+	}
 }

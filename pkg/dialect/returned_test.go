@@ -1,6 +1,9 @@
 package dialect
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestInlineOriginal(t *testing.T) {
 	tests := []struct {
@@ -47,5 +50,24 @@ func TestInlineOriginal(t *testing.T) {
 				t.Errorf("body = %q, want %q", body, tc.wantBody)
 			}
 		})
+	}
+}
+
+// A quoted copy in quoted-printable or base64 is decoded, so that what it
+// says (a ticket link broken by soft line breaks) can be read.
+func TestQuotedCopyDecoded(t *testing.T) {
+	qp := "------ This is a copy of the message, including all the headers. ------\n\n" +
+		"Message-ID: <n1@desk.example>\nSubject: x\nContent-Transfer-Encoding: quoted-printable\n\n" +
+		"See https://acme.zendesk.example/agent/tick=\nets/4411 for details =3D done\n"
+	_, body, ok := inlineOriginal(qp)
+	if !ok || !strings.Contains(body, "/agent/tickets/4411") || !strings.Contains(body, "= done") {
+		t.Errorf("quoted-printable copy: ok %v, body %q", ok, body)
+	}
+	b64 := "------ This is a copy of the message, including all the headers. ------\n\n" +
+		"Message-ID: <n2@desk.example>\nSubject: y\nContent-Transfer-Encoding: base64\n\n" +
+		"WW91ciByZXF1ZXN0ICg0NDEyKSBoYXMg\nYmVlbiB1cGRhdGVk\n"
+	_, body, ok = inlineOriginal(b64)
+	if !ok || body != "Your request (4412) has been updated" {
+		t.Errorf("base64 copy: ok %v, body %q", ok, body)
 	}
 }

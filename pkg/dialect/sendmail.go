@@ -277,13 +277,14 @@ func sendmail(in *Input) *Result {
 	}
 	exclude := in.senderSet()
 	res := &Result{}
+	action := in.proseAction() // "Warning: could not send message for past 4 hours"
 	for _, a := range t.order {
 		k := LowerASCII(a)
 		if exclude[k] {
 			continue
 		}
 		res.Recipients = append(res.Recipients, Recipient{
-			Address: a, Action: "failed", Diagnostic: Fold(strings.Join(t.about[k], " ")),
+			Address: a, Action: action, Diagnostic: Fold(strings.Join(t.about[k], " ")),
 			Command: t.command[k], RemoteMTA: t.host[k],
 		})
 	}

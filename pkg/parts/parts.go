@@ -343,7 +343,7 @@ func (w *walker) walk(e *message.Entity, depth int) {
 }
 
 func (w *walker) walkMultipart(e *message.Entity, typ string, depth int) {
-	mr := e.MultipartReader()
+	mr := w.multipartReader(e)
 	if mr == nil {
 		return
 	}
@@ -466,7 +466,7 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 	typ, params, _ := e.Header.ContentType()
 	switch {
 	case strings.HasPrefix(typ, "multipart/"):
-		mr := e.MultipartReader()
+		mr := w.multipartReader(e)
 		if mr == nil {
 			return
 		}

@@ -51,7 +51,7 @@ var vagueCodes = map[subjectDetail]string{
 }
 
 var vagueSubjects = map[int]string{
-	3: SystemError, 4: NetworkError, 6: ContentError, 7: SecurityError,
+	1: UserUnknown, 2: Filtered, 3: SystemError, 4: NetworkError, 5: SyntaxError, 6: ContentError, 7: SecurityError,
 }
 
 func byVagueCode(c status.Code) string {
@@ -71,8 +71,14 @@ func byReply(r status.ReplyCode, command string) string {
 		return SyntaxError
 	case 521, 556:
 		return NotAccept
-	case 530, 535, 538:
+	case 530, 534, 535, 538:
 		return SecurityError
+	case 451:
+		return SystemError
+	case 452:
+		return SystemFull
+	case 555:
+		return SyntaxError
 	case 551:
 		return HasMoved
 	case 552:

@@ -176,6 +176,9 @@ func decide(f Facts, lower string, blocklist string) (reason, step, evidence str
 		}
 		return r.reason, "wording", phrase
 	}
+	if r, ev := byPair(words); r != "" {
+		return r, "wording", ev
+	}
 	if r := byExactCode(f.Status); r != "" {
 		return r, "code", f.Status.String()
 	}

@@ -126,6 +126,18 @@ var classifyTests = []struct {
 	{"it unknown recipient", Facts{Diagnostic: "550 Destinatario sconosciuto"}, UserUnknown, "wording"},
 	{"nl mailbox full", Facts{Diagnostic: "552 Mailbox vol"}, MailboxFull, "wording"},
 	{"nl unknown recipient", Facts{Diagnostic: "550 Onbekende ontvanger"}, UserUnknown, "wording"},
+	{"x.400 unknown O/R name", Facts{Diagnostic: "Reason: Unable to transfer Diagnostic: Unrecognised O/R name"}, UserUnknown, "wording"},
+	{"queue period beats the last DNS answer", Facts{Action: "failed", Diagnostic: "not reachable within the allowed queue period. Host not found, try again"}, Expired, "wording"},
+
+	// 4b. Pair wording: a thing and what is wrong with it, words between.
+	{"de mailbox full, words between", Facts{Diagnostic: "<a@example.de>: Das Postfach des Empfängers ist voll"}, MailboxFull, "wording"},
+	{"en mailbox file full", Facts{Diagnostic: "Unable to deliver message: recipient's mailbox file is full"}, MailboxFull, "wording"},
+	{"nl mailbox is vol", Facts{Diagnostic: "Reden: mailbox is vol"}, MailboxFull, "wording"},
+	{"ja mailbox full", Facts{Diagnostic: "理由: メールボックスの容量が一杯です"}, MailboxFull, "wording"},
+	{"pt domain not found", Facts{Diagnostic: "Motivo: domínio não encontrado"}, HostUnknown, "wording"},
+	{"domain not registered, name between", Facts{Diagnostic: "the domain name (nowhere.example) does not appear to be registered."}, HostUnknown, "wording"},
+	{"a pair does not cross a sentence", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 mailbox unavailable. Disk full"}, UserUnknown, "wording"},
+	{"vol inside a word is not full", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 mailbox volume error"}, OnHold, "fallback"},
 
 	// 5. Codes with one meaning.
 	{"5.2.2", Facts{Status: status.MustParse("5.2.2"), Diagnostic: "552 5.2.2 <x@example.org>"}, MailboxFull, "code"},
@@ -168,11 +180,16 @@ var classifyTests = []struct {
 	{"5.7.1 alone", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550 5.7.1 Delivery refused"}, SecurityError, "vague"},
 	{"5.4.2", Facts{Status: status.MustParse("5.4.2")}, NetworkError, "vague"},
 	{"5.3.0", Facts{Status: status.MustParse("5.3.0"), Diagnostic: "554 5.3.0 error"}, SystemError, "vague"},
+	{"5.1.x, any detail", Facts{Status: status.MustParse("5.1.20"), Diagnostic: "550 5.1.20 refused"}, UserUnknown, "vague"},
+	{"5.2.x, any detail", Facts{Status: status.MustParse("5.2.9"), Diagnostic: "550 5.2.9 refused"}, Filtered, "vague"},
 
 	// 9. Reply code.
 	{"552 alone", Facts{Reply: 552, Diagnostic: "552 Requested mail action aborted"}, MailboxFull, "reply"},
 	{"550 at RCPT", Facts{Reply: 550, Command: "RCPT", Diagnostic: "550 Requested action not taken"}, UserUnknown, "reply"},
 	{"501", Facts{Reply: 501, Diagnostic: "501 Bad address"}, SyntaxError, "reply"},
+	{"451 local error", Facts{Reply: 451, Diagnostic: "451 Requested action aborted"}, SystemError, "reply"},
+	{"452 storage", Facts{Reply: 452, Diagnostic: "452 Requested action not taken"}, SystemFull, "reply"},
+	{"555 parameters", Facts{Reply: 555, Diagnostic: "555 Parameters not recognised"}, SyntaxError, "reply"},
 
 	// 10. Fallback.
 	{"words that say nothing", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 Rejected"}, OnHold, "fallback"},

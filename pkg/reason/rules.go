@@ -97,7 +97,7 @@ var decisive = []rule{
 		// it
 		"casella piena", "casella di posta piena", "quota superata", "spazio esaurito",
 		// nl
-		"mailbox vol", "postvak vol", "postbus vol", "quotum overschreden",
+		"mailbox vol|", "postvak vol|", "postbus vol|", "quotum overschreden",
 	}},
 	{reason: EmailTooLarge, phrases: []string{
 		"message too large", "message is too large", "message too big", "message is too big", "mail too large",
@@ -217,13 +217,19 @@ var decisive = []rule{
 		"couldn't find a mail exchanger", "could not find a mail exchanger", "no mail exchanger",
 		"indicated no smtp service",
 	}},
+	// The sender's server gave up once the message had waited out its
+	// queue time, whatever error it met last ("Host not found, try again").
+	{reason: Expired, phrases: []string{
+		"within the allowed queue period", "retry timeout exceeded", "queue lifetime", "maximum queue time",
+		"maximum time for delivery expired",
+	}},
 	// A DNS answer that may change: "try again".
 	{reason: NetworkError, phrases: []string{
 		"not found, try again", "temporary lookup failure", "servfail", "dns temporarily",
 	}},
 	{reason: HostUnknown, phrases: []string{
 		"host unknown", "unknown host", "host not found", "domain not found", "no such domain", "unrouteable address",
-		"unroutable address", "unrouteable domain", "unroutable domain", "domain does not exist",
+		"unroutable address", "unrouteable domain", "unroutable domain", "unrouteable mail domain", "unroutable mail domain", "domain does not exist",
 		"domain doesn't exist", "nxdomain", "name or service not known",
 		"domain is not reachable", "domain name not found", "no such host", "unknown domain", "domain unknown",
 		"invalid domain", "bad destination system", "domain could not be found", "domain couldn't be found",
@@ -240,10 +246,13 @@ var decisive = []rule{
 		"recipient does not exist", "recipient doesn't exist", "address does not exist", "address doesn't exist",
 		"address couldn't be found", "address could not be found", "mailbox does not exist", "mailbox doesn't exist",
 		"mailbox not found", "no mailbox", "no such mailbox", "mailbox unavailable", "invalid mailbox",
-		"unknown mailbox", "not a valid mailbox", "mailbox is unavailable", "account does not exist",
+		"unknown mailbox", "mailbox unknown", "not a valid mailbox", "mailbox is unavailable", "account does not exist",
 		"account doesn't exist", "no such account", "addressee unknown", "bad destination mailbox",
 		"no such address", "address unknown", "invalid final delivery userid",
 		"not listed in domino", "not listed in public name", "recipient address is invalid", "address rejected: access denied",
+		// X.400 gateways: the originator/recipient (O/R) name is unknown.
+		"unrecognised o/r name", "unrecognized o/r name", "unrecognised-or-name", "unrecognized-or-name",
+		"unknown o/r name", "o/r name unknown", "invalid o/r name",
 		// ja
 		"宛先不明", "存在しないアドレス", "アドレスが存在しません", "そのようなユーザーはいません", "該当するユーザ",
 		"見つかりません",
@@ -365,6 +374,7 @@ var secondary = []rule{
 		"message expired", "delivery time expired", "delivery expired", "expired after", "unable to deliver in",
 		"could not be delivered within", "within the allowed queue period", "failing for a long time",
 		"queue lifetime", "maximum queue time", "envelope expired", "not going to try again", "not delivered within",
+		"after multiple retries", "after repeated attempts", "retry period expired",
 	}},
 	{reason: NetworkError, phrases: []string{
 		"mail loop", "too many hops", "routing loop", "hop count exceeded", "loops back to myself", "message looping",
@@ -392,7 +402,8 @@ var secondary = []rule{
 	{reason: OnHold, phrases: []string{"on hold"}},
 	// A refusal of the recipient with no reason given (Postfix's RCPT TO
 	// refusal; "no valid recipients" when nothing else was said).
-	{reason: UserUnknown, phrases: []string{"recipient address rejected", "no valid recipients"}},
+	{reason: UserUnknown, phrases: []string{"recipient address rejected", "no valid recipients",
+		"check if address is correct", "check if the address is correct"}},
 }
 
 // The tables' matchers, built once.

@@ -3,7 +3,6 @@ package source
 import (
 	"io"
 	"os"
-	"strings"
 )
 
 // An Opener opens the inputs of one form: a path (file, folder, Maildir,
@@ -72,40 +71,3 @@ func (pathOpener) Open(name string, opts Options) (Input, error) {
 
 // builtins are the openers every Reader knows, asked last.
 var builtins = []Opener{stdinOpener{}, pathOpener{}}
-
-// Open opens one input with the first opener that matches it: those of
-// opts.Openers, then the built-in ones (standard input, a path). The Reader
-// opens its inputs this way; a command that follows one input (bounce
-// watch) calls it directly.
-func Open(name string, opts Options) (Input, error) {
-	opts = opts.withDefaults()
-	for _, o := range append(append([]Opener(nil), opts.Openers...), builtins...) {
-		if o.Match(name) {
-			return o.Open(name, opts)
-		}
-	}
-	panic("source: no opener matches " + name) // pathOpener matches everything
-}
-
-// withoutPassword returns name with the password of a URL (scheme://user:
-// password@host/...) replaced, so that an input's label never shows one.
-func withoutPassword(name string) string {
-	scheme, rest, ok := strings.Cut(name, "://")
-	if !ok {
-		return name
-	}
-	host, path, _ := strings.Cut(rest, "/")
-	at := strings.LastIndexByte(host, '@')
-	if at < 0 {
-		return name
-	}
-	user, _, has := strings.Cut(host[:at], ":")
-	if !has {
-		return name
-	}
-	out := scheme + "://" + user + ":REDACTED" + host[at:]
-	if strings.Contains(rest, "/") {
-		out += "/" + path
-	}
-	return out
-}

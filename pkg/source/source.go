@@ -20,7 +20,7 @@ import (
 type Message struct {
 	Source   string         // the input as given: a path, or "-" for standard input
 	Index    int            // 1-based position of the message inside Source
-	Path     string         // the file it was read from (inside a folder, the file's path); empty for standard input and mailboxes
+	Path     string         // the file it was read from (inside a folder, the file's path)
 	Envelope *mbox.Envelope // the From_ line facts; nil outside mbox files
 	Data     []byte         // the message with LF line ends, at most Options.MaxMessageSize bytes
 	// Size is the message's length in the input (after line-end
@@ -81,35 +81,6 @@ type Options struct {
 // DefaultMaxMessageSize is the default for Options.MaxMessageSize.
 const DefaultMaxMessageSize = 32 << 20
 
-// withDefaults fills in the defaults of the zero fields.
-func (o Options) withDefaults() Options {
-	if o.MaxMessageSize <= 0 {
-		o.MaxMessageSize = DefaultMaxMessageSize
-	}
-	if o.Stdin == nil {
-		o.Stdin = os.Stdin
-	}
-	return o
-}
-
-// Fill reads one message from r (any line ends) into m as every input
-// reads its messages: Data with LF line ends, at most MaxMessageSize bytes
-// of it; Size; Truncated; and Err (a *ReadError naming m.Path, or m.Source
-// when Path is empty) when r fails. Openers of other inputs (an IMAP
-// mailbox) use it.
-func (o Options) Fill(m *Message, r io.Reader) {
-	o = o.withDefaults()
-	m.Data, m.Size, m.Err = readLimited(mbox.Newlines(r), o.MaxMessageSize)
-	m.Truncated = m.Size > int64(len(m.Data))
-	if m.Err != nil {
-		where := m.Path
-		if where == "" {
-			where = m.Source
-		}
-		m.Err = &ReadError{Path: where, Err: m.Err}
-	}
-}
-
 // Reader reads the messages of a list of inputs in order.
 type Reader struct {
 	opts       Options
@@ -120,7 +91,12 @@ type Reader struct {
 
 // NewReader returns a Reader over inputs. An empty list reads standard input.
 func NewReader(inputs []string, opts Options) *Reader {
-	opts = opts.withDefaults()
+	if opts.MaxMessageSize <= 0 {
+		opts.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if opts.Stdin == nil {
+		opts.Stdin = os.Stdin
+	}
 	if len(inputs) == 0 {
 		inputs = []string{"-"}
 	}
@@ -159,9 +135,8 @@ func (r *Reader) open(name string) Input {
 		}
 		in, err := o.Open(name, r.opts)
 		if err != nil {
-			shown := withoutPassword(name) // an input that failed may be a URL with a password
-			failed := &input{opts: r.opts, source: shown}
-			failed.fail(shown, err)
+			failed := &input{opts: r.opts, source: name}
+			failed.fail(name, err)
 			return failed
 		}
 		if c, ok := in.(Committer); ok {
@@ -223,9 +198,8 @@ type input struct {
 
 // entry is a file to read, or a path that failed while listing a folder.
 type entry struct {
-	path    string
-	err     error
-	regular bool // found inside a folder: read only if it is still a regular file when opened
+	path string
+	err  error
 }
 
 // fail queues an error message for path.
@@ -268,11 +242,7 @@ func (in *input) next() *Message {
 			in.fail(e.path, e.err)
 			continue
 		}
-		open := os.Open
-		if e.regular {
-			open = openRegular
-		}
-		f, err := open(e.path)
+		f, err := os.Open(e.path)
 		if err != nil {
 			in.fail(e.path, err)
 			continue
@@ -303,9 +273,6 @@ func looksLikeMbox(br *bufio.Reader) bool {
 // read returns the next message of the current file, or nil at its end.
 func (in *input) read() *Message {
 	m := &Message{Source: in.source, Path: in.path}
-	if in.path == "-" {
-		m.Path = "" // standard input is a stream, not a file
-	}
 	var body io.Reader
 	switch {
 	case in.mr != nil:
@@ -425,8 +392,11 @@ func listDir(dir string, opts Options) []entry {
 				if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 					continue
 				}
-				if f, ok := fileEntry(filepath.Join(dir, sub, e.Name()), e, warn); ok {
-					files = append(files, f)
+				path := filepath.Join(dir, sub, e.Name())
+				if ok, err := readable(path, e, warn); err != nil {
+					files = append(files, entry{path: path, err: err})
+				} else if ok {
+					files = append(files, entry{path: path})
 				}
 			}
 		}
@@ -457,51 +427,42 @@ func listDir(dir string, opts Options) []entry {
 		if d.IsDir() {
 			return nil
 		}
-		if f, ok := fileEntry(path, d, warn); ok {
-			files = append(files, f)
+		if ok, err := readable(path, d, warn); err != nil {
+			files = append(files, entry{path: path, err: err})
+			return nil
+		} else if !ok {
+			return nil
 		}
+		files = append(files, entry{path: path})
 		return nil
 	})
 	return files
 }
 
-// fileEntry decides whether the folder entry d at path is read: regular
-// files are, and symbolic links to regular files. Anything else (a FIFO, a
-// socket, a device, a symbolic link to one of those or to a folder) could
-// block or never end: it is skipped with a warning naming it. A link that
-// leads nowhere is an entry with its error.
-func fileEntry(path string, d fs.DirEntry, warn func(string)) (entry, bool) {
-	mode := d.Type()
-	link := ""
-	if mode&fs.ModeSymlink != 0 {
-		fi, err := os.Stat(path)
-		if err != nil {
-			return entry{path: path, err: err}, true
-		}
-		mode, link = fi.Mode().Type(), "symbolic link to "
-	}
-	if mode.IsRegular() {
-		return entry{path: path, regular: true}, true
-	}
-	warn("skipping " + link + kindOf(mode) + " " + path + " (only regular files are read inside a folder)")
-	return entry{}, false
-}
-
-// kindOf names a file type for a warning.
-func kindOf(mode fs.FileMode) string {
+// readable reports whether a folder entry is a file to read: a regular file
+// or a symbolic link to one. FIFOs, sockets, devices (and links to them)
+// would block or never end, and links to folders can loop: they are
+// skipped with a warning naming them.
+func readable(path string, d fs.DirEntry, warn func(string)) (bool, error) {
 	switch {
-	case mode.IsDir():
-		return "a folder"
-	case mode&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case mode&fs.ModeSocket != 0:
-		return "a socket"
-	case mode&fs.ModeCharDevice != 0:
-		return "a character device"
-	case mode&fs.ModeDevice != 0:
-		return "a device"
+	case d.Type().IsRegular():
+		return true, nil
+	case d.Type()&fs.ModeSymlink != 0:
+		fi, err := os.Stat(path)
+		switch {
+		case err != nil:
+			return false, err
+		case fi.IsDir():
+			warn("skipping symbolic link to a folder " + path)
+			return false, nil
+		case !fi.Mode().IsRegular():
+			warn("skipping symbolic link to a special file " + path)
+			return false, nil
+		}
+		return true, nil
 	}
-	return "a special file"
+	warn("skipping special file " + path)
+	return false, nil
 }
 
 func isMaildir(dir string) bool {

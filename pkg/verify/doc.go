@@ -72,7 +72,22 @@
 // connection attempt has Options.Timeout, every DNS query Options.DNSTimeout,
 // and cancelling the context stops the probes under way.
 //
-// Address literals and MX records can point at any IP address, including
-// private and loopback ones; a service that verifies addresses for untrusted
-// users should filter those before connecting.
+// The probe is polite to other people's servers: one session at a time per
+// mail host address (whatever the number of domains that share it), at least
+// Options.ProbeInterval (default one second) between two probes of the same
+// domain, and, after a rate-limit reply (421, or a 4.7.x status), a pause
+// that doubles each time, up to a minute; after three such replies the
+// domain is not probed again in the call. A reply cut short by the timeout,
+// in the middle of a multi-line answer too, is no reply: the address is
+// unknown, never judged on the lines that came.
+//
+// # Private addresses
+//
+// Address literals and MX records can point at any IP address. The probe
+// connects to public addresses only: after resolving, a mail host whose
+// address is loopback, private (RFC 1918), link-local (169.254.0.0/16, where
+// cloud metadata services listen, and fe80::/10), unique-local (fc00::/7),
+// unspecified, shared (100.64.0.0/10), multicast or broadcast is not
+// contacted, and the address is Unknown with a note naming the address class.
+// Options.AllowPrivate lifts this, for tests and closed networks.
 package verify

@@ -62,7 +62,7 @@ func TestClassifyReply(t *testing.T) {
 		{"RCPT", 451, "4.7.1", "Please try again later", "securityerror", false},
 		{"RCPT", 421, "4.7.0", "Too many connections, slow down", "ratelimited", false},
 		{"RCPT", 452, "4.5.3", "Too many recipients", "ratelimited", false},
-		{"RCPT", 451, "", "Temporary local problem", "onhold", false},
+		{"RCPT", 451, "", "Temporary local problem", "systemerror", false}, // 451: local error in processing
 		{"RCPT", 450, "", "Try later", "onhold", false},
 		{"RCPT", 501, "5.5.4", "Syntax error in parameters", "syntaxerror", false},
 		{"RCPT", 501, "5.1.3", "Bad recipient address syntax", "userunknown", true},

@@ -22,5 +22,9 @@ func testWorld(t *testing.T) (*verifytest.DNS, *verifytest.SMTP, Options) {
 		SMTPPort:    s.Port,
 		HELOName:    "probe.test",
 		Concurrency: 4,
+		// The test world's servers are on loopback.
+		AllowPrivate: true,
+		// No need to spare the test servers.
+		ProbeInterval: time.Millisecond,
 	}
 }

@@ -42,8 +42,35 @@ type prober struct {
 	timeout time.Duration
 	helo    string
 	from    string // MAIL FROM, "" for the null reverse-path <>
+	// allowPrivate lets the probe connect to loopback, private,
+	// link-local and other non-public addresses (see addressClass).
+	allowPrivate bool
 	// dial opens connections; tests wrap it to count them.
 	dial func(ctx context.Context, network, address string) (net.Conn, error)
+
+	mu   sync.Mutex                   // guards busy
+	busy map[netip.Addr]chan struct{} // one session at a time per host address
+}
+
+// acquire waits until no other session talks to ip, and returns the
+// function that lets the next one go; ok is false when ctx ended first.
+func (p *prober) acquire(ctx context.Context, ip netip.Addr) (release func(), ok bool) {
+	p.mu.Lock()
+	if p.busy == nil {
+		p.busy = map[netip.Addr]chan struct{}{}
+	}
+	ch := p.busy[ip]
+	if ch == nil {
+		ch = make(chan struct{}, 1)
+		p.busy[ip] = ch
+	}
+	p.mu.Unlock()
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, true
+	case <-ctx.Done():
+		return nil, false
+	}
 }
 
 // probeResult is what a probe learnt about one recipient.
@@ -73,13 +100,25 @@ func (p probeResult) retryable() bool {
 func (p *prober) probe(ctx context.Context, hosts []mxHost, rcpt, domain string, utf8, catchAll bool) probeResult {
 	var last probeResult
 	attempts := 0
+	var refused *refusedError
 	for _, h := range hosts {
 		for _, ip := range h.addrs {
 			if attempts >= maxAttempts {
 				return last
 			}
+			if class := addressClass(ip); class != "" && !p.allowPrivate {
+				if refused == nil {
+					refused = &refusedError{host: h.name, ip: ip, class: class}
+				}
+				continue
+			}
 			attempts++
+			release, ok := p.acquire(ctx, ip)
+			if !ok {
+				return probeResult{err: context.Cause(ctx)}
+			}
 			res := p.session(ctx, h.name, ip, rcpt, domain, utf8, catchAll, true)
+			release()
 			if ctx.Err() != nil || !res.retryable() {
 				return res
 			}
@@ -90,7 +129,10 @@ func (p *prober) probe(ctx context.Context, hosts []mxHost, rcpt, domain string,
 			last.connected = last.connected || res.connected
 		}
 	}
-	if last.reply == nil && last.err == nil {
+	switch {
+	case attempts == 0 && refused != nil:
+		last.err = refused
+	case last.reply == nil && last.err == nil:
 		last.err = errors.New("no mail host address to connect to")
 	}
 	return last

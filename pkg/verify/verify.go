@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -86,6 +87,18 @@ const (
 	DefaultTimeout     = 10 * time.Second
 	DefaultDNSTimeout  = 5 * time.Second
 	DefaultSMTPPort    = 25
+	// DefaultProbeInterval is the pause between two SMTP probes of the
+	// same domain.
+	DefaultProbeInterval = time.Second
+)
+
+// The backoff after a server answers a probe with a rate-limit reply (421,
+// or a 4.7.x status): the pause before the next probe of the domain
+// doubles, from twice the probe interval up to maxBackoff, and after
+// maxRateLimited such replies the domain is not probed again in the run.
+const (
+	maxBackoff     = time.Minute
+	maxRateLimited = 3
 )
 
 // Options configures a Verifier. The zero value checks syntax and DNS
@@ -117,6 +130,17 @@ type Options struct {
 	// Concurrency is the number of domains checked at once, and so the
 	// most SMTP connections open at once; DefaultConcurrency when zero.
 	Concurrency int
+	// AllowPrivate lets the SMTP probe connect to mail hosts whose
+	// addresses are loopback, private (RFC 1918), link-local, unique-local,
+	// unspecified or multicast. By default such a host is not contacted
+	// and the address is Unknown with a note naming the address class:
+	// the probe must not reach into the network it runs in. It is meant
+	// for tests and closed networks.
+	AllowPrivate bool
+	// ProbeInterval is the least time between two SMTP probes of the same
+	// domain; DefaultProbeInterval when zero, no pause when negative.
+	// A server that answers with a rate-limit reply gets longer pauses.
+	ProbeInterval time.Duration
 }
 
 // Verifier checks addresses. It holds no state between calls and is safe
@@ -145,6 +169,9 @@ func New(opts Options) (*Verifier, error) {
 	if opts.SMTPPort == 0 {
 		opts.SMTPPort = DefaultSMTPPort
 	}
+	if opts.ProbeInterval == 0 {
+		opts.ProbeInterval = DefaultProbeInterval
+	}
 	if opts.HELOName == "" {
 		opts.HELOName = localName()
 	} else if strings.ContainsAny(opts.HELOName, " \r\n") {
@@ -168,7 +195,8 @@ func New(opts Options) (*Verifier, error) {
 	}
 	v.resolver = r
 	d := &net.Dialer{Timeout: opts.Timeout}
-	v.prober = &prober{port: opts.SMTPPort, timeout: opts.Timeout, helo: opts.HELOName, from: from, dial: d.DialContext}
+	v.prober = &prober{port: opts.SMTPPort, timeout: opts.Timeout, helo: opts.HELOName, from: from, dial: d.DialContext,
+		allowPrivate: opts.AllowPrivate, busy: map[netip.Addr]chan struct{}{}}
 	return v, nil
 }
 
@@ -292,8 +320,14 @@ type domainState struct {
 	fail     *outcome // a DNS answer that decides every address
 	catchAll *bool    // nil until known
 	// down is the probe failure of an earlier address when no host
-	// answered at all.
+	// answered at all, or the last rate-limit reply when the domain is
+	// not to be probed again.
 	down *probeResult
+	// next is the earliest time of the next probe; backoff the pause
+	// after the last rate-limit reply, limited the number of them.
+	next    time.Time
+	backoff time.Duration
+	limited int
 }
 
 // outcome is a verdict with its reason, class and explanation.
@@ -342,7 +376,9 @@ func (v *Verifier) check(ctx context.Context, ds *domainState, a Address, r *Res
 	if ds.down != nil {
 		res = *ds.down
 	} else {
+		v.pause(ctx, ds)
 		res = v.prober.probe(ctx, ds.hosts, a.ASCII(), a.ASCIIDomain, a.UTF8(), ds.catchAll == nil)
+		v.paced(ds, res)
 	}
 	if err := ctx.Err(); err != nil {
 		r.set(canceled(err))
@@ -359,14 +395,46 @@ func (v *Verifier) check(ctx context.Context, ds *domainState, a Address, r *Res
 	v.judge(ds, res, r)
 }
 
+// pause waits until the domain may be probed again (or ctx is done).
+func (v *Verifier) pause(ctx context.Context, ds *domainState) {
+	d := time.Until(ds.next)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// paced sets the time of the domain's next probe after res: the probe
+// interval later, or, after a rate-limit reply, a backoff that doubles each
+// time; after maxRateLimited of them the domain is left alone.
+func (v *Verifier) paced(ds *domainState, res probeResult) {
+	wait := max(v.opts.ProbeInterval, 0)
+	if res.reply != nil && res.reply.rateLimited() {
+		ds.limited++
+		ds.backoff = min(max(2*ds.backoff, 2*wait, 10*time.Millisecond), maxBackoff)
+		wait = ds.backoff
+		if ds.limited >= maxRateLimited {
+			ds.down = &res
+		}
+	}
+	ds.next = time.Now().Add(wait)
+}
+
 // judge turns a probe result into the verdict.
 func (v *Verifier) judge(ds *domainState, res probeResult, r *Result) {
 	reply := res.reply
 	r.SMTP = reply
 	if reply == nil {
-		if errors.Is(res.err, errNoSMTPUTF8) {
+		var refused *refusedError
+		if errors.Is(res.err, errNoSMTPUTF8) || errors.As(res.err, &refused) {
 			// Judgement: the server cannot take this address, but
-			// another MTA path might; leave it unknown.
+			// another MTA path might; or the host was not contacted
+			// (a non-public address): leave it unknown.
 			r.set(outcome{verdict: Unknown, class: status.ClassUnknown, msg: res.err.Error()})
 			return
 		}

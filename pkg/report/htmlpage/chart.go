@@ -62,7 +62,7 @@ func dayChart(days []report.Day, failed int) *timeChart {
 		dated += d.Failed
 	}
 	if undated := failed - dated; undated > 0 {
-		c.Note = fmt.Sprintf("%s without a date not shown.", count(undated, "failure"))
+		c.Note = fmt.Sprintf("%s without a date not shown.", report.Count(undated, "failure"))
 	}
 	buckets, unit := bucketize(days)
 	if len(buckets) == 0 {
@@ -82,7 +82,7 @@ func dayChart(days []report.Day, failed int) *timeChart {
 			older += b.perm + b.temp
 		}
 		buckets = buckets[len(buckets)-maxColumns:]
-		c.Note = strings.TrimSpace(fmt.Sprintf("%s before %s not shown. %s", count(older, "failure"),
+		c.Note = strings.TrimSpace(fmt.Sprintf("%s before %s not shown. %s", report.Count(older, "failure"),
 			buckets[0].start.Format(time.DateOnly), c.Note))
 	}
 	c.PlotX, c.PlotRight, c.PlotBottom, c.TickX = 56, float64(c.Width)-16, float64(c.Height)-78, 50
@@ -100,7 +100,7 @@ func dayChart(days []report.Day, failed int) *timeChart {
 	ymax, ticks := niceScale(peak)
 	h := c.PlotBottom - top
 	for _, v := range ticks {
-		c.YTicks = append(c.YTicks, tick{Pos: round(c.PlotBottom - float64(v)*h/float64(ymax)), Label: thousands(v)})
+		c.YTicks = append(c.YTicks, tick{Pos: round(c.PlotBottom - float64(v)*h/float64(ymax)), Label: report.Thousands(v)})
 	}
 	step := (c.PlotRight - c.PlotX) / float64(len(buckets))
 	gap := math.Min(step*0.2, 6)
@@ -111,7 +111,7 @@ func dayChart(days []report.Day, failed int) *timeChart {
 	for i, b := range buckets {
 		x := c.PlotX + float64(i)*step
 		col := timeColumn{Label: b.longName, X: round(x + gap/2), W: round(step - gap),
-			Tip: fmt.Sprintf("%s (%d permanent, %d temporary)", count(b.perm+b.temp, "failure"), b.perm, b.temp)}
+			Tip: fmt.Sprintf("%s (%d permanent, %d temporary)", report.Count(b.perm+b.temp, "failure"), b.perm, b.temp)}
 		col.PermH = round(float64(b.perm) * h / float64(ymax))
 		col.PermY = round(c.PlotBottom - col.PermH)
 		col.TempH = round(float64(b.temp) * h / float64(ymax))
@@ -122,7 +122,7 @@ func dayChart(days []report.Day, failed int) *timeChart {
 		}
 	}
 	c.Desc = fmt.Sprintf("%s from %s to %s; the most, %d, in %s. Each column shows its permanent and temporary failures.",
-		count(total, "failure"), buckets[0].longName, buckets[len(buckets)-1].longName, peak, peakAt)
+		report.Count(total, "failure"), buckets[0].longName, buckets[len(buckets)-1].longName, peak, peakAt)
 	return c
 }
 
@@ -226,14 +226,14 @@ func rankingChart(id, title, what string, r report.Ranking, label func(report.En
 	xmax, ticks := niceScale(r.Top[0].Count)
 	w := plotRight - c.PlotX
 	for _, v := range ticks {
-		c.XTicks = append(c.XTicks, tick{Pos: round(c.PlotX + float64(v)*w/float64(xmax)), Label: thousands(v)})
+		c.XTicks = append(c.XTicks, tick{Pos: round(c.PlotX + float64(v)*w/float64(xmax)), Label: report.Thousands(v)})
 	}
 	var desc []string
 	for i, e := range r.Top {
 		full := orNone(label(e))
 		y := top + rowH*float64(i) + (rowH-c.BarH)/2
 		row := barRow{Label: shorten(full, labelChars), Full: full, Count: e.Count, Y: round(y), TextY: round(y + c.BarH/2 + 4),
-			Tip: fmt.Sprintf("%s (%d permanent, %d temporary)", count(e.Count, "failure"), e.Permanent, e.Temporary)}
+			Tip: fmt.Sprintf("%s (%d permanent, %d temporary)", report.Count(e.Count, "failure"), e.Permanent, e.Temporary)}
 		row.PermW = round(float64(e.Permanent) * w / float64(xmax))
 		row.TempX = round(c.PlotX + row.PermW)
 		row.TempW = round(float64(e.Temporary) * w / float64(xmax))
@@ -245,7 +245,7 @@ func rankingChart(id, title, what string, r report.Ranking, label func(report.En
 	}
 	c.Desc = fmt.Sprintf("Failures by %s, most first: %s.", strings.ToLower(what), strings.Join(desc, "; "))
 	if r.Other > 0 {
-		c.Note = fmt.Sprintf("… and %s with %d other values (--top 0 shows all).", count(r.Other, "failure"), r.Distinct-len(r.Top))
+		c.Note = fmt.Sprintf("… and %s with %d other values (--top 0 shows all).", report.Count(r.Other, "failure"), r.Distinct-len(r.Top))
 		c.Desc += " " + c.Note
 	}
 	return c

@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -167,21 +166,21 @@ func build(r *report.Report, opts *Options) *page {
 	}
 	t, f := r.Totals, r.Failures
 	p.Figures = []figure{
-		{"messages", "Messages read", thousands(t.Messages), count(t.Records, "record") + " found"},
-		{"failures", "Failures", thousands(f.Failed), fmt.Sprintf("counted once: %s permanent, %s temporary",
-			thousands(f.Permanent), thousands(f.Temporary))},
-		{"permanent-share", "Permanent share", percent(f.PermanentRate), "of the failures: retrying will not help"},
-		{"addresses", "Addresses to fix", thousands(len(r.FixAddresses)), "wrong or gone: correct or remove"},
-		{"tickets", "Tickets affected", thousands(len(r.Tickets)), count(f.WithTicket, "failure") + " linked to a ticket"},
+		{"messages", "Messages read", report.Thousands(t.Messages), report.Count(t.Records, "record") + " found"},
+		{"failures", "Failures", report.Thousands(f.Failed), fmt.Sprintf("counted once: %s permanent, %s temporary",
+			report.Thousands(f.Permanent), report.Thousands(f.Temporary))},
+		{"permanent-share", "Permanent share", report.Percent(f.PermanentRate), "of the failures: retrying will not help"},
+		{"addresses", "Addresses to fix", report.Thousands(len(r.FixAddresses)), "wrong or gone: correct or remove"},
+		{"tickets", "Tickets affected", report.Thousands(len(r.Tickets)), report.Count(f.WithTicket, "failure") + " linked to a ticket"},
 	}
 	if g := r.Gate; g.FailOn != "" || g.MaxPermanent != nil || g.MaxPermanentRate != nil {
 		p.Gate = &gate{Exceeded: g.Exceeded, Why: g.Why, Checked: gateChecked(g)}
 	}
 	if t.Errors > 0 {
-		p.Notes = append(p.Notes, fmt.Sprintf("%s could not be read; bounce inspect names them.", count(t.Errors, "message")))
+		p.Notes = append(p.Notes, fmt.Sprintf("%s could not be read; bounce inspect names them.", report.Count(t.Errors, "message")))
 	}
 	if f.Unknown > 0 {
-		p.Notes = append(p.Notes, fmt.Sprintf("%s of unknown class are not counted as failures.", count(f.Unknown, "bounce")))
+		p.Notes = append(p.Notes, fmt.Sprintf("%s of unknown class are not counted as failures.", report.Count(f.Unknown, "bounce")))
 	}
 	p.Fix = fixTable(r, opts, top)
 	p.Tickets = ticketTable(r, opts, top)
@@ -225,12 +224,12 @@ func (t *table) split(all [][]cell, total, top, rows int) {
 		t.Rows, t.More = all[:top], all[top:]
 	}
 	if n := total - len(all); n > 0 {
-		t.Omitted = fmt.Sprintf("… and %s more, not listed here: bounce report --format json lists them all (or --rows 0).", thousands(n))
+		t.Omitted = fmt.Sprintf("… and %s more, not listed here: bounce report --format json lists them all (or --rows 0).", report.Thousands(n))
 	}
 }
 
 func fixTable(r *report.Report, opts *Options, top int) table {
-	t := table{ID: "fix", Heading: fmt.Sprintf("Addresses to fix (%s)", thousands(len(r.FixAddresses))),
+	t := table{ID: "fix", Heading: fmt.Sprintf("Addresses to fix (%s)", report.Thousands(len(r.FixAddresses))),
 		Intro: "Recipients whose latest failure is a permanent one about the address itself (unknown user or domain, " +
 			"moved, suspended): correct them in the help desk or remove them.",
 		Empty: "None: no recipient's latest failure is a permanent one about the address.",
@@ -253,7 +252,7 @@ func fixTable(r *report.Report, opts *Options, top int) table {
 }
 
 func ticketTable(r *report.Report, opts *Options, top int) table {
-	t := table{ID: "tickets", Heading: fmt.Sprintf("Tickets whose notification did not arrive (%s)", thousands(len(r.Tickets))),
+	t := table{ID: "tickets", Heading: fmt.Sprintf("Tickets whose notification did not arrive (%s)", report.Thousands(len(r.Tickets))),
 		Intro: "Help-desk tickets with a failed notification: tell the agent on the ticket that the customer did not get the answer.",
 		Empty: "None: no failure was linked to a help-desk ticket.",
 		Head: []column{{"Ticket", false, ""}, {"Recipients", false, "wrap"}, {"Class", false, ""}, {"Reason", false, ""},
@@ -264,7 +263,7 @@ func ticketTable(r *report.Report, opts *Options, top int) table {
 			break
 		}
 		rows = append(rows, []cell{{Links: []link{ticketLink(tk.TicketRef, opts.TicketURL)}, Sort: tk.Key()},
-			{Text: recipientList(tk.Recipients, 3)}, classCell(tk.WorstClass),
+			{Text: report.RecipientList(tk.Recipients, 3)}, classCell(tk.WorstClass),
 			{Text: strings.TrimSpace(tk.LatestReason + " " + paren(tk.LatestStatus))},
 			{Text: when(tk.LatestDate), Sort: tk.LatestDate}, {Text: strconv.Itoa(tk.Failures), Num: true}})
 	}
@@ -274,7 +273,7 @@ func ticketTable(r *report.Report, opts *Options, top int) table {
 
 func refusalTable(r *report.Report, top int) table {
 	rf := r.Refusals
-	t := table{ID: "refusals", Heading: fmt.Sprintf("Our sending is being refused (%s)", count(rf.Failed, "failure")),
+	t := table{ID: "refusals", Heading: fmt.Sprintf("Our sending is being refused (%s)", report.Count(rf.Failed, "failure")),
 		Intro: "Failures on the sender's side, by receiving provider and reporting server: a blocklist names the sending " +
 			"IP or domain, SPF, DKIM or DMARC failed, or the sender's reputation or address was refused. Retrying will not " +
 			"help until the sending setup is fixed.",
@@ -291,7 +290,7 @@ func refusalTable(r *report.Report, top int) table {
 	t.split(rows, len(rows), top, 0)
 	if rf.Other > 0 {
 		t.Omitted = fmt.Sprintf("… and %s more from %d other provider, server and cause combinations (--top 0 lists all).",
-			count(rf.Other, "failure"), rf.Distinct-len(rf.Top))
+			report.Count(rf.Other, "failure"), rf.Distinct-len(rf.Top))
 	}
 	return t
 }
@@ -346,37 +345,6 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-func recipientList(rcpts []string, max int) string {
-	if len(rcpts) <= max {
-		return strings.Join(rcpts, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(rcpts[:max], ", "), len(rcpts)-max)
-}
-
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return thousands(n) + " " + noun + "s"
-}
-
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-func percent(f float64) string {
-	return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) + "%"
 }
 
 // dict builds a map for a sub-template from key, value pairs.

@@ -1,92 +1,80 @@
 package imap
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strings"
 )
 
-// Mailbox is a parsed mailbox URL.
+// Mailbox names one mailbox on a server, from an imap:// or imaps:// URL.
 type Mailbox struct {
-	TLS     bool   // imaps: TLS from the first byte; imap: STARTTLS
+	TLS     bool   // imaps: TLS from the start
 	User    string // the login name
-	Host    string
-	Port    string
-	Name    string // the mailbox, "INBOX" when the URL names none
-	Display string // the URL without credentials: the records' source
+	Host    string // host:port
+	Name    string // the mailbox, "INBOX" by default
+	hostRaw string // the host as written, for the redacted URL
 }
 
-// Addr is host:port.
-func (m *Mailbox) Addr() string { return net.JoinHostPort(m.Host, m.Port) }
-
-// IsURL reports whether name is an IMAP mailbox URL (imap:// or imaps://).
-func IsURL(name string) bool {
-	l := strings.ToLower(name)
-	return strings.HasPrefix(l, "imap://") || strings.HasPrefix(l, "imaps://")
-}
-
-// ParseURL parses imaps://user@host[:port]/MAILBOX or imap://... A password
-// in the URL is refused, and the error does not repeat it.
-func ParseURL(raw string) (*Mailbox, error) {
-	u, err := url.Parse(raw)
+// ParseURL reads an imap:// or imaps:// URL. A password in the URL is
+// refused: secrets come from the environment, a file or a command, never
+// from a command line that others can read.
+func ParseURL(s string) (*Mailbox, error) {
+	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("imap: not a mailbox URL %q: want imaps://user@host[:port]/MAILBOX", redactURL(raw))
+		return nil, errors.New("imap: not a mailbox URL (imaps://user@host/MAILBOX)")
 	}
-	m := &Mailbox{Name: "INBOX"}
+	m := &Mailbox{}
 	switch strings.ToLower(u.Scheme) {
 	case "imaps":
-		m.TLS, m.Port = true, "993"
+		m.TLS = true
 	case "imap":
-		m.Port = "143"
 	default:
-		return nil, fmt.Errorf("imap: not a mailbox URL %q: want imaps://user@host[:port]/MAILBOX", redactURL(raw))
+		return nil, fmt.Errorf("imap: %s: the scheme must be imap or imaps", Redact(s))
 	}
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			return nil, fmt.Errorf("imap: %s: a password in the URL is not accepted (it would show in process lists and shell history): "+
-				"use BOUNCE_IMAP_PASSWORD, --password-file or --password-command", redactURL(raw))
+	if u.User == nil || u.User.Username() == "" {
+		return nil, fmt.Errorf("imap: %s: name the user (imaps://user@host/MAILBOX)", Redact(s))
+	}
+	if _, set := u.User.Password(); set {
+		return nil, fmt.Errorf("imap: %s: a password in the URL is refused; set BOUNCE_IMAP_PASSWORD or use --password-file or --password-command", Redact(s))
+	}
+	m.User = u.User.Username()
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("imap: %s: no host", Redact(s))
+	}
+	port := u.Port()
+	if port == "" {
+		port = "143"
+		if m.TLS {
+			port = "993"
 		}
-		m.User = u.User.Username()
 	}
-	if m.User == "" {
-		return nil, fmt.Errorf("imap: %s: no user name: want imaps://user@host[:port]/MAILBOX", redactURL(raw))
+	m.hostRaw = u.Host
+	m.Host = net.JoinHostPort(u.Hostname(), port)
+	m.Name = strings.TrimPrefix(u.Path, "/")
+	if m.Name == "" {
+		m.Name = "INBOX"
 	}
-	m.Host = u.Hostname()
-	if m.Host == "" {
-		return nil, fmt.Errorf("imap: %s: no host", redactURL(raw))
-	}
-	if p := u.Port(); p != "" {
-		m.Port = p
-	}
-	if name := strings.TrimPrefix(u.Path, "/"); name != "" {
-		m.Name = name
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("imap: %s: a mailbox URL has no query or fragment", redactURL(raw))
-	}
-	disp := url.URL{Scheme: strings.ToLower(u.Scheme), User: url.User(m.User), Host: u.Host, Path: "/" + m.Name}
-	m.Display = disp.String()
 	return m, nil
 }
 
-// redactURL drops the password of a URL that has one, for error messages.
-func redactURL(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		return raw
+// String is the mailbox's URL without any secret: the records' source.
+func (m *Mailbox) String() string {
+	scheme := "imap"
+	if m.TLS {
+		scheme = "imaps"
 	}
-	host := rest
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		host = rest[:i]
+	u := url.URL{Scheme: scheme, User: url.User(m.User), Host: m.hostRaw, Path: "/" + m.Name}
+	return u.String()
+}
+
+// Redact returns s, a URL as a user wrote it, with any password replaced
+// by "xxxxx", for error messages.
+func Redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unreadable URL)"
 	}
-	at := strings.LastIndexByte(host, '@')
-	if at < 0 {
-		return raw
-	}
-	userinfo := host[:at]
-	if user, _, has := strings.Cut(userinfo, ":"); has {
-		return scheme + "://" + user + ":REDACTED" + rest[at:]
-	}
-	return raw
+	return u.Redacted()
 }

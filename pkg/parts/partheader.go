@@ -1,0 +1,128 @@
+package parts
+
+import (
+	"bufio"
+	"bytes"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/textproto"
+)
+
+// multipartReader returns the reader of e's parts with the header block of
+// every part held to Options.MaxHeader and each of its fields (folded
+// continuation lines included) to Options.MaxLine: go-message reads a
+// part's header whole, so a 20 MB header inside one part would otherwise be
+// held in memory, several times over. Bytes beyond a limit are dropped
+// before go-message sees them, and the limit is reported as exceeded.
+func (w *walker) multipartReader(e *message.Entity) message.MultipartReader {
+	_, params, _ := e.Header.ContentType()
+	if params["boundary"] == "" {
+		return e.MultipartReader() // let go-message say what is wrong
+	}
+	l := &partHeaderLimiter{br: bufio.NewReaderSize(e.Body, 16<<10), dash: []byte("--" + params["boundary"]), atLineStart: true,
+		maxHeader: w.opts.MaxHeader, maxField: w.opts.MaxLine, fail: w.fail}
+	return &limitedMultipart{r: textproto.NewMultipartReader(l, params["boundary"]), l: l}
+}
+
+// limitedMultipart is message.MultipartReader over a partHeaderLimiter.
+type limitedMultipart struct {
+	r *textproto.MultipartReader
+	l *partHeaderLimiter
+}
+
+func (m *limitedMultipart) NextPart() (*message.Entity, error) {
+	p, err := m.r.NextPart()
+	if err != nil {
+		return nil, err
+	}
+	return message.New(message.Header{Header: p.Header}, p)
+}
+
+func (m *limitedMultipart) Close() error { return nil }
+
+// partHeaderLimiter passes a multipart body through, line by line, cutting
+// the header block that follows each boundary line to maxHeader bytes and
+// each field of it to maxField bytes. The body of a part is untouched.
+type partHeaderLimiter struct {
+	br                  *bufio.Reader
+	dash                []byte // "--" and the boundary
+	maxHeader, maxField int
+	fail                func(error)
+
+	atLineStart bool // the next chunk starts a line
+	inHeader    bool // between a boundary line and the blank line after it
+	open        bool // a cut line was passed on without its line end
+	header      int  // bytes of the current header block so far
+	field       int  // bytes of the current field so far
+	failedSize  bool // the limits were reported (once each)
+	failedField bool
+	pending     []byte // what is to be handed out; valid until the next ReadSlice
+	scratch     []byte
+}
+
+func (l *partHeaderLimiter) Read(p []byte) (int, error) {
+	for len(l.pending) == 0 {
+		chunk, err := l.br.ReadSlice('\n')
+		if len(chunk) > 0 {
+			l.pending = l.filter(chunk)
+		}
+		if err != nil && err != bufio.ErrBufferFull && len(l.pending) == 0 {
+			return 0, err
+		}
+	}
+	n := copy(p, l.pending)
+	l.pending = l.pending[n:]
+	return n, nil
+}
+
+// filter returns the part of chunk (a line, or a piece of a long one) that
+// is passed on.
+func (l *partHeaderLimiter) filter(chunk []byte) []byte {
+	start := l.atLineStart
+	ends := chunk[len(chunk)-1] == '\n'
+	l.atLineStart = ends
+	if !l.inHeader {
+		if start && bytes.HasPrefix(chunk, l.dash) {
+			l.inHeader, l.header, l.field = true, 0, 0
+		}
+		return chunk
+	}
+	if start && (len(chunk) == 1 || len(chunk) == 2 && chunk[0] == '\r') && ends {
+		l.inHeader = false // the blank line that ends the header block
+		return chunk
+	}
+	if start && chunk[0] != ' ' && chunk[0] != '\t' {
+		l.field = 0 // a new field
+	}
+	keep := min(len(chunk), max(l.maxHeader-l.header, 0), max(l.maxField-l.field, 0))
+	l.header += len(chunk)
+	l.field += len(chunk)
+	if keep == len(chunk) {
+		l.open = !ends
+		return chunk
+	}
+	if l.header > l.maxHeader && !l.failedSize {
+		l.failedSize = true
+		l.fail(&LimitError{Limit: LimitHeaderSize, Value: l.maxHeader})
+	} else if l.field > l.maxField && !l.failedField {
+		l.failedField = true
+		l.fail(&LimitError{Limit: LimitLineLength, Value: l.maxField})
+	}
+	switch {
+	case keep > 0:
+		// A line cut short keeps its line end, so that the next line is
+		// still read as a line.
+		l.open = true
+		l.scratch = append(l.scratch[:0], chunk[:keep]...)
+	case l.open || !start:
+		// The rest of a line already begun.
+		l.scratch = l.scratch[:0]
+	default:
+		return nil // a whole line dropped
+	}
+	if ends && l.open {
+		l.scratch = append(l.scratch, '\n')
+		l.open = false
+	}
+	return l.scratch
+}

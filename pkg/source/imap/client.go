@@ -1,0 +1,258 @@
+package imap
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	imapv1 "github.com/emersion/go-imap"
+	"github.com/emersion/go-imap/client"
+	"github.com/emersion/go-sasl"
+)
+
+// session is what the source needs of an IMAP connection. It is the seam
+// between this package and the protocol library: go-imap v1 today
+// (v1Session), v2 tomorrow, in one file.
+type session interface {
+	// open selects the mailbox, read-only unless writable, and returns
+	// its UIDVALIDITY.
+	open(name string, writable bool) (uint32, error)
+	// search returns the UIDs above after that match the filters, sorted.
+	search(after uint32, f filters) ([]uint32, error)
+	// fetch calls fn with each message's UID and whole body (BODY.PEEK[]:
+	// no flag changes), in UID order.
+	fetch(uids []uint32, fn func(uid uint32, body io.Reader) error) error
+	// move moves the messages to dest (MOVE, else COPY, \Deleted and UID
+	// EXPUNGE of exactly those UIDs).
+	move(uids []uint32, dest string) error
+	// flag adds a flag (\Seen, or a keyword such as $BounceProcessed).
+	flag(uids []uint32, flag string) error
+	// wait returns when the mailbox may have new mail (IDLE, else a poll),
+	// after at most d, or when stop is closed.
+	wait(stop <-chan struct{}, d time.Duration) error
+	close() error
+}
+
+// filters are the SEARCH criteria a run asks for.
+type filters struct {
+	since      time.Time // messages since this day (INTERNALDATE)
+	unseen     bool      // without \Seen
+	fromDaemon bool      // FROM mailer-daemon OR FROM postmaster
+}
+
+// credentials are how a session logs in: a password (LOGIN, else AUTHENTICATE
+// PLAIN) or an OAuth access token (XOAUTH2 or OAUTHBEARER).
+type credentials struct {
+	user, password, token string
+	mechanism             string // "xoauth2" (default for a token) or "oauthbearer"
+}
+
+// dial connects to m's server and logs in.
+func dial(m *Mailbox, cred credentials, tlsConfig *tls.Config, insecure bool, timeout time.Duration) (session, error) {
+	host, _, _ := net.SplitHostPort(m.Host)
+	cfg := &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	if tlsConfig != nil {
+		cfg = tlsConfig.Clone()
+		if cfg.ServerName == "" {
+			cfg.ServerName = host
+		}
+	}
+	d := &net.Dialer{Timeout: timeout}
+	var c *client.Client
+	var err error
+	if m.TLS {
+		c, err = client.DialWithDialerTLS(d, m.Host, cfg)
+	} else {
+		c, err = client.DialWithDialer(d, m.Host)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("imap: connect to %s: %w", m.Host, err)
+	}
+	c.Timeout = timeout
+	c.ErrorLog = log.New(io.Discard, "", 0) // errors come back from the calls
+	s := &v1Session{c: c}
+	if !m.TLS && !insecure {
+		ok, err := c.SupportStartTLS()
+		switch {
+		case err != nil:
+			c.Close()
+			return nil, fmt.Errorf("imap: %s: %w", m.Host, err)
+		case !ok:
+			c.Close()
+			return nil, fmt.Errorf("imap: %s offers no STARTTLS; refusing to send credentials in clear text (--imap-insecure, for tests, allows it)", m.Host)
+		}
+		if err := c.StartTLS(cfg); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("imap: STARTTLS with %s: %w", m.Host, err)
+		}
+	}
+	if err := s.login(cred); err != nil {
+		c.Logout()
+		return nil, err
+	}
+	return s, nil
+}
+
+// v1Session is a session over github.com/emersion/go-imap v1.
+type v1Session struct {
+	c       *client.Client
+	updates chan client.Update
+}
+
+// ErrAuth is the error of a login the server refused. Its message never
+// holds the secret.
+var ErrAuth = errors.New("imap: the server refused the login")
+
+func (s *v1Session) login(cred credentials) error {
+	var err error
+	switch {
+	case cred.token != "":
+		var auth sasl.Client = &xoauth2Client{user: cred.user, token: cred.token}
+		if strings.EqualFold(cred.mechanism, "oauthbearer") {
+			auth = sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{Username: cred.user, Token: cred.token})
+		}
+		err = s.c.Authenticate(auth)
+	default:
+		err = s.c.Login(cred.user, cred.password)
+	}
+	if err != nil {
+		return fmt.Errorf("%w as %s: %s", ErrAuth, cred.user, scrub(err.Error(), cred))
+	}
+	return nil
+}
+
+// scrub removes the secrets from a server's words, should it echo them.
+func scrub(s string, cred credentials) string {
+	for _, secret := range []string{cred.password, cred.token} {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "xxxxx")
+		}
+	}
+	return s
+}
+
+func (s *v1Session) open(name string, writable bool) (uint32, error) {
+	st, err := s.c.Select(name, !writable)
+	if err != nil {
+		return 0, fmt.Errorf("imap: open mailbox %q: %w", name, err)
+	}
+	return st.UidValidity, nil
+}
+
+func (s *v1Session) search(after uint32, f filters) ([]uint32, error) {
+	crit := imapv1.NewSearchCriteria()
+	set := new(imapv1.SeqSet)
+	set.AddRange(after+1, 0) // after+1:*
+	crit.Uid = set
+	if !f.since.IsZero() {
+		crit.Since = f.since
+	}
+	if f.unseen {
+		crit.WithoutFlags = []string{imapv1.SeenFlag}
+	}
+	if f.fromDaemon {
+		a, b := imapv1.NewSearchCriteria(), imapv1.NewSearchCriteria()
+		a.Header.Add("From", "mailer-daemon")
+		b.Header.Add("From", "postmaster")
+		crit.Or = [][2]*imapv1.SearchCriteria{{a, b}}
+	}
+	uids, err := s.c.UidSearch(crit)
+	if err != nil {
+		return nil, fmt.Errorf("imap: search: %w", err)
+	}
+	// "after+1:*" matches the highest UID even when it is not above
+	// after (RFC 9051 section 6.4.4): keep only the new ones.
+	out := uids[:0]
+	for _, u := range uids {
+		if u > after {
+			out = append(out, u)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func (s *v1Session) fetch(uids []uint32, fn func(uint32, io.Reader) error) error {
+	set := new(imapv1.SeqSet)
+	set.AddNum(uids...)
+	section := &imapv1.BodySectionName{Peek: true}
+	ch := make(chan *imapv1.Message, 8)
+	done := make(chan error, 1)
+	go func() { done <- s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, section.FetchItem()}, ch) }()
+	var ferr error
+	for msg := range ch {
+		if ferr != nil {
+			continue // drain: the fetch goroutine must finish
+		}
+		body := msg.GetBody(section)
+		if body == nil {
+			continue
+		}
+		ferr = fn(msg.Uid, body)
+	}
+	if err := <-done; err != nil {
+		return fmt.Errorf("imap: fetch: %w", err)
+	}
+	return ferr
+}
+
+func (s *v1Session) move(uids []uint32, dest string) error {
+	set := new(imapv1.SeqSet)
+	set.AddNum(uids...)
+	if ok, _ := s.c.Support("MOVE"); ok {
+		return s.c.UidMove(set, dest)
+	}
+	if err := s.c.UidCopy(set, dest); err != nil {
+		return err
+	}
+	if err := s.c.UidStore(set, imapv1.FormatFlagsOp(imapv1.AddFlags, true), []interface{}{imapv1.DeletedFlag}, nil); err != nil {
+		return err
+	}
+	// UID EXPUNGE (RFC 4315): exactly these messages, never others that
+	// someone marked \Deleted.
+	status, err := s.c.Execute(&imapv1.Command{Name: "UID EXPUNGE", Arguments: []interface{}{set}}, nil)
+	if err != nil {
+		return err
+	}
+	return status.Err()
+}
+
+func (s *v1Session) flag(uids []uint32, flag string) error {
+	set := new(imapv1.SeqSet)
+	set.AddNum(uids...)
+	return s.c.UidStore(set, imapv1.FormatFlagsOp(imapv1.AddFlags, true), []interface{}{flag}, nil)
+}
+
+func (s *v1Session) wait(stop <-chan struct{}, d time.Duration) error {
+	if s.updates == nil {
+		s.updates = make(chan client.Update, 16)
+		s.c.Updates = s.updates
+	}
+	idleStop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- s.c.Idle(idleStop, &client.IdleOptions{PollInterval: d}) }()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	for {
+		select {
+		case u := <-s.updates:
+			if _, ok := u.(*client.MailboxUpdate); !ok {
+				continue
+			}
+		case <-timer.C:
+		case <-stop:
+		case err := <-done:
+			return err
+		}
+		close(idleStop)
+		return <-done
+	}
+}
+
+func (s *v1Session) close() error { return s.c.Logout() }
