@@ -135,8 +135,9 @@ func (r *Reader) open(name string) Input {
 		}
 		in, err := o.Open(name, r.opts)
 		if err != nil {
-			failed := &input{opts: r.opts, source: name}
-			failed.fail(name, err)
+			shown := withoutPassword(name) // a URL that failed to open may carry a password
+			failed := &input{opts: r.opts, source: shown}
+			failed.fail(shown, err)
 			return failed
 		}
 		if c, ok := in.(Committer); ok {
