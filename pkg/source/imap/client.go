@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	imapv1 "github.com/emersion/go-imap"
@@ -74,9 +75,17 @@ func dial(m *Mailbox, cred credentials, tlsConfig *tls.Config, insecure bool, ti
 	if err != nil {
 		return nil, fmt.Errorf("imap: connect to %s: %w", m.Host, err)
 	}
-	c.Timeout = timeout
+	// Not c.Timeout: go-imap v1 sets it as the connection's deadline when
+	// a command starts and leaves it there, so a connection quiet for
+	// longer (an IDLE, a slow reader between batches) breaks. bounded
+	// times each command instead.
 	c.ErrorLog = log.New(io.Discard, "", 0) // errors come back from the calls
-	s := &v1Session{c: c}
+	s := &v1Session{c: c, timeout: timeout, changed: make(chan struct{}, 1)}
+	// Unilateral updates (EXISTS, EXPUNGE, FETCH) are read all the time:
+	// go-imap blocks its reader when nobody takes them.
+	updates := make(chan client.Update, 16)
+	c.Updates = updates
+	go s.watch(updates)
 	if !m.TLS && !insecure {
 		ok, err := c.SupportStartTLS()
 		switch {
@@ -92,7 +101,7 @@ func dial(m *Mailbox, cred credentials, tlsConfig *tls.Config, insecure bool, ti
 			return nil, fmt.Errorf("imap: STARTTLS with %s: %w", m.Host, err)
 		}
 	}
-	if err := s.login(cred); err != nil {
+	if err := s.bounded(func() error { return s.login(cred) }); err != nil {
 		c.Logout()
 		return nil, err
 	}
@@ -102,7 +111,39 @@ func dial(m *Mailbox, cred credentials, tlsConfig *tls.Config, insecure bool, ti
 // v1Session is a session over github.com/emersion/go-imap v1.
 type v1Session struct {
 	c       *client.Client
-	updates chan client.Update
+	timeout time.Duration
+	changed chan struct{} // the mailbox grew: there may be new mail
+	exists  atomic.Int64  // the messages in the mailbox, as last heard
+}
+
+// bounded runs one command (or a few) and cuts the connection when they
+// take longer than the timeout; the caller then reconnects.
+func (s *v1Session) bounded(f func() error) error {
+	if s.timeout <= 0 {
+		return f()
+	}
+	t := time.AfterFunc(s.timeout, func() { s.c.Terminate() })
+	defer t.Stop()
+	return f()
+}
+
+// watch takes the client's unilateral updates and notes when the mailbox
+// grew (EXISTS above the count known).
+func (s *v1Session) watch(updates <-chan client.Update) {
+	for u := range updates {
+		switch u := u.(type) {
+		case *client.MailboxUpdate:
+			n := int64(u.Mailbox.Messages)
+			if old := s.exists.Swap(n); n > old {
+				select {
+				case s.changed <- struct{}{}:
+				default:
+				}
+			}
+		case *client.ExpungeUpdate:
+			s.exists.Add(-1)
+		}
+	}
 }
 
 // ErrAuth is the error of a login the server refused. Its message never
@@ -138,9 +179,15 @@ func scrub(s string, cred credentials) string {
 }
 
 func (s *v1Session) open(name string, writable bool) (uint32, error) {
-	st, err := s.c.Select(name, !writable)
+	var st *imapv1.MailboxStatus
+	err := s.bounded(func() (err error) { st, err = s.c.Select(name, !writable); return err })
 	if err != nil {
 		return 0, fmt.Errorf("imap: open mailbox %q: %w", name, err)
+	}
+	s.exists.Store(int64(st.Messages))
+	select { // the mailbox as it is now is no news
+	case <-s.changed:
+	default:
 	}
 	return st.UidValidity, nil
 }
@@ -162,7 +209,8 @@ func (s *v1Session) search(after uint32, f filters) ([]uint32, error) {
 		b.Header.Add("From", "postmaster")
 		crit.Or = [][2]*imapv1.SearchCriteria{{a, b}}
 	}
-	uids, err := s.c.UidSearch(crit)
+	var uids []uint32
+	err := s.bounded(func() (err error) { uids, err = s.c.UidSearch(crit); return err })
 	if err != nil {
 		return nil, fmt.Errorf("imap: search: %w", err)
 	}
@@ -184,7 +232,9 @@ func (s *v1Session) fetch(uids []uint32, fn func(uint32, io.Reader) error) error
 	section := &imapv1.BodySectionName{Peek: true}
 	ch := make(chan *imapv1.Message, 8)
 	done := make(chan error, 1)
-	go func() { done <- s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, section.FetchItem()}, ch) }()
+	go func() {
+		done <- s.bounded(func() error { return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, section.FetchItem()}, ch) })
+	}()
 	var ferr error
 	for msg := range ch {
 		if ferr != nil {
@@ -203,6 +253,10 @@ func (s *v1Session) fetch(uids []uint32, fn func(uint32, io.Reader) error) error
 }
 
 func (s *v1Session) move(uids []uint32, dest string) error {
+	return s.bounded(func() error { return s.moveUnbounded(uids, dest) })
+}
+
+func (s *v1Session) moveUnbounded(uids []uint32, dest string) error {
 	set := new(imapv1.SeqSet)
 	set.AddNum(uids...)
 	if ok, _ := s.c.Support("MOVE"); ok {
@@ -226,33 +280,31 @@ func (s *v1Session) move(uids []uint32, dest string) error {
 func (s *v1Session) flag(uids []uint32, flag string) error {
 	set := new(imapv1.SeqSet)
 	set.AddNum(uids...)
-	return s.c.UidStore(set, imapv1.FormatFlagsOp(imapv1.AddFlags, true), []interface{}{flag}, nil)
+	return s.bounded(func() error {
+		return s.c.UidStore(set, imapv1.FormatFlagsOp(imapv1.AddFlags, true), []interface{}{flag}, nil)
+	})
 }
 
 func (s *v1Session) wait(stop <-chan struct{}, d time.Duration) error {
-	if s.updates == nil {
-		s.updates = make(chan client.Update, 16)
-		s.c.Updates = s.updates
+	select {
+	case <-s.changed: // came while other commands ran
+		return nil
+	default:
 	}
 	idleStop := make(chan struct{})
 	done := make(chan error, 1)
 	go func() { done <- s.c.Idle(idleStop, &client.IdleOptions{PollInterval: d}) }()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	for {
-		select {
-		case u := <-s.updates:
-			if _, ok := u.(*client.MailboxUpdate); !ok {
-				continue
-			}
-		case <-timer.C:
-		case <-stop:
-		case err := <-done:
-			return err
-		}
-		close(idleStop)
-		return <-done
+	select {
+	case <-s.changed:
+	case <-timer.C:
+	case <-stop:
+	case err := <-done:
+		return err
 	}
+	close(idleStop)
+	return s.bounded(func() error { return <-done }) // DONE, and the server's OK
 }
 
 func (s *v1Session) close() error { return s.c.Logout() }

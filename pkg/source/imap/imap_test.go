@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/bounce-tool/bounce/pkg/source/imap"
@@ -278,5 +279,50 @@ func TestManyMessagesBoundedMemory(t *testing.T) {
 	}
 	if peak > 64<<20 {
 		t.Errorf("heap peaked at %d MiB reading %d messages (%d bytes each), want under 64 MiB", peak>>20, n, len(msg))
+	}
+}
+
+// TestQuietConnectionSurvives: a connection that sits idle longer than
+// Options.Timeout between commands, or waits (IDLE) longer than it, is
+// still usable: the timeout bounds commands, not silence. bounce watch
+// waits for minutes between messages.
+func TestQuietConnectionSurvives(t *testing.T) {
+	s := imaptest.Start(t)
+	s.Append(t, "INBOX", bounces(t)[0])
+	var warned []string
+	var mu sync.Mutex
+	o := imap.Options{Password: s.Password, TLS: s.TLSConfig(), Timeout: time.Second,
+		Warn: func(m string) { mu.Lock(); warned = append(warned, m); mu.Unlock() }}
+	in, err := (&imap.Opener{Options: o}).Open(s.URL("INBOX", true), source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	mb := in.(*imap.Input)
+	if m, err := mb.Next(); err != nil || m.Index != 1 {
+		t.Fatalf("first message: %v, %v", m, err)
+	}
+	if _, err := mb.Next(); err != io.EOF {
+		t.Fatalf("after the last message: %v, want io.EOF", err)
+	}
+	time.Sleep(1500 * time.Millisecond) // silent longer than the timeout
+	start := time.Now()
+	if err := mb.Wait(nil, 2500*time.Millisecond); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if d := time.Since(start); d < 2*time.Second {
+		t.Errorf("Wait returned after %v without news, want about 2.5s", d)
+	}
+	s.Append(t, "INBOX", bounces(t)[1])
+	if err := mb.Wait(nil, 5*time.Second); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if m, err := mb.Next(); err != nil || m.Index != 2 {
+		t.Fatalf("the new message: %v, %v", m, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(warned) > 0 {
+		t.Errorf("the connection was lost and reopened: %q", warned)
 	}
 }
