@@ -26,9 +26,10 @@ type session interface {
 	open(name string, writable bool) (uint32, error)
 	// search returns the UIDs above after that match the filters, sorted.
 	search(after uint32, f filters) ([]uint32, error)
-	// fetch calls fn with each message's UID and whole body (BODY.PEEK[]:
-	// no flag changes), in UID order.
-	fetch(uids []uint32, fn func(uid uint32, body io.Reader) error) error
+	// fetch calls fn with each message's UID, full size (RFC822.SIZE) and
+	// body (BODY.PEEK[]: no flag changes), in UID order. Only the first
+	// max bytes of a body are asked for: a huge message costs no more.
+	fetch(uids []uint32, max int64, fn func(uid uint32, size int64, body io.Reader) error) error
 	// move moves the messages to dest (MOVE, else COPY, \Deleted and UID
 	// EXPUNGE of exactly those UIDs).
 	move(uids []uint32, dest string) error
@@ -226,14 +227,14 @@ func (s *v1Session) search(after uint32, f filters) ([]uint32, error) {
 	return out, nil
 }
 
-func (s *v1Session) fetch(uids []uint32, fn func(uint32, io.Reader) error) error {
+func (s *v1Session) fetch(uids []uint32, max int64, fn func(uint32, int64, io.Reader) error) error {
 	set := new(imapv1.SeqSet)
 	set.AddNum(uids...)
-	section := &imapv1.BodySectionName{Peek: true}
+	section := &imapv1.BodySectionName{Peek: true, Partial: []int{0, int(max)}}
 	ch := make(chan *imapv1.Message, 8)
 	done := make(chan error, 1)
 	go func() {
-		done <- s.bounded(func() error { return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, section.FetchItem()}, ch) })
+		done <- s.bounded(func() error { return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchRFC822Size, section.FetchItem()}, ch) })
 	}()
 	var ferr error
 	for msg := range ch {
@@ -244,7 +245,7 @@ func (s *v1Session) fetch(uids []uint32, fn func(uint32, io.Reader) error) error
 		if body == nil {
 			continue
 		}
-		ferr = fn(msg.Uid, body)
+		ferr = fn(msg.Uid, int64(msg.Size), body)
 	}
 	if err := <-done; err != nil {
 		return fmt.Errorf("imap: fetch: %w", err)

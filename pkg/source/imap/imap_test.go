@@ -326,3 +326,27 @@ func TestQuietConnectionSurvives(t *testing.T) {
 		t.Errorf("the connection was lost and reopened: %q", warned)
 	}
 }
+
+// TestLargeMessageCut: a message above the size limit is fetched only up
+// to the limit (a partial BODY.PEEK[]<0.max>) and reported as truncated,
+// with its full size.
+func TestLargeMessageCut(t *testing.T) {
+	s := imaptest.Start(t)
+	big := append(append([]byte(nil), bounces(t)[0]...), strings.Repeat("filler line of a large attachment ...\n", 4000)...)
+	s.Append(t, "INBOX", big, bounces(t)[1])
+	const limit = 8 << 10
+	rd := source.NewReader([]string{s.URL("INBOX", true)}, source.Options{MaxMessageSize: limit,
+		Openers: []source.Opener{&imap.Opener{Options: imap.Options{Password: s.Password, TLS: s.TLSConfig()}}}})
+	defer rd.Close()
+	m, err := rd.Next()
+	if err != nil || m.Err != nil {
+		t.Fatal(err, m)
+	}
+	if !m.Truncated || len(m.Data) > limit || m.Size < int64(len(big)) || !strings.HasPrefix(string(m.Data), string(bounces(t)[0][:200])) {
+		t.Errorf("large message: truncated %v, %d bytes kept, size %d (want the first %d bytes of %d)", m.Truncated, len(m.Data), m.Size, limit, len(big))
+	}
+	m, err = rd.Next()
+	if err != nil || m.Err != nil || m.Truncated || m.Index != 2 {
+		t.Errorf("the small message after it: %+v, %v", m, err)
+	}
+}

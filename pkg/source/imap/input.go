@@ -197,8 +197,8 @@ func (in *Input) Next() (*source.Message, error) {
 			if len(todo) == 0 {
 				return nil
 			}
-			return in.s.fetch(todo, func(uid uint32, body io.Reader) error {
-				got = append(got, in.message(uid, body))
+			return in.s.fetch(todo, in.maxSize(), func(uid uint32, size int64, body io.Reader) error {
+				got = append(got, in.message(uid, size, body))
 				return nil
 			})
 		})
@@ -214,15 +214,22 @@ func (in *Input) Next() (*source.Message, error) {
 	return m, nil
 }
 
-// message makes a source.Message of a fetched body, with LF line ends and
-// at most the source's size limit kept.
-func (in *Input) message(uid uint32, body io.Reader) *source.Message {
-	max := in.sopts.MaxMessageSize
-	if max <= 0 {
-		max = source.DefaultMaxMessageSize
+// maxSize is the most bytes of one message kept.
+func (in *Input) maxSize() int64 {
+	if max := in.sopts.MaxMessageSize; max > 0 {
+		return max
 	}
+	return source.DefaultMaxMessageSize
+}
+
+// message makes a source.Message of a fetched body, with LF line ends and
+// at most the source's size limit kept. size is the message's full size on
+// the server: a body shorter than that was cut by the partial fetch.
+func (in *Input) message(uid uint32, size int64, body io.Reader) *source.Message {
+	max := in.maxSize()
 	var b bytes.Buffer
-	n, err := io.Copy(&b, io.LimitReader(mbox.Newlines(body), max+1))
+	raw := &countingReader{r: body}
+	n, err := io.Copy(&b, io.LimitReader(mbox.Newlines(raw), max+1))
 	m := &source.Message{Source: in.source, Index: int(uid), UIDValidity: in.validity}
 	m.SetCommitter(in)
 	data := b.Bytes()
@@ -231,6 +238,12 @@ func (in *Input) message(uid uint32, body io.Reader) *source.Message {
 		m.Truncated = true
 		rest, _ := io.Copy(io.Discard, body)
 		n += rest
+	}
+	if raw.n < size { // the server sent the first max bytes only
+		m.Truncated = true
+		if size > n {
+			n = size
+		}
 	}
 	m.Data, m.Size = data, n
 	if err != nil {
@@ -323,4 +336,16 @@ func (in *Input) Close() error {
 	err := in.s.close()
 	in.s = nil
 	return err
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
