@@ -234,7 +234,9 @@ func (s *v1Session) fetch(uids []uint32, max int64, fn func(uint32, int64, io.Re
 	ch := make(chan *imapv1.Message, 8)
 	done := make(chan error, 1)
 	go func() {
-		done <- s.bounded(func() error { return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchRFC822Size, section.FetchItem()}, ch) })
+		done <- s.bounded(func() error {
+			return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchRFC822Size, section.FetchItem()}, ch)
+		})
 	}()
 	var ferr error
 	for msg := range ch {
