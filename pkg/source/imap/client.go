@@ -263,10 +263,19 @@ func (s *v1Session) moveUnbounded(uids []uint32, dest string) error {
 	set := new(imapv1.SeqSet)
 	set.AddNum(uids...)
 	if ok, _ := s.c.Support("MOVE"); ok {
-		return s.c.UidMove(set, dest)
+		err := s.c.UidMove(set, dest)
+		if err != nil && s.c.Create(dest) == nil { // it was missing ([TRYCREATE]): made now
+			err = s.c.UidMove(set, dest)
+		}
+		return err
 	}
 	if err := s.c.UidCopy(set, dest); err != nil {
-		return err
+		if s.c.Create(dest) != nil {
+			return err
+		}
+		if err := s.c.UidCopy(set, dest); err != nil {
+			return err
+		}
 	}
 	if err := s.c.UidStore(set, imapv1.FormatFlagsOp(imapv1.AddFlags, true), []interface{}{imapv1.DeletedFlag}, nil); err != nil {
 		return err

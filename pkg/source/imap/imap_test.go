@@ -128,6 +128,14 @@ func TestMoveAndFlag(t *testing.T) {
 	if n, m := len(s.Flags(t, "INBOX")), len(s.Flags(t, "Processed")); n != 0 || m != 3 {
 		t.Errorf("after --move-to: INBOX holds %d, Processed %d; want 0 and 3", n, m)
 	}
+	// A destination that does not exist yet is created.
+	s.Append(t, "INBOX", bounces(t)[0])
+	if _, err := read(t, url, imap.Options{Password: s.Password, TLS: s.TLSConfig(), MoveTo: "Done"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, m := len(s.Flags(t, "INBOX")), len(s.Flags(t, "Done")); n != 0 || m != 1 {
+		t.Errorf("after --move-to a new mailbox: INBOX holds %d, Done %d; want 0 and 1", n, m)
+	}
 }
 
 func TestLoginRefused(t *testing.T) {
