@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,5 +40,21 @@ func TestFailedInputHidesPassword(t *testing.T) {
 		if strings.Contains(s, "hunter2") {
 			t.Errorf("the password shows in %q", s)
 		}
+	}
+}
+
+// TestSkip: the files Options.Skip names are not read and take no index.
+func TestSkip(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a.eml", "b.eml", "c.eml"} {
+		write(t, filepath.Join(dir, n), msgA)
+	}
+	var asked []string
+	msgs := readAll(t, NewReader([]string{dir}, Options{Skip: func(p string) bool {
+		asked = append(asked, filepath.Base(p))
+		return filepath.Base(p) == "b.eml"
+	}}))
+	if len(msgs) != 2 || filepath.Base(msgs[1].Path) != "c.eml" || msgs[1].Index != 2 || len(asked) != 3 {
+		t.Errorf("read %d messages (second %q, index %d), asked about %v", len(msgs), msgs[len(msgs)-1].Path, msgs[len(msgs)-1].Index, asked)
 	}
 }

@@ -76,6 +76,10 @@ type Options struct {
 	// Openers open the inputs of forms beyond the built-in ones (a path,
 	// "-"), such as IMAP mailboxes; they are asked first.
 	Openers []Opener
+	// Skip, when set, is asked about each file found inside a folder
+	// before it is opened: a file it skips is not read and takes no index
+	// (bounce watch skips the Maildir files it has read before).
+	Skip func(path string) bool
 }
 
 // DefaultMaxMessageSize is the default for Options.MaxMessageSize.
@@ -239,6 +243,9 @@ func (in *input) next() *Message {
 		}
 		e := in.files[0]
 		in.files = in.files[1:]
+		if e.err == nil && in.opts.Skip != nil && in.opts.Skip(e.path) {
+			continue
+		}
 		if e.err != nil {
 			in.fail(e.path, e.err)
 			continue
