@@ -151,6 +151,9 @@ func watchMailbox(ctx context.Context, opts *watchOptions, analyse func(*source.
 	if err != nil {
 		return err
 	}
+	if o, ok := sopts.Openers[0].(*imap.Opener); ok {
+		o.Options.Progress = nil // watch writes as mail comes: no progress line
+	}
 	in, err := sopts.Openers[0].Open(opts.Source, sopts)
 	if err != nil {
 		return err

@@ -358,3 +358,31 @@ func TestLargeMessageCut(t *testing.T) {
 		t.Errorf("the small message after it: %+v, %v", m, err)
 	}
 }
+
+// TestTokenRenewedOnReconnect: after a dropped connection the token is
+// asked for again (access tokens expire within the hour, watch runs for
+// days), and a progress callback counts the messages handed out.
+func TestTokenRenewedOnReconnect(t *testing.T) {
+	s := imaptest.Start(t)
+	var msgs [][]byte
+	for range 10 {
+		msgs = append(msgs, bounces(t)...)
+	}
+	s.Append(t, "INBOX", msgs...)
+	addr, cuts := cutter(t, s.TLSAddr, 40<<10)
+	renewed := 0
+	var progress [][2]int
+	o := imap.Options{Token: s.Token, TLS: s.TLSConfig(), Batch: 7, Warn: func(string) {},
+		Renew:    func() (string, error) { renewed++; return s.Token, nil },
+		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }}
+	got, err := read(t, "imaps://"+s.User+"@"+addr+"/INBOX", o)
+	if err != nil || len(got) != 30 || cuts.Load() != 1 {
+		t.Fatalf("read %d messages, %v, %d cuts", len(got), err, cuts.Load())
+	}
+	if renewed < 1 {
+		t.Errorf("the token was not renewed on reconnecting")
+	}
+	if len(progress) != 30 || progress[29] != [2]int{30, 30} || progress[0] != [2]int{1, 30} {
+		t.Errorf("progress %v, want 1/30 ... 30/30", progress)
+	}
+}

@@ -20,6 +20,13 @@ type Options struct {
 	// Password logs in with LOGIN; Token with XOAUTH2 (or OAUTHBEARER when
 	// Mechanism says so). Exactly one should be set.
 	Password, Token, Mechanism string
+	// Renew, when set, is called for a fresh token before each
+	// reconnection: OAuth access tokens last about an hour, and bounce
+	// watch runs for days. Its error ends the run like a refused login.
+	Renew func() (string, error)
+	// Progress, when set, is told after each message handed out how many
+	// of the messages found so far were handed out.
+	Progress func(done, total int)
 	// Insecure makes imap:// speak plain IMAP, without STARTTLS: passwords
 	// and mail cross the network in clear text. It exists for tests against
 	// a local server.
@@ -103,6 +110,9 @@ type Input struct {
 	done     []uint32 // UIDs written since the last Commit
 	last     uint32   // the highest UID written, for the state
 	searched bool
+	found    int // messages found by the searches so far
+	read     int // messages handed out
+	dials    int // connections opened
 }
 
 func (in *Input) warn(msg string) {
@@ -118,6 +128,14 @@ func (in *Input) cred() credentials {
 // connect logs in and opens the mailbox; on the first connection it also
 // reads the resume state.
 func (in *Input) connect() error {
+	if in.dials > 0 && in.opts.Renew != nil && in.opts.Token != "" {
+		tok, err := in.opts.Renew()
+		if err != nil {
+			return fmt.Errorf("%w: renewing the token: %v", ErrAuth, err)
+		}
+		in.opts.Token = tok
+	}
+	in.dials++
 	s, err := dial(in.mb, in.cred(), in.opts.TLS, in.opts.Insecure, in.opts.Timeout)
 	if err != nil {
 		return err
@@ -173,6 +191,9 @@ func (in *Input) Next() (*source.Message, error) {
 			if err := in.retry(func() error {
 				uids, err := in.s.search(in.start, filters{since: in.opts.Since, unseen: in.opts.Unseen, fromDaemon: in.opts.FromDaemon})
 				in.queue = uids
+				if err == nil {
+					in.found += len(uids)
+				}
 				return err
 			}); err != nil {
 				return nil, err
@@ -211,6 +232,10 @@ func (in *Input) Next() (*source.Message, error) {
 	m := in.batch[0]
 	in.batch = in.batch[1:]
 	in.handed = uint32(m.Index)
+	in.read++
+	if in.opts.Progress != nil {
+		in.opts.Progress(in.read, in.found)
+	}
 	return m, nil
 }
 
