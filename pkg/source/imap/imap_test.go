@@ -225,15 +225,22 @@ func cutter(t *testing.T, target string, n int64) (addr string, cuts *atomic.Int
 	return l.Addr().String(), cuts
 }
 
-func TestConnectionCutMidFetch(t *testing.T) {
-	s := imaptest.Start(t)
+// cutMailbox starts a server with 30 messages in INBOX behind a proxy that
+// cuts the first connection mid-fetch, and returns the proxied URL.
+func cutMailbox(t *testing.T) (s *imaptest.Server, url string, cuts *atomic.Int32) {
+	t.Helper()
+	s = imaptest.Start(t)
 	var msgs [][]byte
 	for range 10 {
 		msgs = append(msgs, bounces(t)...)
 	}
 	s.Append(t, "INBOX", msgs...)
 	addr, cuts := cutter(t, s.TLSAddr, 40<<10)
-	url := "imaps://" + s.User + "@" + addr + "/INBOX"
+	return s, "imaps://" + s.User + "@" + addr + "/INBOX", cuts
+}
+
+func TestConnectionCutMidFetch(t *testing.T) {
+	s, url, cuts := cutMailbox(t)
 	got, err := read(t, url, imap.Options{Password: s.Password, TLS: s.TLSConfig(), Batch: 7,
 		Warn: func(string) {}})
 	if err != nil {
@@ -363,19 +370,13 @@ func TestLargeMessageCut(t *testing.T) {
 // asked for again (access tokens expire within the hour, watch runs for
 // days), and a progress callback counts the messages handed out.
 func TestTokenRenewedOnReconnect(t *testing.T) {
-	s := imaptest.Start(t)
-	var msgs [][]byte
-	for range 10 {
-		msgs = append(msgs, bounces(t)...)
-	}
-	s.Append(t, "INBOX", msgs...)
-	addr, cuts := cutter(t, s.TLSAddr, 40<<10)
+	s, url, cuts := cutMailbox(t)
 	renewed := 0
 	var progress [][2]int
 	o := imap.Options{Token: s.Token, TLS: s.TLSConfig(), Batch: 7, Warn: func(string) {},
 		Renew:    func() (string, error) { renewed++; return s.Token, nil },
 		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }}
-	got, err := read(t, "imaps://"+s.User+"@"+addr+"/INBOX", o)
+	got, err := read(t, url, o)
 	if err != nil || len(got) != 30 || cuts.Load() != 1 {
 		t.Fatalf("read %d messages, %v, %d cuts", len(got), err, cuts.Load())
 	}
