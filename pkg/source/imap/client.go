@@ -30,6 +30,8 @@ type session interface {
 	// body (BODY.PEEK[]: no flag changes), in UID order. Only the first
 	// max bytes of a body are asked for: a huge message costs no more.
 	fetch(uids []uint32, max int64, fn func(uid uint32, size int64, body io.Reader) error) error
+	// sizes returns the size of each message (RFC822.SIZE).
+	sizes(uids []uint32) (map[uint32]int64, error)
 	// move moves the messages to dest (MOVE, else COPY, \Deleted and UID
 	// EXPUNGE of exactly those UIDs).
 	move(uids []uint32, dest string) error
@@ -253,6 +255,24 @@ func (s *v1Session) fetch(uids []uint32, max int64, fn func(uint32, int64, io.Re
 		return fmt.Errorf("imap: fetch: %w", err)
 	}
 	return ferr
+}
+
+func (s *v1Session) sizes(uids []uint32) (map[uint32]int64, error) {
+	set := new(imapv1.SeqSet)
+	set.AddNum(uids...)
+	ch := make(chan *imapv1.Message, 16)
+	done := make(chan error, 1)
+	go func() {
+		done <- s.bounded(func() error { return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchRFC822Size}, ch) })
+	}()
+	out := make(map[uint32]int64, len(uids))
+	for m := range ch {
+		out[m.Uid] = int64(m.Size)
+	}
+	if err := <-done; err != nil {
+		return nil, fmt.Errorf("imap: fetch sizes: %w", err)
+	}
+	return out, nil
 }
 
 func (s *v1Session) move(uids []uint32, dest string) error {

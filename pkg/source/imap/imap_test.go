@@ -387,3 +387,21 @@ func TestTokenRenewedOnReconnect(t *testing.T) {
 		t.Errorf("progress %v, want 1/30 ... 30/30", progress)
 	}
 }
+
+// TestBatchBytes: a batch is cut short where its messages would pass
+// BatchBytes, so big messages are not all held at once; every message is
+// still read, in order.
+func TestBatchBytes(t *testing.T) {
+	s := imaptest.Start(t)
+	big := append(append([]byte(nil), bounces(t)[0]...), strings.Repeat("filler line of a large attachment ...\n", 1000)...)
+	s.Append(t, "INBOX", big, big, bounces(t)[1], big, big)
+	got, err := read(t, s.URL("INBOX", true), imap.Options{Password: s.Password, TLS: s.TLSConfig(), BatchBytes: int64(len(big)) + 10})
+	if err != nil || len(got) != 5 {
+		t.Fatalf("read %d messages, %v", len(got), err)
+	}
+	for i, m := range got {
+		if m.Index != i+1 || m.Truncated {
+			t.Errorf("message %d: UID %d, truncated %v", i, m.Index, m.Truncated)
+		}
+	}
+}

@@ -47,6 +47,11 @@ type Options struct {
 	StatePath string
 	// Batch is how many UIDs one FETCH asks for. Default 200.
 	Batch int
+	// BatchBytes bounds the bytes one FETCH brings (the messages of a
+	// batch are held until handed out): a batch is cut short where the
+	// messages' sizes, each counted up to the size limit, would pass it.
+	// Default 64 MiB.
+	BatchBytes int64
 	// Timeout bounds connecting and each command. Default 60s.
 	Timeout time.Duration
 	// Retries is how often a dropped connection is reopened before the
@@ -75,6 +80,9 @@ func (o *Opener) Open(name string, sopts source.Options) (source.Input, error) {
 	in := &Input{mb: mb, opts: o.Options, sopts: sopts, source: mb.String()}
 	if in.opts.Batch <= 0 {
 		in.opts.Batch = 200
+	}
+	if in.opts.BatchBytes <= 0 {
+		in.opts.BatchBytes = 64 << 20
 	}
 	if in.opts.Timeout <= 0 {
 		in.opts.Timeout = 60 * time.Second
@@ -204,6 +212,16 @@ func (in *Input) Next() (*source.Message, error) {
 			return nil, io.EOF
 		}
 		n := min(in.opts.Batch, len(in.queue))
+		want := n
+		if err := in.retry(func() error {
+			k, err := in.fits(in.queue[:want])
+			if err == nil {
+				n = k
+			}
+			return err
+		}); err != nil {
+			return nil, err
+		}
 		uids := in.queue[:n]
 		var got []*source.Message
 		err := in.retry(func() error {
@@ -237,6 +255,24 @@ func (in *Input) Next() (*source.Message, error) {
 		in.opts.Progress(in.read, in.found)
 	}
 	return m, nil
+}
+
+// fits returns how many of uids, from the first, one FETCH may bring
+// within BatchBytes (at least one): a batch of 200 messages of 32 MiB
+// would otherwise sit in memory at once.
+func (in *Input) fits(uids []uint32) (int, error) {
+	sizes, err := in.s.sizes(uids)
+	if err != nil {
+		return 0, err
+	}
+	var sum int64
+	for i, u := range uids {
+		sum += min(sizes[u], in.maxSize())
+		if sum > in.opts.BatchBytes && i > 0 {
+			return i, nil
+		}
+	}
+	return len(uids), nil
 }
 
 // maxSize is the most bytes of one message kept.
