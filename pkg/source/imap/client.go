@@ -263,7 +263,9 @@ func (s *v1Session) sizes(uids []uint32) (map[uint32]int64, error) {
 	ch := make(chan *imapv1.Message, 16)
 	done := make(chan error, 1)
 	go func() {
-		done <- s.bounded(func() error { return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchRFC822Size}, ch) })
+		done <- s.bounded(func() error {
+			return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchRFC822Size}, ch)
+		})
 	}()
 	out := make(map[uint32]int64, len(uids))
 	for m := range ch {
