@@ -63,7 +63,7 @@ func (pathOpener) Open(name string, opts Options) (Input, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		in.files = []entry{{path: name}}
+		in.files = []entry{{path: name, named: true}}
 		return in, nil
 	}
 	in.files = listDir(name, opts)

@@ -203,8 +203,9 @@ type input struct {
 
 // entry is a file to read, or a path that failed while listing a folder.
 type entry struct {
-	path string
-	err  error
+	path  string
+	err   error
+	named bool // named on the command line: a pipe there is read as a stream
 }
 
 // fail queues an error message for path.
@@ -250,7 +251,13 @@ func (in *input) next() *Message {
 			in.fail(e.path, e.err)
 			continue
 		}
-		f, err := os.Open(e.path)
+		// A file found in a folder was a regular file when listed; it is
+		// opened so that whatever took its place since cannot block.
+		open := openRegular
+		if e.named {
+			open = os.Open
+		}
+		f, err := open(e.path)
 		if err != nil {
 			in.fail(e.path, err)
 			continue
