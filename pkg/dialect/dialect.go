@@ -477,7 +477,11 @@ func complete(in *Input, res *Result, named []bool) {
 				r.Command = findStage(ev)
 			}
 			if r.RemoteMTA == "" {
-				r.RemoteMTA = FindRemoteHost(ev)
+				// The notice names its own server too ("This is the
+				// mail system at host mx.example"): not the remote one.
+				if h := FindRemoteHost(ev); !strings.EqualFold(h, res.ReportingMTA) {
+					r.RemoteMTA = h
+				}
 			}
 		}
 		if r.Command == "" {

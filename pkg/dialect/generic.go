@@ -65,7 +65,7 @@ func (in *Input) originalSenders() []string {
 // mail that names an address ("Email: ann@example.com") and a number
 // ("250 points") must not pass.
 func (in *Input) looksLikeBounce(listed bool) bool {
-	if !in.systemSender() && (!sign.ReportSubject(in.subject()) || replySubject(in.subject())) {
+	if !in.systemSender() && (!sign.ReportSubject(in.subject()) || sign.ReplySubject(in.subject())) {
 		return false
 	}
 	return listed || in.returnsOriginal() || hasStatusCode(in.prep().report) || in.statesUndelivered()

@@ -289,7 +289,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 		// A summary line stands alone, but a recipient's field takes
 		// the fields that give its reason ("Recipient: [SMTP:ann@x]",
 		// "Reason: ...").
-		for to < len(r.lines) && to-from < 4 && reasonField(r.lines[to].lower) {
+		for to < len(r.lines) && to-from < 8 && (reasonField(r.lines[to].lower) || transcriptLine(r.lines[to].text)) {
 			to++
 		}
 		return from, to
@@ -356,6 +356,22 @@ func (r *reading) fieldLine(i int) bool {
 // reason in a list of "Name: value" lines, lowercase.
 var reasonFields = []string{"reason", "diagnostic", "error", "status", "remote host said", "motivo", "grund",
 	"fehler", "raison", "erreur", "reden", "fout", "errore", "causa", "理由", "原因"}
+
+// transcriptLine reports whether a line is part of an SMTP session
+// transcript (">>> RCPT TO:<ann@x>", "<<< 550 5.1.1 ...") or a bare reply
+// ("550 5.1.1 User unknown"): the server's words about the recipient whose
+// field line it follows.
+func transcriptLine(line string) bool {
+	t := strings.TrimSpace(line)
+	if strings.HasPrefix(t, ">>>") || strings.HasPrefix(t, "<<<") {
+		return true
+	}
+	if len(t) >= 4 && (t[3] == ' ' || t[3] == '-') {
+		_, ok := status.ParseReply(t[:3])
+		return ok
+	}
+	return false
+}
 
 // reasonField reports whether a line (lowercase) is a field that gives a
 // reason ("Reason: ...").
@@ -450,7 +466,8 @@ func (r *reading) makeEvidence(key string) string {
 			}
 		}
 	}
-	if bareText(ev, key) {
+	switch {
+	case bareText(ev, key):
 		// Nothing is said about the recipient in particular: the
 		// notice as a whole is the server's word.
 		if s := r.summary(); s != "" {
@@ -459,9 +476,26 @@ func (r *reading) makeEvidence(key string) string {
 			}
 			ev += s
 		}
+	case !hasCode(ev) && len(r.global()) == 0 && r.alone(key):
+		// The only recipient of a notice, with no code and no
+		// paragraph that gives a reason: the paragraph after its
+		// lines ("There was an error delivering your mail to <ann@x>."
+		// and then "Could not deliver for the last 432000 seconds.")
+		// or the lines above them ("Our content checker found virus:
+		// ..." above the list) may say why.
+		if p := r.following(key); p != "" {
+			ev += "\n" + p
+		}
+		if p := r.preamble(key); p != "" {
+			ev += "\n" + p
+		}
 	}
 	return ev
 }
+
+// shortNotice bounds the lines above a notice's only recipient that stand
+// for its words when they give no reason (preamble).
+const shortNotice = 600
 
 // summaryMax bounds the text summary puts into a diagnostic.
 const summaryMax = 1000
@@ -495,6 +529,82 @@ func (r *reading) makeSummary() string {
 		b.WriteString(t)
 	}
 	return b.String()
+}
+
+// preamble returns the lines of the report above the first line that
+// names key, joined, without blank lines, headings, list introductions and
+// lines that hold nothing but an address; "" when they are longer than
+// shortNotice.
+func (r *reading) preamble(key string) string {
+	idx := r.byKey[key]
+	if len(idx) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for i := 0; i < r.cands[idx[0]].line; i++ {
+		pl := r.lines[i]
+		if pl.blank || pl.heading || pl.list || r.bare(i) {
+			continue
+		}
+		t := strings.TrimSpace(pl.text)
+		if b.Len()+len(t)+1 > shortNotice {
+			return ""
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// following returns the paragraph that comes after the block of the first
+// line that names key, past one blank line: not a heading, a rule, a list
+// or another recipient's line, at most shortNotice bytes; else "", also
+// when the block took a paragraph past a blank line already.
+func (r *reading) following(key string) string {
+	idx := r.byKey[key]
+	if len(idx) == 0 {
+		return ""
+	}
+	from, to := r.block(r.cands[idx[0]].line, key)
+	for j := from; j < to; j++ {
+		if r.lines[j].blank {
+			return "" // the block took the paragraph after the address already
+		}
+	}
+	if to < len(r.lines) && r.lines[to].blank {
+		to++
+	}
+	var b strings.Builder
+	for j := to; j < len(r.lines); j++ {
+		pl := r.lines[j]
+		if pl.blank || pl.heading || pl.list || r.separator(j) || r.candidateLine(j) {
+			break
+		}
+		t := strings.TrimSpace(pl.text)
+		if b.Len()+len(t)+1 > shortNotice {
+			return ""
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(t)
+	}
+	return b.String()
+}
+
+// alone reports whether key is the only address the prose names in a
+// recipient's place.
+func (r *reading) alone(key string) bool {
+	for _, keys := range r.strong {
+		for _, k := range keys {
+			if k != key {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // names reports whether the prose names the address anywhere.
@@ -624,7 +734,10 @@ var delayWords = []string{"will continue trying", "will keep trying", "delivery 
 	"seguirá intentando", "sigue intentando", "todavía no ha podido ser entregado", "retrasado",
 	"continuerà a tentare", "non ancora recapitato", "ritardato",
 	"continuará tentando", "ainda não foi entregue", "atrasad",
-	"blijft proberen", "nog niet afgeleverd", "vertraagd"}
+	"blijft proberen", "nog niet afgeleverd", "vertraagd",
+	// ja, ru, zh
+	"配信が遅れて", "配送が遅れて", "配信が遅延", "配送が遅延", "再送を試みます", "доставка задерживается",
+	"будут продолжены", "投递延迟", "将继续尝试"}
 
 // delayWordSet indexes delayWords.
 var delayWordSet = phrase.New(delayWords...)

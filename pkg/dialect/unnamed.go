@@ -24,7 +24,8 @@ import (
 
 // undeliveredStatements, lowercase, say in a notice that a message was not
 // delivered or is not delivered yet, in the languages bounces are written
-// in. They are statements about a delivery, stronger than failureWords
+// in (English, German, French, Spanish, Italian, Portuguese, Dutch,
+// Japanese, Russian, Chinese). They are statements about a delivery, stronger than failureWords
 // ("error", "rejected"), which ordinary mail uses as freely.
 var undeliveredStatements = []string{
 	"could not be delivered", "couldn't be delivered", "could not deliver", "was not delivered",
@@ -44,6 +45,8 @@ var undeliveredStatements = []string{
 	"não entregue",
 	"niet worden afgeleverd", "niet bezorgd", "niet afgeleverd", "niet bereikt", "onbestelbaar",
 	"配信できません", "配信に失敗", "配送できません", "届きませんでした", "送信できませんでした",
+	// ru, zh
+	"не может быть доставлено", "не удалось доставить", "не доставлено", "无法投递", "投递失败", "未能送达",
 }
 
 var undeliveredSet = phrase.New(undeliveredStatements...)
@@ -54,18 +57,22 @@ var undeliveredSet = phrase.New(undeliveredStatements...)
 // comes from the mail system (systemSender: an empty Return-Path, a mailer
 // daemon or a postmaster in From; a no-reply sender is not enough, shops
 // write "your parcel could not be delivered" from those), or it has a
-// delivery report's subject, is no reply, and its statement is about a
-// message (mailWords).
+// delivery report's subject and its statement is about a message
+// (mailWords). A reply or a forward (sign.ReplySubject) is a person
+// writing about a delivery, whoever sends it.
 func (in *Input) statesUndelivered() bool {
 	p := in.prep()
 	if !undeliveredSet.Any(p.reportLower) && !delayWordSet.Any(p.reportLower) {
 		return false
 	}
+	subj := in.subject()
+	if sign.ReplySubject(subj) {
+		return false // a postmaster answering a question about a bounce
+	}
 	if in.systemSender() {
 		return true
 	}
-	subj := in.subject()
-	return sign.ReportSubject(subj) && !replySubject(subj) && mailWordSet.Any(p.reportLower)
+	return sign.ReportSubject(subj) && mailWordSet.Any(p.reportLower)
 }
 
 // mailWords, lowercase, name what a delivery report is about: a message.
@@ -99,25 +106,12 @@ func contradicts(text, stated string) bool {
 	return false
 }
 
-// replySubject reports whether a subject (lowercase) answers or forwards
-// another message ("Re: mail to you is undeliverable?"): a person writing
-// about a bounce, not the bounce.
-func replySubject(subj string) bool {
-	s := strings.TrimSpace(subj)
-	for _, p := range []string{"re:", "aw:", "sv:", "antw:", "r:", "rif:", "réf:", "tr:", "wg:", "fw:", "fwd:", "rv:"} {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // fromMentions names the recipients of a notice from the mail system (not
 // only with a report's subject) that says a delivery failed but names no
 // one in a recipient's place: the
 // addresses its report mentions that are not senders or the mail system
-// ("User Klaus Weber (k.weber@example.com) not listed"). It gives up when
-// the report mentions more than a few.
+// ("User Klaus Weber (k.weber@example.com) not listed"), else those its
+// subject names. It gives up when there are more than a few.
 func fromMentions(in *Input) *Result {
 	if !in.systemSender() || !in.statesUndelivered() {
 		return nil
@@ -132,6 +126,17 @@ func fromMentions(in *Input) *Result {
 		}
 		seen[c.key] = true
 		out = append(out, c)
+	}
+	if len(out) == 0 {
+		// "Subject: Undeliverable: mail to ann@example.com" over a
+		// text that names no one.
+		for _, a := range FindAddresses(in.subject()) {
+			k := LowerASCII(a)
+			if !seen[k] && !exclude[k] && !sign.MailSystem(k) {
+				seen[k] = true
+				out = append(out, candidate{addr: a, key: k})
+			}
+		}
 	}
 	if len(out) == 0 || len(out) > 3 {
 		return nil

@@ -61,6 +61,8 @@ func TestUnknownWording(t *testing.T) {
 			"Your message to ann@far.example could not be handed over by the relay.\n", "failed"},
 		{"a report's subject, but no message", "From: Relay <relay@gw.example>\nSubject: Undeliverable: Invoice\n\n" +
 			"The parcel for ann@far.example could not be delivered.\n", ""},
+		{"a postmaster's answer", "From: Postmaster <postmaster@corp.example>\nSubject: Re: my mail bounced\n\n" +
+			"Your message to bob@corp.example could not be delivered because his mailbox was moved. Fixed now.\n", ""},
 		{"a parcel from a no-reply sender", "From: Parcel <noreply@parcel.example>\nSubject: Delivery failed: parcel 4477\n\n" +
 			"Your parcel could not be delivered. Write to help@parcel.example.\n", ""},
 		{"a person's reply about a bounce", "From: Peter <p@customer.example>\nSubject: Re: mail is undeliverable?\n\n" +
@@ -96,5 +98,21 @@ func TestNamedKeepsStatus(t *testing.T) {
 	r := res.Recipients[0]
 	if r.Status != "5.4.7" || strings.Contains(r.Diagnostic, "5.1.1") {
 		t.Errorf("status %q, diagnostic %q: want 5.4.7 and no contradicting code", r.Status, r.Diagnostic)
+	}
+}
+
+// TestLoneRecipientWords: the only recipient of a notice whose own line
+// gives no code takes the paragraph after it and the lines above it.
+func TestLoneRecipientWords(t *testing.T) {
+	text := "Our content checker found\n    virus: W32/Netsky-P\nto the following recipient:\n-> ann@example.net\n\n" +
+		"Delivery of the email was stopped!\n\nMessage headers follow.\n"
+	got := readProse(text, LowerASCII(text), nil).evidence("ann@example.net")
+	for _, want := range []string{"-> ann@example.net", "Delivery of the email was stopped!", "virus: W32/Netsky-P"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("evidence %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "headers follow") || strings.Contains(got, "following recipient") {
+		t.Errorf("evidence %q holds a later paragraph or the list's introduction", got)
 	}
 }

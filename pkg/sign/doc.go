@@ -5,6 +5,8 @@
 //     mail system (MAILER-DAEMON, postmaster, "Mail Delivery System")?
 //   - ReportSubject: is this subject that of a delivery report (failure or
 //     delay)?
+//   - ReplySubject: does this subject answer or forward another message
+//     ("Re:", "AW:", "Fwd:"), a person writing about a report?
 //   - AutoReply, AutoReplySubject: is this an auto-reply (RFC 3834
 //     Auto-Submitted, vendor fields, or an auto-reply subject, where the
 //     ordinary words such as "Absence" count only before a colon or as the

@@ -188,3 +188,23 @@ func TestHelpDesk(t *testing.T) {
 		}
 	}
 }
+
+func TestReplySubject(t *testing.T) {
+	tests := []struct {
+		subject string
+		want    bool
+	}{
+		{"Re: mail to our accounts team is undeliverable?", true},
+		{"AW: Unzustellbar: Ihre Anfrage", true},
+		{"Fwd: Undeliverable: Invoice", true},
+		{"  RE: question", true},
+		{"Undeliverable: Re: order 7781", false},
+		{"Returned mail: see transcript for details", false},
+		{"Reminder: invoice due", false},
+	}
+	for _, tc := range tests {
+		if got := ReplySubject(tc.subject); got != tc.want {
+			t.Errorf("ReplySubject(%q) = %v, want %v", tc.subject, got, tc.want)
+		}
+	}
+}

@@ -32,3 +32,21 @@ var reportSubjectSet = phrase.New(reportSubjects...)
 func ReportSubject(subject string) bool {
 	return reportSubjectSet.Any(strings.ToLower(subject))
 }
+
+// replyPrefixes start the subjects of replies and forwards, lowercase, in
+// the languages mail programs write them in (Re, AW, SV, Antw, R, RIF, Réf,
+// TR, WG, Fw, Fwd, RV).
+var replyPrefixes = []string{"re:", "aw:", "sv:", "antw:", "r:", "rif:", "réf:", "tr:", "wg:", "fw:", "fwd:", "rv:"}
+
+// ReplySubject reports whether a decoded subject answers or forwards
+// another message ("Re: mail to you is undeliverable?"): a person writing
+// about a delivery report, not the report.
+func ReplySubject(subject string) bool {
+	s := strings.ToLower(strings.TrimSpace(subject))
+	for _, p := range replyPrefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
