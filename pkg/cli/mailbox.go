@@ -151,6 +151,7 @@ func (in inputOptions) sourceOptions(ctx context.Context, ios *IOStreams, paths 
 			return opts, err
 		}
 		o.Options.Progress = newMailboxProgress(ios, os.Getenv)
+		o.Options.Done = ctx.Done() // Ctrl-C ends a wait to reconnect
 		opts.Openers = []source.Opener{o}
 	}
 	return opts, nil

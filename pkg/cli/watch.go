@@ -153,6 +153,7 @@ func watchMailbox(ctx context.Context, opts *watchOptions, analyse func(*source.
 	}
 	if o, ok := sopts.Openers[0].(*imap.Opener); ok {
 		o.Options.Progress = nil // watch writes as mail comes: no progress line
+		o.Options.Retries = -1   // and outlives a server's restart
 	}
 	in, err := sopts.Openers[0].Open(opts.Source, sopts)
 	if err != nil {

@@ -90,6 +90,7 @@ type Reader struct {
 	opts       Options
 	inputs     []string
 	cur        Input
+	curName    string      // the input cur reads, without a URL's password
 	committers []Committer // the inputs that act on Done, kept to Commit
 }
 
@@ -117,7 +118,7 @@ func (r *Reader) Next() (*Message, error) {
 			}
 			name := r.inputs[0]
 			r.inputs = r.inputs[1:]
-			r.cur = r.open(name)
+			r.cur, r.curName = r.open(name), withoutPassword(name)
 		}
 		m, err := r.cur.Next()
 		if err == nil {
@@ -127,6 +128,12 @@ func (r *Reader) Next() (*Message, error) {
 			r.cur.Close()
 		}
 		r.cur = nil
+		if err != io.EOF {
+			// The input broke off (a mailbox whose connection could not
+			// be reopened): one message says so, and the next input
+			// follows. Its messages so far stay written.
+			return &Message{Source: r.curName, Err: &ReadError{Path: r.curName, Err: err}}, nil
+		}
 	}
 }
 

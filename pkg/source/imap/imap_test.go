@@ -188,7 +188,7 @@ func TestURL(t *testing.T) {
 
 // cutter is a TCP proxy that cuts its first connection after n bytes from
 // the server, mid-fetch; later connections pass.
-func cutter(t *testing.T, target string, n int64) (addr string, cuts *atomic.Int32) {
+func cutter(t *testing.T, target string, n int64, thenDead bool) (addr string, cuts *atomic.Int32) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -201,6 +201,10 @@ func cutter(t *testing.T, target string, n int64) (addr string, cuts *atomic.Int
 			c, err := l.Accept()
 			if err != nil {
 				return
+			}
+			if thenDead && cuts.Load() > 0 { // the server is gone
+				c.Close()
+				continue
 			}
 			up, err := net.Dial("tcp", target)
 			if err != nil {
@@ -226,8 +230,9 @@ func cutter(t *testing.T, target string, n int64) (addr string, cuts *atomic.Int
 }
 
 // cutMailbox starts a server with 30 messages in INBOX behind a proxy that
-// cuts the first connection mid-fetch, and returns the proxied URL.
-func cutMailbox(t *testing.T) (s *imaptest.Server, url string, cuts *atomic.Int32) {
+// cuts the first connection mid-fetch (and, thenDead, refuses every later
+// one), and returns the proxied URL.
+func cutMailbox(t *testing.T, thenDead bool) (s *imaptest.Server, url string, cuts *atomic.Int32) {
 	t.Helper()
 	s = imaptest.Start(t)
 	var msgs [][]byte
@@ -235,12 +240,12 @@ func cutMailbox(t *testing.T) (s *imaptest.Server, url string, cuts *atomic.Int3
 		msgs = append(msgs, bounces(t)...)
 	}
 	s.Append(t, "INBOX", msgs...)
-	addr, cuts := cutter(t, s.TLSAddr, 40<<10)
+	addr, cuts := cutter(t, s.TLSAddr, 40<<10, thenDead)
 	return s, "imaps://" + s.User + "@" + addr + "/INBOX", cuts
 }
 
 func TestConnectionCutMidFetch(t *testing.T) {
-	s, url, cuts := cutMailbox(t)
+	s, url, cuts := cutMailbox(t, false)
 	got, err := read(t, url, imap.Options{Password: s.Password, TLS: s.TLSConfig(), Batch: 7,
 		Warn: func(string) {}})
 	if err != nil {
@@ -370,7 +375,7 @@ func TestLargeMessageCut(t *testing.T) {
 // asked for again (access tokens expire within the hour, watch runs for
 // days), and a progress callback counts the messages handed out.
 func TestTokenRenewedOnReconnect(t *testing.T) {
-	s, url, cuts := cutMailbox(t)
+	s, url, cuts := cutMailbox(t, false)
 	renewed := 0
 	var progress [][2]int
 	o := imap.Options{Token: s.Token, TLS: s.TLSConfig(), Batch: 7, Warn: func(string) {},
@@ -403,5 +408,26 @@ func TestBatchBytes(t *testing.T) {
 		if m.Index != i+1 || m.Truncated {
 			t.Errorf("message %d: UID %d, truncated %v", i, m.Index, m.Truncated)
 		}
+	}
+}
+
+// TestStopWhileWaitingToReconnect: while the server is gone and the input
+// waits to reconnect (for ever, as watch does), closing Options.Done stops
+// the run at once.
+func TestStopWhileWaitingToReconnect(t *testing.T) {
+	s, url, _ := cutMailbox(t, true)
+	stop := make(chan struct{})
+	o := imap.Options{Password: s.Password, TLS: s.TLSConfig(), Batch: 7, Retries: -1, Done: stop, Warn: func(string) {}}
+	done := make(chan error, 1)
+	go func() { _, err := read(t, url, o); done <- err }()
+	time.Sleep(1200 * time.Millisecond)
+	close(stop)
+	select {
+	case err := <-done:
+		if !errors.Is(err, imap.ErrStopped) {
+			t.Errorf("stopped run: %v, want ErrStopped", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the run did not stop while waiting to reconnect")
 	}
 }

@@ -55,8 +55,13 @@ type Options struct {
 	// Timeout bounds connecting and each command. Default 60s.
 	Timeout time.Duration
 	// Retries is how often a dropped connection is reopened before the
-	// run gives up. Default 5.
+	// run gives up. Default 5; below zero, for ever (bounce watch: a
+	// server restart must not end it), the wait between attempts doubling
+	// up to 30s.
 	Retries int
+	// Done, when closed, ends a wait between reconnection attempts: the
+	// run stops with ErrStopped (Ctrl-C during a server outage).
+	Done <-chan struct{}
 	// Warn receives notes (a renumbered mailbox, a reconnection).
 	Warn func(string)
 }
@@ -87,7 +92,7 @@ func (o *Opener) Open(name string, sopts source.Options) (source.Input, error) {
 	if in.opts.Timeout <= 0 {
 		in.opts.Timeout = 60 * time.Second
 	}
-	if in.opts.Retries <= 0 {
+	if in.opts.Retries == 0 {
 		in.opts.Retries = 5
 	}
 	if err := in.connect(); err != nil {
@@ -316,22 +321,33 @@ func (in *Input) message(uid uint32, size int64, body io.Reader) *source.Message
 // retry runs f, reconnecting with backoff when the connection failed.
 func (in *Input) retry(f func() error) error {
 	wait := 500 * time.Millisecond
+	forever := in.opts.Retries < 0
 	for attempt := 0; ; attempt++ {
 		err := f()
-		if err == nil || errors.Is(err, ErrAuth) || attempt >= in.opts.Retries || !connectionLost(err) {
+		if err == nil || errors.Is(err, ErrAuth) || (!forever && attempt >= in.opts.Retries) || !connectionLost(err) {
 			return err
 		}
-		in.warn(fmt.Sprintf("%s: %v; reconnecting", in.source, err))
-		time.Sleep(wait)
+		in.warn(fmt.Sprintf("%s: %v; reconnecting in %v", in.source, err, wait))
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-in.opts.Done:
+			t.Stop()
+			return ErrStopped
+		}
 		wait = min(2*wait, 30*time.Second)
 		if in.s != nil {
 			in.s.close()
 		}
-		if cerr := in.connect(); cerr != nil && attempt+1 >= in.opts.Retries {
+		if cerr := in.connect(); cerr != nil && !forever && attempt+1 >= in.opts.Retries {
 			return cerr
 		}
 	}
 }
+
+// ErrStopped is the error of a run stopped through Options.Done while it
+// waited to reconnect.
+var ErrStopped = errors.New("imap: stopped while waiting to reconnect")
 
 // connectionLost reports whether err says the connection broke, rather than
 // that the server refused a command.
