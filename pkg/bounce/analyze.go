@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -45,8 +46,9 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
 	}
-	recs, exceeded := analyze(r, opts)
+	recs, exceeded := analyze(skipFromLine(r), opts)
 	capRecords(recs)
+	describeAll(recs)
 	if len(exceeded) > 0 {
 		t := strings.Join(exceeded, ",")
 		for i := range recs {
@@ -54,6 +56,29 @@ func Analyze(r io.Reader, opts *Options) []Record {
 		}
 	}
 	return recs
+}
+
+// skipFromLine drops the mbox "From " line a single message saved from a
+// mail client often starts with, so that Analyze reads the message after
+// it. A seekable reader is rewound; any other is read on through a
+// MultiReader.
+func skipFromLine(r io.Reader) io.Reader {
+	var head [5]byte
+	n, _ := io.ReadFull(r, head[:])
+	if string(head[:n]) != "From " {
+		if rs, ok := r.(io.ReadSeeker); ok {
+			if _, err := rs.Seek(-int64(n), io.SeekCurrent); err == nil {
+				return r
+			}
+		}
+		return io.MultiReader(bytes.NewReader(append([]byte(nil), head[:n]...)), r)
+	}
+	var b [1]byte
+	for {
+		if _, err := r.Read(b[:]); err != nil || b[0] == '\n' {
+			return r
+		}
+	}
 }
 
 // analyze is Analyze without the marking of exceeded limits: it returns

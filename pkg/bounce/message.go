@@ -16,7 +16,7 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 	switch {
 	case m.Err != nil:
 		r := ErrorRecord(m.Source, m.Index, m.Err)
-		r.UIDValidity = m.UIDValidity
+		r.UIDValidity, r.Path = m.UIDValidity, filePath(m)
 		return []Record{r}
 	case len(m.Data) == 0:
 		// Not a message at all: bounce loops says the same.
@@ -31,6 +31,7 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 	}
 	for i := range recs {
 		recs[i].Source, recs[i].Index, recs[i].UIDValidity = m.Source, m.Index, m.UIDValidity
+		recs[i].Path = filePath(m)
 		if m.Truncated {
 			recs[i].Truncated = truncated
 		}
@@ -54,4 +55,13 @@ func joinLimit(name, list string) string {
 	names := append(strings.Split(list, ","), name)
 	slices.Sort(names)
 	return strings.Join(slices.Compact(names), ",")
+}
+
+// filePath is the Path of m's records: the file it came from, "" for
+// standard input.
+func filePath(m *source.Message) string {
+	if m.Path == "-" {
+		return ""
+	}
+	return m.Path
 }

@@ -74,6 +74,16 @@ type Record struct {
 	// record says what could be read before them. Empty when no limit was
 	// reached.
 	Truncated string `json:"truncated"`
+	// Path is the file the message was read from (inside a folder or
+	// Maildir, that file's path); empty for standard input.
+	Path string `json:"path"`
+	// StatusTitle is the title of Status: the reporting provider's own
+	// meaning when it has one (Gmail's 5.7.27: SPF did not pass), else
+	// the IANA registry's. Empty without a status code.
+	StatusTitle string `json:"status_title"`
+	// Advice says what to do about a failure (see Advise); empty for
+	// records that are not failures.
+	Advice string `json:"advice"`
 }
 
 // Why says what decided a record, in words, each at most MaxWhy bytes: the
@@ -142,6 +152,9 @@ type wireRecord struct {
 	Why               Why            `json:"why"`
 	UIDValidity       uint32         `json:"uid_validity"`
 	Truncated         string         `json:"truncated"`
+	Path              string         `json:"path"`
+	StatusTitle       string         `json:"status_title"`
+	Advice            string         `json:"advice"`
 }
 
 // wire returns r as the contract writes it.
@@ -149,7 +162,7 @@ func (r *Record) wire() wireRecord {
 	return wireRecord{r.Source, r.Index, r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
 		r.StatusSource, r.ClassText(), r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original, r.Ticket, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType,
-		r.Why, r.UIDValidity, r.Truncated}
+		r.Why, r.UIDValidity, r.Truncated, r.Path, r.StatusTitle, r.Advice}
 }
 
 // Encode writes r to enc as the record contract's JSON object: what
@@ -183,7 +196,8 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 		Class: status.ParseClass(w.Class), Diagnostic: w.Diagnostic, Reason: w.Reason, ReportingMTA: w.ReportingMTA,
 		RemoteMTA: w.RemoteMTA, SMTPCommand: w.SMTPCommand, Date: w.Date, MTA: w.MTA, Original: w.Original,
 		Ticket: w.Ticket, Group: w.Group, Error: w.Error, Blocklist: w.Blocklist, Auth: w.Auth,
-		FeedbackType: w.FeedbackType, Why: w.Why, UIDValidity: w.UIDValidity, Truncated: w.Truncated}
+		FeedbackType: w.FeedbackType, Why: w.Why, UIDValidity: w.UIDValidity, Truncated: w.Truncated,
+		Path: w.Path, StatusTitle: w.StatusTitle, Advice: w.Advice}
 	if err := r.Status.UnmarshalText([]byte(w.Status)); err != nil {
 		return err
 	}

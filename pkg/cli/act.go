@@ -339,7 +339,7 @@ func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder,
 	}
 	if len(mail) > 0 {
 		var t tally
-		err := forEachMessage(ctx, mailIO, mail, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
+		st, err := forEachMessage(ctx, mailIO, mail, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
 			t.add(a.recs, "", a.msg)
 			for i := range a.recs {
 				run.col.Add(&a.recs[i])
@@ -349,7 +349,7 @@ func readActInputs(ctx context.Context, opts *actOptions, finder *ticket.Finder,
 		if err != nil {
 			return readErr, err
 		}
-		readErr = readErr || t.readErrors > 0
+		readErr = readErr || t.readErrors > 0 || st.missing > 0
 	}
 	if stream == nil {
 		return readErr, nil

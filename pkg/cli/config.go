@@ -131,6 +131,10 @@ func loadConfig(path string, getenv func(string) string, home func() (string, er
 	case !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)):
 		// No default file (or $HOME is not a folder): no configuration.
 		return &config{}, nil, nil
+	case errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR):
+		// A file named with --config that is not there: no configuration,
+		// said out loud (a typo should not pass silently).
+		return &config{}, []string{fmt.Sprintf("config: %s does not exist; going on without it", path)}, nil
 	case !explicit:
 		// A default file that cannot be read is no configuration
 		// either; only a file named with --config must be read.

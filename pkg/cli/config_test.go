@@ -122,7 +122,7 @@ func TestConfigFile(t *testing.T) {
 		{"bad yaml", "ticket_patterns: [\n", nil, nil, 2, "config "},
 		{"bad flag pattern", "", []string{"--ticket-pattern", `(\d+)`}, nil, 2, "--ticket-pattern"},
 		{"missing map", "", []string{"--ticket-map", "no-such.csv"}, nil, 2, "no-such.csv"},
-		{"explicit missing config", "", []string{"--config", "no-such.yaml"}, nil, 2, "no-such.yaml"},
+		{"explicit missing config warns", "", []string{"--config", "no-such.yaml"}, nil, 0, "no-such.yaml does not exist"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

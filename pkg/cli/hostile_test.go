@@ -368,7 +368,7 @@ func TestErrorsNeutralised(t *testing.T) {
 	for _, args := range [][]string{
 		{"inspect", "--ticket-map", dup, eml},
 		{"inspect", "--ticket-map", filepath.Join(dir, "no-such"+evil+".csv"), eml},
-		{"report", "--config", filepath.Join(dir, "no-such"+evil+".yaml"), eml},
+		{"report", "--config", writeFile(t, filepath.Join(dir, "bad"+evil+".yaml"), "ticket_patterns: [\n"), eml},
 	} {
 		res := runCLI(t, args, "", false)
 		if res.code != ExitUsage {

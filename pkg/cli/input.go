@@ -94,8 +94,3 @@ func stdinOnce(args []string) error {
 
 // warn prints a warning on stderr, neutralised for the terminal.
 func warn(ios *IOStreams, msg string) { fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(msg)) }
-
-// warnMessage warns about one message that could not be read or analysed.
-func warnMessage(ios *IOStreams, src string, index int, msg string) {
-	warn(ios, fmt.Sprintf("%s message %d: %s", src, index, msg))
-}

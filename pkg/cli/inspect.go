@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/spf13/cobra"
@@ -100,6 +102,14 @@ func (o *outputFlags) add(cmd *cobra.Command) {
 	f.BoolVar(o.json, "json", false, "shortcut for --format json")
 	f.StringVar(o.failOn, "fail-on", "", o.failOnHelp)
 	cmd.MarkFlagsMutuallyExclusive("json", "format")
+	formats := o.formats
+	if o.def == "auto" {
+		formats = append([]string{"auto"}, formats...)
+	}
+	cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	if len(o.failOns) > 1 {
+		cmd.RegisterFlagCompletionFunc("fail-on", cobra.FixedCompletions(o.failOns[1:], cobra.ShellCompDirectiveNoFileComp))
+	}
 }
 
 // check applies --json and rejects a format or condition the command does
@@ -228,7 +238,7 @@ func (a analysed) message() *source.Message { return a.msg }
 // runs on the workers too, so that the output's encoding is parallel as
 // well (see preEncoder).
 func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, in inputOptions, bopts *bounce.Options,
-	encode func([]bounce.Record) []byte, emit func(analysed) error) error {
+	encode func([]bounce.Record) []byte, emit func(analysed) error) (inputStats, error) {
 	bopts = in.Limits.bounceOptions(bopts)
 	analyse := func(m *source.Message) analysed {
 		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
@@ -237,10 +247,10 @@ func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, in inpu
 		}
 		return a
 	}
-	return mapMessages(ctx, ios, paths, in, analyse, func(a analysed) error {
+	return readInputs(ctx, ios, paths, in, analyse, func(a analysed) error {
 		for i := range a.recs {
 			if r := &a.recs[i]; r.Kind == bounce.KindError {
-				warnMessage(ios, r.Source, r.Index, r.Error)
+				warn(ios, whereIs(r.Source, r.Index, r.Path)+": "+plainError(r.Error))
 			}
 		}
 		return emit(a)
@@ -253,6 +263,8 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if err != nil {
 		return err
 	}
+	prog := newProgress(ios, os.Getenv, opts.Paths...)
+	defer prog.done()
 	sink := newRecordSink(opts.Format, ios, opts.Why)
 	var encode func([]bounce.Record) []byte
 	pre, _ := sink.(preEncoder)
@@ -260,13 +272,15 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		encode = encodeRecords
 	}
 	var t tally
-	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, encode, func(a analysed) error {
+	st, err := forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, encode, func(a analysed) error {
 		t.add(a.recs, opts.FailOn, a.msg)
+		prog.add(a.msg.Size)
 		if pre != nil && a.enc != nil {
 			return pre.writeEncoded(a.enc)
 		}
 		return sink.Write(a.recs)
 	})
+	prog.done() // before the table, drawn at Close
 	if cerr := sink.Close(); err == nil {
 		err = cerr
 	}
@@ -279,5 +293,21 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	if t.messages > 1 {
 		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", t.summary())
 	}
-	return exitStatus(t.readErrors > 0, opts.FailOn != "" && t.failOn > 0)
+	if opts.FailOn != "" && t.failOn > 0 {
+		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, report.Count(t.failOn, "matching record")))
+	}
+	return exitStatus(t.readErrors > 0 || st.failed(opts.inputOptions), opts.FailOn != "" && t.failOn > 0)
 }
+
+// whereIs names a message in a warning: the file it came from when that
+// is a file inside a folder or Maildir (its position there shifts as mail
+// arrives), else the input and its position.
+func whereIs(src string, index int, path string) string {
+	if path != "" && path != "-" && path != src {
+		return path
+	}
+	return fmt.Sprintf("%s message %d", src, index)
+}
+
+// gateNote says on stderr why a gate makes the run exit with status 3.
+func gateNote(ios *IOStreams, why string) { warn(ios, "gate: "+why) }

@@ -88,6 +88,10 @@ func (s *IOStreams) SetColor(mode string, getenv func(string) string) {
 	switch mode {
 	case "always":
 		s.colorEnabled = true
+		// An explicit --color always beats NO_COLOR, which only sets the
+		// default (no-color.org); fatih/color reads the variable itself
+		// for every colour it makes, so it must go.
+		os.Unsetenv("NO_COLOR")
 	case "never":
 		s.colorEnabled = false
 	default:

@@ -18,6 +18,8 @@ type inputOptions struct {
 	Jobs    int
 	Limits  limits
 	Mailbox mailboxOptions // IMAP inputs
+	// AllowEmpty lets a run whose inputs hold no message exit 0.
+	AllowEmpty bool
 	// session is the reader of the run, set by mapMessages, so that the
 	// command can commit what the inputs should remember once its output
 	// is flushed (see commit).
@@ -81,6 +83,7 @@ func addHeaderInputFlags(f *pflag.FlagSet, in *inputOptions) {
 	in.session = &inputSession{}
 	in.Mailbox.addFlags(f)
 	f.IntVarP(&in.Jobs, "jobs", "j", 0, "messages parsed in parallel (0: one per CPU)")
+	f.BoolVar(&in.AllowEmpty, "allow-empty", false, "exit 0 when the inputs hold no message (default: exit 1, so a gate on an empty or mistyped folder fails)")
 	l := &in.Limits
 	f.Var(&l.MessageSize, "max-message-size", "bytes of one message analysed; the rest is skipped (suffixes K, M, G)")
 	f.Var(&l.HeaderSize, "max-header-size", "bytes of one header block; a larger message header makes an error record, a larger part header is cut")

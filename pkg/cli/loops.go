@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/loop"
 	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/fatih/color"
 	"github.com/spf13/cobra"
@@ -67,7 +69,9 @@ Mail from a --support-address (the desk's own addresses) is suspended, as
 are bulk and no-reply mail that is not allowlisted.
 
 Loops: two addresses answering each other on one thread (ping-pong), one
-domain answering from a new address each time (rotating-sender), and a
+domain answering from a new address each time (rotating-sender: 6 automated
+messages in an hour from 3 addresses, or 10 from new addresses even without
+any sign of automation), and a
 single sender over its cap with automated mail (single-sender).
 
 Inputs are read as by bounce inspect: files, mbox files, Maildir and other
@@ -181,16 +185,19 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	readErrors := 0
 	maxHeader := int(opts.Limits.HeaderSize)
 	read := func(m *source.Message) loopInput { return loopMessage(m, maxHeader) }
-	err = mapMessages(ctx, ios, opts.Paths, opts.inputOptions, read, func(in loopInput) error {
+	prog := newProgress(ios, os.Getenv, opts.Paths...)
+	st, err := readInputs(ctx, ios, opts.Paths, opts.inputOptions, read, func(in loopInput) error {
 		if in.msg.Err != nil {
-			warnMessage(ios, in.msg.Source, in.msg.Index, in.msg.Err.Error())
+			warn(ios, whereIs(in.msg.Source, in.msg.Index, in.src.Path)+": "+in.msg.Err.Error())
 		}
 		if in.readErr {
 			readErrors++
 		}
 		an.Add(in.msg)
+		prog.add(in.src.Size)
 		return nil
 	})
+	prog.done()
 	stop, err := partialOK(err) // stopped by a signal: the result of what was read
 	if err != nil {
 		return err
@@ -224,7 +231,10 @@ func runLoops(ctx context.Context, opts *loopsOptions) error {
 	if len(res.Records) > 1 {
 		warn(ios, loopsSummary(res))
 	}
-	return exitStatus(readErrors > 0, opts.FailOn == "loop" && len(res.Loops) > 0)
+	if opts.FailOn == "loop" && len(res.Loops) > 0 {
+		gateNote(ios, "--fail-on loop: "+report.Count(len(res.Loops), "loop")+" found")
+	}
+	return exitStatus(readErrors > 0 || st.failed(opts.inputOptions), opts.FailOn == "loop" && len(res.Loops) > 0)
 }
 
 // loopsSummary is the summary line of a run.
@@ -337,7 +347,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 		peak = "PEAK/" + strings.ToUpper(w.String())
 	}
 	st := &rowTable{ios: ios, header: []string{"SENDER", "MESSAGES", peak, "ACCEPTED", "SUSPENDED", "REJECTED",
-		"AUTOMATED", "ALLOW"}, colour: func(row []string) {
+		"AUTOMATED", "ALLOW"}, fit: fitSpec{keep: []int{0}, drop: []int{7, 6, 3, 2}}, colour: func(row []string) {
 		if row[4] != "0" {
 			row[4] = classColor(status.ClassTemporary).Sprint(row[4])
 		}
@@ -377,6 +387,7 @@ func writeLoopsTables(ios *IOStreams, res *loop.Result, opts *loopsOptions) erro
 		fmt.Fprintln(ios.Out, bold.Sprint(fmt.Sprintf("Loops (%d)", len(res.Loops))))
 	}
 	lt := &rowTable{ios: ios, header: []string{"LOOP", "KIND", "MESSAGES", "MEMBERS", "THREAD", "FIRST", "LAST"},
+		fit:    fitSpec{keep: []int{0, 1}, give: []int{4, 3}, drop: []int{6, 5}},
 		colour: func(row []string) { row[1] = classColor(status.ClassPermanent).Sprint(row[1]) }}
 	for _, l := range res.Loops {
 		row := []string{l.ID, string(l.Kind), strconv.Itoa(l.Messages), strings.Join(l.Members, " "), l.Thread,

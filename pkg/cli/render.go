@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/status"
+	"github.com/bounce-tool/bounce/pkg/ticket"
 	"github.com/fatih/color"
 	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
@@ -207,7 +207,7 @@ var csvColumns = []string{"source", "index", "kind", "recipient", "original_reci
 	"status_source", "class", "reply_code", "diagnostic", "reason", "reporting_mta", "remote_mta",
 	"smtp_command", "date", "mta", "original_message_id", "original_from", "original_to", "original_subject",
 	"original_date", "ticket_id", "ticket_encoded_id", "ticket_system", "ticket_source", "group", "error",
-	"blocklist", "auth", "feedback_type", "truncated"}
+	"blocklist", "auth", "feedback_type", "truncated", "path", "status_title", "advice"}
 
 func csvRow(r *bounce.Record) []string {
 	var tid, tenc, tsys, tsrc string
@@ -217,7 +217,8 @@ func csvRow(r *bounce.Record) []string {
 	row := []string{r.Source, strconv.Itoa(r.Index), r.Kind, r.Recipient, r.OriginalRecipient, r.Action, r.Status.String(),
 		r.StatusSource, r.ClassText(), r.ReplyCode.String(), r.Diagnostic, r.Reason, r.ReportingMTA, r.RemoteMTA,
 		r.SMTPCommand, r.Date, r.MTA, r.Original.MessageID, r.Original.From, r.Original.To, r.Original.Subject,
-		r.Original.Date, tid, tenc, tsys, tsrc, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType, r.Truncated}
+		r.Original.Date, tid, tenc, tsys, tsrc, r.Group, r.Error, r.Blocklist, r.Auth, r.FeedbackType, r.Truncated,
+		r.Path, r.StatusTitle, r.Advice}
 	for i := range row {
 		row[i] = csvSafe(row[i])
 	}
@@ -306,7 +307,41 @@ type tableSink struct {
 	why bool // a WHY column (--why)
 }
 
-var tableHeader = []string{"MESSAGE", "KIND", "RECIPIENT", "STATUS", "CLASS", "REASON", "SERVER", "DIAGNOSTIC"}
+var tableHeader = []string{"MESSAGE", "KIND", "RECIPIENT", "STATUS", "CLASS", "REASON", "TICKET", "SERVER", "DIAGNOSTIC"}
+
+// tableFit lets the diagnostic, the server and the message's path give
+// way first (the path is cut at its start: its file name stays), then
+// drops them, the kind and the class; the recipient, status, reason and
+// ticket are never cut. Below the width those need, each record becomes a
+// block.
+var tableFit = fitSpec{keep: []int{2, 3, 5, 6}, give: []int{8, 7, 0}, drop: []int{8, 7, 1, 4, 0}, keepEnd: []int{0}}
+
+// ticketLabel names a ticket in a table cell: its system and number, or
+// its encoded id when it has no number.
+func ticketLabel(t *ticket.Ticket) string {
+	switch {
+	case t == nil:
+		return ""
+	case t.ID != "":
+		return t.System + " #" + t.ID
+	}
+	return strings.TrimSpace(t.System + " " + t.EncodedID)
+}
+
+// messageLabel names the message a record came from: the file inside a
+// folder or Maildir (from the folder given), else the input and the
+// message's position in it.
+func messageLabel(r *bounce.Record) string {
+	if r.Path != "" && r.Path != r.Source {
+		// Inside the folder given: the path from there (cur/1700....S),
+		// which the table shows whole more often.
+		if rel, ok := strings.CutPrefix(r.Path, strings.TrimSuffix(r.Source, "/")+"/"); ok && rel != "" {
+			return rel
+		}
+		return r.Path
+	}
+	return fmt.Sprintf("%s#%d", r.Source, r.Index)
+}
 
 func tableRow(r *bounce.Record) []string {
 	server := r.RemoteMTA
@@ -315,9 +350,13 @@ func tableRow(r *bounce.Record) []string {
 	}
 	detail := r.Diagnostic
 	if r.Kind == bounce.KindError {
-		detail = r.Error
+		detail = plainError(r.Error)
 	}
-	row := []string{fmt.Sprintf("%s#%d", r.Source, r.Index), r.Kind, r.Recipient, r.Status.String(), r.ClassText(), r.Reason, server, detail}
+	reason := r.Reason
+	if reason == "" && r.Kind != bounce.KindBounce {
+		reason = "(" + r.Kind + ")" // a row that is not a bounce says so even without its KIND column
+	}
+	row := []string{messageLabel(r), r.Kind, r.Recipient, r.Status.String(), r.ClassText(), reason, ticketLabel(r.Ticket), server, detail}
 	for i := range row {
 		row[i] = safe(row[i])
 	}
@@ -326,16 +365,15 @@ func tableRow(r *bounce.Record) []string {
 
 func (s *tableSink) table() *rowTable {
 	if s.t == nil {
-		// The diagnostic, the server and the message's path give way
-		// first (the path is cut at its start: its file name and index
-		// stay); the recipient, status, class and reason last.
-		s.t = &rowTable{ios: s.ios, header: tableHeader, give: []int{7, 6, 0}, keepEnd: []int{0}, colour: func(row []string) {
+		s.t = &rowTable{ios: s.ios, header: tableHeader, fit: tableFit, colour: func(row []string) {
 			row[4] = classColor(status.ParseClass(row[4])).Sprint(row[4])
 		}}
 		if s.why {
 			// The WHY column gives way first.
 			s.t.header = append(append([]string(nil), tableHeader...), "WHY")
-			s.t.give = append([]int{len(tableHeader)}, s.t.give...)
+			w := len(tableHeader)
+			s.t.fit.give = append([]int{w}, tableFit.give...)
+			s.t.fit.drop = append([]int{w}, tableFit.drop...)
 		}
 	}
 	return s.t
@@ -365,11 +403,10 @@ type rowTable struct {
 	ios    *IOStreams
 	header []string
 	colour func(row []string) // may be nil
-	// give lists the columns that shrink first to fit the terminal, most
-	// expendable first; keepEnd the columns cut at their start (see fitRows).
-	give, keepEnd []int
-	rows          [][]string
-	wrote         bool
+	// fit says how the columns give way to the terminal's width.
+	fit   fitSpec
+	rows  [][]string
+	wrote bool
 }
 
 func (t *rowTable) add(row []string) error {
@@ -401,14 +438,17 @@ func (t *rowTable) close() error {
 	if !t.ios.IsStdoutTTY() {
 		return t.writeHeader()
 	}
-	fitRows(t.header, t.rows, t.ios.Width(), t.give, t.keepEnd)
-	tw := newTable(t.ios, len(t.header))
-	tw.Header(toAny(t.header)...)
+	visible, ok := fitTable(t.header, t.rows, t.ios.Width(), t.fit)
+	if !ok {
+		return writeBlocks(t.ios.Out, t.header, t.rows, t.ios.Width())
+	}
+	tw := newTable(t.ios, len(visible))
+	tw.Header(toAny(project(t.header, visible))...)
 	for _, row := range t.rows {
 		if t.colour != nil {
 			t.colour(row)
 		}
-		if err := tw.Append(row); err != nil {
+		if err := tw.Append(project(row, visible)); err != nil {
 			return err
 		}
 	}
@@ -434,66 +474,6 @@ func newTable(ios *IOStreams, cols int) *tablewriter.Table {
 		tablewriter.WithMaxWidth(ios.Width()),
 		tablewriter.WithRowAutoWrap(tw.WrapNone), // fitRows has made every row fit
 	)
-}
-
-// fitRows shortens the cells of rows, in place, so that a boxed table of
-// them is at most width columns wide with one line per row. The columns
-// named in give (the free text of a diagnostic, a server's name, a path)
-// give way first, widest first, down to minGive columns each, then down to
-// their header's width; only then do the other columns, widest first.
-// A cut cell ends in "…", or starts with it for the columns in keepEnd (a
-// path keeps its file name). Scanning a table of bounces is easier one line a
-// row; the full text is in --format text, json or csv.
-func fitRows(header []string, rows [][]string, width int, give []int, keepEnd []int) {
-	const minGive = 16
-	n := len(header)
-	widths := make([]int, n)
-	floor := make([]int, n)
-	for i, h := range header {
-		widths[i] = runewidth.StringWidth(h)
-		floor[i] = max(widths[i], 4)
-	}
-	for _, row := range rows {
-		for i := 0; i < n && i < len(row); i++ {
-			widths[i] = max(widths[i], runewidth.StringWidth(row[i]))
-		}
-	}
-	excess := -(width - (3*n + 1)) // "│ " before each cell, " " after, the last "│"
-	for _, w := range widths {
-		excess += w
-	}
-	limit := slices.Clone(widths)
-	all := make([]int, n)
-	for i := range all {
-		all[i] = i
-	}
-	// capAt lowers the widest of cols one column at a time, never below
-	// low(i), until the table fits or nothing more can give.
-	capAt := func(cols []int, low func(i int) int) {
-		for excess > 0 {
-			widest := -1
-			for _, i := range cols {
-				if limit[i] > low(i) && (widest < 0 || limit[i] > limit[widest]) {
-					widest = i
-				}
-			}
-			if widest < 0 {
-				return
-			}
-			limit[widest]--
-			excess--
-		}
-	}
-	capAt(give, func(i int) int { return max(minGive, floor[i]) })
-	capAt(give, func(i int) int { return floor[i] })
-	capAt(all, func(i int) int { return floor[i] })
-	for _, row := range rows {
-		for i := 0; i < n && i < len(row); i++ {
-			if runewidth.StringWidth(row[i]) > limit[i] {
-				row[i] = truncate(row[i], limit[i], slices.Contains(keepEnd, i))
-			}
-		}
-	}
 }
 
 // truncate cuts s to w display columns with an ellipsis at its end, or at
@@ -538,7 +518,7 @@ func (s *cardSink) Write(recs []bounce.Record) error {
 			fmt.Fprintln(s.ios.Out)
 		}
 		s.n++
-		if err := writeCard(s.ios.Out, &recs[i], s.why); err != nil {
+		if err := writeCard(s.ios.Out, &recs[i], wrapWidth(s.ios), s.why); err != nil {
 			return err
 		}
 	}
@@ -547,7 +527,10 @@ func (s *cardSink) Write(recs []bounce.Record) error {
 
 func (s *cardSink) Close() error { return nil }
 
-func writeCard(w io.Writer, r *bounce.Record, why bool) error {
+// writeCard writes one record as a card: a title line, then "label value"
+// lines, each value wrapped at spaces to width with a hanging indent under
+// the value column; with why, what decided the record.
+func writeCard(w io.Writer, r *bounce.Record, width int, why bool) error {
 	bold := color.New(color.Bold)
 	dim := color.New(color.Faint)
 	var b strings.Builder
@@ -555,7 +538,7 @@ func writeCard(w io.Writer, r *bounce.Record, why bool) error {
 		if value == "" {
 			return
 		}
-		fmt.Fprintf(&b, "  %-12s %s\n", label, value)
+		b.WriteString(wrapValue(fmt.Sprintf("  %-12s ", label), value, width))
 	}
 	title := r.Kind
 	switch r.Kind {
@@ -570,9 +553,13 @@ func writeCard(w io.Writer, r *bounce.Record, why bool) error {
 	case bounce.KindError:
 		title = "Unreadable message"
 	}
-	fmt.Fprintf(&b, "%s  %s\n", bold.Sprint(title), dim.Sprint(safe(fmt.Sprintf("%s #%d", r.Source, r.Index))))
+	where := fmt.Sprintf("%s #%d", r.Source, r.Index)
+	if r.Path != "" && r.Path != r.Source {
+		where = r.Path
+	}
+	fmt.Fprintf(&b, "%s  %s\n", bold.Sprint(title), dim.Sprint(safe(where)))
 	if r.Kind == bounce.KindError {
-		line("error", safe(r.Error))
+		line("error", safe(plainError(r.Error)))
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
@@ -590,8 +577,8 @@ func writeCard(w io.Writer, r *bounce.Record, why bool) error {
 		code := r.Status.String()
 		inferred := false
 		if !r.Status.IsZero() {
-			if title := status.Describe(r.Status); title != "" {
-				code += " " + title
+			if r.StatusTitle != "" {
+				code += " " + r.StatusTitle
 			}
 			inferred = r.StatusSource == bounce.StatusInferred
 		}
@@ -632,11 +619,7 @@ func writeCard(w io.Writer, r *bounce.Record, why bool) error {
 		}
 		line("ticket", safe(v+" (from "+t.Source+")"))
 	}
-	if r.IsFailure() {
-		if advice := todo(r); advice != "" {
-			line("what to do", advice)
-		}
-	}
+	line("what to do", safe(r.Advice))
 	if why {
 		line("why kind", safe(r.Why.Kind))
 		line("why status", safe(r.Why.Status))
@@ -672,20 +655,4 @@ func retryHint(class status.Class) string {
 		return " - the sender retries; it may still get through"
 	}
 	return ""
-}
-
-// todo returns the advice for a record's status code (or reply code).
-func todo(r *bounce.Record) string {
-	code := r.Status.String()
-	if code == "" {
-		code = r.ReplyCode.String()
-	}
-	if code == "" {
-		return ""
-	}
-	e, err := status.Explain(code)
-	if err != nil {
-		return ""
-	}
-	return e.Action
 }

@@ -148,9 +148,9 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 		top = -1
 	}
 	agg := report.New(&report.Options{Top: top})
-	prog := newProgress(ios, os.Getenv)
+	prog := newProgress(ios, os.Getenv, opts.Paths...)
 	readErrors := 0
-	err = forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
+	st, err := forEachMessage(ctx, ios, opts.Paths, opts.inputOptions, &bounce.Options{Tickets: finder}, nil, func(a analysed) error {
 		if a.msg.Err != nil {
 			readErrors++
 		}
@@ -171,7 +171,10 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := opts.inputOptions.commit(); err != nil {
 		return err
 	}
-	return exitStatus(readErrors > 0, gate.Exceeded)
+	for _, why := range gate.Why {
+		gateNote(ios, why)
+	}
+	return exitStatus(readErrors > 0 || st.failed(opts.inputOptions), gate.Exceeded)
 }
 
 // ticketURL returns the ticket URL templates of the flags, else of the

@@ -35,7 +35,7 @@ func renderReport(ios *IOStreams, opts *reportOptions, rep *report.Report) error
 	case opts.Format == "markdown":
 		rw = &markdownWriter{w: ew}
 	case ios.IsStdoutTTY():
-		rw = &terminalWriter{plainWriter: plainWriter{w: ew, width: ios.Width(), bold: true}, ios: ios}
+		rw = &terminalWriter{plainWriter: plainWriter{w: ew, width: ios.Width(), bold: true, wrap: true}, ios: ios}
 	default:
 		rw = &plainWriter{w: ew, width: ios.Width()}
 	}
@@ -225,6 +225,7 @@ type plainWriter struct {
 	w         io.Writer
 	width     int
 	bold      bool // bold headings (terminalWriter's)
+	wrap      bool // wrap paragraphs to width (on a terminal)
 	n         int  // blocks written
 	afterList bool // the last block was a table or chart
 }
@@ -261,7 +262,11 @@ func (p *plainWriter) para(s string) {
 	if p.afterList {
 		fmt.Fprintln(p.w)
 	}
-	fmt.Fprintln(p.w, "  "+safe(s))
+	if p.wrap {
+		io.WriteString(p.w, wrapValue("  ", safe(s), p.width))
+	} else {
+		fmt.Fprintln(p.w, "  "+safe(s))
+	}
 	p.n++
 	p.afterList = false
 }
@@ -329,43 +334,57 @@ type terminalWriter struct {
 }
 
 func (t *terminalWriter) table(header []string, right []bool, rows [][]string) {
-	align := alignments(len(header), right)
-	widths := make([]int, len(header))
-	for i, h := range header {
-		widths[i] = displayWidth(h)
-	}
 	cells := make([][]string, len(rows))
 	for r, row := range rows {
 		cells[r] = make([]string, len(row))
 		for i, c := range row {
 			cells[r][i] = safe(c)
-			widths[i] = max(widths[i], displayWidth(cells[r][i]))
-			if header[i] == "WORST" {
-				cells[r][i] = classColor(status.ParseClass(c)).Sprint(cells[r][i])
+			if header[i] == "TICKETS" || header[i] == "FAILING RECIPIENTS" {
+				// One ticket or address a line: the column stays narrow
+				// and none is cut.
+				cells[r][i] = strings.ReplaceAll(cells[r][i], ", ", "\n")
 			}
 		}
 	}
-	// A box is its cells plus " | " between them and the borders.
-	natural := 1
-	for _, w := range widths {
-		natural += w + 3
+	// The columns that say who failed and where it belongs are never cut;
+	// the others give way, and below the width those need each row
+	// becomes a block.
+	var spec fitSpec
+	for i, h := range header {
+		switch h {
+		case "RECIPIENT", "FAILING RECIPIENTS", "STATUS", "REASON", "TICKET", "TICKETS", "WORST":
+			spec.keep = append(spec.keep, i)
+		case "DATE":
+			spec.drop = append(spec.drop, i)
+		default:
+			spec.give = append(spec.give, i)
+		}
 	}
-	opts := []tablewriter.Option{
+	visible, ok := fitTable(header, cells, t.ios.Width(), spec)
+	if !ok {
+		writeBlocks(t.w, header, cells, t.ios.Width())
+		t.n++
+		t.afterList = true
+		return
+	}
+	for r := range cells {
+		for i, h := range header {
+			if h == "WORST" {
+				cells[r][i] = classColor(status.ParseClass(rows[r][i])).Sprint(cells[r][i])
+			}
+		}
+	}
+	align := alignments(len(header), right)
+	tb := tablewriter.NewTable(t.w,
 		tablewriter.WithRenderer(renderer.NewBlueprint()),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-	}
-	// tablewriter shares a maximum width out evenly between the columns,
-	// wrapping narrow ones too, so set one only when the table does not fit
-	// as it is. It wraps at spaces and never cuts an address.
-	if natural > t.ios.Width() {
-		opts = append(opts, tablewriter.WithMaxWidth(t.ios.Width()), tablewriter.WithRowAutoWrap(tw.WrapNormal))
-	}
-	tb := tablewriter.NewTable(t.w, opts...)
-	tb.Header(toAny(header)...)
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: project(align, visible)}),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	)
+	tb.Header(toAny(project(header, visible))...)
 	for _, row := range cells {
-		tb.Append(row)
+		tb.Append(project(row, visible))
 	}
 	tb.Render()
 	t.n++

@@ -22,10 +22,12 @@ const exitStatusHelp = `
 
 Exit status:
   0  success
-  1  runtime error (for example an unreadable path; the other inputs are still read)
+  1  runtime error: an unreadable or missing path (the other inputs are still
+     read), or no message in any input (unless --allow-empty)
   2  usage error (unknown flag, bad flag value, no input, bad configuration
      file, ticket pattern or ticket map)
-  3  a --fail-on condition matched; the full output was written first
+  3  a gate (--fail-on, --max-permanent, --max-permanent-rate) matched; the full
+     output was written first and standard error says which
   130, 143  stopped by SIGINT (Ctrl-C) or SIGTERM; the output of the messages
      finished before it was written`
 
@@ -76,6 +78,7 @@ func Main(version, commit string) int {
 		os.Exit(code)
 	})
 	defer stop()
+	version, commit = stamped(version, commit)
 	root := newRootCmd(ios, version, commit, prof)
 	defer prof.stop()
 	return Run(ctx, root, ios, os.Args[1:])
@@ -112,13 +115,13 @@ func Run(ctx context.Context, root *cobra.Command, ios *IOStreams, args []string
 	}
 	var fe *FlagError
 	if errors.As(err, &fe) || isCobraUsageError(err) {
-		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(err.Error()))
+		fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safeMessage(err.Error()))
 		if cmd != nil {
 			fmt.Fprintf(ios.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 		return ExitUsage
 	}
-	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safe(err.Error()))
+	fmt.Fprintf(ios.ErrOut, "bounce: %s\n", safeMessage(err.Error()))
 	return ExitError
 }
 
@@ -173,6 +176,7 @@ or standard input ("-", or a pipe).`,
 	}
 	root.SetVersionTemplate(fmt.Sprintf("bounce %s (commit %s)\n", version, commit))
 	root.PersistentFlags().StringVar(&colorMode, "color", "auto", "colour output: auto, always or never (NO_COLOR is respected)")
+	root.RegisterFlagCompletionFunc("color", cobra.FixedCompletions([]string{"auto", "always", "never"}, cobra.ShellCompDirectiveNoFileComp))
 	root.PersistentFlags().String("config", "", "configuration file (default $XDG_CONFIG_HOME/bounce/config.yaml or ~/.config/bounce/config.yaml, when present)")
 	prof.addFlags(root)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return &FlagError{Err: err} })

@@ -65,3 +65,42 @@ func csvSafe(s string) string {
 	}
 	return safe(s)
 }
+
+// safeMessage neutralises an error message for the terminal as safe does,
+// but keeps its line structure: cobra's "Did you mean this?" suggestions
+// come on lines of their own, indented by a tab. Internal package prefixes
+// ("source: ", "status: ") are dropped: they mean nothing to a user.
+func safeMessage(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		indent := ""
+		for strings.HasPrefix(l, "\t") {
+			indent += "  "
+			l = l[1:]
+		}
+		lines[i] = indent + safe(plainError(l))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// internalPrefixes are the package names that start the errors of this
+// project's library packages.
+var internalPrefixes = []string{"source: ", "status: ", "parts: ", "bounce: ", "verify: ", "loop: ", "report: ", "ticket: "}
+
+// libraryChains are the error chains of go-message's header reader, in
+// the words a user can act on.
+var libraryChains = strings.NewReplacer(
+	"malformed message: header: message: malformed MIME header line: ", "a line that is not a header field: ",
+	"malformed message: header: message: malformed MIME header key: ", "a header field with a bad name: ",
+	"malformed message: header: ", "bad header: ",
+)
+
+// plainError drops an internal package's prefix from an error message and
+// says go-message's header errors in plain words, without the line ends
+// of the line it quotes.
+func plainError(s string) string {
+	for _, p := range internalPrefixes {
+		s = strings.TrimPrefix(s, p)
+	}
+	return strings.TrimRight(libraryChains.Replace(s), "\r\n")
+}

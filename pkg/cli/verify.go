@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/bounce-tool/bounce/pkg/verify"
 	"github.com/fatih/color"
@@ -77,6 +78,11 @@ unknown (not probed, temporary failure, or a refusal that says nothing about
 the mailbox) or undeliverable. On a terminal the output is a card for one
 address and a table for several; --format json and ndjson print the records
 of docs/verify-json.md, csv the same fields flat.
+
+A resolver that answers "does not exist" (NXDOMAIN) for every domain of the
+run and for names that certainly exist (gmail.com, outlook.com) is lying (a
+filtering or captive-portal resolver): verify then judges no address and
+exits with status 1, naming the resolver.
 
 --fail-on undeliverable, unknown or risky exits with status 3 when a record
 has that verdict; --fail-on any when a record is not deliverable.` + exitStatusHelp,
@@ -180,12 +186,15 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	sink := newVerifySink(format, ios)
 	var t verifyTally
 	var writeErr error
-	v.VerifyEach(ctx, addrs, func(r verify.Result) {
+	dnsErr := v.VerifyChecked(ctx, addrs, func(r verify.Result) {
 		t.add(&r, opts.FailOn)
 		if writeErr == nil {
 			writeErr = sink.write(&r)
 		}
 	})
+	if dnsErr != nil {
+		return dnsErr
+	}
 	if err := sink.close(); writeErr == nil {
 		writeErr = err
 	}
@@ -197,6 +206,9 @@ func runVerify(ctx context.Context, opts *verifyOptions) error {
 	}
 	if t.total > 1 {
 		warn(ios, t.summary())
+	}
+	if opts.FailOn != "" && t.failOn > 0 {
+		gateNote(ios, fmt.Sprintf("--fail-on %s: %s", opts.FailOn, report.Count(t.failOn, "matching address")))
 	}
 	return exitStatus(readErr, opts.FailOn != "" && t.failOn > 0)
 }
@@ -288,7 +300,7 @@ func newVerifySink(format string, ios *IOStreams) verifySink {
 	case "text":
 		return &verifyCardSink{w: ios.Out}
 	}
-	return &verifyTableSink{t: &rowTable{ios: ios, header: verifyTableHeader, give: []int{7, 4, 0}, colour: func(row []string) {
+	return &verifyTableSink{t: &rowTable{ios: ios, header: verifyTableHeader, fit: fitSpec{give: []int{7, 4, 0}}, colour: func(row []string) {
 		row[1] = verdictColor(verify.Verdict(row[1])).Sprint(row[1])
 	}}}
 }

@@ -332,3 +332,20 @@ func TestVerifyOutputSafety(t *testing.T) {
 		t.Errorf("invalid UTF-8 address: JSON %q: %v", js.out, err)
 	}
 }
+
+// TestVerifyLyingResolver: with a resolver that says NXDOMAIN for every
+// name, verify exits 1 with a clear error instead of calling every address
+// undeliverable.
+func TestVerifyLyingResolver(t *testing.T) {
+	d := verifytest.StartDNS(t)
+	d.Lie(true)
+	res := runCLI(t, []string{"verify", "--dns", d.Addr, "--dns-timeout", "5s", "--format", "ndjson", "a@users.test", "b@example.org"}, "", false)
+	if res.code != ExitError || res.out != "" || !strings.Contains(res.errOut, "bounce: the DNS resolver "+d.Addr+" answers") {
+		t.Errorf("exit %d, stdout %q, stderr %q", res.code, res.out, res.errOut)
+	}
+	d.Lie(false)
+	res = runCLI(t, []string{"verify", "--dns", d.Addr, "--dns-timeout", "5s", "--format", "ndjson", "b@nosuch.test"}, "", false)
+	if res.code != 0 || !strings.Contains(res.out, `"verdict":"undeliverable"`) {
+		t.Errorf("honest NXDOMAIN: exit %d, stdout %q, stderr %q", res.code, res.out, res.errOut)
+	}
+}

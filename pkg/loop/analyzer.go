@@ -51,6 +51,10 @@ const (
 	flagUnreadable
 )
 
+// threaded reports whether a message has a sender and a thread: what a
+// rotating sender without loop headers needs.
+func (f *fact) threaded() bool { return f.sender >= 0 && f.node >= 0 }
+
 // eligible reports whether a message can be part of a loop: automated or
 // from a support address, with a sender.
 func (f *fact) eligible() bool {
@@ -154,7 +158,9 @@ func (a *Analyzer) Add(m Message) {
 		f.offset = int32(off)
 	}
 
-	if f.eligible() {
+	if f.sender >= 0 {
+		// Every message with a sender is threaded: a rotating sender
+		// without loop headers is found by its thread alone.
 		a.thread(&f, readThreadKeys(m.Header, subject))
 	}
 	a.facts = append(a.facts, f)

@@ -10,6 +10,7 @@ import (
 type candidate struct {
 	kind Kind
 	msgs []int32 // message indices in date order
+	need int     // messages it must keep; 0: the kind's minimum
 }
 
 // foundLoop is a loop that kept messages of its own.
@@ -24,12 +25,15 @@ type foundLoop struct {
 // the loop index of every message (-1 for none).
 func (a *Analyzer) detect(tl *timeline) ([]foundLoop, []int32) {
 	var cands []candidate
-	comps := a.components(tl)
+	comps := a.components(tl, (*fact).eligible)
 	for _, comp := range comps {
 		cands = append(cands, a.pingPong(tl, comp)...)
 	}
 	for _, comp := range comps {
 		cands = append(cands, a.rotating(tl, comp)...)
+	}
+	for _, comp := range a.components(tl, (*fact).threaded) {
+		cands = append(cands, a.rotatingUnsigned(tl, comp)...)
 	}
 	cands = append(cands, a.singleSender(tl)...)
 
@@ -93,6 +97,9 @@ func (a *Analyzer) detect(tl *timeline) ([]foundLoop, []int32) {
 
 // need is how many messages a candidate must keep to stay a loop.
 func (a *Analyzer) need(c candidate) int {
+	if c.need > 0 {
+		return c.need
+	}
 	switch c.kind {
 	case PingPong:
 		return a.opts.PingPongMin
@@ -103,14 +110,15 @@ func (a *Analyzer) need(c candidate) int {
 	}
 }
 
-// components returns the loop-eligible messages grouped by thread, each
-// group in date order, the groups in order of their first message.
-func (a *Analyzer) components(tl *timeline) [][]int32 {
+// components returns the messages that pass keep (loop-eligible ones, or
+// all with a sender) grouped by thread, each group in date order, the
+// groups in order of their first message.
+func (a *Analyzer) components(tl *timeline, keep func(*fact) bool) [][]int32 {
 	index := map[int32]int{}
 	var out [][]int32
 	for _, i := range tl.order {
 		f := &a.facts[i]
-		if f.node < 0 || !f.eligible() {
+		if f.node < 0 || !keep(f) {
 			continue
 		}
 		root := a.threads.find(f.node)
@@ -173,22 +181,7 @@ func (a *Analyzer) rotating(tl *timeline, msgs []int32) []candidate {
 	if len(msgs) < a.opts.RotatingMin {
 		return nil
 	}
-	byDomain := map[int32]int{}
-	var groups [][]int32
-	for _, i := range msgs {
-		d := a.senderDomain[a.facts[i].sender]
-		if d < 0 {
-			continue
-		}
-		k, ok := byDomain[d]
-		if !ok {
-			k = len(groups)
-			byDomain[d] = k
-			groups = append(groups, nil)
-		}
-		groups[k] = append(groups[k], i)
-	}
-
+	groups := a.byDomain(msgs, false)
 	w := seconds(a.opts.RotatingWindow)
 	var out []candidate
 	for _, g := range groups {
@@ -216,6 +209,70 @@ func (a *Analyzer) rotating(tl *timeline, msgs []int32) []candidate {
 		}
 		if len(c.msgs) > 0 {
 			c.kind = RotatingSender
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// byDomain splits msgs by sender domain, keeping their order, the groups
+// in order of their first message; with firstOnly, only each address's
+// first message.
+func (a *Analyzer) byDomain(msgs []int32, firstOnly bool) [][]int32 {
+	index := map[int32]int{}
+	var groups [][]int32
+	seen := map[int32]bool{}
+	for _, i := range msgs {
+		s := a.facts[i].sender
+		d := a.senderDomain[s]
+		if d < 0 || firstOnly && seen[s] {
+			continue
+		}
+		seen[s] = true
+		k, ok := index[d]
+		if !ok {
+			k = len(groups)
+			index[d] = k
+			groups = append(groups, nil)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	return groups
+}
+
+// rotatingUnsigned finds rotating senders that carry no sign of being
+// automated (no Auto-Submitted, Precedence, empty Return-Path ...): those
+// systems rotate addresses precisely because they look like people. Per
+// sender domain on one thread it looks at the messages whose sender is new
+// on the thread, and takes windows of RotatingWindow holding at least
+// RotatingUnsigned of them: no group of people writes into one thread
+// from that many fresh addresses of one domain at that pace.
+func (a *Analyzer) rotatingUnsigned(tl *timeline, msgs []int32) []candidate {
+	least := a.opts.RotatingUnsigned
+	if len(msgs) < least {
+		return nil
+	}
+	groups := a.byDomain(msgs, true)
+	w := seconds(a.opts.RotatingWindow)
+	var out []candidate
+	for _, g := range groups {
+		if len(g) < least {
+			continue
+		}
+		lo, covered := 0, -1
+		c := candidate{kind: RotatingSender, need: least}
+		for k, i := range g {
+			for tl.eff[g[lo]] <= tl.eff[i]-w {
+				lo++
+			}
+			if k-lo+1 >= least {
+				for j := max(lo, covered+1); j <= k; j++ {
+					c.msgs = append(c.msgs, g[j])
+				}
+				covered = k
+			}
+		}
+		if len(c.msgs) > 0 {
 			out = append(out, c)
 		}
 	}

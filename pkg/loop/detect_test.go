@@ -345,3 +345,42 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestRotatingSenderWithoutLoopHeaders: a thread fed at a machine's pace by
+// many new addresses of one domain is a rotating-sender loop even when no
+// message carries Auto-Submitted, Precedence or an empty Return-Path.
+func TestRotatingSenderWithoutLoopHeaders(t *testing.T) {
+	build := func(n int, step time.Duration, subject func(i int) string, from func(i int) string) *Result {
+		mb := &mailbox{t: t}
+		for i := range n {
+			mb.add(fmt.Sprintf("Customer Care <%s>", from(i)), subject(i), t0.Add(time.Duration(i)*step))
+		}
+		// A person on the thread joins no loop.
+		mb.add("ann@customer.example", "Re: [#4521] Where is my refund?", t0.Add(90*time.Second))
+		return mb.analyze(nil)
+	}
+	same := func(int) string { return "Re: [#4521] Where is my refund?" }
+	fresh := func(i int) string { return fmt.Sprintf("care-%04x@replies.shop.example", 0x3a00+i*37) }
+
+	res := build(12, 4*time.Minute, same, fresh)
+	if len(res.Loops) != 1 || res.Loops[0].Kind != RotatingSender || res.Loops[0].Messages != 12 || len(res.Loops[0].Members) != 12 {
+		t.Fatalf("loops = %+v, want one rotating-sender loop of 12 messages from 12 addresses", res.Loops)
+	}
+	if l := loopOf(res.Records); l[12] != "" || l[0] != "L1" || l[11] != "L1" {
+		t.Errorf("record loops = %q", l)
+	}
+
+	for name, r := range map[string]*Result{
+		"nine addresses":    build(9, 4*time.Minute, same, fresh),
+		"over a day":        build(12, 2*time.Hour, same, fresh),
+		"different threads": build(12, 4*time.Minute, func(i int) string { return fmt.Sprintf("Order %d shipped", 1000+i) }, fresh),
+		"one address":       build(12, 4*time.Minute, same, func(int) string { return "care@replies.shop.example" }),
+		"different domains": build(12, 4*time.Minute, same, func(i int) string { return fmt.Sprintf("someone@d%d.example", i) }),
+	} {
+		for _, l := range r.Loops {
+			if l.Kind == RotatingSender {
+				t.Errorf("%s: a rotating-sender loop %+v", name, l)
+			}
+		}
+	}
+}

@@ -71,7 +71,11 @@
 //     between breaks the run; runs of one pair on one thread make one loop);
 //   - rotating-sender: on one thread, at least RotatingMin (6) eligible
 //     messages from one sender domain within RotatingWindow (60 minutes),
-//     from at least RotatingSenders (3) distinct addresses;
+//     from at least RotatingSenders (3) distinct addresses; or, automated
+//     or not, at least RotatingUnsigned (10) messages on one thread within
+//     RotatingWindow, each from an address of one domain new on the thread
+//     (systems that rotate addresses do it to look like people, and leave
+//     out the loop headers too);
 //   - single-sender: one sender with more eligible messages within the window
 //     than its cap accepts (more than 20, or 200 when allowlisted).
 //

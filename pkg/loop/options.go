@@ -17,6 +17,8 @@ const (
 	DefaultRotatingMin     = 6
 	DefaultRotatingSenders = 3
 	DefaultRotatingWindow  = 60 * time.Minute
+	// DefaultRotatingUnsigned is the default of Options.RotatingUnsigned.
+	DefaultRotatingUnsigned = 10
 )
 
 // ErrInvalidOption is wrapped by the errors NewAnalyzer returns for a
@@ -64,6 +66,11 @@ type Options struct {
 	// RotatingWindow is the length of the rolling window of rotating-sender
 	// detection.
 	RotatingWindow time.Duration
+	// RotatingUnsigned is how many messages on one thread within
+	// RotatingWindow, each from an address of one domain new on the
+	// thread, make a rotating-sender loop even when none carries a sign of
+	// being automated.
+	RotatingUnsigned int
 }
 
 // withDefaults returns a copy of o with every unset limit at its default.
@@ -90,6 +97,7 @@ func (o *Options) withDefaults() Options {
 	setInt(&c.RotatingMin, DefaultRotatingMin)
 	setInt(&c.RotatingSenders, DefaultRotatingSenders)
 	setDur(&c.RotatingWindow, DefaultRotatingWindow)
+	setInt(&c.RotatingUnsigned, DefaultRotatingUnsigned)
 	if c.PingPongMin < 3 {
 		// Two messages from two senders are a conversation, not a loop.
 		c.PingPongMin = 3

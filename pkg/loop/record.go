@@ -99,7 +99,7 @@ type recordJSON struct {
 	OutcomeReason      string   `json:"outcome_reason"`
 	Notify             bool     `json:"notify"`
 	Loop               *string  `json:"loop"`
-	Error              string   `json:"error,omitempty"`
+	Error              string   `json:"error"`
 }
 
 // MarshalJSON encodes the record in its JSON contract.

@@ -19,7 +19,7 @@ func TestRecordJSON(t *testing.T) {
 			name: "zero",
 			rec:  Record{},
 			want: `{"source":"","index":0,"sender":"","date":"","automated":false,"signals":[],` +
-				`"from_support_address":false,"outcome":"","outcome_reason":"","notify":false,"loop":null}`,
+				`"from_support_address":false,"outcome":"","outcome_reason":"","notify":false,"loop":null,"error":""}`,
 		},
 		{
 			name: "full",
@@ -31,7 +31,7 @@ func TestRecordJSON(t *testing.T) {
 			},
 			want: `{"source":"-","index":3,"sender":"ann@alpha.example","date":"2026-03-02T10:04:05+01:00",` +
 				`"automated":true,"signals":["auto-submitted","precedence:bulk"],"from_support_address":true,` +
-				`"outcome":"suspended","outcome_reason":"why","notify":false,"loop":"L2"}`,
+				`"outcome":"suspended","outcome_reason":"why","notify":false,"loop":"L2","error":""}`,
 		},
 		{
 			name: "unreadable",
@@ -74,8 +74,8 @@ func TestResultJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `{"records":[` +
-		`{"source":"inbox.mbox","index":1,"sender":"ann@alpha.example","date":"2026-03-02T09:00:00Z","automated":true,"signals":["auto-submitted","autoreply-subject"],"from_support_address":false,"outcome":"accepted","outcome_reason":"1st update from this sender within 60 minutes (limit 20)","notify":true,"loop":null},` +
-		`{"source":"inbox.mbox","index":2,"sender":"bob@beta.example","date":"2026-03-02T09:01:00Z","automated":true,"signals":["auto-submitted","autoreply-subject"],"from_support_address":false,"outcome":"accepted","outcome_reason":"1st update from this sender within 60 minutes (limit 20)","notify":true,"loop":null}],` +
+		`{"source":"inbox.mbox","index":1,"sender":"ann@alpha.example","date":"2026-03-02T09:00:00Z","automated":true,"signals":["auto-submitted","autoreply-subject"],"from_support_address":false,"outcome":"accepted","outcome_reason":"1st update from this sender within 60 minutes (limit 20)","notify":true,"loop":null,"error":""},` +
+		`{"source":"inbox.mbox","index":2,"sender":"bob@beta.example","date":"2026-03-02T09:01:00Z","automated":true,"signals":["auto-submitted","autoreply-subject"],"from_support_address":false,"outcome":"accepted","outcome_reason":"1st update from this sender within 60 minutes (limit 20)","notify":true,"loop":null,"error":""}],` +
 		`"senders":[` +
 		`{"sender":"ann@alpha.example","messages":1,"peak_per_hour":1,"accepted":1,"suspended":0,"rejected":0,"automated_share":1,"allowlisted":false},` +
 		`{"sender":"bob@beta.example","messages":1,"peak_per_hour":1,"accepted":1,"suspended":0,"rejected":0,"automated_share":1,"allowlisted":false}],` +

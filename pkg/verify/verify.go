@@ -1,7 +1,9 @@
 package verify
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -39,7 +41,9 @@ const (
 // Classes of a Result, the same words bounce inspect uses.
 
 // Result is the verdict on one address. Its JSON encoding is part of the
-// output of bounce verify; mx, smtp and error are left out when empty.
+// output of bounce verify: every field is always present, as in the other
+// outputs of bounce: "" for an unknown string, [] for an empty list
+// (never null), null for an absent object (smtp).
 type Result struct {
 	// Address is the address exactly as given.
 	Address string `json:"address"`
@@ -63,10 +67,10 @@ type Result struct {
 	// MX lists the hosts that receive mail for the domain, in the order
 	// they are tried: the MX hosts by preference, the domain itself when it
 	// has no MX records (implicit MX), or the address literal.
-	MX []string `json:"mx,omitempty"`
+	MX []string `json:"mx"`
 	// SMTP is the reply that decided the SMTP probe, usually the answer to
 	// RCPT TO; nil when there was no probe or no server answered.
-	SMTP *SMTPReply `json:"smtp,omitempty"`
+	SMTP *SMTPReply `json:"smtp"`
 	// CatchAll reports that the domain's server also accepted a random
 	// recipient, so its acceptance says nothing about this mailbox.
 	CatchAll bool `json:"catch_all"`
@@ -78,7 +82,23 @@ type Result struct {
 	Disposable bool `json:"disposable"`
 	// Error explains the verdict in words when there is more to say: the
 	// syntax problem, the DNS failure, the SMTP reply or the network error.
-	Error string `json:"error,omitempty"`
+	Error string `json:"error"`
+}
+
+// MarshalJSON writes r with every field present: an empty mx is [].
+func (r Result) MarshalJSON() ([]byte, error) {
+	type plain Result // without this method
+	p := plain(r)
+	if p.MX == nil {
+		p.MX = []string{}
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "<a@b>" in a reply reads as it was written
+	if err := enc.Encode(p); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // Defaults for the zero fields of Options.

@@ -356,9 +356,14 @@ func TestResultJSON(t *testing.T) {
 	want := `{"address":"a@example.com","verdict":"undeliverable","reason":"userunknown","class":"permanent",` +
 		`"domain":"example.com","ascii":"a@example.com","mx":["mx.example.com"],` +
 		`"smtp":{"host":"mx.example.com","command":"RCPT","reply_code":550,"status":"5.1.1","text":"User unknown"},` +
-		`"catch_all":false,"role":false,"disposable":false}`
+		`"catch_all":false,"role":false,"disposable":false,"error":""}`
 	if string(b) != want {
 		t.Errorf("json.Marshal(Result) =\n%s\nwant\n%s", b, want)
+	}
+	// Empty values are there too: [] for a list, null for the reply.
+	b, _ = json.Marshal(Result{Address: "x", Verdict: Undeliverable})
+	if !strings.Contains(string(b), `"mx":[],"smtp":null,`) || !strings.HasSuffix(string(b), `"error":""}`) {
+		t.Errorf("json.Marshal(empty Result) = %s", b)
 	}
 }
 

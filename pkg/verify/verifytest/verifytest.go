@@ -26,7 +26,9 @@
 //
 // MAIL FROM:<spammer@bad.example> is refused with 550 5.7.1. The names
 // servfail.test, refused.test and dnstimeout.test make DNS answer SERVFAIL,
-// REFUSED or nothing at all; any other name outside Zone is NXDOMAIN.
+// REFUSED or nothing at all; any other name outside Zone is NXDOMAIN. The
+// canary names of package verify (gmail.com, outlook.com) exist; DNS.Lie
+// makes every name NXDOMAIN.
 //
 // The servers live until the test ends. Nothing here talks to any address
 // outside 127.0.0.0/8.
@@ -76,6 +78,8 @@ dead.fallback.test.    A 127.0.0.3
 badmx.test.            MX 10 nowhere.badmx.test.
 badtls.test.           MX 10 mx.badtls.test.
 mx.badtls.test.        A 127.0.0.4
+gmail.com.             MX 5 mx.users.test.
+outlook.com.           MX 5 mx.users.test.
 `
 
 // Users are the mailboxes that exist, at the server on 127.0.0.1 and at the
@@ -103,6 +107,15 @@ type DNS struct {
 
 	mu      sync.Mutex
 	queries map[string]int // "MX users.test." -> count
+	lie     bool           // answer NXDOMAIN for every name
+}
+
+// Lie makes the server answer NXDOMAIN for every name, as a filtering or
+// captive-portal resolver does.
+func (s *DNS) Lie(on bool) {
+	s.mu.Lock()
+	s.lie = on
+	s.mu.Unlock()
 }
 
 // StartDNS starts the DNS server; it stops when the test ends.
@@ -139,8 +152,13 @@ func (s *DNS) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	name := strings.ToLower(q.Name)
 	s.mu.Lock()
 	s.queries[dns.TypeToString[q.Qtype]+" "+name]++
+	lie := s.lie
 	s.mu.Unlock()
 	m := new(dns.Msg)
+	if lie {
+		_ = w.WriteMsg(m.SetRcode(req, dns.RcodeNameError))
+		return
+	}
 	if rcode, ok := dnsSpecial[name]; ok {
 		if rcode < 0 {
 			return // let the client time out
