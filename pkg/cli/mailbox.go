@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/bounce-tool/bounce/pkg/source/imap"
 	"github.com/bounce-tool/bounce/pkg/state"
@@ -85,6 +86,7 @@ func (o *mailboxOptions) opener(ctx context.Context, warnf func(string)) (*imap.
 	switch {
 	case o.TokenCommand != "":
 		opts.Token, err = secretFromCommand(ctx, "--token-command", o.TokenCommand)
+		opts.Renew = func() (string, error) { return secretFromCommand(ctx, "--token-command", o.TokenCommand) }
 	case os.Getenv("BOUNCE_IMAP_TOKEN") != "":
 		opts.Token = strings.TrimSpace(os.Getenv("BOUNCE_IMAP_TOKEN"))
 	case o.PasswordCommand != "":
@@ -148,7 +150,38 @@ func (in inputOptions) sourceOptions(ctx context.Context, ios *IOStreams, paths 
 		if err != nil {
 			return opts, err
 		}
+		o.Options.Progress = newMailboxProgress(ios, os.Getenv)
+		o.Options.Done = ctx.Done() // Ctrl-C ends a wait to reconnect
 		opts.Openers = []source.Opener{o}
 	}
 	return opts, nil
+}
+
+// newMailboxProgress returns the progress line of a mailbox being read
+// (messages handed out of those found, and the rate) on a terminal's
+// standard error, or nil where progress lines are not drawn (see
+// newProgress).
+func newMailboxProgress(ios *IOStreams, getenv func(string) string) func(done, total int) {
+	if !ios.IsStderrTTY() || getenv("CI") != "" {
+		return nil
+	}
+	start, last, drawn := time.Now(), time.Now(), 0
+	return func(done, total int) {
+		now := time.Now()
+		if done < total && now.Sub(last) < progressEvery {
+			return
+		}
+		last = now
+		if done >= total {
+			if drawn > 0 {
+				fmt.Fprintf(ios.ErrOut, "\r%*s\r", drawn, "")
+				drawn = 0
+			}
+			return
+		}
+		rate := float64(done) / now.Sub(start).Seconds()
+		line := fmt.Sprintf("mailbox: %s / %s messages, %s msg/s", report.Thousands(done), report.Thousands(total), report.Thousands(int(rate)))
+		fmt.Fprintf(ios.ErrOut, "\r%-*s", drawn, line)
+		drawn = len(line)
+	}
 }

@@ -227,3 +227,28 @@ func TestWatchMaildir(t *testing.T) {
 		t.Errorf("watch --format text wrote:\n%s", out.String())
 	}
 }
+
+// TestMailboxProgress: on a terminal the progress line shows the messages
+// handed out of those found, and is cleared at the end; elsewhere (a pipe,
+// CI) there is none.
+func TestMailboxProgress(t *testing.T) {
+	ios, _, _, errOut := TestIOStreams()
+	if newMailboxProgress(ios, func(string) string { return "" }) != nil {
+		t.Fatal("a progress line without a terminal")
+	}
+	ios.SetTTY(false, false, true)
+	if newMailboxProgress(ios, func(k string) string { return map[string]string{"CI": "true"}[k] }) != nil {
+		t.Fatal("a progress line under CI")
+	}
+	p := newMailboxProgress(ios, func(string) string { return "" })
+	p(1, 5000)
+	time.Sleep(progressEvery + 10*time.Millisecond)
+	p(2500, 5000)
+	if !strings.Contains(errOut.String(), "mailbox: 2,500 / 5,000 messages") {
+		t.Errorf("progress line: %q", errOut.String())
+	}
+	p(5000, 5000)
+	if !strings.HasSuffix(errOut.String(), "\r") {
+		t.Errorf("the line is not cleared: %q", errOut.String())
+	}
+}

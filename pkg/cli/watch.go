@@ -151,6 +151,10 @@ func watchMailbox(ctx context.Context, opts *watchOptions, analyse func(*source.
 	if err != nil {
 		return err
 	}
+	if o, ok := sopts.Openers[0].(*imap.Opener); ok {
+		o.Options.Progress = nil // watch writes as mail comes: no progress line
+		o.Options.Retries = -1   // and outlives a server's restart
+	}
 	in, err := sopts.Openers[0].Open(opts.Source, sopts)
 	if err != nil {
 		return err
@@ -225,31 +229,46 @@ func watchMaildir(ctx context.Context, opts *watchOptions, analyse func(*source.
 		all[dir] = names
 		return state.Save(statePath, all)
 	}
+	// scan reads the files not read before (those read are skipped
+	// unopened: a rescan of a big Maildir costs a listing, not a read of
+	// every message), then saves the names still there. A crash before
+	// the save repeats this scan's messages, never skips one.
 	scan := func() error {
 		sopts, _ := opts.inputOptions.sourceOptions(ctx, opts.IO, nil)
+		present := map[string]bool{}
+		sopts.Skip = func(path string) bool {
+			key := uniqueName(path)
+			present[key] = true
+			return seen[key]
+		}
 		rd := source.NewReader([]string{dir}, sopts)
 		defer rd.Close()
-		for {
-			if ctx.Err() != nil {
-				return ctx.Err()
+		var err error
+		for ctx.Err() == nil {
+			m, nerr := rd.Next()
+			if nerr == io.EOF {
+				break
 			}
-			m, err := rd.Next()
-			if err == io.EOF {
-				return nil
+			if err = analyse(m); err != nil {
+				break
 			}
 			key := uniqueName(m.Path)
-			if seen[key] {
-				m.Release()
-				continue
-			}
-			if err := analyse(m); err != nil {
-				return err
-			}
-			seen[key] = true
-			if err := save(); err != nil {
-				return err
+			seen[key], present[key] = true, true
+		}
+		if err == nil && ctx.Err() == nil {
+			for key := range seen { // forget the files gone from the Maildir
+				if !present[key] {
+					delete(seen, key)
+				}
 			}
 		}
+		if serr := save(); err == nil {
+			err = serr
+		}
+		if err == nil {
+			err = ctx.Err()
+		}
+		return err
 	}
 	watcher, err := fsnotify.NewWatcher()
 	if err != nil {

@@ -3,6 +3,7 @@ package source
 import (
 	"io"
 	"os"
+	"strings"
 )
 
 // An Opener opens the inputs of one form: a path (file, folder, Maildir,
@@ -62,7 +63,7 @@ func (pathOpener) Open(name string, opts Options) (Input, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		in.files = []entry{{path: name}}
+		in.files = []entry{{path: name, named: true}}
 		return in, nil
 	}
 	in.files = listDir(name, opts)
@@ -71,3 +72,27 @@ func (pathOpener) Open(name string, opts Options) (Input, error) {
 
 // builtins are the openers every Reader knows, asked last.
 var builtins = []Opener{stdinOpener{}, pathOpener{}}
+
+// withoutPassword returns name with the password of a URL
+// (scheme://user:password@host/...) replaced, so that the label of an input
+// that could not be opened never shows one.
+func withoutPassword(name string) string {
+	scheme, rest, ok := strings.Cut(name, "://")
+	if !ok {
+		return name
+	}
+	host, path, slash := strings.Cut(rest, "/")
+	at := strings.LastIndexByte(host, '@')
+	if at < 0 {
+		return name
+	}
+	user, _, has := strings.Cut(host[:at], ":")
+	if !has {
+		return name
+	}
+	out := scheme + "://" + user + ":REDACTED" + host[at:]
+	if slash {
+		out += "/" + path
+	}
+	return out
+}

@@ -76,6 +76,10 @@ type Options struct {
 	// Openers open the inputs of forms beyond the built-in ones (a path,
 	// "-"), such as IMAP mailboxes; they are asked first.
 	Openers []Opener
+	// Skip, when set, is asked about each file found inside a folder
+	// before it is opened: a file it skips is not read and takes no index
+	// (bounce watch skips the Maildir files it has read before).
+	Skip func(path string) bool
 }
 
 // DefaultMaxMessageSize is the default for Options.MaxMessageSize.
@@ -86,6 +90,7 @@ type Reader struct {
 	opts       Options
 	inputs     []string
 	cur        Input
+	curName    string      // the input cur reads, without a URL's password
 	committers []Committer // the inputs that act on Done, kept to Commit
 }
 
@@ -113,7 +118,7 @@ func (r *Reader) Next() (*Message, error) {
 			}
 			name := r.inputs[0]
 			r.inputs = r.inputs[1:]
-			r.cur = r.open(name)
+			r.cur, r.curName = r.open(name), withoutPassword(name)
 		}
 		m, err := r.cur.Next()
 		if err == nil {
@@ -123,6 +128,12 @@ func (r *Reader) Next() (*Message, error) {
 			r.cur.Close()
 		}
 		r.cur = nil
+		if err != io.EOF {
+			// The input broke off (a mailbox whose connection could not
+			// be reopened): one message says so, and the next input
+			// follows. Its messages so far stay written.
+			return &Message{Source: r.curName, Err: &ReadError{Path: r.curName, Err: err}}, nil
+		}
 	}
 }
 
@@ -135,8 +146,9 @@ func (r *Reader) open(name string) Input {
 		}
 		in, err := o.Open(name, r.opts)
 		if err != nil {
-			failed := &input{opts: r.opts, source: name}
-			failed.fail(name, err)
+			shown := withoutPassword(name) // a URL that failed to open may carry a password
+			failed := &input{opts: r.opts, source: shown}
+			failed.fail(shown, err)
 			return failed
 		}
 		if c, ok := in.(Committer); ok {
@@ -198,8 +210,9 @@ type input struct {
 
 // entry is a file to read, or a path that failed while listing a folder.
 type entry struct {
-	path string
-	err  error
+	path  string
+	err   error
+	named bool // named on the command line: a pipe there is read as a stream
 }
 
 // fail queues an error message for path.
@@ -238,11 +251,20 @@ func (in *input) next() *Message {
 		}
 		e := in.files[0]
 		in.files = in.files[1:]
+		if e.err == nil && in.opts.Skip != nil && in.opts.Skip(e.path) {
+			continue
+		}
 		if e.err != nil {
 			in.fail(e.path, e.err)
 			continue
 		}
-		f, err := os.Open(e.path)
+		// A file found in a folder was a regular file when listed; it is
+		// opened so that whatever took its place since cannot block.
+		open := openRegular
+		if e.named {
+			open = os.Open
+		}
+		f, err := open(e.path)
 		if err != nil {
 			in.fail(e.path, err)
 			continue

@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	imapv1 "github.com/emersion/go-imap"
@@ -25,9 +26,12 @@ type session interface {
 	open(name string, writable bool) (uint32, error)
 	// search returns the UIDs above after that match the filters, sorted.
 	search(after uint32, f filters) ([]uint32, error)
-	// fetch calls fn with each message's UID and whole body (BODY.PEEK[]:
-	// no flag changes), in UID order.
-	fetch(uids []uint32, fn func(uid uint32, body io.Reader) error) error
+	// fetch calls fn with each message's UID, full size (RFC822.SIZE) and
+	// body (BODY.PEEK[]: no flag changes), in UID order. Only the first
+	// max bytes of a body are asked for: a huge message costs no more.
+	fetch(uids []uint32, max int64, fn func(uid uint32, size int64, body io.Reader) error) error
+	// sizes returns the size of each message (RFC822.SIZE).
+	sizes(uids []uint32) (map[uint32]int64, error)
 	// move moves the messages to dest (MOVE, else COPY, \Deleted and UID
 	// EXPUNGE of exactly those UIDs).
 	move(uids []uint32, dest string) error
@@ -74,9 +78,17 @@ func dial(m *Mailbox, cred credentials, tlsConfig *tls.Config, insecure bool, ti
 	if err != nil {
 		return nil, fmt.Errorf("imap: connect to %s: %w", m.Host, err)
 	}
-	c.Timeout = timeout
+	// Not c.Timeout: go-imap v1 sets it as the connection's deadline when
+	// a command starts and leaves it there, so a connection quiet for
+	// longer (an IDLE, a slow reader between batches) breaks. bounded
+	// times each command instead.
 	c.ErrorLog = log.New(io.Discard, "", 0) // errors come back from the calls
-	s := &v1Session{c: c}
+	s := &v1Session{c: c, timeout: timeout, changed: make(chan struct{}, 1)}
+	// Unilateral updates (EXISTS, EXPUNGE, FETCH) are read all the time:
+	// go-imap blocks its reader when nobody takes them.
+	updates := make(chan client.Update, 16)
+	c.Updates = updates
+	go s.watch(updates)
 	if !m.TLS && !insecure {
 		ok, err := c.SupportStartTLS()
 		switch {
@@ -92,7 +104,7 @@ func dial(m *Mailbox, cred credentials, tlsConfig *tls.Config, insecure bool, ti
 			return nil, fmt.Errorf("imap: STARTTLS with %s: %w", m.Host, err)
 		}
 	}
-	if err := s.login(cred); err != nil {
+	if err := s.bounded(func() error { return s.login(cred) }); err != nil {
 		c.Logout()
 		return nil, err
 	}
@@ -102,7 +114,39 @@ func dial(m *Mailbox, cred credentials, tlsConfig *tls.Config, insecure bool, ti
 // v1Session is a session over github.com/emersion/go-imap v1.
 type v1Session struct {
 	c       *client.Client
-	updates chan client.Update
+	timeout time.Duration
+	changed chan struct{} // the mailbox grew: there may be new mail
+	exists  atomic.Int64  // the messages in the mailbox, as last heard
+}
+
+// bounded runs one command (or a few) and cuts the connection when they
+// take longer than the timeout; the caller then reconnects.
+func (s *v1Session) bounded(f func() error) error {
+	if s.timeout <= 0 {
+		return f()
+	}
+	t := time.AfterFunc(s.timeout, func() { s.c.Terminate() })
+	defer t.Stop()
+	return f()
+}
+
+// watch takes the client's unilateral updates and notes when the mailbox
+// grew (EXISTS above the count known).
+func (s *v1Session) watch(updates <-chan client.Update) {
+	for u := range updates {
+		switch u := u.(type) {
+		case *client.MailboxUpdate:
+			n := int64(u.Mailbox.Messages)
+			if old := s.exists.Swap(n); n > old {
+				select {
+				case s.changed <- struct{}{}:
+				default:
+				}
+			}
+		case *client.ExpungeUpdate:
+			s.exists.Add(-1)
+		}
+	}
 }
 
 // ErrAuth is the error of a login the server refused. Its message never
@@ -138,9 +182,15 @@ func scrub(s string, cred credentials) string {
 }
 
 func (s *v1Session) open(name string, writable bool) (uint32, error) {
-	st, err := s.c.Select(name, !writable)
+	var st *imapv1.MailboxStatus
+	err := s.bounded(func() (err error) { st, err = s.c.Select(name, !writable); return err })
 	if err != nil {
 		return 0, fmt.Errorf("imap: open mailbox %q: %w", name, err)
+	}
+	s.exists.Store(int64(st.Messages))
+	select { // the mailbox as it is now is no news
+	case <-s.changed:
+	default:
 	}
 	return st.UidValidity, nil
 }
@@ -162,7 +212,8 @@ func (s *v1Session) search(after uint32, f filters) ([]uint32, error) {
 		b.Header.Add("From", "postmaster")
 		crit.Or = [][2]*imapv1.SearchCriteria{{a, b}}
 	}
-	uids, err := s.c.UidSearch(crit)
+	var uids []uint32
+	err := s.bounded(func() (err error) { uids, err = s.c.UidSearch(crit); return err })
 	if err != nil {
 		return nil, fmt.Errorf("imap: search: %w", err)
 	}
@@ -178,13 +229,17 @@ func (s *v1Session) search(after uint32, f filters) ([]uint32, error) {
 	return out, nil
 }
 
-func (s *v1Session) fetch(uids []uint32, fn func(uint32, io.Reader) error) error {
+func (s *v1Session) fetch(uids []uint32, max int64, fn func(uint32, int64, io.Reader) error) error {
 	set := new(imapv1.SeqSet)
 	set.AddNum(uids...)
-	section := &imapv1.BodySectionName{Peek: true}
+	section := &imapv1.BodySectionName{Peek: true, Partial: []int{0, int(max)}}
 	ch := make(chan *imapv1.Message, 8)
 	done := make(chan error, 1)
-	go func() { done <- s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, section.FetchItem()}, ch) }()
+	go func() {
+		done <- s.bounded(func() error {
+			return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchRFC822Size, section.FetchItem()}, ch)
+		})
+	}()
 	var ferr error
 	for msg := range ch {
 		if ferr != nil {
@@ -194,7 +249,7 @@ func (s *v1Session) fetch(uids []uint32, fn func(uint32, io.Reader) error) error
 		if body == nil {
 			continue
 		}
-		ferr = fn(msg.Uid, body)
+		ferr = fn(msg.Uid, int64(msg.Size), body)
 	}
 	if err := <-done; err != nil {
 		return fmt.Errorf("imap: fetch: %w", err)
@@ -202,14 +257,47 @@ func (s *v1Session) fetch(uids []uint32, fn func(uint32, io.Reader) error) error
 	return ferr
 }
 
+func (s *v1Session) sizes(uids []uint32) (map[uint32]int64, error) {
+	set := new(imapv1.SeqSet)
+	set.AddNum(uids...)
+	ch := make(chan *imapv1.Message, 16)
+	done := make(chan error, 1)
+	go func() {
+		done <- s.bounded(func() error {
+			return s.c.UidFetch(set, []imapv1.FetchItem{imapv1.FetchUid, imapv1.FetchRFC822Size}, ch)
+		})
+	}()
+	out := make(map[uint32]int64, len(uids))
+	for m := range ch {
+		out[m.Uid] = int64(m.Size)
+	}
+	if err := <-done; err != nil {
+		return nil, fmt.Errorf("imap: fetch sizes: %w", err)
+	}
+	return out, nil
+}
+
 func (s *v1Session) move(uids []uint32, dest string) error {
+	return s.bounded(func() error { return s.moveUnbounded(uids, dest) })
+}
+
+func (s *v1Session) moveUnbounded(uids []uint32, dest string) error {
 	set := new(imapv1.SeqSet)
 	set.AddNum(uids...)
 	if ok, _ := s.c.Support("MOVE"); ok {
-		return s.c.UidMove(set, dest)
+		err := s.c.UidMove(set, dest)
+		if err != nil && s.c.Create(dest) == nil { // it was missing ([TRYCREATE]): made now
+			err = s.c.UidMove(set, dest)
+		}
+		return err
 	}
 	if err := s.c.UidCopy(set, dest); err != nil {
-		return err
+		if s.c.Create(dest) != nil {
+			return err
+		}
+		if err := s.c.UidCopy(set, dest); err != nil {
+			return err
+		}
 	}
 	if err := s.c.UidStore(set, imapv1.FormatFlagsOp(imapv1.AddFlags, true), []interface{}{imapv1.DeletedFlag}, nil); err != nil {
 		return err
@@ -226,33 +314,31 @@ func (s *v1Session) move(uids []uint32, dest string) error {
 func (s *v1Session) flag(uids []uint32, flag string) error {
 	set := new(imapv1.SeqSet)
 	set.AddNum(uids...)
-	return s.c.UidStore(set, imapv1.FormatFlagsOp(imapv1.AddFlags, true), []interface{}{flag}, nil)
+	return s.bounded(func() error {
+		return s.c.UidStore(set, imapv1.FormatFlagsOp(imapv1.AddFlags, true), []interface{}{flag}, nil)
+	})
 }
 
 func (s *v1Session) wait(stop <-chan struct{}, d time.Duration) error {
-	if s.updates == nil {
-		s.updates = make(chan client.Update, 16)
-		s.c.Updates = s.updates
+	select {
+	case <-s.changed: // came while other commands ran
+		return nil
+	default:
 	}
 	idleStop := make(chan struct{})
 	done := make(chan error, 1)
 	go func() { done <- s.c.Idle(idleStop, &client.IdleOptions{PollInterval: d}) }()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
-	for {
-		select {
-		case u := <-s.updates:
-			if _, ok := u.(*client.MailboxUpdate); !ok {
-				continue
-			}
-		case <-timer.C:
-		case <-stop:
-		case err := <-done:
-			return err
-		}
-		close(idleStop)
-		return <-done
+	select {
+	case <-s.changed:
+	case <-timer.C:
+	case <-stop:
+	case err := <-done:
+		return err
 	}
+	close(idleStop)
+	return s.bounded(func() error { return <-done }) // DONE, and the server's OK
 }
 
 func (s *v1Session) close() error { return s.c.Logout() }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/bounce-tool/bounce/pkg/source/imap"
@@ -127,6 +128,14 @@ func TestMoveAndFlag(t *testing.T) {
 	if n, m := len(s.Flags(t, "INBOX")), len(s.Flags(t, "Processed")); n != 0 || m != 3 {
 		t.Errorf("after --move-to: INBOX holds %d, Processed %d; want 0 and 3", n, m)
 	}
+	// A destination that does not exist yet is created.
+	s.Append(t, "INBOX", bounces(t)[0])
+	if _, err := read(t, url, imap.Options{Password: s.Password, TLS: s.TLSConfig(), MoveTo: "Done"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, m := len(s.Flags(t, "INBOX")), len(s.Flags(t, "Done")); n != 0 || m != 1 {
+		t.Errorf("after --move-to a new mailbox: INBOX holds %d, Done %d; want 0 and 1", n, m)
+	}
 }
 
 func TestLoginRefused(t *testing.T) {
@@ -179,7 +188,7 @@ func TestURL(t *testing.T) {
 
 // cutter is a TCP proxy that cuts its first connection after n bytes from
 // the server, mid-fetch; later connections pass.
-func cutter(t *testing.T, target string, n int64) (addr string, cuts *atomic.Int32) {
+func cutter(t *testing.T, target string, n int64, thenDead bool) (addr string, cuts *atomic.Int32) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -192,6 +201,10 @@ func cutter(t *testing.T, target string, n int64) (addr string, cuts *atomic.Int
 			c, err := l.Accept()
 			if err != nil {
 				return
+			}
+			if thenDead && cuts.Load() > 0 { // the server is gone
+				c.Close()
+				continue
 			}
 			up, err := net.Dial("tcp", target)
 			if err != nil {
@@ -216,15 +229,23 @@ func cutter(t *testing.T, target string, n int64) (addr string, cuts *atomic.Int
 	return l.Addr().String(), cuts
 }
 
-func TestConnectionCutMidFetch(t *testing.T) {
-	s := imaptest.Start(t)
+// cutMailbox starts a server with 30 messages in INBOX behind a proxy that
+// cuts the first connection mid-fetch (and, thenDead, refuses every later
+// one), and returns the proxied URL.
+func cutMailbox(t *testing.T, thenDead bool) (s *imaptest.Server, url string, cuts *atomic.Int32) {
+	t.Helper()
+	s = imaptest.Start(t)
 	var msgs [][]byte
 	for range 10 {
 		msgs = append(msgs, bounces(t)...)
 	}
 	s.Append(t, "INBOX", msgs...)
-	addr, cuts := cutter(t, s.TLSAddr, 40<<10)
-	url := "imaps://" + s.User + "@" + addr + "/INBOX"
+	addr, cuts := cutter(t, s.TLSAddr, 40<<10, thenDead)
+	return s, "imaps://" + s.User + "@" + addr + "/INBOX", cuts
+}
+
+func TestConnectionCutMidFetch(t *testing.T) {
+	s, url, cuts := cutMailbox(t, false)
 	got, err := read(t, url, imap.Options{Password: s.Password, TLS: s.TLSConfig(), Batch: 7,
 		Warn: func(string) {}})
 	if err != nil {
@@ -278,5 +299,135 @@ func TestManyMessagesBoundedMemory(t *testing.T) {
 	}
 	if peak > 64<<20 {
 		t.Errorf("heap peaked at %d MiB reading %d messages (%d bytes each), want under 64 MiB", peak>>20, n, len(msg))
+	}
+}
+
+// TestQuietConnectionSurvives: a connection that sits idle longer than
+// Options.Timeout between commands, or waits (IDLE) longer than it, is
+// still usable: the timeout bounds commands, not silence. bounce watch
+// waits for minutes between messages.
+func TestQuietConnectionSurvives(t *testing.T) {
+	s := imaptest.Start(t)
+	s.Append(t, "INBOX", bounces(t)[0])
+	var warned []string
+	var mu sync.Mutex
+	o := imap.Options{Password: s.Password, TLS: s.TLSConfig(), Timeout: time.Second,
+		Warn: func(m string) { mu.Lock(); warned = append(warned, m); mu.Unlock() }}
+	in, err := (&imap.Opener{Options: o}).Open(s.URL("INBOX", true), source.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	mb := in.(*imap.Input)
+	if m, err := mb.Next(); err != nil || m.Index != 1 {
+		t.Fatalf("first message: %v, %v", m, err)
+	}
+	if _, err := mb.Next(); err != io.EOF {
+		t.Fatalf("after the last message: %v, want io.EOF", err)
+	}
+	time.Sleep(1500 * time.Millisecond) // silent longer than the timeout
+	start := time.Now()
+	if err := mb.Wait(nil, 2500*time.Millisecond); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if d := time.Since(start); d < 2*time.Second {
+		t.Errorf("Wait returned after %v without news, want about 2.5s", d)
+	}
+	s.Append(t, "INBOX", bounces(t)[1])
+	if err := mb.Wait(nil, 5*time.Second); err != nil {
+		t.Fatalf("Wait: %v", err)
+	}
+	if m, err := mb.Next(); err != nil || m.Index != 2 {
+		t.Fatalf("the new message: %v, %v", m, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(warned) > 0 {
+		t.Errorf("the connection was lost and reopened: %q", warned)
+	}
+}
+
+// TestLargeMessageCut: a message above the size limit is fetched only up
+// to the limit (a partial BODY.PEEK[]<0.max>) and reported as truncated,
+// with its full size.
+func TestLargeMessageCut(t *testing.T) {
+	s := imaptest.Start(t)
+	big := append(append([]byte(nil), bounces(t)[0]...), strings.Repeat("filler line of a large attachment ...\n", 4000)...)
+	s.Append(t, "INBOX", big, bounces(t)[1])
+	const limit = 8 << 10
+	rd := source.NewReader([]string{s.URL("INBOX", true)}, source.Options{MaxMessageSize: limit,
+		Openers: []source.Opener{&imap.Opener{Options: imap.Options{Password: s.Password, TLS: s.TLSConfig()}}}})
+	defer rd.Close()
+	m, err := rd.Next()
+	if err != nil || m.Err != nil {
+		t.Fatal(err, m)
+	}
+	if !m.Truncated || len(m.Data) > limit || m.Size < int64(len(big)) || !strings.HasPrefix(string(m.Data), string(bounces(t)[0][:200])) {
+		t.Errorf("large message: truncated %v, %d bytes kept, size %d (want the first %d bytes of %d)", m.Truncated, len(m.Data), m.Size, limit, len(big))
+	}
+	m, err = rd.Next()
+	if err != nil || m.Err != nil || m.Truncated || m.Index != 2 {
+		t.Errorf("the small message after it: %+v, %v", m, err)
+	}
+}
+
+// TestTokenRenewedOnReconnect: after a dropped connection the token is
+// asked for again (access tokens expire within the hour, watch runs for
+// days), and a progress callback counts the messages handed out.
+func TestTokenRenewedOnReconnect(t *testing.T) {
+	s, url, cuts := cutMailbox(t, false)
+	renewed := 0
+	var progress [][2]int
+	o := imap.Options{Token: s.Token, TLS: s.TLSConfig(), Batch: 7, Warn: func(string) {},
+		Renew:    func() (string, error) { renewed++; return s.Token, nil },
+		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }}
+	got, err := read(t, url, o)
+	if err != nil || len(got) != 30 || cuts.Load() != 1 {
+		t.Fatalf("read %d messages, %v, %d cuts", len(got), err, cuts.Load())
+	}
+	if renewed < 1 {
+		t.Errorf("the token was not renewed on reconnecting")
+	}
+	if len(progress) != 30 || progress[29] != [2]int{30, 30} || progress[0] != [2]int{1, 30} {
+		t.Errorf("progress %v, want 1/30 ... 30/30", progress)
+	}
+}
+
+// TestBatchBytes: a batch is cut short where its messages would pass
+// BatchBytes, so big messages are not all held at once; every message is
+// still read, in order.
+func TestBatchBytes(t *testing.T) {
+	s := imaptest.Start(t)
+	big := append(append([]byte(nil), bounces(t)[0]...), strings.Repeat("filler line of a large attachment ...\n", 1000)...)
+	s.Append(t, "INBOX", big, big, bounces(t)[1], big, big)
+	got, err := read(t, s.URL("INBOX", true), imap.Options{Password: s.Password, TLS: s.TLSConfig(), BatchBytes: int64(len(big)) + 10})
+	if err != nil || len(got) != 5 {
+		t.Fatalf("read %d messages, %v", len(got), err)
+	}
+	for i, m := range got {
+		if m.Index != i+1 || m.Truncated {
+			t.Errorf("message %d: UID %d, truncated %v", i, m.Index, m.Truncated)
+		}
+	}
+}
+
+// TestStopWhileWaitingToReconnect: while the server is gone and the input
+// waits to reconnect (for ever, as watch does), closing Options.Done stops
+// the run at once.
+func TestStopWhileWaitingToReconnect(t *testing.T) {
+	s, url, _ := cutMailbox(t, true)
+	stop := make(chan struct{})
+	o := imap.Options{Password: s.Password, TLS: s.TLSConfig(), Batch: 7, Retries: -1, Done: stop, Warn: func(string) {}}
+	done := make(chan error, 1)
+	go func() { _, err := read(t, url, o); done <- err }()
+	time.Sleep(1200 * time.Millisecond)
+	close(stop)
+	select {
+	case err := <-done:
+		if !errors.Is(err, imap.ErrStopped) {
+			t.Errorf("stopped run: %v, want ErrStopped", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the run did not stop while waiting to reconnect")
 	}
 }

@@ -20,6 +20,13 @@ type Options struct {
 	// Password logs in with LOGIN; Token with XOAUTH2 (or OAUTHBEARER when
 	// Mechanism says so). Exactly one should be set.
 	Password, Token, Mechanism string
+	// Renew, when set, is called for a fresh token before each
+	// reconnection: OAuth access tokens last about an hour, and bounce
+	// watch runs for days. Its error ends the run like a refused login.
+	Renew func() (string, error)
+	// Progress, when set, is told after each message handed out how many
+	// of the messages found so far were handed out.
+	Progress func(done, total int)
 	// Insecure makes imap:// speak plain IMAP, without STARTTLS: passwords
 	// and mail cross the network in clear text. It exists for tests against
 	// a local server.
@@ -40,11 +47,21 @@ type Options struct {
 	StatePath string
 	// Batch is how many UIDs one FETCH asks for. Default 200.
 	Batch int
+	// BatchBytes bounds the bytes one FETCH brings (the messages of a
+	// batch are held until handed out): a batch is cut short where the
+	// messages' sizes, each counted up to the size limit, would pass it.
+	// Default 64 MiB.
+	BatchBytes int64
 	// Timeout bounds connecting and each command. Default 60s.
 	Timeout time.Duration
 	// Retries is how often a dropped connection is reopened before the
-	// run gives up. Default 5.
+	// run gives up. Default 5; below zero, for ever (bounce watch: a
+	// server restart must not end it), the wait between attempts doubling
+	// up to 30s.
 	Retries int
+	// Done, when closed, ends a wait between reconnection attempts: the
+	// run stops with ErrStopped (Ctrl-C during a server outage).
+	Done <-chan struct{}
 	// Warn receives notes (a renumbered mailbox, a reconnection).
 	Warn func(string)
 }
@@ -69,10 +86,13 @@ func (o *Opener) Open(name string, sopts source.Options) (source.Input, error) {
 	if in.opts.Batch <= 0 {
 		in.opts.Batch = 200
 	}
+	if in.opts.BatchBytes <= 0 {
+		in.opts.BatchBytes = 64 << 20
+	}
 	if in.opts.Timeout <= 0 {
 		in.opts.Timeout = 60 * time.Second
 	}
-	if in.opts.Retries <= 0 {
+	if in.opts.Retries == 0 {
 		in.opts.Retries = 5
 	}
 	if err := in.connect(); err != nil {
@@ -103,6 +123,9 @@ type Input struct {
 	done     []uint32 // UIDs written since the last Commit
 	last     uint32   // the highest UID written, for the state
 	searched bool
+	found    int // messages found by the searches so far
+	read     int // messages handed out
+	dials    int // connections opened
 }
 
 func (in *Input) warn(msg string) {
@@ -118,6 +141,14 @@ func (in *Input) cred() credentials {
 // connect logs in and opens the mailbox; on the first connection it also
 // reads the resume state.
 func (in *Input) connect() error {
+	if in.dials > 0 && in.opts.Renew != nil && in.opts.Token != "" {
+		tok, err := in.opts.Renew()
+		if err != nil {
+			return fmt.Errorf("%w: renewing the token: %v", ErrAuth, err)
+		}
+		in.opts.Token = tok
+	}
+	in.dials++
 	s, err := dial(in.mb, in.cred(), in.opts.TLS, in.opts.Insecure, in.opts.Timeout)
 	if err != nil {
 		return err
@@ -173,6 +204,9 @@ func (in *Input) Next() (*source.Message, error) {
 			if err := in.retry(func() error {
 				uids, err := in.s.search(in.start, filters{since: in.opts.Since, unseen: in.opts.Unseen, fromDaemon: in.opts.FromDaemon})
 				in.queue = uids
+				if err == nil {
+					in.found += len(uids)
+				}
 				return err
 			}); err != nil {
 				return nil, err
@@ -183,6 +217,16 @@ func (in *Input) Next() (*source.Message, error) {
 			return nil, io.EOF
 		}
 		n := min(in.opts.Batch, len(in.queue))
+		want := n
+		if err := in.retry(func() error {
+			k, err := in.fits(in.queue[:want])
+			if err == nil {
+				n = k
+			}
+			return err
+		}); err != nil {
+			return nil, err
+		}
 		uids := in.queue[:n]
 		var got []*source.Message
 		err := in.retry(func() error {
@@ -197,8 +241,8 @@ func (in *Input) Next() (*source.Message, error) {
 			if len(todo) == 0 {
 				return nil
 			}
-			return in.s.fetch(todo, func(uid uint32, body io.Reader) error {
-				got = append(got, in.message(uid, body))
+			return in.s.fetch(todo, in.maxSize(), func(uid uint32, size int64, body io.Reader) error {
+				got = append(got, in.message(uid, size, body))
 				return nil
 			})
 		})
@@ -211,18 +255,47 @@ func (in *Input) Next() (*source.Message, error) {
 	m := in.batch[0]
 	in.batch = in.batch[1:]
 	in.handed = uint32(m.Index)
+	in.read++
+	if in.opts.Progress != nil {
+		in.opts.Progress(in.read, in.found)
+	}
 	return m, nil
 }
 
-// message makes a source.Message of a fetched body, with LF line ends and
-// at most the source's size limit kept.
-func (in *Input) message(uid uint32, body io.Reader) *source.Message {
-	max := in.sopts.MaxMessageSize
-	if max <= 0 {
-		max = source.DefaultMaxMessageSize
+// fits returns how many of uids, from the first, one FETCH may bring
+// within BatchBytes (at least one): a batch of 200 messages of 32 MiB
+// would otherwise sit in memory at once.
+func (in *Input) fits(uids []uint32) (int, error) {
+	sizes, err := in.s.sizes(uids)
+	if err != nil {
+		return 0, err
 	}
+	var sum int64
+	for i, u := range uids {
+		sum += min(sizes[u], in.maxSize())
+		if sum > in.opts.BatchBytes && i > 0 {
+			return i, nil
+		}
+	}
+	return len(uids), nil
+}
+
+// maxSize is the most bytes of one message kept.
+func (in *Input) maxSize() int64 {
+	if max := in.sopts.MaxMessageSize; max > 0 {
+		return max
+	}
+	return source.DefaultMaxMessageSize
+}
+
+// message makes a source.Message of a fetched body, with LF line ends and
+// at most the source's size limit kept. size is the message's full size on
+// the server: a body shorter than that was cut by the partial fetch.
+func (in *Input) message(uid uint32, size int64, body io.Reader) *source.Message {
+	max := in.maxSize()
 	var b bytes.Buffer
-	n, err := io.Copy(&b, io.LimitReader(mbox.Newlines(body), max+1))
+	raw := &countingReader{r: body}
+	n, err := io.Copy(&b, io.LimitReader(mbox.Newlines(raw), max+1))
 	m := &source.Message{Source: in.source, Index: int(uid), UIDValidity: in.validity}
 	m.SetCommitter(in)
 	data := b.Bytes()
@@ -231,6 +304,12 @@ func (in *Input) message(uid uint32, body io.Reader) *source.Message {
 		m.Truncated = true
 		rest, _ := io.Copy(io.Discard, body)
 		n += rest
+	}
+	if raw.n < size { // the server sent the first max bytes only
+		m.Truncated = true
+		if size > n {
+			n = size
+		}
 	}
 	m.Data, m.Size = data, n
 	if err != nil {
@@ -242,22 +321,33 @@ func (in *Input) message(uid uint32, body io.Reader) *source.Message {
 // retry runs f, reconnecting with backoff when the connection failed.
 func (in *Input) retry(f func() error) error {
 	wait := 500 * time.Millisecond
+	forever := in.opts.Retries < 0
 	for attempt := 0; ; attempt++ {
 		err := f()
-		if err == nil || errors.Is(err, ErrAuth) || attempt >= in.opts.Retries || !connectionLost(err) {
+		if err == nil || errors.Is(err, ErrAuth) || (!forever && attempt >= in.opts.Retries) || !connectionLost(err) {
 			return err
 		}
-		in.warn(fmt.Sprintf("%s: %v; reconnecting", in.source, err))
-		time.Sleep(wait)
+		in.warn(fmt.Sprintf("%s: %v; reconnecting in %v", in.source, err, wait))
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-in.opts.Done:
+			t.Stop()
+			return ErrStopped
+		}
 		wait = min(2*wait, 30*time.Second)
 		if in.s != nil {
 			in.s.close()
 		}
-		if cerr := in.connect(); cerr != nil && attempt+1 >= in.opts.Retries {
+		if cerr := in.connect(); cerr != nil && !forever && attempt+1 >= in.opts.Retries {
 			return cerr
 		}
 	}
 }
+
+// ErrStopped is the error of a run stopped through Options.Done while it
+// waited to reconnect.
+var ErrStopped = errors.New("imap: stopped while waiting to reconnect")
 
 // connectionLost reports whether err says the connection broke, rather than
 // that the server refused a command.
@@ -323,4 +413,16 @@ func (in *Input) Close() error {
 	err := in.s.close()
 	in.s = nil
 	return err
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
