@@ -520,13 +520,9 @@ func (r *reading) makeSummary() string {
 		if strings.Trim(t, "-=_*#~ ") == "" {
 			continue
 		}
-		if b.Len()+len(t)+1 > summaryMax {
+		if !addLine(&b, t, summaryMax) {
 			break
 		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(t)
 	}
 	return b.String()
 }
@@ -546,16 +542,25 @@ func (r *reading) preamble(key string) string {
 		if pl.blank || pl.heading || pl.list || r.bare(i) {
 			continue
 		}
-		t := strings.TrimSpace(pl.text)
-		if b.Len()+len(t)+1 > shortNotice {
+		if !addLine(&b, pl.text, shortNotice) {
 			return ""
 		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(t)
 	}
 	return b.String()
+}
+
+// addLine adds a trimmed line to b, on a line of its own; it reports false,
+// adding nothing, when b would pass max bytes.
+func addLine(b *strings.Builder, line string, max int) bool {
+	t := strings.TrimSpace(line)
+	if b.Len()+len(t)+1 > max {
+		return false
+	}
+	if b.Len() > 0 {
+		b.WriteByte('\n')
+	}
+	b.WriteString(t)
+	return true
 }
 
 // following returns the paragraph that comes after the block of the first
@@ -582,14 +587,9 @@ func (r *reading) following(key string) string {
 		if pl.blank || pl.heading || pl.list || r.separator(j) || r.candidateLine(j) {
 			break
 		}
-		t := strings.TrimSpace(pl.text)
-		if b.Len()+len(t)+1 > shortNotice {
+		if !addLine(&b, pl.text, shortNotice) {
 			return ""
 		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(t)
 	}
 	return b.String()
 }
