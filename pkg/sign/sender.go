@@ -28,6 +28,12 @@ var systemNames = []string{
 	"system administrator", "postmaster", "delivery subsystem", "mail.delivery", "mail-delivery",
 }
 
+// MailSystemSearch are the words a mail server's SEARCH FROM (a substring
+// match on the From field) finds the mail system's messages by: the
+// server-side twin of FromMailSystem, for filtering a mailbox before
+// fetching (IMAP --from-daemon).
+var MailSystemSearch = []string{"mailer-daemon", "postmaster"}
+
 // MailSystem reports whether an address (an addr-spec, or a bare local
 // part as mbox From_ lines write MAILER-DAEMON) belongs to the mail system
 // rather than to a person. Case, separators and digits in the local part

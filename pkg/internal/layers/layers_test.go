@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"pkg/dsn":                  {"pkg/internal/header"},
 	"pkg/parts":                {"pkg/internal/header"},
 	"pkg/source":               {"pkg/mbox"},
-	"pkg/source/imap":          {"pkg/source", "pkg/mbox", "pkg/state"},
+	"pkg/source/imap":          {"pkg/source", "pkg/mbox", "pkg/sign", "pkg/state"},
 	"pkg/source/imap/imaptest": nil,
 	"pkg/ticket":               {"pkg/parts", "pkg/sign"},
 	"pkg/loop":                 {"pkg/parts", "pkg/sign"},

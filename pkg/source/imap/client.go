@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/sign"
+
 	imapv1 "github.com/emersion/go-imap"
 	"github.com/emersion/go-imap/client"
 	"github.com/emersion/go-sasl"
@@ -47,7 +49,7 @@ type session interface {
 type filters struct {
 	since      time.Time // messages since this day (INTERNALDATE)
 	unseen     bool      // without \Seen
-	fromDaemon bool      // FROM mailer-daemon OR FROM postmaster
+	fromDaemon bool      // FROM the mail system (sign.MailSystemSearch), either word
 }
 
 // credentials are how a session logs in: a password (LOGIN, else AUTHENTICATE
@@ -208,8 +210,8 @@ func (s *v1Session) search(after uint32, f filters) ([]uint32, error) {
 	}
 	if f.fromDaemon {
 		a, b := imapv1.NewSearchCriteria(), imapv1.NewSearchCriteria()
-		a.Header.Add("From", "mailer-daemon")
-		b.Header.Add("From", "postmaster")
+		a.Header.Add("From", sign.MailSystemSearch[0])
+		b.Header.Add("From", sign.MailSystemSearch[1])
 		crit.Or = [][2]*imapv1.SearchCriteria{{a, b}}
 	}
 	var uids []uint32

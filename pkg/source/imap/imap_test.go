@@ -431,3 +431,21 @@ func TestStopWhileWaitingToReconnect(t *testing.T) {
 		t.Fatal("the run did not stop while waiting to reconnect")
 	}
 }
+
+// --from-daemon filters on the server: only the mail system's messages
+// are fetched.
+func TestFromDaemonFilter(t *testing.T) {
+	s := imaptest.Start(t)
+	news, err := os.ReadFile("../../../testdata/eml/generic/newsletter-not-a-bounce.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Append(t, "INBOX", append([][]byte{news}, bounces(t)[0])...)
+	msgs, err := read(t, s.URL("INBOX", true), imap.Options{Password: s.Password, TLS: s.TLSConfig(), FromDaemon: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 || msgs[0].Index != 2 {
+		t.Fatalf("--from-daemon read %d messages, want only UID 2, the bounce", len(msgs))
+	}
+}
