@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/mbox"
+
 	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/emersion/go-message/mail"
 )
@@ -219,13 +221,10 @@ func classify(h mail.Header, from, envelopeSender, subject string) signalSet {
 	set(bitXRTLoopPrevention, sign.Flagged(h, "X-Rt-Loop-Prevention"))
 
 	for _, rp := range h.Values("Return-Path") {
-		set(bitEmptyReturnPath, strings.Join(strings.Fields(rp), "") == "<>")
+		set(bitEmptyReturnPath, sign.NullSender(rp))
 	}
-	// QUIRK: mbox writers (Postfix local, procmail) put MAILER-DAEMON on the
-	// From_ line when the reverse-path (RFC 5321 section 4.1.2) was <>.
 	env := envelopeAddress(envelopeSender)
-	set(bitEmptyReturnPath, strings.Join(strings.Fields(envelopeSender), "") == "<>" ||
-		env == "mailer-daemon")
+	set(bitEmptyReturnPath, mbox.NullSender(envelopeSender))
 
 	// The sender a desk would see: From, else the envelope.
 	if a := from; a != "" || env != "" {

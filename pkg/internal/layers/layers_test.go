@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"pkg/source/imap":          {"pkg/source", "pkg/mbox", "pkg/sign", "pkg/state"},
 	"pkg/source/imap/imaptest": nil,
 	"pkg/ticket":               {"pkg/parts", "pkg/sign"},
-	"pkg/loop":                 {"pkg/parts", "pkg/sign"},
+	"pkg/loop":                 {"pkg/mbox", "pkg/parts", "pkg/sign"},
 	"pkg/reason":               {"pkg/status", "pkg/internal/phrase"},
 	"pkg/dialect":              {"pkg/dsn", "pkg/parts", "pkg/sign", "pkg/status", "pkg/internal/phrase"},
 	"pkg/verify":               {"pkg/reason", "pkg/sign", "pkg/status"},
