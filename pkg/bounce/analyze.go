@@ -101,7 +101,7 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 	var le *parts.LimitError
 	switch {
 	case h.Len() == 0 && errors.Is(herr, io.EOF):
-		return []Record{errorRecord("empty message")}, nil
+		return []Record{errorRecord(ErrEmpty.Error())}, nil
 	case errors.As(herr, &le):
 		return []Record{errorRecord(fmt.Sprintf("header block larger than the %d-byte limit (--max-header-size)", le.Value))},
 			[]string{le.Limit}

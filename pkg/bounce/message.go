@@ -20,7 +20,7 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 		return []Record{r}
 	case len(m.Data) == 0:
 		// Not a message at all: bounce loops says the same.
-		r := ErrorRecord(m.Source, m.Index, errEmpty)
+		r := ErrorRecord(m.Source, m.Index, ErrEmpty)
 		r.UIDValidity = m.UIDValidity
 		return []Record{r}
 	}
@@ -39,8 +39,9 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 	return recs
 }
 
-// errEmpty is the error of a message without a single byte.
-var errEmpty = errors.New("empty message")
+// ErrEmpty is the error of a message without a single byte: the one answer
+// of every command (inspect's error record, loops' error).
+var ErrEmpty = errors.New("empty message")
 
 // LimitMessageSize is the name of the message size limit in
 // Record.Truncated (see source.Options.MaxMessageSize).

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/status"
 
 	"github.com/bounce-tool/bounce/pkg/loop"
@@ -146,7 +147,7 @@ func loopMessage(m *source.Message, maxHeader int) loopInput {
 		in.msg.Err = m.Err
 		return in
 	case len(m.Data) == 0:
-		in.msg.Err = errors.New("empty message")
+		in.msg.Err = bounce.ErrEmpty
 		return in
 	}
 	h, _, err := parts.ReadHeaderLimit(bytes.NewReader(m.Data), maxHeader)
