@@ -15,7 +15,7 @@ import (
 
 // readAll reads the files matching pattern, skipping the benchmark when
 // there are none.
-func readAll(b *testing.B, pattern string) [][]byte {
+func readAll(b testing.TB, pattern string) [][]byte {
 	b.Helper()
 	files, _ := filepath.Glob(pattern)
 	var msgs [][]byte

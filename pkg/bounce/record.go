@@ -1,7 +1,6 @@
 package bounce
 
 import (
-	"bytes"
 	"encoding/json"
 
 	"github.com/bounce-tool/bounce/pkg/status"
@@ -165,22 +164,17 @@ func (r *Record) wire() wireRecord {
 		r.Why, r.UIDValidity, r.Truncated, r.Path, r.StatusTitle, r.Advice}
 }
 
-// Encode writes r to enc as the record contract's JSON object: what
-// MarshalJSON makes, without the copy that encoding/json takes of a
-// Marshaler's output. The sinks of a large mbox use it.
+// Encode writes r to enc as the record contract's JSON object, followed by
+// a line end, through encoding/json: with enc's own settings (HTML
+// escaping, indentation). AppendJSON writes the same object, with HTML
+// escaping off, without reflection; the sinks of a large mbox use it.
 func Encode(enc *json.Encoder, r *Record) error { return enc.Encode(r.wire()) }
 
-// MarshalJSON writes r in the record contract's strings.
+// MarshalJSON writes r in the record contract's strings (AppendJSON).
+// <, > and & stay as they are: an encoder that escapes them for HTML
+// (json.Marshal's default) still does so when it copies this out.
 func (r Record) MarshalJSON() ([]byte, error) {
-	// <, > and & stay as they are: an encoder that escapes them for HTML
-	// (json.Marshal's default) still does so when it copies this out.
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := Encode(enc, &r); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	return AppendJSON(make([]byte, 0, 1024), &r), nil
 }
 
 // UnmarshalJSON reads a record written by MarshalJSON (or by any version

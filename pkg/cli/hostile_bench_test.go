@@ -59,7 +59,7 @@ func TestPreEncodedBounded(t *testing.T) {
 			Diagnostic: strings.Repeat("d", bounce.MaxFieldBytes)}
 	}
 	if enc := encodeRecords(recs); enc != nil {
-		t.Fatalf("%d bytes encoded ahead, bound %d", len(enc), maxPreEncoded)
+		t.Fatalf("%d bytes encoded ahead, bound %d", len(*enc), maxPreEncoded)
 	}
 	small := encodeRecords(recs[:2])
 	if small == nil {
@@ -71,7 +71,7 @@ func TestPreEncodedBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	sink.Close()
-	if out.String() != string(small) {
-		t.Errorf("sink wrote %q, encoded ahead %q", out.String(), small)
+	if out.String() != string(*small) {
+		t.Errorf("sink wrote %q, encoded ahead %q", out.String(), *small)
 	}
 }

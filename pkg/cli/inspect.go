@@ -227,7 +227,7 @@ func (t *tally) summary() string {
 type analysed struct {
 	msg  *source.Message
 	recs []bounce.Record
-	enc  []byte // the records encoded by the sink's encode, or nil
+	enc  *[]byte // the records encoded by the sink's encode, or nil (see encodeRecords)
 }
 
 func (a analysed) message() *source.Message { return a.msg }
@@ -238,7 +238,7 @@ func (a analysed) message() *source.Message { return a.msg }
 // runs on the workers too, so that the output's encoding is parallel as
 // well (see preEncoder).
 func forEachMessage(ctx context.Context, ios *IOStreams, paths []string, in inputOptions, bopts *bounce.Options,
-	encode func([]bounce.Record) []byte, emit func(analysed) error) (inputStats, error) {
+	encode func([]bounce.Record) *[]byte, emit func(analysed) error) (inputStats, error) {
 	bopts = in.Limits.bounceOptions(bopts)
 	analyse := func(m *source.Message) analysed {
 		a := analysed{msg: m, recs: bounce.AnalyzeMessage(m, bopts)}
@@ -266,7 +266,7 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 	prog := newProgress(ios, os.Getenv, opts.Paths...)
 	defer prog.done()
 	sink := newRecordSink(opts.Format, ios, opts.Why)
-	var encode func([]bounce.Record) []byte
+	var encode func([]bounce.Record) *[]byte
 	pre, _ := sink.(preEncoder)
 	if pre != nil {
 		encode = encodeRecords
@@ -276,7 +276,9 @@ func runInspect(ctx context.Context, opts *inspectOptions) error {
 		t.add(a.recs, opts.FailOn, a.msg)
 		prog.add(a.msg.Size)
 		if pre != nil && a.enc != nil {
-			return pre.writeEncoded(a.enc)
+			err := pre.writeEncoded(*a.enc)
+			releaseEncoded(a.enc)
+			return err
 		}
 		return sink.Write(a.recs)
 	})

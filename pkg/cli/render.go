@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
 	"github.com/bounce-tool/bounce/pkg/status"
@@ -35,8 +36,7 @@ func newRecordSink(format string, ios *IOStreams, why bool) recordSink {
 	case "json":
 		return &jsonSink{w: newBlockWriter(ios)}
 	case "ndjson":
-		w := newBlockWriter(ios)
-		return &ndjsonSink{w: w, enc: newEncoder(w)}
+		return &ndjsonSink{w: newBlockWriter(ios)}
 	case "csv":
 		w := newBlockWriter(ios)
 		return &csvSink{bw: w, w: csv.NewWriter(w)}
@@ -78,12 +78,13 @@ func (w *blockWriter) done(err error) error {
 // ndjsonSink writes one JSON object per line.
 type ndjsonSink struct {
 	w   *blockWriter
-	enc *json.Encoder
+	buf []byte // scratch: one record's line
 }
 
 func (s *ndjsonSink) Write(recs []bounce.Record) error {
 	for i := range recs {
-		if err := bounce.Encode(s.enc, &recs[i]); err != nil {
+		s.buf = append(bounce.AppendJSON(s.buf[:0], &recs[i]), '\n')
+		if _, err := s.w.Write(s.buf); err != nil {
 			return err
 		}
 	}
@@ -100,26 +101,47 @@ type preEncoder interface {
 }
 
 // encodeRecords encodes records as the JSON sinks write them: one object a
-// line, each line ended by "\n"; nil if a record does not encode (the sink
-// then encodes and reports the error itself), or when the output grows
-// beyond maxPreEncoded: the sink then writes the records as it encodes
-// them, so that no message's whole output is held in one buffer.
-func encodeRecords(recs []bounce.Record) []byte {
-	// A record is about 1 KB of JSON: one buffer of that size per record
-	// instead of growing one from 64 bytes (a profile of inspect showed
-	// the growth as 3% of the bytes allocated).
-	buf := bytes.NewBuffer(make([]byte, 0, 1280*len(recs)))
-	enc := newEncoder(buf)
+// line, each line ended by "\n" (bounce.AppendJSON); nil when the output
+// grows beyond maxPreEncoded: the sink then writes the records as it
+// encodes them, so that no message's whole output is held in one buffer.
+// The buffer comes from encodeBufs: releaseEncoded gives it back once it is
+// written, so that the workers encode into a few buffers reused rather than
+// a new one per message.
+func encodeRecords(recs []bounce.Record) *[]byte {
+	p := encodeBufs.Get().(*[]byte)
+	buf := (*p)[:0]
 	for i := range recs {
-		if err := bounce.Encode(enc, &recs[i]); err != nil || buf.Len() > maxPreEncoded {
+		buf = append(bounce.AppendJSON(buf, &recs[i]), '\n')
+		if len(buf) > maxPreEncoded {
+			*p = buf
+			releaseEncoded(p)
 			return nil
 		}
 	}
-	return buf.Bytes()
+	*p = buf
+	return p
+}
+
+// encodeBufs are the buffers of encodeRecords: as many as messages are
+// encoded or wait to be written at once (a few per worker).
+var encodeBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// releaseEncoded gives back a buffer of encodeRecords once written. One
+// that grew large for a message of many records is dropped, so that the
+// pool holds little memory.
+func releaseEncoded(p *[]byte) {
+	if p == nil || cap(*p) > maxPooledEncoded {
+		return
+	}
+	*p = (*p)[:0]
+	encodeBufs.Put(p)
 }
 
 // maxPreEncoded bounds the output of one message encoded ahead on a worker.
 const maxPreEncoded = 256 << 10
+
+// maxPooledEncoded bounds the buffers encodeBufs keeps.
+const maxPooledEncoded = 64 << 10
 
 func (s *ndjsonSink) writeEncoded(lines []byte) error {
 	_, err := s.w.Write(lines)
@@ -132,11 +154,13 @@ func (s *ndjsonSink) Close() error { return s.w.Flush() }
 type jsonSink struct {
 	w   *blockWriter
 	arr jsonArray
+	buf []byte // scratch: one record's element
 }
 
 func (s *jsonSink) Write(recs []bounce.Record) error {
 	for i := range recs {
-		if err := s.arr.add(s.w, &recs[i]); err != nil {
+		s.buf = bounce.AppendJSON(s.buf[:0], &recs[i])
+		if err := s.arr.addEncoded(s.w, s.buf); err != nil {
 			return err
 		}
 	}

@@ -97,7 +97,7 @@ func (w *watchWriter) write(recs []bounce.Record) error {
 			}
 			_, err = fmt.Fprintln(w.w, safe(watchLine(r)))
 		} else {
-			err = bounce.Encode(newEncoder(w.w), r)
+			_, err = w.w.Write(append(bounce.AppendJSON(nil, r), '\n'))
 		}
 		if err != nil {
 			return err
