@@ -137,7 +137,8 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 		slices.Sort(exceeded)
 	}
 	ret := in.Returned()
-	return link(records(m, res, originalOf(m, ret)), m, ret, opts.Tickets), exceeded
+	var dates dateMemo
+	return link(records(m, res, originalOf(m, ret, &dates), &dates), m, ret, opts.Tickets), exceeded
 }
 
 // The Why.Kind of records of kind other.

@@ -70,10 +70,27 @@ func lastMsgID(v string) string {
 // lowercased recipient. When nothing names the original (ref "none:"), the
 // bounces to one recipient share a group.
 func GroupKey(ref, recipient string) string {
-	h := sha256.New()
-	h.Write([]byte(ref))
-	h.Write([]byte{0})
-	h.Write([]byte(strings.ToLower(recipient)))
-	var sum [sha256.Size]byte
-	return hex.EncodeToString(h.Sum(sum[:0])[:8])
+	var buf [256]byte
+	b := append(buf[:0], ref...)
+	b = append(b, 0)
+	if isLowerASCII(recipient) {
+		b = append(b, recipient...)
+	} else {
+		b = append(b, strings.ToLower(recipient)...)
+	}
+	sum := sha256.Sum256(b)
+	var key [16]byte
+	hex.Encode(key[:], sum[:8])
+	return string(key[:])
+}
+
+// isLowerASCII reports whether s is ASCII without upper-case letters: its
+// own strings.ToLower.
+func isLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }

@@ -16,11 +16,11 @@ import (
 
 // records turns what Extract found into records: one per recipient, of
 // the kind the message is; a bounce recipient is resolved (resolve).
-func records(m *parts.Message, res *dialect.Result, orig Original) []Record {
+func records(m *parts.Message, res *dialect.Result, orig Original, dates *dateMemo) []Record {
 	reporting := strings.ToLower(clean(res.ReportingMTA))
-	date := formatDate(res.Date)
+	date := dates.format(res.Date)
 	if res.Original != nil {
-		orig = describeNotice(res.Original)
+		orig = describeNotice(res.Original, dates)
 	}
 	why := whyText(res.Why)
 	recs := make([]Record, 0, len(res.Recipients))
@@ -35,7 +35,7 @@ func records(m *parts.Message, res *dialect.Result, orig Original) []Record {
 			rec = Record{Kind: KindAutoreply, Recipient: strings.ToLower(clean(rc.Address)), Reason: reason.Vacation,
 				Diagnostic: clean(rc.Diagnostic), Why: Why{Kind: why, Reason: "an auto-reply is vacation"}}
 		default:
-			rec = resolve(rc, m.Charset)
+			rec = resolve(rc, m.Charset, dates)
 			rec.Kind = KindBounce
 			rec.Why.Kind = why
 		}
@@ -51,7 +51,7 @@ func records(m *parts.Message, res *dialect.Result, orig Original) []Record {
 }
 
 // describeNotice describes the original a notice describes itself.
-func describeNotice(o *dialect.Original) Original {
+func describeNotice(o *dialect.Original, dates *dateMemo) Original {
 	to := make([]string, 0, len(o.To))
 	for _, a := range o.To {
 		to = append(to, strings.ToLower(a))
@@ -61,7 +61,7 @@ func describeNotice(o *dialect.Original) Original {
 		From:      strings.ToLower(clean(o.From)),
 		To:        clean(strings.Join(to, ", ")),
 		Subject:   clean(o.Subject),
-		Date:      formatDate(o.Date),
+		Date:      dates.format(o.Date),
 	}
 }
 
@@ -79,15 +79,15 @@ func describeNotice(o *dialect.Original) Original {
 //
 // The diagnostic is decoded to UTF-8 with charset, the charset the bounce
 // declares, when it came raw from a delivery-status part (parts.Decode).
-func resolve(rc dialect.Recipient, charset string) Record {
+func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 	rec := Record{
 		Recipient:         strings.ToLower(clean(rc.Address)),
 		OriginalRecipient: strings.ToLower(clean(rc.OriginalAddress)),
 		Action:            strings.ToLower(rc.Action),
-		Diagnostic:        clean(parts.Decode([]byte(rc.Diagnostic), charset)),
+		Diagnostic:        clean(decode(rc.Diagnostic, charset)),
 		RemoteMTA:         strings.ToLower(clean(rc.RemoteMTA)),
 		SMTPCommand:       strings.ToUpper(rc.Command),
-		Date:              formatDate(rc.Date),
+		Date:              dates.format(rc.Date),
 	}
 	fromDSN, okDSN := status.Parse(firstToken(rc.Status))
 	fromText, okText := status.Find(rec.Diagnostic)
@@ -204,11 +204,11 @@ func firstToken(s string) string {
 }
 
 // originalOf describes the returned original.
-func originalOf(m *parts.Message, r dialect.Returned) Original {
+func originalOf(m *parts.Message, r dialect.Returned, dates *dateMemo) Original {
 	if !r.OK {
 		return Original{}
 	}
-	return describe(r.Header, m.Charset)
+	return describe(r.Header, m.Charset, dates)
 }
 
 // firstMsgID returns the first message identifier of a header value,
@@ -232,7 +232,7 @@ func firstAddress(h mail.Header, key string) string {
 
 // describe reads the returned original's header; hint is the bounce's
 // charset, for header fields the original does not declare one for.
-func describe(h mail.Header, hint string) Original {
+func describe(h mail.Header, hint string, dates *dateMemo) Original {
 	var o Original
 	o.MessageID = firstMsgID(h.Get("Message-Id"))
 	o.From = firstAddress(h, "From")
@@ -247,7 +247,7 @@ func describe(h mail.Header, hint string) Original {
 	}
 	o.To = clean(o.To)
 	o.Subject = clean(parts.SubjectOf(h, hint))
-	o.Date = formatDate(h.Get("Date"))
+	o.Date = dates.format(h.Get("Date"))
 	return o
 }
 
@@ -257,6 +257,42 @@ func formatDate(s string) string {
 		return ""
 	}
 	return t.Format(time.RFC3339)
+}
+
+// dateMemo is formatDate for the dates of one message, which often repeat
+// (a report's Arrival-Date in each recipient's Last-Attempt-Date, the
+// notice's date in the original's): each distinct text is parsed once.
+type dateMemo struct {
+	n    int
+	from [4]string
+	to   [4]string
+}
+
+// format returns formatDate(s).
+func (d *dateMemo) format(s string) string {
+	if s == "" {
+		return ""
+	}
+	for i := range d.n {
+		if d.from[i] == s {
+			return d.to[i]
+		}
+	}
+	t := formatDate(s)
+	if d.n < len(d.from) {
+		d.from[d.n], d.to[d.n] = s, t
+		d.n++
+	}
+	return t
+}
+
+// decode is parts.Decode of a string: valid UTF-8 without an ISO-2022
+// escape, which Decode returns as it is, is not copied twice.
+func decode(s, charset string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0x1b) < 0 {
+		return s
+	}
+	return parts.Decode([]byte(s), charset)
 }
 
 // clean makes a value fit for a record: valid UTF-8, one line, whitespace
@@ -273,15 +309,18 @@ func clean(s string) string {
 
 // whyStatus says where a record's status code came from.
 func whyStatus(rec Record, code, fromDSN status.Code) string {
+	var buf [2 * MaxWhy]byte
 	switch rec.StatusSource {
 	case StatusFromDSN:
-		return "the Status field of the delivery-status report: " + code.String()
+		return string(appendCode(append(buf[:0], "the Status field of the delivery-status report: "...), code))
 	case StatusFromDiagnostic:
-		w := "in the server's words"
+		b := append(buf[:0], "in the server's words"...)
 		if !fromDSN.IsZero() && fromDSN != code {
-			w += " (the report's Status " + fromDSN.String() + " is the relay's own)"
+			b = append(b, " (the report's Status "...)
+			b = append(appendCode(b, fromDSN), " is the relay's own)"...)
 		}
-		return whyText(w + ": " + quoteAround(rec.Diagnostic, code.String()))
+		b = appendQuoteAround(append(b, ": "...), rec.Diagnostic, code.String())
+		return whyTextBytes(b)
 	case StatusInferred:
 		return "inferred from the reason " + rec.Reason + ": no code in the report or the server's words"
 	}
@@ -292,7 +331,8 @@ func whyStatus(rec Record, code, fromDSN status.Code) string {
 func whyReason(r reason.Result) string {
 	switch r.Step {
 	case "wording":
-		return whyText("the words " + strconv.Quote(r.Evidence))
+		var buf [2 * MaxWhy]byte
+		return whyTextBytes(strconv.AppendQuote(append(buf[:0], "the words "...), r.Evidence))
 	case "fallback":
 		return "nothing the rules know: no decisive words, no code with one meaning"
 	case "":
@@ -304,6 +344,11 @@ func whyReason(r reason.Result) string {
 // quoteAround quotes the part of text around its first occurrence of sub,
 // cut to fit MaxWhy.
 func quoteAround(text, sub string) string {
+	return string(appendQuoteAround(nil, text, sub))
+}
+
+// appendQuoteAround appends quoteAround(text, sub) to dst.
+func appendQuoteAround(dst []byte, text, sub string) []byte {
 	i := strings.Index(text, sub)
 	if i < 0 {
 		i = 0
@@ -316,14 +361,31 @@ func quoteAround(text, sub string) string {
 	for end < len(text) && !utf8.RuneStart(text[end]) {
 		end--
 	}
-	q := text[start:end]
+	// strconv quotes rune by rune, and start and end are rune starts: the
+	// marks can go around the quoted text.
+	dst = append(dst, '"')
 	if start > 0 {
-		q = "..." + q
+		dst = append(dst, "..."...)
 	}
+	n := len(dst)
+	dst = strconv.AppendQuote(dst, text[start:end])
+	dst = append(dst[:n], dst[n+1:len(dst)-1]...)
 	if end < len(text) {
-		q += "..."
+		dst = append(dst, "..."...)
 	}
-	return strconv.Quote(q)
+	return append(dst, '"')
+}
+
+// whyTextBytes is whyText of a string in b, made with one allocation.
+func whyTextBytes(b []byte) string {
+	if len(b) <= MaxWhy {
+		return string(b)
+	}
+	n := MaxWhy - 3
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return string(b[:n]) + "..."
 }
 
 // whyText cuts s to MaxWhy bytes at a character boundary.

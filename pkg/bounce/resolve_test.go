@@ -2,8 +2,10 @@ package bounce
 
 import (
 	"bufio"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/emersion/go-message/mail"
@@ -42,7 +44,7 @@ func TestResolveCodes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := resolve(tc.rc, "")
+			got := resolve(tc.rc, "", new(dateMemo))
 			if got.Status.String() != tc.status || got.StatusSource != tc.source || got.Class.String() != tc.cls || got.ReplyCode.String() != tc.reply {
 				t.Errorf("resolve(%q, %q) = %s %s %s %s, want %s %s %s %s", tc.rc.Status, tc.rc.Diagnostic,
 					got.Status, got.StatusSource, got.Class, got.ReplyCode, tc.status, tc.source, tc.cls, tc.reply)
@@ -55,7 +57,7 @@ func TestResolveCodes(t *testing.T) {
 // valid address list are still read.
 func TestDescribeLenient(t *testing.T) {
 	h := mailHeader(t, "Message-ID: <a1@example.org> (sent by x)\nFrom: Mail Delivery System. <Daemon@Example.org>\nTo: b@example.net\n\n")
-	o := describe(h, "")
+	o := describe(h, "", new(dateMemo))
 	if o.MessageID != "a1@example.org" || o.From != "daemon@example.org" {
 		t.Errorf("describe = %+v, want message_id a1@example.org and from daemon@example.org", o)
 	}
@@ -68,4 +70,34 @@ func mailHeader(t *testing.T, s string) mail.Header {
 		t.Fatal(err)
 	}
 	return h
+}
+
+// TestQuoteAround: the quote of a part of a text, marked where it was cut,
+// is strconv.Quote of the marked part.
+func TestQuoteAround(t *testing.T) {
+	long := strings.Repeat("x", 100) + "550 5.1.1 \xff\xfe caf\u00e9 \"quoted\" \t" + strings.Repeat("\u65e5", 100)
+	for _, tc := range []struct{ text, sub string }{
+		{"", "5.1.1"}, {"550 5.1.1 user unknown", "5.1.1"}, {"no code", "5.1.1"}, {long, "5.1.1"}, {long, "none"},
+		{strings.Repeat("\u00e9", 200) + "5.1.1", "5.1.1"},
+	} {
+		i := max(strings.Index(tc.text, tc.sub), 0)
+		start := max(0, i-60)
+		for start > 0 && !utf8.RuneStart(tc.text[start]) {
+			start--
+		}
+		end := min(len(tc.text), start+MaxWhy-40)
+		for end < len(tc.text) && !utf8.RuneStart(tc.text[end]) {
+			end--
+		}
+		q := tc.text[start:end]
+		if start > 0 {
+			q = "..." + q
+		}
+		if end < len(tc.text) {
+			q += "..."
+		}
+		if got, want := quoteAround(tc.text, tc.sub), strconv.Quote(q); got != want {
+			t.Errorf("quoteAround(%q, %q) = %s, want %s", tc.text, tc.sub, got, want)
+		}
+	}
 }
