@@ -224,6 +224,10 @@ func firstMsgID(v string) string {
 // as an address list when it parses, else the addr-spec a lenient reading
 // finds ("Mail Delivery System. <x@y>" is not a valid list).
 func firstAddress(h mail.Header, key string) string {
+	var buf [4]string
+	if list, ok := addrSpecs(buf[:0], h.Get(key)); ok {
+		return strings.ToLower(clean(list[0]))
+	}
 	if list, err := h.AddressList(key); err == nil && len(list) > 0 {
 		return strings.ToLower(clean(list[0].Address))
 	}
@@ -236,7 +240,13 @@ func describe(h mail.Header, hint string, dates *dateMemo) Original {
 	var o Original
 	o.MessageID = firstMsgID(h.Get("Message-Id"))
 	o.From = firstAddress(h, "From")
-	if list, err := h.AddressList("To"); err == nil && len(list) > 0 {
+	var buf [8]string
+	if list, ok := addrSpecs(buf[:0], h.Get("To")); ok {
+		for i, a := range list {
+			list[i] = strings.ToLower(a)
+		}
+		o.To = strings.Join(list, ", ")
+	} else if list, err := h.AddressList("To"); err == nil && len(list) > 0 {
 		addrs := make([]string, 0, len(list))
 		for _, a := range list {
 			addrs = append(addrs, strings.ToLower(a.Address))

@@ -1,0 +1,125 @@
+package bounce
+
+// addrSpecs appends to dst the addr-specs of the address list v, as
+// mail.Header.AddressList reads them (net/mail), when v is a plain list:
+// ASCII addresses "local@domain" (dot-atoms), each bare or in angle
+// brackets after a display name of plain words and quoted strings, with
+// spaces and commas between them. For anything else (comments, groups,
+// encoded words, dots in a name, quoted local parts, domain literals,
+// non-ASCII, no address at all) it reports false and the caller asks
+// net/mail. The addresses are slices of v: reading the returned original's
+// From and To this way takes no allocation, where net/mail takes a dozen.
+func addrSpecs(dst []string, v string) ([]string, bool) {
+	start := len(dst)
+	i := 0
+	for {
+		i = skipWS(v, i)
+		for i < len(v) && v[i] == ',' { // empty entries (obs-addr-list)
+			i = skipWS(v, i+1)
+		}
+		if i == len(v) {
+			break
+		}
+		var spec string
+		var ok bool
+		if spec, i, ok = address(v, i); !ok {
+			return dst[:start], false
+		}
+		dst = append(dst, spec)
+		i = skipWS(v, i)
+		if i < len(v) && v[i] != ',' {
+			return dst[:start], false
+		}
+	}
+	return dst, len(dst) > start
+}
+
+// address reads one address of a plain list at v[i:]: a bare addr-spec,
+// or a display name (maybe none) and an addr-spec in angle brackets. It
+// returns the addr-spec and where the address ends.
+func address(v string, i int) (spec string, end int, ok bool) {
+	// net/mail tries an addr-spec first.
+	if spec, end, ok = addrSpec(v, i); ok {
+		return spec, end, true
+	}
+	// The display name: words (atoms without dots or '=', which could
+	// start an encoded word) and quoted strings without escapes.
+	for {
+		i = skipWS(v, i)
+		if i == len(v) {
+			return "", 0, false
+		}
+		switch c := v[i]; {
+		case c == '<':
+			if spec, end, ok = addrSpec(v, i+1); !ok || end == len(v) || v[end] != '>' {
+				return "", 0, false
+			}
+			return spec, end + 1, true
+		case c == '"':
+			j := i + 1
+			for j < len(v) && v[j] != '"' {
+				if c := v[j]; c < 0x20 && c != '\t' || c >= 0x7f || c == '\\' {
+					return "", 0, false
+				}
+				j++
+			}
+			if j == len(v) {
+				return "", 0, false
+			}
+			i = j + 1
+		case isAtext(c) && c != '=':
+			for i < len(v) && isAtext(v[i]) && v[i] != '=' {
+				i++
+			}
+		default:
+			return "", 0, false
+		}
+	}
+}
+
+// addrSpec reads a dot-atom "@" dot-atom at v[i:], with nothing between
+// them.
+func addrSpec(v string, i int) (spec string, end int, ok bool) {
+	at := dotAtom(v, i)
+	if at < 0 || at == len(v) || v[at] != '@' {
+		return "", 0, false
+	}
+	end = dotAtom(v, at+1)
+	if end < 0 {
+		return "", 0, false
+	}
+	return v[i:end], end, true
+}
+
+// dotAtom returns the end of the dot-atom at v[i:] (atext, single dots
+// between runs of it), or -1 when there is none.
+func dotAtom(v string, i int) int {
+	start := i
+	for i < len(v) && (isAtext(v[i]) || v[i] == '.') {
+		if v[i] == '.' && (i == start || v[i-1] == '.') {
+			return -1
+		}
+		i++
+	}
+	if i == start || v[i-1] == '.' {
+		return -1
+	}
+	return i
+}
+
+// isAtext reports whether c is an ASCII atext character (RFC 5322): a
+// visible character but for the specials.
+func isAtext(c byte) bool {
+	switch c {
+	case '(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '"', '.':
+		return false
+	}
+	return '!' <= c && c <= '~'
+}
+
+func skipWS(v string, i int) int {
+	for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
+		i++
+	}
+	return i
+}
