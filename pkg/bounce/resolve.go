@@ -262,11 +262,75 @@ func describe(h mail.Header, hint string, dates *dateMemo) Original {
 }
 
 func formatDate(s string) string {
-	t, ok := dsn.ParseDate(s)
+	t, ok := parseDate(s)
 	if !ok {
 		return ""
 	}
 	return t.Format(time.RFC3339)
+}
+
+// rfc5322Date is the layout of nearly every Date field, the one
+// dsn.ParseDate tries first.
+const rfc5322Date = "Mon, _2 Jan 2006 15:04:05 -0700"
+
+// rfc5322NoDay is rfc5322Date without the optional day name.
+const rfc5322NoDay = "2 Jan 2006 15:04:05 -0700"
+
+// parseDate is dsn.ParseDate, which first folds the white space of s and
+// tries the RFC 5322 layout on it, then on it without a trailing comment
+// ("(JST)"). A date already folded (plain ASCII, single spaces) takes
+// those two steps here without the copy, and a commented one without the
+// first attempt, which cannot fit (the layout ends in a digit); anything
+// else is dsn.ParseDate's.
+func parseDate(s string) (time.Time, bool) {
+	if !foldedASCII(s) && !spacedDay(s) {
+		return dsn.ParseDate(s)
+	}
+	layout, v := rfc5322Date, s
+	switch {
+	case '0' <= s[0] && s[0] <= '9':
+		// No day name: neither of those steps can fit. net/mail's
+		// ParseDate (dsn.ParseDate's next) then takes the date whole,
+		// as its zone is the first '+' or '-', and any of its layouts
+		// that parses it gives the time this one gives.
+		layout = rfc5322NoDay
+	case strings.HasSuffix(s, ")"):
+		i := strings.LastIndexByte(s, '(')
+		if i <= 0 {
+			return dsn.ParseDate(s)
+		}
+		v = strings.TrimSpace(s[:i])
+	}
+	if t, err := time.Parse(layout, v); err == nil {
+		return t, true
+	}
+	return dsn.ParseDate(s)
+}
+
+// spacedDay reports whether s is a date as Postfix writes it, "Tue,  2 May
+// 2017 01:16:58 -0400 (EDT)": a day name, a comma, two spaces and a
+// folded rest starting with a digit. The layout's "_2" takes the day with
+// the space, so the time is the time of the folded date.
+func spacedDay(s string) bool {
+	return len(s) > 7 && isLetter(s[0]) && isLetter(s[1]) && isLetter(s[2]) && s[3] == ',' && s[4] == ' ' &&
+		s[5] == ' ' && '0' <= s[6] && s[6] <= '9' && foldedASCII(s[6:])
+}
+
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
+
+// foldedASCII reports whether s is non-empty printable ASCII with single
+// spaces between words and none around them: what folding white space
+// (strings.Fields, then joining with spaces) leaves as it is.
+func foldedASCII(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // dateMemo is formatDate for the dates of one message, which often repeat
