@@ -1,9 +1,10 @@
 package ticket
 
 import (
-	"github.com/bounce-tool/bounce/pkg/parts"
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -49,16 +50,26 @@ func NewFinder(opts Options) *Finder {
 // it to one. A wrong link is worse than none: see the package doc for what
 // counts as evidence and in which order it is used.
 func (f *Finder) Find(m Message) *Ticket {
-	v := newView(&m)
+	var view view
+	v := &view
+	v.init(m)
 	t, ambiguous := zendesk(v)
 	if ambiguous {
 		return nil
 	}
-	for _, find := range []func(*view) *Ticket{helpScout, rtHeader, jiraMessageID, glpiMessageID} {
-		if t != nil {
-			break
-		}
-		t = find(v)
+	// Called one by one rather than from a list of functions, so that the
+	// view stays on the stack.
+	if t == nil {
+		t = helpScout(v)
+	}
+	if t == nil {
+		t = rtHeader(v)
+	}
+	if t == nil {
+		t = jiraMessageID(v)
+	}
+	if t == nil {
+		t = glpiMessageID(v)
 	}
 	if t == nil && f != nil {
 		t = f.custom(v)
@@ -74,7 +85,7 @@ func (f *Finder) Find(m Message) *Ticket {
 
 // view holds what Find reads from a Message, each part worked out once.
 type view struct {
-	m *Message
+	m Message
 	// msgID is the original's Message-ID without angle brackets.
 	msgID string
 	// refs are the Message-IDs the original refers to: In-Reply-To first,
@@ -84,16 +95,28 @@ type view struct {
 	// subject is the original's decoded subject.
 	subject     string
 	subjectDone bool
+	// desk is the help desk the original's header names (sign.HelpDesk).
+	desk     string
+	deskDone bool
 }
 
-func newView(m *Message) *view {
-	v := &view{m: m}
+// init sets v up to read m.
+func (v *view) init(m Message) {
+	*v = view{m: m}
 	v.msgID = firstMsgID(m.Header.Get("Message-Id"))
 	v.refs = threadIDs(nil, m.Header)
 	if v.msgID == "" {
 		v.refs = threadIDs(v.refs, m.Bounce)
 	}
-	return v
+}
+
+// helpDesk returns sign.HelpDesk of the original's header.
+func (v *view) helpDesk() string {
+	if !v.deskDone {
+		v.deskDone = true
+		v.desk = sign.HelpDesk(v.m.Header)
+	}
+	return v.desk
 }
 
 func (v *view) subjectText() string {
@@ -111,7 +134,8 @@ func (v *view) subjectText() string {
 // hasPrefixedField reports whether the original's header has a field whose
 // name starts with prefix (canonical case, e.g. "X-Zendesk-").
 func (v *view) hasPrefixedField(prefix string) bool {
-	fields := v.m.Header.Fields()
+	h := v.m.Header // a copy: the iterator keeps a pointer to it, which must not be one into v
+	fields := h.Fields()
 	for fields.Next() {
 		if len(fields.Key()) >= len(prefix) && strings.EqualFold(fields.Key()[:len(prefix)], prefix) {
 			return true

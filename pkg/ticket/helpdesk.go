@@ -35,7 +35,8 @@ func helpScoutMsgID(msgID string) string {
 // rtHeader reads Request Tracker's RT-Ticket field ("rt.example.com #123"),
 // which RT adds to all its mail.
 func rtHeader(v *view) *Ticket {
-	for _, k := range []string{"RT-Ticket", "X-RT-Ticket"} {
+	// The keys in canonical form: Get then need not make it.
+	for _, k := range [...]string{"Rt-Ticket", "X-Rt-Ticket"} {
 		if name, id, ok := rtTag(strings.TrimSpace(v.m.Header.Get(k))); ok && name != "" {
 			return &Ticket{ID: id, System: RT, Source: SourceHeader}
 		}
@@ -55,7 +56,7 @@ func rtTag(s string) (name, id string, ok bool) {
 
 // rtMarks reports whether the original's header says Request Tracker sent
 // it (its loop-prevention, originator or Managed-BY fields).
-func rtMarks(v *view) bool { return sign.HelpDesk(v.m.Header) == sign.RT }
+func rtMarks(v *view) bool { return v.helpDesk() == sign.RT }
 
 // jiraMessageID reads Jira's notification Message-IDs,
 // <JIRA.10042.1700000000000.1234.1700000000001@Atlassian.JIRA>: the first
@@ -194,7 +195,7 @@ func subjectTag(v *view) *Ticket {
 	}
 	if id := bracketNumber(s, "[#"); id != "" {
 		sys := Freshdesk
-		if sign.HelpDesk(v.m.Header) == sign.OSTicket {
+		if v.helpDesk() == sign.OSTicket {
 			sys = OSTicket
 		}
 		return &Ticket{ID: id, System: sys, Source: SourceSubject}

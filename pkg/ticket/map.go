@@ -234,7 +234,7 @@ func (m *Map) fill(t *Ticket, ids []string, system func() string) *Ticket {
 // systemMarks names the help desk the original's header says sent it, or
 // "custom".
 func systemMarks(v *view) string {
-	if d := sign.HelpDesk(v.m.Header); d != "" && d != sign.HelpScout {
+	if d := v.helpDesk(); d != "" && d != sign.HelpScout {
 		return d
 	}
 	return Custom

@@ -214,7 +214,7 @@ func replyPrefix(p string) bool {
 // zendeskMarks reports whether the original's header says Zendesk sent it
 // (sign.HelpDesk: X-Zendesk-* fields, X-Mailer: Zendesk Mailer, or a
 // zendesk Message-ID domain).
-func zendeskMarks(v *view) bool { return sign.HelpDesk(v.m.Header) == sign.Zendesk }
+func zendeskMarks(v *view) bool { return v.helpDesk() == sign.Zendesk }
 
 // encodedID returns s as a Zendesk encoded ID ("1G7EOR-0Q2J"): six, a dash,
 // four or five of A-Z and 0-9. With letterless false it also wants a
