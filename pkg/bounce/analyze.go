@@ -55,7 +55,12 @@ func analyzeInput(r io.Reader, data []byte, opts *Options) []Record {
 	}
 	// skipFromLine hands back a bytes.Reader as it is (only advanced), so
 	// that analyze still finds the body in data.
-	recs, exceeded := analyze(skipFromLine(r), data, opts)
+	if rd, ok := r.(*bytes.Reader); ok && data != nil {
+		skipFromLineBytes(rd, data)
+	} else {
+		r = skipFromLine(r)
+	}
+	recs, exceeded := analyze(r, data, opts)
 	capRecords(recs)
 	describeAll(recs)
 	if len(exceeded) > 0 {
@@ -88,6 +93,19 @@ func skipFromLine(r io.Reader) io.Reader {
 			return r
 		}
 	}
+}
+
+// skipFromLineBytes is skipFromLine for a message in memory: rd reads
+// data, from its start.
+func skipFromLineBytes(rd *bytes.Reader, data []byte) {
+	if !bytes.HasPrefix(data, []byte("From ")) {
+		return
+	}
+	end := len(data)
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		end = i + 1
+	}
+	rd.Seek(int64(end), io.SeekStart)
 }
 
 // analyze is Analyze without the marking of exceeded limits: it returns

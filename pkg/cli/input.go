@@ -47,27 +47,30 @@ func mapMessages[T any](ctx context.Context, ios *IOStreams, paths []string, in 
 		}
 		return m, err == nil, err
 	}
-	apply := func(m *source.Message) T {
+	// The message goes along with its result, for the reader's Done.
+	type result struct {
+		v T
+		m *source.Message
+	}
+	apply := func(m *source.Message) result {
 		v := fn(m)
 		m.Release() // the result holds copies; the buffer serves the next message
-		return v
+		return result{v, m}
 	}
 	// A signal stops the run at once, even with a read blocked: the
 	// messages emitted so far are the output, nothing is emitted after.
 	var mu sync.Mutex
 	abandoned := false
-	guarded := func(v T) error {
+	guarded := func(r result) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if abandoned {
 			return context.Cause(ctx)
 		}
-		if err := emit(v); err != nil {
+		if err := emit(r.v); err != nil {
 			return err
 		}
-		if m, ok := any(v).(interface{ message() *source.Message }); ok {
-			rd.Done(m.message())
-		}
+		rd.Done(r.m)
 		return nil
 	}
 	return runUntilDone(ctx, func() error { return batch.Map(ctx, in.Jobs, next, apply, guarded) }, func() {

@@ -28,14 +28,10 @@ type checked[T any] struct {
 	v    T
 	skip string // "missing": a path that does not exist
 	name string // the path the skip is about
-	src  *source.Message
 	// empty is an input that is one empty file or an empty stream: it
 	// gets its record (an error, "empty message") but holds no message.
 	empty bool
 }
-
-// message is the message the result came from, for the reader's Done.
-func (c checked[T]) message() *source.Message { return c.src }
 
 // readInputs is mapMessages that lets nothing pass silently: a path that
 // does not exist is an error line (not a record), and an input that holds
@@ -51,10 +47,10 @@ func readInputs[T any](ctx context.Context, ios *IOStreams, paths []string, in i
 		// that cannot be read is still a record.
 		whole := m.Path == "" || m.Path == m.Source
 		if whole && m.Envelope == nil && m.Err != nil && errors.Is(m.Err, fs.ErrNotExist) {
-			return checked[T]{skip: "missing", name: m.Source, src: m}
+			return checked[T]{skip: "missing", name: m.Source}
 		}
 		empty := whole && m.Envelope == nil && m.Err == nil && len(strings.TrimSpace(string(m.Data))) == 0 && !m.Truncated
-		return checked[T]{v: fn(m), src: m, name: m.Source, empty: empty}
+		return checked[T]{v: fn(m), name: m.Source, empty: empty}
 	}
 	err := mapMessages(ctx, ios, paths, in, wrap, func(c checked[T]) error {
 		switch c.skip {

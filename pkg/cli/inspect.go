@@ -230,8 +230,6 @@ type analysed struct {
 	enc  *[]byte // the records encoded by the sink's encode, or nil (see encodeRecords)
 }
 
-func (a analysed) message() *source.Message { return a.msg }
-
 // forEachMessage reads the inputs, analyses each message with bopts on
 // jobs workers and calls emit in input order. Warnings about skipped files
 // and unreadable messages go to stderr as they happen. A non-nil encode

@@ -132,8 +132,6 @@ type loopInput struct {
 	src     *source.Message // where it was read from
 }
 
-func (in loopInput) message() *source.Message { return in.src }
-
 // loopMessage reads the header of a message for the loop analyser. A
 // message that cannot be read, is empty or has no header at all carries an
 // error instead, worded as bounce inspect words it.

@@ -29,6 +29,8 @@ type Reader struct {
 	env     Envelope
 	cur     *messageReader
 	started bool
+	line    []byte        // scratch: the From_ line being read
+	msg     messageReader // what cur points to: one per Reader, as each is valid until the next
 }
 
 // bufferSize is the window Reader scans; lines longer than it are handed out
@@ -144,15 +146,16 @@ func (r *Reader) Next() (io.Reader, error) {
 		}
 		return nil, io.EOF
 	}
-	r.env = parseFromLine(r.readLine())
-	r.cur = &messageReader{r: r, atStart: true}
+	r.line = r.readLine(r.line[:0])
+	r.env = parseFromLine(r.line)
+	r.msg = messageReader{r: r, atStart: true}
+	r.cur = &r.msg
 	return r.cur, nil
 }
 
-// readLine consumes one line and returns at most its first 4 KiB (the From_
-// line is only parsed, never handed on).
-func (r *Reader) readLine() []byte {
-	var out []byte
+// readLine consumes one line and appends at most its first 4 KiB to out
+// (the From_ line is only parsed, never handed on).
+func (r *Reader) readLine(out []byte) []byte {
 	for {
 		data := r.want(1)
 		if len(data) == 0 {
@@ -275,7 +278,9 @@ func parseFromLine(line []byte) Envelope {
 	s = strings.TrimLeft(s, " ")
 	sender, rest, _ := strings.Cut(s, " ")
 	env.Sender = sender
-	rest = strings.Join(strings.Fields(rest), " ")
+	if !folded(rest) {
+		rest = strings.Join(strings.Fields(rest), " ")
+	}
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, rest); err == nil {
 			env.Date = t
@@ -283,6 +288,21 @@ func parseFromLine(line []byte) Envelope {
 		}
 	}
 	return env
+}
+
+// folded reports whether s is printable ASCII with single spaces between
+// words and none around them: what strings.Fields and joining with spaces
+// leave as they are.
+func folded(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // NullSender reports whether a From_ line's sender stands for the null

@@ -35,7 +35,9 @@ type Message struct {
 	// UIDVALIDITY: with Index (the UID) it names one message on the server.
 	UIDValidity uint32
 
-	input Committer // the input to tell when the message was written, or nil
+	input  Committer     // the input to tell when the message was written, or nil
+	env    mbox.Envelope // what Envelope points to, in the same allocation
+	pooled *[]byte       // the bufPool entry Data came from, or nil
 }
 
 // SetCommitter ties m to the input that acts once m's records are written
@@ -310,8 +312,8 @@ func (in *input) read() *Message {
 			m.Err = &ReadError{Path: in.path, Err: err}
 			return m
 		}
-		env := in.mr.Envelope()
-		m.Envelope = &env
+		m.env = in.mr.Envelope()
+		m.Envelope = &m.env
 		body = r
 	case in.single != nil:
 		body = mbox.Newlines(in.single)
@@ -319,7 +321,7 @@ func (in *input) read() *Message {
 	}
 	in.index++
 	m.Index = in.index
-	m.Data, m.Size, m.Err = readLimited(body, in.opts.MaxMessageSize)
+	m.Data, m.pooled, m.Size, m.Err = readLimited(body, in.opts.MaxMessageSize)
 	m.Truncated = m.Size > int64(len(m.Data))
 	if m.Err != nil {
 		m.Err = &ReadError{Path: in.path, Err: m.Err}
@@ -340,38 +342,44 @@ const maxPooled = 4 << 20
 // nil afterwards.
 func (m *Message) Release() {
 	if m.Data != nil && cap(m.Data) <= maxPooled {
-		b := m.Data[:0]
-		bufPool.Put(&b)
+		p := m.pooled
+		if p == nil {
+			p = new([]byte)
+		}
+		*p = m.Data[:0]
+		bufPool.Put(p)
 	}
-	m.Data = nil
+	m.Data, m.pooled = nil, nil
 }
 
 // readLimited reads r to its end, keeping at most max bytes in a pooled
-// buffer, and returns the kept bytes and the total size.
-func readLimited(r io.Reader, max int64) ([]byte, int64, error) {
-	buf := (*bufPool.Get().(*[]byte))[:0]
+// buffer, and returns the kept bytes, the pool entry that holds them (for
+// Release), and the total size.
+func readLimited(r io.Reader, max int64) ([]byte, *[]byte, int64, error) {
+	p := bufPool.Get().(*[]byte)
+	buf := (*p)[:0]
 	for int64(len(buf)) < max {
 		if len(buf) == cap(buf) {
 			grow := min(int64(cap(buf))*2, max)
 			nb := make([]byte, len(buf), grow)
 			copy(nb, buf)
 			if cap(buf) <= maxPooled {
-				b := buf[:0]
-				bufPool.Put(&b)
+				*p = buf[:0]
+				bufPool.Put(p)
 			}
-			buf = nb
+			p, buf = new([]byte), nb
 		}
 		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), max)])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
-			return buf, int64(len(buf)), nil
+			return buf, p, int64(len(buf)), nil
 		}
 		if err != nil {
-			return buf, int64(len(buf)), err
+			return buf, p, int64(len(buf)), err
 		}
 	}
 	rest, err := io.Copy(io.Discard, r)
-	return buf, int64(len(buf)) + rest, err
+	return buf, p, int64(len(buf)) + rest, err
 }
 
 func (in *input) closeFile() {
