@@ -22,8 +22,8 @@ const (
 // Auto-Submitted with any value but "no" (RFC 3834) marks automated mail,
 // which is always read.
 func sniff(h mail.Header) look {
-	typ, params, _ := h.ContentType()
-	subj := strings.ToLower(parts.DecodeHeader(h.Get("Subject"), params["charset"]))
+	typ, charset := contentType(h)
+	subj := strings.ToLower(parts.DecodeHeader(h.Get("Subject"), charset))
 	if dialect.Sniff(h, typ, subj) {
 		return lookMaybe
 	}

@@ -18,41 +18,50 @@ func link(recs []Record, m *parts.Message, r dialect.Returned, f *ticket.Finder)
 		in.Header, in.Body = r.Header, r.Body
 	}
 	t := f.Find(in)
-	ref := ""
+	var buf [256]byte
+	var ref []byte // the group reference, then each record's key input
 	for i := range recs {
 		if t != nil {
 			c := *t
 			recs[i].Ticket = &c
 		}
 		if recs[i].Kind == KindBounce {
-			if ref == "" {
-				ref = groupRef(m, recs[i].Original)
+			if ref == nil {
+				ref = appendGroupRef(buf[:0], m, recs[i].Original)
 			}
-			recs[i].Group = GroupKey(ref, recs[i].Recipient)
+			recs[i].Group = groupKey(ref, recs[i].Recipient)
 		}
 	}
 	return recs
 }
 
-// groupRef names the message a bounce is about: "id:" and its Message-ID
-// (from the returned original, attached or quoted in the bounce's text);
-// else "id:" and the bounce's own In-Reply-To or last References entry
-// (which name the message that bounced); else "orig:" and the returned
-// original's From, To, Subject and Date; else "none:".
-func groupRef(m *parts.Message, orig Original) string {
+// appendGroupRef appends to dst the name of the message a bounce is about:
+// "id:" and its Message-ID (from the returned original, attached or quoted
+// in the bounce's text); else "id:" and the bounce's own In-Reply-To or last
+// References entry (which name the message that bounced); else "orig:" and
+// the returned original's From, To, Subject and Date; else "none:". The
+// Message-ID is lowercased.
+func appendGroupRef(dst []byte, m *parts.Message, orig Original) []byte {
 	if orig.MessageID != "" {
-		return "id:" + strings.ToLower(orig.MessageID)
+		return appendLower(append(dst, "id:"...), orig.MessageID)
 	}
 	if id := lastMsgID(m.Header.Get("In-Reply-To")); id != "" {
-		return "id:" + strings.ToLower(id)
+		return appendLower(append(dst, "id:"...), id)
 	}
 	if id := lastMsgID(strings.Join(m.Header.Values("References"), " ")); id != "" {
-		return "id:" + strings.ToLower(id)
+		return appendLower(append(dst, "id:"...), id)
 	}
 	if orig != (Original{}) {
-		return "orig:" + strings.Join([]string{orig.From, orig.To, orig.Subject, orig.Date}, "\n")
+		dst = append(dst, "orig:"...)
+		for i, v := range [...]string{orig.From, orig.To, orig.Subject, orig.Date} {
+			if i > 0 {
+				dst = append(dst, '\n')
+			}
+			dst = append(dst, v...)
+		}
+		return dst
 	}
-	return "none:"
+	return append(dst, "none:"...)
 }
 
 // lastMsgID returns the last message identifier of a header value without
@@ -71,26 +80,32 @@ func lastMsgID(v string) string {
 // bounces to one recipient share a group.
 func GroupKey(ref, recipient string) string {
 	var buf [256]byte
-	b := append(buf[:0], ref...)
-	b = append(b, 0)
-	if isLowerASCII(recipient) {
-		b = append(b, recipient...)
-	} else {
-		b = append(b, strings.ToLower(recipient)...)
-	}
+	return groupKey(append(buf[:0], ref...), recipient)
+}
+
+// groupKey is GroupKey of the ref in b. It appends to b, beyond its length.
+func groupKey(b []byte, recipient string) string {
+	b = appendLower(append(b, 0), recipient)
 	sum := sha256.Sum256(b)
 	var key [16]byte
 	hex.Encode(key[:], sum[:8])
 	return string(key[:])
 }
 
-// isLowerASCII reports whether s is ASCII without upper-case letters: its
-// own strings.ToLower.
-func isLowerASCII(s string) bool {
+// appendLower appends strings.ToLower(s) to dst, without the string when s
+// is ASCII.
+func appendLower(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
-			return false
+		if s[i] >= 0x80 {
+			return append(dst, strings.ToLower(s)...)
 		}
 	}
-	return true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
