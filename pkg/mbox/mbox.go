@@ -76,6 +76,13 @@ func NewReader(r io.Reader) *Reader {
 	return &Reader{src: Newlines(r), buf: make([]byte, bufferSize)}
 }
 
+// Reset makes r read the mbox stream src from its start, as NewReader(src)
+// would, keeping its buffers: reading many mbox files one after another
+// then takes no new window for each.
+func (r *Reader) Reset(src io.Reader) {
+	*r = Reader{src: Newlines(src), buf: r.buf, line: r.line[:0]}
+}
+
 // fill reads more of the stream into the window, keeping the unread bytes.
 func (r *Reader) fill() {
 	if r.eof {

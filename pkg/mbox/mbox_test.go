@@ -246,3 +246,31 @@ func TestNullSender(t *testing.T) {
 		}
 	}
 }
+
+// TestReset: a Reader reset on a new stream reads it as a new Reader does,
+// whatever the last stream left (a message half read, no From_ line).
+func TestReset(t *testing.T) {
+	r := NewReader(strings.NewReader("From a Thu Sep 18 17:54:04 2008\nSubject: one\n\nbody\n\nFrom b Thu Sep 18 17:54:05 2008\n\nx\n"))
+	if _, err := r.Next(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"not an mbox\n", "From c Fri Sep 19 10:00:00 2008\nSubject: two\n\nbody two\n", ""} {
+		r.Reset(strings.NewReader(s))
+		fresh := NewReader(strings.NewReader(s))
+		for {
+			m, err := r.Next()
+			want, wantErr := fresh.Next()
+			if err != wantErr {
+				t.Fatalf("after Reset(%q): Next() error %v, a new Reader's %v", s, err, wantErr)
+			}
+			if err != nil {
+				break
+			}
+			got, _ := io.ReadAll(m)
+			exp, _ := io.ReadAll(want)
+			if string(got) != string(exp) || r.Envelope() != fresh.Envelope() {
+				t.Fatalf("after Reset(%q): %q %+v, a new Reader's %q %+v", s, got, r.Envelope(), exp, fresh.Envelope())
+			}
+		}
+	}
+}

@@ -208,6 +208,11 @@ type input struct {
 	mr     *mbox.Reader
 	single *bufio.Reader
 	queued []*Message // errors found while listing a folder, handed out first
+	// The readers of the files, reused from one file to the next: a folder
+	// of small messages would otherwise take a 64 KB buffer (and an mbox
+	// file a 256 KB window) per message.
+	br  *bufio.Reader
+	mbr *mbox.Reader
 }
 
 // entry is a file to read, or a path that failed while listing a folder.
@@ -279,12 +284,21 @@ func (in *input) next() *Message {
 // start sniffs a file or stream: mbox or a single message.
 func (in *input) start(rc io.ReadCloser) {
 	in.closer = rc
-	br := bufio.NewReaderSize(rc, 64<<10)
-	if looksLikeMbox(br) {
-		in.mr = mbox.NewReader(br)
+	if in.br == nil {
+		in.br = bufio.NewReaderSize(rc, 64<<10)
+	} else {
+		in.br.Reset(rc)
+	}
+	if looksLikeMbox(in.br) {
+		if in.mbr == nil {
+			in.mbr = mbox.NewReader(in.br)
+		} else {
+			in.mbr.Reset(in.br)
+		}
+		in.mr = in.mbr
 		return
 	}
-	in.single = br
+	in.single = in.br
 }
 
 // looksLikeMbox reports whether the stream starts (after blank lines) with a
