@@ -173,6 +173,9 @@ func glpiMsgID(msgID string) string {
 // The subject is the help desk's own: the original is the mail it sent. The
 // first tag in this order wins.
 func subjectTag(v *view) *Ticket {
+	if raw := v.m.Header.Get("Subject"); !strings.Contains(raw, "[") && !strings.Contains(raw, "=?") {
+		return nil // no tag, and no encoded word to hide one: not worth decoding
+	}
 	s := v.subjectText()
 	if !strings.Contains(s, "[") {
 		return nil
