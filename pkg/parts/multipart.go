@@ -30,24 +30,22 @@ type entity struct {
 	header message.Header
 	fields []header.Field
 	lazy   bool // header is still to be built from fields
-	typ    string
-	params map[string]string
-	raw    []byte
-	end    error
+	mediaType
+	raw []byte
+	end error
 	// off is where raw starts in the message's body, or -1 when raw is
 	// not the body's bytes (a decoded part).
 	off int
 }
 
 func newEntity(h message.Header, raw []byte, end error, off int) *entity {
-	typ, params, _ := h.ContentType()
-	return &entity{header: h, typ: typ, params: params, raw: raw, end: end, off: off}
+	return &entity{header: h, mediaType: contentType(h.Get("Content-Type")), raw: raw, end: end, off: off}
 }
 
 // newPart is newEntity of a part whose header fields are fields.
 func newPart(fields []header.Field, raw []byte, end error, off int) *entity {
 	e := &entity{fields: fields, lazy: true, raw: raw, end: end, off: off}
-	e.typ, e.params = contentType(e.get("Content-Type"))
+	e.mediaType = contentType(e.get("Content-Type"))
 	return e
 }
 
@@ -72,23 +70,6 @@ func (e *entity) hdr() message.Header {
 		e.header, e.fields, e.lazy = message.Header{Header: header.Build(e.fields)}, nil, false
 	}
 	return e.header
-}
-
-// contentType is message.Header.ContentType of a Content-Type value.
-func contentType(v string) (string, map[string]string) {
-	if v == "" {
-		return "text/plain", nil
-	}
-	t, params, err := mime.ParseMediaType(v)
-	if err != nil {
-		return v, nil
-	}
-	for k, pv := range params {
-		if d, err := paramDecoder.DecodeHeader(pv); err == nil {
-			params[k] = d
-		}
-	}
-	return t, params
 }
 
 // paramDecoder decodes encoded words in Content-Type parameters as
@@ -127,8 +108,8 @@ func (e *entity) encoding() string {
 // is: not text, no charset, or UTF-8 or US-ASCII.
 func (e *entity) keepsCharset() bool {
 	if len(e.typ) >= 5 && e.typ[:5] == "text/" {
-		if cs, ok := e.params["charset"]; ok {
-			switch lowerASCII(cs) {
+		if e.hasCharset {
+			switch lowerASCII(e.charset) {
 			case "utf-8", "us-ascii":
 			default:
 				return false

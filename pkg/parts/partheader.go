@@ -32,7 +32,7 @@ func (w *walker) multipartReader(e *message.Entity) message.MultipartReader {
 // parts, over e's bytes when no part header exceeds a limit (the limiter
 // would pass them unchanged), else over what the limiter passes.
 func (w *walker) splitter(e *entity) *splitter {
-	boundary := e.params["boundary"]
+	boundary := e.boundary
 	dash := []byte("--" + boundary)
 	if boundary == "" || !partHeadersOver(e.raw, dash, w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
 		return newSplitter(e.raw, e.end, boundary, e.off)

@@ -321,16 +321,16 @@ func (w *walker) walk(e *entity, depth int) {
 		w.fail(&LimitError{Limit: LimitDepth, Value: w.opts.MaxDepth})
 		return
 	}
-	typ, params := e.typ, e.params
+	typ := e.typ
 	if depth == 0 {
-		w.msg.noteCharset(params) // the top-level header's, whatever its type
+		w.msg.noteCharset(e.charset) // the top-level header's, whatever its type
 	}
 	if typ == "" {
 		typ = "text/plain"
 	}
 	w.msg.Types = append(w.msg.Types, typ)
 	if strings.HasPrefix(typ, "text/") {
-		w.msg.noteCharset(params)
+		w.msg.noteCharset(e.charset)
 	}
 	switch {
 	case strings.HasPrefix(typ, "multipart/"):
@@ -345,7 +345,7 @@ func (w *walker) walk(e *entity, depth int) {
 	case typ == "text/rfc822-headers" || typ == "message/rfc822-headers" || typ == "message/global-headers":
 		w.original(e, typ, true, depth)
 	case strings.HasPrefix(typ, "text/"):
-		body := w.readText(e, typ, params)
+		body := w.readText(e, typ)
 		if strings.TrimSpace(body) != "" {
 			w.msg.Texts = append(w.msg.Texts, Text{Type: typ, Body: body})
 		}
@@ -363,11 +363,11 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 	// others are not decoded: the first is held raw, in case no plain one
 	// follows.
 	var (
-		best     *Text
-		fallback []byte // the first alternative's bytes while no plain one came
-		fbType   string
-		fbParams map[string]string
-		fbCS     string // the message's charset when it was read (see textOf)
+		best      *Text
+		fallback  []byte // the first alternative's bytes while no plain one came
+		fbType    string
+		fbCharset string
+		fbCS      string // the message's charset when it was read (see textOf)
 	)
 	for {
 		p, err := mr.next()
@@ -379,7 +379,7 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 			break
 		}
 		if alternative {
-			t, params := p.typ, p.params
+			t := p.typ
 			if strings.HasPrefix(t, "text/") || t == "" {
 				w.parts++
 				if w.parts > w.opts.MaxParts {
@@ -387,13 +387,13 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 					break
 				}
 				w.msg.Types = append(w.msg.Types, t)
-				w.msg.noteCharset(params)
+				w.msg.noteCharset(p.charset)
 				switch {
 				case best == nil && (t == "text/plain" || t == ""):
-					best = &Text{Type: t, Body: w.readText(p, t, params)}
+					best = &Text{Type: t, Body: w.readText(p, t)}
 				case best == nil && fallback == nil:
 					fallback = append([]byte{}, w.readLines(p)...)
-					fbType, fbParams, fbCS = t, params, w.msg.Charset
+					fbType, fbCharset, fbCS = t, p.charset, w.msg.Charset
 				default:
 					w.readLines(p) // for the limits it may exceed
 				}
@@ -406,7 +406,7 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 		}
 	}
 	if best == nil && fallback != nil {
-		best = &Text{Type: fbType, Body: textBody(fbType, fbParams, fallback, fbCS)}
+		best = &Text{Type: fbType, Body: textBody(fbType, fbCharset, fallback, fbCS)}
 	}
 	if best != nil && strings.TrimSpace(best.Body) != "" {
 		w.msg.Texts = append(w.msg.Texts, *best)
@@ -446,7 +446,7 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	// only, but OpenSMTPD returns the whole failed message under that
 	// label; its text is read like that of a message/rfc822 part.
 	report := false
-	if typ, _, _ := o.Header.ContentType(); typ == "multipart/report" && !w.opts.nested {
+	if contentType(o.Header.Get("Content-Type")).typ == "multipart/report" && !w.opts.nested {
 		// A report returned inside this one: walk it as a message of its
 		// own, from the same bytes as its text below.
 		innerOpts := w.opts
@@ -502,7 +502,7 @@ func (w *walker) originalBody(e *entity, depth int) (string, bool) {
 	data := e.raw[:min(len(e.raw), w.opts.MaxOriginal)]
 	s, ok := w.inRaw(e, e.typ, data)
 	if !ok {
-		s = textBody(e.typ, e.params, data, w.msg.Charset)
+		s = textBody(e.typ, e.charset, data, w.msg.Charset)
 	}
 	return s, s == "" && blank(e.raw[len(data):])
 }
@@ -547,7 +547,7 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 		max := w.opts.MaxOriginal - b.Len()
 		data, _ := readUpTo(w.scratch[:0], e.Body, int64(max))
 		w.scratch = data[:0]
-		s := textBody(typ, params, data, w.msg.Charset)
+		s := textBody(typ, params["charset"], data, w.msg.Charset)
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
@@ -555,13 +555,13 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 	}
 }
 
-// readText reads a text part; params are its Content-Type parameters.
-func (w *walker) readText(e *entity, typ string, params map[string]string) string {
+// readText reads a text part of type typ.
+func (w *walker) readText(e *entity, typ string) string {
 	data := w.readLines(e)
 	if s, ok := w.inRaw(e, typ, data); ok {
 		return s
 	}
-	return textBody(typ, params, data, w.msg.Charset)
+	return textBody(typ, e.charset, data, w.msg.Charset)
 }
 
 // inRaw returns textBody of data without copying it, when data is the start
@@ -589,21 +589,20 @@ func (w *walker) readLines(e *entity) []byte {
 
 // textBody is the text of a part of type typ (HTML converted to plain
 // text); see textOf.
-func textBody(typ string, params map[string]string, data []byte, msgCharset string) string {
-	s := textOf(params, data, msgCharset)
+func textBody(typ, charset string, data []byte, msgCharset string) string {
+	s := textOf(charset, data, msgCharset)
 	if typ == "text/html" {
 		s = HTMLText(s)
 	}
 	return s
 }
 
-// textOf returns a text part's body as UTF-8; params are the part's
-// Content-Type parameters, msgCharset the charset the message declared
+// textOf returns a text part's body as UTF-8; charset is the part's
+// declared charset, msgCharset the charset the message declared
 // before it. go-message has converted a body in a charset it knows; any
 // other body arrives as sent and is decoded here: by its declared charset,
 // else the message's, else guessed (Decode).
-func textOf(params map[string]string, data []byte, msgCharset string) string {
-	cs := params["charset"]
+func textOf(cs string, data []byte, msgCharset string) string {
 	if knownCharset(cs) {
 		return validUTF8(string(data))
 	}
@@ -614,12 +613,12 @@ func textOf(params map[string]string, data []byte, msgCharset string) string {
 }
 
 // noteCharset remembers the first charset other than US-ASCII that a
-// header declares; params are its Content-Type parameters.
-func (m *Message) noteCharset(params map[string]string) {
+// header declares; charset is its Content-Type's charset parameter.
+func (m *Message) noteCharset(charset string) {
 	if m.Charset != "" {
 		return
 	}
-	if cs := normalCharset(params["charset"]); cs != "" && cs != "us-ascii" && cs != "ascii" {
+	if cs := normalCharset(charset); cs != "" && cs != "us-ascii" && cs != "ascii" {
 		m.Charset = cs
 	}
 }
