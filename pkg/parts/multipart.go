@@ -90,9 +90,41 @@ var paramDecoder = mime.WordDecoder{CharsetReader: func(cs string, in io.Reader)
 func (e *entity) plain() bool {
 	switch e.encoding() {
 	case "7bit", "8bit", "binary", "":
-		return e.keepsCharset()
+		return e.keepsCharset() || e.asciiCharset() && isText7bit(e.raw)
 	}
 	return false
+}
+
+// asciiCharset reports whether e is text in a charset that leaves 7-bit
+// text as it is (asciiCompatible): such text needs no conversion, whatever
+// message.New would set up for it.
+func (e *entity) asciiCharset() bool {
+	return e.hasCharset && len(e.typ) >= 5 && e.typ[:5] == "text/" && asciiCompatible(strings.ToLower(e.charset))
+}
+
+// asciiCompatible reports whether go-message/charset's decoder of cs
+// (golang.org/x/text) turns 7-bit text without escapes into the same
+// bytes: the ISO 8859 and Windows code pages, KOI8, and the Japanese,
+// Chinese and Korean charsets whose first 128 codes are ASCII (ISO-2022-JP
+// until its first escape). A charset it does not know leaves the bytes as
+// they are too.
+func asciiCompatible(cs string) bool {
+	switch cs {
+	case "iso-2022-jp", "shift_jis", "euc-jp", "euc-kr", "gb2312", "gbk", "big5", "koi8-r", "koi8-u":
+		return true
+	}
+	return strings.HasPrefix(cs, "iso-8859-") || strings.HasPrefix(cs, "windows-125")
+}
+
+// isText7bit reports whether b holds only printable ASCII, tabs and line
+// ends: no escape (ISO-2022), no shift code, no 8-bit byte.
+func isText7bit(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 || c > 0x7e) && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // encoding is the transfer encoding message.New undoes, in lower case: none

@@ -484,10 +484,19 @@ func (w *walker) originalBytes(e *entity) ([]byte, error) {
 // originalText), and whether what it left unread is blank.
 func (w *walker) originalBody(e *entity, depth int) (string, bool) {
 	if isMultipart(e.typ) || !e.plain() {
+		var b strings.Builder
+		parts := w.parts
+		if originalInMemory && w.originalParts(e, &b, depth) && b.Len() > 0 {
+			return b.String(), false
+		}
+		// No text, or a part header beyond a limit: what is left unread
+		// and what the limits say are go-message's stream reader's to
+		// tell.
+		w.parts = parts
 		br := getReader(&sliceReader{b: e.raw, end: e.end})
 		defer putReader(br)
 		inner, _ := message.New(e.hdr(), br)
-		var b strings.Builder
+		b.Reset()
 		w.originalText(inner, &b, depth)
 		return b.String(), b.Len() == 0 && bodyIsEmpty(br)
 	}
@@ -516,6 +525,86 @@ func blank(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// originalInMemory turns originalParts on; tests turn it off to compare.
+var originalInMemory = true
+
+// originalParts is originalText over the message in memory: the splitter
+// finds the parts, and only the text parts are read and decoded (go-message
+// reads every part's header and sets up the decoding of its body). It
+// reports false where its text could differ from originalText's: a part
+// header beyond a limit, which the limiter cuts as the stream is read.
+func (w *walker) originalParts(e *entity, b *strings.Builder, depth int) bool {
+	if b.Len() >= w.opts.MaxOriginal || depth > w.opts.MaxDepth {
+		return true
+	}
+	w.parts++
+	if w.parts > w.opts.MaxParts {
+		return true
+	}
+	switch {
+	case isMultipart(e.typ):
+		if e.boundary != "" && partHeadersOver(e.raw, []byte("--"+e.boundary), w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
+			return false
+		}
+		sp := newSplitter(e.raw, e.end, e.boundary, e.off)
+		for b.Len() < w.opts.MaxOriginal {
+			p, err := sp.next()
+			if err != nil || !p.decodable() {
+				return true // where go-message's NextPart fails
+			}
+			if !w.originalParts(p, b, depth+1) {
+				return false
+			}
+		}
+	case strings.HasPrefix(e.typ, "text/"):
+		max := w.opts.MaxOriginal - b.Len()
+		var data []byte
+		switch {
+		case e.plain():
+			data = e.raw[:min(len(e.raw), max)]
+		case e.encoding() == "quoted-printable" && (e.keepsCharset() || e.asciiCharset()):
+			data, _ = decodeQP(w.scratch[:0], e.raw, e.end, max)
+			data = data[:min(len(data), max)]
+			w.scratch = data[:0]
+			if e.keepsCharset() || isText7bit(data) {
+				break
+			}
+			fallthrough
+		default:
+			data, _ = readUpTo(w.scratch[:0], e.body(), int64(max))
+			w.scratch = data[:0]
+		}
+		s := textBody(e.typ, e.charset, data, w.msg.Charset)
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(s)
+	}
+	return true
+}
+
+// decodable reports whether message.New takes a part without an error:
+// its transfer encoding is one go-message knows and, for text, so is its
+// charset.
+func (e *entity) decodable() bool {
+	if isMultipart(e.typ) {
+		return true
+	}
+	switch e.encoding() {
+	case "quoted-printable", "base64", "7bit", "8bit", "binary", "":
+	default:
+		return false
+	}
+	if !strings.HasPrefix(e.typ, "text/") || !e.hasCharset {
+		return true
+	}
+	cs := strings.ToLower(e.charset)
+	if cs == "utf-8" || cs == "us-ascii" {
+		return true
+	}
+	return message.CharsetReader != nil && charsetKnown(cs)
 }
 
 // originalText appends the text parts of the returned message to b, up to
@@ -681,10 +770,15 @@ func (w *walker) read(e *entity, max int, limit string) []byte {
 		err  error
 		r    io.Reader
 	)
-	if e.encoding() == "quoted-printable" && e.keepsCharset() {
+	qp := e.encoding() == "quoted-printable" && (e.keepsCharset() || e.asciiCharset())
+	if qp {
 		// Decoded in memory, as go-message's reader would decode it.
 		data, err = decodeQP(w.scratch[:0], e.raw, e.end, max+1)
-	} else {
+		// 7-bit text is its own conversion; 8-bit text is converted
+		// by go-message.
+		qp = e.keepsCharset() || isText7bit(data)
+	}
+	if !qp {
 		r = e.body()
 		data, err = readUpTo(w.scratch[:0], r, int64(max)+1)
 	}
