@@ -1,8 +1,7 @@
 // Package header reads a message header block (RFC 5322 section 2.2) with
 // one allocation for the block's text instead of one per line: the fields'
-// names and values are slices of that text, a folded value is unfolded only
-// when it has several lines, and canonical names of the usual fields come
-// from a table.
+// names and unfolded values are slices of that text, and canonical names of
+// the usual fields come from a table.
 //
 // Read builds the github.com/emersion/go-message/textproto.Header that
 // textproto.ReadHeader builds from the same bytes (the same fields, names,
@@ -39,7 +38,9 @@ type Field struct {
 // field offsets.
 type scanner struct {
 	raw   []byte
-	marks []int // start of every field's first line in raw; a final mark ends the last
+	marks []int // start of every field's first line in raw
+	out   []byte
+	ends  []int
 }
 
 var scanners = sync.Pool{New: func() any { return &scanner{raw: make([]byte, 0, 4096)} }}
@@ -91,8 +92,8 @@ func readFields(br lines, dst []Field) ([]Field, error) {
 	}
 	sc := scanners.Get().(*scanner)
 	defer func() {
-		if cap(sc.raw) <= maxPooled {
-			sc.raw, sc.marks = sc.raw[:0], sc.marks[:0]
+		if cap(sc.raw) <= maxPooled && cap(sc.out) <= maxPooled {
+			sc.raw, sc.marks, sc.out, sc.ends = sc.raw[:0], sc.marks[:0], sc.out[:0], sc.ends[:0]
 			scanners.Put(sc)
 		}
 	}()
@@ -149,15 +150,26 @@ func readFields(br lines, dst []Field) ([]Field, error) {
 	if len(marks) == 0 {
 		return dst, readErr
 	}
-	text := string(raw) // the one copy the fields point into
+	// The names and unfolded values, one after the other, in one copy the
+	// fields point into; ends holds where each name and value ends.
+	out, ends := sc.out[:0], sc.ends[:0]
 	for i, start := range marks {
-		end := len(text)
+		end := len(raw)
 		if i+1 < len(marks) {
 			end = marks[i+1]
 		}
-		kv := text[start:end]
-		colon := strings.IndexByte(kv, ':') // checked above
-		dst = append(dst, Field{Key: trim(kv[:colon]), Value: unfold(kv[colon+1:])})
+		kv := raw[start:end]
+		colon := bytes.IndexByte(kv, ':') // checked above
+		out = append(out, trim(kv[:colon])...)
+		ends = append(ends, len(out))
+		out = unfoldInto(out, kv[colon+1:])
+		ends = append(ends, len(out))
+	}
+	sc.out, sc.ends = out, ends
+	text, at := string(out), 0
+	for i := 0; i < len(ends); i += 2 {
+		dst = append(dst, Field{Key: text[at:ends[i]], Value: text[ends[i]:ends[i+1]]})
+		at = ends[i+1]
 	}
 	return dst, readErr
 }
@@ -332,44 +344,30 @@ func lowerInto(dst []byte, s string) []byte {
 	return dst
 }
 
-// unfold is go-message's value of a field: every line (up to "\n", one
-// "\r" before it dropped) trimmed of blanks, and the non-empty ones joined
-// by single spaces. A value of one non-empty line is a slice of v.
-func unfold(v string) string {
-	var (
-		only string // the one non-empty line while there is one
-		n    int    // non-empty lines
-		b    strings.Builder
-	)
-	for v != "" {
+// unfoldInto appends go-message's value of a field to dst: every line of v
+// (up to "\n", one "\r" before it dropped) trimmed of blanks, and the
+// non-empty ones joined by single spaces.
+func unfoldInto(dst, v []byte) []byte {
+	first := true
+	for len(v) > 0 {
 		line := v
-		if i := strings.IndexByte(v, '\n'); i >= 0 {
+		if i := bytes.IndexByte(v, '\n'); i >= 0 {
 			line, v = v[:i], v[i+1:]
 		} else {
-			v = ""
+			v = nil
 		}
-		line = strings.TrimSuffix(line, "\r")
+		line = bytes.TrimSuffix(line, []byte("\r"))
 		line = trim(line)
-		if line == "" {
+		if len(line) == 0 {
 			continue
 		}
-		n++
-		switch n {
-		case 1:
-			only = line
-		case 2:
-			b.Grow(len(only) + 1 + len(line) + len(v))
-			b.WriteString(only)
-			fallthrough
-		default:
-			b.WriteByte(' ')
-			b.WriteString(line)
+		if !first {
+			dst = append(dst, ' ')
 		}
+		first = false
+		dst = append(dst, line...)
 	}
-	if n <= 1 {
-		return only
-	}
-	return b.String()
+	return dst
 }
 
 // trim removes the spaces and tabs around s.
