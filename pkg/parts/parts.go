@@ -486,7 +486,7 @@ func (w *walker) originalBody(e *entity, depth int) (string, bool) {
 	if isMultipart(e.typ) || !e.plain() {
 		var b strings.Builder
 		parts := w.parts
-		if originalInMemory && w.originalParts(e, &b, depth) && b.Len() > 0 {
+		if originalInMemory && w.originalParts(e, &b, depth, false) && b.Len() > 0 {
 			return b.String(), false
 		}
 		// No text, or a part header beyond a limit: what is left unread
@@ -497,7 +497,7 @@ func (w *walker) originalBody(e *entity, depth int) (string, bool) {
 		defer putReader(br)
 		inner, _ := message.New(e.hdr(), br)
 		b.Reset()
-		w.originalText(inner, &b, depth)
+		w.originalText(inner, &b, depth, false)
 		return b.String(), b.Len() == 0 && bodyIsEmpty(br)
 	}
 	// originalText of a single part whose bytes are its text.
@@ -535,7 +535,7 @@ var originalInMemory = true
 // reads every part's header and sets up the decoding of its body). It
 // reports false where its text could differ from originalText's: a part
 // header beyond a limit, which the limiter cuts as the stream is read.
-func (w *walker) originalParts(e *entity, b *strings.Builder, depth int) bool {
+func (w *walker) originalParts(e *entity, b *strings.Builder, depth int, afterPlain bool) bool {
 	if b.Len() >= w.opts.MaxOriginal || depth > w.opts.MaxDepth {
 		return true
 	}
@@ -549,15 +549,19 @@ func (w *walker) originalParts(e *entity, b *strings.Builder, depth int) bool {
 			return false
 		}
 		sp := newSplitter(e.raw, e.end, e.boundary, e.off)
+		alternative, plain := e.typ == "multipart/alternative", false
 		for b.Len() < w.opts.MaxOriginal {
 			p, err := sp.next()
 			if err != nil || !p.decodable() {
 				return true // where go-message's NextPart fails
 			}
-			if !w.originalParts(p, b, depth+1) {
+			if !w.originalParts(p, b, depth+1, plain) {
 				return false
 			}
+			plain = plain || alternative && p.typ == "text/plain"
 		}
+	case afterPlain && e.typ == "text/html":
+		// The same text as the plain alternative before it: not read.
 	case strings.HasPrefix(e.typ, "text/"):
 		max := w.opts.MaxOriginal - b.Len()
 		var data []byte
@@ -608,8 +612,9 @@ func (e *entity) decodable() bool {
 }
 
 // originalText appends the text parts of the returned message to b, up to
-// MaxOriginal bytes. Other parts are not decoded.
-func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) {
+// MaxOriginal bytes. Other parts are not decoded, and neither is an HTML
+// alternative after a plain one (afterPlain): it says the same.
+func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int, afterPlain bool) {
 	if b.Len() >= w.opts.MaxOriginal || depth > w.opts.MaxDepth {
 		return
 	}
@@ -625,13 +630,17 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 			return
 		}
 		defer mr.Close()
+		alternative, plain := typ == "multipart/alternative", false
 		for b.Len() < w.opts.MaxOriginal {
 			p, err := mr.NextPart()
 			if err != nil {
 				return
 			}
-			w.originalText(p, b, depth+1)
+			w.originalText(p, b, depth+1, plain)
+			pt, _, _ := p.Header.ContentType()
+			plain = plain || alternative && pt == "text/plain"
 		}
+	case afterPlain && typ == "text/html":
 	case typ == "" || strings.HasPrefix(typ, "text/"):
 		max := w.opts.MaxOriginal - b.Len()
 		data, _ := readUpTo(w.scratch[:0], e.Body, int64(max))
