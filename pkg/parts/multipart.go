@@ -205,7 +205,8 @@ type splitter struct {
 	pos       int
 	end       error
 	partsRead int
-	base      int // where data starts in the message's body, or -1
+	base      int    // where data starts in the message's body, or -1
+	text      string // data (its start) as a string, for header fields to slice, or ""
 	fields    []header.Field
 
 	nl               []byte // "\r\n" or "\n" (set after seeing first boundary line)
@@ -214,12 +215,13 @@ type splitter struct {
 	dashBoundary     []byte // "--boundary"
 }
 
-func newSplitter(data []byte, end error, boundary string, base int) *splitter {
+func newSplitter(data []byte, end error, boundary string, base int, text string) *splitter {
 	b := []byte("\r\n--" + boundary + "--")
 	return &splitter{
 		data:             data,
 		end:              end,
 		base:             base,
+		text:             text,
 		nl:               b[:2],
 		nlDashBoundary:   b[:len(b)-2],
 		dashBoundaryDash: b[2:],
@@ -263,7 +265,11 @@ func (r *splitter) next() (*entity, error) {
 		if r.isBoundaryDelimiterLine(line) {
 			r.partsRead++
 			var n int
-			r.fields, n, err = header.ReadFieldsBytes(r.data[r.pos:], r.end, r.fields[:0])
+			text := ""
+			if r.pos < len(r.text) {
+				text = r.text[r.pos:]
+			}
+			r.fields, n, err = header.ReadFieldsIn(r.data[r.pos:], text, r.end, r.fields[:0])
 			r.pos += n
 			if err != nil {
 				return nil, err

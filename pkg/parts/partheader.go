@@ -35,7 +35,7 @@ func (w *walker) splitter(e *entity) *splitter {
 	boundary := e.boundary
 	dash := []byte("--" + boundary)
 	if boundary == "" || !partHeadersOver(e.raw, dash, w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
-		return newSplitter(e.raw, e.end, boundary, e.off)
+		return newSplitter(e.raw, e.end, boundary, e.off, w.rawAt(e.off))
 	}
 	l := &partHeaderLimiter{br: bufio.NewReaderSize(&sliceReader{b: e.raw, end: e.end}, limiterBuffer), dash: dash, atLineStart: true,
 		maxHeader: w.opts.MaxHeader, maxField: w.opts.MaxLine, fail: w.fail}
@@ -43,7 +43,7 @@ func (w *walker) splitter(e *entity) *splitter {
 	if err == nil {
 		err = io.EOF
 	}
-	return newSplitter(data, err, boundary, -1)
+	return newSplitter(data, err, boundary, -1, "")
 }
 
 // partHeadersOver reports whether partHeaderLimiter, reading data in

@@ -303,6 +303,15 @@ type walker struct {
 
 func (w *walker) err() error { return errors.Join(w.errs...) }
 
+// rawAt returns the message's body from off on as a string, within Raw's
+// copy, or "" when off is not in it (-1: not the body's bytes).
+func (w *walker) rawAt(off int) string {
+	if off < 0 || off >= len(w.raw) {
+		return ""
+	}
+	return w.raw[off:]
+}
+
 func (w *walker) fail(err error) {
 	if len(w.errs) < 8 {
 		w.errs = append(w.errs, err)
@@ -420,7 +429,11 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	for i < len(data) && (data[i] == '\n' || data[i] == '\r') {
 		i++ // blank lines before the header
 	}
-	h, n, err := header.ReadBytes(data[i:], end)
+	text := "" // data as a string, when it stands in Raw's copy
+	if e.off >= 0 && e.plain() {
+		text = w.rawAt(e.off + i)
+	}
+	h, n, err := header.ReadBytes(data[i:], text, end)
 	if err != nil {
 		// QUIRK: RFC 3462 section 3 expects a clean header block, but many
 		// servers return headers cut short or with a stray non-header line.
@@ -548,7 +561,7 @@ func (w *walker) originalParts(e *entity, b *strings.Builder, depth int, afterPl
 		if e.boundary != "" && partHeadersOver(e.raw, []byte("--"+e.boundary), w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
 			return false
 		}
-		sp := newSplitter(e.raw, e.end, e.boundary, e.off)
+		sp := newSplitter(e.raw, e.end, e.boundary, e.off, w.rawAt(e.off))
 		alternative, plain := e.typ == "multipart/alternative", false
 		for b.Len() < w.opts.MaxOriginal {
 			p, err := sp.next()
