@@ -143,6 +143,12 @@ func skipToken(v string, i int) int {
 	return i
 }
 
-func isTokenByte(c byte) bool {
-	return c > 0x20 && c < 0x7f && strings.IndexByte(`()<>@,;:\"/[]?=`, c) < 0
-}
+func isTokenByte(c byte) bool { return tokenBytes[c] }
+
+// tokenBytes holds the token characters: printable ASCII but the tspecials.
+var tokenBytes = func() (t [256]bool) {
+	for c := 0x21; c < 0x7f; c++ {
+		t[c] = strings.IndexByte(`()<>@,;:\"/[]?=`, byte(c)) < 0
+	}
+	return t
+}()

@@ -54,6 +54,25 @@ func (w *walker) splitter(e *entity) *splitter {
 func partHeadersOver(data, dash []byte, maxHeader, maxField, chunk int) bool {
 	atLineStart, inHeader, header, field := true, false, 0, 0
 	for len(data) > 0 {
+		if !inHeader && len(dash) <= chunk {
+			// Outside a header block only a line that starts with dash
+			// matters: skip to the next one. (Every piece the limiter
+			// reads after a line end starts a line, and holds all of
+			// dash if the line does.)
+			i, from := -1, 0
+			for {
+				j := bytes.Index(data[from:], dash)
+				if j < 0 {
+					return false
+				}
+				if j += from; j == 0 && atLineStart || j > 0 && data[j-1] == '\n' {
+					i = j
+					break
+				}
+				from = j + 1
+			}
+			data, atLineStart = data[i:], true
+		}
 		n := len(data)
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			n = i + 1

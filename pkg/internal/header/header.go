@@ -382,13 +382,19 @@ func isCanonical(k string) bool {
 
 // isToken reports whether c is a token character (RFC 7230 tchar), as
 // net/textproto's validHeaderFieldByte does.
-func isToken(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+func isToken(c byte) bool { return tokens[c] }
+
+var tokens = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			t[c] = true
+		default:
+			t[c] = strings.IndexByte("!#$%&'*+-.^_`|~", byte(c)) >= 0
+		}
 	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
+	return t
+}()
 
 func lowerInto(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
