@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/internal/header"
 	"github.com/emersion/go-message"
@@ -42,9 +42,44 @@ func newEntity(h message.Header, raw []byte, end error, off int) *entity {
 	return &entity{header: h, mediaType: contentType(h.Get("Content-Type")), raw: raw, end: end, off: off}
 }
 
-// newPart is newEntity of a part whose header fields are fields.
-func newPart(fields []header.Field, raw []byte, end error, off int) *entity {
-	e := &entity{fields: fields, lazy: true, raw: raw, end: end, off: off}
+// arena holds the parts of one walk and their header fields, in two slices
+// reused from message to message (arenas): a bounce has a handful of parts,
+// each of which was two objects. Nothing the walk returns refers to them.
+type arena struct {
+	fields []header.Field
+	parts  []entity
+}
+
+var arenas = sync.Pool{New: func() any { return new(arena) }}
+
+// maxArena bounds the parts and fields an arena keeps for reuse.
+const maxArena = 1024
+
+func getArena() *arena { return arenas.Get().(*arena) }
+
+func putArena(a *arena) {
+	if cap(a.fields) > maxArena || cap(a.parts) > maxArena {
+		return
+	}
+	clear(a.fields)
+	clear(a.parts)
+	a.fields, a.parts = a.fields[:0], a.parts[:0]
+	arenas.Put(a)
+}
+
+// part is newEntity of a part whose header fields are fields, held in a
+// (a nil *arena allocates it). A part's address stays valid when the arena
+// grows: it then points into the previous array, which nothing else
+// changes.
+func (a *arena) part(fields []header.Field, raw []byte, end error, off int) *entity {
+	var e *entity
+	if a == nil {
+		e = new(entity)
+	} else {
+		a.parts = append(a.parts, entity{})
+		e = &a.parts[len(a.parts)-1]
+	}
+	*e = entity{fields: fields, lazy: true, raw: raw, end: end, off: off}
 	e.mediaType = contentType(e.get("Content-Type"))
 	return e
 }
@@ -207,7 +242,7 @@ type splitter struct {
 	partsRead int
 	base      int    // where data starts in the message's body, or -1
 	text      string // data (its start) as a string, for header fields to slice, or ""
-	fields    []header.Field
+	arena     *arena // where the parts are kept, or nil
 
 	nl               []byte // "\r\n" or "\n" (set after seeing first boundary line)
 	nlDashBoundary   []byte // nl + "--boundary"
@@ -269,19 +304,26 @@ func (r *splitter) next() (*entity, error) {
 			if r.pos < len(r.text) {
 				text = r.text[r.pos:]
 			}
-			r.fields, n, err = header.ReadFieldsIn(r.data[r.pos:], text, r.end, r.fields[:0])
+			var fields []header.Field
+			if r.arena != nil {
+				// Appended to the walk's fields: the part's are the last.
+				k := len(r.arena.fields)
+				r.arena.fields, n, err = header.ReadFieldsIn(r.data[r.pos:], text, r.end, r.arena.fields)
+				fields = r.arena.fields[k:len(r.arena.fields):len(r.arena.fields)]
+			} else {
+				fields, n, err = header.ReadFieldsIn(r.data[r.pos:], text, r.end, nil)
+			}
 			r.pos += n
 			if err != nil {
 				return nil, err
 			}
-			fields := slices.Clone(r.fields)
 			start := r.pos
 			body, end := r.partBody()
 			off := -1
 			if r.base >= 0 {
 				off = r.base + start
 			}
-			return newPart(fields, body, end, off), nil
+			return r.arena.part(fields, body, end, off), nil
 		}
 		if r.isFinalBoundary(line) {
 			return nil, io.EOF

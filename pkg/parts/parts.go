@@ -281,8 +281,11 @@ func parseBytes(h mail.Header, body []byte, end error, opts *Options) (*Message,
 	// message in the epilogue after the closing boundary).
 	raw := string(body[:min(len(body), o.MaxRawText)])
 	m.Raw = validUTF8(raw)
-	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw}
-	defer func() { putBuffer(&scratchPool, w.scratch) }()
+	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw, arena: getArena()}
+	defer func() {
+		putBuffer(&scratchPool, w.scratch)
+		putArena(w.arena)
+	}()
 	w.walk(newEntity(h.Header, body, end, 0), 0) // notes the top-level header's charset first
 	return m, w.err()
 }
@@ -299,6 +302,7 @@ type walker struct {
 	// to strings: one buffer for the whole walk instead of a growing
 	// io.ReadAll per part.
 	scratch []byte
+	arena   *arena // the parts of the walk
 }
 
 func (w *walker) err() error { return errors.Join(w.errs...) }
@@ -562,6 +566,7 @@ func (w *walker) originalParts(e *entity, b *strings.Builder, depth int, afterPl
 			return false
 		}
 		sp := newSplitter(e.raw, e.end, e.boundary, e.off, w.rawAt(e.off))
+		sp.arena = w.arena
 		alternative, plain := e.typ == "multipart/alternative", false
 		for b.Len() < w.opts.MaxOriginal {
 			p, err := sp.next()
