@@ -3,6 +3,7 @@ package dsn
 import (
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,13 +42,13 @@ func ParseDate(s string) (time.Time, bool) {
 	// before it, each failure an allocated error. When this layout takes
 	// the whole string (or all of it but the comment), ParseDate would
 	// pick the same layout and give the same time.
-	if t, err := time.Parse(rfc5322, s); err == nil {
+	if t, ok := parseRFC5322(s); ok {
 		return t, true
 	}
 	bare := "" // s without a trailing comment
 	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
 		bare = strings.TrimSpace(s[:i])
-		if t, err := time.Parse(rfc5322, bare); err == nil {
+		if t, ok := parseRFC5322(bare); ok {
 			return t, true
 		}
 	}
@@ -66,4 +67,82 @@ func ParseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// parseRFC5322 is time.Parse(rfc5322, s). The plainest form ("Mon, 2 Jan
+// 2006 15:04:05 -0700", exact-case names) is read here,
+// and its numeric zone is a FixedZone made once per offset: time.Parse
+// makes a new one for every date not in the local zone, three objects a
+// date. Anything else goes to time.Parse; FuzzParseRFC5322 compares the
+// two.
+func parseRFC5322(s string) (time.Time, bool) {
+	if t, ok := plainRFC5322(s); ok {
+		return t, true
+	}
+	t, err := time.Parse(rfc5322, s)
+	return t, err == nil
+}
+
+func plainRFC5322(s string) (time.Time, bool) {
+	// "Mon, 2 Jan 2006 15:04:05 -0700", the day one or two digits.
+	if len(s) < 30 || s[3] != ',' || s[4] != ' ' || strings.Index(weekdays, s[:3])%4 != 0 {
+		return time.Time{}, false
+	}
+	s = s[5:]
+	day, s, ok := digits(s, 1, 2)
+	if !ok || day < 1 || len(s) != 24 || s[0] != ' ' || s[4] != ' ' || s[9] != ' ' ||
+		s[12] != ':' || s[15] != ':' || s[18] != ' ' || s[19] != '+' && s[19] != '-' {
+		return time.Time{}, false
+	}
+	m := strings.Index(months, s[1:4])
+	year, _, ok1 := digits(s[5:9], 4, 4)
+	hour, _, ok2 := digits(s[10:12], 2, 2)
+	min, _, ok3 := digits(s[13:15], 2, 2)
+	sec, _, ok4 := digits(s[16:18], 2, 2)
+	zh, _, ok5 := digits(s[20:22], 2, 2)
+	zm, _, ok6 := digits(s[22:24], 2, 2)
+	if m < 0 || m%3 != 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || hour > 23 || min > 59 || sec > 59 || zh > 23 || zm > 59 {
+		return time.Time{}, false
+	}
+	if day > 28 && day > time.Date(year, time.Month(m/3+2), 0, 0, 0, 0, 0, time.UTC).Day() {
+		return time.Time{}, false // not in the month
+	}
+	offset := (zh*60 + zm) * 60
+	if s[19] == '-' {
+		offset = -offset
+	}
+	t := time.Date(year, time.Month(m/3+1), day, hour, min, sec, 0, time.UTC).Add(-time.Duration(offset) * time.Second)
+	// As time.Parse does: the local zone when it has that offset then.
+	if _, local := t.In(time.Local).Zone(); local == offset {
+		return t.In(time.Local), true
+	}
+	return t.In(fixedZone(offset)), true
+}
+
+const (
+	weekdays = "Mon Tue Wed Thu Fri Sat Sun"
+	months   = "JanFebMarAprMayJunJulAugSepOctNovDec"
+)
+
+// digits reads at least min and at most max decimal digits at the start of
+// s.
+func digits(s string, min, max int) (int, string, bool) {
+	n, i := 0, 0
+	for i < len(s) && i < max && '0' <= s[i] && s[i] <= '9' {
+		n = n*10 + int(s[i]-'0')
+		i++
+	}
+	return n, s[i:], i >= min
+}
+
+// zones holds the FixedZone of each offset seen, as time.Parse names it
+// (no name).
+var zones sync.Map
+
+func fixedZone(offset int) *time.Location {
+	if z, ok := zones.Load(offset); ok {
+		return z.(*time.Location)
+	}
+	z, _ := zones.LoadOrStore(offset, time.FixedZone("", offset))
+	return z.(*time.Location)
 }

@@ -162,6 +162,40 @@ var perRecipient = map[string]bool{
 	"x-supplementary-info": true,
 }
 
+// knownName returns the lower-case form of name when it is a field of
+// perRecipient or perMessage, without allocating it; else name itself,
+// which neither holds in any case.
+func knownName(name string) string {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return name // longer than any known name
+	}
+	b := buf[:len(name)]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	if k, ok := knownNames[string(b)]; ok {
+		return k
+	}
+	return name
+}
+
+// knownNames holds the names of perRecipient and perMessage.
+var knownNames = func() map[string]string {
+	m := map[string]string{}
+	for k := range perRecipient {
+		m[k] = k
+	}
+	for k := range perMessage {
+		m[k] = k
+	}
+	return m
+}()
+
 // perMessage are the fields that belong to the message block.
 var perMessage = map[string]bool{
 	"reporting-mta": true, "received-from-mta": true, "arrival-date": true,
@@ -169,7 +203,7 @@ var perMessage = map[string]bool{
 }
 
 func (p *parser) add(name, value string) {
-	key := strings.ToLower(name)
+	key := knownName(name)
 	value = strings.TrimSpace(value)
 	switch {
 	case perMessage[key] && (p.cur == nil || !p.rep.has(key)):

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -168,5 +169,41 @@ func TestRepeatedPerMessageField(t *testing.T) {
 	rep, _ := Parse(strings.NewReader("Reporting-MTA: dns; first.example\nReporting-MTA: dns; second.example\n\nFinal-Recipient: rfc822; a@b.example\nAction: failed\n"))
 	if rep.ReportingMTA != "first.example" || Get(rep.Fields, "Reporting-MTA") != "dns; first.example" {
 		t.Errorf("ReportingMTA = %q, Get = %q; want the first value in both", rep.ReportingMTA, Get(rep.Fields, "Reporting-MTA"))
+	}
+}
+
+// FuzzParseRFC5322: the plain dates parseRFC5322 reads itself give what
+// time.Parse gives: the same instant, zone name and offset, and the local
+// zone where time.Parse takes it.
+func FuzzParseRFC5322(f *testing.F) {
+	for _, s := range []string{"Mon, 2 Jan 2006 15:04:05 -0700", "Tue, 14 Mar 2023 09:30:00 +0900", "Sun, 28 Feb 2021 23:59:59 +0000",
+		"Mon, 02 Jan 2006 15:04:05 -0000", "Wed, 31 Jan 2024 10:00:00 +0100", "mon, 2 Jan 2006 15:04:05 -0700", "Mon,  2 Jan 2006 15:04:05 -0700",
+		"Thu, 29 Feb 2024 10:00:00 +0100", "Wed, 29 Feb 2023 10:00:00 +0100", "Thu, 31 Apr 2013 23:45:00 -0800", "Tue, 31 Dec 2013 23:45:00 -0800"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := plainRFC5322(s)
+		want, err := time.Parse(rfc5322, s)
+		if !ok {
+			return
+		}
+		if err != nil {
+			t.Fatalf("plainRFC5322(%q) = %v, time.Parse fails: %v", s, got, err)
+		}
+		gn, go_ := got.Zone()
+		wn, wo := want.Zone()
+		if !got.Equal(want) || gn != wn || go_ != wo || (got.Location() == time.Local) != (want.Location() == time.Local) ||
+			got.Format(time.RFC3339) != want.Format(time.RFC3339) {
+			t.Fatalf("plainRFC5322(%q) = %v (%s %d), time.Parse = %v (%s %d)", s, got, gn, go_, want, wn, wo)
+		}
+	})
+}
+
+// TestPlainRFC5322: the common form is read without time.Parse.
+func TestPlainRFC5322(t *testing.T) {
+	for _, s := range []string{"Mon, 2 Jan 2006 15:04:05 -0700", "Tue, 14 Mar 2023 09:30:00 +0900", "Sun, 28 Feb 2021 23:59:59 +0000"} {
+		if _, ok := plainRFC5322(s); !ok {
+			t.Errorf("plainRFC5322(%q) = false", s)
+		}
 	}
 }

@@ -220,8 +220,8 @@ func needsDecoding(s string) bool {
 // (the charset the message around h declares), else guessed (DecodeHeader).
 func SubjectOf(h mail.Header, hint string) string {
 	cs := hint
-	if _, params, _ := h.ContentType(); params["charset"] != "" {
-		cs = params["charset"]
+	if ct := contentType(h.Get("Content-Type")); ct.charset != "" {
+		cs = ct.charset
 	}
 	return DecodeHeader(h.Get("Subject"), cs)
 }

@@ -1,9 +1,12 @@
 package parts
 
 import (
+	"bytes"
+	"io"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // the program's charset tables, as pkg/cli imports them
 )
 
@@ -88,4 +91,40 @@ func FuzzDecodeHeader(f *testing.F) {
 			t.Fatalf("Decode(%q, %q) = %q: not valid UTF-8", raw, charset, got)
 		}
 	})
+}
+
+// TestASCIICompatible: the charsets asciiCompatible names decode 7-bit
+// text (isText7bit) to the same bytes, so that such text is taken as it is.
+func TestASCIICompatible(t *testing.T) {
+	var text []byte
+	for c := byte(0x20); c < 0x7f; c++ {
+		text = append(text, c)
+	}
+	text = append(text, "\t\r\n~\\\r\nend"...)
+	if !isText7bit(text) {
+		t.Fatal("isText7bit(printable ASCII) = false")
+	}
+	for _, cs := range []string{"iso-2022-jp", "shift_jis", "euc-jp", "euc-kr", "gb2312", "gbk", "big5", "koi8-r", "koi8-u",
+		"iso-8859-1", "iso-8859-2", "iso-8859-5", "iso-8859-7", "iso-8859-9", "iso-8859-15", "iso-8859-16",
+		"windows-1250", "windows-1251", "windows-1252", "windows-1253", "windows-1254", "windows-1255", "windows-1256",
+		"windows-1257", "windows-1258"} {
+		if !asciiCompatible(cs) {
+			t.Errorf("asciiCompatible(%q) = false", cs)
+			continue
+		}
+		r, err := message.CharsetReader(cs, bytes.NewReader(text))
+		if err != nil {
+			t.Errorf("charset %q: %v", cs, err)
+			continue
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || !bytes.Equal(got, text) {
+			t.Errorf("charset %q: 7-bit text decoded to %q, %v", cs, got, err)
+		}
+	}
+	for _, cs := range []string{"utf-7", "unicode-1-1-utf-7", "utf-16", "ibm037", "iso-2022-kr"} {
+		if asciiCompatible(cs) {
+			t.Errorf("asciiCompatible(%q) = true", cs)
+		}
+	}
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"slices"
 	"strings"
+	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/internal/header"
 	"github.com/emersion/go-message"
@@ -30,24 +30,57 @@ type entity struct {
 	header message.Header
 	fields []header.Field
 	lazy   bool // header is still to be built from fields
-	typ    string
-	params map[string]string
-	raw    []byte
-	end    error
+	mediaType
+	raw []byte
+	end error
 	// off is where raw starts in the message's body, or -1 when raw is
 	// not the body's bytes (a decoded part).
 	off int
 }
 
 func newEntity(h message.Header, raw []byte, end error, off int) *entity {
-	typ, params, _ := h.ContentType()
-	return &entity{header: h, typ: typ, params: params, raw: raw, end: end, off: off}
+	return &entity{header: h, mediaType: contentType(h.Get("Content-Type")), raw: raw, end: end, off: off}
 }
 
-// newPart is newEntity of a part whose header fields are fields.
-func newPart(fields []header.Field, raw []byte, end error, off int) *entity {
-	e := &entity{fields: fields, lazy: true, raw: raw, end: end, off: off}
-	e.typ, e.params = contentType(e.get("Content-Type"))
+// arena holds the parts of one walk and their header fields, in two slices
+// reused from message to message (arenas): a bounce has a handful of parts,
+// each of which was two objects. Nothing the walk returns refers to them.
+type arena struct {
+	fields []header.Field
+	parts  []entity
+}
+
+var arenas = sync.Pool{New: func() any { return new(arena) }}
+
+// maxArena bounds the parts and fields an arena keeps for reuse.
+const maxArena = 1024
+
+func getArena() *arena { return arenas.Get().(*arena) }
+
+func putArena(a *arena) {
+	if cap(a.fields) > maxArena || cap(a.parts) > maxArena {
+		return
+	}
+	clear(a.fields)
+	clear(a.parts)
+	a.fields, a.parts = a.fields[:0], a.parts[:0]
+	arenas.Put(a)
+}
+
+// part is newEntity of a part whose header fields are fields, held in a
+// (a nil *arena allocates it). A part's address stays valid when the arena
+// grows: it then points into the previous array, which nothing else
+// changes.
+func (a *arena) part(fields []header.Field, raw []byte, end error, off int) *entity {
+	var e *entity
+	if a == nil {
+		e = new(entity)
+	} else {
+		a.parts = append(a.parts, entity{})
+		e = &a.parts[len(a.parts)-1]
+	}
+	*e = entity{fields: fields, lazy: true, raw: raw, end: end, off: off}
+	e.mediaType = contentType(e.get("Content-Type"))
 	return e
 }
 
@@ -74,23 +107,6 @@ func (e *entity) hdr() message.Header {
 	return e.header
 }
 
-// contentType is message.Header.ContentType of a Content-Type value.
-func contentType(v string) (string, map[string]string) {
-	if v == "" {
-		return "text/plain", nil
-	}
-	t, params, err := mime.ParseMediaType(v)
-	if err != nil {
-		return v, nil
-	}
-	for k, pv := range params {
-		if d, err := paramDecoder.DecodeHeader(pv); err == nil {
-			params[k] = d
-		}
-	}
-	return t, params
-}
-
 // paramDecoder decodes encoded words in Content-Type parameters as
 // go-message does.
 var paramDecoder = mime.WordDecoder{CharsetReader: func(cs string, in io.Reader) (io.Reader, error) {
@@ -109,9 +125,41 @@ var paramDecoder = mime.WordDecoder{CharsetReader: func(cs string, in io.Reader)
 func (e *entity) plain() bool {
 	switch e.encoding() {
 	case "7bit", "8bit", "binary", "":
-		return e.keepsCharset()
+		return e.keepsCharset() || e.asciiCharset() && isText7bit(e.raw)
 	}
 	return false
+}
+
+// asciiCharset reports whether e is text in a charset that leaves 7-bit
+// text as it is (asciiCompatible): such text needs no conversion, whatever
+// message.New would set up for it.
+func (e *entity) asciiCharset() bool {
+	return e.hasCharset && len(e.typ) >= 5 && e.typ[:5] == "text/" && asciiCompatible(strings.ToLower(e.charset))
+}
+
+// asciiCompatible reports whether go-message/charset's decoder of cs
+// (golang.org/x/text) turns 7-bit text without escapes into the same
+// bytes: the ISO 8859 and Windows code pages, KOI8, and the Japanese,
+// Chinese and Korean charsets whose first 128 codes are ASCII (ISO-2022-JP
+// until its first escape). A charset it does not know leaves the bytes as
+// they are too.
+func asciiCompatible(cs string) bool {
+	switch cs {
+	case "iso-2022-jp", "shift_jis", "euc-jp", "euc-kr", "gb2312", "gbk", "big5", "koi8-r", "koi8-u":
+		return true
+	}
+	return strings.HasPrefix(cs, "iso-8859-") || strings.HasPrefix(cs, "windows-125")
+}
+
+// isText7bit reports whether b holds only printable ASCII, tabs and line
+// ends: no escape (ISO-2022), no shift code, no 8-bit byte.
+func isText7bit(b []byte) bool {
+	for _, c := range b {
+		if (c < 0x20 || c > 0x7e) && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // encoding is the transfer encoding message.New undoes, in lower case: none
@@ -127,8 +175,8 @@ func (e *entity) encoding() string {
 // is: not text, no charset, or UTF-8 or US-ASCII.
 func (e *entity) keepsCharset() bool {
 	if len(e.typ) >= 5 && e.typ[:5] == "text/" {
-		if cs, ok := e.params["charset"]; ok {
-			switch lowerASCII(cs) {
+		if e.hasCharset {
+			switch lowerASCII(e.charset) {
 			case "utf-8", "us-ascii":
 			default:
 				return false
@@ -192,8 +240,9 @@ type splitter struct {
 	pos       int
 	end       error
 	partsRead int
-	base      int // where data starts in the message's body, or -1
-	fields    []header.Field
+	base      int    // where data starts in the message's body, or -1
+	text      string // data (its start) as a string, for header fields to slice, or ""
+	arena     *arena // where the parts are kept, or nil
 
 	nl               []byte // "\r\n" or "\n" (set after seeing first boundary line)
 	nlDashBoundary   []byte // nl + "--boundary"
@@ -201,12 +250,13 @@ type splitter struct {
 	dashBoundary     []byte // "--boundary"
 }
 
-func newSplitter(data []byte, end error, boundary string, base int) *splitter {
+func newSplitter(data []byte, end error, boundary string, base int, text string) *splitter {
 	b := []byte("\r\n--" + boundary + "--")
 	return &splitter{
 		data:             data,
 		end:              end,
 		base:             base,
+		text:             text,
 		nl:               b[:2],
 		nlDashBoundary:   b[:len(b)-2],
 		dashBoundaryDash: b[2:],
@@ -250,19 +300,30 @@ func (r *splitter) next() (*entity, error) {
 		if r.isBoundaryDelimiterLine(line) {
 			r.partsRead++
 			var n int
-			r.fields, n, err = header.ReadFieldsBytes(r.data[r.pos:], r.end, r.fields[:0])
+			text := ""
+			if r.pos < len(r.text) {
+				text = r.text[r.pos:]
+			}
+			var fields []header.Field
+			if r.arena != nil {
+				// Appended to the walk's fields: the part's are the last.
+				k := len(r.arena.fields)
+				r.arena.fields, n, err = header.ReadFieldsIn(r.data[r.pos:], text, r.end, r.arena.fields)
+				fields = r.arena.fields[k:len(r.arena.fields):len(r.arena.fields)]
+			} else {
+				fields, n, err = header.ReadFieldsIn(r.data[r.pos:], text, r.end, nil)
+			}
 			r.pos += n
 			if err != nil {
 				return nil, err
 			}
-			fields := slices.Clone(r.fields)
 			start := r.pos
 			body, end := r.partBody()
 			off := -1
 			if r.base >= 0 {
 				off = r.base + start
 			}
-			return newPart(fields, body, end, off), nil
+			return r.arena.part(fields, body, end, off), nil
 		}
 		if r.isFinalBoundary(line) {
 			return nil, io.EOF

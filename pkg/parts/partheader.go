@@ -32,10 +32,12 @@ func (w *walker) multipartReader(e *message.Entity) message.MultipartReader {
 // parts, over e's bytes when no part header exceeds a limit (the limiter
 // would pass them unchanged), else over what the limiter passes.
 func (w *walker) splitter(e *entity) *splitter {
-	boundary := e.params["boundary"]
+	boundary := e.boundary
 	dash := []byte("--" + boundary)
 	if boundary == "" || !partHeadersOver(e.raw, dash, w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
-		return newSplitter(e.raw, e.end, boundary, e.off)
+		sp := newSplitter(e.raw, e.end, boundary, e.off, w.rawAt(e.off))
+		sp.arena = w.arena
+		return sp
 	}
 	l := &partHeaderLimiter{br: bufio.NewReaderSize(&sliceReader{b: e.raw, end: e.end}, limiterBuffer), dash: dash, atLineStart: true,
 		maxHeader: w.opts.MaxHeader, maxField: w.opts.MaxLine, fail: w.fail}
@@ -43,7 +45,9 @@ func (w *walker) splitter(e *entity) *splitter {
 	if err == nil {
 		err = io.EOF
 	}
-	return newSplitter(data, err, boundary, -1)
+	sp := newSplitter(data, err, boundary, -1, "")
+	sp.arena = w.arena
+	return sp
 }
 
 // partHeadersOver reports whether partHeaderLimiter, reading data in
@@ -54,6 +58,25 @@ func (w *walker) splitter(e *entity) *splitter {
 func partHeadersOver(data, dash []byte, maxHeader, maxField, chunk int) bool {
 	atLineStart, inHeader, header, field := true, false, 0, 0
 	for len(data) > 0 {
+		if !inHeader && len(dash) <= chunk {
+			// Outside a header block only a line that starts with dash
+			// matters: skip to the next one. (Every piece the limiter
+			// reads after a line end starts a line, and holds all of
+			// dash if the line does.)
+			i, from := -1, 0
+			for {
+				j := bytes.Index(data[from:], dash)
+				if j < 0 {
+					return false
+				}
+				if j += from; j == 0 && atLineStart || j > 0 && data[j-1] == '\n' {
+					i = j
+					break
+				}
+				from = j + 1
+			}
+			data, atLineStart = data[i:], true
+		}
 		n := len(data)
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			n = i + 1

@@ -281,8 +281,11 @@ func parseBytes(h mail.Header, body []byte, end error, opts *Options) (*Message,
 	// message in the epilogue after the closing boundary).
 	raw := string(body[:min(len(body), o.MaxRawText)])
 	m.Raw = validUTF8(raw)
-	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw}
-	defer func() { putBuffer(&scratchPool, w.scratch) }()
+	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw, arena: getArena()}
+	defer func() {
+		putBuffer(&scratchPool, w.scratch)
+		putArena(w.arena)
+	}()
 	w.walk(newEntity(h.Header, body, end, 0), 0) // notes the top-level header's charset first
 	return m, w.err()
 }
@@ -299,9 +302,19 @@ type walker struct {
 	// to strings: one buffer for the whole walk instead of a growing
 	// io.ReadAll per part.
 	scratch []byte
+	arena   *arena // the parts of the walk
 }
 
 func (w *walker) err() error { return errors.Join(w.errs...) }
+
+// rawAt returns the message's body from off on as a string, within Raw's
+// copy, or "" when off is not in it (-1: not the body's bytes).
+func (w *walker) rawAt(off int) string {
+	if off < 0 || off >= len(w.raw) {
+		return ""
+	}
+	return w.raw[off:]
+}
 
 func (w *walker) fail(err error) {
 	if len(w.errs) < 8 {
@@ -321,16 +334,16 @@ func (w *walker) walk(e *entity, depth int) {
 		w.fail(&LimitError{Limit: LimitDepth, Value: w.opts.MaxDepth})
 		return
 	}
-	typ, params := e.typ, e.params
+	typ := e.typ
 	if depth == 0 {
-		w.msg.noteCharset(params) // the top-level header's, whatever its type
+		w.msg.noteCharset(e.charset) // the top-level header's, whatever its type
 	}
 	if typ == "" {
 		typ = "text/plain"
 	}
 	w.msg.Types = append(w.msg.Types, typ)
 	if strings.HasPrefix(typ, "text/") {
-		w.msg.noteCharset(params)
+		w.msg.noteCharset(e.charset)
 	}
 	switch {
 	case strings.HasPrefix(typ, "multipart/"):
@@ -345,7 +358,7 @@ func (w *walker) walk(e *entity, depth int) {
 	case typ == "text/rfc822-headers" || typ == "message/rfc822-headers" || typ == "message/global-headers":
 		w.original(e, typ, true, depth)
 	case strings.HasPrefix(typ, "text/"):
-		body := w.readText(e, typ, params)
+		body := w.readText(e, typ)
 		if strings.TrimSpace(body) != "" {
 			w.msg.Texts = append(w.msg.Texts, Text{Type: typ, Body: body})
 		}
@@ -363,11 +376,11 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 	// others are not decoded: the first is held raw, in case no plain one
 	// follows.
 	var (
-		best     *Text
-		fallback []byte // the first alternative's bytes while no plain one came
-		fbType   string
-		fbParams map[string]string
-		fbCS     string // the message's charset when it was read (see textOf)
+		best      *Text
+		fallback  []byte // the first alternative's bytes while no plain one came
+		fbType    string
+		fbCharset string
+		fbCS      string // the message's charset when it was read (see textOf)
 	)
 	for {
 		p, err := mr.next()
@@ -379,7 +392,7 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 			break
 		}
 		if alternative {
-			t, params := p.typ, p.params
+			t := p.typ
 			if strings.HasPrefix(t, "text/") || t == "" {
 				w.parts++
 				if w.parts > w.opts.MaxParts {
@@ -387,13 +400,13 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 					break
 				}
 				w.msg.Types = append(w.msg.Types, t)
-				w.msg.noteCharset(params)
+				w.msg.noteCharset(p.charset)
 				switch {
 				case best == nil && (t == "text/plain" || t == ""):
-					best = &Text{Type: t, Body: w.readText(p, t, params)}
+					best = &Text{Type: t, Body: w.readText(p, t)}
 				case best == nil && fallback == nil:
 					fallback = append([]byte{}, w.readLines(p)...)
-					fbType, fbParams, fbCS = t, params, w.msg.Charset
+					fbType, fbCharset, fbCS = t, p.charset, w.msg.Charset
 				default:
 					w.readLines(p) // for the limits it may exceed
 				}
@@ -406,7 +419,7 @@ func (w *walker) walkMultipart(e *entity, typ string, depth int) {
 		}
 	}
 	if best == nil && fallback != nil {
-		best = &Text{Type: fbType, Body: textBody(fbType, fbParams, fallback, fbCS)}
+		best = &Text{Type: fbType, Body: textBody(fbType, fbCharset, fallback, fbCS)}
 	}
 	if best != nil && strings.TrimSpace(best.Body) != "" {
 		w.msg.Texts = append(w.msg.Texts, *best)
@@ -420,7 +433,11 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	for i < len(data) && (data[i] == '\n' || data[i] == '\r') {
 		i++ // blank lines before the header
 	}
-	h, n, err := header.ReadBytes(data[i:], end)
+	text := "" // data as a string, when it stands in Raw's copy
+	if e.off >= 0 && e.plain() {
+		text = w.rawAt(e.off + i)
+	}
+	h, n, err := header.ReadBytes(data[i:], text, end)
 	if err != nil {
 		// QUIRK: RFC 3462 section 3 expects a clean header block, but many
 		// servers return headers cut short or with a stray non-header line.
@@ -446,7 +463,7 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	// only, but OpenSMTPD returns the whole failed message under that
 	// label; its text is read like that of a message/rfc822 part.
 	report := false
-	if typ, _, _ := o.Header.ContentType(); typ == "multipart/report" && !w.opts.nested {
+	if contentType(o.Header.Get("Content-Type")).typ == "multipart/report" && !w.opts.nested {
 		// A report returned inside this one: walk it as a message of its
 		// own, from the same bytes as its text below.
 		innerOpts := w.opts
@@ -484,11 +501,20 @@ func (w *walker) originalBytes(e *entity) ([]byte, error) {
 // originalText), and whether what it left unread is blank.
 func (w *walker) originalBody(e *entity, depth int) (string, bool) {
 	if isMultipart(e.typ) || !e.plain() {
+		var b strings.Builder
+		parts := w.parts
+		if originalInMemory && w.originalParts(e, &b, depth, false) && b.Len() > 0 {
+			return b.String(), false
+		}
+		// No text, or a part header beyond a limit: what is left unread
+		// and what the limits say are go-message's stream reader's to
+		// tell.
+		w.parts = parts
 		br := getReader(&sliceReader{b: e.raw, end: e.end})
 		defer putReader(br)
 		inner, _ := message.New(e.hdr(), br)
-		var b strings.Builder
-		w.originalText(inner, &b, depth)
+		b.Reset()
+		w.originalText(inner, &b, depth, false)
 		return b.String(), b.Len() == 0 && bodyIsEmpty(br)
 	}
 	// originalText of a single part whose bytes are its text.
@@ -502,7 +528,7 @@ func (w *walker) originalBody(e *entity, depth int) (string, bool) {
 	data := e.raw[:min(len(e.raw), w.opts.MaxOriginal)]
 	s, ok := w.inRaw(e, e.typ, data)
 	if !ok {
-		s = textBody(e.typ, e.params, data, w.msg.Charset)
+		s = textBody(e.typ, e.charset, data, w.msg.Charset)
 	}
 	return s, s == "" && blank(e.raw[len(data):])
 }
@@ -518,9 +544,95 @@ func blank(b []byte) bool {
 	return true
 }
 
+// originalInMemory turns originalParts on; tests turn it off to compare.
+var originalInMemory = true
+
+// originalParts is originalText over the message in memory: the splitter
+// finds the parts, and only the text parts are read and decoded (go-message
+// reads every part's header and sets up the decoding of its body). It
+// reports false where its text could differ from originalText's: a part
+// header beyond a limit, which the limiter cuts as the stream is read.
+func (w *walker) originalParts(e *entity, b *strings.Builder, depth int, afterPlain bool) bool {
+	if b.Len() >= w.opts.MaxOriginal || depth > w.opts.MaxDepth {
+		return true
+	}
+	w.parts++
+	if w.parts > w.opts.MaxParts {
+		return true
+	}
+	switch {
+	case isMultipart(e.typ):
+		if e.boundary != "" && partHeadersOver(e.raw, []byte("--"+e.boundary), w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
+			return false
+		}
+		sp := newSplitter(e.raw, e.end, e.boundary, e.off, w.rawAt(e.off))
+		sp.arena = w.arena
+		alternative, plain := e.typ == "multipart/alternative", false
+		for b.Len() < w.opts.MaxOriginal {
+			p, err := sp.next()
+			if err != nil || !p.decodable() {
+				return true // where go-message's NextPart fails
+			}
+			if !w.originalParts(p, b, depth+1, plain) {
+				return false
+			}
+			plain = plain || alternative && p.typ == "text/plain"
+		}
+	case afterPlain && e.typ == "text/html":
+		// The same text as the plain alternative before it: not read.
+	case strings.HasPrefix(e.typ, "text/"):
+		max := w.opts.MaxOriginal - b.Len()
+		var data []byte
+		switch {
+		case e.plain():
+			data = e.raw[:min(len(e.raw), max)]
+		case e.encoding() == "quoted-printable" && (e.keepsCharset() || e.asciiCharset()):
+			data, _ = decodeQP(w.scratch[:0], e.raw, e.end, max)
+			data = data[:min(len(data), max)]
+			w.scratch = data[:0]
+			if e.keepsCharset() || isText7bit(data) {
+				break
+			}
+			fallthrough
+		default:
+			data, _ = readUpTo(w.scratch[:0], e.body(), int64(max))
+			w.scratch = data[:0]
+		}
+		s := textBody(e.typ, e.charset, data, w.msg.Charset)
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(s)
+	}
+	return true
+}
+
+// decodable reports whether message.New takes a part without an error:
+// its transfer encoding is one go-message knows and, for text, so is its
+// charset.
+func (e *entity) decodable() bool {
+	if isMultipart(e.typ) {
+		return true
+	}
+	switch e.encoding() {
+	case "quoted-printable", "base64", "7bit", "8bit", "binary", "":
+	default:
+		return false
+	}
+	if !strings.HasPrefix(e.typ, "text/") || !e.hasCharset {
+		return true
+	}
+	cs := strings.ToLower(e.charset)
+	if cs == "utf-8" || cs == "us-ascii" {
+		return true
+	}
+	return message.CharsetReader != nil && charsetKnown(cs)
+}
+
 // originalText appends the text parts of the returned message to b, up to
-// MaxOriginal bytes. Other parts are not decoded.
-func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) {
+// MaxOriginal bytes. Other parts are not decoded, and neither is an HTML
+// alternative after a plain one (afterPlain): it says the same.
+func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int, afterPlain bool) {
 	if b.Len() >= w.opts.MaxOriginal || depth > w.opts.MaxDepth {
 		return
 	}
@@ -536,18 +648,22 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 			return
 		}
 		defer mr.Close()
+		alternative, plain := typ == "multipart/alternative", false
 		for b.Len() < w.opts.MaxOriginal {
 			p, err := mr.NextPart()
 			if err != nil {
 				return
 			}
-			w.originalText(p, b, depth+1)
+			w.originalText(p, b, depth+1, plain)
+			pt, _, _ := p.Header.ContentType()
+			plain = plain || alternative && pt == "text/plain"
 		}
+	case afterPlain && typ == "text/html":
 	case typ == "" || strings.HasPrefix(typ, "text/"):
 		max := w.opts.MaxOriginal - b.Len()
 		data, _ := readUpTo(w.scratch[:0], e.Body, int64(max))
 		w.scratch = data[:0]
-		s := textBody(typ, params, data, w.msg.Charset)
+		s := textBody(typ, params["charset"], data, w.msg.Charset)
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
@@ -555,13 +671,13 @@ func (w *walker) originalText(e *message.Entity, b *strings.Builder, depth int) 
 	}
 }
 
-// readText reads a text part; params are its Content-Type parameters.
-func (w *walker) readText(e *entity, typ string, params map[string]string) string {
+// readText reads a text part of type typ.
+func (w *walker) readText(e *entity, typ string) string {
 	data := w.readLines(e)
 	if s, ok := w.inRaw(e, typ, data); ok {
 		return s
 	}
-	return textBody(typ, params, data, w.msg.Charset)
+	return textBody(typ, e.charset, data, w.msg.Charset)
 }
 
 // inRaw returns textBody of data without copying it, when data is the start
@@ -589,21 +705,20 @@ func (w *walker) readLines(e *entity) []byte {
 
 // textBody is the text of a part of type typ (HTML converted to plain
 // text); see textOf.
-func textBody(typ string, params map[string]string, data []byte, msgCharset string) string {
-	s := textOf(params, data, msgCharset)
+func textBody(typ, charset string, data []byte, msgCharset string) string {
+	s := textOf(charset, data, msgCharset)
 	if typ == "text/html" {
 		s = HTMLText(s)
 	}
 	return s
 }
 
-// textOf returns a text part's body as UTF-8; params are the part's
-// Content-Type parameters, msgCharset the charset the message declared
+// textOf returns a text part's body as UTF-8; charset is the part's
+// declared charset, msgCharset the charset the message declared
 // before it. go-message has converted a body in a charset it knows; any
 // other body arrives as sent and is decoded here: by its declared charset,
 // else the message's, else guessed (Decode).
-func textOf(params map[string]string, data []byte, msgCharset string) string {
-	cs := params["charset"]
+func textOf(cs string, data []byte, msgCharset string) string {
 	if knownCharset(cs) {
 		return validUTF8(string(data))
 	}
@@ -614,12 +729,12 @@ func textOf(params map[string]string, data []byte, msgCharset string) string {
 }
 
 // noteCharset remembers the first charset other than US-ASCII that a
-// header declares; params are its Content-Type parameters.
-func (m *Message) noteCharset(params map[string]string) {
+// header declares; charset is its Content-Type's charset parameter.
+func (m *Message) noteCharset(charset string) {
 	if m.Charset != "" {
 		return
 	}
-	if cs := normalCharset(params["charset"]); cs != "" && cs != "us-ascii" && cs != "ascii" {
+	if cs := normalCharset(charset); cs != "" && cs != "us-ascii" && cs != "ascii" {
 		m.Charset = cs
 	}
 }
@@ -682,10 +797,15 @@ func (w *walker) read(e *entity, max int, limit string) []byte {
 		err  error
 		r    io.Reader
 	)
-	if e.encoding() == "quoted-printable" && e.keepsCharset() {
+	qp := e.encoding() == "quoted-printable" && (e.keepsCharset() || e.asciiCharset())
+	if qp {
 		// Decoded in memory, as go-message's reader would decode it.
 		data, err = decodeQP(w.scratch[:0], e.raw, e.end, max+1)
-	} else {
+		// 7-bit text is its own conversion; 8-bit text is converted
+		// by go-message.
+		qp = e.keepsCharset() || isText7bit(data)
+	}
+	if !qp {
 		r = e.body()
 		data, err = readUpTo(w.scratch[:0], r, int64(max)+1)
 	}

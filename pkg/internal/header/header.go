@@ -1,8 +1,7 @@
 // Package header reads a message header block (RFC 5322 section 2.2) with
 // one allocation for the block's text instead of one per line: the fields'
-// names and values are slices of that text, a folded value is unfolded only
-// when it has several lines, and canonical names of the usual fields come
-// from a table.
+// names and unfolded values are slices of that text, and canonical names of
+// the usual fields come from a table.
 //
 // Read builds the github.com/emersion/go-message/textproto.Header that
 // textproto.ReadHeader builds from the same bytes (the same fields, names,
@@ -39,7 +38,10 @@ type Field struct {
 // field offsets.
 type scanner struct {
 	raw   []byte
-	marks []int // start of every field's first line in raw; a final mark ends the last
+	marks []int // start of every field's first line in raw
+	at    []int // and in the input
+	out   []byte
+	ends  []int
 }
 
 var scanners = sync.Pool{New: func() any { return &scanner{raw: make([]byte, 0, 4096)} }}
@@ -54,7 +56,7 @@ const maxPooled = 256 << 10
 // without a colon or a name with a byte outside '!'..'~' stops it with an
 // error after the fields before. Fields with an empty name are skipped.
 func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
-	return readFields(bufLines{br}, dst)
+	return readFields(bufLines{br}, "", dst)
 }
 
 // ReadFieldsBytes is ReadFields on a header block at the start of b, as if
@@ -62,8 +64,16 @@ func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
 // or the error a truncated multipart part ends with). It also returns the
 // number of bytes of b it consumed.
 func ReadFieldsBytes(b []byte, end error, dst []Field) ([]Field, int, error) {
+	return ReadFieldsIn(b, "", end, dst)
+}
+
+// ReadFieldsIn is ReadFieldsBytes where text holds the start of b as a
+// string (the same bytes): when it holds the whole header block, names and
+// values of one line are slices of text, not copies, and only folded values
+// are copied. A shorter text is not used.
+func ReadFieldsIn(b []byte, text string, end error, dst []Field) ([]Field, int, error) {
 	src := &byteLines{b: b, end: end}
-	dst, err := readFields(src, dst)
+	dst, err := readFields(src, text, dst)
 	return dst, src.pos, err
 }
 
@@ -79,9 +89,14 @@ type lines interface {
 	// continued is startsBlank as go-message's hasContinuationLine reads
 	// it.
 	continued() bool
+	// offset is how many bytes were read so far, or -1 when that is not
+	// known.
+	offset() int
 }
 
-func readFields(br lines, dst []Field) ([]Field, error) {
+// readFields reads the fields from br; text is what br reads as a string,
+// or "" (see ReadFieldsIn).
+func readFields(br lines, text string, dst []Field) ([]Field, error) {
 	if br.startsBlank() {
 		line, err := br.readLine(nil)
 		if err != nil {
@@ -91,17 +106,18 @@ func readFields(br lines, dst []Field) ([]Field, error) {
 	}
 	sc := scanners.Get().(*scanner)
 	defer func() {
-		if cap(sc.raw) <= maxPooled {
-			sc.raw, sc.marks = sc.raw[:0], sc.marks[:0]
+		if cap(sc.raw) <= maxPooled && cap(sc.out) <= maxPooled {
+			sc.raw, sc.marks, sc.at, sc.out, sc.ends = sc.raw[:0], sc.marks[:0], sc.at[:0], sc.out[:0], sc.ends[:0]
 			scanners.Put(sc)
 		}
 	}()
 	// raw holds the fields' lines as textproto holds them: without their
 	// line ends, each followed by "\r\n".
-	raw, marks := sc.raw[:0], sc.marks[:0]
+	raw, marks, at := sc.raw[:0], sc.marks[:0], sc.at[:0]
 	var readErr error
 	for {
 		start := len(raw)
+		at = append(at, br.offset())
 		var err error
 		raw, err = br.readLine(raw)
 		if err != nil {
@@ -129,37 +145,85 @@ func readFields(br lines, dst []Field) ([]Field, error) {
 		colon := bytes.IndexByte(kv, ':')
 		if colon < 0 {
 			readErr = fmt.Errorf("message: malformed MIME header line: %v", string(kv))
-			marks = marks[:len(marks)-1]
+			marks, at = marks[:len(marks)-1], at[:len(at)-1]
 			raw = raw[:start]
 			break
 		}
 		key := trim(kv[:colon])
 		if bad := slices.IndexFunc(key, func(c byte) bool { return c < 33 || c > 126 }); bad >= 0 {
 			readErr = fmt.Errorf("message: malformed MIME header key: %v", string(key))
-			marks = marks[:len(marks)-1]
+			marks, at = marks[:len(marks)-1], at[:len(at)-1]
 			raw = raw[:start]
 			break
 		}
 		if len(key) == 0 {
-			marks = marks[:len(marks)-1] // textproto skips a field without a name
+			marks, at = marks[:len(marks)-1], at[:len(at)-1] // textproto skips a field without a name
 			raw = raw[:start]
 		}
 	}
-	sc.raw, sc.marks = raw, marks
+	at = at[:len(marks)]
+	sc.raw, sc.marks, sc.at = raw, marks, at
 	if len(marks) == 0 {
 		return dst, readErr
 	}
-	text := string(raw) // the one copy the fields point into
+	if end := br.offset(); end >= 0 && end <= len(text) {
+		return inText(dst, text, raw, marks, at, sc), readErr
+	}
+	// The names and unfolded values, one after the other, in one copy the
+	// fields point into; ends holds where each name and value ends.
+	out, ends := sc.out[:0], sc.ends[:0]
 	for i, start := range marks {
-		end := len(text)
+		end := len(raw)
 		if i+1 < len(marks) {
 			end = marks[i+1]
 		}
-		kv := text[start:end]
-		colon := strings.IndexByte(kv, ':') // checked above
-		dst = append(dst, Field{Key: trim(kv[:colon]), Value: unfold(kv[colon+1:])})
+		kv := raw[start:end]
+		colon := bytes.IndexByte(kv, ':') // checked above
+		out = append(out, trim(kv[:colon])...)
+		ends = append(ends, len(out))
+		out = unfoldInto(out, kv[colon+1:])
+		ends = append(ends, len(out))
+	}
+	sc.out, sc.ends = out, ends
+	copied, from := string(out), 0
+	for i := 0; i < len(ends); i += 2 {
+		dst = append(dst, Field{Key: copied[from:ends[i]], Value: copied[ends[i]:ends[i+1]]})
+		from = ends[i+1]
 	}
 	return dst, readErr
+}
+
+// inText appends the fields whose lines raw holds (from marks; at are
+// where they start in text) with names and one-line values sliced from
+// text; folded values are unfolded into one copy.
+func inText(dst []Field, text string, raw []byte, marks, at []int, sc *scanner) []Field {
+	out, ends := sc.out[:0], sc.ends[:0] // folded values: the field's index in dst, where its value ends in out
+	for i, start := range marks {
+		end := len(raw)
+		if i+1 < len(marks) {
+			end = marks[i+1]
+		}
+		kv := raw[start:end]
+		colon := bytes.IndexByte(kv, ':') // in the first line: checked above
+		f := Field{Key: trim(text[at[i] : at[i]+colon])}
+		if bytes.IndexByte(kv, '\n') == len(kv)-1 {
+			// One line: raw holds it as text does, but for its line
+			// end, which raw holds as "\r\n".
+			f.Value = trim(text[at[i]+colon+1 : at[i]+len(kv)-2])
+		} else {
+			out = unfoldInto(out, kv[colon+1:])
+			ends = append(ends, len(dst), len(out))
+		}
+		dst = append(dst, f)
+	}
+	sc.out, sc.ends = out, ends
+	if len(ends) > 0 {
+		folded, from := string(out), 0
+		for k := 0; k < len(ends); k += 2 {
+			dst[ends[k]].Value, from = folded[from:ends[k+1]], ends[k+1]
+		}
+	}
+	return dst
 }
 
 // bufLines reads lines from a bufio.Reader.
@@ -179,6 +243,8 @@ func (l bufLines) readLine(dst []byte) ([]byte, error) {
 		}
 	}
 }
+
+func (l bufLines) offset() int { return -1 }
 
 func (l bufLines) continued() bool {
 	c, err := l.br.ReadByte()
@@ -220,6 +286,8 @@ func (l *byteLines) readLine(dst []byte) ([]byte, error) {
 
 func (l *byteLines) continued() bool { return l.startsBlank() }
 
+func (l *byteLines) offset() int { return l.pos }
+
 // Read reads a header block from br as textproto.ReadHeader does and
 // returns the same header. The fields' raw form (Header.Raw) is not kept:
 // it is formatted from the name and value when asked for.
@@ -233,11 +301,12 @@ func Read(br *bufio.Reader) (gmtextproto.Header, error) {
 	return h, err
 }
 
-// ReadBytes is Read on a header block at the start of b (see
-// ReadFieldsBytes); it also returns the number of bytes consumed.
-func ReadBytes(b []byte, end error) (gmtextproto.Header, int, error) {
+// ReadBytes is Read on a header block at the start of b, with text the
+// start of b as a string or "" (see ReadFieldsIn); it also returns the
+// number of bytes consumed.
+func ReadBytes(b []byte, text string, end error) (gmtextproto.Header, int, error) {
 	fs := fieldPool.Get().(*[]Field)
-	fields, n, err := ReadFieldsBytes(b, end, (*fs)[:0])
+	fields, n, err := ReadFieldsIn(b, text, end, (*fs)[:0])
 	h := Build(fields)
 	clear(fields)
 	*fs = fields[:0]
@@ -313,13 +382,19 @@ func isCanonical(k string) bool {
 
 // isToken reports whether c is a token character (RFC 7230 tchar), as
 // net/textproto's validHeaderFieldByte does.
-func isToken(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+func isToken(c byte) bool { return tokens[c] }
+
+var tokens = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			t[c] = true
+		default:
+			t[c] = strings.IndexByte("!#$%&'*+-.^_`|~", byte(c)) >= 0
+		}
 	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
+	return t
+}()
 
 func lowerInto(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
@@ -332,44 +407,30 @@ func lowerInto(dst []byte, s string) []byte {
 	return dst
 }
 
-// unfold is go-message's value of a field: every line (up to "\n", one
-// "\r" before it dropped) trimmed of blanks, and the non-empty ones joined
-// by single spaces. A value of one non-empty line is a slice of v.
-func unfold(v string) string {
-	var (
-		only string // the one non-empty line while there is one
-		n    int    // non-empty lines
-		b    strings.Builder
-	)
-	for v != "" {
+// unfoldInto appends go-message's value of a field to dst: every line of v
+// (up to "\n", one "\r" before it dropped) trimmed of blanks, and the
+// non-empty ones joined by single spaces.
+func unfoldInto(dst, v []byte) []byte {
+	first := true
+	for len(v) > 0 {
 		line := v
-		if i := strings.IndexByte(v, '\n'); i >= 0 {
+		if i := bytes.IndexByte(v, '\n'); i >= 0 {
 			line, v = v[:i], v[i+1:]
 		} else {
-			v = ""
+			v = nil
 		}
-		line = strings.TrimSuffix(line, "\r")
+		line = bytes.TrimSuffix(line, []byte("\r"))
 		line = trim(line)
-		if line == "" {
+		if len(line) == 0 {
 			continue
 		}
-		n++
-		switch n {
-		case 1:
-			only = line
-		case 2:
-			b.Grow(len(only) + 1 + len(line) + len(v))
-			b.WriteString(only)
-			fallthrough
-		default:
-			b.WriteByte(' ')
-			b.WriteString(line)
+		if !first {
+			dst = append(dst, ' ')
 		}
+		first = false
+		dst = append(dst, line...)
 	}
-	if n <= 1 {
-		return only
-	}
-	return b.String()
+	return dst
 }
 
 // trim removes the spaces and tabs around s.

@@ -45,9 +45,11 @@ func same(t *testing.T, input string, size int) {
 		br1 := bufio.NewReaderSize(&endReader{strings.NewReader(input), end}, size)
 		h1, err1 := gmtextproto.ReadHeader(br1)
 		want := describe(h1, err1, br1)
-		h2, n, err2 := ReadBytes([]byte(input), end)
-		if got := describe(h2, err2, bufio.NewReader(strings.NewReader(input[n:]))); got != want {
-			t.Errorf("ReadBytes(%q, %v):\n got %s\nwant %s", input, end, got, want)
+		for _, text := range []string{"", input, input[:len(input)/2]} {
+			h2, n, err2 := ReadBytes([]byte(input), text, end)
+			if got := describe(h2, err2, bufio.NewReader(strings.NewReader(input[n:]))); got != want {
+				t.Errorf("ReadBytes(%q, %d bytes of text, %v):\n got %s\nwant %s", input, len(text), end, got, want)
+			}
 		}
 	}
 }

@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"pkg/ticket":               {"pkg/parts", "pkg/sign"},
 	"pkg/loop":                 {"pkg/mbox", "pkg/parts", "pkg/sign"},
 	"pkg/reason":               {"pkg/status", "pkg/internal/phrase"},
-	"pkg/dialect":              {"pkg/dsn", "pkg/parts", "pkg/sign", "pkg/status", "pkg/internal/phrase"},
+	"pkg/dialect":              {"pkg/dsn", "pkg/parts", "pkg/sign", "pkg/status", "pkg/internal/header", "pkg/internal/phrase"},
 	"pkg/verify":               {"pkg/reason", "pkg/sign", "pkg/status"},
 	"pkg/verify/verifytest":    nil,
 	"pkg/bounce":               {"pkg/dialect", "pkg/dsn", "pkg/parts", "pkg/reason", "pkg/sign", "pkg/source", "pkg/status", "pkg/ticket", "pkg/internal/phrase"},
