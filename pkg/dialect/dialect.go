@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
@@ -500,7 +501,56 @@ func weakDiagnostic(s string) bool {
 	return s == "" || strings.Trim(s, "0123456789 ") == ""
 }
 
-// Fold folds all whitespace runs, line breaks included, to single spaces.
+// Fold folds all whitespace runs, line breaks included, to single spaces,
+// and drops those at either end: strings.Join(strings.Fields(s), " ") in
+// one pass and one allocation, none when s is folded already.
 func Fold(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	if folded(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		size, sp := spaceAt(s, i)
+		if sp {
+			space = true
+		} else {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// folded reports whether Fold(s) is s: no space at either end, and single
+// ' ' between words.
+func folded(s string) bool {
+	prev := true // the start counts as a space: a leading one is not folded
+	for i := 0; i < len(s); {
+		size, sp := spaceAt(s, i)
+		if sp {
+			if prev || s[i] != ' ' {
+				return false
+			}
+		}
+		prev = sp
+		i += size
+	}
+	return !prev || s == ""
+}
+
+// spaceAt returns the size of the character at s[i] and whether it is
+// white space as unicode.IsSpace (and so strings.Fields) has it; invalid
+// UTF-8 is one byte that is not.
+func spaceAt(s string, i int) (int, bool) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return 1, c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return size, unicode.IsSpace(r)
 }

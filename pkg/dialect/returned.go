@@ -74,8 +74,9 @@ func inlineOriginal(text string) (mail.Header, string, bool) {
 // the start of its body.
 func quotedMessage(text string) (mail.Header, string, bool) {
 	rest := strings.TrimLeft(text, " \t\r\n")
+	sr := strings.NewReader(rest)
 	br := inlinePool.Get().(*bufio.Reader)
-	br.Reset(strings.NewReader(rest))
+	br.Reset(sr)
 	defer func() {
 		br.Reset(nil)
 		inlinePool.Put(br)
@@ -86,7 +87,7 @@ func quotedMessage(text string) (mail.Header, string, bool) {
 	if !h.Has("Message-Id") && !h.Has("Subject") && !h.Has("From") && !h.Has("References") && !h.Has("In-Reply-To") {
 		return mail.Header{}, "", false
 	}
-	var r io.Reader = br
+	var r io.Reader
 	// QUIRK: RFC 2045 section 6 encodes a body that is not 7-bit text; a
 	// copy quoted in a bounce's text keeps its own encoding, and a ticket
 	// link broken by quoted-printable soft line breaks, or hidden in
@@ -96,6 +97,10 @@ func quotedMessage(text string) (mail.Header, string, bool) {
 		r = quotedprintable.NewReader(br)
 	case "base64":
 		r = base64.NewDecoder(base64.StdEncoding, &base64Text{r: br})
+	default:
+		// Read as it is: the body is the rest of the text, not copied.
+		body := rest[len(rest)-sr.Len()-br.Buffered():]
+		return h, body[:min(len(body), maxInlineBody)], true
 	}
 	var body strings.Builder
 	buf := make([]byte, 4096)
