@@ -102,6 +102,7 @@ func isPunct(s string) bool {
 // proseLine is one line of the report.
 type proseLine struct {
 	text, lower string
+	start       int // offset of text in the report
 	blank       bool
 	heading     bool // a dashed section heading or a reason heading
 	dashed      bool // a dashed section heading
@@ -119,6 +120,7 @@ type candidate struct {
 
 // reading is the prose of one report taken apart.
 type reading struct {
+	report  string // the text the lines are of
 	lines   []proseLine
 	cands   []candidate
 	byKey   map[string][]int // indexes in cands of each address
@@ -139,21 +141,20 @@ type reading struct {
 // lower is report in ASCII lowercase. Addresses in exclude (the original's
 // senders) are not recipients by their place alone.
 func readProse(report, lower string, exclude map[string]bool) *reading {
-	r := &reading{senders: map[string]bool{}}
+	r := &reading{report: report, senders: map[string]bool{}}
 	n := strings.Count(report, "\n") + 1
 	r.lines = make([]proseLine, n)
 	r.strong = make([][]string, n)
 	r.leads = make([]bool, n)
-	for i := 0; i < n; i++ {
-		end := strings.IndexByte(report, '\n')
+	for i, start := 0, 0; i < n; i++ {
+		end := strings.IndexByte(report[start:], '\n')
 		if end < 0 {
-			end = len(report)
+			end = len(report) - start
 		}
-		t, l := report[:end], lower[:end]
-		if end < len(report) {
-			report, lower = report[end+1:], lower[end+1:]
-		}
-		pl := proseLine{text: t, lower: l, blank: strings.TrimSpace(t) == ""}
+		end += start
+		t, l := report[start:end], lower[start:end]
+		pl := proseLine{text: t, lower: l, start: start, blank: strings.TrimSpace(t) == ""}
+		start = end + 1
 		if !pl.blank {
 			pl.list = listMarkerSet.Any(l) && !notListMarkerSet.Any(l)
 			pl.dashed = sectionHeading(l)
@@ -403,6 +404,24 @@ func (r *reading) blockText(i int, key string) string {
 }
 
 func (r *reading) join(from, to int) string {
+	for from < to && r.lines[from].blank {
+		from++
+	}
+	for to > from && r.lines[to-1].blank {
+		to--
+	}
+	if from == to {
+		return ""
+	}
+	gap := false
+	for j := from; j < to && !gap; j++ {
+		gap = r.lines[j].blank
+	}
+	if !gap {
+		// Lines next to each other are a piece of the report as it is.
+		last := r.lines[to-1]
+		return r.report[r.lines[from].start : last.start+len(last.text)]
+	}
 	var b strings.Builder
 	for j := from; j < to; j++ {
 		if r.lines[j].blank {
