@@ -120,17 +120,16 @@ func FindRemoteHost(text string) string {
 	if h := hostThenAddress(text); h != "" {
 		return h
 	}
-	lower := LowerASCII(text)
 	for _, intro := range hostIntros {
 		off := 0
 		for {
-			i := strings.Index(lower[off:], intro)
+			i := phrase.IndexFold(text[off:], intro)
 			if i < 0 {
 				break
 			}
 			i += off + len(intro)
 			off = i
-			if !wordStart(lower, i-len(intro)) {
+			if j := i - len(intro); j > 0 && inWord(phrase.Lower(text[j-1])) {
 				continue
 			}
 			if h := hostAt(strings.TrimLeft(text[i:], " ")); h != "" {

@@ -179,6 +179,26 @@ func (s *Set) Mark(text string, found []bool) {
 	})
 }
 
+// IndexFold returns the offset of the first p (lowercase) in s with the
+// ASCII letters of s lowercased, or -1: strings.Index(LowerASCII(s), p)
+// without the lowercase copy.
+func IndexFold(s, p string) int {
+	if p == "" {
+		return 0
+	}
+	c0 := p[0]
+	u0 := c0
+	if c0 >= 'a' && c0 <= 'z' {
+		u0 = c0 - 'a' + 'A'
+	}
+	for i := 0; i+len(p) <= len(s); i++ {
+		if c := s[i]; (c == c0 || c == u0) && HasPrefixFold(s[i:], p) {
+			return i
+		}
+	}
+	return -1
+}
+
 // ContainsFold reports whether s contains p (lowercase) with the ASCII
 // letters of s lowercased, without making a lowercase copy of s.
 func ContainsFold(s, p string) bool {
