@@ -124,8 +124,8 @@ type reading struct {
 	lines   []proseLine
 	cands   []candidate
 	byKey   map[string][]int // indexes in cands of each address
-	strong  [][]string       // strong[i]: the recipients line i names by their place
-	leads   []bool           // leads[i]: line i starts with a recipient (roleLead)
+	strong  [][]string       // strong[i]: the recipients line i names by their place; nil when none does
+	leads   []bool           // leads[i]: line i starts with a recipient (roleLead); nil with strong
 	senders map[string]bool
 	hasList bool
 	// Computed on first use: the paragraphs of the report that carry
@@ -144,8 +144,6 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 	r := &reading{report: report, senders: map[string]bool{}}
 	n := strings.Count(report, "\n") + 1
 	r.lines = make([]proseLine, n)
-	r.strong = make([][]string, n)
-	r.leads = make([]bool, n)
 	for i, start := 0, 0; i < n; i++ {
 		end := strings.IndexByte(report[start:], '\n')
 		if end < 0 {
@@ -204,6 +202,9 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 	}
 	for _, c := range r.cands {
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
+			if r.strong == nil {
+				r.strong, r.leads = make([][]string, n), make([]bool, n)
+			}
 			r.strong[c.line] = append(r.strong[c.line], c.key)
 			r.leads[c.line] = r.leads[c.line] || c.role == roleLead
 		}
@@ -318,7 +319,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 // continues reports whether line j, inside the block that starts at line
 // i, is a continuation of it: indented deeper, not led by an address.
 func (r *reading) continues(i, j int) bool {
-	return !r.leads[j] && indent(r.lines[j].text) > indent(r.lines[i].text)
+	return !(j < len(r.leads) && r.leads[j]) && indent(r.lines[j].text) > indent(r.lines[i].text)
 }
 
 // indent is the width of a line's leading white space.
