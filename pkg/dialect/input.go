@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
 // prepared is what every recogniser needs from an Input, computed once.
@@ -152,7 +153,7 @@ func (in *Input) received() string {
 		if in.Message == nil {
 			return ""
 		}
-		return LowerASCII(strings.Join(in.Message.Header.Values("Received"), "\n"))
+		return lowerJoin(in.Message.Header.Values("Received"), "\n")
 	})
 }
 
@@ -202,6 +203,28 @@ func lineEnds(s string) string {
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// lowerJoin is LowerASCII(strings.Join(elems, sep)) in one allocation.
+func lowerJoin(elems []string, sep string) string {
+	if len(elems) == 0 {
+		return ""
+	}
+	n := len(sep) * (len(elems) - 1)
+	for _, e := range elems {
+		n += len(e)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		for j := 0; j < len(e); j++ {
+			b.WriteByte(phrase.Lower(e[j]))
+		}
+	}
+	return b.String()
 }
 
 // LowerASCII lowercases ASCII letters only, so that byte offsets in the
