@@ -150,6 +150,9 @@ func (in *Input) originalRecipients() []string {
 
 // headerAddresses returns the addresses of a header field.
 func headerAddresses(h mail.Header, key string) []string {
+	if a, ok := plainAddress(h.Get(key)); ok {
+		return []string{a}
+	}
 	if list, err := h.AddressList(key); err == nil && len(list) > 0 {
 		out := make([]string, 0, len(list))
 		for _, a := range list {
