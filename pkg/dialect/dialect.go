@@ -505,51 +505,70 @@ func weakDiagnostic(s string) bool {
 // and drops those at either end: strings.Join(strings.Fields(s), " ") in
 // one pass and one allocation, none when s is folded already.
 func Fold(s string) string {
-	if folded(s) {
+	// The longest start of s that is folded as it is.
+	i := 0
+	for prev := true; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		sp := asciiSpace[c]
+		if sp && (prev || c != ' ') {
+			break
+		}
+		prev = sp
+	}
+	if i == len(s) && (s == "" || !asciiSpace[s[i-1]]) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	space := false
-	for i := 0; i < len(s); {
-		size, sp := spaceAt(s, i)
-		if sp {
-			space = true
-		} else {
+	space := i > 0 && s[i-1] == ' '
+	if space {
+		b.WriteString(s[:i-1])
+	} else {
+		b.WriteString(s[:i])
+	}
+	for i < len(s) {
+		// A word: bytes up to the next space.
+		j := i
+		for j < len(s) {
+			size, sp := spaceAt(s, j)
+			if sp {
+				break
+			}
+			j += size
+		}
+		if j > i {
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
-			space = false
-			b.WriteString(s[i : i+size])
+			b.WriteString(s[i:j])
+			i = j
 		}
-		i += size
+		// The spaces after it.
+		space = false
+		for i < len(s) {
+			size, sp := spaceAt(s, i)
+			if !sp {
+				break
+			}
+			space = true
+			i += size
+		}
 	}
 	return b.String()
 }
 
-// folded reports whether Fold(s) is s: no space at either end, and single
-// ' ' between words.
-func folded(s string) bool {
-	prev := true // the start counts as a space: a leading one is not folded
-	for i := 0; i < len(s); {
-		size, sp := spaceAt(s, i)
-		if sp {
-			if prev || s[i] != ' ' {
-				return false
-			}
-		}
-		prev = sp
-		i += size
-	}
-	return !prev || s == ""
-}
+// asciiSpace marks the ASCII bytes unicode.IsSpace has as white space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // spaceAt returns the size of the character at s[i] and whether it is
 // white space as unicode.IsSpace (and so strings.Fields) has it; invalid
 // UTF-8 is one byte that is not.
 func spaceAt(s string, i int) (int, bool) {
 	if c := s[i]; c < utf8.RuneSelf {
-		return 1, c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+		return 1, asciiSpace[c]
 	}
 	r, size := utf8.DecodeRuneInString(s[i:])
 	return size, unicode.IsSpace(r)
