@@ -470,12 +470,14 @@ func complete(in *Input, res *Result, named []bool) {
 			}
 			ev = rd.evidence(LowerASCII(r.Address))
 		}
+		folded := "" // ev with its white space folded (foldSpace), made once
 		if ev != "" {
 			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
 				r.Diagnostic = Fold(ev)
 			}
 			if r.Command == "" {
-				r.Command = findStage(ev)
+				folded = foldSpace(ev)
+				r.Command = firstPhrase(folded, commandContextSet, commandContexts)
 			}
 			if r.RemoteMTA == "" {
 				// The notice names its own server too ("This is the
@@ -488,8 +490,11 @@ func complete(in *Input, res *Result, named []bool) {
 		if r.Command == "" {
 			r.Command = findCommandWord(r.Diagnostic)
 		}
-		if r.Command == "" {
-			r.Command = findCommandWord(ev)
+		if r.Command == "" && ev != "" {
+			if folded == "" {
+				folded = foldSpace(ev)
+			}
+			r.Command = firstPhrase(folded, commandWordSet, commandWords)
 		}
 	}
 }

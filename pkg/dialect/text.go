@@ -38,10 +38,14 @@ var commandWords = []struct{ phrase, command string }{
 // equals, the first written wins. Words count only whole ("email from" is
 // not "MAIL FROM"), and a phrase broken over lines still counts.
 func FindCommand(text string) string {
-	if c := findStage(text); c != "" {
+	if text == "" {
+		return ""
+	}
+	folded := foldSpace(text)
+	if c := firstPhrase(folded, commandContextSet, commandContexts); c != "" {
 		return c
 	}
-	return findCommandWord(text)
+	return firstPhrase(folded, commandWordSet, commandWords)
 }
 
 // findStage returns the command of the first phrase that ties the reply to
