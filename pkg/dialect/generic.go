@@ -45,13 +45,13 @@ func (in *Input) originalSenders() []string {
 	}
 	// An original returned as text after the report.
 	p := in.prep()
-	rest := p.lower[len(p.report):]
+	rest := p.text[len(p.report):]
 	for n := 0; n < 80 && rest != ""; n++ {
 		line, next, _ := strings.Cut(rest, "\n")
 		rest = next
 		for _, k := range []string{"from:", "return-path:", "sender:"} {
-			if strings.HasPrefix(line, k) {
-				out = append(out, FindAddresses(line)...)
+			if phrase.HasPrefixFold(line, k) {
+				out = append(out, FindAddresses(LowerASCII(line))...)
 			}
 		}
 	}
@@ -182,7 +182,7 @@ func fromHeaders(in *Input) *Result {
 	p := in.prep()
 	addrs := in.failedRecipients()
 	if len(addrs) == 0 {
-		if !in.systemSender() || !failureWordSet.Any(p.lower) && !failureWordSet.Any(in.subject()) {
+		if !in.systemSender() || !failureWordSet.AnyFold(p.text) && !failureWordSet.Any(in.subject()) {
 			return nil
 		}
 		if in.Message == nil || in.Message.Original == nil && len(p.report) == len(p.text) {

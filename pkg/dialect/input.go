@@ -10,10 +10,11 @@ import (
 
 // prepared is what every recogniser needs from an Input, computed once.
 type prepared struct {
-	text  string // Text with LF line ends
-	lower string // text in ASCII lowercase; byte offsets match text
+	text string // Text with LF line ends
 	// report is the part of text before the returned original; reportLower
-	// is its lowercase twin.
+	// is its twin in ASCII lowercase (byte offsets match). The returned
+	// original after it is not lowercased: what looks at it folds case
+	// itself.
 	report, reportLower string
 	std                 *Result // the delivery-status reports, read; nil when none
 	// Header fields the recognisers look at, lowercase, read on first use.
@@ -60,9 +61,9 @@ func (in *Input) prep() *prepared {
 		return in.p
 	}
 	p := &prepared{text: lineEnds(in.Text)}
-	p.lower = LowerASCII(p.text)
-	cut := cutOriginal(p.lower)
-	p.report, p.reportLower = p.text[:cut], p.lower[:cut]
+	cut := CutOriginal(p.text)
+	p.report = p.text[:cut]
+	p.reportLower = LowerASCII(p.report)
 	in.p = p
 	p.std = fromReports(in.Reports)
 	if p.std == nil {
@@ -101,7 +102,7 @@ func embeddedReport(text, lower string) *Result {
 		return nil
 	}
 	body := text[start:]
-	if cut := cutOriginal(lower[start:]); cut > 0 {
+	if cut := CutOriginal(lower[start:]); cut > 0 {
 		body = body[:cut]
 	}
 	rep, err := dsn.ParseBytes([]byte(body))

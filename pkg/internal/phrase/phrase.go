@@ -170,6 +170,12 @@ func (s *Set) Any(text string) bool {
 	return at >= 0
 }
 
+// AnyFold is Any of text with its ASCII letters lowercased (see ScanFold).
+func (s *Set) AnyFold(text string) bool {
+	at, _ := s.IndexFold(text)
+	return at >= 0
+}
+
 // Mark sets found[i] for every phrase i that text contains. found must
 // hold Len() entries.
 func (s *Set) Mark(text string, found []bool) {
