@@ -101,12 +101,12 @@ func isPunct(s string) bool {
 
 // proseLine is one line of the report.
 type proseLine struct {
-	text, lower string
-	start       int // offset of text in the report
-	blank       bool
-	heading     bool // a dashed section heading or a reason heading
-	dashed      bool // a dashed section heading
-	list        bool // introduces a list of recipients
+	text    string
+	start   int32 // offset of text in the report (and of its lowercase twin)
+	blank   bool
+	heading bool // a dashed section heading or a reason heading
+	dashed  bool // a dashed section heading
+	list    bool // introduces a list of recipients
 }
 
 // candidate is an address found in a recipient's place.
@@ -121,12 +121,13 @@ type candidate struct {
 // reading is the prose of one report taken apart.
 type reading struct {
 	report  string // the text the lines are of
+	lower   string // report in ASCII lowercase
 	lines   []proseLine
 	cands   []candidate
 	byKey   map[string][]int // indexes in cands of each address
 	strong  [][]string       // strong[i]: the recipients line i names by their place; nil when none does
 	leads   []bool           // leads[i]: line i starts with a recipient (roleLead); nil with strong
-	senders map[string]bool
+	senders map[string]bool  // addresses in a sender's place; nil when none
 	hasList bool
 	// Computed on first use: the paragraphs of the report that carry
 	// codes or follow a reason heading, the summary of the notice, and the
@@ -141,7 +142,7 @@ type reading struct {
 // lower is report in ASCII lowercase. Addresses in exclude (the original's
 // senders) are not recipients by their place alone.
 func readProse(report, lower string, exclude map[string]bool) *reading {
-	r := &reading{report: report, senders: map[string]bool{}}
+	r := &reading{report: report, lower: lower}
 	n := strings.Count(report, "\n") + 1
 	r.lines = make([]proseLine, n)
 	for i, start := 0, 0; i < n; i++ {
@@ -151,7 +152,7 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 		}
 		end += start
 		t, l := report[start:end], lower[start:end]
-		pl := proseLine{text: t, lower: l, start: start, blank: strings.TrimSpace(t) == ""}
+		pl := proseLine{text: t, start: int32(start), blank: strings.TrimSpace(t) == ""}
 		start = end + 1
 		if !pl.blank {
 			pl.list = listMarkerSet.Any(l) && !notListMarkerSet.Any(l)
@@ -184,12 +185,15 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 		// over two lines; the second half is not at the start of a line.
 		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
 		for _, a := range findAddrs(pl.text) {
-			rl := addrRole(pl.lower, a)
+			rl := addrRole(r.lowerLine(i), a)
 			if softBreak && rl == roleLead && a.start < 2 {
 				rl = roleOther
 			}
 			key := LowerASCII(a.addr)
 			if rl == roleSender {
+				if r.senders == nil {
+					r.senders = map[string]bool{}
+				}
 				r.senders[key] = true
 				continue
 			}
@@ -210,6 +214,12 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 		}
 	}
 	return r
+}
+
+// lowerLine returns line i in ASCII lowercase.
+func (r *reading) lowerLine(i int) string {
+	pl := r.lines[i]
+	return r.lower[pl.start : int(pl.start)+len(pl.text)]
 }
 
 // reasonHeading reports whether a line is a short heading that introduces
@@ -291,7 +301,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 		// A summary line stands alone, but a recipient's field takes
 		// the fields that give its reason ("Recipient: [SMTP:ann@x]",
 		// "Reason: ...").
-		for to < len(r.lines) && to-from < 8 && (reasonField(r.lines[to].lower) || transcriptLine(r.lines[to].text)) {
+		for to < len(r.lines) && to-from < 8 && (reasonField(r.lowerLine(to)) || transcriptLine(r.lines[to].text)) {
 			to++
 		}
 		return from, to
@@ -338,7 +348,7 @@ func (r *reading) separator(i int) bool {
 // lines ("RCPT TO: ann@example.com" in a summary of the message): such a
 // line stands alone.
 func (r *reading) fieldLine(i int) bool {
-	t := strings.TrimSpace(r.lines[i].lower)
+	t := strings.TrimSpace(r.lowerLine(i))
 	c := strings.IndexByte(t, ':')
 	if c <= 0 || c > 20 || strings.IndexByte(t[:c], '@') >= 0 {
 		return false
@@ -347,7 +357,7 @@ func (r *reading) fieldLine(i int) bool {
 		if j < 0 || j >= len(r.lines) {
 			return false
 		}
-		u := strings.TrimSpace(r.lines[j].lower)
+		u := strings.TrimSpace(r.lowerLine(j))
 		k := strings.IndexByte(u, ':')
 		return k > 0 && k <= 20 && !strings.ContainsAny(u[:k], "@<")
 	}
@@ -421,7 +431,7 @@ func (r *reading) join(from, to int) string {
 	if !gap {
 		// Lines next to each other are a piece of the report as it is.
 		last := r.lines[to-1]
-		return r.report[r.lines[from].start : last.start+len(last.text)]
+		return r.report[r.lines[from].start : int(last.start)+len(last.text)]
 	}
 	var b strings.Builder
 	for j := from; j < to; j++ {
