@@ -23,7 +23,7 @@ func FuzzFold(f *testing.F) {
 // reads, whenever it reads a value.
 func FuzzPlainAddress(f *testing.F) {
 	for _, s := range []string{"ann@example.com", " Ann Smith <ann@example.com> ", "<a.b@c>", "a..b@c", "MAILER-DAEMON <x@y>",
-		"a@b, c@d", "=?utf-8?q?x?= <a@b>", "Ann <a@b> (c)", "a@[1.2.3.4]", "Ann. <a@b>", "x <a@b", "\"x\" <a@b>"} {
+		"a@b, c@d", "=?utf-8?q?x?= <a@b>", "Ann <a@b> (c)", "a@[1.2.3.4]", "Ann. <a@b>", "x <a@b", "\"x\" <a@b>", "\"Ann, S.\" <a@b>", "\"\" <a@b>", "\"a\tb\"  x <a@b>", "\"a\\\"b\" <c@d>"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
