@@ -192,15 +192,40 @@ func IndexFold(s, p string) int {
 	if p == "" {
 		return 0
 	}
-	c0 := p[0]
-	u0 := c0
+	// Candidates are where p's first byte stands in either case, found
+	// with strings.IndexByte.
+	c0, u0 := p[0], p[0]
 	if c0 >= 'a' && c0 <= 'z' {
 		u0 = c0 - 'a' + 'A'
 	}
-	for i := 0; i+len(p) <= len(s); i++ {
-		if c := s[i]; (c == c0 || c == u0) && HasPrefixFold(s[i:], p) {
+	next := func(c byte, off int) int {
+		if i := strings.IndexByte(s[off:], c); i >= 0 {
+			return off + i
+		}
+		return -1
+	}
+	lo, up := -2, -2 // the next candidate in each case at or after off; -1 for none, -2 not looked for
+	if u0 == c0 {
+		up = -1
+	}
+	for off := 0; off+len(p) <= len(s); {
+		if lo != -1 && lo < off {
+			lo = next(c0, off)
+		}
+		if up != -1 && up < off {
+			up = next(u0, off)
+		}
+		i := lo
+		if i < 0 || up >= 0 && up < i {
+			i = up
+		}
+		if i < 0 {
+			return -1
+		}
+		if HasPrefixFold(s[i:], p) {
 			return i
 		}
+		off = i + 1
 	}
 	return -1
 }
