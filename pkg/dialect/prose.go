@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
@@ -403,10 +404,40 @@ func reasonField(lower string) bool {
 // bare reports whether line i holds nothing but an address and punctuation.
 func (r *reading) bare(i int) bool {
 	t := r.lines[i].text
+	// The line with the first occurrence of each address taken out in
+	// turn (strings.Replace(t, addr, "", 1)), in a buffer of its own.
+	var buf [256]byte
+	b := append(buf[:0], t...)
 	for _, a := range findAddrs(t) {
-		t = strings.Replace(t, a.addr, "", 1)
+		if j := indexIn(b, a.addr); j >= 0 {
+			b = append(b[:j], b[j+len(a.addr):]...)
+		}
 	}
-	return strings.IndexFunc(t, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }) < 0
+	for _, c := range b {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// indexIn is strings.Index(string(b), s) without the copy.
+func indexIn(b []byte, s string) int {
+	if s == "" {
+		return 0
+	}
+	for off := 0; off+len(s) <= len(b); {
+		j := bytes.IndexByte(b[off:], s[0])
+		if j < 0 {
+			return -1
+		}
+		j += off
+		if j+len(s) <= len(b) && string(b[j:j+len(s)]) == s {
+			return j
+		}
+		off = j + 1
+	}
+	return -1
 }
 
 func (r *reading) blockText(i int, key string) string {

@@ -37,3 +37,22 @@ func FuzzPlainAddress(f *testing.F) {
 		}
 	})
 }
+
+// FuzzBare checks reading.bare against the strings.Replace definition it
+// replaces.
+func FuzzBare(f *testing.F) {
+	for _, s := range []string{"<ann@example.com>", "ann@example.com: 550", "  * a@b, a@b", "x a@b.c a@b", strings.Repeat("a@b ", 80)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := &reading{lines: []proseLine{{text: s}}}
+		want := s
+		for _, a := range findAddrs(s) {
+			want = strings.Replace(want, a.addr, "", 1)
+		}
+		bare := strings.IndexFunc(want, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }) < 0
+		if got := r.bare(0); got != bare {
+			t.Fatalf("bare(%q) = %v, want %v", s, got, bare)
+		}
+	})
+}

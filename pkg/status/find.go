@@ -259,8 +259,8 @@ func (s *numberSet) has(n int) bool { return n >= 0 && n < 1000 && s[n/64]&(1<<(
 // numbers of their own: not part of a longer number, a dotted code or a
 // path (see isNumberPart). One pass finds them all, for every reply code
 // FindReplyIn may ask about.
-func standingNumbers(text string) *numberSet {
-	w := new(numberSet)
+func standingNumbers(text string) numberSet {
+	var w numberSet
 	for i := 0; i < len(text); i++ {
 		if !isDigit(text[i]) {
 			continue
