@@ -210,7 +210,7 @@ func watchMaildir(ctx context.Context, opts *watchOptions, analyse func(*source.
 	all := maildirSeen{}
 	if !opts.Mailbox.NoResume {
 		if _, err := state.Load(statePath, &all); err != nil {
-			warn(opts.IO, err.Error())
+			warn(opts.IO, state.Recover(statePath, err))
 		}
 	}
 	seen := map[string]bool{}

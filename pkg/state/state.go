@@ -49,12 +49,56 @@ func Load(path string, v any) (found bool, err error) {
 		return false, fmt.Errorf("state: %w", err)
 	}
 	if len(b) > MaxSize {
-		return false, fmt.Errorf("state: %s: larger than %d bytes", path, MaxSize)
+		return false, &CorruptError{Path: path, Err: fmt.Errorf("larger than %d bytes", MaxSize)}
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return false, fmt.Errorf("state: %s: %w", path, err)
+		return false, &CorruptError{Path: path, Err: err}
 	}
 	return true, nil
+}
+
+// CorruptError is Load's error for a state file that exists but is not
+// one of ours: not JSON of the expected shape, or too large. A caller
+// that can start afresh moves it out of the way with SetAside rather than
+// overwrite it, so that nothing the file held is lost unseen.
+type CorruptError struct {
+	Path string // the state file
+	Err  error  // what is wrong with it
+}
+
+// Error names the file and what is wrong with it.
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("state: %s: unreadable: %v", e.Path, e.Err)
+}
+
+// Unwrap returns what is wrong with the file.
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// Recover is what a caller that can start afresh does with Load's error:
+// an unreadable file (CorruptError) is set aside, and the returned words
+// say where it went; any other error is only described. The words are
+// meant for a warning.
+func Recover(path string, err error) string {
+	var corrupt *CorruptError
+	if !errors.As(err, &corrupt) {
+		return err.Error()
+	}
+	aside, serr := SetAside(path)
+	if serr != nil {
+		return fmt.Sprintf("%v (and it could not be set aside: %v)", err, serr)
+	}
+	return fmt.Sprintf("%v; kept as %s", err, aside)
+}
+
+// SetAside renames the state file at path to path + ".corrupt" (replacing
+// an older one) and returns the new name, so that the next Save starts a
+// fresh file without destroying the unreadable one.
+func SetAside(path string) (string, error) {
+	aside := path + ".corrupt"
+	if err := os.Rename(path, aside); err != nil {
+		return "", fmt.Errorf("state: %w", err)
+	}
+	return aside, nil
 }
 
 // Save writes v as JSON to path atomically: into a temporary file in the

@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -45,8 +46,20 @@ func TestLoadBroken(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.json")
 	os.WriteFile(path, []byte("{not json"), 0o600)
 	var v mailboxes
-	if _, err := state.Load(path, &v); err == nil {
-		t.Fatal("Load of a broken file: no error")
+	_, err := state.Load(path, &v)
+	var corrupt *state.CorruptError
+	if !errors.As(err, &corrupt) || corrupt.Path != path {
+		t.Fatalf("Load of a broken file: error %v, want a *state.CorruptError naming %s", err, path)
+	}
+	aside, err := state.SetAside(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(aside); string(b) != "{not json" {
+		t.Errorf("SetAside kept %q in %s, want the broken file's bytes", b, aside)
+	}
+	if found, err := state.Load(path, &v); found || err != nil {
+		t.Errorf("Load after SetAside = %v, %v; want no file and no error", found, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package imap_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -106,6 +107,47 @@ func TestResume(t *testing.T) {
 	msgs, err = read(t, url, o)
 	if err != nil || len(msgs) != 4 || len(warned) != 1 || !strings.Contains(warned[0], "UIDVALIDITY changed") {
 		t.Fatalf("after a new UIDVALIDITY: %d messages, %v, warnings %q", len(msgs), err, warned)
+	}
+}
+
+// TestStateFileKept: an unreadable state file is set aside, not
+// overwritten, and the whole mailbox is read; a renumbered mailbox with
+// nothing new is warned about once, not on every run.
+func TestStateFileKept(t *testing.T) {
+	s := imaptest.Start(t)
+	s.Append(t, "INBOX", bounces(t)...)
+	s.Append(t, "Empty")
+	path := filepath.Join(t.TempDir(), "imap.json")
+	os.WriteFile(path, []byte("{not json"), 0o600)
+	var warned []string
+	o := imap.Options{Password: s.Password, TLS: s.TLSConfig(), StatePath: path,
+		Warn: func(m string) { warned = append(warned, m) }}
+	msgs, err := read(t, s.URL("INBOX", true), o)
+	if err != nil || len(msgs) != 3 {
+		t.Fatalf("with a broken state file: %d messages, %v; want all 3", len(msgs), err)
+	}
+	if len(warned) == 0 || !strings.Contains(warned[0], path+".corrupt") {
+		t.Errorf("warnings %q, want one naming %s.corrupt", warned, path)
+	}
+	if b, _ := os.ReadFile(path + ".corrupt"); string(b) != "{not json" {
+		t.Errorf("the broken file was not kept: %q", b)
+	}
+
+	empty := s.URL("Empty", true)
+	all := map[string]any{}
+	b, _ := os.ReadFile(path)
+	json.Unmarshal(b, &all)
+	all[empty] = map[string]uint32{"uid_validity": 1, "last_uid": 9}
+	b, _ = json.Marshal(all)
+	os.WriteFile(path, b, 0o600)
+	for run := 1; run <= 2; run++ {
+		warned = nil
+		if msgs, err := read(t, empty, o); err != nil || len(msgs) != 0 {
+			t.Fatalf("run %d on an empty mailbox: %d messages, %v", run, len(msgs), err)
+		}
+		if got := strings.Contains(strings.Join(warned, "\n"), "UIDVALIDITY changed"); got != (run == 1) {
+			t.Errorf("run %d: warnings %q; want the UIDVALIDITY change said on the first run only", run, warned)
+		}
 	}
 }
 

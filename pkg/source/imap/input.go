@@ -175,7 +175,7 @@ func (in *Input) states() map[string]resume {
 	all := map[string]resume{}
 	if in.opts.StatePath != "" {
 		if _, err := state.Load(in.opts.StatePath, &all); err != nil {
-			in.warn(err.Error() + "; reading the whole mailbox")
+			in.warn(state.Recover(in.opts.StatePath, err) + "; reading the whole mailbox")
 			return map[string]resume{}
 		}
 	}
@@ -189,6 +189,9 @@ func (in *Input) loadState() {
 	case r.UIDValidity != in.validity:
 		in.warn(fmt.Sprintf("%s: UIDVALIDITY changed (%d, was %d): the server renumbered the mailbox; reading it all again",
 			in.source, in.validity, r.UIDValidity))
+		if err := in.saveState(); err != nil { // said once, even when no message is read this run
+			in.warn(err.Error())
+		}
 	default:
 		in.start = r.LastUID
 	}
@@ -387,6 +390,12 @@ func (in *Input) Commit() error {
 	for _, u := range done {
 		in.last = max(in.last, u)
 	}
+	return in.saveState()
+}
+
+// saveState writes the resume point (UIDVALIDITY and the last UID written)
+// to the state file, keeping the other mailboxes' points.
+func (in *Input) saveState() error {
 	if in.opts.StatePath == "" {
 		return nil
 	}
