@@ -201,9 +201,17 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 			r.cands = append(r.cands, candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList})
 		}
 	}
-	r.byKey = map[string][]int{}
+	r.byKey = make(map[string][]int, len(r.cands))
+	// A key's first index is a slice of one array for all (most keys
+	// have one); a second occurrence grows its own.
+	idx := make([]int, len(r.cands))
 	for i, c := range r.cands {
-		r.byKey[c.key] = append(r.byKey[c.key], i)
+		if seen, ok := r.byKey[c.key]; ok {
+			r.byKey[c.key] = append(seen, i)
+			continue
+		}
+		idx[i] = i
+		r.byKey[c.key] = idx[i : i+1 : i+1]
 	}
 	for _, c := range r.cands {
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
