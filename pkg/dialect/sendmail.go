@@ -41,7 +41,9 @@ type reply struct {
 }
 
 // readTranscript reads the transcript lines of a report text.
-func readTranscript(report string) *transcript { return readTranscriptLower(report, LowerASCII(report)) }
+func readTranscript(report string) *transcript {
+	return readTranscriptLower(report, LowerASCII(report))
+}
 
 // readTranscriptLower is readTranscript with the report's lowercase twin
 // at hand (lower is report in ASCII lowercase).
