@@ -79,3 +79,79 @@ func cleanAddress(s string) string {
 	s = strings.Trim(s, "<>\"'()[],;:.")
 	return s
 }
+
+// plainAddress reads a field value that is one address in its plainest
+// forms, "ann@example.com" or "Ann Smith <ann@example.com>" (ASCII, a
+// display name of plain words or quoted strings, dot-atoms on both sides of the @), and
+// returns the address: what mail.ParseAddressList returns for it, without
+// its allocations. ok is false for any other value, which the parser reads.
+func plainAddress(v string) (addr string, ok bool) {
+	v = strings.Trim(v, " \t")
+	if lt := strings.IndexByte(v, '<'); lt >= 0 {
+		if !strings.HasSuffix(v, ">") || !plainPhrase(v[:lt]) {
+			return "", false
+		}
+		v = v[lt+1 : len(v)-1]
+	}
+	at := strings.IndexByte(v, '@')
+	if at < 0 || !dotAtom(v[:at]) || !dotAtom(v[at+1:]) {
+		return "", false
+	}
+	return v, true
+}
+
+// plainPhrase reports whether s is empty or words each followed by spaces,
+// the display name before an angle-addr that the parser reads as it is: a
+// word is ASCII letters, digits, '-' and '_', or a quoted string of
+// printable ASCII without backslashes.
+func plainPhrase(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] == '"' {
+			end := strings.IndexByte(s[i+1:], '"')
+			if end < 0 {
+				return false
+			}
+			for _, c := range []byte(s[i+1 : i+1+end]) {
+				if c < ' ' && c != '\t' || c > '~' || c == '\\' {
+					return false
+				}
+			}
+			i += end + 2
+		} else {
+			j := i
+			for j < len(s) {
+				c := s[j]
+				if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+					break
+				}
+				j++
+			}
+			if j == i {
+				return false
+			}
+			i = j
+		}
+		if i >= len(s) || s[i] != ' ' {
+			return false
+		}
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+	}
+	return true
+}
+
+// dotAtom reports whether s is an RFC 5322 dot-atom in ASCII: atext
+// characters, single dots between them.
+func dotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '!' || c > '~' || strings.IndexByte("()<>[]:;@\\,\"", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
@@ -469,12 +470,14 @@ func complete(in *Input, res *Result, named []bool) {
 			}
 			ev = rd.evidence(LowerASCII(r.Address))
 		}
+		folded := "" // ev with its white space folded (foldSpace), made once
 		if ev != "" {
 			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
 				r.Diagnostic = Fold(ev)
 			}
 			if r.Command == "" {
-				r.Command = findStage(ev)
+				folded = foldSpace(ev)
+				r.Command = firstPhrase(folded, commandContextSet, commandContexts)
 			}
 			if r.RemoteMTA == "" {
 				// The notice names its own server too ("This is the
@@ -487,8 +490,11 @@ func complete(in *Input, res *Result, named []bool) {
 		if r.Command == "" {
 			r.Command = findCommandWord(r.Diagnostic)
 		}
-		if r.Command == "" {
-			r.Command = findCommandWord(ev)
+		if r.Command == "" && ev != "" {
+			if folded == "" {
+				folded = foldSpace(ev)
+			}
+			r.Command = firstPhrase(folded, commandWordSet, commandWords)
 		}
 	}
 }
@@ -500,7 +506,75 @@ func weakDiagnostic(s string) bool {
 	return s == "" || strings.Trim(s, "0123456789 ") == ""
 }
 
-// Fold folds all whitespace runs, line breaks included, to single spaces.
+// Fold folds all whitespace runs, line breaks included, to single spaces,
+// and drops those at either end: strings.Join(strings.Fields(s), " ") in
+// one pass and one allocation, none when s is folded already.
 func Fold(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	// The longest start of s that is folded as it is.
+	i := 0
+	for prev := true; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			break
+		}
+		sp := asciiSpace[c]
+		if sp && (prev || c != ' ') {
+			break
+		}
+		prev = sp
+	}
+	if i == len(s) && (s == "" || !asciiSpace[s[i-1]]) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := i > 0 && s[i-1] == ' '
+	if space {
+		b.WriteString(s[:i-1])
+	} else {
+		b.WriteString(s[:i])
+	}
+	for i < len(s) {
+		// A word: bytes up to the next space.
+		j := i
+		for j < len(s) {
+			size, sp := spaceAt(s, j)
+			if sp {
+				break
+			}
+			j += size
+		}
+		if j > i {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s[i:j])
+			i = j
+		}
+		// The spaces after it.
+		space = false
+		for i < len(s) {
+			size, sp := spaceAt(s, i)
+			if !sp {
+				break
+			}
+			space = true
+			i += size
+		}
+	}
+	return b.String()
+}
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace has as white space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// spaceAt returns the size of the character at s[i] and whether it is
+// white space as unicode.IsSpace (and so strings.Fields) has it; invalid
+// UTF-8 is one byte that is not.
+func spaceAt(s string, i int) (int, bool) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return 1, asciiSpace[c]
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	return size, unicode.IsSpace(r)
 }

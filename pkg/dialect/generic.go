@@ -45,13 +45,13 @@ func (in *Input) originalSenders() []string {
 	}
 	// An original returned as text after the report.
 	p := in.prep()
-	rest := p.lower[len(p.report):]
+	rest := p.text[len(p.report):]
 	for n := 0; n < 80 && rest != ""; n++ {
 		line, next, _ := strings.Cut(rest, "\n")
 		rest = next
 		for _, k := range []string{"from:", "return-path:", "sender:"} {
-			if strings.HasPrefix(line, k) {
-				out = append(out, FindAddresses(line)...)
+			if phrase.HasPrefixFold(line, k) {
+				out = append(out, FindAddresses(LowerASCII(line))...)
 			}
 		}
 	}
@@ -150,6 +150,9 @@ func (in *Input) originalRecipients() []string {
 
 // headerAddresses returns the addresses of a header field.
 func headerAddresses(h mail.Header, key string) []string {
+	if a, ok := plainAddress(h.Get(key)); ok {
+		return []string{a}
+	}
 	if list, err := h.AddressList(key); err == nil && len(list) > 0 {
 		out := make([]string, 0, len(list))
 		for _, a := range list {
@@ -179,7 +182,7 @@ func fromHeaders(in *Input) *Result {
 	p := in.prep()
 	addrs := in.failedRecipients()
 	if len(addrs) == 0 {
-		if !in.systemSender() || !failureWordSet.Any(p.lower) && !failureWordSet.Any(in.subject()) {
+		if !in.systemSender() || !failureWordSet.AnyFold(p.text) && !failureWordSet.Any(in.subject()) {
 			return nil
 		}
 		if in.Message == nil || in.Message.Original == nil && len(p.report) == len(p.text) {

@@ -5,14 +5,16 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
 // prepared is what every recogniser needs from an Input, computed once.
 type prepared struct {
-	text  string // Text with LF line ends
-	lower string // text in ASCII lowercase; byte offsets match text
+	text string // Text with LF line ends
 	// report is the part of text before the returned original; reportLower
-	// is its lowercase twin.
+	// is its twin in ASCII lowercase (byte offsets match). The returned
+	// original after it is not lowercased: what looks at it folds case
+	// itself.
 	report, reportLower string
 	std                 *Result // the delivery-status reports, read; nil when none
 	// Header fields the recognisers look at, lowercase, read on first use.
@@ -59,9 +61,9 @@ func (in *Input) prep() *prepared {
 		return in.p
 	}
 	p := &prepared{text: lineEnds(in.Text)}
-	p.lower = LowerASCII(p.text)
-	cut := cutOriginal(p.lower)
-	p.report, p.reportLower = p.text[:cut], p.lower[:cut]
+	cut := CutOriginal(p.text)
+	p.report = p.text[:cut]
+	p.reportLower = LowerASCII(p.report)
 	in.p = p
 	p.std = fromReports(in.Reports)
 	if p.std == nil {
@@ -100,7 +102,7 @@ func embeddedReport(text, lower string) *Result {
 		return nil
 	}
 	body := text[start:]
-	if cut := cutOriginal(lower[start:]); cut > 0 {
+	if cut := CutOriginal(lower[start:]); cut > 0 {
 		body = body[:cut]
 	}
 	rep, err := dsn.ParseBytes([]byte(body))
@@ -152,7 +154,7 @@ func (in *Input) received() string {
 		if in.Message == nil {
 			return ""
 		}
-		return LowerASCII(strings.Join(in.Message.Header.Values("Received"), "\n"))
+		return lowerJoin(in.Message.Header.Values("Received"), "\n")
 	})
 }
 
@@ -202,6 +204,28 @@ func lineEnds(s string) string {
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// lowerJoin is LowerASCII(strings.Join(elems, sep)) in one allocation.
+func lowerJoin(elems []string, sep string) string {
+	if len(elems) == 0 {
+		return ""
+	}
+	n := len(sep) * (len(elems) - 1)
+	for _, e := range elems {
+		n += len(e)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, e := range elems {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		for j := 0; j < len(e); j++ {
+			b.WriteByte(phrase.Lower(e[j]))
+		}
+	}
+	return b.String()
 }
 
 // LowerASCII lowercases ASCII letters only, so that byte offsets in the

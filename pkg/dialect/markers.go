@@ -11,9 +11,6 @@ import (
 // begins, or len(text) when there is none (sign.OriginalStart).
 func CutOriginal(text string) int { return sign.OriginalStart(text) }
 
-// cutOriginal is CutOriginal on text already in ASCII lowercase.
-func cutOriginal(lower string) int { return sign.OriginalStart(lower) }
-
 // listMarkers introduce the list of failed recipients in prose, lowercase.
 var listMarkers = []string{
 	"following address", // "The following address(es) failed", "had permanent fatal errors"

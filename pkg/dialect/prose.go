@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
@@ -101,11 +102,12 @@ func isPunct(s string) bool {
 
 // proseLine is one line of the report.
 type proseLine struct {
-	text, lower string
-	blank       bool
-	heading     bool // a dashed section heading or a reason heading
-	dashed      bool // a dashed section heading
-	list        bool // introduces a list of recipients
+	text    string
+	start   int32 // offset of text in the report (and of its lowercase twin)
+	blank   bool
+	heading bool // a dashed section heading or a reason heading
+	dashed  bool // a dashed section heading
+	list    bool // introduces a list of recipients
 }
 
 // candidate is an address found in a recipient's place.
@@ -119,12 +121,14 @@ type candidate struct {
 
 // reading is the prose of one report taken apart.
 type reading struct {
+	report  string // the text the lines are of
+	lower   string // report in ASCII lowercase
 	lines   []proseLine
 	cands   []candidate
 	byKey   map[string][]int // indexes in cands of each address
-	strong  [][]string       // strong[i]: the recipients line i names by their place
-	leads   []bool           // leads[i]: line i starts with a recipient (roleLead)
-	senders map[string]bool
+	strong  [][]string       // strong[i]: the recipients line i names by their place; nil when none does
+	leads   []bool           // leads[i]: line i starts with a recipient (roleLead); nil with strong
+	senders map[string]bool  // addresses in a sender's place; nil when none
 	hasList bool
 	// Computed on first use: the paragraphs of the report that carry
 	// codes or follow a reason heading, the summary of the notice, and the
@@ -139,21 +143,18 @@ type reading struct {
 // lower is report in ASCII lowercase. Addresses in exclude (the original's
 // senders) are not recipients by their place alone.
 func readProse(report, lower string, exclude map[string]bool) *reading {
-	r := &reading{senders: map[string]bool{}}
+	r := &reading{report: report, lower: lower}
 	n := strings.Count(report, "\n") + 1
 	r.lines = make([]proseLine, n)
-	r.strong = make([][]string, n)
-	r.leads = make([]bool, n)
-	for i := 0; i < n; i++ {
-		end := strings.IndexByte(report, '\n')
+	for i, start := 0, 0; i < n; i++ {
+		end := strings.IndexByte(report[start:], '\n')
 		if end < 0 {
-			end = len(report)
+			end = len(report) - start
 		}
-		t, l := report[:end], lower[:end]
-		if end < len(report) {
-			report, lower = report[end+1:], lower[end+1:]
-		}
-		pl := proseLine{text: t, lower: l, blank: strings.TrimSpace(t) == ""}
+		end += start
+		t, l := report[start:end], lower[start:end]
+		pl := proseLine{text: t, start: int32(start), blank: strings.TrimSpace(t) == ""}
+		start = end + 1
 		if !pl.blank {
 			pl.list = listMarkerSet.Any(l) && !notListMarkerSet.Any(l)
 			pl.dashed = sectionHeading(l)
@@ -185,29 +186,49 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 		// over two lines; the second half is not at the start of a line.
 		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
 		for _, a := range findAddrs(pl.text) {
-			rl := addrRole(pl.lower, a)
+			rl := addrRole(r.lowerLine(i), a)
 			if softBreak && rl == roleLead && a.start < 2 {
 				rl = roleOther
 			}
 			key := LowerASCII(a.addr)
 			if rl == roleSender {
+				if r.senders == nil {
+					r.senders = map[string]bool{}
+				}
 				r.senders[key] = true
 				continue
 			}
 			r.cands = append(r.cands, candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList})
 		}
 	}
-	r.byKey = map[string][]int{}
+	r.byKey = make(map[string][]int, len(r.cands))
+	// A key's first index is a slice of one array for all (most keys
+	// have one); a second occurrence grows its own.
+	idx := make([]int, len(r.cands))
 	for i, c := range r.cands {
-		r.byKey[c.key] = append(r.byKey[c.key], i)
+		if seen, ok := r.byKey[c.key]; ok {
+			r.byKey[c.key] = append(seen, i)
+			continue
+		}
+		idx[i] = i
+		r.byKey[c.key] = idx[i : i+1 : i+1]
 	}
 	for _, c := range r.cands {
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
+			if r.strong == nil {
+				r.strong, r.leads = make([][]string, n), make([]bool, n)
+			}
 			r.strong[c.line] = append(r.strong[c.line], c.key)
 			r.leads[c.line] = r.leads[c.line] || c.role == roleLead
 		}
 	}
 	return r
+}
+
+// lowerLine returns line i in ASCII lowercase.
+func (r *reading) lowerLine(i int) string {
+	pl := r.lines[i]
+	return r.lower[pl.start : int(pl.start)+len(pl.text)]
 }
 
 // reasonHeading reports whether a line is a short heading that introduces
@@ -289,7 +310,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 		// A summary line stands alone, but a recipient's field takes
 		// the fields that give its reason ("Recipient: [SMTP:ann@x]",
 		// "Reason: ...").
-		for to < len(r.lines) && to-from < 8 && (reasonField(r.lines[to].lower) || transcriptLine(r.lines[to].text)) {
+		for to < len(r.lines) && to-from < 8 && (reasonField(r.lowerLine(to)) || transcriptLine(r.lines[to].text)) {
 			to++
 		}
 		return from, to
@@ -317,7 +338,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 // continues reports whether line j, inside the block that starts at line
 // i, is a continuation of it: indented deeper, not led by an address.
 func (r *reading) continues(i, j int) bool {
-	return !r.leads[j] && indent(r.lines[j].text) > indent(r.lines[i].text)
+	return !(j < len(r.leads) && r.leads[j]) && indent(r.lines[j].text) > indent(r.lines[i].text)
 }
 
 // indent is the width of a line's leading white space.
@@ -336,7 +357,7 @@ func (r *reading) separator(i int) bool {
 // lines ("RCPT TO: ann@example.com" in a summary of the message): such a
 // line stands alone.
 func (r *reading) fieldLine(i int) bool {
-	t := strings.TrimSpace(r.lines[i].lower)
+	t := strings.TrimSpace(r.lowerLine(i))
 	c := strings.IndexByte(t, ':')
 	if c <= 0 || c > 20 || strings.IndexByte(t[:c], '@') >= 0 {
 		return false
@@ -345,7 +366,7 @@ func (r *reading) fieldLine(i int) bool {
 		if j < 0 || j >= len(r.lines) {
 			return false
 		}
-		u := strings.TrimSpace(r.lines[j].lower)
+		u := strings.TrimSpace(r.lowerLine(j))
 		k := strings.IndexByte(u, ':')
 		return k > 0 && k <= 20 && !strings.ContainsAny(u[:k], "@<")
 	}
@@ -391,10 +412,40 @@ func reasonField(lower string) bool {
 // bare reports whether line i holds nothing but an address and punctuation.
 func (r *reading) bare(i int) bool {
 	t := r.lines[i].text
+	// The line with the first occurrence of each address taken out in
+	// turn (strings.Replace(t, addr, "", 1)), in a buffer of its own.
+	var buf [256]byte
+	b := append(buf[:0], t...)
 	for _, a := range findAddrs(t) {
-		t = strings.Replace(t, a.addr, "", 1)
+		if j := indexIn(b, a.addr); j >= 0 {
+			b = append(b[:j], b[j+len(a.addr):]...)
+		}
 	}
-	return strings.IndexFunc(t, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }) < 0
+	for _, c := range b {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// indexIn is strings.Index(string(b), s) without the copy.
+func indexIn(b []byte, s string) int {
+	if s == "" {
+		return 0
+	}
+	for off := 0; off+len(s) <= len(b); {
+		j := bytes.IndexByte(b[off:], s[0])
+		if j < 0 {
+			return -1
+		}
+		j += off
+		if j+len(s) <= len(b) && string(b[j:j+len(s)]) == s {
+			return j
+		}
+		off = j + 1
+	}
+	return -1
 }
 
 func (r *reading) blockText(i int, key string) string {
@@ -403,6 +454,24 @@ func (r *reading) blockText(i int, key string) string {
 }
 
 func (r *reading) join(from, to int) string {
+	for from < to && r.lines[from].blank {
+		from++
+	}
+	for to > from && r.lines[to-1].blank {
+		to--
+	}
+	if from == to {
+		return ""
+	}
+	gap := false
+	for j := from; j < to && !gap; j++ {
+		gap = r.lines[j].blank
+	}
+	if !gap {
+		// Lines next to each other are a piece of the report as it is.
+		last := r.lines[to-1]
+		return r.report[r.lines[from].start : int(last.start)+len(last.text)]
+	}
 	var b strings.Builder
 	for j := from; j < to; j++ {
 		if r.lines[j].blank {

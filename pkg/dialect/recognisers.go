@@ -95,7 +95,7 @@ func header(name, sub string) func(*Input) bool {
 		if sub == "" {
 			return in.note(in.hasHeader(name), what, "")
 		}
-		return in.note(strings.Contains(in.headerLower(name), sub), what, sub)
+		return in.note(phrase.ContainsFold(in.header(name), sub), what, sub)
 	}
 }
 
@@ -125,7 +125,7 @@ func received(sub string) func(*Input) bool {
 // contains sub (lowercase).
 func reporting(sub string) func(*Input) bool {
 	return func(in *Input) bool {
-		return in.note(strings.Contains(LowerASCII(in.reportingMTA()), sub), "Reporting-MTA", sub)
+		return in.note(phrase.ContainsFold(in.reportingMTA(), sub), "Reporting-MTA", sub)
 	}
 }
 

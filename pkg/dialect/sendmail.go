@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/bounce-tool/bounce/pkg/status"
 )
@@ -41,14 +42,28 @@ type reply struct {
 
 // readTranscript reads the transcript lines of a report text.
 func readTranscript(report string) *transcript {
+	return readTranscriptLower(report, LowerASCII(report))
+}
+
+// readTranscriptLower is readTranscript with the report's lowercase twin
+// at hand (lower is report in ASCII lowercase).
+func readTranscriptLower(report, lower string) *transcript {
 	t := &transcript{about: map[string][]string{}, command: map[string]string{}, host: map[string]string{}}
 	var pending []string // replies not yet tied to a recipient
 	cmd, host := "", ""
 	session := 0
 	continued := false // the last "<<<" line was "NNN-", more lines follow
-	for _, line := range strings.Split(report, "\n") {
+	for start := 0; start <= len(report); {
+		end := strings.IndexByte(report[start:], '\n')
+		if end < 0 {
+			end = len(report) - start
+		}
+		end += start
+		line := report[start:end]
 		l := strings.TrimSpace(line)
-		low := LowerASCII(l)
+		left := start + len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace))
+		low := lower[left : left+len(l)]
+		start = end + 1
 		switch {
 		case strings.HasPrefix(l, "<<<"):
 			r := strings.TrimSpace(l[3:])
@@ -226,7 +241,7 @@ func commandWord(w string) string {
 // transcript, or, without a DSN (V5), the recipients of the transcript.
 func sendmail(in *Input) *Result {
 	p := in.prep()
-	t := readTranscript(p.report)
+	t := readTranscriptLower(p.report, p.reportLower)
 	if res := in.standard(); res != nil {
 		texts := make([]string, len(t.groups))
 		for i, g := range t.groups {

@@ -38,10 +38,14 @@ var commandWords = []struct{ phrase, command string }{
 // equals, the first written wins. Words count only whole ("email from" is
 // not "MAIL FROM"), and a phrase broken over lines still counts.
 func FindCommand(text string) string {
-	if c := findStage(text); c != "" {
+	if text == "" {
+		return ""
+	}
+	folded := foldSpace(text)
+	if c := firstPhrase(folded, commandContextSet, commandContexts); c != "" {
 		return c
 	}
-	return findCommandWord(text)
+	return firstPhrase(folded, commandWordSet, commandWords)
 }
 
 // findStage returns the command of the first phrase that ties the reply to
@@ -120,17 +124,16 @@ func FindRemoteHost(text string) string {
 	if h := hostThenAddress(text); h != "" {
 		return h
 	}
-	lower := LowerASCII(text)
 	for _, intro := range hostIntros {
 		off := 0
 		for {
-			i := strings.Index(lower[off:], intro)
+			i := phrase.IndexFold(text[off:], intro)
 			if i < 0 {
 				break
 			}
 			i += off + len(intro)
 			off = i
-			if !wordStart(lower, i-len(intro)) {
+			if j := i - len(intro); j > 0 && inWord(phrase.Lower(text[j-1])) {
 				continue
 			}
 			if h := hostAt(strings.TrimLeft(text[i:], " ")); h != "" {

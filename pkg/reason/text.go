@@ -1,6 +1,9 @@
 package reason
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // A phrase is lowercase text looked for with strings.Contains. A '|' at
 // either end asks for a word boundary there (not an ASCII letter or digit):
@@ -160,11 +163,15 @@ func isCode(tok string) bool {
 // A matcher finds the first rule of a table (in table order) any of whose
 // phrases a text contains, in one pass over the text instead of one
 // strings.Index per phrase: phrases are indexed by their first two bytes,
-// and a bitset of those pairs skips the positions no phrase starts at.
+// and a bitset of those pairs skips the positions no phrase starts at. The
+// rank of a pair's bit in the bitset locates its phrases without a map
+// lookup (as in package phrase).
 type matcher struct {
-	rules []rule
-	seen  [1 << 16 / 64]uint64 // bit set for every phrase's first two bytes
-	start map[uint16][]entry   // phrases by first two bytes, in table order
+	rules   []rule
+	seen    [1 << 16 / 64]uint64 // bit set for every phrase's first two bytes
+	rank    [1 << 16 / 64]int32  // bits set in seen before each word
+	firsts  []int32              // firsts[r]: start in entries of the r-th pair present
+	entries []entry              // phrases grouped by first two bytes, in table order within a pair
 }
 
 type entry struct {
@@ -174,7 +181,8 @@ type entry struct {
 }
 
 func newMatcher(rules []rule) *matcher {
-	m := &matcher{rules: rules, start: map[uint16][]entry{}}
+	m := &matcher{rules: rules}
+	start := map[uint16][]entry{}
 	for ri, r := range rules {
 		for _, p := range r.phrases {
 			e := entry{rule: ri, text: p}
@@ -189,10 +197,30 @@ func newMatcher(rules []rule) *matcher {
 			}
 			k := pair(e.text, 0)
 			m.seen[k/64] |= 1 << (k % 64)
-			m.start[k] = append(m.start[k], e)
+			start[k] = append(start[k], e)
 		}
 	}
+	n := int32(0)
+	for w := range m.seen {
+		m.rank[w] = n
+		n += int32(bits.OnesCount64(m.seen[w]))
+	}
+	for k := 0; k < 1<<16; k++ {
+		if m.seen[k/64]&(1<<(k%64)) != 0 {
+			m.firsts = append(m.firsts, int32(len(m.entries)))
+			m.entries = append(m.entries, start[uint16(k)]...)
+		}
+	}
+	m.firsts = append(m.firsts, int32(len(m.entries)))
 	return m
+}
+
+// starting returns the phrases that start with pair k, whose bit in seen
+// is set, in table order.
+func (m *matcher) starting(k uint16) []entry {
+	w, b := k/64, k%64
+	r := m.rank[w] + int32(bits.OnesCount64(m.seen[w]&(1<<b-1)))
+	return m.entries[m.firsts[r]:m.firsts[r+1]]
 }
 
 func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
@@ -211,7 +239,9 @@ func (m *matcher) firstPhrase(text string) (rule, string, bool) {
 		if m.seen[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
-		for _, e := range m.start[k] {
+		es := m.starting(k)
+		for j := range es {
+			e := &es[j]
 			if e.rule >= best {
 				break
 			}

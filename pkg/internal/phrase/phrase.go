@@ -170,6 +170,12 @@ func (s *Set) Any(text string) bool {
 	return at >= 0
 }
 
+// AnyFold is Any of text with its ASCII letters lowercased (see ScanFold).
+func (s *Set) AnyFold(text string) bool {
+	at, _ := s.IndexFold(text)
+	return at >= 0
+}
+
 // Mark sets found[i] for every phrase i that text contains. found must
 // hold Len() entries.
 func (s *Set) Mark(text string, found []bool) {
@@ -177,6 +183,51 @@ func (s *Set) Mark(text string, found []bool) {
 		found[i] = true
 		return true
 	})
+}
+
+// IndexFold returns the offset of the first p (lowercase) in s with the
+// ASCII letters of s lowercased, or -1: strings.Index(LowerASCII(s), p)
+// without the lowercase copy.
+func IndexFold(s, p string) int {
+	if p == "" {
+		return 0
+	}
+	// Candidates are where p's first byte stands in either case, found
+	// with strings.IndexByte.
+	c0, u0 := p[0], p[0]
+	if c0 >= 'a' && c0 <= 'z' {
+		u0 = c0 - 'a' + 'A'
+	}
+	next := func(c byte, off int) int {
+		if i := strings.IndexByte(s[off:], c); i >= 0 {
+			return off + i
+		}
+		return -1
+	}
+	lo, up := -2, -2 // the next candidate in each case at or after off; -1 for none, -2 not looked for
+	if u0 == c0 {
+		up = -1
+	}
+	for off := 0; off+len(p) <= len(s); {
+		if lo != -1 && lo < off {
+			lo = next(c0, off)
+		}
+		if up != -1 && up < off {
+			up = next(u0, off)
+		}
+		i := lo
+		if i < 0 || up >= 0 && up < i {
+			i = up
+		}
+		if i < 0 {
+			return -1
+		}
+		if HasPrefixFold(s[i:], p) {
+			return i
+		}
+		off = i + 1
+	}
+	return -1
 }
 
 // ContainsFold reports whether s contains p (lowercase) with the ASCII

@@ -156,3 +156,21 @@ func BenchmarkLineContains(b *testing.B) {
 		}
 	}
 }
+
+// FuzzIndexFold checks IndexFold against strings.Index of the text with its
+// ASCII letters lowercased.
+func FuzzIndexFold(f *testing.F) {
+	f.Add("Remote Host mx.example.com", "host ")
+	f.Add("HOST: a", "host: ")
+	f.Add("xx", "")
+	f.Fuzz(func(t *testing.T, s, p string) {
+		p = strings.ToLower(p)
+		lower := []byte(s)
+		for i, c := range lower {
+			lower[i] = Lower(c)
+		}
+		if got, want := IndexFold(s, p), strings.Index(string(lower), p); got != want {
+			t.Fatalf("IndexFold(%q, %q) = %d, want %d", s, p, got, want)
+		}
+	})
+}

@@ -1,0 +1,58 @@
+package dialect
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-message/mail"
+)
+
+// FuzzFold checks Fold against the strings.Fields definition it replaces.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a", "a ", "a  b", "a\tb", "a\u00a0b", "a\xffb", "\u2028x\u3000 y ", "a b c", "a\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Fold(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzPlainAddress checks that plainAddress reads what the address parser
+// reads, whenever it reads a value.
+func FuzzPlainAddress(f *testing.F) {
+	for _, s := range []string{"ann@example.com", " Ann Smith <ann@example.com> ", "<a.b@c>", "a..b@c", "MAILER-DAEMON <x@y>",
+		"a@b, c@d", "=?utf-8?q?x?= <a@b>", "Ann <a@b> (c)", "a@[1.2.3.4]", "Ann. <a@b>", "x <a@b", "\"x\" <a@b>", "\"Ann, S.\" <a@b>", "\"\" <a@b>", "\"a\tb\"  x <a@b>", "\"a\\\"b\" <c@d>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		a, ok := plainAddress(v)
+		if !ok {
+			return
+		}
+		list, err := mail.ParseAddressList(v)
+		if err != nil || len(list) != 1 || list[0].Address != a {
+			t.Fatalf("plainAddress(%q) = %q; the parser: %v, %v", v, a, list, err)
+		}
+	})
+}
+
+// FuzzBare checks reading.bare against the strings.Replace definition it
+// replaces.
+func FuzzBare(f *testing.F) {
+	for _, s := range []string{"<ann@example.com>", "ann@example.com: 550", "  * a@b, a@b", "x a@b.c a@b", strings.Repeat("a@b ", 80)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := &reading{lines: []proseLine{{text: s}}}
+		want := s
+		for _, a := range findAddrs(s) {
+			want = strings.Replace(want, a.addr, "", 1)
+		}
+		bare := strings.IndexFunc(want, func(c rune) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }) < 0
+		if got := r.bare(0); got != bare {
+			t.Fatalf("bare(%q) = %v, want %v", s, got, bare)
+		}
+	})
+}
