@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/parts"
@@ -283,7 +285,7 @@ const rfc5322NoDay = "2 Jan 2006 15:04:05 -0700"
 // first attempt, which cannot fit (the layout ends in a digit); anything
 // else is dsn.ParseDate's.
 func parseDate(s string) (time.Time, bool) {
-	if !foldedASCII(s) && !spacedDay(s) {
+	if !phrase.Folded(s) && !spacedDay(s) {
 		return dsn.ParseDate(s)
 	}
 	layout, v := rfc5322Date, s
@@ -313,25 +315,10 @@ func parseDate(s string) (time.Time, bool) {
 // the space, so the time is the time of the folded date.
 func spacedDay(s string) bool {
 	return len(s) > 7 && isLetter(s[0]) && isLetter(s[1]) && isLetter(s[2]) && s[3] == ',' && s[4] == ' ' &&
-		s[5] == ' ' && '0' <= s[6] && s[6] <= '9' && foldedASCII(s[6:])
+		s[5] == ' ' && '0' <= s[6] && s[6] <= '9' && phrase.Folded(s[6:])
 }
 
 func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
-
-// foldedASCII reports whether s is non-empty printable ASCII with single
-// spaces between words and none around them: what folding white space
-// (strings.Fields, then joining with spaces) leaves as it is.
-func foldedASCII(s string) bool {
-	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' || c > '~' || c == ' ' && s[i+1] == ' ' {
-			return false
-		}
-	}
-	return true
-}
 
 // dateMemo is formatDate for the dates of one message, which often repeat
 // (a report's Arrival-Date in each recipient's Last-Attempt-Date, the

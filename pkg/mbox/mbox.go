@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
 // ErrNotMbox is returned by Reader.Next when the stream does not begin with a
@@ -285,7 +287,7 @@ func parseFromLine(line []byte) Envelope {
 	s = strings.TrimLeft(s, " ")
 	sender, rest, _ := strings.Cut(s, " ")
 	env.Sender = sender
-	if !folded(rest) {
+	if !phrase.Folded(rest) {
 		rest = strings.Join(strings.Fields(rest), " ")
 	}
 	for _, layout := range dateLayouts {
@@ -295,21 +297,6 @@ func parseFromLine(line []byte) Envelope {
 		}
 	}
 	return env
-}
-
-// folded reports whether s is printable ASCII with single spaces between
-// words and none around them: what strings.Fields and joining with spaces
-// leave as they are.
-func folded(s string) bool {
-	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < ' ' || c > '~' || c == ' ' && s[i+1] == ' ' {
-			return false
-		}
-	}
-	return true
 }
 
 // NullSender reports whether a From_ line's sender stands for the null

@@ -19,7 +19,7 @@ const module = "github.com/bounce-tool/bounce/"
 // mbox}. A new package must be added here, on purpose.
 var allowed = map[string][]string{
 	"pkg/status":               nil,
-	"pkg/mbox":                 nil,
+	"pkg/mbox":                 {"pkg/internal/phrase"},
 	"pkg/batch":                nil,
 	"pkg/state":                nil,
 	"pkg/sign":                 {"pkg/internal/phrase"},

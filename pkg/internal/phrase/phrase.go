@@ -240,3 +240,19 @@ func ContainsFold(s, p string) bool {
 	}
 	return false
 }
+
+// Folded reports whether s is non-empty printable ASCII with single spaces
+// between words and none around them: what folding white space
+// (strings.Fields, then joining with spaces) leaves as it is, so a caller
+// that would fold s can take it as it stands.
+func Folded(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == ' ' && s[i+1] == ' ' {
+			return false
+		}
+	}
+	return true
+}
