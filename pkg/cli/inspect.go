@@ -8,15 +8,22 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/bounce"
+	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/report"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/bounce-tool/bounce/pkg/status"
+	"github.com/emersion/go-message"
 	"github.com/spf13/cobra"
 
 	// Decode every charset go-message knows (ISO-2022-JP, Shift_JIS,
 	// windows-125x, KOI8-R, GB2312, Big5, ...) in bodies and headers.
 	_ "github.com/emersion/go-message/charset"
 )
+
+func init() {
+	// An encoded word converted without a 32 KiB copy buffer each.
+	message.CharsetReader = parts.WholeCharsetReader(message.CharsetReader)
+}
 
 type inspectOptions struct {
 	IO     *IOStreams

@@ -225,3 +225,43 @@ func SubjectOf(h mail.Header, hint string) string {
 	}
 	return DecodeHeader(h.Get("Subject"), cs)
 }
+
+// WholeCharsetReader wraps a charset reader function (message.CharsetReader,
+// as go-message/charset sets it) so that the reader it returns also
+// implements io.WriterTo. mime.WordDecoder, which net/mail and go-message
+// decode encoded words with, copies a converted word with io.Copy: without
+// WriterTo that allocates a 32 KiB buffer for every word of a few bytes.
+// A program that imports go-message/charset sets, once at start:
+//
+//	message.CharsetReader = parts.WholeCharsetReader(message.CharsetReader)
+//
+// A nil f gives nil.
+func WholeCharsetReader(f func(string, io.Reader) (io.Reader, error)) func(string, io.Reader) (io.Reader, error) {
+	if f == nil {
+		return nil
+	}
+	return func(charset string, input io.Reader) (io.Reader, error) {
+		r, err := f(charset, input)
+		if err != nil || r == nil {
+			return r, err
+		}
+		if _, ok := r.(io.WriterTo); ok {
+			return r, nil
+		}
+		return wholeReader{r}, nil
+	}
+}
+
+// wholeReader is a reader whose WriteTo reads all of it into a buffer
+// grown to its size (a word is a few bytes) and writes that once.
+type wholeReader struct{ io.Reader }
+
+// WriteTo writes what is left of r to w.
+func (r wholeReader) WriteTo(w io.Writer) (int64, error) {
+	b, err := io.ReadAll(r.Reader)
+	n, werr := w.Write(b)
+	if err == nil {
+		err = werr
+	}
+	return int64(n), err
+}

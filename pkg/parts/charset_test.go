@@ -3,6 +3,8 @@ package parts
 import (
 	"bytes"
 	"io"
+	"mime"
+	"runtime"
 	"testing"
 	"unicode/utf8"
 
@@ -126,5 +128,44 @@ func TestASCIICompatible(t *testing.T) {
 		if asciiCompatible(cs) {
 			t.Errorf("asciiCompatible(%q) = true", cs)
 		}
+	}
+}
+
+// TestWholeCharsetReader: encoded words decode to the same text through
+// the wrapped charset reader, and without io.Copy's 32 KiB buffer.
+func TestWholeCharsetReader(t *testing.T) {
+	words := []string{
+		"=?iso-8859-15?Q?R=E9ponse_automatique_=A4?=",
+		"=?KOI8-R?B?7sXE2c7P?= =?windows-1252?Q?=93quoted=94?=",
+		"=?iso-2022-jp?B?GyRCJWYhPCU2ITxJVEwgGyhC?=",
+		"=?Shift_JIS?B?g4aBW4NVgVuVc5a+?=",
+	}
+	plain := mime.WordDecoder{CharsetReader: message.CharsetReader}
+	whole := mime.WordDecoder{CharsetReader: WholeCharsetReader(message.CharsetReader)}
+	for _, w := range words {
+		want, werr := plain.DecodeHeader(w)
+		got, gerr := whole.DecodeHeader(w)
+		if got != want || (werr == nil) != (gerr == nil) {
+			t.Errorf("DecodeHeader(%q) = %q, %v through the wrapper; want %q, %v", w, got, gerr, want, werr)
+		}
+	}
+	perWord := func(d *mime.WordDecoder) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range 20 {
+			d.DecodeHeader(words[0])
+		}
+		runtime.ReadMemStats(&after)
+		return (after.TotalAlloc - before.TotalAlloc) / 20
+	}
+	if n := perWord(&plain); n < 32<<10 {
+		t.Logf("go-message's reader took %d bytes a word: io.Copy no longer needs the wrapper", n)
+	}
+	// x/text's transform reader still takes two 4 KiB buffers a word.
+	if n := perWord(&whole); n >= 16<<10 {
+		t.Errorf("one encoded word allocated %d bytes through the wrapper, want no 32 KiB copy buffer", n)
+	}
+	if WholeCharsetReader(nil) != nil {
+		t.Error("WholeCharsetReader(nil) is not nil")
 	}
 }

@@ -63,7 +63,7 @@ func HelpDesk(h mail.Header) string {
 			return d
 		}
 	}
-	for _, k := range [...]string{"Managed-BY", "X-Managed-BY"} {
+	for _, k := range [...]string{"Managed-By", "X-Managed-By"} { // canonical: Get looks them up without a copy
 		if strings.HasPrefix(h.Get(k), "RT ") {
 			return RT
 		}
