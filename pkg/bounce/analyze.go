@@ -1,6 +1,7 @@
 package bounce
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/ticket"
+	"github.com/emersion/go-message/mail"
 )
 
 // Options tunes Analyze. A nil *Options means the defaults.
@@ -115,7 +117,21 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 	if opts.Parts != nil {
 		maxHeader = opts.Parts.MaxHeader
 	}
-	h, br, herr := parts.ReadHeaderLimit(r, maxHeader)
+	var (
+		h    mail.Header
+		br   *bufio.Reader // the header's reader, for the body, when not in memory
+		off  = -1          // where the body starts in data, when in memory
+		herr error
+	)
+	if rd, ok := r.(*bytes.Reader); ok && data != nil {
+		start := int(rd.Size()) - rd.Len() // after a From_ line
+		var n int
+		h, n, herr = parts.ReadHeaderBytes(data[start:], maxHeader)
+		off = start + n
+	} else {
+		h, br, herr = parts.ReadHeaderLimit(r, maxHeader)
+		defer parts.ReleaseReader(br)
+	}
 	var le *parts.LimitError
 	switch {
 	case h.Len() == 0 && errors.Is(herr, io.EOF):
@@ -126,15 +142,12 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 	case herr != nil && h.Len() == 0:
 		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}, nil
 	}
-	defer parts.ReleaseReader(br)
 	if sniff(h) == lookOrdinary {
 		return []Record{{Kind: KindOther, Why: Why{Kind: whyOrdinary}}}, nil
 	}
 	var m *parts.Message // always a Message, maybe partial
 	var err error
-	if rd, ok := r.(*bytes.Reader); ok && data != nil {
-		// The header took what was read from rd, less what br holds.
-		off := int(rd.Size()) - rd.Len() - br.Buffered()
+	if off >= 0 {
 		m, err = parts.ParseBytes(h, data[off:], opts.Parts)
 	} else {
 		m, err = parts.ParseBody(h, br, opts.Parts)

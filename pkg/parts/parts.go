@@ -197,6 +197,51 @@ func ReadHeaderLimit(r io.Reader, max int) (mail.Header, *bufio.Reader, error) {
 	return h, br, err
 }
 
+// ReadHeaderBytes is ReadHeaderLimit on a message in memory: the same
+// header, error and limit as ReadHeaderLimit(bytes.NewReader(data), max)
+// gives, read where data stands instead of through a buffered reader. It
+// also returns how many bytes of data the header block (and the preamble
+// before it) took: the body starts there.
+func ReadHeaderBytes(data []byte, max int) (mail.Header, int, error) {
+	if max <= 0 {
+		max = (*Options)(nil).withDefaults().MaxHeader
+	}
+	window := data[:min(len(data), max)] // what the limited reader lets through
+	i := preambleLen(window)
+	th, n, err := header.ReadBytes(window[i:], "", io.EOF)
+	h := mail.Header{Header: message.Header{Header: th}}
+	if i+n == max {
+		// The header block took every byte the limit allowed.
+		return h, i + n, &LimitError{Limit: LimitHeaderSize, Value: max}
+	}
+	if err != nil {
+		return h, i + n, fmt.Errorf("%w: header: %w", ErrMalformed, err)
+	}
+	return h, i + n, nil
+}
+
+// preambleLen is how many bytes at the start of b skipPreamble passes
+// over.
+func preambleLen(b []byte) int {
+	i := 0
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+			continue
+		}
+		if !bytes.HasPrefix(b[i:], []byte("From ")) {
+			return i
+		}
+		if j := bytes.IndexByte(b[i:], '\n'); j >= 0 {
+			i += j + 1
+		} else {
+			i = len(b)
+		}
+	}
+	return i
+}
+
 // headerReaders recycles ReadHeaderLimit's 16 KiB readers: a batch reads
 // millions of messages, and a fresh buffer for each costs allocation and
 // garbage collection.
