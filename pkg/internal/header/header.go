@@ -24,6 +24,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+
 	gmtextproto "github.com/emersion/go-message/textproto"
 )
 
@@ -355,7 +357,7 @@ func Canonical(k string) string {
 	}
 	if len(k) <= 64 {
 		var buf [64]byte
-		if v, ok := common[string(lowerInto(buf[:0], k))]; ok {
+		if v, ok := common[string(phrase.AppendLower(buf[:0], k))]; ok {
 			return v
 		}
 	}
@@ -395,17 +397,6 @@ var tokens = func() (t [256]bool) {
 	}
 	return t
 }()
-
-func lowerInto(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst
-}
 
 // unfoldInto appends go-message's value of a field to dst: every line of v
 // (up to "\n", one "\r" before it dropped) trimmed of blanks, and the

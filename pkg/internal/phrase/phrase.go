@@ -256,3 +256,12 @@ func Folded(s string) bool {
 	}
 	return true
 }
+
+// AppendLower appends s in ASCII lowercase to dst (other bytes as they
+// are), without making a string.
+func AppendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		dst = append(dst, Lower(s[i]))
+	}
+	return dst
+}
