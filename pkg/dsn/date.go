@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
 // dateLayouts are the non-RFC 5322 dates seen in reports, tried after
@@ -33,7 +35,9 @@ const rfc5322 = "Mon, _2 Jan 2006 15:04:05 -0700"
 // (Arrival-Date, Last-Attempt-Date, Date). It reports false when none of the
 // known layouts fits.
 func ParseDate(s string) (time.Time, bool) {
-	s = strings.Join(strings.Fields(s), " ")
+	if !phrase.Folded(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	if s == "" {
 		return time.Time{}, false
 	}

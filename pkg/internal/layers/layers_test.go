@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"pkg/internal/phrase":      nil,
 	"pkg/internal/header":      {"pkg/internal/phrase"},
 	"pkg/internal/layers":      nil,
-	"pkg/dsn":                  {"pkg/internal/header"},
+	"pkg/dsn":                  {"pkg/internal/header", "pkg/internal/phrase"},
 	"pkg/parts":                {"pkg/internal/header"},
 	"pkg/source":               {"pkg/mbox"},
 	"pkg/source/imap":          {"pkg/source", "pkg/mbox", "pkg/sign", "pkg/state"},
