@@ -22,7 +22,7 @@ const (
 // Auto-Submitted with any value but "no" (RFC 3834) marks automated mail,
 // which is always read.
 func sniff(h mail.Header) look {
-	typ, charset := contentType(h)
+	typ, charset := parts.MediaType(h.Get("Content-Type"))
 	subj := strings.ToLower(parts.DecodeHeader(h.Get("Subject"), charset))
 	if dialect.Sniff(h, typ, subj) {
 		return lookMaybe

@@ -227,11 +227,8 @@ func firstMsgID(v string) string {
 // finds ("Mail Delivery System. <x@y>" is not a valid list).
 func firstAddress(h mail.Header, key string) string {
 	var buf [4]string
-	if list, ok := addrSpecs(buf[:0], h.Get(key)); ok {
+	if list, ok := parts.AddressList(buf[:0], h, key); ok {
 		return strings.ToLower(clean(list[0]))
-	}
-	if list, err := h.AddressList(key); err == nil && len(list) > 0 {
-		return strings.ToLower(clean(list[0].Address))
 	}
 	return strings.ToLower(clean(dsn.Address(h.Get(key))))
 }
@@ -243,17 +240,11 @@ func describe(h mail.Header, hint string, dates *dateMemo) Original {
 	o.MessageID = firstMsgID(h.Get("Message-Id"))
 	o.From = firstAddress(h, "From")
 	var buf [8]string
-	if list, ok := addrSpecs(buf[:0], h.Get("To")); ok {
+	if list, ok := parts.AddressList(buf[:0], h, "To"); ok {
 		for i, a := range list {
 			list[i] = strings.ToLower(a)
 		}
 		o.To = strings.Join(list, ", ")
-	} else if list, err := h.AddressList("To"); err == nil && len(list) > 0 {
-		addrs := make([]string, 0, len(list))
-		for _, a := range list {
-			addrs = append(addrs, strings.ToLower(a.Address))
-		}
-		o.To = strings.Join(addrs, ", ")
 	} else {
 		o.To = strings.ToLower(dsn.Address(h.Get("To")))
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/emersion/go-message/mail"
@@ -150,15 +151,8 @@ func (in *Input) originalRecipients() []string {
 
 // headerAddresses returns the addresses of a header field.
 func headerAddresses(h mail.Header, key string) []string {
-	if a, ok := plainAddress(h.Get(key)); ok {
-		return []string{a}
-	}
-	if list, err := h.AddressList(key); err == nil && len(list) > 0 {
-		out := make([]string, 0, len(list))
-		for _, a := range list {
-			out = append(out, a.Address)
-		}
-		return out
+	if list, ok := parts.AddressList(nil, h, key); ok {
+		return list
 	}
 	return FindAddresses(h.Get(key))
 }

@@ -40,6 +40,16 @@ func contentType(v string) mediaType {
 	return mt
 }
 
+// MediaType returns the media type (lower case) and the charset parameter
+// of a Content-Type value, as go-message's Header.ContentType gives them:
+// "text/plain" for an empty value, the value itself when it does not
+// parse. The simple forms most values have are read without
+// mime.ParseMediaType's map and copies.
+func MediaType(v string) (typ, charset string) {
+	mt := contentType(v)
+	return mt.typ, mt.charset
+}
+
 // decodeParam decodes the encoded words of a parameter value as go-message
 // does, keeping the value when that fails.
 func decodeParam(v string) string {

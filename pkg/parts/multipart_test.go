@@ -152,6 +152,25 @@ func checkContentType(t *testing.T, v string) {
 	}
 }
 
+// TestContentType: contentType (and MediaType) read the usual and the odd
+// values as go-message does.
+func TestContentType(t *testing.T) {
+	for _, v := range []string{
+		"", "text/plain", "Text/Plain; Charset=UTF-8", "text/plain; charset=\"iso-2022-jp\"", "text/plain;charset=us-ascii;",
+		"multipart/report; report-type=delivery-status;\tboundary=\"=_x\"", "text/plain; charset=utf-8; format=flowed",
+		"message/delivery-status", "text", "text/", "/plain", "text/plain extra", "text/plain; charset", "text/plain; charset=",
+		"text/plain; charset=\"\"", "text/plain; charset=a; charset=a", "text/plain; charset=a; CHARSET=b", "text/plain; ;",
+		"text/plain;;", "text/plain; charset*=utf-8''x", "text/plain; charset=\"a\\\"b\"", "text/plain; charset==?utf-8?q?x?=",
+		"text/plain; name=\"=?utf-8?q?x?=\"", "tëxt/plain", "text/plain; a=1; b=2; c=3; d=4; e=5",
+		" text/plain ; charset = utf-8 ", "text/plain; charset=utf-8 x", "text/plain; charset=\"unclosed",
+	} {
+		checkContentType(t, v)
+		if typ, cs := MediaType(v); typ != contentType(v).typ || cs != contentType(v).charset {
+			t.Errorf("MediaType(%q) = %q, %q; contentType says %+v", v, typ, cs, contentType(v))
+		}
+	}
+}
+
 // FuzzContentType: contentType, its fast path included, reads any value as
 // go-message (mime.ParseMediaType) does.
 func FuzzContentType(f *testing.F) {

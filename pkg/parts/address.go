@@ -1,4 +1,25 @@
-package bounce
+package parts
+
+import "github.com/emersion/go-message/mail"
+
+// AddressList appends to dst the addresses (addr-specs) of h's field key,
+// as h.AddressList(key) reads them, and reports false (dst as it was) when
+// the field holds no address or does not parse as a list. A plain list is
+// read where it stands (addrSpecs), without net/mail's allocations; any
+// other is read by net/mail.
+func AddressList(dst []string, h mail.Header, key string) ([]string, bool) {
+	if list, ok := addrSpecs(dst, h.Get(key)); ok {
+		return list, true
+	}
+	list, err := h.AddressList(key)
+	if err != nil || len(list) == 0 {
+		return dst, false
+	}
+	for _, a := range list {
+		dst = append(dst, a.Address)
+	}
+	return dst, true
+}
 
 // addrSpecs appends to dst the addr-specs of the address list v, as
 // mail.Header.AddressList reads them (net/mail), when v is a plain list:
@@ -13,9 +34,9 @@ func addrSpecs(dst []string, v string) ([]string, bool) {
 	start := len(dst)
 	i := 0
 	for {
-		i = skipWS(v, i)
+		i = skipBlanks(v, i)
 		for i < len(v) && v[i] == ',' { // empty entries (obs-addr-list)
-			i = skipWS(v, i+1)
+			i = skipBlanks(v, i+1)
 		}
 		if i == len(v) {
 			break
@@ -26,7 +47,7 @@ func addrSpecs(dst []string, v string) ([]string, bool) {
 			return dst[:start], false
 		}
 		dst = append(dst, spec)
-		i = skipWS(v, i)
+		i = skipBlanks(v, i)
 		if i < len(v) && v[i] != ',' {
 			return dst[:start], false
 		}
@@ -45,7 +66,7 @@ func address(v string, i int) (spec string, end int, ok bool) {
 	// The display name: words (atoms without dots or '=', which could
 	// start an encoded word) and quoted strings without escapes.
 	for {
-		i = skipWS(v, i)
+		i = skipBlanks(v, i)
 		if i == len(v) {
 			return "", 0, false
 		}
@@ -115,11 +136,4 @@ func isAtext(c byte) bool {
 		return false
 	}
 	return '!' <= c && c <= '~'
-}
-
-func skipWS(v string, i int) int {
-	for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
-		i++
-	}
-	return i
 }

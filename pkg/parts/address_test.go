@@ -1,4 +1,4 @@
-package bounce
+package parts
 
 import (
 	"slices"
