@@ -6,8 +6,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/bounce-tool/bounce/pkg/internal/phrase"
-
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/parts"
@@ -255,61 +253,12 @@ func describe(h mail.Header, hint string, dates *dateMemo) Original {
 }
 
 func formatDate(s string) string {
-	t, ok := parseDate(s)
+	t, ok := dsn.ParseDate(s)
 	if !ok {
 		return ""
 	}
 	return t.Format(time.RFC3339)
 }
-
-// rfc5322Date is the layout of nearly every Date field, the one
-// dsn.ParseDate tries first.
-const rfc5322Date = "Mon, _2 Jan 2006 15:04:05 -0700"
-
-// rfc5322NoDay is rfc5322Date without the optional day name.
-const rfc5322NoDay = "2 Jan 2006 15:04:05 -0700"
-
-// parseDate is dsn.ParseDate, which first folds the white space of s and
-// tries the RFC 5322 layout on it, then on it without a trailing comment
-// ("(JST)"). A date already folded (plain ASCII, single spaces) takes
-// those two steps here without the copy, and a commented one without the
-// first attempt, which cannot fit (the layout ends in a digit); anything
-// else is dsn.ParseDate's.
-func parseDate(s string) (time.Time, bool) {
-	if !phrase.Folded(s) && !spacedDay(s) {
-		return dsn.ParseDate(s)
-	}
-	layout, v := rfc5322Date, s
-	switch {
-	case '0' <= s[0] && s[0] <= '9':
-		// No day name: neither of those steps can fit. net/mail's
-		// ParseDate (dsn.ParseDate's next) then takes the date whole,
-		// as its zone is the first '+' or '-', and any of its layouts
-		// that parses it gives the time this one gives.
-		layout = rfc5322NoDay
-	case strings.HasSuffix(s, ")"):
-		i := strings.LastIndexByte(s, '(')
-		if i <= 0 {
-			return dsn.ParseDate(s)
-		}
-		v = strings.TrimSpace(s[:i])
-	}
-	if t, err := time.Parse(layout, v); err == nil {
-		return t, true
-	}
-	return dsn.ParseDate(s)
-}
-
-// spacedDay reports whether s is a date as Postfix writes it, "Tue,  2 May
-// 2017 01:16:58 -0400 (EDT)": a day name, a comma, two spaces and a
-// folded rest starting with a digit. The layout's "_2" takes the day with
-// the space, so the time is the time of the folded date.
-func spacedDay(s string) bool {
-	return len(s) > 7 && isLetter(s[0]) && isLetter(s[1]) && isLetter(s[2]) && s[3] == ',' && s[4] == ' ' &&
-		s[5] == ' ' && '0' <= s[6] && s[6] <= '9' && phrase.Folded(s[6:])
-}
-
-func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
 // dateMemo is formatDate for the dates of one message, which often repeat
 // (a report's Arrival-Date in each recipient's Last-Attempt-Date, the

@@ -35,6 +35,16 @@ const rfc5322 = "Mon, _2 Jan 2006 15:04:05 -0700"
 // (Arrival-Date, Last-Attempt-Date, Date). It reports false when none of the
 // known layouts fits.
 func ParseDate(s string) (time.Time, bool) {
+	if t, ok := quickDate(s); ok {
+		return t, true
+	}
+	return parseDate(s)
+}
+
+// parseDate is ParseDate's general path: fold the white space, try the
+// RFC 5322 layout with and without a trailing comment, then net/mail's
+// layouts, then dateLayouts.
+func parseDate(s string) (time.Time, bool) {
 	if !phrase.Folded(s) {
 		s = strings.Join(strings.Fields(s), " ")
 	}
@@ -150,3 +160,48 @@ func fixedZone(offset int) *time.Location {
 	z, _ := zones.LoadOrStore(offset, time.FixedZone("", offset))
 	return z.(*time.Location)
 }
+
+// rfc5322NoDay is rfc5322 without the optional day name.
+const rfc5322NoDay = "2 Jan 2006 15:04:05 -0700"
+
+// quickDate reads the usual date forms as parseDate would, without its
+// copies and failed attempts: parseDate first folds the white space of s
+// and tries the RFC 5322 layout on it, then on it without a trailing
+// comment ("(JST)"). A date already folded (plain ASCII, single spaces), or
+// Postfix's with two spaces after the day name, takes those two steps
+// here without the copy, and a commented one without the first attempt,
+// which cannot fit (the layout ends in a digit). It reports false for
+// anything else, and for what the layout does not fit: parseDate decides
+// those (FuzzParseDate holds the two together).
+func quickDate(s string) (time.Time, bool) {
+	if !phrase.Folded(s) && !spacedDay(s) {
+		return time.Time{}, false
+	}
+	if '0' <= s[0] && s[0] <= '9' {
+		// No day name: neither of those steps can fit. net/mail's
+		// ParseDate (parseDate's next) then takes the date whole,
+		// as its zone is the first '+' or '-', and any of its layouts
+		// that parses it gives the time this one gives.
+		t, err := time.Parse(rfc5322NoDay, s)
+		return t, err == nil
+	}
+	if strings.HasSuffix(s, ")") {
+		i := strings.LastIndexByte(s, '(')
+		if i <= 0 {
+			return time.Time{}, false
+		}
+		s = strings.TrimSpace(s[:i])
+	}
+	return parseRFC5322(s)
+}
+
+// spacedDay reports whether s is a date as Postfix writes it, "Tue,  2 May
+// 2017 01:16:58 -0400 (EDT)": a day name, a comma, two spaces and a
+// folded rest starting with a digit. The layout's "_2" takes the day with
+// the space, so the time is the time of the folded date.
+func spacedDay(s string) bool {
+	return len(s) > 7 && isLetter(s[0]) && isLetter(s[1]) && isLetter(s[2]) && s[3] == ',' && s[4] == ' ' &&
+		s[5] == ' ' && '0' <= s[6] && s[6] <= '9' && phrase.Folded(s[6:])
+}
+
+func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
