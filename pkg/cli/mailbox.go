@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bounce-tool/bounce/pkg/report"
+	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/bounce-tool/bounce/pkg/source"
 	"github.com/bounce-tool/bounce/pkg/source/imap"
 	"github.com/bounce-tool/bounce/pkg/state"
@@ -41,7 +42,7 @@ func (o *mailboxOptions) addFlags(f *pflag.FlagSet) {
 	f.BoolVar(&o.Insecure, "imap-insecure", false, "IMAP: imap:// in plain text, without STARTTLS (for tests against a local server only)")
 	f.StringVar(&o.Since, "since", "", "IMAP: only messages since this date (YYYY-MM-DD)")
 	f.BoolVar(&o.Unseen, "unseen", false, "IMAP: only messages without the \\Seen flag")
-	f.BoolVar(&o.FromDaemon, "from-daemon", false, "IMAP: only messages from mailer-daemon or postmaster")
+	f.BoolVar(&o.FromDaemon, "from-daemon", false, "IMAP: only messages from "+strings.Join(sign.MailSystemSearch, " or "))
 	f.StringVar(&o.MoveTo, "move-to", "", "IMAP: move each message to this mailbox once its records are written")
 	f.StringVar(&o.Flag, "flag", "", "IMAP: add this flag (\\Seen, $BounceProcessed) once a message's records are written")
 	// act has a --state of its own (what was written onto tickets).

@@ -4,8 +4,6 @@ import (
 	"math/bits"
 	"strings"
 
-	"github.com/bounce-tool/bounce/pkg/mbox"
-
 	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/emersion/go-message/mail"
 )
@@ -224,7 +222,7 @@ func classify(h mail.Header, from, envelopeSender, subject string) signalSet {
 		set(bitEmptyReturnPath, sign.NullSender(rp))
 	}
 	env := envelopeAddress(envelopeSender)
-	set(bitEmptyReturnPath, mbox.NullSender(envelopeSender))
+	set(bitEmptyReturnPath, sign.NullEnvelopeSender(envelopeSender))
 
 	// The sender a desk would see: From, else the envelope.
 	if a := from; a != "" || env != "" {

@@ -298,12 +298,3 @@ func parseFromLine(line []byte) Envelope {
 	}
 	return env
 }
-
-// NullSender reports whether a From_ line's sender stands for the null
-// reverse-path (RFC 5321 section 4.5.5), the sender of delivery reports and
-// auto-replies: "<>", or MAILER-DAEMON, which local delivery agents
-// (Postfix local, procmail) write there for it.
-func NullSender(sender string) bool {
-	s := strings.Join(strings.Fields(sender), "")
-	return s == "<>" || strings.EqualFold(strings.Trim(s, "<>"), "mailer-daemon")
-}

@@ -238,15 +238,6 @@ func BenchmarkReader(b *testing.B) {
 	}
 }
 
-func TestNullSender(t *testing.T) {
-	for s, want := range map[string]bool{"<>": true, "< >": true, "MAILER-DAEMON": true, "mailer-daemon": true,
-		"<MAILER-DAEMON>": true, "ann@example.com": false, "": false, "postmaster@example.com": false} {
-		if got := NullSender(s); got != want {
-			t.Errorf("NullSender(%q) = %v, want %v", s, got, want)
-		}
-	}
-}
-
 // TestReset: a Reader reset on a new stream reads it as a new Reader does,
 // whatever the last stream left (a message half read, no From_ line).
 func TestReset(t *testing.T) {

@@ -138,3 +138,12 @@ func Address(v string) string {
 func NullSender(returnPath string) bool {
 	return strings.Join(strings.Fields(returnPath), "") == "<>"
 }
+
+// NullEnvelopeSender reports whether an mbox From_ line's sender stands for
+// the null reverse-path (RFC 5321 section 4.5.5), the sender of delivery
+// reports and auto-replies: "<>", or MAILER-DAEMON, which local delivery
+// agents (Postfix local, procmail) write there for it.
+func NullEnvelopeSender(sender string) bool {
+	s := strings.Join(strings.Fields(sender), "")
+	return s == "<>" || strings.EqualFold(strings.Trim(s, "<>"), "mailer-daemon")
+}

@@ -208,3 +208,12 @@ func TestReplySubject(t *testing.T) {
 		}
 	}
 }
+
+func TestNullEnvelopeSender(t *testing.T) {
+	for s, want := range map[string]bool{"<>": true, "< >": true, "MAILER-DAEMON": true, "mailer-daemon": true,
+		"<MAILER-DAEMON>": true, "ann@example.com": false, "": false, "postmaster@example.com": false} {
+		if got := NullEnvelopeSender(s); got != want {
+			t.Errorf("NullEnvelopeSender(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
