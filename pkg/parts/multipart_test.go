@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/emersion/go-message"
 	gmtextproto "github.com/emersion/go-message/textproto"
@@ -18,7 +19,7 @@ import (
 // the error that ended the parts.
 func splitStream(body []byte, end error, boundary string) string {
 	var b strings.Builder
-	mr := gmtextproto.NewMultipartReader(&endReader{bytes.NewReader(body), end}, boundary)
+	mr := gmtextproto.NewMultipartReader(io.MultiReader(bytes.NewReader(body), iotest.ErrReader(end)), boundary)
 	for i := 0; i < 50; i++ {
 		p, err := mr.NextPart()
 		if err != nil {
@@ -55,20 +56,6 @@ func splitMemory(body []byte, end error, boundary string) string {
 		fmt.Fprintf(&b, "body %q err %v\n", data, err)
 	}
 	return b.String()
-}
-
-// endReader reads r, then returns end instead of io.EOF.
-type endReader struct {
-	r   io.Reader
-	end error
-}
-
-func (e *endReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err == io.EOF {
-		err = e.end
-	}
-	return n, err
 }
 
 func checkSplit(t *testing.T, body []byte, boundary string) {

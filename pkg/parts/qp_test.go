@@ -7,11 +7,12 @@ import (
 	"mime/quotedprintable"
 	"strings"
 	"testing"
+	"testing/iotest"
 )
 
 // qpStream is what readUpTo reads from mime/quotedprintable over src.
 func qpStream(src []byte, end error, limit int) string {
-	out, err := readUpTo(nil, quotedprintable.NewReader(&endReader{bytes.NewReader(src), end}), int64(limit))
+	out, err := readUpTo(nil, quotedprintable.NewReader(io.MultiReader(bytes.NewReader(src), iotest.ErrReader(end))), int64(limit))
 	return fmt.Sprintf("%q %v", out, err)
 }
 

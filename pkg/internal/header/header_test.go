@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	gmtextproto "github.com/emersion/go-message/textproto"
 )
@@ -42,7 +43,7 @@ func same(t *testing.T, input string, size int) {
 	}
 	// ReadBytes, with the input ending in io.EOF and in another error.
 	for _, end := range []error{io.EOF, io.ErrUnexpectedEOF} {
-		br1 := bufio.NewReaderSize(&endReader{strings.NewReader(input), end}, size)
+		br1 := bufio.NewReaderSize(io.MultiReader(strings.NewReader(input), iotest.ErrReader(end)), size)
 		h1, err1 := gmtextproto.ReadHeader(br1)
 		want := describe(h1, err1, br1)
 		for _, text := range []string{"", input, input[:len(input)/2]} {
@@ -52,20 +53,6 @@ func same(t *testing.T, input string, size int) {
 			}
 		}
 	}
-}
-
-// endReader reads r, then returns end instead of io.EOF.
-type endReader struct {
-	r   io.Reader
-	end error
-}
-
-func (e *endReader) Read(p []byte) (int, error) {
-	n, err := e.r.Read(p)
-	if err == io.EOF {
-		err = e.end
-	}
-	return n, err
 }
 
 func TestReadAsGoMessage(t *testing.T) {
