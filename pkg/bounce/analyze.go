@@ -48,17 +48,15 @@ func Analyze(r io.Reader, opts *Options) []Record {
 	return analyzeInput(r, nil, opts)
 }
 
-// analyzeInput is Analyze. When the message is in memory, r is a
-// bytes.Reader of data: its body is then taken apart where it is
-// (parts.ParseBytes), not copied.
+// analyzeInput is Analyze on r, or, when data is not nil, on the message in
+// memory that data holds: its header and body are then read where they
+// stand (parts.ReadHeaderBytes, parts.ParseBytes), not copied.
 func analyzeInput(r io.Reader, data []byte, opts *Options) []Record {
 	if opts == nil {
 		opts = &Options{}
 	}
-	// skipFromLine hands back a bytes.Reader as it is (only advanced), so
-	// that analyze still finds the body in data.
-	if rd, ok := r.(*bytes.Reader); ok && data != nil {
-		skipFromLineBytes(rd, data)
+	if data != nil {
+		data = data[fromLineLen(data):]
 	} else {
 		r = skipFromLine(r)
 	}
@@ -97,21 +95,21 @@ func skipFromLine(r io.Reader) io.Reader {
 	}
 }
 
-// skipFromLineBytes is skipFromLine for a message in memory: rd reads
-// data, from its start.
-func skipFromLineBytes(rd *bytes.Reader, data []byte) {
+// fromLineLen is the length of the mbox "From " line data starts with (see
+// skipFromLine), 0 when there is none.
+func fromLineLen(data []byte) int {
 	if !bytes.HasPrefix(data, []byte("From ")) {
-		return
+		return 0
 	}
-	end := len(data)
 	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		end = i + 1
+		return i + 1
 	}
-	rd.Seek(int64(end), io.SeekStart)
+	return len(data)
 }
 
 // analyze is Analyze without the marking of exceeded limits: it returns
-// the records and the names of the limits the message exceeded.
+// the records and the names of the limits the message exceeded. The
+// message is data when data is not nil, else what r reads.
 func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 	var maxHeader int
 	if opts.Parts != nil {
@@ -120,14 +118,13 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 	var (
 		h    mail.Header
 		br   *bufio.Reader // the header's reader, for the body, when not in memory
-		off  = -1          // where the body starts in data, when in memory
+		body []byte        // the body, when in memory
 		herr error
 	)
-	if rd, ok := r.(*bytes.Reader); ok && data != nil {
-		start := int(rd.Size()) - rd.Len() // after a From_ line
+	if data != nil {
 		var n int
-		h, n, herr = parts.ReadHeaderBytes(data[start:], maxHeader)
-		off = start + n
+		h, n, herr = parts.ReadHeaderBytes(data, maxHeader)
+		body = data[n:]
 	} else {
 		h, br, herr = parts.ReadHeaderLimit(r, maxHeader)
 		defer parts.ReleaseReader(br)
@@ -147,8 +144,8 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 	}
 	var m *parts.Message // always a Message, maybe partial
 	var err error
-	if off >= 0 {
-		m, err = parts.ParseBytes(h, data[off:], opts.Parts)
+	if data != nil {
+		m, err = parts.ParseBytes(h, body, opts.Parts)
 	} else {
 		m, err = parts.ParseBody(h, br, opts.Parts)
 	}

@@ -1,7 +1,6 @@
 package bounce
 
 import (
-	"bytes"
 	"errors"
 	"slices"
 	"strings"
@@ -24,7 +23,7 @@ func AnalyzeMessage(m *source.Message, opts *Options) []Record {
 		r.UIDValidity = m.UIDValidity
 		return []Record{r}
 	}
-	recs := analyzeInput(bytes.NewReader(m.Data), m.Data, opts)
+	recs := analyzeInput(nil, m.Data, opts)
 	truncated := "" // the same for every record of the message
 	if m.Truncated && len(recs) > 0 {
 		truncated = joinLimit(LimitMessageSize, recs[0].Truncated)
