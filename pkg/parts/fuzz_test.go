@@ -2,14 +2,34 @@ package parts
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/emersion/go-message/mail"
+
 	_ "github.com/emersion/go-message/charset"
 )
+
+// sampleFiles are the messages under testdata and, when present, the
+// shared corpus's messages: what the differential tests compare on.
+func sampleFiles() []string {
+	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	more, _ := filepath.Glob("../../../shared/corpus/sisimai/*/*.eml")
+	return append(files, more...)
+}
+
+// headerText lists h's fields in order, one per line, for comparisons.
+func headerText(h mail.Header) string {
+	var b strings.Builder
+	for f := h.Fields(); f.Next(); {
+		fmt.Fprintf(&b, "%q: %q\n", f.Key(), f.Value())
+	}
+	return b.String()
+}
 
 func seedMessages(f *testing.F) {
 	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")

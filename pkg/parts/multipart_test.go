@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -107,9 +106,7 @@ func TestContentTypeAsGoMessage(t *testing.T) {
 	values := []string{"", "text/plain", "TEXT/Plain; Charset=UTF-8", "multipart/mixed; boundary=", "text/plain; charset",
 		`text/plain; name="=?utf-8?B?w6kudHh0?="`, `text/plain; name="=?x-unknown?Q?a?="`, "multipart/report; boundary=\"a b\"; report-type=delivery-status",
 		"text/plain;; charset=us-ascii", "application/octet-stream; name*=UTF-8''%E2%82%AC.txt", "garbage value"}
-	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
-	more, _ := filepath.Glob("../../../shared/corpus/sisimai/eml/*.eml")
-	for _, f := range append(files, more...) {
+	for _, f := range sampleFiles() {
 		b, _ := os.ReadFile(f)
 		for _, line := range strings.Split(string(b), "\n") {
 			if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "content-type") {

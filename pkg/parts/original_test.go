@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/emersion/go-message/mail"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -37,16 +34,11 @@ func summary(m *Message) string {
 		return "nil"
 	}
 	var b strings.Builder
-	fields := func(h mail.Header) {
-		for f := h.Fields(); f.Next(); {
-			fmt.Fprintf(&b, "%q: %q\n", f.Key(), f.Value())
-		}
-	}
-	fields(m.Header)
+	b.WriteString(headerText(m.Header))
 	fmt.Fprintf(&b, "texts %q\nreports %q\nfeedback %q\nraw %q\ntypes %q\ncharset %q\n", m.Texts, m.Reports, m.Feedback, m.Raw, m.Types, m.Charset)
 	if o := m.Original; o != nil {
 		fmt.Fprintf(&b, "original %q headers-only %v body %q\n", o.Type, o.HeadersOnly, o.Body)
-		fields(o.Header)
+		b.WriteString(headerText(o.Header))
 		fmt.Fprintf(&b, "report:\n%s", summary(o.Report))
 	}
 	return b.String()
@@ -56,9 +48,7 @@ func summary(m *Message) string {
 // what go-message's reader gives, for testdata and the corpus, with the
 // default limits and tight ones.
 func TestOriginalInMemory(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
-	more, _ := filepath.Glob("../../../shared/corpus/sisimai/eml/*.eml")
-	for _, f := range append(files, more...) {
+	for _, f := range sampleFiles() {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
