@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/ticket"
-	"github.com/emersion/go-message/mail"
 )
 
 // Options tunes Analyze. A nil *Options means the defaults.
@@ -116,7 +116,7 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 		maxHeader = opts.Parts.MaxHeader
 	}
 	var (
-		h    mail.Header
+		h    header.Header
 		br   *bufio.Reader // the header's reader, for the body, when not in memory
 		body []byte        // the body, when in memory
 		herr error

@@ -4,9 +4,9 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
-	"github.com/emersion/go-message/mail"
 )
 
 type look int
@@ -21,7 +21,7 @@ const (
 // What a report looks like is the recognisers' to say (dialect.Sniff);
 // Auto-Submitted with any value but "no" (RFC 3834) marks automated mail,
 // which is always read.
-func sniff(h mail.Header) look {
+func sniff(h header.Header) look {
 	typ, charset := parts.MediaType(h.Get("Content-Type"))
 	subj := strings.ToLower(parts.DecodeHeader(h.Get("Subject"), charset))
 	if dialect.Sniff(h, typ, subj) {

@@ -8,10 +8,10 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/reason"
 	"github.com/bounce-tool/bounce/pkg/status"
-	"github.com/emersion/go-message/mail"
 )
 
 // records turns what Extract found into records: one per recipient, of
@@ -223,7 +223,7 @@ func firstMsgID(v string) string {
 // firstAddress returns the first address of a header field, lowercased:
 // as an address list when it parses, else the addr-spec a lenient reading
 // finds ("Mail Delivery System. <x@y>" is not a valid list).
-func firstAddress(h mail.Header, key string) string {
+func firstAddress(h header.Header, key string) string {
 	var buf [4]string
 	if list, ok := parts.AddressList(buf[:0], h, key); ok {
 		return strings.ToLower(clean(list[0]))
@@ -233,7 +233,7 @@ func firstAddress(h mail.Header, key string) string {
 
 // describe reads the returned original's header; hint is the bounce's
 // charset, for header fields the original does not declare one for.
-func describe(h mail.Header, hint string, dates *dateMemo) Original {
+func describe(h header.Header, hint string, dates *dateMemo) Original {
 	var o Original
 	o.MessageID = firstMsgID(h.Get("Message-Id"))
 	o.From = firstAddress(h, "From")

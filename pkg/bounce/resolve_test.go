@@ -7,8 +7,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/parts"
-	"github.com/emersion/go-message/mail"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
 )
@@ -63,7 +63,7 @@ func TestDescribeLenient(t *testing.T) {
 	}
 }
 
-func mailHeader(t *testing.T, s string) mail.Header {
+func mailHeader(t *testing.T, s string) header.Header {
 	t.Helper()
 	h, err := parts.ReadHeader(bufio.NewReader(strings.NewReader(s)))
 	if err != nil {

@@ -5,10 +5,10 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
+	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
-	"github.com/emersion/go-message/mail"
 )
 
 // The kinds of Result.
@@ -56,7 +56,7 @@ var feedbackSubjects = []string{"complaint", "abuse report", "spam report"}
 
 // noticeSign reports whether a header may be that of a notice: a complaint
 // report's marks, or an auto-reply's (sign.AutoReply). Sniff asks it.
-func noticeSign(h mail.Header, subject string) bool {
+func noticeSign(h mimeheader.Header, subject string) bool {
 	if h.Has("X-Apple-Unsubscribe") || h.Has("X-Ses-Outgoing") || sign.AutoReply(h, subject) != sign.NotAutoReply {
 		return true
 	}

@@ -46,8 +46,8 @@ func FuzzRecognisers(f *testing.F) {
 		}
 		if o := m.Original; o != nil {
 			ats += strings.Count(o.Body, "@")
-			for f := o.Header.Fields(); f.Next(); {
-				ats += strings.Count(f.Value(), "@")
+			for _, v := range o.Header.Fields() {
+				ats += strings.Count(v, "@")
 			}
 		}
 		written := string(data) + m.Raw

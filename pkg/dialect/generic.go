@@ -3,11 +3,11 @@ package dialect
 import (
 	"strings"
 
+	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
 	"github.com/bounce-tool/bounce/pkg/status"
-	"github.com/emersion/go-message/mail"
 )
 
 // failedRecipients returns the addresses of the X-Failed-Recipients header
@@ -150,7 +150,7 @@ func (in *Input) originalRecipients() []string {
 }
 
 // headerAddresses returns the addresses of a header field.
-func headerAddresses(h mail.Header, key string) []string {
+func headerAddresses(h mimeheader.Header, key string) []string {
 	if list, ok := parts.AddressList(nil, h, key); ok {
 		return list
 	}

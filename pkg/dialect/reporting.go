@@ -4,8 +4,8 @@ import (
 	"net"
 	"strings"
 
+	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/parts"
-	"github.com/emersion/go-message/mail"
 )
 
 // reportingHost returns the best evidence of the server that wrote a
@@ -16,15 +16,15 @@ import (
 // corpus that do carry a Reporting-MTA, the Message-ID domain names it in
 // about two cases of three and the oldest Received in one of two; the
 // newest Received, which the receiving side adds, rarely does.
-func reportingHost(h mail.Header) string {
+func reportingHost(h mimeheader.Header) string {
 	if ids := parts.MsgIDs(h.Get("Message-Id")); len(ids) > 0 {
 		if _, domain, ok := strings.Cut(ids[0], "@"); ok && hostName(domain) {
 			return domain
 		}
 	}
 	var bys []string
-	for f := h.FieldsByKey("Received"); f.Next(); {
-		if by := receivedBy(f.Value()); by != "" {
+	for v := range h.All("Received") {
+		if by := receivedBy(v); by != "" {
 			bys = append(bys, by)
 		}
 	}

@@ -8,16 +8,14 @@ import (
 	"strings"
 	"sync"
 
-	mimeheader "github.com/bounce-tool/bounce/pkg/internal/header"
+	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/sign"
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
 )
 
 // Returned is the message a bounce returns: attached, or quoted in its
 // text after a marker.
 type Returned struct {
-	Header mail.Header
+	Header mimeheader.Header
 	Body   string // the start of its text
 	OK     bool   // false when the bounce returns nothing
 }
@@ -55,7 +53,7 @@ const maxInlineBody = 64 << 10
 // inlineOriginal finds a returned message quoted in a bounce's text and
 // returns its header and the start of its text. Only what follows a marker
 // line is read: the bounce's own prose never is.
-func inlineOriginal(text string) (mail.Header, string, bool) {
+func inlineOriginal(text string) (mimeheader.Header, string, bool) {
 	for off := 0; off < len(text); {
 		at := sign.OriginalAfterMarker(text, off)
 		if at < 0 {
@@ -66,13 +64,13 @@ func inlineOriginal(text string) (mail.Header, string, bool) {
 			return h, body, true
 		}
 	}
-	return mail.Header{}, "", false
+	return mimeheader.Header{}, "", false
 }
 
 // quotedMessage reads a quoted message at the start of text (after blank
 // lines): a header block with at least one field that names a message, and
 // the start of its body.
-func quotedMessage(text string) (mail.Header, string, bool) {
+func quotedMessage(text string) (mimeheader.Header, string, bool) {
 	rest := strings.TrimLeft(text, " \t\r\n")
 	sr := strings.NewReader(rest)
 	br := inlinePool.Get().(*bufio.Reader)
@@ -83,10 +81,9 @@ func quotedMessage(text string) (mail.Header, string, bool) {
 	}()
 	// mimeheader.Read, like textproto.ReadHeader, keeps the fields read before
 	// a malformed line.
-	th, _ := mimeheader.Read(br)
-	h := mail.Header{Header: message.Header{Header: th}}
+	h, _ := mimeheader.Read(br)
 	if !h.Has("Message-Id") && !h.Has("Subject") && !h.Has("From") && !h.Has("References") && !h.Has("In-Reply-To") {
-		return mail.Header{}, "", false
+		return mimeheader.Header{}, "", false
 	}
 	var r io.Reader
 	// QUIRK: RFC 2045 section 6 encodes a body that is not 7-bit text; a

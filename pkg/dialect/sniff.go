@@ -3,9 +3,9 @@ package dialect
 import (
 	"strings"
 
+	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/sign"
-	"github.com/emersion/go-message/mail"
 )
 
 // headerSign is a header test of a recogniser's Detect: field contains sub
@@ -30,7 +30,7 @@ var reportTypes = []string{"multipart/report", "message/delivery-status", "messa
 // recogniser's Detect. A message for which Sniff is false
 // is ordinary mail, and its body need not be read: Extract, given the
 // whole message, would find no recipients in it.
-func Sniff(h mail.Header, mediaType, subject string) bool {
+func Sniff(h mimeheader.Header, mediaType, subject string) bool {
 	for _, t := range reportTypes {
 		if mediaType == t {
 			return true
@@ -39,13 +39,13 @@ func Sniff(h mail.Header, mediaType, subject string) bool {
 	if sign.FromMailSystem(h.Get("From")) || sign.ReportSubject(subject) || noticeSign(h, subject) {
 		return true
 	}
-	for f := h.Fields(); f.Next(); {
-		key := f.Key()
-		if strings.EqualFold(key, "Return-Path") && sign.NullSender(f.Value()) {
+	for _, f := range h.List() {
+		key := f.Key // as written: compared ignoring case
+		if strings.EqualFold(key, "Return-Path") && sign.NullSender(f.Value) {
 			return true
 		}
 		for _, s := range headerSigns {
-			if s.field != "Subject" && strings.EqualFold(key, s.field) && (s.sub == "" || phrase.ContainsFold(f.Value(), s.sub)) {
+			if s.field != "Subject" && strings.EqualFold(key, s.field) && (s.sub == "" || phrase.ContainsFold(f.Value, s.sub)) {
 				return true
 			}
 		}

@@ -7,7 +7,7 @@
 // fields (Final-Recipient, Original-Recipient, Action, Status, Remote-MTA,
 // Diagnostic-Code, Last-Attempt-Date, Will-Retry-Until) for each recipient.
 // Header lines are read with the MIME walk's header scanner
-// (pkg/internal/header, which reads them as go-message's textproto does), so
+// (pkg/header, which reads them as go-message's textproto does), so
 // folded values are unfolded and names match in any case.
 //
 // Real reports are often untidy: stray blank lines inside a recipient's

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bounce-tool/bounce/pkg/internal/header"
+	"github.com/bounce-tool/bounce/pkg/header"
 )
 
 // ErrMalformed is matched by Parse's error when lines had to be skipped.

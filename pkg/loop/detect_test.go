@@ -75,8 +75,7 @@ func TestPingPongByReferences(t *testing.T) {
 	if len(res.Loops) != 1 {
 		t.Fatalf("Loops = %+v, want one", res.Loops)
 	}
-	root, _ := mb.build(1, "ann@alpha.example", "Out of Office", t0)
-	id, _ := root.Header.MessageID()
+	_, id := mb.build(1, "ann@alpha.example", "Out of Office", t0)
 	if got, want := res.Loops[0].Thread, "<"+id+">"; got != want {
 		t.Errorf("Thread = %q, want %q", got, want)
 	}

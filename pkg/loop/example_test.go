@@ -4,16 +4,16 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/loop"
-	"github.com/emersion/go-message/mail"
 )
 
 // autoReply returns the header of an out-of-office reply.
-func autoReply(from string, at time.Time) mail.Header {
-	var h mail.Header
-	h.SetAddressList("From", []*mail.Address{{Address: from}})
-	h.SetDate(at)
-	h.SetSubject("Automatic reply: [#42] Printer jammed")
+func autoReply(from string, at time.Time) header.Header {
+	var h header.Header
+	h.Set("From", "<"+from+">")
+	h.Set("Date", at.Format(time.RFC1123Z))
+	h.Set("Subject", "Automatic reply: [#42] Printer jammed")
 	h.Set("Auto-Submitted", "auto-replied")
 	return h
 }
@@ -54,7 +54,7 @@ func ExampleAnalyzer() {
 }
 
 func ExampleSignals() {
-	var h mail.Header
+	var h header.Header
 	h.Set("From", "Shop <no-reply@shop.example>")
 	h.Set("Subject", "Your order has shipped")
 	h.Set("List-Unsubscribe", "<mailto:unsubscribe@shop.example>")

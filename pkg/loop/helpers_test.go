@@ -4,23 +4,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-message"
+	"github.com/bounce-tool/bounce/pkg/header"
+	"github.com/bounce-tool/bounce/pkg/parts"
 	_ "github.com/emersion/go-message/charset" // ISO-2022-JP and friends in subjects
-	"github.com/emersion/go-message/mail"
 )
 
 // parseHeader parses RFC 5322 header lines (joined with "\n" or "\r\n")
-// the way the command line will: go-message's message.Read.
-func parseHeader(raw string) (mail.Header, error) {
+// the way the command line does: parts.ReadHeaderLimit.
+func parseHeader(raw string) (header.Header, error) {
 	raw = strings.ReplaceAll(strings.ReplaceAll(raw, "\r\n", "\n"), "\n", "\r\n")
-	e, err := message.Read(strings.NewReader(strings.TrimRight(raw, "\r\n") + "\r\n\r\nbody\r\n"))
-	if e == nil {
-		return mail.Header{}, err
+	h, br, err := parts.ReadHeaderLimit(strings.NewReader(strings.TrimRight(raw, "\r\n")+"\r\n\r\nbody\r\n"), 0)
+	parts.ReleaseReader(br)
+	if err != nil {
+		return header.Header{}, err
 	}
-	return mail.Header{Header: e.Header}, nil
+	return h, nil
 }
 
-func mustHeader(t testing.TB, raw string) mail.Header {
+func mustHeader(t testing.TB, raw string) header.Header {
 	t.Helper()
 	h, err := parseHeader(raw)
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/emersion/go-message/mail"
+	"github.com/bounce-tool/bounce/pkg/header"
 )
 
 // Message is one inbound message as the Analyzer needs it: its header and
@@ -17,9 +17,10 @@ type Message struct {
 	// Index is the 1-based position of the message within Source. It is
 	// copied to the Record unchanged.
 	Index int
-	// Header is the message's header. The Analyzer reads it during Add
-	// only and keeps no reference to it.
-	Header mail.Header
+	// Header is the message's header (a header.Header, as parts reads it;
+	// it answers as go-message's mail.Header does). The Analyzer reads it
+	// during Add only and keeps no reference to it.
+	Header header.Header
 	// EnvelopeSender is the sender of the mbox From_ line; may be empty.
 	EnvelopeSender string
 	// EnvelopeDate is the date of the mbox From_ line; may be zero.

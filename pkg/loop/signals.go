@@ -4,8 +4,8 @@ import (
 	"math/bits"
 	"strings"
 
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/sign"
-	"github.com/emersion/go-message/mail"
 )
 
 // The signals that mark a message as machine-generated. Each is named by a
@@ -151,7 +151,7 @@ func SignalNames() []string {
 // header, sorted and without duplicates; an empty, non-nil slice for mail
 // written by a person. envelopeSender is the mbox From_ line sender and may
 // be empty. Signals is pure: it reads only the given header.
-func Signals(h mail.Header, envelopeSender string) []string {
+func Signals(h header.Header, envelopeSender string) []string {
 	subject, _ := h.Text("Subject")
 	return classify(h, sign.Address(h.Get("From")), envelopeSender, subject).names()
 }
@@ -186,7 +186,7 @@ func setOf(signals []string) signalSet {
 // QUIRK: RFC 2047 section 6.1 wants encoded words decoded before display;
 // with an unknown charset go-message returns the raw value, which still
 // matches Latin phrases.
-func classify(h mail.Header, from, envelopeSender, subject string) signalSet {
+func classify(h header.Header, from, envelopeSender, subject string) signalSet {
 	var s signalSet
 	set := func(bit int, ok bool) {
 		if ok {

@@ -5,7 +5,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/parts"
 
-	"github.com/emersion/go-message/mail"
+	"github.com/bounce-tool/bounce/pkg/header"
 )
 
 // threads groups messages into threads with a union-find over message
@@ -79,7 +79,7 @@ type threadKeys struct {
 
 // readThreadKeys extracts the thread keys of a header with the given
 // decoded subject.
-func readThreadKeys(h mail.Header, subject string) threadKeys {
+func readThreadKeys(h header.Header, subject string) threadKeys {
 	var k threadKeys
 	if ids := parts.MsgIDs(h.Get("Message-Id")); len(ids) > 0 {
 		k.own = ids[0]

@@ -1,13 +1,13 @@
 package parts
 
-import "github.com/emersion/go-message/mail"
+import "github.com/bounce-tool/bounce/pkg/header"
 
 // AddressList appends to dst the addresses (addr-specs) of h's field key,
 // as h.AddressList(key) reads them, and reports false (dst as it was) when
 // the field holds no address or does not parse as a list. A plain list is
 // read where it stands (addrSpecs), without net/mail's allocations; any
 // other is read by net/mail.
-func AddressList(dst []string, h mail.Header, key string) ([]string, bool) {
+func AddressList(dst []string, h header.Header, key string) ([]string, bool) {
 	if list, ok := addrSpecs(dst, h.Get(key)); ok {
 		return list, true
 	}

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
 )
 
 // Charsets are converted with message.CharsetReader, which the program sets
@@ -218,7 +218,7 @@ func needsDecoding(s string) bool {
 // SubjectOf returns the decoded Subject of h: encoded words decoded, raw
 // 8-bit and ISO-2022 bytes decoded by the charset h declares, else by hint
 // (the charset the message around h declares), else guessed (DecodeHeader).
-func SubjectOf(h mail.Header, hint string) string {
+func SubjectOf(h header.Header, hint string) string {
 	cs := hint
 	if ct := contentType(h.Get("Content-Type")); ct.charset != "" {
 		cs = ct.charset

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/emersion/go-message/mail"
+	"github.com/bounce-tool/bounce/pkg/header"
 
 	_ "github.com/emersion/go-message/charset"
 )
@@ -23,10 +23,10 @@ func sampleFiles() []string {
 }
 
 // headerText lists h's fields in order, one per line, for comparisons.
-func headerText(h mail.Header) string {
+func headerText(h header.Header) string {
 	var b strings.Builder
-	for f := h.Fields(); f.Next(); {
-		fmt.Fprintf(&b, "%q: %q\n", f.Key(), f.Value())
+	for k, v := range h.Fields() {
+		fmt.Fprintf(&b, "%q: %q\n", k, v)
 	}
 	return b.String()
 }

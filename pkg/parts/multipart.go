@@ -9,8 +9,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/bounce-tool/bounce/pkg/internal/header"
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/emersion/go-message"
+	gmtextproto "github.com/emersion/go-message/textproto"
 )
 
 // entity is a MIME entity of a message in memory: its header, its content
@@ -25,11 +26,10 @@ import (
 // textproto.MultipartReader) and hands out slices; go-message still decodes
 // transfer encodings and charsets, for the parts that need it (body).
 type entity struct {
-	// header is the entity's header; a part's is built from fields only
+	// header is the entity's header; its go-message form is built only
 	// when go-message needs it (hdr), since the walk reads two fields of it.
-	header message.Header
-	fields []header.Field
-	lazy   bool // header is still to be built from fields
+	header header.Header
+	gm     *message.Header
 	mediaType
 	raw []byte
 	end error
@@ -38,7 +38,7 @@ type entity struct {
 	off int
 }
 
-func newEntity(h message.Header, raw []byte, end error, off int) *entity {
+func newEntity(h header.Header, raw []byte, end error, off int) *entity {
 	return &entity{header: h, mediaType: contentType(h.Get("Content-Type")), raw: raw, end: end, off: off}
 }
 
@@ -79,32 +79,32 @@ func (a *arena) part(fields []header.Field, raw []byte, end error, off int) *ent
 		a.parts = append(a.parts, entity{})
 		e = &a.parts[len(a.parts)-1]
 	}
-	*e = entity{fields: fields, lazy: true, raw: raw, end: end, off: off}
-	e.mediaType = contentType(e.get("Content-Type"))
+	h := header.Make(fields)
+	*e = entity{header: h, mediaType: contentType(h.Get("Content-Type")), raw: raw, end: end, off: off}
 	return e
 }
 
 // get is the header's Get.
-func (e *entity) get(key string) string {
-	if !e.lazy {
-		return e.header.Get(key)
+func (e *entity) get(key string) string { return e.header.Get(key) }
+
+// hdr returns the entity's header as go-message holds it.
+func (e *entity) hdr() message.Header {
+	if e.gm == nil {
+		e.gm = &message.Header{Header: goHeader(e.header)}
 	}
-	for _, f := range e.fields {
-		// The names are bytes '!'..'~': equal in any case is equal
-		// canonical names.
-		if strings.EqualFold(f.Key, key) {
-			return f.Value
-		}
-	}
-	return ""
+	return *e.gm
 }
 
-// hdr returns the entity's header.
-func (e *entity) hdr() message.Header {
-	if e.lazy {
-		e.header, e.fields, e.lazy = message.Header{Header: header.Build(e.fields)}, nil, false
+// goHeader returns h as go-message's textproto.ReadHeader reads it from
+// the same bytes.
+func goHeader(h header.Header) gmtextproto.Header {
+	var th gmtextproto.Header
+	// go-message keeps its fields last first: add them bottom up.
+	fields := h.List()
+	for i := len(fields) - 1; i >= 0; i-- {
+		th.Add(header.Canonical(fields[i].Key), fields[i].Value)
 	}
-	return e.header
+	return th
 }
 
 // paramDecoder decodes encoded words in Content-Type parameters as

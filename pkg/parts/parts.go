@@ -12,9 +12,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/bounce-tool/bounce/pkg/internal/header"
+	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
 )
 
 // ErrMalformed is wrapped by the errors Parse returns when it had to stop
@@ -114,7 +113,10 @@ type Text struct {
 
 // Original is the returned copy of the message that bounced.
 type Original struct {
-	Header mail.Header
+	// Header is the returned message's header: a header.Header, which
+	// answers Get, Values, Text, AddressList and the like as go-message's
+	// mail.Header does, without its map (see package header).
+	Header header.Header
 	// HeadersOnly is true when only the header came back
 	// (text/rfc822-headers, or a message/rfc822 part with an empty body).
 	HeadersOnly bool
@@ -132,11 +134,14 @@ type Original struct {
 
 // Message is a message taken apart.
 type Message struct {
-	Header   mail.Header // the top-level header
-	Texts    []Text      // text parts outside the returned original, in order
-	Reports  [][]byte    // bodies of delivery-status parts (RFC 3464, RFC 6533)
-	Feedback [][]byte    // bodies of feedback-report parts (RFC 5965)
-	Original *Original   // the returned message; nil when none is attached
+	// Header is the top-level header: a header.Header, which answers
+	// Get, Values, Text, AddressList and the like as go-message's
+	// mail.Header does, without its map (see package header).
+	Header   header.Header
+	Texts    []Text    // text parts outside the returned original, in order
+	Reports  [][]byte  // bodies of delivery-status parts (RFC 3464, RFC 6533)
+	Feedback [][]byte  // bodies of feedback-report parts (RFC 5965)
+	Original *Original // the returned message; nil when none is attached
 	// Raw is the start of the top-level body as it was read, before MIME
 	// decoding: the fallback text when the MIME structure is broken.
 	Raw string
@@ -181,7 +186,7 @@ func (m *Message) Text() string {
 // bytes of it (max <= 0 means the default of Options.MaxHeader), and returns
 // it with a reader positioned at the body. A larger header block gives a
 // *LimitError (LimitHeaderSize) and the fields read before the limit.
-func ReadHeaderLimit(r io.Reader, max int) (mail.Header, *bufio.Reader, error) {
+func ReadHeaderLimit(r io.Reader, max int) (header.Header, *bufio.Reader, error) {
 	if max <= 0 {
 		max = (*Options)(nil).withDefaults().MaxHeader
 	}
@@ -202,14 +207,13 @@ func ReadHeaderLimit(r io.Reader, max int) (mail.Header, *bufio.Reader, error) {
 // gives, read where data stands instead of through a buffered reader. It
 // also returns how many bytes of data the header block (and the preamble
 // before it) took: the body starts there.
-func ReadHeaderBytes(data []byte, max int) (mail.Header, int, error) {
+func ReadHeaderBytes(data []byte, max int) (header.Header, int, error) {
 	if max <= 0 {
 		max = (*Options)(nil).withDefaults().MaxHeader
 	}
 	window := data[:min(len(data), max)] // what the limited reader lets through
 	i := preambleLen(window)
-	th, n, err := header.ReadBytes(window[i:], "", io.EOF)
-	h := mail.Header{Header: message.Header{Header: th}}
+	h, n, err := header.ReadBytes(window[i:], "", io.EOF)
 	if i+n == max {
 		// The header block took every byte the limit allowed.
 		return h, i + n, &LimitError{Limit: LimitHeaderSize, Value: max}
@@ -279,13 +283,13 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 // look at a message: the body stays unread in br. White space and blank
 // lines before the first field, and an mbox "From " line there, are passed
 // over (skipPreamble).
-func ReadHeader(br *bufio.Reader) (mail.Header, error) {
+func ReadHeader(br *bufio.Reader) (header.Header, error) {
 	skipPreamble(br)
 	h, err := header.Read(br)
 	if err != nil {
-		return mail.Header{Header: message.Header{Header: h}}, fmt.Errorf("%w: header: %w", ErrMalformed, err)
+		return h, fmt.Errorf("%w: header: %w", ErrMalformed, err)
 	}
-	return mail.Header{Header: message.Header{Header: h}}, nil
+	return h, nil
 }
 
 // Parse reads a whole message from r and takes it apart.
@@ -299,7 +303,7 @@ func Parse(r io.Reader, opts *Options) (*Message, error) {
 // ParseBody takes apart a message whose header was already read with
 // ReadHeader; body holds the rest. It reads the body into memory (a buffer
 // it reuses) and takes it apart there: see ParseBytes.
-func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
+func ParseBody(h header.Header, body io.Reader, opts *Options) (*Message, error) {
 	buf, rerr := readUpTo(getBuffer(&rawPool), body, math.MaxInt64)
 	defer func() { putBuffer(&rawPool, buf) }()
 	end := io.EOF
@@ -313,13 +317,13 @@ func ParseBody(h mail.Header, body io.Reader, opts *Options) (*Message, error) {
 // being the rest of the message in memory. The walk finds the parts in body
 // without copying it and decodes only what the Message holds; nothing it
 // returns refers to body.
-func ParseBytes(h mail.Header, body []byte, opts *Options) (*Message, error) {
+func ParseBytes(h header.Header, body []byte, opts *Options) (*Message, error) {
 	return parseBytes(h, body, io.EOF, opts)
 }
 
 // parseBytes is ParseBytes of a body that ends with the error end (io.EOF
 // unless reading it failed).
-func parseBytes(h mail.Header, body []byte, end error, opts *Options) (*Message, error) {
+func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
 	m := &Message{Header: h}
 	// Raw: the start of the body (files of saved bounces hold a second
@@ -331,7 +335,7 @@ func parseBytes(h mail.Header, body []byte, end error, opts *Options) (*Message,
 		putBuffer(&scratchPool, w.scratch)
 		putArena(w.arena)
 	}()
-	w.walk(newEntity(h.Header, body, end, 0), 0) // notes the top-level header's charset first
+	w.walk(newEntity(h, body, end, 0), 0) // notes the top-level header's charset first
 	return m, w.err()
 }
 
@@ -490,7 +494,7 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 		w.fail(fmt.Errorf("%w: returned header: %v", ErrMalformed, err))
 	}
 	rest := data[i+n:]
-	o := &Original{Header: mail.Header{Header: message.Header{Header: h}}, Type: typ, HeadersOnly: headersOnly}
+	o := &Original{Header: h, Type: typ, HeadersOnly: headersOnly}
 	if w.msg.Original == nil {
 		w.msg.Original = o
 	} else {
@@ -520,7 +524,7 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	if e.off >= 0 && e.plain() {
 		off = e.off + i + n
 	}
-	text, blankRest := w.originalBody(newEntity(message.Header{Header: h}, rest, end, off), depth+1)
+	text, blankRest := w.originalBody(newEntity(h, rest, end, off), depth+1)
 	o.Body = text
 	o.HeadersOnly = o.Body == "" && (report || blankRest)
 }

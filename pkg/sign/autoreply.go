@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/emersion/go-message/mail"
+	"github.com/bounce-tool/bounce/pkg/header"
 )
 
 // autoPhrase is an auto-reply marker at the start of a subject. Strong
@@ -169,7 +169,7 @@ const (
 // subjects are never auto-replies: daemons write Auto-Submitted:
 // auto-replied on bounces too, wrongly (RFC 3834 section 5 asks for
 // auto-generated).
-func AutoReply(h mail.Header, subject string) AutoReplyStrength {
+func AutoReply(h header.Header, subject string) AutoReplyStrength {
 	if FromMailSystem(h.Get("From")) || ReportSubject(subject) {
 		return NotAutoReply
 	}
@@ -204,8 +204,8 @@ func FirstToken(v string) string {
 
 // Flagged reports whether a yes/no style field is present with a value
 // other than no, false, off or 0.
-func Flagged(h mail.Header, key string) bool {
-	for _, v := range h.Values(key) {
+func Flagged(h header.Header, key string) bool {
+	for v := range h.All(key) {
 		switch FirstToken(v) {
 		case "", "no", "false", "off", "0":
 		default:

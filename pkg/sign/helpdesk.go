@@ -5,7 +5,7 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 
-	"github.com/emersion/go-message/mail"
+	"github.com/bounce-tool/bounce/pkg/header"
 )
 
 // The help desks HelpDesk names; the same words as package ticket's
@@ -46,9 +46,9 @@ var helpDeskWords = []struct{ word, desk string }{
 // returns "" for mail no help desk wrote. The loop-prevention fields
 // (X-OTRS-Loop, X-RT-Loop-Prevention) are marks only when they are on: "no",
 // which people's replies to OTRS can carry, is no mark.
-func HelpDesk(h mail.Header) string {
-	for fields := h.Fields(); fields.Next(); {
-		k := fields.Key()
+func HelpDesk(h header.Header) string {
+	for _, field := range h.List() {
+		k := field.Key // as written: compared ignoring case
 		if (strings.EqualFold(k, "X-OTRS-Loop") || strings.EqualFold(k, "X-RT-Loop-Prevention")) && !Flagged(h, k) {
 			continue
 		}

@@ -5,18 +5,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
+	"github.com/bounce-tool/bounce/pkg/header"
 )
 
-func header(t *testing.T, s string) mail.Header {
+func headerOf(t *testing.T, s string) header.Header {
 	t.Helper()
-	th, err := textproto.ReadHeader(bufio.NewReader(strings.NewReader(s + "\r\n\r\n")))
+	h, err := header.Read(bufio.NewReader(strings.NewReader(s + "\r\n\r\n")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return mail.Header{Header: message.Header{Header: th}}
+	return h
 }
 
 func TestMailSystem(t *testing.T) {
@@ -129,7 +127,7 @@ func TestAutoReply(t *testing.T) {
 		{"report subject", "From: ann@example.com\r\nAuto-Submitted: auto-replied\r\nSubject: Delivery Status Notification (Failure)", NotAutoReply},
 	}
 	for _, tc := range tests {
-		h := header(t, tc.head)
+		h := headerOf(t, tc.head)
 		subj, _ := h.Text("Subject")
 		if got := AutoReply(h, subj); got != tc.want {
 			t.Errorf("%s: AutoReply = %v, want %v", tc.name, got, tc.want)
@@ -183,7 +181,7 @@ func TestHelpDesk(t *testing.T) {
 		{"zendesk only as a word part", "From: a@x.example\r\nX-Mailer: notzendeskmailer", ""},
 	}
 	for _, tc := range tests {
-		if got := HelpDesk(header(t, tc.head)); got != tc.want {
+		if got := HelpDesk(headerOf(t, tc.head)); got != tc.want {
 			t.Errorf("%s: HelpDesk = %q, want %q", tc.name, got, tc.want)
 		}
 	}

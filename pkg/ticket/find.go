@@ -3,9 +3,9 @@ package ticket
 import (
 	"strings"
 
+	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
-	"github.com/emersion/go-message/mail"
 )
 
 // Message is what Find looks at: the returned original of a bounce, and the
@@ -13,14 +13,14 @@ import (
 type Message struct {
 	// Header is the header of the returned original; the zero value when
 	// the bounce returned none.
-	Header mail.Header
+	Header mimeheader.Header
 	// Body is the decoded text of the returned original (parts.Original.Body).
 	Body string
 	// Bounce is the header of the bounce (or auto-reply) itself. Only its
 	// In-Reply-To and References are read, and only when Header has no
 	// Message-ID: they then name the message that bounced. The bounce's
 	// subject, addresses and prose are never read.
-	Bounce mail.Header
+	Bounce mimeheader.Header
 }
 
 // Finder finds the ticket a returned original belongs to. Build one with
@@ -134,10 +134,8 @@ func (v *view) subjectText() string {
 // hasPrefixedField reports whether the original's header has a field whose
 // name starts with prefix (canonical case, e.g. "X-Zendesk-").
 func (v *view) hasPrefixedField(prefix string) bool {
-	h := v.m.Header // a copy: the iterator keeps a pointer to it, which must not be one into v
-	fields := h.Fields()
-	for fields.Next() {
-		if len(fields.Key()) >= len(prefix) && strings.EqualFold(fields.Key()[:len(prefix)], prefix) {
+	for _, f := range v.m.Header.List() { // names as written: compared ignoring case
+		if len(f.Key) >= len(prefix) && strings.EqualFold(f.Key[:len(prefix)], prefix) {
 			return true
 		}
 	}
@@ -146,7 +144,7 @@ func (v *view) hasPrefixedField(prefix string) bool {
 
 // threadIDs appends the Message-IDs of h's In-Reply-To and References,
 // nearest first.
-func threadIDs(dst []string, h mail.Header) []string {
+func threadIDs(dst []string, h mimeheader.Header) []string {
 	dst = append(dst, parts.MsgIDs(h.Get("In-Reply-To"))...)
 	refs := parts.MsgIDs(strings.Join(h.Values("References"), " "))
 	for i := len(refs) - 1; i >= 0; i-- {

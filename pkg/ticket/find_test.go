@@ -5,20 +5,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
+	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/google/go-cmp/cmp"
 )
 
 // header parses a header block written one field per line.
-func header(t testing.TB, s string) mail.Header {
+func header(t testing.TB, s string) mimeheader.Header {
 	t.Helper()
-	h, err := textproto.ReadHeader(bufio.NewReader(strings.NewReader(strings.TrimLeft(s, "\n") + "\n\n")))
+	h, err := mimeheader.Read(bufio.NewReader(strings.NewReader(strings.TrimLeft(s, "\n") + "\n\n")))
 	if err != nil {
 		t.Fatalf("header %q: %v", s, err)
 	}
-	return mail.Header{Header: message.Header{Header: h}}
+	return h
 }
 
 // original splits "header\n\nbody" into a Message.

@@ -8,10 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/parts"
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 )
 
 // FuzzFind runs Find on arbitrary originals: no panic, and any ticket found
@@ -28,7 +26,10 @@ func FuzzFind(f *testing.F) {
 		}
 		if m, _ := parts.Parse(strings.NewReader(string(data)), nil); m != nil && m.Original != nil {
 			var b strings.Builder
-			textproto.WriteHeader(&b, m.Original.Header.Header.Header)
+			for k, v := range m.Original.Header.Fields() {
+				b.WriteString(k + ": " + v + "\r\n")
+			}
+			b.WriteString("\r\n")
 			f.Add(b.String()+m.Original.Body, "")
 		}
 	}
@@ -62,7 +63,7 @@ func FuzzFind(f *testing.F) {
 	})
 }
 
-func fuzzHeader(s string) mail.Header {
-	h, _ := textproto.ReadHeader(bufio.NewReader(strings.NewReader(s)))
-	return mail.Header{Header: message.Header{Header: h}}
+func fuzzHeader(s string) mimeheader.Header {
+	h, _ := mimeheader.Read(bufio.NewReader(strings.NewReader(s)))
+	return h
 }

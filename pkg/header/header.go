@@ -3,15 +3,17 @@
 // names and unfolded values are slices of that text, and canonical names of
 // the usual fields come from a table.
 //
-// Read builds the github.com/emersion/go-message/textproto.Header that
-// textproto.ReadHeader builds from the same bytes (the same fields, names,
-// values and errors, the same bytes consumed), for the packages that hand a
-// mail.Header on; ReadFields gives the fields as written, for a reader such
-// as package dsn that needs no map.
+// Read returns the fields that go-message's textproto.ReadHeader reads
+// from the same bytes (the same names, values and errors, the same bytes
+// consumed) as a Header, which answers Get, Values, Text, AddressList and
+// the like as go-message's mail.Header does; ReadFields appends the fields
+// as written to a slice, for a reader such as package dsn that keeps none.
 //
 // Why not textproto.ReadHeader: it copies every line into a fresh buffer
 // (256 bytes at least), then the name and the value again; on a bounce
-// mailbox that was a third of all bytes allocated (docs/design.md).
+// mailbox that was a third of all bytes allocated. And why not its Header:
+// an object per field, a map, and a canonical copy of every name looked up
+// (docs/design.md, Performance).
 package header
 
 import (
@@ -25,8 +27,6 @@ import (
 	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
-
-	gmtextproto "github.com/emersion/go-message/textproto"
 )
 
 // Field is one header field: Key as written (blanks around it removed, not
@@ -168,6 +168,7 @@ func readFields(br lines, text string, dst []Field) ([]Field, error) {
 	if len(marks) == 0 {
 		return dst, readErr
 	}
+	dst = slices.Grow(dst, len(marks)) // a nil dst: one allocation of the fields' number
 	if end := br.offset(); end >= 0 && end <= len(text) {
 		return inText(dst, text, raw, marks, at, sc), readErr
 	}
@@ -291,42 +292,22 @@ func (l *byteLines) continued() bool { return l.startsBlank() }
 func (l *byteLines) offset() int { return l.pos }
 
 // Read reads a header block from br as textproto.ReadHeader does and
-// returns the same header. The fields' raw form (Header.Raw) is not kept:
-// it is formatted from the name and value when asked for.
-func Read(br *bufio.Reader) (gmtextproto.Header, error) {
-	fs := fieldPool.Get().(*[]Field)
-	fields, err := ReadFields(br, (*fs)[:0])
-	h := Build(fields)
-	clear(fields)
-	*fs = fields[:0]
-	fieldPool.Put(fs)
-	return h, err
+// returns its fields, the same as the go-message header it reads. The
+// fields are one allocation of their number, their names and values one
+// copy of the block.
+func Read(br *bufio.Reader) (Header, error) {
+	fields, err := ReadFields(br, nil)
+	return Header{fields: fields}, err
 }
 
 // ReadBytes is Read on a header block at the start of b, with text the
 // start of b as a string or "" (see ReadFieldsIn); it also returns the
-// number of bytes consumed.
-func ReadBytes(b []byte, text string, end error) (gmtextproto.Header, int, error) {
-	fs := fieldPool.Get().(*[]Field)
-	fields, n, err := ReadFieldsIn(b, text, end, (*fs)[:0])
-	h := Build(fields)
-	clear(fields)
-	*fs = fields[:0]
-	fieldPool.Put(fs)
-	return h, n, err
+// number of bytes consumed. With text, the names and one-line values are
+// slices of it.
+func ReadBytes(b []byte, text string, end error) (Header, int, error) {
+	fields, n, err := ReadFieldsIn(b, text, end, nil)
+	return Header{fields: fields}, n, err
 }
-
-// Build returns the header of fields, in order, as Read builds it.
-func Build(fields []Field) gmtextproto.Header {
-	var h gmtextproto.Header
-	// The header keeps its fields last first: add them bottom up.
-	for i := len(fields) - 1; i >= 0; i-- {
-		h.Add(Canonical(fields[i].Key), fields[i].Value)
-	}
-	return h
-}
-
-var fieldPool = sync.Pool{New: func() any { s := make([]Field, 0, 32); return &s }}
 
 // common are the canonical names of the fields bounces and their originals
 // carry most, looked up by their lower-case spelling so that a name written

@@ -4,26 +4,77 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	netmail "net/mail"
 	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset"
+	"github.com/emersion/go-message/mail"
 	gmtextproto "github.com/emersion/go-message/textproto"
 )
 
-// describe writes what a reader of a header sees: every field's name and
-// value in order, Get of every name, the error and the bytes left unread.
+// describe writes what a reader of go-message's header sees: every field's
+// name and value in order, Get, Values, Has and Text of every name (as
+// written, canonical and in upper case), the error and the bytes left
+// unread.
 func describe(h gmtextproto.Header, err error, br *bufio.Reader) string {
 	var b strings.Builder
+	mh := message.Header{Header: h}
 	for f := h.Fields(); f.Next(); {
-		fmt.Fprintf(&b, "%q: %q | Get %q\n", f.Key(), f.Value(), h.Get(f.Key()))
+		fmt.Fprintf(&b, "%q: %q\n", f.Key(), f.Value())
+		describeName(&b, f.Key(), h.Get, h.Values, h.Has, mh.Text)
 	}
+	ml := mail.Header{Header: mh}
+	describeParsed(&b, ml.AddressList, ml.Date, mh.ContentType)
 	rest, _ := io.ReadAll(br)
 	fmt.Fprintf(&b, "len %d err %v rest %q", h.Len(), err, rest)
 	return b.String()
+}
+
+// describeOurs is describe of a Header.
+func describeOurs(h Header, err error, br *bufio.Reader) string {
+	var b strings.Builder
+	for k, v := range h.Fields() {
+		fmt.Fprintf(&b, "%q: %q\n", k, v)
+		describeName(&b, k, h.Get, h.Values, h.Has, h.Text)
+	}
+	describeParsed(&b, h.AddressList, h.Date, h.ContentType)
+	rest, _ := io.ReadAll(br)
+	fmt.Fprintf(&b, "len %d err %v rest %q", h.Len(), err, rest)
+	return b.String()
+}
+
+// describeParsed writes what a header's parsing methods answer.
+func describeParsed(b *strings.Builder, addresses func(string) ([]*netmail.Address, error), date func() (time.Time, error),
+	contentType func() (string, map[string]string, error)) {
+	for _, k := range []string{"From", "to"} {
+		l, err := addresses(k)
+		fmt.Fprintf(b, "AddressList(%s) %d %v:", k, len(l), err)
+		for _, a := range l {
+			fmt.Fprintf(b, " %q %q", a.Name, a.Address)
+		}
+		b.WriteString("\n")
+	}
+	d, err := date()
+	fmt.Fprintf(b, "Date %v %v\n", d, err)
+	t, params, err := contentType()
+	fmt.Fprintf(b, "ContentType %q %v %v\n", t, params, err)
+}
+
+// describeName writes what a header answers for the name k and variants of
+// it.
+func describeName(b *strings.Builder, k string, get func(string) string, values func(string) []string,
+	has func(string) bool, text func(string) (string, error)) {
+	for _, name := range []string{k, strings.ToLower(k), strings.ToUpper(k), "X-" + k} {
+		t, err := text(name)
+		fmt.Fprintf(b, "  %q: Get %q Values %q Has %v Text %q %v\n", name, get(name), values(name), has(name), t, err)
+	}
 }
 
 // same checks that Read and go-message's ReadHeader agree on input, with
@@ -35,7 +86,7 @@ func same(t *testing.T, input string, size int) {
 	want := describe(h1, err1, br1)
 	br2 := bufio.NewReaderSize(strings.NewReader(input), size)
 	h2, err2 := Read(br2)
-	if got := describe(h2, err2, br2); got != want {
+	if got := describeOurs(h2, err2, br2); got != want {
 		t.Errorf("Read(%q) with a %d-byte buffer:\n got %s\nwant %s", input, size, got, want)
 	}
 	if size != 4096 {
@@ -48,7 +99,7 @@ func same(t *testing.T, input string, size int) {
 		want := describe(h1, err1, br1)
 		for _, text := range []string{"", input, input[:len(input)/2]} {
 			h2, n, err2 := ReadBytes([]byte(input), text, end)
-			if got := describe(h2, err2, bufio.NewReader(strings.NewReader(input[n:]))); got != want {
+			if got := describeOurs(h2, err2, bufio.NewReader(strings.NewReader(input[n:]))); got != want {
 				t.Errorf("ReadBytes(%q, %d bytes of text, %v):\n got %s\nwant %s", input, len(text), end, got, want)
 			}
 		}
@@ -79,18 +130,29 @@ func TestReadAsGoMessage(t *testing.T) {
 		"A: b\n\rX",
 		"Content-Type: text/plain;\n charset=\"utf-8\"\nMIME-Version: 1.0\nmessage-id: <x@y>\n\nbody",
 		"A: " + strings.Repeat("x", 40) + "\n" + "B: " + strings.Repeat("y", 15) + "\r\n\n",
+		"Subject: =?utf-8?q?caf=C3=A9?=\nSUBJECT: second\nX-(Odd): a\nx-(odd): b\nX-(ODD): c\n\n",
+		"To: =?iso-8859-1?q?J=F6rg?= <j@example.com>, b@example.com\nFrom: =?x-unknown?q?a?= <a@b.example>\n" +
+			"Subject: =?koi8-r?b?8NLJ18XU?= x\nX-Bad: =?utf-8?q?broken\nX-Unknown: =?x-unknown?q?a?=\n" +
+			"Date: Mon, 02 Jan 2006 15:04:05 -0700\nContent-Type: text/plain; name=\"=?utf-8?q?a=C3=A9?=\"; charset=koi8-r\n\n",
+		"Content-Type: text/plain; charset\nDate: yesterday\nFrom: not an address\n\n",
+		"MESSAGE-ID: <a@b>\nmessage-id: <c@d>\nX-a_b: 1\nx-A_B: 2\nReceived: a\nX: y\nreceived: b\n\n",
 	} {
 		for _, size := range []int{16, 4096} {
 			same(t, in, size)
 		}
 	}
+	// Without a charset reader, encoded words in other charsets than
+	// UTF-8, US-ASCII and ISO-8859-1 do not decode.
+	defer func(r func(string, io.Reader) (io.Reader, error)) { message.CharsetReader = r }(message.CharsetReader)
+	message.CharsetReader = nil
+	same(t, "Subject: =?koi8-r?b?8NLJ18XU?= x\nTo: =?koi8-r?b?8NLJ18XU?= <a@b.example>\n\n", 4096)
 }
 
 // TestReadCorpus compares Read with go-message on the headers of every
 // message under testdata and, when present, the shared corpus.
 func TestReadCorpus(t *testing.T) {
-	files, _ := filepath.Glob("../../../testdata/eml/*/*.eml")
-	more, _ := filepath.Glob("../../../../shared/corpus/sisimai/eml/*.eml")
+	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	more, _ := filepath.Glob("../../../shared/corpus/sisimai/eml/*.eml")
 	files = append(files, more...)
 	if len(files) == 0 {
 		t.Skip("no test messages")
