@@ -11,7 +11,6 @@ import (
 
 	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/emersion/go-message"
-	gmtextproto "github.com/emersion/go-message/textproto"
 )
 
 // entity is a MIME entity of a message in memory: its header, its content
@@ -26,10 +25,9 @@ import (
 // textproto.MultipartReader) and hands out slices; go-message still decodes
 // transfer encodings and charsets, for the parts that need it (body).
 type entity struct {
-	// header is the entity's header; its go-message form is built only
-	// when go-message needs it (hdr), since the walk reads two fields of it.
+	// header is the entity's header; go-message is handed the two fields
+	// it reads (hdr) only when it decodes the body.
 	header header.Header
-	gm     *message.Header
 	mediaType
 	raw []byte
 	end error
@@ -87,24 +85,18 @@ func (a *arena) part(fields []header.Field, raw []byte, end error, off int) *ent
 // get is the header's Get.
 func (e *entity) get(key string) string { return e.header.Get(key) }
 
-// hdr returns the entity's header as go-message holds it.
+// hdr returns what go-message reads of the entity's header to decode its
+// body (message.New) and to split its parts: its Content-Type and
+// Content-Transfer-Encoding, the topmost of each as Get finds it (an empty
+// field reads as a missing one).
 func (e *entity) hdr() message.Header {
-	if e.gm == nil {
-		e.gm = &message.Header{Header: goHeader(e.header)}
+	var h message.Header
+	for _, k := range [...]string{"Content-Type", "Content-Transfer-Encoding"} {
+		if v := e.header.Get(k); v != "" {
+			h.Add(k, v)
+		}
 	}
-	return *e.gm
-}
-
-// goHeader returns h as go-message's textproto.ReadHeader reads it from
-// the same bytes.
-func goHeader(h header.Header) gmtextproto.Header {
-	var th gmtextproto.Header
-	// go-message keeps its fields last first: add them bottom up.
-	fields := h.List()
-	for i := len(fields) - 1; i >= 0; i-- {
-		th.Add(header.Canonical(fields[i].Key), fields[i].Value)
-	}
-	return th
+	return h
 }
 
 // paramDecoder decodes encoded words in Content-Type parameters as

@@ -44,9 +44,8 @@ func splitMemory(body []byte, end error, boundary string) string {
 			fmt.Fprintf(&b, "end: %v\n", err)
 			break
 		}
-		h := p.hdr()
-		for f := h.Fields(); f.Next(); {
-			fmt.Fprintf(&b, "%q: %q\n", f.Key(), f.Value())
+		for k, v := range p.header.Fields() {
+			fmt.Fprintf(&b, "%q: %q\n", k, v)
 		}
 		data, err := io.ReadAll(&sliceReader{b: p.raw, end: p.end})
 		if err == nil && p.end == io.EOF {
