@@ -188,3 +188,47 @@ func FuzzRead(f *testing.F) {
 		same(t, input, size)
 	})
 }
+
+// TestEditAsGoMessage: Add, Set and Del change a header as they change
+// go-message's (Add puts the field on top).
+func TestEditAsGoMessage(t *testing.T) {
+	input := "Received: one\nSubject: s\nreceived: two\nX-(Odd): a\n\n"
+	gh, _ := gmtextproto.ReadHeader(bufio.NewReader(strings.NewReader(input)))
+	h, _ := Read(bufio.NewReader(strings.NewReader(input)))
+	shared := h // shares the fields: edits must not show through
+	before := describeOurs(shared, nil, bufio.NewReader(strings.NewReader("")))
+	for _, op := range []struct{ do, k, v string }{
+		{"add", "received", "three"}, {"add", "X-New", "n"}, {"set", "SUBJECT", "t"}, {"del", "Received", ""},
+		{"del", "x-(odd)", ""}, {"set", "x-(Odd)", "b"}, {"add", "a b", "c"}, {"del", "Missing", ""},
+	} {
+		switch op.do {
+		case "add":
+			gh.Add(op.k, op.v)
+			h.Add(op.k, op.v)
+		case "set":
+			gh.Set(op.k, op.v)
+			h.Set(op.k, op.v)
+		case "del":
+			gh.Del(op.k)
+			h.Del(op.k)
+		}
+		empty := func() *bufio.Reader { return bufio.NewReader(strings.NewReader("")) }
+		if got, want := describeOurs(h, nil, empty()), describe(gh, nil, empty()); got != want {
+			t.Fatalf("after %s %q %q:\n got %s\nwant %s", op.do, op.k, op.v, got, want)
+		}
+	}
+	if after := describeOurs(shared, nil, bufio.NewReader(strings.NewReader(""))); after != before {
+		t.Errorf("a copy of the header changed with it:\n%s\nwas\n%s", after, before)
+	}
+}
+
+// TestGetAllocs: looking a field up costs no allocation, whatever the case
+// of the name.
+func TestGetAllocs(t *testing.T) {
+	h, _ := Read(bufio.NewReader(strings.NewReader("Received: a\nDKIM-Signature: x\nMessage-ID: <a@b>\nSubject: s\n\n")))
+	for _, k := range []string{"Subject", "subject", "Message-Id", "dkim-signature", "X-Missing"} {
+		if n := testing.AllocsPerRun(100, func() { h.Get(k); h.Has(k) }); n != 0 {
+			t.Errorf("Get(%q): %v allocations", k, n)
+		}
+	}
+}
