@@ -18,6 +18,8 @@ import (
 	// Decode every charset go-message knows (ISO-2022-JP, Shift_JIS,
 	// windows-125x, KOI8-R, GB2312, Big5, ...) in bodies and headers.
 	_ "github.com/emersion/go-message/charset"
+	// ... and convert text in those charsets in memory (parts.CharsetEncoding).
+	_ "github.com/bounce-tool/bounce/pkg/parts/charsets"
 )
 
 func init() {

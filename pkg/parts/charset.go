@@ -2,15 +2,20 @@ package parts
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"math"
 	"mime"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/emersion/go-message"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/transform"
 )
 
 // Charsets are converted with message.CharsetReader, which the program sets
@@ -118,6 +123,18 @@ func convert(b []byte, cs string) (string, bool) {
 	}
 	if message.CharsetReader == nil {
 		return "", false
+	}
+	if mc := memCharsetOf(cs); mc != nil {
+		buf := getBuffer(&scratchPool)
+		out, err := mc.decode(buf, b, io.EOF, math.MaxInt)
+		defer putBuffer(&scratchPool, out)
+		if err != nil && len(out) == 0 {
+			return "", false
+		}
+		if utf8.Valid(out) {
+			return string(out), true
+		}
+		return strings.ToValidUTF8(string(out), "\uFFFD"), true
 	}
 	r, err := message.CharsetReader(cs, bytes.NewReader(b))
 	if err != nil || r == nil {
@@ -264,4 +281,156 @@ func (r wholeReader) WriteTo(w io.Writer) (int64, error) {
 		err = werr
 	}
 	return int64(n), err
+}
+
+// CharsetEncoding, when not nil, returns the golang.org/x/text encoding
+// that message.CharsetReader decodes a charset name (in lower case) with,
+// or nil. Text in such a charset is then converted in memory, into a
+// buffer the walk reuses: a table lookup per byte for the single-byte
+// charsets (ISO 8859, Windows, KOI8, ...: an encoding with a DecodeByte
+// method, as x/text's charmap.Charmap), one Transform call over the whole
+// text for the others. Reading through message.CharsetReader costs an
+// x/text reader with two 4 KiB buffers per part. An encoding is used only
+// where it converts probes exactly as message.CharsetReader does (the same
+// bytes, invalid ones as U+FFFD); else the reader is. Package
+// parts/charsets sets it.
+var CharsetEncoding func(charset string) encoding.Encoding
+
+// memCharset converts one charset to UTF-8 in memory: with table when the
+// encoding decodes byte by byte, else with enc's decoder.
+type memCharset struct {
+	table *[256]rune
+	enc   encoding.Encoding
+}
+
+// memCharsets remembers the converter of each charset name (nil: none),
+// for one message.CharsetReader and CharsetEncoding.
+var memCharsets struct {
+	sync.Mutex
+	reader, lookup uintptr
+	m              map[string]*memCharset
+}
+
+// memCharsetOf returns the converter of the charset cs (as
+// message.CharsetReader is asked for it), or nil when there is none.
+func memCharsetOf(cs string) *memCharset {
+	if CharsetEncoding == nil || message.CharsetReader == nil {
+		return nil
+	}
+	rp, lp := reflect.ValueOf(message.CharsetReader).Pointer(), reflect.ValueOf(CharsetEncoding).Pointer()
+	c := &memCharsets
+	c.Lock()
+	if c.reader != rp || c.lookup != lp || c.m == nil {
+		c.reader, c.lookup, c.m = rp, lp, map[string]*memCharset{}
+	}
+	mc, ok := c.m[cs]
+	c.Unlock()
+	if ok {
+		return mc
+	}
+	mc = newMemCharset(cs)
+	c.Lock()
+	if c.reader == rp && c.lookup == lp && len(c.m) < 256 {
+		c.m[cs] = mc
+	}
+	c.Unlock()
+	return mc
+}
+
+// charsetProbes are what a converter must convert as message.CharsetReader
+// does to be used: every byte, in both orders and each before an ASCII
+// letter; ISO-2022-JP escapes and a sequence cut short; a text longer than
+// the reader's 4 KiB buffers.
+var charsetProbes = func() [][]byte {
+	var up, down, pairs, long []byte
+	for i := 0; i < 256; i++ {
+		up = append(up, byte(i))
+		down = append(down, byte(255-i))
+		pairs = append(pairs, byte(i), 'A')
+	}
+	for i := 0; i < 10000; i++ {
+		long = append(long, byte(i*7+i/256))
+	}
+	return [][]byte{up, down, pairs, long, []byte("a\x1b$B0!\x1b(Bb\x1b$B0"), []byte("\x82\xa0\xe3"), {}}
+}()
+
+func newMemCharset(cs string) *memCharset {
+	enc := CharsetEncoding(cs)
+	if enc == nil {
+		return nil
+	}
+	mc := &memCharset{enc: enc}
+	if t, ok := enc.(interface{ DecodeByte(byte) rune }); ok {
+		mc.table = new([256]rune)
+		for i := range mc.table {
+			mc.table[i] = t.DecodeByte(byte(i))
+		}
+	}
+	for _, p := range charsetProbes {
+		r, err := message.CharsetReader(cs, bytes.NewReader(p))
+		if err != nil || r == nil {
+			return nil
+		}
+		want, werr := io.ReadAll(r)
+		got, gerr := mc.decode(nil, p, io.EOF, math.MaxInt)
+		if !bytes.Equal(got, want) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+			return nil
+		}
+	}
+	return mc
+}
+
+// decode appends to dst src converted to UTF-8, up to limit bytes, as
+// reading message.CharsetReader's reader over src, which ends with the
+// error end, gives them (io.ReadAll of an io.LimitReader): the bytes, and
+// the error reading ends with (nil for io.EOF, and when the limit stops
+// it).
+func (mc *memCharset) decode(dst, src []byte, end error, limit int) ([]byte, error) {
+	final := end // the error reading ends with
+	if mc.table != nil {
+		for _, c := range src {
+			if len(dst) >= limit {
+				break
+			}
+			if r := mc.table[c]; r < utf8.RuneSelf {
+				dst = append(dst, byte(r))
+			} else {
+				dst = utf8.AppendRune(dst, r)
+			}
+		}
+	} else {
+		// As transform.Reader does: the reader's error, else the
+		// transformer's (an incomplete sequence at the end of input
+		// other than io.EOF is dropped).
+		d := mc.enc.NewDecoder()
+		extra := 16 // room beyond the limit: a rune or two
+		for len(dst) < limit {
+			if cap(dst)-len(dst) < extra+64 {
+				dst = slices.Grow(dst, max(len(src), extra+256))
+			}
+			room := dst[len(dst):cap(dst)]
+			if n := limit - len(dst) + extra; n > 0 && n < len(room) {
+				room = room[:n] // what the limit lets through
+			}
+			nDst, nSrc, err := d.Transform(room, src, end == io.EOF)
+			dst, src = dst[:len(dst)+nDst], src[nSrc:]
+			if err == transform.ErrShortDst {
+				if nDst == 0 && nSrc == 0 {
+					extra += 4096
+				}
+				continue
+			}
+			if err != nil && (end == nil || end == io.EOF) {
+				final = err
+			}
+			break
+		}
+	}
+	if len(dst) >= limit {
+		return dst[:limit], nil
+	}
+	if final == io.EOF {
+		final = nil
+	}
+	return dst, final
 }

@@ -333,6 +333,9 @@ func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Messag
 	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw, arena: getArena()}
 	defer func() {
 		putBuffer(&scratchPool, w.scratch)
+		if w.tbuf != nil {
+			putBuffer(&scratchPool, w.tbuf)
+		}
 		putArena(w.arena)
 	}()
 	w.walk(newEntity(h, body, end, 0), 0) // notes the top-level header's charset first
@@ -349,9 +352,10 @@ type walker struct {
 	errs  []error
 	// scratch is the buffer parts are read into before they are decoded
 	// to strings: one buffer for the whole walk instead of a growing
-	// io.ReadAll per part.
-	scratch []byte
-	arena   *arena // the parts of the walk
+	// io.ReadAll per part. tbuf holds a part's bytes with the transfer
+	// encoding undone, before their charset is converted (converted).
+	scratch, tbuf []byte
+	arena         *arena // the parts of the walk
 }
 
 func (w *walker) err() error { return errors.Join(w.errs...) }
@@ -644,7 +648,10 @@ func (w *walker) originalParts(e *entity, b *strings.Builder, depth int, afterPl
 			}
 			fallthrough
 		default:
-			data, _ = readUpTo(w.scratch[:0], e.body(), int64(max))
+			var ok bool
+			if data, _, ok = w.converted(e, max); !ok {
+				data, _ = readUpTo(w.scratch[:0], e.body(), int64(max))
+			}
 			w.scratch = data[:0]
 		}
 		s := textBody(e.typ, e.charset, data, w.msg.Charset)
@@ -821,6 +828,46 @@ func (w *walker) cutLines(data []byte) []byte {
 	return out
 }
 
+// converted is readUpTo(w.scratch[:0], e.body(), limit) done in memory for
+// a text part in a charset that message.New converts and memCharsetOf
+// knows: the transfer encoding undone into w.tbuf, the text converted into
+// w.scratch. ok is false for any other part, which e.body() then reads.
+func (w *walker) converted(e *entity, limit int) (data []byte, err error, ok bool) {
+	if !e.hasCharset || e.keepsCharset() || !strings.HasPrefix(e.typ, "text/") {
+		return nil, nil, false
+	}
+	enc := e.encoding()
+	switch enc {
+	case "7bit", "8bit", "binary", "", "quoted-printable", "base64":
+	default:
+		return nil, nil, false // go-message's reader says what it does
+	}
+	mc := memCharsetOf(strings.ToLower(e.charset))
+	if mc == nil {
+		return nil, nil, false
+	}
+	in, end := e.raw, e.end // the bytes to convert, and what reading on gives
+	if enc == "quoted-printable" || enc == "base64" {
+		if w.tbuf == nil {
+			w.tbuf = getBuffer(&scratchPool)
+		}
+		if enc == "quoted-printable" {
+			in, err = decodeQP(w.tbuf[:0], e.raw, e.end, math.MaxInt)
+		} else {
+			var h message.Header
+			h.Set("Content-Transfer-Encoding", enc)
+			m, _ := message.New(h, &sliceReader{b: e.raw, end: e.end})
+			in, err = readUpTo(w.tbuf[:0], m.Body, math.MaxInt64)
+		}
+		w.tbuf, end = in[:0], io.EOF
+		if err != nil {
+			end = err
+		}
+	}
+	data, err = mc.decode(w.scratch[:0], in, end, limit)
+	return data, err, true
+}
+
 // readAll reads at most max bytes of e's body and discards the rest.
 func (w *walker) readAll(e *entity, max int, limit string) []byte {
 	return append([]byte{}, w.read(e, max, limit)...)
@@ -855,8 +902,11 @@ func (w *walker) read(e *entity, max int, limit string) []byte {
 		qp = e.keepsCharset() || isText7bit(data)
 	}
 	if !qp {
-		r = e.body()
-		data, err = readUpTo(w.scratch[:0], r, int64(max)+1)
+		var ok bool
+		if data, err, ok = w.converted(e, max+1); !ok {
+			r = e.body()
+			data, err = readUpTo(w.scratch[:0], r, int64(max)+1)
+		}
 	}
 	w.scratch = data[:0]
 	if err != nil {

@@ -29,6 +29,7 @@ var allowed = map[string][]string{
 	"pkg/internal/layers":      nil,
 	"pkg/dsn":                  {"pkg/header", "pkg/internal/phrase"},
 	"pkg/parts":                {"pkg/header"},
+	"pkg/parts/charsets":       {"pkg/parts"},
 	"pkg/source":               {"pkg/mbox"},
 	"pkg/source/imap":          {"pkg/source", "pkg/mbox", "pkg/sign", "pkg/state"},
 	"pkg/source/imap/imaptest": nil,
