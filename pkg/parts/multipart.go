@@ -36,16 +36,15 @@ type entity struct {
 	off int
 }
 
-func newEntity(h header.Header, raw []byte, end error, off int) *entity {
-	return &entity{header: h, mediaType: contentType(h.Get("Content-Type")), raw: raw, end: end, off: off}
-}
-
-// arena holds the parts of one walk and their header fields, in two slices
-// reused from message to message (arenas): a bounce has a handful of parts,
-// each of which was two objects. Nothing the walk returns refers to them.
+// arena holds the parts of one walk, their header fields and their
+// multipart splitters, in slices reused from message to message (arenas):
+// a bounce has a handful of parts, each of which was two objects. Nothing
+// the walk returns refers to them.
 type arena struct {
-	fields []header.Field
-	parts  []entity
+	fields    []header.Field
+	parts     []entity
+	splitters []splitter
+	bytes     []byte // the splitters' boundary lines
 }
 
 var arenas = sync.Pool{New: func() any { return new(arena) }}
@@ -56,20 +55,27 @@ const maxArena = 1024
 func getArena() *arena { return arenas.Get().(*arena) }
 
 func putArena(a *arena) {
-	if cap(a.fields) > maxArena || cap(a.parts) > maxArena {
+	if cap(a.fields) > maxArena || cap(a.parts) > maxArena || cap(a.splitters) > maxArena || cap(a.bytes) > maxArena*64 {
 		return
 	}
 	clear(a.fields)
 	clear(a.parts)
-	a.fields, a.parts = a.fields[:0], a.parts[:0]
+	clear(a.splitters)
+	a.fields, a.parts, a.splitters, a.bytes = a.fields[:0], a.parts[:0], a.splitters[:0], a.bytes[:0]
 	arenas.Put(a)
 }
 
-// part is newEntity of a part whose header fields are fields, held in a
-// (a nil *arena allocates it). A part's address stays valid when the arena
-// grows: it then points into the previous array, which nothing else
-// changes.
+// part is entity of a part whose header fields are fields.
 func (a *arena) part(fields []header.Field, raw []byte, end error, off int) *entity {
+	return a.entity(header.Make(fields), raw, end, off)
+}
+
+// entity returns the entity whose header is h and body raw, which ends
+// with the error end; off is where raw starts in the message's body, or -1.
+// It is held in a (a nil *arena allocates it). Its address stays valid when
+// the arena grows: it then points into the previous array, which nothing
+// else changes.
+func (a *arena) entity(h header.Header, raw []byte, end error, off int) *entity {
 	var e *entity
 	if a == nil {
 		e = new(entity)
@@ -77,7 +83,6 @@ func (a *arena) part(fields []header.Field, raw []byte, end error, off int) *ent
 		a.parts = append(a.parts, entity{})
 		e = &a.parts[len(a.parts)-1]
 	}
-	h := header.Make(fields)
 	*e = entity{header: h, mediaType: contentType(h.Get("Content-Type")), raw: raw, end: end, off: off}
 	return e
 }
@@ -242,18 +247,36 @@ type splitter struct {
 	dashBoundary     []byte // "--boundary"
 }
 
-func newSplitter(data []byte, end error, boundary string, base int, text string) *splitter {
-	b := []byte("\r\n--" + boundary + "--")
-	return &splitter{
+// splitter returns the splitter of data, the body of a multipart with the
+// given boundary that ends with the error end; base is where data starts in
+// the message's body (or -1), text data's start as a string (or ""). It is
+// held in a, as entity's entities are.
+func (a *arena) splitter(data []byte, end error, boundary string, base int, text string) *splitter {
+	var (
+		sp *splitter
+		b  []byte
+	)
+	if a == nil {
+		sp, b = new(splitter), []byte("\r\n--"+boundary+"--")
+	} else {
+		a.splitters = append(a.splitters, splitter{})
+		sp = &a.splitters[len(a.splitters)-1]
+		start := len(a.bytes)
+		a.bytes = append(append(append(a.bytes, "\r\n--"...), boundary...), "--"...)
+		b = a.bytes[start:len(a.bytes):len(a.bytes)]
+	}
+	*sp = splitter{
 		data:             data,
 		end:              end,
 		base:             base,
 		text:             text,
+		arena:            a,
 		nl:               b[:2],
 		nlDashBoundary:   b[:len(b)-2],
 		dashBoundaryDash: b[2:],
 		dashBoundary:     b[2 : len(b)-2],
 	}
+	return sp
 }
 
 // readSlice is bufio.Reader.ReadSlice('\n') with go-message's buffer size.

@@ -37,7 +37,7 @@ func splitStream(body []byte, end error, boundary string) string {
 // splitMemory is splitStream with the splitter.
 func splitMemory(body []byte, end error, boundary string) string {
 	var b strings.Builder
-	mr := newSplitter(body, end, boundary, -1, string(body))
+	mr := (*arena)(nil).splitter(body, end, boundary, -1, string(body))
 	for i := 0; i < 50; i++ {
 		p, err := mr.next()
 		if err != nil {

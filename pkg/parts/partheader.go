@@ -35,9 +35,7 @@ func (w *walker) splitter(e *entity) *splitter {
 	boundary := e.boundary
 	dash := []byte("--" + boundary)
 	if boundary == "" || !partHeadersOver(e.raw, dash, w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
-		sp := newSplitter(e.raw, e.end, boundary, e.off, w.rawAt(e.off))
-		sp.arena = w.arena
-		return sp
+		return w.arena.splitter(e.raw, e.end, boundary, e.off, w.rawAt(e.off))
 	}
 	l := &partHeaderLimiter{br: bufio.NewReaderSize(&sliceReader{b: e.raw, end: e.end}, limiterBuffer), dash: dash, atLineStart: true,
 		maxHeader: w.opts.MaxHeader, maxField: w.opts.MaxLine, fail: w.fail}
@@ -45,9 +43,7 @@ func (w *walker) splitter(e *entity) *splitter {
 	if err == nil {
 		err = io.EOF
 	}
-	sp := newSplitter(data, err, boundary, -1, "")
-	sp.arena = w.arena
-	return sp
+	return w.arena.splitter(data, err, boundary, -1, "")
 }
 
 // partHeadersOver reports whether partHeaderLimiter, reading data in

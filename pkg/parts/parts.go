@@ -338,7 +338,7 @@ func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Messag
 		}
 		putArena(w.arena)
 	}()
-	w.walk(newEntity(h, body, end, 0), 0) // notes the top-level header's charset first
+	w.walk(w.arena.entity(h, body, end, 0), 0) // notes the top-level header's charset first
 	return m, w.err()
 }
 
@@ -528,7 +528,7 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	if e.off >= 0 && e.plain() {
 		off = e.off + i + n
 	}
-	text, blankRest := w.originalBody(newEntity(h, rest, end, off), depth+1)
+	text, blankRest := w.originalBody(w.arena.entity(h, rest, end, off), depth+1)
 	o.Body = text
 	o.HeadersOnly = o.Body == "" && (report || blankRest)
 }
@@ -618,8 +618,7 @@ func (w *walker) originalParts(e *entity, b *strings.Builder, depth int, afterPl
 		if e.boundary != "" && partHeadersOver(e.raw, []byte("--"+e.boundary), w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
 			return false
 		}
-		sp := newSplitter(e.raw, e.end, e.boundary, e.off, w.rawAt(e.off))
-		sp.arena = w.arena
+		sp := w.arena.splitter(e.raw, e.end, e.boundary, e.off, w.rawAt(e.off))
 		alternative, plain := e.typ == "multipart/alternative", false
 		for b.Len() < w.opts.MaxOriginal {
 			p, err := sp.next()
