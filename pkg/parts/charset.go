@@ -258,6 +258,17 @@ func WholeCharsetReader(f func(string, io.Reader) (io.Reader, error)) func(strin
 		return nil
 	}
 	return func(charset string, input io.Reader) (io.Reader, error) {
+		if mc := memCharsetFor(f, charset); mc != nil {
+			// Converted in memory (CharsetEncoding): a word is a few
+			// bytes, an x/text reader two 4 KiB buffers.
+			b, rerr := io.ReadAll(input)
+			end := io.EOF
+			if rerr != nil {
+				end = rerr
+			}
+			out, err := mc.decode(nil, b, end, math.MaxInt)
+			return &errReader{Reader: bytes.NewReader(out), err: err}, nil
+		}
 		r, err := f(charset, input)
 		if err != nil || r == nil {
 			return r, err
@@ -293,7 +304,7 @@ func (r wholeReader) WriteTo(w io.Writer) (int64, error) {
 // x/text reader with two 4 KiB buffers per part. An encoding is used only
 // where it converts probes exactly as message.CharsetReader does (the same
 // bytes, invalid ones as U+FFFD); else the reader is. Package
-// parts/charsets sets it.
+// parts/charsets sets it. WholeCharsetReader converts encoded words with it too.
 var CharsetEncoding func(charset string) encoding.Encoding
 
 // memCharset converts one charset to UTF-8 in memory: with table when the
@@ -304,34 +315,45 @@ type memCharset struct {
 }
 
 // memCharsets remembers the converter of each charset name (nil: none),
-// for one message.CharsetReader and CharsetEncoding.
+// per charset reader it was checked against, for one CharsetEncoding.
 var memCharsets struct {
 	sync.Mutex
-	reader, lookup uintptr
-	m              map[string]*memCharset
+	lookup uintptr
+	m      map[memKey]*memCharset
+}
+
+type memKey struct {
+	reader uintptr
+	cs     string
 }
 
 // memCharsetOf returns the converter of the charset cs (as
 // message.CharsetReader is asked for it), or nil when there is none.
 func memCharsetOf(cs string) *memCharset {
-	if CharsetEncoding == nil || message.CharsetReader == nil {
+	return memCharsetFor(message.CharsetReader, cs)
+}
+
+// memCharsetFor is memCharsetOf checked against the charset reader f.
+func memCharsetFor(f func(string, io.Reader) (io.Reader, error), cs string) *memCharset {
+	if CharsetEncoding == nil || f == nil {
 		return nil
 	}
-	rp, lp := reflect.ValueOf(message.CharsetReader).Pointer(), reflect.ValueOf(CharsetEncoding).Pointer()
+	k := memKey{reflect.ValueOf(f).Pointer(), cs}
+	lp := reflect.ValueOf(CharsetEncoding).Pointer()
 	c := &memCharsets
 	c.Lock()
-	if c.reader != rp || c.lookup != lp || c.m == nil {
-		c.reader, c.lookup, c.m = rp, lp, map[string]*memCharset{}
+	if c.lookup != lp || c.m == nil {
+		c.lookup, c.m = lp, map[memKey]*memCharset{}
 	}
-	mc, ok := c.m[cs]
+	mc, ok := c.m[k]
 	c.Unlock()
 	if ok {
 		return mc
 	}
-	mc = newMemCharset(cs)
+	mc = newMemCharset(f, cs)
 	c.Lock()
-	if c.reader == rp && c.lookup == lp && len(c.m) < 256 {
-		c.m[cs] = mc
+	if c.lookup == lp && len(c.m) < 256 {
+		c.m[k] = mc
 	}
 	c.Unlock()
 	return mc
@@ -354,7 +376,7 @@ var charsetProbes = func() [][]byte {
 	return [][]byte{up, down, pairs, long, []byte("a\x1b$B0!\x1b(Bb\x1b$B0"), []byte("\x82\xa0\xe3"), {}}
 }()
 
-func newMemCharset(cs string) *memCharset {
+func newMemCharset(f func(string, io.Reader) (io.Reader, error), cs string) *memCharset {
 	enc := CharsetEncoding(cs)
 	if enc == nil {
 		return nil
@@ -367,7 +389,7 @@ func newMemCharset(cs string) *memCharset {
 		}
 	}
 	for _, p := range charsetProbes {
-		r, err := message.CharsetReader(cs, bytes.NewReader(p))
+		r, err := f(cs, bytes.NewReader(p))
 		if err != nil || r == nil {
 			return nil
 		}
@@ -433,4 +455,28 @@ func (mc *memCharset) decode(dst, src []byte, end error, limit int) ([]byte, err
 		final = nil
 	}
 	return dst, final
+}
+
+// errReader reads Reader, then returns err (when not nil) instead of
+// io.EOF; WriteTo writes it whole.
+type errReader struct {
+	*bytes.Reader
+	err error
+}
+
+func (r *errReader) Read(p []byte) (int, error) {
+	n, err := r.Reader.Read(p)
+	if err == io.EOF && r.err != nil {
+		err = r.err
+	}
+	return n, err
+}
+
+// WriteTo writes what is left of r to w.
+func (r *errReader) WriteTo(w io.Writer) (int64, error) {
+	n, err := r.Reader.WriteTo(w)
+	if err == nil {
+		err = r.err
+	}
+	return n, err
 }

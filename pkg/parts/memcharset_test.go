@@ -182,3 +182,36 @@ func TestWalkConvertsAsGoMessage(t *testing.T) {
 		}
 	})
 }
+
+// TestWholeCharsetReaderInMemory: encoded words converted in memory by
+// WholeCharsetReader's reader are what the charset reader gives.
+func TestWholeCharsetReaderInMemory(t *testing.T) {
+	inner := message.CharsetReader
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, cs := range testCharsets {
+		for i := 0; i < 50; i++ {
+			in := make([]byte, rng.IntN(40))
+			for j := range in {
+				in[j] = byte(rng.IntN(256))
+			}
+			var got []byte
+			var gerr error
+			withLookup(testLookup, func() {
+				r, err := WholeCharsetReader(inner)(cs, bytes.NewReader(in))
+				if err == nil {
+					got, gerr = io.ReadAll(r)
+				} else {
+					gerr = err
+				}
+			})
+			var want []byte
+			r, werr := inner(cs, bytes.NewReader(in))
+			if werr == nil {
+				want, werr = io.ReadAll(r)
+			}
+			if !bytes.Equal(got, want) || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+				t.Fatalf("%s %q: got %q, %v; want %q, %v", cs, in, got, gerr, want, werr)
+			}
+		}
+	}
+}
