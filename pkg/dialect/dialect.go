@@ -474,9 +474,12 @@ func complete(in *Input, res *Result, named []bool) {
 		if ev != "" {
 			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
 				r.Diagnostic = Fold(ev)
+				folded = spaceFolded(ev, r.Diagnostic)
 			}
 			if r.Command == "" {
-				folded = foldSpace(ev)
+				if folded == "" {
+					folded = foldSpace(ev)
+				}
 				r.Command = firstPhrase(folded, commandContextSet, commandContexts)
 			}
 			if r.RemoteMTA == "" {

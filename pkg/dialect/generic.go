@@ -188,16 +188,10 @@ func fromHeaders(in *Input) *Result {
 		return nil
 	}
 	rd := in.prose()
-	action := "failed"
-	if delayWordSet.Any(p.reportLower) {
-		action = "delayed"
-	}
+	action := in.proseAction()
 	res := &Result{}
 	for _, a := range addrs {
-		ev := rd.evidence(LowerASCII(a))
-		res.Recipients = append(res.Recipients, Recipient{
-			Address: a, Action: action, Diagnostic: Fold(ev), Command: FindCommand(ev), RemoteMTA: FindRemoteHost(ev),
-		})
+		res.Recipients = append(res.Recipients, wordsOf(a, action, rd.evidence(LowerASCII(a))))
 	}
 	return res
 }

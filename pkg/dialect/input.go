@@ -27,9 +27,27 @@ type prepared struct {
 	senders  map[string]bool
 	reading  *reading
 	returned *Returned // the returned original, found on first use
+	delay    tristate  // whether the report says the delivery goes on (delayed)
 	// matched is the first sign a recogniser's Detect matched, in words
 	// (see note); Extract clears it before each recogniser.
 	matched string
+}
+
+// tristate is a yes or no computed on first use.
+type tristate uint8
+
+const (
+	unknown tristate = iota
+	no
+	yes
+)
+
+// known returns the tristate of b.
+func known(b bool) tristate {
+	if b {
+		return yes
+	}
+	return no
 }
 
 // note keeps the first sign that matched while a Detect runs, in words

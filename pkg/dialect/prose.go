@@ -108,6 +108,11 @@ type proseLine struct {
 	heading bool // a dashed section heading or a reason heading
 	dashed  bool // a dashed section heading
 	list    bool // introduces a list of recipients
+	// The candidates of the line are cands[cand0:cand0+ncand]; named of
+	// them are recipients by their place (candidate.named), and lead is
+	// set when one of those starts the line (roleLead).
+	cand0, ncand, named int32
+	lead                bool
 }
 
 // candidate is an address found in a recipient's place.
@@ -117,6 +122,14 @@ type candidate struct {
 	line   int
 	role   role
 	inList bool // inside a list of recipients
+	// named: a recipient by its place (strong) that is neither a sender
+	// of the prose nor one of the addresses readProse excludes.
+	named bool
+	next  int // index in cands of the next candidate with the same key; 0 for none
+	// ev is the evidence about key, kept on the key's first candidate
+	// once asked for (said).
+	ev   string
+	said bool
 }
 
 // reading is the prose of one report taken apart.
@@ -125,18 +138,15 @@ type reading struct {
 	lower   string // report in ASCII lowercase
 	lines   []proseLine
 	cands   []candidate
-	byKey   map[string][]int // indexes in cands of each address
-	strong  [][]string       // strong[i]: the recipients line i names by their place; nil when none does
-	leads   []bool           // leads[i]: line i starts with a recipient (roleLead); nil with strong
-	senders map[string]bool  // addresses in a sender's place; nil when none
+	byKey   map[string]int  // index in cands of each address's first candidate; nil when there are few (see link)
+	senders map[string]bool // addresses in a sender's place; nil when none
 	hasList bool
 	// Computed on first use: the paragraphs of the report that carry
-	// codes or follow a reason heading, the summary of the notice, and the
-	// evidence about each recipient asked about (prose and complete ask
-	// about the same ones).
+	// codes or follow a reason heading, and the summary of the notice.
+	// The evidence about each address asked about (prose and complete
+	// ask about the same ones) is kept on its first candidate.
 	globals   []string
 	summaryOf *string
-	said      map[string]string
 }
 
 // readProse splits a report text into lines and finds the addresses in it.
@@ -185,6 +195,7 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 		// part whose Content-Transfer-Encoding got lost) split an address
 		// over two lines; the second half is not at the start of a line.
 		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
+		pl.cand0 = int32(len(r.cands))
 		for _, a := range findAddrs(pl.text) {
 			rl := addrRole(r.lowerLine(i), a)
 			if softBreak && rl == roleLead && a.start < 2 {
@@ -200,29 +211,76 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 			}
 			r.cands = append(r.cands, candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList})
 		}
+		pl.ncand = int32(len(r.cands)) - pl.cand0
 	}
-	r.byKey = make(map[string][]int, len(r.cands))
-	// A key's first index is a slice of one array for all (most keys
-	// have one); a second occurrence grows its own.
-	idx := make([]int, len(r.cands))
-	for i, c := range r.cands {
-		if seen, ok := r.byKey[c.key]; ok {
-			r.byKey[c.key] = append(seen, i)
-			continue
-		}
-		idx[i] = i
-		r.byKey[c.key] = idx[i : i+1 : i+1]
-	}
-	for _, c := range r.cands {
+	r.link()
+	for i := range r.cands {
+		c := &r.cands[i]
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
-			if r.strong == nil {
-				r.strong, r.leads = make([][]string, n), make([]bool, n)
-			}
-			r.strong[c.line] = append(r.strong[c.line], c.key)
-			r.leads[c.line] = r.leads[c.line] || c.role == roleLead
+			c.named = true
+			pl := &r.lines[c.line]
+			pl.named++
+			pl.lead = pl.lead || c.role == roleLead
 		}
 	}
 	return r
+}
+
+// fewCands bounds the candidates whose keys are looked for one by one
+// (first); above it, byKey indexes them.
+const fewCands = 16
+
+// link chains the candidates with the same key (candidate.next) and, when
+// there are many, indexes the first of each key in byKey.
+func (r *reading) link() {
+	if len(r.cands) > fewCands {
+		r.byKey = make(map[string]int, len(r.cands))
+		for i := len(r.cands) - 1; i >= 0; i-- {
+			c := &r.cands[i]
+			c.next = r.byKey[c.key] // 0, none, when absent
+			r.byKey[c.key] = i
+		}
+		return
+	}
+	for i := range r.cands {
+		for j := i + 1; j < len(r.cands); j++ {
+			if r.cands[j].key == r.cands[i].key {
+				r.cands[i].next = j
+				break
+			}
+		}
+	}
+}
+
+// first returns the index in cands of the first candidate with key, or -1.
+func (r *reading) first(key string) int {
+	if r.byKey != nil {
+		if i, ok := r.byKey[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range r.cands {
+		if r.cands[i].key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// after returns the index of the candidate after cands[i] with the same
+// key, or -1.
+func (r *reading) after(i int) int {
+	if n := r.cands[i].next; n > 0 {
+		return n
+	}
+	return -1
+}
+
+// lineCands returns the candidates of line i.
+func (r *reading) lineCands(i int) []candidate {
+	pl := r.lines[i]
+	return r.cands[pl.cand0 : pl.cand0+pl.ncand]
 }
 
 // lowerLine returns line i in ASCII lowercase.
@@ -281,16 +339,16 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 }
 
 // candidateLine reports whether line i names a recipient by its place.
-func (r *reading) candidateLine(i int) bool { return i < len(r.strong) && len(r.strong[i]) > 0 }
+func (r *reading) candidateLine(i int) bool { return r.lines[i].named > 0 }
 
 // otherLine reports whether line i names a recipient other than key by its
 // place.
 func (r *reading) otherLine(i int, key string) bool {
-	if i >= len(r.strong) {
+	if r.lines[i].named == 0 {
 		return false
 	}
-	for _, k := range r.strong[i] {
-		if k != key {
+	for _, c := range r.lineCands(i) {
+		if c.named && c.key != key {
 			return true
 		}
 	}
@@ -338,7 +396,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 // continues reports whether line j, inside the block that starts at line
 // i, is a continuation of it: indented deeper, not led by an address.
 func (r *reading) continues(i, j int) bool {
-	return !(j < len(r.leads) && r.leads[j]) && indent(r.lines[j].text) > indent(r.lines[i].text)
+	return !r.lines[j].lead && indent(r.lines[j].text) > indent(r.lines[i].text)
 }
 
 // indent is the width of a line's leading white space.
@@ -489,26 +547,31 @@ func (r *reading) join(from, to int) string {
 // the lines that name it; when they carry no SMTP reply and no status code,
 // the paragraphs of the report that do (or that follow a reason heading).
 func (r *reading) evidence(key string) string {
-	if ev, ok := r.said[key]; ok {
-		return ev
+	i := r.first(key)
+	if i < 0 {
+		return r.makeEvidence(key, i) // named nowhere: what the notice says as a whole
 	}
-	ev := r.makeEvidence(key)
-	if r.said == nil {
-		r.said = map[string]string{}
+	if c := &r.cands[i]; !c.said {
+		c.ev, c.said = r.makeEvidence(key, i), true
 	}
-	r.said[key] = ev
-	return ev
+	return r.cands[i].ev
 }
 
-func (r *reading) makeEvidence(key string) string {
-	var parts []string
-	used := map[int]bool{}
+// makeEvidence is evidence of key, whose first candidate is cands[first]
+// (-1 for none).
+func (r *reading) makeEvidence(key string, first int) string {
 	listed := false
-	for _, i := range r.byKey[key] {
+	for i := first; i >= 0; i = r.after(i) {
 		c := r.cands[i]
 		listed = listed || c.inList && c.strong()
 	}
-	for _, i := range r.byKey[key] {
+	// The blocks of the lines, each once, joined by line breaks; one
+	// block is a piece of the report as it is.
+	var spans [4][2]int
+	used := spans[:0] // the blocks taken
+	ev, n := "", 0
+	var b strings.Builder
+	for i := first; i >= 0; i = r.after(i) {
 		c := r.cands[i]
 		if listed && !c.inList && r.fieldLine(c.line) {
 			// A summary line ("To: ann@example.com") says nothing
@@ -516,15 +579,24 @@ func (r *reading) makeEvidence(key string) string {
 			continue
 		}
 		from, to := r.block(c.line, key)
-		if used[from] {
+		if within(used, from) {
 			continue
 		}
-		for j := from; j < to; j++ {
-			used[j] = true
+		used = append(used, [2]int{from, to})
+		part := r.join(from, to)
+		switch n++; n {
+		case 1:
+			ev = part
+			continue
+		case 2:
+			b.WriteString(ev)
 		}
-		parts = append(parts, r.join(from, to))
+		b.WriteByte('\n')
+		b.WriteString(part)
 	}
-	ev := strings.Join(parts, "\n")
+	if n > 1 {
+		ev = b.String()
+	}
 	if !hasCode(ev) || bareText(ev, key) {
 		for _, g := range r.global() {
 			if !strings.Contains(ev, g) {
@@ -560,6 +632,17 @@ func (r *reading) makeEvidence(key string) string {
 		}
 	}
 	return ev
+}
+
+// within reports whether line i is inside one of the spans of lines
+// [from, to).
+func within(spans [][2]int, i int) bool {
+	for _, s := range spans {
+		if i >= s[0] && i < s[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // shortNotice bounds the lines above a notice's only recipient that stand
@@ -601,12 +684,12 @@ func (r *reading) makeSummary() string {
 // lines that hold nothing but an address; "" when they are longer than
 // shortNotice.
 func (r *reading) preamble(key string) string {
-	idx := r.byKey[key]
-	if len(idx) == 0 {
+	first := r.first(key)
+	if first < 0 {
 		return ""
 	}
 	var b strings.Builder
-	for i := 0; i < r.cands[idx[0]].line; i++ {
+	for i := 0; i < r.cands[first].line; i++ {
 		pl := r.lines[i]
 		if pl.blank || pl.heading || pl.list || r.bare(i) {
 			continue
@@ -637,11 +720,11 @@ func addLine(b *strings.Builder, line string, max int) bool {
 // or another recipient's line, at most shortNotice bytes; else "", also
 // when the block took a paragraph past a blank line already.
 func (r *reading) following(key string) string {
-	idx := r.byKey[key]
-	if len(idx) == 0 {
+	first := r.first(key)
+	if first < 0 {
 		return ""
 	}
-	from, to := r.block(r.cands[idx[0]].line, key)
+	from, to := r.block(r.cands[first].line, key)
 	for j := from; j < to; j++ {
 		if r.lines[j].blank {
 			return "" // the block took the paragraph after the address already
@@ -666,11 +749,9 @@ func (r *reading) following(key string) string {
 // alone reports whether key is the only address the prose names in a
 // recipient's place.
 func (r *reading) alone(key string) bool {
-	for _, keys := range r.strong {
-		for _, k := range keys {
-			if k != key {
-				return false
-			}
+	for _, c := range r.cands {
+		if c.named && c.key != key {
+			return false
 		}
 	}
 	return true
@@ -678,7 +759,7 @@ func (r *reading) alone(key string) bool {
 
 // names reports whether the prose names the address anywhere.
 func (r *reading) names(key string) bool {
-	return len(r.byKey[key]) > 0 || r.senders[key]
+	return r.first(key) >= 0 || r.senders[key]
 }
 
 // bareText reports whether ev says nothing but the address key
@@ -848,14 +929,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 		if len(named) > 0 && !rd.names(c.key) && len(cands) == len(named) {
 			key = cands[i].key
 		}
-		ev := rd.evidence(key)
-		res.Recipients = append(res.Recipients, Recipient{
-			Address:    c.addr,
-			Action:     action,
-			Diagnostic: Fold(ev),
-			Command:    FindCommand(ev),
-			RemoteMTA:  FindRemoteHost(ev),
-		})
+		res.Recipients = append(res.Recipients, wordsOf(c.addr, action, rd.evidence(key)))
 	}
 	weak = len(named) == 0 && !cands[0].strong()
 	return res, weak
