@@ -74,7 +74,7 @@ func inWord(c byte) bool {
 // leadPrefix reports whether the text before an address holds nothing but
 // bullets, quote marks and SMTP codes ("", "  * ", "<<< 550", "550 5.1.1").
 func leadPrefix(before string) bool {
-	for _, f := range strings.Fields(before) {
+	for f, rest := nextField(before); f != ""; f, rest = nextField(rest) {
 		if isPunct(f) {
 			continue
 		}
@@ -88,6 +88,28 @@ func leadPrefix(before string) bool {
 		return false
 	}
 	return true
+}
+
+// nextField returns the first of the fields strings.Fields splits s into,
+// or "" when there is none, and the text after it.
+func nextField(s string) (field, rest string) {
+	i := 0
+	for i < len(s) {
+		size, sp := spaceAt(s, i)
+		if !sp {
+			break
+		}
+		i += size
+	}
+	j := i
+	for j < len(s) {
+		size, sp := spaceAt(s, j)
+		if sp {
+			break
+		}
+		j += size
+	}
+	return s[i:j], s[j:]
 }
 
 // isPunct reports whether s is made of bullets and punctuation only.
@@ -108,11 +130,11 @@ type proseLine struct {
 	heading bool // a dashed section heading or a reason heading
 	dashed  bool // a dashed section heading
 	list    bool // introduces a list of recipients
-	// The candidates of the line are cands[cand0:cand0+ncand]; named of
-	// them are recipients by their place (candidate.named), and lead is
-	// set when one of those starts the line (roleLead).
-	cand0, ncand, named int32
-	lead                bool
+	// The candidates of the line start at cands[cand0]; named is set when
+	// one of them is a recipient by its place (candidate.named), lead when
+	// one of those starts the line (roleLead).
+	cand0       int32
+	named, lead bool
 }
 
 // candidate is an address found in a recipient's place.
@@ -211,7 +233,6 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 			}
 			r.cands = append(r.cands, candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList})
 		}
-		pl.ncand = int32(len(r.cands)) - pl.cand0
 	}
 	r.link()
 	for i := range r.cands {
@@ -219,7 +240,7 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
 			c.named = true
 			pl := &r.lines[c.line]
-			pl.named++
+			pl.named = true
 			pl.lead = pl.lead || c.role == roleLead
 		}
 	}
@@ -275,12 +296,6 @@ func (r *reading) after(i int) int {
 		return n
 	}
 	return -1
-}
-
-// lineCands returns the candidates of line i.
-func (r *reading) lineCands(i int) []candidate {
-	pl := r.lines[i]
-	return r.cands[pl.cand0 : pl.cand0+pl.ncand]
 }
 
 // lowerLine returns line i in ASCII lowercase.
@@ -339,15 +354,18 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 }
 
 // candidateLine reports whether line i names a recipient by its place.
-func (r *reading) candidateLine(i int) bool { return r.lines[i].named > 0 }
+func (r *reading) candidateLine(i int) bool { return r.lines[i].named }
 
 // otherLine reports whether line i names a recipient other than key by its
 // place.
 func (r *reading) otherLine(i int, key string) bool {
-	if r.lines[i].named == 0 {
+	if !r.lines[i].named {
 		return false
 	}
-	for _, c := range r.lineCands(i) {
+	for _, c := range r.cands[r.lines[i].cand0:] {
+		if c.line != i {
+			break
+		}
 		if c.named && c.key != key {
 			return true
 		}
