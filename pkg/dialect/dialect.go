@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/parts"
 )
 
@@ -202,7 +203,7 @@ func Extract(in *Input) *Result {
 	}
 	res.Kind = KindBounce
 	if res.ReportingMTA == "" {
-		res.ReportingMTA = reportingFromText(p.reportLower)
+		res.ReportingMTA = reportingFromText(p.report)
 	}
 	if d != nil {
 		d.hint(res)
@@ -377,11 +378,12 @@ var reportingIntros = []string{"this is the mail system at host ", "qmail-send p
 	"this is the postfix program at host ", "this is the mail transport agent at "}
 
 // skipVersion skips a version that stands between a program's name and
-// its host ("v0.13 at df.example.jp" gives "df.example.jp").
+// its host ("v0.13 at df.example.jp" gives "df.example.jp"), ASCII case
+// ignored.
 func skipVersion(s string) string {
-	if len(s) > 1 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9' {
-		if _, rest, ok := strings.Cut(s, " at "); ok && !strings.Contains(s[:len(s)-len(rest)], "\n") {
-			return rest
+	if len(s) > 1 && phrase.Lower(s[0]) == 'v' && s[1] >= '0' && s[1] <= '9' {
+		if i := phrase.IndexFold(s, " at "); i >= 0 && !strings.Contains(s[:i+len(" at ")], "\n") {
+			return s[i+len(" at "):]
 		}
 	}
 	return s
@@ -389,25 +391,31 @@ func skipVersion(s string) string {
 
 // reportingFromText returns the name a server gives itself in its bounce
 // ("This is the qmail-send program at mx.example.com.", a first line
-// "Message from mx.example.com."), or "".
-func reportingFromText(lower string) string {
+// "Message from mx.example.com."), lowercase, or "".
+func reportingFromText(text string) string {
 	for _, intro := range reportingIntros {
-		if i := strings.Index(lower, intro); i >= 0 {
-			if h := hostAt(skipVersion(lower[i+len(intro):])); h != "" {
+		if i := phrase.IndexFold(text, intro); i >= 0 {
+			if h := hostAt(skipVersion(text[i+len(intro):])); h != "" {
 				return h
 			}
 		}
 	}
-	first := strings.TrimSpace(lower)
+	first := strings.TrimSpace(text)
 	if i := strings.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	if strings.HasPrefix(first, "message from ") {
-		if h := hostAt(first[len("message from "):]); h != "" && strings.HasSuffix(first, h+".") {
+	if phrase.HasPrefixFold(first, "message from ") {
+		if h := hostAt(first[len("message from "):]); h != "" && hasSuffixFold(first, h+".") {
 			return h
 		}
 	}
 	return ""
+}
+
+// hasSuffixFold reports whether s, its ASCII letters lowercased, ends with
+// suffix (which has no uppercase letters).
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && phrase.HasPrefixFold(s[len(s)-len(suffix):], suffix)
 }
 
 // stripDiagnosticType removes a diagnostic type the report parser left in

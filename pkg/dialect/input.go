@@ -11,12 +11,12 @@ import (
 // prepared is what every recogniser needs from an Input, computed once.
 type prepared struct {
 	text string // Text with LF line ends
-	// report is the part of text before the returned original; reportLower
-	// is its twin in ASCII lowercase (byte offsets match). The returned
-	// original after it is not lowercased: what looks at it folds case
-	// itself.
-	report, reportLower string
-	std                 *Result // the delivery-status reports, read; nil when none
+	// report is the part of text before the returned original; lower
+	// (see reportLower) is its twin in ASCII lowercase (byte offsets
+	// match), made on first use: most readers fold case themselves.
+	report, lower string
+	lowered       bool
+	std           *Result // the delivery-status reports, read; nil when none
 	// Header fields the recognisers look at, lowercase, read on first use.
 	from, subject, received *string
 	// Computed on first use: the phrases of the recognisers' text()
@@ -81,13 +81,20 @@ func (in *Input) prep() *prepared {
 	p := &prepared{text: lineEnds(in.Text)}
 	cut := CutOriginal(p.text)
 	p.report = p.text[:cut]
-	p.reportLower = LowerASCII(p.report)
 	in.p = p
 	p.std = fromReports(in.Reports)
 	if p.std == nil {
-		p.std = embeddedReport(p.report, p.reportLower)
+		p.std = embeddedReport(p.report)
 	}
 	return p
+}
+
+// reportLower returns the report in ASCII lowercase, made on first use.
+func (p *prepared) reportLower() string {
+	if !p.lowered {
+		p.lower, p.lowered = LowerASCII(p.report), true
+	}
+	return p.lower
 }
 
 // reportStarts open delivery-status fields written into a text part.
@@ -96,18 +103,17 @@ var reportStarts = []string{"reporting-mta:", "final-recipient:", "original-reci
 // embeddedReport reads delivery-status fields that a server wrote into its
 // text ("Technical report:" followed by Reporting-MTA, Final-Recipient, ...)
 // instead of a message/delivery-status part; nil when there are none.
-// lower is text in ASCII lowercase.
-func embeddedReport(text, lower string) *Result {
+func embeddedReport(text string) *Result {
 	start := -1
 	for _, m := range reportStarts {
 		off := 0
 		for {
-			i := strings.Index(lower[off:], m)
+			i := phrase.IndexFold(text[off:], m)
 			if i < 0 {
 				break
 			}
 			i += off
-			if i == 0 || lower[i-1] == '\n' {
+			if i == 0 || text[i-1] == '\n' {
 				if start < 0 || i < start {
 					start = i
 				}
@@ -120,7 +126,7 @@ func embeddedReport(text, lower string) *Result {
 		return nil
 	}
 	body := text[start:]
-	if cut := CutOriginal(lower[start:]); cut > 0 {
+	if cut := CutOriginal(body); cut > 0 {
 		body = body[:cut]
 	}
 	rep, err := dsn.ParseBytes([]byte(body))

@@ -62,7 +62,7 @@ var undeliveredSet = phrase.New(undeliveredStatements...)
 // writing about a delivery, whoever sends it.
 func (in *Input) statesUndelivered() bool {
 	p := in.prep()
-	if !undeliveredSet.Any(p.reportLower) && !in.delayed() {
+	if !undeliveredSet.AnyFold(p.report) && !in.delayed() {
 		return false
 	}
 	subj := in.subject()
@@ -72,7 +72,7 @@ func (in *Input) statesUndelivered() bool {
 	if in.systemSender() {
 		return true
 	}
-	return sign.ReportSubject(subj) && mailWordSet.Any(p.reportLower)
+	return sign.ReportSubject(subj) && mailWordSet.AnyFold(p.report)
 }
 
 // mailWords, lowercase, name what a delivery report is about: a message.
@@ -96,7 +96,7 @@ func (in *Input) proseAction() string {
 func (in *Input) delayed() bool {
 	p := in.prep()
 	if p.delay == unknown {
-		p.delay = known(delayWordSet.Any(p.reportLower))
+		p.delay = known(delayWordSet.AnyFold(p.report))
 	}
 	return p.delay == yes
 }
