@@ -112,7 +112,7 @@ func (in *Input) senderSet() map[string]bool {
 func (in *Input) prose() *reading {
 	p := in.prep()
 	if p.reading == nil {
-		p.reading = readProse(p.report, p.reportLower(), in.senderSet())
+		p.reading = readProse(p.report, in.senderSet())
 	}
 	return p.reading
 }

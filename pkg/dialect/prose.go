@@ -37,16 +37,16 @@ var recipientWords = []string{"to:", "to", "rcpt to:", "recipient:", "recipient"
 	"delivery to", "account:", "account", "destination:", "mail to", "message to", "rcpt:", "email:",
 	"e-mail:", "original-recipient:", "final-recipient:", "rfc822;", "receiver:", "recipient address:"}
 
-// addrRole tells what the address a is on the line (lowercase).
-func addrRole(lower string, a addrAt) role {
-	before := strings.TrimRight(lower[:a.start], " \t<\"'([")
-	if t := strings.TrimSuffix(before, "smtp:"); len(t) < len(before) {
+// addrRole tells what the address a is on the line, ASCII case ignored.
+func addrRole(line string, a addrAt) role {
+	before := strings.TrimRight(line[:a.start], " \t<\"'([")
+	if hasSuffixFold(before, "smtp:") {
 		// "Recipient: [SMTP:ann@example.com]", "dda:SMTP=": the address
 		// type a gateway writes before the address.
-		before = strings.TrimRight(t, " \t<\"'([")
+		before = strings.TrimRight(before[:len(before)-len("smtp:")], " \t<\"'([")
 	}
 	for _, w := range senderWords {
-		if strings.HasSuffix(before, w) && wordStart(before, len(before)-len(w)) {
+		if hasSuffixFold(before, w) && wordStart(before, len(before)-len(w)) {
 			return roleSender
 		}
 	}
@@ -54,16 +54,17 @@ func addrRole(lower string, a addrAt) role {
 		return roleLead
 	}
 	for _, w := range recipientWords {
-		if strings.HasSuffix(before, w) && wordStart(before, len(before)-len(w)) {
+		if hasSuffixFold(before, w) && wordStart(before, len(before)-len(w)) {
 			return roleRecipient
 		}
 	}
 	return roleOther
 }
 
-// wordStart reports whether offset i in s begins a word.
+// wordStart reports whether offset i in s begins a word, ASCII case
+// ignored.
 func wordStart(s string, i int) bool {
-	return i <= 0 || !inWord(s[i-1])
+	return i <= 0 || !inWord(phrase.Lower(s[i-1]))
 }
 
 // inWord reports whether c, a lowercase byte, continues a word.
@@ -157,7 +158,6 @@ type candidate struct {
 // reading is the prose of one report taken apart.
 type reading struct {
 	report  string // the text the lines are of
-	lower   string // report in ASCII lowercase
 	lines   []proseLine
 	cands   []candidate
 	byKey   map[string]int  // index in cands of each address's first candidate; nil when there are few (see link)
@@ -172,10 +172,10 @@ type reading struct {
 }
 
 // readProse splits a report text into lines and finds the addresses in it.
-// lower is report in ASCII lowercase. Addresses in exclude (the original's
-// senders) are not recipients by their place alone.
-func readProse(report, lower string, exclude map[string]bool) *reading {
-	r := &reading{report: report, lower: lower}
+// Addresses in exclude (the original's senders) are not recipients by
+// their place alone.
+func readProse(report string, exclude map[string]bool) *reading {
+	r := &reading{report: report}
 	n := strings.Count(report, "\n") + 1
 	r.lines = make([]proseLine, n)
 	for i, start := 0, 0; i < n; i++ {
@@ -184,13 +184,13 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 			end = len(report) - start
 		}
 		end += start
-		t, l := report[start:end], lower[start:end]
+		t := report[start:end]
 		pl := proseLine{text: t, start: int32(start), blank: strings.TrimSpace(t) == ""}
 		start = end + 1
 		if !pl.blank {
-			pl.list = listMarkerSet.Any(l) && !notListMarkerSet.Any(l)
-			pl.dashed = sectionHeading(l)
-			pl.heading = pl.dashed || reasonHeading(l)
+			pl.list = listMarkerSet.AnyFold(t) && !notListMarkerSet.AnyFold(t)
+			pl.dashed = sectionHeading(t)
+			pl.heading = pl.dashed || reasonHeading(t)
 		}
 		r.lines[i] = pl
 	}
@@ -219,7 +219,7 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
 		pl.cand0 = int32(len(r.cands))
 		for _, a := range findAddrs(pl.text) {
-			rl := addrRole(r.lowerLine(i), a)
+			rl := addrRole(pl.text, a)
 			if softBreak && rl == roleLead && a.start < 2 {
 				rl = roleOther
 			}
@@ -298,21 +298,15 @@ func (r *reading) after(i int) int {
 	return -1
 }
 
-// lowerLine returns line i in ASCII lowercase.
-func (r *reading) lowerLine(i int) string {
-	pl := r.lines[i]
-	return r.lower[pl.start : int(pl.start)+len(pl.text)]
-}
-
 // reasonHeading reports whether a line is a short heading that introduces
 // the server's words ("because:", "Technical details of permanent failure:").
-func reasonHeading(lower string) bool {
-	t := strings.TrimSpace(lower)
+func reasonHeading(line string) bool {
+	t := strings.TrimSpace(line)
 	if len(t) > 70 || !strings.HasSuffix(t, ":") {
 		return false
 	}
 	for _, m := range reasonMarkers {
-		if strings.HasPrefix(t, m) || strings.Contains(t, m) && len(t) < 50 {
+		if phrase.HasPrefixFold(t, m) || len(t) < 50 && phrase.IndexFold(t, m) >= 0 {
 			return true
 		}
 	}
@@ -386,7 +380,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 		// A summary line stands alone, but a recipient's field takes
 		// the fields that give its reason ("Recipient: [SMTP:ann@x]",
 		// "Reason: ...").
-		for to < len(r.lines) && to-from < 8 && (reasonField(r.lowerLine(to)) || transcriptLine(r.lines[to].text)) {
+		for to < len(r.lines) && to-from < 8 && (reasonField(r.lines[to].text) || transcriptLine(r.lines[to].text)) {
 			to++
 		}
 		return from, to
@@ -433,7 +427,7 @@ func (r *reading) separator(i int) bool {
 // lines ("RCPT TO: ann@example.com" in a summary of the message): such a
 // line stands alone.
 func (r *reading) fieldLine(i int) bool {
-	t := strings.TrimSpace(r.lowerLine(i))
+	t := strings.TrimSpace(r.lines[i].text)
 	c := strings.IndexByte(t, ':')
 	if c <= 0 || c > 20 || strings.IndexByte(t[:c], '@') >= 0 {
 		return false
@@ -442,7 +436,7 @@ func (r *reading) fieldLine(i int) bool {
 		if j < 0 || j >= len(r.lines) {
 			return false
 		}
-		u := strings.TrimSpace(r.lowerLine(j))
+		u := strings.TrimSpace(r.lines[j].text)
 		k := strings.IndexByte(u, ':')
 		return k > 0 && k <= 20 && !strings.ContainsAny(u[:k], "@<")
 	}
@@ -470,15 +464,15 @@ func transcriptLine(line string) bool {
 	return false
 }
 
-// reasonField reports whether a line (lowercase) is a field that gives a
-// reason ("Reason: ...").
-func reasonField(lower string) bool {
-	k, _, ok := strings.Cut(strings.TrimSpace(lower), ":")
+// reasonField reports whether a line is a field that gives a reason
+// ("Reason: ...").
+func reasonField(line string) bool {
+	k, _, ok := strings.Cut(strings.TrimSpace(line), ":")
 	if !ok {
 		return false
 	}
 	for _, f := range reasonFields {
-		if k == f {
+		if len(k) == len(f) && phrase.HasPrefixFold(k, f) {
 			return true
 		}
 	}
