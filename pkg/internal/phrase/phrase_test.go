@@ -217,3 +217,14 @@ func FuzzScan(f *testing.F) {
 		check("Scan", s.Scan, string(lower))
 	})
 }
+
+func BenchmarkAnyFold(b *testing.B) {
+	text := strings.Repeat("This is the Mail System at host MX.EXAMPLE.COM. I'm sorry to have to inform you\n", 30)
+	s := New(lineList...)
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		if s.AnyFold(text) {
+			b.Fatal("match")
+		}
+	}
+}
