@@ -372,10 +372,14 @@ func fromReports(reports []*dsn.Report) *Result {
 }
 
 // reportingIntros are the phrases servers introduce themselves with in
-// their bounces, lowercase, each followed by the server's name.
-var reportingIntros = []string{"this is the mail system at host ", "qmail-send program at ",
-	"delivery status notification from ", "this is the mail delivery agent at ", "dragonfly mail agent ",
-	"this is the postfix program at host ", "this is the mail transport agent at "}
+// their bounces, lowercase, each followed by the server's name;
+// reportingIntroSet indexes them.
+var (
+	reportingIntros = [...]string{"this is the mail system at host ", "qmail-send program at ",
+		"delivery status notification from ", "this is the mail delivery agent at ", "dragonfly mail agent ",
+		"this is the postfix program at host ", "this is the mail transport agent at "}
+	reportingIntroSet = phrase.New(reportingIntros[:]...)
+)
 
 // skipVersion skips a version that stands between a program's name and
 // its host ("v0.13 at df.example.jp" gives "df.example.jp"), ASCII case
@@ -393,8 +397,19 @@ func skipVersion(s string) string {
 // ("This is the qmail-send program at mx.example.com.", a first line
 // "Message from mx.example.com."), lowercase, or "".
 func reportingFromText(text string) string {
-	for _, intro := range reportingIntros {
-		if i := phrase.IndexFold(text, intro); i >= 0 {
+	// The first place of each intro, found in one pass.
+	var at [len(reportingIntros)]int
+	for k := range reportingIntros {
+		at[k] = -1
+	}
+	reportingIntroSet.ScanFold(text, func(i, k int) bool {
+		if at[k] < 0 {
+			at[k] = i
+		}
+		return true
+	})
+	for k, intro := range reportingIntros {
+		if i := at[k]; i >= 0 {
 			if h := hostAt(skipVersion(text[i+len(intro):])); h != "" {
 				return h
 			}

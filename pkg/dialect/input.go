@@ -97,31 +97,25 @@ func (p *prepared) reportLower() string {
 	return p.lower
 }
 
-// reportStarts open delivery-status fields written into a text part.
-var reportStarts = []string{"reporting-mta:", "final-recipient:", "original-recipient:"}
+// reportStarts open delivery-status fields written into a text part;
+// reportStartSet indexes them.
+var (
+	reportStarts   = []string{"reporting-mta:", "final-recipient:", "original-recipient:"}
+	reportStartSet = phrase.New(reportStarts...)
+)
 
 // embeddedReport reads delivery-status fields that a server wrote into its
 // text ("Technical report:" followed by Reporting-MTA, Final-Recipient, ...)
 // instead of a message/delivery-status part; nil when there are none.
 func embeddedReport(text string) *Result {
-	start := -1
-	for _, m := range reportStarts {
-		off := 0
-		for {
-			i := phrase.IndexFold(text[off:], m)
-			if i < 0 {
-				break
-			}
-			i += off
-			if i == 0 || text[i-1] == '\n' {
-				if start < 0 || i < start {
-					start = i
-				}
-				break
-			}
-			off = i + len(m)
+	start := -1 // the first field at the start of a line
+	reportStartSet.ScanFold(text, func(at, _ int) bool {
+		if at == 0 || text[at-1] == '\n' {
+			start = at
+			return false
 		}
-	}
+		return true
+	})
 	if start < 0 {
 		return nil
 	}
