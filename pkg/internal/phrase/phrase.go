@@ -33,7 +33,9 @@ type Set struct {
 	first   []uint16             // first[r]: start in byPair of the r-th pair present
 	byPair  []uint16             // phrase indexes grouped by pair, ascending within a pair
 	min     int                  // the shortest phrase's length, at most 255
-	skip    *skips               // nil when min < minSkip
+	// skip is the skip table of Scan, foldSkip that of ScanFold (see
+	// foldPair); both nil when min < minSkip.
+	skip, foldSkip *skips
 }
 
 // minSkip is the shortest phrase length for which skipping pays: below it
@@ -47,17 +49,24 @@ const minSkip = 4
 type skips [1 << 12]uint8
 
 // blockHash hashes a pair of bytes into an index of skips.
-func blockHash(a, b byte) int { return (int(a)*31 + int(b)) & (len(skips{}) - 1) }
+func blockHash(a, b byte) int { return (int(a)<<5 ^ int(b)) & (len(skips{}) - 1) }
 
-// newSkips returns the skip table of phrases whose shortest has min bytes.
-func newSkips(phrases []string, min int) *skips {
+// foldPair is blockHash for ScanFold: the bytes' 0x20 bits are set first,
+// which makes an ASCII letter lowercase (and merges a few other bytes
+// with others, which only makes some skips shorter), so that the text
+// need not be lowercased to look a pair up.
+func foldPair(a, b byte) int { return blockHash(a|0x20, b|0x20) }
+
+// newSkips returns the skip table of phrases whose shortest has min bytes,
+// with their pairs hashed by hash.
+func newSkips(phrases []string, min int, hash func(a, b byte) int) *skips {
 	t := new(skips)
 	for h := range t {
 		t[h] = uint8(min - 1)
 	}
 	for _, p := range phrases {
 		for j := 0; j+2 <= min; j++ {
-			h, d := blockHash(p[j], p[j+1]), uint8(min-2-j)
+			h, d := hash(p[j], p[j+1]), uint8(min-2-j)
 			t[h] = minU8(t[h], d)
 		}
 	}
@@ -109,7 +118,7 @@ func New(phrases ...string) *Set {
 		s.min = min(s.min, len(p))
 	}
 	if s.min >= minSkip {
-		s.skip = newSkips(phrases, s.min)
+		s.skip, s.foldSkip = newSkips(phrases, s.min, blockHash), newSkips(phrases, s.min, foldPair)
 	}
 	return s
 }
@@ -201,7 +210,7 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 func (s *Set) scanFoldSkip(text string, f func(at, i int) bool) {
 	m := s.min
 	for at := 0; at+m <= len(text); {
-		if d := s.skip[blockHash(Lower(text[at+m-2]), Lower(text[at+m-1]))]; d > 0 {
+		if d := s.foldSkip[foldPair(text[at+m-2], text[at+m-1])]; d > 0 {
 			at += int(d)
 			continue
 		}
