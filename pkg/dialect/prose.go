@@ -609,18 +609,15 @@ func (r *reading) makeEvidence(key string, first int) string {
 	if n > 1 {
 		ev = b.String()
 	}
-	if !hasCode(ev) || bareText(ev, key) {
-		for _, g := range r.global() {
-			if !strings.Contains(ev, g) {
-				if ev != "" {
-					ev += "\n"
-				}
-				ev += g
-			}
+	coded, bare := hasCode(ev), bareText(ev, key)
+	if !coded || bare {
+		if more := r.withGlobals(ev); len(more) != len(ev) {
+			ev = more
+			coded, bare = hasCode(ev), bareText(ev, key)
 		}
 	}
 	switch {
-	case bareText(ev, key):
+	case bare:
 		// Nothing is said about the recipient in particular: the
 		// notice as a whole is the server's word.
 		if s := r.summary(); s != "" {
@@ -629,7 +626,7 @@ func (r *reading) makeEvidence(key string, first int) string {
 			}
 			ev += s
 		}
-	case !hasCode(ev) && len(r.global()) == 0 && r.alone(key):
+	case !coded && len(r.global()) == 0 && r.alone(key):
 		// The only recipient of a notice, with no code and no
 		// paragraph that gives a reason: the paragraph after its
 		// lines ("There was an error delivering your mail to <ann@x>."
@@ -644,6 +641,27 @@ func (r *reading) makeEvidence(key string, first int) string {
 		}
 	}
 	return ev
+}
+
+// withGlobals returns ev followed by the paragraphs of global that it
+// does not contain yet, each on lines of its own.
+func (r *reading) withGlobals(ev string) string {
+	cur := ev
+	var b strings.Builder
+	for _, g := range r.global() {
+		if strings.Contains(cur, g) {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString(ev)
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(g)
+		cur = b.String()
+	}
+	return cur
 }
 
 // within reports whether line i is inside one of the spans of lines
