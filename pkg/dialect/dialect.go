@@ -21,6 +21,7 @@ type Input struct {
 	Text string
 
 	p     *prepared // computed on first use; see prep
+	w     *work     // taken from workPool on first use; see release
 	depth int       // 1 for a bounce found inside another (see forwarded)
 }
 
@@ -149,6 +150,7 @@ func (d *Recogniser) hint(res *Result) {
 // the returned original's To. Report recipients whose words are missing
 // take them from the prose.
 func Extract(in *Input) *Result {
+	defer in.release()
 	if res := notice(in); res != nil {
 		in.finish(res)
 		return res

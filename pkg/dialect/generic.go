@@ -112,13 +112,15 @@ func (in *Input) senderSet() map[string]bool {
 func (in *Input) prose() *reading {
 	p := in.prep()
 	if p.reading == nil {
-		p.reading = readProse(p.report, in.senderSet())
+		r := &in.work().reading
+		r.read(p.report, in.senderSet())
+		p.reading = r
 	}
 	return p.reading
 }
 
 func (in *Input) makeSenderSet() map[string]bool {
-	set := map[string]bool{}
+	set := in.work().senders
 	for _, a := range in.originalSenders() {
 		set[a] = true
 	}

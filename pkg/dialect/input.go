@@ -3,6 +3,7 @@ package dialect
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
@@ -31,6 +32,52 @@ type prepared struct {
 	// matched is the first sign a recogniser's Detect matched, in words
 	// (see note); Extract clears it before each recogniser.
 	matched string
+}
+
+// work is memory that one Extract works in and a later one reuses
+// (workPool): the report's prose taken apart and the sender set. None of
+// it outlives Extract: a Result holds strings of the text, not of these.
+type work struct {
+	reading reading
+	senders map[string]bool
+}
+
+// workPool recycles the work of finished Extracts.
+var workPool = sync.Pool{New: func() any { return &work{senders: map[string]bool{}} }}
+
+// maxWork bounds the lines, candidates and senders of a work that is kept
+// for reuse: the arrays of a huge report go to the collector.
+const maxWork = 4096
+
+// work returns in's work, taken from workPool on first use.
+func (in *Input) work() *work {
+	if in.w == nil {
+		in.w = workPool.Get().(*work)
+	}
+	return in.w
+}
+
+// release returns in's work to workPool, and forgets what was made in it
+// (the prose read, the sender set): what asks for them after Extract
+// makes them anew.
+func (in *Input) release() {
+	w := in.w
+	if w == nil {
+		return
+	}
+	in.w = nil
+	if in.p != nil {
+		in.p.reading, in.p.senders = nil, nil
+	}
+	r := &w.reading
+	if cap(r.lines) > maxWork || cap(r.cands) > maxWork || len(w.senders) > maxWork {
+		return
+	}
+	clear(r.lines) // the strings of the text, for the collector
+	clear(r.cands)
+	*r = reading{lines: r.lines[:0], cands: r.cands[:0]}
+	clear(w.senders)
+	workPool.Put(w)
 }
 
 // tristate is a yes or no computed on first use.

@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
@@ -175,9 +176,16 @@ type reading struct {
 // Addresses in exclude (the original's senders) are not recipients by
 // their place alone.
 func readProse(report string, exclude map[string]bool) *reading {
-	r := &reading{report: report}
+	r := new(reading)
+	r.read(report, exclude)
+	return r
+}
+
+// read is readProse into r, in the arrays r had.
+func (r *reading) read(report string, exclude map[string]bool) {
+	*r = reading{report: report, lines: r.lines[:0], cands: r.cands[:0]}
 	n := strings.Count(report, "\n") + 1
-	r.lines = make([]proseLine, n)
+	r.lines = slices.Grow(r.lines, n)[:n]
 	for i, start := 0, 0; i < n; i++ {
 		end := strings.IndexByte(report[start:], '\n')
 		if end < 0 {
@@ -244,7 +252,6 @@ func readProse(report string, exclude map[string]bool) *reading {
 			pl.lead = pl.lead || c.role == roleLead
 		}
 	}
-	return r
 }
 
 // fewCands bounds the candidates whose keys are looked for one by one
