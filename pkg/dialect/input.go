@@ -75,7 +75,8 @@ func (in *Input) release() {
 	}
 	clear(r.lines) // the strings of the text, for the collector
 	clear(r.cands)
-	*r = reading{lines: r.lines[:0], cands: r.cands[:0]}
+	clear(r.addrs)
+	*r = reading{lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	clear(w.senders)
 	workPool.Put(w)
 }

@@ -170,6 +170,7 @@ type reading struct {
 	// ask about the same ones) is kept on its first candidate.
 	globals   []string
 	summaryOf *string
+	addrs     []addrAt // the addresses of a line, for read and bare to find them in
 }
 
 // readProse splits a report text into lines and finds the addresses in it.
@@ -183,7 +184,7 @@ func readProse(report string, exclude map[string]bool) *reading {
 
 // read is readProse into r, in the arrays r had.
 func (r *reading) read(report string, exclude map[string]bool) {
-	*r = reading{report: report, lines: r.lines[:0], cands: r.cands[:0]}
+	*r = reading{report: report, lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	n := strings.Count(report, "\n") + 1
 	r.lines = slices.Grow(r.lines, n)[:n]
 	for i, start := 0, 0; i < n; i++ {
@@ -226,7 +227,8 @@ func (r *reading) read(report string, exclude map[string]bool) {
 		// over two lines; the second half is not at the start of a line.
 		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
 		pl.cand0 = int32(len(r.cands))
-		for _, a := range findAddrs(pl.text) {
+		r.addrs = appendAddrs(r.addrs[:0], pl.text)
+		for _, a := range r.addrs {
 			rl := addrRole(pl.text, a)
 			if softBreak && rl == roleLead && a.start < 2 {
 				rl = roleOther
@@ -493,7 +495,8 @@ func (r *reading) bare(i int) bool {
 	// turn (strings.Replace(t, addr, "", 1)), in a buffer of its own.
 	var buf [256]byte
 	b := append(buf[:0], t...)
-	for _, a := range findAddrs(t) {
+	r.addrs = appendAddrs(r.addrs[:0], t)
+	for _, a := range r.addrs {
 		if j := indexIn(b, a.addr); j >= 0 {
 			b = append(b[:j], b[j+len(a.addr):]...)
 		}
