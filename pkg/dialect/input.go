@@ -19,7 +19,7 @@ type prepared struct {
 	lowered       bool
 	std           *Result // the delivery-status reports, read; nil when none
 	// Header fields the recognisers look at, lowercase, read on first use.
-	from, subject, received *string
+	from, subject, received lazy
 	// Computed on first use: the phrases of the recognisers' text()
 	// matches that the report contains (see detectPhrases), the addresses
 	// that are not recipients by their place (senderSet), and the report's
@@ -106,19 +106,26 @@ func (in *Input) note(ok bool, what, sub string) bool {
 	if ok && in.prep().matched == "" {
 		in.p.matched = what
 		if sub != "" {
-			in.p.matched += " " + strconv.Quote(sub)
+			var buf [128]byte
+			b := append(append(buf[:0], what...), ' ')
+			in.p.matched = string(strconv.AppendQuote(b, sub))
 		}
 	}
 	return ok
 }
 
-// once returns *cache, computing it with f on first use.
-func once(cache **string, f func() string) string {
-	if *cache == nil {
-		v := f()
-		*cache = &v
+// lazy is a string computed on first use (once).
+type lazy struct {
+	s    string
+	made bool
+}
+
+// once returns cache's string, computing it with f on first use.
+func once(cache *lazy, f func() string) string {
+	if !cache.made {
+		cache.s, cache.made = f(), true
 	}
-	return **cache
+	return cache.s
 }
 
 // prep returns the prepared view of in, computing it on first use.
