@@ -20,9 +20,10 @@ type Input struct {
 	// raw body when the MIME structure gave none).
 	Text string
 
-	p     *prepared // computed on first use; see prep
-	w     *work     // taken from workPool on first use; see release
-	depth int       // 1 for a bounce found inside another (see forwarded)
+	p       prepared // computed on first use; see prep
+	prepped bool     // p is computed
+	w       *work    // taken from workPool on first use; see release
+	depth   int      // 1 for a bounce found inside another (see forwarded)
 }
 
 // Recipient is what a recogniser learnt about one recipient.

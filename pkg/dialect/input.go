@@ -66,9 +66,7 @@ func (in *Input) release() {
 		return
 	}
 	in.w = nil
-	if in.p != nil {
-		in.p.reading, in.p.senders = nil, nil
-	}
+	in.p.reading, in.p.senders = nil, nil
 	r := &w.reading
 	if cap(r.lines) > maxWork || cap(r.cands) > maxWork || len(w.senders) > maxWork {
 		return
@@ -130,13 +128,13 @@ func once(cache *lazy, f func() string) string {
 
 // prep returns the prepared view of in, computing it on first use.
 func (in *Input) prep() *prepared {
-	if in.p != nil {
-		return in.p
+	p := &in.p
+	if in.prepped {
+		return p
 	}
-	p := &prepared{text: lineEnds(in.Text)}
-	cut := CutOriginal(p.text)
-	p.report = p.text[:cut]
-	in.p = p
+	in.prepped = true
+	p.text = lineEnds(in.Text)
+	p.report = p.text[:CutOriginal(p.text)]
 	p.std = fromReports(in.Reports)
 	if p.std == nil {
 		p.std = embeddedReport(p.report)
