@@ -829,16 +829,18 @@ func asciiLetters(s string) int {
 // uppercase letters: the occurrences of key in s, ASCII case ignored, left
 // to right and not overlapping.
 func countFold(s, key string) int {
-	n := 0
-	for i := 0; i+len(key) <= len(s); {
-		if phrase.Lower(s[i]) == key[0] && phrase.HasPrefixFold(s[i:], key) {
-			n++
-			i += len(key)
-			continue
-		}
-		i++
+	if key == "" {
+		return 0
 	}
-	return n
+	n := 0
+	for {
+		i := phrase.IndexFold(s, key)
+		if i < 0 {
+			return n
+		}
+		n++
+		s = s[i+len(key):]
+	}
 }
 
 // global returns the paragraphs of the report that carry an SMTP reply or a

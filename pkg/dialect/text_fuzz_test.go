@@ -51,3 +51,19 @@ func FuzzNextField(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCountFold checks countFold against strings.Count of the lowercased
+// text.
+func FuzzCountFold(f *testing.F) {
+	f.Add("Ann@Example.com wrote to ann@example.COM", "ann@example.com")
+	f.Add("aaaa", "aa")
+	f.Fuzz(func(t *testing.T, s, key string) {
+		key = LowerASCII(key)
+		if key == "" {
+			return
+		}
+		if got, want := countFold(s, key), strings.Count(LowerASCII(s), key); got != want {
+			t.Fatalf("countFold(%q, %q) = %d, want %d", s, key, got, want)
+		}
+	})
+}
