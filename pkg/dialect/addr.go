@@ -19,8 +19,10 @@ func FindAddresses(line string) []string {
 }
 
 // findAddrs returns the addresses in line with their offsets.
-func findAddrs(line string) []addrAt {
-	var out []addrAt
+func findAddrs(line string) []addrAt { return appendAddrs(nil, line) }
+
+// appendAddrs appends the addresses in line, with their offsets, to out.
+func appendAddrs(out []addrAt, line string) []addrAt {
 	for i := 0; i < len(line); i++ {
 		if line[i] != '@' {
 			continue
@@ -57,7 +59,8 @@ func findAddrs(line string) []addrAt {
 			i = max(end-1, i)
 			continue
 		}
-		out = append(out, addrAt{addr: local + "@" + domain, start: start, end: end})
+		// local, "@" and domain stand next to each other in line.
+		out = append(out, addrAt{addr: line[start:end], start: start, end: end})
 		i = end - 1
 	}
 	return out

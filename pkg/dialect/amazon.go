@@ -3,6 +3,8 @@ package dialect
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
 // Amazon SES sends its bounces as DSNs, and, to those who subscribed to
@@ -18,8 +20,8 @@ var detectAmazonSES = anyOf(
 
 // detectReceivingSES: SES refusing mail for a domain it receives for.
 func detectReceivingSES(in *Input) bool {
-	r := LowerASCII(in.reportingMTA())
-	return in.note(strings.HasPrefix(r, "inbound-smtp.") && strings.HasSuffix(r, ".amazonaws.com"), "Reporting-MTA", "inbound-smtp.*.amazonaws.com")
+	r := in.reportingMTA()
+	return in.note(phrase.HasPrefixFold(r, "inbound-smtp.") && hasSuffixFold(r, ".amazonaws.com"), "Reporting-MTA", "inbound-smtp.*.amazonaws.com")
 }
 
 // detectAmazonWorkMail: WorkMail's X-Mailer, also when SES relayed it.

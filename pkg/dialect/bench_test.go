@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bounce-tool/bounce/pkg/parts"
 )
 
 // BenchmarkExtract reads every testdata bounce.
@@ -47,4 +49,36 @@ func BenchmarkManyRecipients(b *testing.B) {
 			b.Fatalf("got %v recipients", res)
 		}
 	}
+}
+
+// BenchmarkExtractCorpus runs NewInput and Extract on the shared corpus of
+// real bounces (../shared/corpus, or $BOUNCE_CORPUS), taken apart once:
+// the cost of package dialect alone, per message.
+func BenchmarkExtractCorpus(b *testing.B) {
+	dir := os.Getenv("BOUNCE_CORPUS")
+	if dir == "" {
+		dir = "../../../shared/corpus/sisimai"
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "eml", "*.eml"))
+	if len(files) == 0 {
+		b.Skip("no corpus")
+	}
+	var msgs []*parts.Message
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if m, _ := parts.Parse(strings.NewReader(string(data)), nil); m != nil {
+			msgs = append(msgs, m)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, m := range msgs {
+			Extract(NewInput(m))
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(msgs)), "ns/msg")
 }

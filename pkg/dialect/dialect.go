@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/parts"
 )
 
@@ -19,8 +20,10 @@ type Input struct {
 	// raw body when the MIME structure gave none).
 	Text string
 
-	p     *prepared // computed on first use; see prep
-	depth int       // 1 for a bounce found inside another (see forwarded)
+	p       prepared // computed on first use; see prep
+	prepped bool     // p is computed
+	w       *work    // taken from workPool on first use; see release
+	depth   int      // 1 for a bounce found inside another (see forwarded)
 }
 
 // Recipient is what a recogniser learnt about one recipient.
@@ -148,6 +151,7 @@ func (d *Recogniser) hint(res *Result) {
 // the returned original's To. Report recipients whose words are missing
 // take them from the prose.
 func Extract(in *Input) *Result {
+	defer in.release()
 	if res := notice(in); res != nil {
 		in.finish(res)
 		return res
@@ -202,7 +206,7 @@ func Extract(in *Input) *Result {
 	}
 	res.Kind = KindBounce
 	if res.ReportingMTA == "" {
-		res.ReportingMTA = reportingFromText(p.reportLower)
+		res.ReportingMTA = reportingFromText(p.report)
 	}
 	if d != nil {
 		d.hint(res)
@@ -371,17 +375,22 @@ func fromReports(reports []*dsn.Report) *Result {
 }
 
 // reportingIntros are the phrases servers introduce themselves with in
-// their bounces, lowercase, each followed by the server's name.
-var reportingIntros = []string{"this is the mail system at host ", "qmail-send program at ",
-	"delivery status notification from ", "this is the mail delivery agent at ", "dragonfly mail agent ",
-	"this is the postfix program at host ", "this is the mail transport agent at "}
+// their bounces, lowercase, each followed by the server's name;
+// reportingIntroSet indexes them.
+var (
+	reportingIntros = [...]string{"this is the mail system at host ", "qmail-send program at ",
+		"delivery status notification from ", "this is the mail delivery agent at ", "dragonfly mail agent ",
+		"this is the postfix program at host ", "this is the mail transport agent at "}
+	reportingIntroSet = phrase.New(reportingIntros[:]...)
+)
 
 // skipVersion skips a version that stands between a program's name and
-// its host ("v0.13 at df.example.jp" gives "df.example.jp").
+// its host ("v0.13 at df.example.jp" gives "df.example.jp"), ASCII case
+// ignored.
 func skipVersion(s string) string {
-	if len(s) > 1 && s[0] == 'v' && s[1] >= '0' && s[1] <= '9' {
-		if _, rest, ok := strings.Cut(s, " at "); ok && !strings.Contains(s[:len(s)-len(rest)], "\n") {
-			return rest
+	if len(s) > 1 && phrase.Lower(s[0]) == 'v' && s[1] >= '0' && s[1] <= '9' {
+		if i := phrase.IndexFold(s, " at "); i >= 0 && !strings.Contains(s[:i+len(" at ")], "\n") {
+			return s[i+len(" at "):]
 		}
 	}
 	return s
@@ -389,25 +398,42 @@ func skipVersion(s string) string {
 
 // reportingFromText returns the name a server gives itself in its bounce
 // ("This is the qmail-send program at mx.example.com.", a first line
-// "Message from mx.example.com."), or "".
-func reportingFromText(lower string) string {
-	for _, intro := range reportingIntros {
-		if i := strings.Index(lower, intro); i >= 0 {
-			if h := hostAt(skipVersion(lower[i+len(intro):])); h != "" {
+// "Message from mx.example.com."), lowercase, or "".
+func reportingFromText(text string) string {
+	// The first place of each intro, found in one pass.
+	var at [len(reportingIntros)]int
+	for k := range reportingIntros {
+		at[k] = -1
+	}
+	reportingIntroSet.ScanFold(text, func(i, k int) bool {
+		if at[k] < 0 {
+			at[k] = i
+		}
+		return true
+	})
+	for k, intro := range reportingIntros {
+		if i := at[k]; i >= 0 {
+			if h := hostAt(skipVersion(text[i+len(intro):])); h != "" {
 				return h
 			}
 		}
 	}
-	first := strings.TrimSpace(lower)
+	first := strings.TrimSpace(text)
 	if i := strings.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	if strings.HasPrefix(first, "message from ") {
-		if h := hostAt(first[len("message from "):]); h != "" && strings.HasSuffix(first, h+".") {
+	if phrase.HasPrefixFold(first, "message from ") {
+		if h := hostAt(first[len("message from "):]); h != "" && hasSuffixFold(first, h+".") {
 			return h
 		}
 	}
 	return ""
+}
+
+// hasSuffixFold reports whether s, its ASCII letters lowercased, ends with
+// suffix (which has no uppercase letters).
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && phrase.HasPrefixFold(s[len(s)-len(suffix):], suffix)
 }
 
 // stripDiagnosticType removes a diagnostic type the report parser left in
@@ -474,9 +500,12 @@ func complete(in *Input, res *Result, named []bool) {
 		if ev != "" {
 			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
 				r.Diagnostic = Fold(ev)
+				folded = spaceFolded(ev, r.Diagnostic)
 			}
 			if r.Command == "" {
-				folded = foldSpace(ev)
+				if folded == "" {
+					folded = foldSpace(ev)
+				}
 				r.Command = firstPhrase(folded, commandContextSet, commandContexts)
 			}
 			if r.RemoteMTA == "" {

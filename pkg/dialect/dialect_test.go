@@ -240,7 +240,7 @@ func TestEmbeddedReport(t *testing.T) {
 	text := "An error occurred while trying to deliver the mail to the following recipients:\nkim@example.net\n\n" +
 		"Technical report:\n\nReporting-MTA: dsn; out.example.com\n\nAction: failed\nFinal-Recipient: rfc822; kim@example.net\n" +
 		"Diagnostic-Code: smtp; 550 5.2.1 disabled\nStatus: 5.2.1\n"
-	res := embeddedReport(text, LowerASCII(text))
+	res := embeddedReport(text)
 	if res == nil || len(res.Recipients) != 1 || res.Recipients[0].Address != "kim@example.net" ||
 		res.Recipients[0].Status != "5.2.1" || res.ReportingMTA != "out.example.com" {
 		t.Errorf("embeddedReport = %+v, want kim@example.net, 5.2.1 from out.example.com", res)
@@ -373,7 +373,7 @@ func TestTranscriptStages(t *testing.T) {
 func TestEvidenceStopsAtRule(t *testing.T) {
 	text := "Your message to the following recipients cannot be delivered:\n\n<ann@example.net>:\n <<< Network is down\n\n" +
 		"---------------------------------------------------------------------------\n\nIf your message was also sent to additional recipients...\n"
-	if got, want := readProse(text, LowerASCII(text), nil).evidence("ann@example.net"), "<ann@example.net>:\n <<< Network is down"; got != want {
+	if got, want := readProse(text, nil).evidence("ann@example.net"), "<ann@example.net>:\n <<< Network is down"; got != want {
 		t.Errorf("evidence = %q, want %q", got, want)
 	}
 }
@@ -434,7 +434,7 @@ func TestEvidenceContinuation(t *testing.T) {
 		"    rejected. Report details to abuse@example.net. (in reply to end of\n" +
 		"    DATA command)\n" +
 		"<bob@example.net>: host mx.example.net[192.0.2.1] said: 550 unknown user\n"
-	r := readProse(text, LowerASCII(text), nil)
+	r := readProse(text, nil)
 	if got := r.evidence("ann@example.net"); !strings.HasSuffix(got, "DATA command)") {
 		t.Errorf("evidence(ann) = %q, want it to run to the end of the wrapped reply", got)
 	}

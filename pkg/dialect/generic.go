@@ -112,13 +112,15 @@ func (in *Input) senderSet() map[string]bool {
 func (in *Input) prose() *reading {
 	p := in.prep()
 	if p.reading == nil {
-		p.reading = readProse(p.report, p.reportLower, in.senderSet())
+		r := &in.work().reading
+		r.read(p.report, in.senderSet())
+		p.reading = r
 	}
 	return p.reading
 }
 
 func (in *Input) makeSenderSet() map[string]bool {
-	set := map[string]bool{}
+	set := in.work().senders
 	for _, a := range in.originalSenders() {
 		set[a] = true
 	}
@@ -188,16 +190,10 @@ func fromHeaders(in *Input) *Result {
 		return nil
 	}
 	rd := in.prose()
-	action := "failed"
-	if delayWordSet.Any(p.reportLower) {
-		action = "delayed"
-	}
+	action := in.proseAction()
 	res := &Result{}
 	for _, a := range addrs {
-		ev := rd.evidence(LowerASCII(a))
-		res.Recipients = append(res.Recipients, Recipient{
-			Address: a, Action: action, Diagnostic: Fold(ev), Command: FindCommand(ev), RemoteMTA: FindRemoteHost(ev),
-		})
+		res.Recipients = append(res.Recipients, wordsOf(a, action, rd.evidence(LowerASCII(a))))
 	}
 	return res
 }

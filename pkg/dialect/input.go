@@ -3,6 +3,7 @@ package dialect
 import (
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
@@ -11,14 +12,14 @@ import (
 // prepared is what every recogniser needs from an Input, computed once.
 type prepared struct {
 	text string // Text with LF line ends
-	// report is the part of text before the returned original; reportLower
-	// is its twin in ASCII lowercase (byte offsets match). The returned
-	// original after it is not lowercased: what looks at it folds case
-	// itself.
-	report, reportLower string
-	std                 *Result // the delivery-status reports, read; nil when none
+	// report is the part of text before the returned original; lower
+	// (see reportLower) is its twin in ASCII lowercase (byte offsets
+	// match), made on first use: most readers fold case themselves.
+	report, lower string
+	lowered       bool
+	std           *Result // the delivery-status reports, read; nil when none
 	// Header fields the recognisers look at, lowercase, read on first use.
-	from, subject, received *string
+	from, subject, received lazy
 	// Computed on first use: the phrases of the recognisers' text()
 	// matches that the report contains (see detectPhrases), the addresses
 	// that are not recipients by their place (senderSet), and the report's
@@ -27,9 +28,72 @@ type prepared struct {
 	senders  map[string]bool
 	reading  *reading
 	returned *Returned // the returned original, found on first use
+	delay    tristate  // whether the report says the delivery goes on (delayed)
 	// matched is the first sign a recogniser's Detect matched, in words
 	// (see note); Extract clears it before each recogniser.
 	matched string
+}
+
+// work is memory that one Extract works in and a later one reuses
+// (workPool): the report's prose taken apart and the sender set. None of
+// it outlives Extract: a Result holds strings of the text, not of these.
+type work struct {
+	reading reading
+	senders map[string]bool
+}
+
+// workPool recycles the work of finished Extracts.
+var workPool = sync.Pool{New: func() any { return &work{senders: map[string]bool{}} }}
+
+// maxWork bounds the lines, candidates and senders of a work that is kept
+// for reuse: the arrays of a huge report go to the collector.
+const maxWork = 4096
+
+// work returns in's work, taken from workPool on first use.
+func (in *Input) work() *work {
+	if in.w == nil {
+		in.w = workPool.Get().(*work)
+	}
+	return in.w
+}
+
+// release returns in's work to workPool, and forgets what was made in it
+// (the prose read, the sender set): what asks for them after Extract
+// makes them anew.
+func (in *Input) release() {
+	w := in.w
+	if w == nil {
+		return
+	}
+	in.w = nil
+	in.p.reading, in.p.senders = nil, nil
+	r := &w.reading
+	if cap(r.lines) > maxWork || cap(r.cands) > maxWork || len(w.senders) > maxWork {
+		return
+	}
+	clear(r.lines) // the strings of the text, for the collector
+	clear(r.cands)
+	clear(r.addrs)
+	*r = reading{lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
+	clear(w.senders)
+	workPool.Put(w)
+}
+
+// tristate is a yes or no computed on first use.
+type tristate uint8
+
+const (
+	unknown tristate = iota
+	no
+	yes
+)
+
+// known returns the tristate of b.
+func known(b bool) tristate {
+	if b {
+		return yes
+	}
+	return no
 }
 
 // note keeps the first sign that matched while a Detect runs, in words
@@ -40,69 +104,76 @@ func (in *Input) note(ok bool, what, sub string) bool {
 	if ok && in.prep().matched == "" {
 		in.p.matched = what
 		if sub != "" {
-			in.p.matched += " " + strconv.Quote(sub)
+			var buf [128]byte
+			b := append(append(buf[:0], what...), ' ')
+			in.p.matched = string(strconv.AppendQuote(b, sub))
 		}
 	}
 	return ok
 }
 
-// once returns *cache, computing it with f on first use.
-func once(cache **string, f func() string) string {
-	if *cache == nil {
-		v := f()
-		*cache = &v
+// lazy is a string computed on first use (once).
+type lazy struct {
+	s    string
+	made bool
+}
+
+// once returns cache's string, computing it with f on first use.
+func once(cache *lazy, f func() string) string {
+	if !cache.made {
+		cache.s, cache.made = f(), true
 	}
-	return **cache
+	return cache.s
 }
 
 // prep returns the prepared view of in, computing it on first use.
 func (in *Input) prep() *prepared {
-	if in.p != nil {
-		return in.p
+	p := &in.p
+	if in.prepped {
+		return p
 	}
-	p := &prepared{text: lineEnds(in.Text)}
-	cut := CutOriginal(p.text)
-	p.report = p.text[:cut]
-	p.reportLower = LowerASCII(p.report)
-	in.p = p
+	in.prepped = true
+	p.text = lineEnds(in.Text)
+	p.report = p.text[:CutOriginal(p.text)]
 	p.std = fromReports(in.Reports)
 	if p.std == nil {
-		p.std = embeddedReport(p.report, p.reportLower)
+		p.std = embeddedReport(p.report)
 	}
 	return p
 }
 
-// reportStarts open delivery-status fields written into a text part.
-var reportStarts = []string{"reporting-mta:", "final-recipient:", "original-recipient:"}
+// reportLower returns the report in ASCII lowercase, made on first use.
+func (p *prepared) reportLower() string {
+	if !p.lowered {
+		p.lower, p.lowered = LowerASCII(p.report), true
+	}
+	return p.lower
+}
+
+// reportStarts open delivery-status fields written into a text part;
+// reportStartSet indexes them.
+var (
+	reportStarts   = []string{"reporting-mta:", "final-recipient:", "original-recipient:"}
+	reportStartSet = phrase.New(reportStarts...)
+)
 
 // embeddedReport reads delivery-status fields that a server wrote into its
 // text ("Technical report:" followed by Reporting-MTA, Final-Recipient, ...)
 // instead of a message/delivery-status part; nil when there are none.
-// lower is text in ASCII lowercase.
-func embeddedReport(text, lower string) *Result {
-	start := -1
-	for _, m := range reportStarts {
-		off := 0
-		for {
-			i := strings.Index(lower[off:], m)
-			if i < 0 {
-				break
-			}
-			i += off
-			if i == 0 || lower[i-1] == '\n' {
-				if start < 0 || i < start {
-					start = i
-				}
-				break
-			}
-			off = i + len(m)
+func embeddedReport(text string) *Result {
+	start := -1 // the first field at the start of a line
+	reportStartSet.ScanFold(text, func(at, _ int) bool {
+		if at == 0 || text[at-1] == '\n' {
+			start = at
+			return false
 		}
-	}
+		return true
+	})
 	if start < 0 {
 		return nil
 	}
 	body := text[start:]
-	if cut := CutOriginal(lower[start:]); cut > 0 {
+	if cut := CutOriginal(body); cut > 0 {
 		body = body[:cut]
 	}
 	rep, err := dsn.ParseBytes([]byte(body))

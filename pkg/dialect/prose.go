@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
@@ -37,16 +38,16 @@ var recipientWords = []string{"to:", "to", "rcpt to:", "recipient:", "recipient"
 	"delivery to", "account:", "account", "destination:", "mail to", "message to", "rcpt:", "email:",
 	"e-mail:", "original-recipient:", "final-recipient:", "rfc822;", "receiver:", "recipient address:"}
 
-// addrRole tells what the address a is on the line (lowercase).
-func addrRole(lower string, a addrAt) role {
-	before := strings.TrimRight(lower[:a.start], " \t<\"'([")
-	if t := strings.TrimSuffix(before, "smtp:"); len(t) < len(before) {
+// addrRole tells what the address a is on the line, ASCII case ignored.
+func addrRole(line string, a addrAt) role {
+	before := strings.TrimRight(line[:a.start], " \t<\"'([")
+	if hasSuffixFold(before, "smtp:") {
 		// "Recipient: [SMTP:ann@example.com]", "dda:SMTP=": the address
 		// type a gateway writes before the address.
-		before = strings.TrimRight(t, " \t<\"'([")
+		before = strings.TrimRight(before[:len(before)-len("smtp:")], " \t<\"'([")
 	}
 	for _, w := range senderWords {
-		if strings.HasSuffix(before, w) && wordStart(before, len(before)-len(w)) {
+		if hasSuffixFold(before, w) && wordStart(before, len(before)-len(w)) {
 			return roleSender
 		}
 	}
@@ -54,16 +55,17 @@ func addrRole(lower string, a addrAt) role {
 		return roleLead
 	}
 	for _, w := range recipientWords {
-		if strings.HasSuffix(before, w) && wordStart(before, len(before)-len(w)) {
+		if hasSuffixFold(before, w) && wordStart(before, len(before)-len(w)) {
 			return roleRecipient
 		}
 	}
 	return roleOther
 }
 
-// wordStart reports whether offset i in s begins a word.
+// wordStart reports whether offset i in s begins a word, ASCII case
+// ignored.
 func wordStart(s string, i int) bool {
-	return i <= 0 || !inWord(s[i-1])
+	return i <= 0 || !inWord(phrase.Lower(s[i-1]))
 }
 
 // inWord reports whether c, a lowercase byte, continues a word.
@@ -74,7 +76,7 @@ func inWord(c byte) bool {
 // leadPrefix reports whether the text before an address holds nothing but
 // bullets, quote marks and SMTP codes ("", "  * ", "<<< 550", "550 5.1.1").
 func leadPrefix(before string) bool {
-	for _, f := range strings.Fields(before) {
+	for f, rest := nextField(before); f != ""; f, rest = nextField(rest) {
 		if isPunct(f) {
 			continue
 		}
@@ -88,6 +90,28 @@ func leadPrefix(before string) bool {
 		return false
 	}
 	return true
+}
+
+// nextField returns the first of the fields strings.Fields splits s into,
+// or "" when there is none, and the text after it.
+func nextField(s string) (field, rest string) {
+	i := 0
+	for i < len(s) {
+		size, sp := spaceAt(s, i)
+		if !sp {
+			break
+		}
+		i += size
+	}
+	j := i
+	for j < len(s) {
+		size, sp := spaceAt(s, j)
+		if sp {
+			break
+		}
+		j += size
+	}
+	return s[i:j], s[j:]
 }
 
 // isPunct reports whether s is made of bullets and punctuation only.
@@ -108,6 +132,11 @@ type proseLine struct {
 	heading bool // a dashed section heading or a reason heading
 	dashed  bool // a dashed section heading
 	list    bool // introduces a list of recipients
+	// The candidates of the line start at cands[cand0]; named is set when
+	// one of them is a recipient by its place (candidate.named), lead when
+	// one of those starts the line (roleLead).
+	cand0       int32
+	named, lead bool
 }
 
 // candidate is an address found in a recipient's place.
@@ -117,48 +146,60 @@ type candidate struct {
 	line   int
 	role   role
 	inList bool // inside a list of recipients
+	// named: a recipient by its place (strong) that is neither a sender
+	// of the prose nor one of the addresses readProse excludes.
+	named bool
+	next  int // index in cands of the next candidate with the same key; 0 for none
+	// ev is the evidence about key, kept on the key's first candidate
+	// once asked for (said).
+	ev   string
+	said bool
 }
 
 // reading is the prose of one report taken apart.
 type reading struct {
 	report  string // the text the lines are of
-	lower   string // report in ASCII lowercase
 	lines   []proseLine
 	cands   []candidate
-	byKey   map[string][]int // indexes in cands of each address
-	strong  [][]string       // strong[i]: the recipients line i names by their place; nil when none does
-	leads   []bool           // leads[i]: line i starts with a recipient (roleLead); nil with strong
-	senders map[string]bool  // addresses in a sender's place; nil when none
+	byKey   map[string]int  // index in cands of each address's first candidate; nil when there are few (see link)
+	senders map[string]bool // addresses in a sender's place; nil when none
 	hasList bool
 	// Computed on first use: the paragraphs of the report that carry
-	// codes or follow a reason heading, the summary of the notice, and the
-	// evidence about each recipient asked about (prose and complete ask
-	// about the same ones).
+	// codes or follow a reason heading, and the summary of the notice.
+	// The evidence about each address asked about (prose and complete
+	// ask about the same ones) is kept on its first candidate.
 	globals   []string
 	summaryOf *string
-	said      map[string]string
+	addrs     []addrAt // the addresses of a line, for read and bare to find them in
 }
 
 // readProse splits a report text into lines and finds the addresses in it.
-// lower is report in ASCII lowercase. Addresses in exclude (the original's
-// senders) are not recipients by their place alone.
-func readProse(report, lower string, exclude map[string]bool) *reading {
-	r := &reading{report: report, lower: lower}
+// Addresses in exclude (the original's senders) are not recipients by
+// their place alone.
+func readProse(report string, exclude map[string]bool) *reading {
+	r := new(reading)
+	r.read(report, exclude)
+	return r
+}
+
+// read is readProse into r, in the arrays r had.
+func (r *reading) read(report string, exclude map[string]bool) {
+	*r = reading{report: report, lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	n := strings.Count(report, "\n") + 1
-	r.lines = make([]proseLine, n)
+	r.lines = slices.Grow(r.lines, n)[:n]
 	for i, start := 0, 0; i < n; i++ {
 		end := strings.IndexByte(report[start:], '\n')
 		if end < 0 {
 			end = len(report) - start
 		}
 		end += start
-		t, l := report[start:end], lower[start:end]
+		t := report[start:end]
 		pl := proseLine{text: t, start: int32(start), blank: strings.TrimSpace(t) == ""}
 		start = end + 1
 		if !pl.blank {
-			pl.list = listMarkerSet.Any(l) && !notListMarkerSet.Any(l)
-			pl.dashed = sectionHeading(l)
-			pl.heading = pl.dashed || reasonHeading(l)
+			pl.list = listMarkerSet.AnyFold(t) && !notListMarkerSet.AnyFold(t)
+			pl.dashed = sectionHeading(t)
+			pl.heading = pl.dashed || reasonHeading(t)
 		}
 		r.lines[i] = pl
 	}
@@ -185,8 +226,10 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 		// part whose Content-Transfer-Encoding got lost) split an address
 		// over two lines; the second half is not at the start of a line.
 		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
-		for _, a := range findAddrs(pl.text) {
-			rl := addrRole(r.lowerLine(i), a)
+		pl.cand0 = int32(len(r.cands))
+		r.addrs = appendAddrs(r.addrs[:0], pl.text)
+		for _, a := range r.addrs {
+			rl := addrRole(pl.text, a)
 			if softBreak && rl == roleLead && a.start < 2 {
 				rl = roleOther
 			}
@@ -201,45 +244,78 @@ func readProse(report, lower string, exclude map[string]bool) *reading {
 			r.cands = append(r.cands, candidate{addr: a.addr, key: key, line: i, role: rl, inList: inList})
 		}
 	}
-	r.byKey = make(map[string][]int, len(r.cands))
-	// A key's first index is a slice of one array for all (most keys
-	// have one); a second occurrence grows its own.
-	idx := make([]int, len(r.cands))
-	for i, c := range r.cands {
-		if seen, ok := r.byKey[c.key]; ok {
-			r.byKey[c.key] = append(seen, i)
-			continue
-		}
-		idx[i] = i
-		r.byKey[c.key] = idx[i : i+1 : i+1]
-	}
-	for _, c := range r.cands {
+	r.link()
+	for i := range r.cands {
+		c := &r.cands[i]
 		if c.strong() && !r.senders[c.key] && !exclude[c.key] {
-			if r.strong == nil {
-				r.strong, r.leads = make([][]string, n), make([]bool, n)
-			}
-			r.strong[c.line] = append(r.strong[c.line], c.key)
-			r.leads[c.line] = r.leads[c.line] || c.role == roleLead
+			c.named = true
+			pl := &r.lines[c.line]
+			pl.named = true
+			pl.lead = pl.lead || c.role == roleLead
 		}
 	}
-	return r
 }
 
-// lowerLine returns line i in ASCII lowercase.
-func (r *reading) lowerLine(i int) string {
-	pl := r.lines[i]
-	return r.lower[pl.start : int(pl.start)+len(pl.text)]
+// fewCands bounds the candidates whose keys are looked for one by one
+// (first); above it, byKey indexes them.
+const fewCands = 16
+
+// link chains the candidates with the same key (candidate.next) and, when
+// there are many, indexes the first of each key in byKey.
+func (r *reading) link() {
+	if len(r.cands) > fewCands {
+		r.byKey = make(map[string]int, len(r.cands))
+		for i := len(r.cands) - 1; i >= 0; i-- {
+			c := &r.cands[i]
+			c.next = r.byKey[c.key] // 0, none, when absent
+			r.byKey[c.key] = i
+		}
+		return
+	}
+	for i := range r.cands {
+		for j := i + 1; j < len(r.cands); j++ {
+			if r.cands[j].key == r.cands[i].key {
+				r.cands[i].next = j
+				break
+			}
+		}
+	}
+}
+
+// first returns the index in cands of the first candidate with key, or -1.
+func (r *reading) first(key string) int {
+	if r.byKey != nil {
+		if i, ok := r.byKey[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range r.cands {
+		if r.cands[i].key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// after returns the index of the candidate after cands[i] with the same
+// key, or -1.
+func (r *reading) after(i int) int {
+	if n := r.cands[i].next; n > 0 {
+		return n
+	}
+	return -1
 }
 
 // reasonHeading reports whether a line is a short heading that introduces
 // the server's words ("because:", "Technical details of permanent failure:").
-func reasonHeading(lower string) bool {
-	t := strings.TrimSpace(lower)
+func reasonHeading(line string) bool {
+	t := strings.TrimSpace(line)
 	if len(t) > 70 || !strings.HasSuffix(t, ":") {
 		return false
 	}
 	for _, m := range reasonMarkers {
-		if strings.HasPrefix(t, m) || strings.Contains(t, m) && len(t) < 50 {
+		if phrase.HasPrefixFold(t, m) || len(t) < 50 && phrase.IndexFold(t, m) >= 0 {
 			return true
 		}
 	}
@@ -281,16 +357,19 @@ func (r *reading) recipients(exclude map[string]bool) []candidate {
 }
 
 // candidateLine reports whether line i names a recipient by its place.
-func (r *reading) candidateLine(i int) bool { return i < len(r.strong) && len(r.strong[i]) > 0 }
+func (r *reading) candidateLine(i int) bool { return r.lines[i].named }
 
 // otherLine reports whether line i names a recipient other than key by its
 // place.
 func (r *reading) otherLine(i int, key string) bool {
-	if i >= len(r.strong) {
+	if !r.lines[i].named {
 		return false
 	}
-	for _, k := range r.strong[i] {
-		if k != key {
+	for _, c := range r.cands[r.lines[i].cand0:] {
+		if c.line != i {
+			break
+		}
+		if c.named && c.key != key {
 			return true
 		}
 	}
@@ -310,7 +389,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 		// A summary line stands alone, but a recipient's field takes
 		// the fields that give its reason ("Recipient: [SMTP:ann@x]",
 		// "Reason: ...").
-		for to < len(r.lines) && to-from < 8 && (reasonField(r.lowerLine(to)) || transcriptLine(r.lines[to].text)) {
+		for to < len(r.lines) && to-from < 8 && (reasonField(r.lines[to].text) || transcriptLine(r.lines[to].text)) {
 			to++
 		}
 		return from, to
@@ -338,7 +417,7 @@ func (r *reading) block(i int, key string) (from, to int) {
 // continues reports whether line j, inside the block that starts at line
 // i, is a continuation of it: indented deeper, not led by an address.
 func (r *reading) continues(i, j int) bool {
-	return !(j < len(r.leads) && r.leads[j]) && indent(r.lines[j].text) > indent(r.lines[i].text)
+	return !r.lines[j].lead && indent(r.lines[j].text) > indent(r.lines[i].text)
 }
 
 // indent is the width of a line's leading white space.
@@ -357,7 +436,7 @@ func (r *reading) separator(i int) bool {
 // lines ("RCPT TO: ann@example.com" in a summary of the message): such a
 // line stands alone.
 func (r *reading) fieldLine(i int) bool {
-	t := strings.TrimSpace(r.lowerLine(i))
+	t := strings.TrimSpace(r.lines[i].text)
 	c := strings.IndexByte(t, ':')
 	if c <= 0 || c > 20 || strings.IndexByte(t[:c], '@') >= 0 {
 		return false
@@ -366,7 +445,7 @@ func (r *reading) fieldLine(i int) bool {
 		if j < 0 || j >= len(r.lines) {
 			return false
 		}
-		u := strings.TrimSpace(r.lowerLine(j))
+		u := strings.TrimSpace(r.lines[j].text)
 		k := strings.IndexByte(u, ':')
 		return k > 0 && k <= 20 && !strings.ContainsAny(u[:k], "@<")
 	}
@@ -394,15 +473,15 @@ func transcriptLine(line string) bool {
 	return false
 }
 
-// reasonField reports whether a line (lowercase) is a field that gives a
-// reason ("Reason: ...").
-func reasonField(lower string) bool {
-	k, _, ok := strings.Cut(strings.TrimSpace(lower), ":")
+// reasonField reports whether a line is a field that gives a reason
+// ("Reason: ...").
+func reasonField(line string) bool {
+	k, _, ok := strings.Cut(strings.TrimSpace(line), ":")
 	if !ok {
 		return false
 	}
 	for _, f := range reasonFields {
-		if k == f {
+		if len(k) == len(f) && phrase.HasPrefixFold(k, f) {
 			return true
 		}
 	}
@@ -416,7 +495,8 @@ func (r *reading) bare(i int) bool {
 	// turn (strings.Replace(t, addr, "", 1)), in a buffer of its own.
 	var buf [256]byte
 	b := append(buf[:0], t...)
-	for _, a := range findAddrs(t) {
+	r.addrs = appendAddrs(r.addrs[:0], t)
+	for _, a := range r.addrs {
 		if j := indexIn(b, a.addr); j >= 0 {
 			b = append(b[:j], b[j+len(a.addr):]...)
 		}
@@ -489,26 +569,31 @@ func (r *reading) join(from, to int) string {
 // the lines that name it; when they carry no SMTP reply and no status code,
 // the paragraphs of the report that do (or that follow a reason heading).
 func (r *reading) evidence(key string) string {
-	if ev, ok := r.said[key]; ok {
-		return ev
+	i := r.first(key)
+	if i < 0 {
+		return r.makeEvidence(key, i) // named nowhere: what the notice says as a whole
 	}
-	ev := r.makeEvidence(key)
-	if r.said == nil {
-		r.said = map[string]string{}
+	if c := &r.cands[i]; !c.said {
+		c.ev, c.said = r.makeEvidence(key, i), true
 	}
-	r.said[key] = ev
-	return ev
+	return r.cands[i].ev
 }
 
-func (r *reading) makeEvidence(key string) string {
-	var parts []string
-	used := map[int]bool{}
+// makeEvidence is evidence of key, whose first candidate is cands[first]
+// (-1 for none).
+func (r *reading) makeEvidence(key string, first int) string {
 	listed := false
-	for _, i := range r.byKey[key] {
+	for i := first; i >= 0; i = r.after(i) {
 		c := r.cands[i]
 		listed = listed || c.inList && c.strong()
 	}
-	for _, i := range r.byKey[key] {
+	// The blocks of the lines, each once, joined by line breaks; one
+	// block is a piece of the report as it is.
+	var spans [4][2]int
+	used := spans[:0] // the blocks taken
+	ev, n := "", 0
+	var b strings.Builder
+	for i := first; i >= 0; i = r.after(i) {
 		c := r.cands[i]
 		if listed && !c.inList && r.fieldLine(c.line) {
 			// A summary line ("To: ann@example.com") says nothing
@@ -516,27 +601,33 @@ func (r *reading) makeEvidence(key string) string {
 			continue
 		}
 		from, to := r.block(c.line, key)
-		if used[from] {
+		if within(used, from) {
 			continue
 		}
-		for j := from; j < to; j++ {
-			used[j] = true
+		used = append(used, [2]int{from, to})
+		part := r.join(from, to)
+		switch n++; n {
+		case 1:
+			ev = part
+			continue
+		case 2:
+			b.WriteString(ev)
 		}
-		parts = append(parts, r.join(from, to))
+		b.WriteByte('\n')
+		b.WriteString(part)
 	}
-	ev := strings.Join(parts, "\n")
-	if !hasCode(ev) || bareText(ev, key) {
-		for _, g := range r.global() {
-			if !strings.Contains(ev, g) {
-				if ev != "" {
-					ev += "\n"
-				}
-				ev += g
-			}
+	if n > 1 {
+		ev = b.String()
+	}
+	coded, bare := hasCode(ev), bareText(ev, key)
+	if !coded || bare {
+		if more := r.withGlobals(ev); len(more) != len(ev) {
+			ev = more
+			coded, bare = hasCode(ev), bareText(ev, key)
 		}
 	}
 	switch {
-	case bareText(ev, key):
+	case bare:
 		// Nothing is said about the recipient in particular: the
 		// notice as a whole is the server's word.
 		if s := r.summary(); s != "" {
@@ -545,7 +636,7 @@ func (r *reading) makeEvidence(key string) string {
 			}
 			ev += s
 		}
-	case !hasCode(ev) && len(r.global()) == 0 && r.alone(key):
+	case !coded && len(r.global()) == 0 && r.alone(key):
 		// The only recipient of a notice, with no code and no
 		// paragraph that gives a reason: the paragraph after its
 		// lines ("There was an error delivering your mail to <ann@x>."
@@ -560,6 +651,38 @@ func (r *reading) makeEvidence(key string) string {
 		}
 	}
 	return ev
+}
+
+// withGlobals returns ev followed by the paragraphs of global that it
+// does not contain yet, each on lines of its own.
+func (r *reading) withGlobals(ev string) string {
+	cur := ev
+	var b strings.Builder
+	for _, g := range r.global() {
+		if strings.Contains(cur, g) {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString(ev)
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(g)
+		cur = b.String()
+	}
+	return cur
+}
+
+// within reports whether line i is inside one of the spans of lines
+// [from, to).
+func within(spans [][2]int, i int) bool {
+	for _, s := range spans {
+		if i >= s[0] && i < s[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // shortNotice bounds the lines above a notice's only recipient that stand
@@ -601,12 +724,12 @@ func (r *reading) makeSummary() string {
 // lines that hold nothing but an address; "" when they are longer than
 // shortNotice.
 func (r *reading) preamble(key string) string {
-	idx := r.byKey[key]
-	if len(idx) == 0 {
+	first := r.first(key)
+	if first < 0 {
 		return ""
 	}
 	var b strings.Builder
-	for i := 0; i < r.cands[idx[0]].line; i++ {
+	for i := 0; i < r.cands[first].line; i++ {
 		pl := r.lines[i]
 		if pl.blank || pl.heading || pl.list || r.bare(i) {
 			continue
@@ -637,11 +760,11 @@ func addLine(b *strings.Builder, line string, max int) bool {
 // or another recipient's line, at most shortNotice bytes; else "", also
 // when the block took a paragraph past a blank line already.
 func (r *reading) following(key string) string {
-	idx := r.byKey[key]
-	if len(idx) == 0 {
+	first := r.first(key)
+	if first < 0 {
 		return ""
 	}
-	from, to := r.block(r.cands[idx[0]].line, key)
+	from, to := r.block(r.cands[first].line, key)
 	for j := from; j < to; j++ {
 		if r.lines[j].blank {
 			return "" // the block took the paragraph after the address already
@@ -666,11 +789,9 @@ func (r *reading) following(key string) string {
 // alone reports whether key is the only address the prose names in a
 // recipient's place.
 func (r *reading) alone(key string) bool {
-	for _, keys := range r.strong {
-		for _, k := range keys {
-			if k != key {
-				return false
-			}
+	for _, c := range r.cands {
+		if c.named && c.key != key {
+			return false
 		}
 	}
 	return true
@@ -678,7 +799,7 @@ func (r *reading) alone(key string) bool {
 
 // names reports whether the prose names the address anywhere.
 func (r *reading) names(key string) bool {
-	return len(r.byKey[key]) > 0 || r.senders[key]
+	return r.first(key) >= 0 || r.senders[key]
 }
 
 // bareText reports whether ev says nothing but the address key
@@ -708,16 +829,18 @@ func asciiLetters(s string) int {
 // uppercase letters: the occurrences of key in s, ASCII case ignored, left
 // to right and not overlapping.
 func countFold(s, key string) int {
-	n := 0
-	for i := 0; i+len(key) <= len(s); {
-		if phrase.Lower(s[i]) == key[0] && phrase.HasPrefixFold(s[i:], key) {
-			n++
-			i += len(key)
-			continue
-		}
-		i++
+	if key == "" {
+		return 0
 	}
-	return n
+	n := 0
+	for {
+		i := phrase.IndexFold(s, key)
+		if i < 0 {
+			return n
+		}
+		n++
+		s = s[i+len(key):]
+	}
 }
 
 // global returns the paragraphs of the report that carry an SMTP reply or a
@@ -848,14 +971,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 		if len(named) > 0 && !rd.names(c.key) && len(cands) == len(named) {
 			key = cands[i].key
 		}
-		ev := rd.evidence(key)
-		res.Recipients = append(res.Recipients, Recipient{
-			Address:    c.addr,
-			Action:     action,
-			Diagnostic: Fold(ev),
-			Command:    FindCommand(ev),
-			RemoteMTA:  FindRemoteHost(ev),
-		})
+		res.Recipients = append(res.Recipients, wordsOf(c.addr, action, rd.evidence(key)))
 	}
 	weak = len(named) == 0 && !cands[0].strong()
 	return res, weak

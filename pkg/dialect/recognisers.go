@@ -167,7 +167,7 @@ func (in *Input) detected() []bool {
 	p := in.prep()
 	if p.detected == nil {
 		p.detected = make([]bool, len(detectPhrases))
-		detectSet().Mark(p.reportLower, p.detected)
+		detectSet().MarkFold(p.report, p.detected)
 	}
 	return p.detected
 }

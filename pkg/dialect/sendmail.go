@@ -241,7 +241,7 @@ func commandWord(w string) string {
 // transcript, or, without a DSN (V5), the recipients of the transcript.
 func sendmail(in *Input) *Result {
 	p := in.prep()
-	t := readTranscriptLower(p.report, p.reportLower)
+	t := readTranscriptLower(p.report, p.reportLower())
 	if res := in.standard(); res != nil {
 		texts := make([]string, len(t.groups))
 		for i, g := range t.groups {

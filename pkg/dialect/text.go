@@ -41,7 +41,12 @@ func FindCommand(text string) string {
 	if text == "" {
 		return ""
 	}
-	folded := foldSpace(text)
+	return commandIn(foldSpace(text))
+}
+
+// commandIn is FindCommand of a text whose white space is folded already
+// (foldSpace).
+func commandIn(folded string) string {
 	if c := firstPhrase(folded, commandContextSet, commandContexts); c != "" {
 		return c
 	}
@@ -69,10 +74,43 @@ func findCommandWord(text string) string {
 // when it has any, so that a phrase a server wrapped ("refused to talk\n
 // to me") reads whole; text without them is returned as is.
 func foldSpace(text string) string {
-	if strings.ContainsAny(text, "\n\r\t") || strings.Contains(text, "  ") {
+	if wideSpace(text) {
 		return Fold(text)
 	}
 	return text
+}
+
+// spaceFolded is foldSpace(text) for a caller that has folded, Fold(text),
+// made already.
+func spaceFolded(text, folded string) string {
+	if wideSpace(text) {
+		return folded
+	}
+	return text
+}
+
+// wideSpace reports whether text has a line break, a tab or two spaces in
+// a row: white space that foldSpace folds.
+func wideSpace(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n', '\r', '\t':
+			return true
+		case ' ':
+			if i+1 < len(text) && text[i+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordsOf returns a recipient whose diagnostic, command and remote host
+// are read from ev, the server's words about it, folded once.
+func wordsOf(addr, action, ev string) Recipient {
+	d := Fold(ev)
+	return Recipient{Address: addr, Action: action, Diagnostic: d, Command: commandIn(spaceFolded(ev, d)),
+		RemoteMTA: FindRemoteHost(ev)}
 }
 
 // The phrases of commandContexts and commandWords, indexed.

@@ -35,3 +35,35 @@ func FuzzBare(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNextField checks nextField against strings.Fields.
+func FuzzNextField(f *testing.F) {
+	for _, s := range []string{"", " ", "a", " a b ", "550\u00a05.1.1", "a\xffb c", "\u2028x\u3000 y "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got []string
+		for w, rest := nextField(s); w != ""; w, rest = nextField(rest) {
+			got = append(got, w)
+		}
+		if want := strings.Fields(s); strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != len(want) {
+			t.Fatalf("nextField fields of %q = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzCountFold checks countFold against strings.Count of the lowercased
+// text.
+func FuzzCountFold(f *testing.F) {
+	f.Add("Ann@Example.com wrote to ann@example.COM", "ann@example.com")
+	f.Add("aaaa", "aa")
+	f.Fuzz(func(t *testing.T, s, key string) {
+		key = LowerASCII(key)
+		if key == "" {
+			return
+		}
+		if got, want := countFold(s, key), strings.Count(LowerASCII(s), key); got != want {
+			t.Fatalf("countFold(%q, %q) = %d, want %d", s, key, got, want)
+		}
+	})
+}

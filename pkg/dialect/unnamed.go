@@ -62,7 +62,7 @@ var undeliveredSet = phrase.New(undeliveredStatements...)
 // writing about a delivery, whoever sends it.
 func (in *Input) statesUndelivered() bool {
 	p := in.prep()
-	if !undeliveredSet.Any(p.reportLower) && !delayWordSet.Any(p.reportLower) {
+	if !undeliveredSet.AnyFold(p.report) && !in.delayed() {
 		return false
 	}
 	subj := in.subject()
@@ -72,7 +72,7 @@ func (in *Input) statesUndelivered() bool {
 	if in.systemSender() {
 		return true
 	}
-	return sign.ReportSubject(subj) && mailWordSet.Any(p.reportLower)
+	return sign.ReportSubject(subj) && mailWordSet.AnyFold(p.report)
 }
 
 // mailWords, lowercase, name what a delivery report is about: a message.
@@ -85,10 +85,20 @@ var mailWordSet = phrase.New(mailWords...)
 // proseAction is the action of the recipients a report names in prose:
 // "delayed" when it says the delivery goes on (delayWords), else "failed".
 func (in *Input) proseAction() string {
-	if delayWordSet.Any(in.prep().reportLower) {
+	if in.delayed() {
 		return "delayed"
 	}
 	return "failed"
+}
+
+// delayed reports whether the report says the delivery goes on
+// (delayWords); the report is searched once.
+func (in *Input) delayed() bool {
+	p := in.prep()
+	if p.delay == unknown {
+		p.delay = known(delayWordSet.AnyFold(p.report))
+	}
+	return p.delay == yes
 }
 
 // contradicts reports whether text holds an enhanced status code other
@@ -144,10 +154,7 @@ func fromMentions(in *Input) *Result {
 	action := in.proseAction()
 	res := &Result{}
 	for _, c := range out {
-		ev := rd.evidence(c.key)
-		res.Recipients = append(res.Recipients, Recipient{
-			Address: c.addr, Action: action, Diagnostic: Fold(ev), Command: FindCommand(ev), RemoteMTA: FindRemoteHost(ev),
-		})
+		res.Recipients = append(res.Recipients, wordsOf(c.addr, action, rd.evidence(c.key)))
 	}
 	return res
 }

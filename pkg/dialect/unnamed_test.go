@@ -106,7 +106,7 @@ func TestNamedKeepsStatus(t *testing.T) {
 func TestLoneRecipientWords(t *testing.T) {
 	text := "Our content checker found\n    virus: W32/Netsky-P\nto the following recipient:\n-> ann@example.net\n\n" +
 		"Delivery of the email was stopped!\n\nMessage headers follow.\n"
-	got := readProse(text, LowerASCII(text), nil).evidence("ann@example.net")
+	got := readProse(text, nil).evidence("ann@example.net")
 	for _, want := range []string{"-> ann@example.net", "Delivery of the email was stopped!", "virus: W32/Netsky-P"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("evidence %q lacks %q", got, want)

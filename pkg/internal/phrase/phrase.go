@@ -21,12 +21,63 @@ import (
 // rules out most positions of a text with one test, and the rank of a
 // pair's bit in the bitset (rank plus a population count) locates the
 // phrases that start with it, without a map lookup.
+//
+// When every phrase is at least minSkip bytes long, a scan also skips
+// ahead the way Wu and Manber's multi-pattern search does: the last two
+// bytes of the window of the shortest phrase's length at a position say
+// how far the next position that can start a match is (see skips).
 type Set struct {
 	phrases []string
 	seen    [1 << 16 / 64]uint64 // a bit for every phrase's first two bytes
 	rank    [1 << 16 / 64]uint16 // bits set in seen before each word
 	first   []uint16             // first[r]: start in byPair of the r-th pair present
 	byPair  []uint16             // phrase indexes grouped by pair, ascending within a pair
+	min     int                  // the shortest phrase's length, at most 255
+	// skip is the skip table of Scan, foldSkip that of ScanFold (see
+	// foldPair); both nil when min < minSkip.
+	skip, foldSkip *skips
+}
+
+// minSkip is the shortest phrase length for which skipping pays: below it
+// the skip table's lookup costs more than the positions it passes over.
+const minSkip = 4
+
+// skips holds, for each hashed pair of bytes (blockHash), how far a window
+// of min bytes that ends in the pair can move before a phrase can start
+// in it: 0 when the pair ends the first min bytes of a phrase. Pairs that
+// share a hash take the smallest distance, so a skip never passes a match.
+type skips [1 << 12]uint8
+
+// blockHash hashes a pair of bytes into an index of skips.
+func blockHash(a, b byte) int { return (int(a)<<5 ^ int(b)) & (len(skips{}) - 1) }
+
+// foldPair is blockHash for ScanFold: the bytes' 0x20 bits are set first,
+// which makes an ASCII letter lowercase (and merges a few other bytes
+// with others, which only makes some skips shorter), so that the text
+// need not be lowercased to look a pair up.
+func foldPair(a, b byte) int { return blockHash(a|0x20, b|0x20) }
+
+// newSkips returns the skip table of phrases whose shortest has min bytes,
+// with their pairs hashed by hash.
+func newSkips(phrases []string, min int, hash func(a, b byte) int) *skips {
+	t := new(skips)
+	for h := range t {
+		t[h] = uint8(min - 1)
+	}
+	for _, p := range phrases {
+		for j := 0; j+2 <= min; j++ {
+			h, d := hash(p[j], p[j+1]), uint8(min-2-j)
+			t[h] = minU8(t[h], d)
+		}
+	}
+	return t
+}
+
+func minU8(a, b uint8) uint8 {
+	if a < b {
+		return a
+	}
+	return b
 }
 
 // New returns the Set of phrases. It panics on a phrase shorter than two
@@ -62,6 +113,13 @@ func New(phrases ...string) *Set {
 		s.byPair = append(s.byPair, uint16(i))
 	}
 	s.first = append(s.first, uint16(len(order)))
+	s.min = 255
+	for _, p := range phrases {
+		s.min = min(s.min, len(p))
+	}
+	if s.min >= minSkip {
+		s.skip, s.foldSkip = newSkips(phrases, s.min, blockHash), newSkips(phrases, s.min, foldPair)
+	}
 	return s
 }
 
@@ -81,6 +139,10 @@ func (s *Set) Phrase(i int) string { return s.phrases[i] }
 // Scan calls f for every match of a phrase in text, in order of position
 // and, at one position, in the order of the list, until f returns false.
 func (s *Set) Scan(text string, f func(at, i int) bool) {
+	if s.skip != nil {
+		s.scanSkip(text, f)
+		return
+	}
 	if len(text) < 2 {
 		return
 	}
@@ -102,6 +164,10 @@ func (s *Set) Scan(text string, f func(at, i int) bool) {
 // making the lowercase copy: offsets are those of text. The phrases must
 // be lowercase.
 func (s *Set) ScanFold(text string, f func(at, i int) bool) {
+	if s.skip != nil {
+		s.scanFoldSkip(text, f)
+		return
+	}
 	if len(text) < 2 {
 		return
 	}
@@ -116,6 +182,46 @@ func (s *Set) ScanFold(text string, f func(at, i int) bool) {
 				return
 			}
 		}
+	}
+}
+
+// scanSkip is Scan with the skip table: only positions whose window of
+// min bytes ends in a pair that ends the first min bytes of a phrase are
+// tried.
+func (s *Set) scanSkip(text string, f func(at, i int) bool) {
+	m := s.min
+	for at := 0; at+m <= len(text); {
+		if d := s.skip[blockHash(text[at+m-2], text[at+m-1])]; d > 0 {
+			at += int(d)
+			continue
+		}
+		if k := pair(text, at); s.seen[k/64]&(1<<(k%64)) != 0 {
+			for _, i := range s.starting(k) {
+				if strings.HasPrefix(text[at:], s.phrases[i]) && !f(at, int(i)) {
+					return
+				}
+			}
+		}
+		at++
+	}
+}
+
+// scanFoldSkip is scanSkip of text with its ASCII letters lowercased.
+func (s *Set) scanFoldSkip(text string, f func(at, i int) bool) {
+	m := s.min
+	for at := 0; at+m <= len(text); {
+		if d := s.foldSkip[foldPair(text[at+m-2], text[at+m-1])]; d > 0 {
+			at += int(d)
+			continue
+		}
+		if k := uint16(Lower(text[at]))<<8 | uint16(Lower(text[at+1])); s.seen[k/64]&(1<<(k%64)) != 0 {
+			for _, i := range s.starting(k) {
+				if HasPrefixFold(text[at:], s.phrases[i]) && !f(at, int(i)) {
+					return
+				}
+			}
+		}
+		at++
 	}
 }
 
@@ -180,6 +286,15 @@ func (s *Set) AnyFold(text string) bool {
 // hold Len() entries.
 func (s *Set) Mark(text string, found []bool) {
 	s.Scan(text, func(_, i int) bool {
+		found[i] = true
+		return true
+	})
+}
+
+// MarkFold is Mark of text with its ASCII letters lowercased (see
+// ScanFold).
+func (s *Set) MarkFold(text string, found []bool) {
+	s.ScanFold(text, func(_, i int) bool {
 		found[i] = true
 		return true
 	})

@@ -1,6 +1,7 @@
 package phrase
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -173,4 +174,57 @@ func FuzzIndexFold(f *testing.F) {
 			t.Fatalf("IndexFold(%q, %q) = %d, want %d", s, p, got, want)
 		}
 	})
+}
+
+// FuzzScan checks Scan and ScanFold, with and without the skip table,
+// against strings.Index of each phrase: every match, in order of position
+// and then of the list.
+func FuzzScan(f *testing.F) {
+	f.Add("This is the Mail System at host mx; user unknown, no such user", "user unknown\nno such user\nmail system")
+	f.Add("abcabc", "bc\nabc\nab")
+	f.Add("xxxxxyyyy", "xxyy\nxyyy\nyyyy")
+	f.Fuzz(func(t *testing.T, text, list string) {
+		var phrases []string
+		for _, p := range strings.Split(strings.ToLower(list), "\n") {
+			if len(p) >= 2 {
+				phrases = append(phrases, p)
+			}
+		}
+		if len(phrases) == 0 {
+			return
+		}
+		s := New(phrases...)
+		lower := []byte(text)
+		for i, c := range lower {
+			lower[i] = Lower(c)
+		}
+		var want []int
+		for at := 0; at < len(lower); at++ {
+			for i, p := range phrases {
+				if strings.HasPrefix(string(lower[at:]), p) {
+					want = append(want, at, i)
+				}
+			}
+		}
+		check := func(name string, scan func(string, func(at, i int) bool), text string) {
+			var got []int
+			scan(text, func(at, i int) bool { got = append(got, at, i); return true })
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s(%q) with %q = %v, want %v", name, text, phrases, got, want)
+			}
+		}
+		check("ScanFold", s.ScanFold, text)
+		check("Scan", s.Scan, string(lower))
+	})
+}
+
+func BenchmarkAnyFold(b *testing.B) {
+	text := strings.Repeat("This is the Mail System at host MX.EXAMPLE.COM. I'm sorry to have to inform you\n", 30)
+	s := New(lineList...)
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		if s.AnyFold(text) {
+			b.Fatal("match")
+		}
+	}
 }
