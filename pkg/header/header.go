@@ -36,20 +36,37 @@ type Field struct {
 	Key, Value string
 }
 
-// scanner holds what ReadFields reuses between calls: the raw block and the
-// field offsets.
+// scanner holds what the readers reuse between calls: the raw block and
+// the field offsets (ReadFields), the fields found in place (ReadFieldsIn),
+// and the copy of names and values.
 type scanner struct {
 	raw   []byte
 	marks []int // start of every field's first line in raw
-	at    []int // and in the input
+	spans []span
 	out   []byte
 	ends  []int
 }
 
+// span is where a field stands in the bytes ReadFieldsIn reads: its name
+// (untrimmed) is b[start:colon], its value b[colon+1:end], on one line
+// unless folded.
+type span struct {
+	start, colon, end int
+	folded            bool
+}
+
+// maxPooled bounds the buffers a pooled scanner keeps.
+const maxPooled = 256 << 10
+
 var scanners = sync.Pool{New: func() any { return &scanner{raw: make([]byte, 0, 4096)} }}
 
-// maxPooled bounds the block buffer a pooled scanner keeps.
-const maxPooled = 256 << 10
+// release hands sc back to the pool unless its buffers grew too large.
+func (sc *scanner) release() {
+	if cap(sc.raw) <= maxPooled && cap(sc.out) <= maxPooled {
+		sc.raw, sc.marks, sc.spans, sc.out, sc.ends = sc.raw[:0], sc.marks[:0], sc.spans[:0], sc.out[:0], sc.ends[:0]
+		scanners.Put(sc)
+	}
+}
 
 // ReadFields reads a header block from br, through the blank line that ends
 // it (or the end of input), and appends its fields to dst in order. It
@@ -58,7 +75,7 @@ const maxPooled = 256 << 10
 // without a colon or a name with a byte outside '!'..'~' stops it with an
 // error after the fields before. Fields with an empty name are skipped.
 func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
-	return readFields(bufLines{br}, "", dst)
+	return readFields(bufLines{br}, dst)
 }
 
 // ReadFieldsBytes is ReadFields on a header block at the start of b, as if
@@ -75,7 +92,11 @@ func ReadFieldsBytes(b []byte, end error, dst []Field) ([]Field, int, error) {
 // are copied. A shorter text is not used.
 func ReadFieldsIn(b []byte, text string, end error, dst []Field) ([]Field, int, error) {
 	src := &byteLines{b: b, end: end}
-	dst, err := readFields(src, text, dst)
+	if src.startsBlank() {
+		dst, err := readFields(src, dst)
+		return dst, src.pos, err
+	}
+	dst, err := scanFields(src, text, dst)
 	return dst, src.pos, err
 }
 
@@ -91,14 +112,10 @@ type lines interface {
 	// continued is startsBlank as go-message's hasContinuationLine reads
 	// it.
 	continued() bool
-	// offset is how many bytes were read so far, or -1 when that is not
-	// known.
-	offset() int
 }
 
-// readFields reads the fields from br; text is what br reads as a string,
-// or "" (see ReadFieldsIn).
-func readFields(br lines, text string, dst []Field) ([]Field, error) {
+// readFields reads the fields from br.
+func readFields(br lines, dst []Field) ([]Field, error) {
 	if br.startsBlank() {
 		line, err := br.readLine(nil)
 		if err != nil {
@@ -107,19 +124,13 @@ func readFields(br lines, text string, dst []Field) ([]Field, error) {
 		return dst, fmt.Errorf("message: malformed MIME header initial line: %v", string(line))
 	}
 	sc := scanners.Get().(*scanner)
-	defer func() {
-		if cap(sc.raw) <= maxPooled && cap(sc.out) <= maxPooled {
-			sc.raw, sc.marks, sc.at, sc.out, sc.ends = sc.raw[:0], sc.marks[:0], sc.at[:0], sc.out[:0], sc.ends[:0]
-			scanners.Put(sc)
-		}
-	}()
+	defer sc.release()
 	// raw holds the fields' lines as textproto holds them: without their
 	// line ends, each followed by "\r\n".
-	raw, marks, at := sc.raw[:0], sc.marks[:0], sc.at[:0]
+	raw, marks := sc.raw[:0], sc.marks[:0]
 	var readErr error
 	for {
 		start := len(raw)
-		at = append(at, br.offset())
 		var err error
 		raw, err = br.readLine(raw)
 		if err != nil {
@@ -143,35 +154,23 @@ func readFields(br lines, text string, dst []Field) ([]Field, error) {
 			raw = append(raw, '\r', '\n')
 		}
 		// textproto checks each field as it reads it, and stops there.
-		kv := raw[start:]
-		colon := bytes.IndexByte(kv, ':')
-		if colon < 0 {
-			readErr = fmt.Errorf("message: malformed MIME header line: %v", string(kv))
-			marks, at = marks[:len(marks)-1], at[:len(at)-1]
-			raw = raw[:start]
-			break
-		}
-		key := trim(kv[:colon])
-		if bad := slices.IndexFunc(key, func(c byte) bool { return c < 33 || c > 126 }); bad >= 0 {
-			readErr = fmt.Errorf("message: malformed MIME header key: %v", string(key))
-			marks, at = marks[:len(marks)-1], at[:len(at)-1]
+		key, err := checkField(raw[start:])
+		if err != nil {
+			readErr = err
+			marks = marks[:len(marks)-1]
 			raw = raw[:start]
 			break
 		}
 		if len(key) == 0 {
-			marks, at = marks[:len(marks)-1], at[:len(at)-1] // textproto skips a field without a name
+			marks = marks[:len(marks)-1] // textproto skips a field without a name
 			raw = raw[:start]
 		}
 	}
-	at = at[:len(marks)]
-	sc.raw, sc.marks, sc.at = raw, marks, at
+	sc.raw, sc.marks = raw, marks
 	if len(marks) == 0 {
 		return dst, readErr
 	}
 	dst = slices.Grow(dst, len(marks)) // a nil dst: one allocation of the fields' number
-	if end := br.offset(); end >= 0 && end <= len(text) {
-		return inText(dst, text, raw, marks, at, sc), readErr
-	}
 	// The names and unfolded values, one after the other, in one copy the
 	// fields point into; ends holds where each name and value ends.
 	out, ends := sc.out[:0], sc.ends[:0]
@@ -196,26 +195,114 @@ func readFields(br lines, text string, dst []Field) ([]Field, error) {
 	return dst, readErr
 }
 
-// inText appends the fields whose lines raw holds (from marks; at are
-// where they start in text) with names and one-line values sliced from
-// text; folded values are unfolded into one copy.
-func inText(dst []Field, text string, raw []byte, marks, at []int, sc *scanner) []Field {
-	out, ends := sc.out[:0], sc.ends[:0] // folded values: the field's index in dst, where its value ends in out
-	for i, start := range marks {
-		end := len(raw)
-		if i+1 < len(marks) {
-			end = marks[i+1]
+// checkField checks a field's lines kv as textproto holds them (each
+// followed by "\r\n") as textproto does, and returns its name, trimmed:
+// an error when kv has no colon or the name a byte outside '!'..'~'.
+func checkField(kv []byte) ([]byte, error) {
+	colon := bytes.IndexByte(kv, ':')
+	if colon < 0 {
+		return nil, fmt.Errorf("message: malformed MIME header line: %v", string(kv))
+	}
+	key := trim(kv[:colon])
+	if bad := slices.IndexFunc(key, func(c byte) bool { return c < 33 || c > 126 }); bad >= 0 {
+		return nil, fmt.Errorf("message: malformed MIME header key: %v", string(key))
+	}
+	return key, nil
+}
+
+// scanFields is readFields on bytes in memory, not starting with a blank:
+// it finds the lines where they stand instead of copying them, and copies
+// only what the fields keep that text (see ReadFieldsIn) does not hold.
+func scanFields(l *byteLines, text string, dst []Field) ([]Field, error) {
+	sc := scanners.Get().(*scanner)
+	defer sc.release()
+	b, pos, spans := l.b, l.pos, sc.spans[:0]
+	var readErr error
+	for {
+		if pos == len(b) {
+			// The end of input before a line ends the block, with the
+			// error the input ends with.
+			if l.end != io.EOF {
+				readErr = l.end
+			}
+			break
 		}
-		kv := raw[start:end]
-		colon := bytes.IndexByte(kv, ':') // in the first line: checked above
-		f := Field{Key: trim(text[at[i] : at[i]+colon])}
-		if bytes.IndexByte(kv, '\n') == len(kv)-1 {
-			// One line: raw holds it as text does, but for its line
-			// end, which raw holds as "\r\n".
-			f.Value = trim(text[at[i]+colon+1 : at[i]+len(kv)-2])
+		start := pos
+		lineEnd, next := lineAt(b, pos)
+		if lineEnd == start {
+			pos = next
+			break // the blank line that ends the block
+		}
+		pos = next
+		folded := false
+		for pos < len(b) && (b[pos] == ' ' || b[pos] == '\t') {
+			_, pos = lineAt(b, pos)
+			folded = true
+		}
+		colon := bytes.IndexByte(b[start:lineEnd], ':')
+		if colon < 0 {
+			// No colon on the first line: an error either way, with the
+			// lines as textproto holds them.
+			_, readErr = checkField(rawLines(sc.raw[:0], b[start:pos]))
+			break
+		}
+		colon += start
+		key := trim(b[start:colon])
+		if bad := slices.IndexFunc(key, func(c byte) bool { return c < 33 || c > 126 }); bad >= 0 {
+			readErr = fmt.Errorf("message: malformed MIME header key: %v", string(key))
+			break
+		}
+		if len(key) == 0 {
+			continue // textproto skips a field without a name
+		}
+		end := lineEnd
+		if folded {
+			end = pos
+		}
+		spans = append(spans, span{start: start, colon: colon, end: end, folded: folded})
+	}
+	l.pos, sc.spans = pos, spans
+	if len(spans) == 0 {
+		return dst, readErr
+	}
+	dst = slices.Grow(dst, len(spans)) // a nil dst: one allocation of the fields' number
+	if pos <= len(text) {
+		return inText(dst, text, b, spans, sc), readErr
+	}
+	// The names and unfolded values, one after the other, in one copy the
+	// fields point into; ends holds where each name and value ends.
+	out, ends := sc.out[:0], sc.ends[:0]
+	for _, f := range spans {
+		out = append(out, trim(b[f.start:f.colon])...)
+		ends = append(ends, len(out))
+		if f.folded {
+			out = unfoldLines(out, b[f.colon+1:f.end])
 		} else {
-			out = unfoldInto(out, kv[colon+1:])
+			out = append(out, trim(b[f.colon+1:f.end])...)
+		}
+		ends = append(ends, len(out))
+	}
+	sc.out, sc.ends = out, ends
+	copied, from := string(out), 0
+	for i := 0; i < len(ends); i += 2 {
+		dst = append(dst, Field{Key: copied[from:ends[i]], Value: copied[ends[i]:ends[i+1]]})
+		from = ends[i+1]
+	}
+	return dst, readErr
+}
+
+// inText appends the fields found at spans of b with names and one-line
+// values sliced from text, which holds b as a string; folded values are
+// unfolded into one copy.
+func inText(dst []Field, text string, b []byte, spans []span, sc *scanner) []Field {
+	out, ends := sc.out[:0], sc.ends[:0] // folded values: the field's index in dst, where its value ends in out
+	for _, s := range spans {
+		f := Field{Key: trim(text[s.start:s.colon])}
+		if s.folded {
+			out = unfoldLines(out, b[s.colon+1:s.end])
 			ends = append(ends, len(dst), len(out))
+		} else {
+			f.Value = trim(text[s.colon+1 : s.end])
 		}
 		dst = append(dst, f)
 	}
@@ -225,6 +312,32 @@ func inText(dst []Field, text string, raw []byte, marks, at []int, sc *scanner) 
 		for k := 0; k < len(ends); k += 2 {
 			dst[ends[k]].Value, from = folded[from:ends[k+1]], ends[k+1]
 		}
+	}
+	return dst
+}
+
+// lineAt returns where the line at b[pos:] ends without its line end (a
+// "\r" before the "\n" dropped, as bufio.Reader.ReadLine drops it) and
+// where the next starts.
+func lineAt(b []byte, pos int) (end, next int) {
+	i := bytes.IndexByte(b[pos:], '\n')
+	if i < 0 {
+		return len(b), len(b) // the last line, without a line end
+	}
+	end, next = pos+i, pos+i+1
+	if end > pos && b[end-1] == '\r' {
+		end--
+	}
+	return end, next
+}
+
+// rawLines appends the lines of b to dst as textproto holds them: without
+// their line ends, each followed by "\r\n".
+func rawLines(dst, b []byte) []byte {
+	for pos := 0; pos < len(b); {
+		end, next := lineAt(b, pos)
+		dst = append(append(dst, b[pos:end]...), '\r', '\n')
+		pos = next
 	}
 	return dst
 }
@@ -246,8 +359,6 @@ func (l bufLines) readLine(dst []byte) ([]byte, error) {
 		}
 	}
 }
-
-func (l bufLines) offset() int { return -1 }
 
 func (l bufLines) continued() bool {
 	c, err := l.br.ReadByte()
@@ -288,8 +399,6 @@ func (l *byteLines) readLine(dst []byte) ([]byte, error) {
 }
 
 func (l *byteLines) continued() bool { return l.startsBlank() }
-
-func (l *byteLines) offset() int { return l.pos }
 
 // Read reads a header block from br as textproto.ReadHeader does and
 // returns its fields, the same as the go-message header it reads. The
@@ -393,6 +502,27 @@ func unfoldInto(dst, v []byte) []byte {
 		}
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		line = trim(line)
+		if len(line) == 0 {
+			continue
+		}
+		if !first {
+			dst = append(dst, ' ')
+		}
+		first = false
+		dst = append(dst, line...)
+	}
+	return dst
+}
+
+// unfoldLines is unfoldInto on a folded value as it stands in the input:
+// a "\r" is dropped only before a "\n", as bufio.Reader.ReadLine drops
+// it, not at the end of input.
+func unfoldLines(dst, v []byte) []byte {
+	first := true
+	for len(v) > 0 {
+		end, next := lineAt(v, 0)
+		line := trim(v[:end])
+		v = v[next:]
 		if len(line) == 0 {
 			continue
 		}

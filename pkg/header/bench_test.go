@@ -1,0 +1,42 @@
+package header
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkReadBytes reads the header of every message under testdata and
+// the shared corpus, in memory, with and without the text as a string.
+func BenchmarkReadBytes(b *testing.B) {
+	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
+	more, _ := filepath.Glob("../../../shared/corpus/sisimai/eml/*.eml")
+	var msgs [][]byte
+	for _, f := range append(files, more...) {
+		if data, err := os.ReadFile(f); err == nil {
+			msgs = append(msgs, data)
+		}
+	}
+	if len(msgs) == 0 {
+		b.Skip("no test messages")
+	}
+	texts := make([]string, len(msgs))
+	for i, m := range msgs {
+		texts[i] = string(m)
+	}
+	for _, mode := range []string{"copy", "text"} {
+		b.Run(mode, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i, m := range msgs {
+					text := ""
+					if mode == "text" {
+						text = texts[i]
+					}
+					ReadBytes(m, text, io.EOF)
+				}
+			}
+		})
+	}
+}
