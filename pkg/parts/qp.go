@@ -15,7 +15,6 @@ import (
 // 4096 bytes, and a longer line ends the part with bufio.ErrBufferFull.
 func decodeQP(dst, src []byte, end error, limit int) ([]byte, error) {
 	var rerr error
-	var logical []byte // a line with its line end put back
 	pos := 0
 	for len(dst) < limit {
 		if rerr != nil {
@@ -29,6 +28,7 @@ func decodeQP(dst, src []byte, end error, limit int) ([]byte, error) {
 		hasLF := bytes.HasSuffix(whole, []byte("\n"))
 		hasCR := bytes.HasSuffix(whole, []byte("\r\n"))
 		line := bytes.TrimRight(whole, "\n\r \t")
+		lineEnd := ""
 		if bytes.HasSuffix(line, []byte("=")) {
 			rightStripped := bytes.TrimLeft(whole[len(line):], " \t")
 			line = line[:len(line)-1]
@@ -37,40 +37,62 @@ func decodeQP(dst, src []byte, end error, limit int) ([]byte, error) {
 				rerr = fmt.Errorf("quotedprintable: invalid bytes after =: %q", rightStripped)
 			}
 		} else if hasLF {
-			logical = append(logical[:0], line...)
+			// The line end the reader puts back after the trimmed line.
+			lineEnd = "\n"
 			if hasCR {
-				logical = append(logical, '\r', '\n')
-			} else {
-				logical = append(logical, '\n')
+				lineEnd = "\r\n"
 			}
-			line = logical
 		}
-		for i := 0; i < len(line); i++ {
-			if len(dst) == limit {
-				return dst, nil
-			}
-			b := line[i]
-			switch {
-			case b == '=':
-				h, err := readHexByte(line[i+1:])
-				if err != nil {
-					if len(line)-i >= 2 && line[i+1] != '\r' && line[i+1] != '\n' {
-						break // a literal "="
-					}
-					return dst, err
+		var err error
+		if dst, err = decodeQPLine(dst, line, limit); err != nil {
+			return dst, err
+		}
+		n := min(len(lineEnd), limit-len(dst))
+		dst = append(dst, lineEnd[:n]...)
+	}
+	return dst, nil
+}
+
+// decodeQPLine appends the decoding of one line (trimmed, without its line
+// end) to dst up to limit bytes, copying the runs between escapes whole.
+func decodeQPLine(dst, line []byte, limit int) ([]byte, error) {
+	for len(line) > 0 && len(dst) < limit {
+		run := line
+		if eq := bytes.IndexByte(line, '='); eq >= 0 {
+			run = line[:eq]
+		}
+		if len(run) > 0 {
+			n := min(len(run), limit-len(dst))
+			for i, c := range run[:n] {
+				if qpInvalid[c] {
+					return append(dst, run[:i]...), fmt.Errorf("quotedprintable: invalid unescaped byte 0x%02x in body", c)
 				}
-				b = h
-				i += 2
-			case b == '\t' || b == '\r' || b == '\n':
-			case b >= 0x80:
-			case b < ' ' || b > '~':
-				return dst, fmt.Errorf("quotedprintable: invalid unescaped byte 0x%02x in body", b)
 			}
-			dst = append(dst, b)
+			dst, line = append(dst, run[:n]...), line[n:]
+			continue
+		}
+		h, err := readHexByte(line[1:])
+		switch {
+		case err == nil:
+			dst, line = append(dst, h), line[3:]
+		case len(line) >= 2 && line[1] != '\r' && line[1] != '\n':
+			dst, line = append(dst, '='), line[1:] // a literal "="
+		default:
+			return dst, err
 		}
 	}
 	return dst, nil
 }
+
+// qpInvalid holds the bytes quoted-printable text may not hold unescaped:
+// controls but tab, CR and LF, and DEL.
+var qpInvalid = func() (t [256]bool) {
+	for c := 0; c < ' '; c++ {
+		t[c] = c != '\t' && c != '\r' && c != '\n'
+	}
+	t[0x7f] = true
+	return t
+}()
 
 // readSliceAt is bufio.Reader.ReadSlice('\n') with a 4096-byte buffer over
 // src[pos:], which ends with the error end; it returns the line, the

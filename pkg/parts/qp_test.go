@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"mime/quotedprintable"
+	"os"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -45,4 +46,22 @@ func FuzzDecodeQP(f *testing.F) {
 		}
 		checkQP(t, src, 1+(limit&0xffff)%(len(src)+2))
 	})
+}
+
+// BenchmarkDecodeQP decodes the messages under testdata as if they were
+// quoted-printable text: mostly plain lines, some escapes.
+func BenchmarkDecodeQP(b *testing.B) {
+	var srcs [][]byte
+	for _, p := range sampleFiles() {
+		if data, err := os.ReadFile(p); err == nil {
+			srcs = append(srcs, data)
+		}
+	}
+	var dst []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range srcs {
+			dst, _ = decodeQP(dst[:0], src, io.EOF, 1<<20)
+		}
+	}
 }
