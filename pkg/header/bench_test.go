@@ -1,6 +1,8 @@
 package header
 
 import (
+	"bufio"
+	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -8,7 +10,8 @@ import (
 )
 
 // BenchmarkReadBytes reads the header of every message under testdata and
-// the shared corpus, in memory, with and without the text as a string.
+// the shared corpus: through a bufio.Reader, and in memory with and
+// without the text as a string.
 func BenchmarkReadBytes(b *testing.B) {
 	files, _ := filepath.Glob("../../testdata/eml/*/*.eml")
 	more, _ := filepath.Glob("../../../shared/corpus/sisimai/eml/*.eml")
@@ -25,6 +28,16 @@ func BenchmarkReadBytes(b *testing.B) {
 	for i, m := range msgs {
 		texts[i] = string(m)
 	}
+	br := bufio.NewReader(nil)
+	b.Run("bufio", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, m := range msgs {
+				br.Reset(bytes.NewReader(m))
+				Read(br)
+			}
+		}
+	})
 	for _, mode := range []string{"copy", "text"} {
 		b.Run(mode, func(b *testing.B) {
 			b.ReportAllocs()

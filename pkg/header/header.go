@@ -96,7 +96,7 @@ func ReadFieldsIn(b []byte, text string, end error, dst []Field) ([]Field, int, 
 		dst, err := readFields(src, dst)
 		return dst, src.pos, err
 	}
-	dst, err := scanFields(src, text, dst)
+	dst, _, err := scanFields(src, text, dst, false)
 	return dst, src.pos, err
 }
 
@@ -122,6 +122,11 @@ func readFields(br lines, dst []Field) ([]Field, error) {
 			return dst, err
 		}
 		return dst, fmt.Errorf("message: malformed MIME header initial line: %v", string(line))
+	}
+	if bl, ok := br.(bufLines); ok {
+		if fields, ok, err := bl.scanBuffered(dst); ok {
+			return fields, err
+		}
 	}
 	sc := scanners.Get().(*scanner)
 	defer sc.release()
@@ -213,13 +218,19 @@ func checkField(kv []byte) ([]byte, error) {
 // scanFields is readFields on bytes in memory, not starting with a blank:
 // it finds the lines where they stand instead of copying them, and copies
 // only what the fields keep that text (see ReadFieldsIn) does not hold.
-func scanFields(l *byteLines, text string, dst []Field) ([]Field, error) {
+// When partial, l.b is only the start of the input: a block that does not
+// end within it (each line read followed by another byte, for the look at
+// the next line's first) is not read, and scanFields reports false.
+func scanFields(l *byteLines, text string, dst []Field, partial bool) ([]Field, bool, error) {
 	sc := scanners.Get().(*scanner)
 	defer sc.release()
 	b, pos, spans := l.b, l.pos, sc.spans[:0]
 	var readErr error
 	for {
 		if pos == len(b) {
+			if partial {
+				return dst, false, nil
+			}
 			// The end of input before a line ends the block, with the
 			// error the input ends with.
 			if l.end != io.EOF {
@@ -238,6 +249,9 @@ func scanFields(l *byteLines, text string, dst []Field) ([]Field, error) {
 		for pos < len(b) && (b[pos] == ' ' || b[pos] == '\t') {
 			_, pos = lineAt(b, pos)
 			folded = true
+		}
+		if partial && pos == len(b) {
+			return dst, false, nil
 		}
 		colon := bytes.IndexByte(b[start:lineEnd], ':')
 		if colon < 0 {
@@ -263,11 +277,11 @@ func scanFields(l *byteLines, text string, dst []Field) ([]Field, error) {
 	}
 	l.pos, sc.spans = pos, spans
 	if len(spans) == 0 {
-		return dst, readErr
+		return dst, true, readErr
 	}
 	dst = slices.Grow(dst, len(spans)) // a nil dst: one allocation of the fields' number
 	if pos <= len(text) {
-		return inText(dst, text, b, spans, sc), readErr
+		return inText(dst, text, b, spans, sc), true, readErr
 	}
 	// The names and unfolded values, one after the other, in one copy the
 	// fields point into; ends holds where each name and value ends.
@@ -288,7 +302,7 @@ func scanFields(l *byteLines, text string, dst []Field) ([]Field, error) {
 		dst = append(dst, Field{Key: copied[from:ends[i]], Value: copied[ends[i]:ends[i+1]]})
 		from = ends[i+1]
 	}
-	return dst, readErr
+	return dst, true, readErr
 }
 
 // inText appends the fields found at spans of b with names and one-line
@@ -348,6 +362,20 @@ type bufLines struct{ br *bufio.Reader }
 func (l bufLines) startsBlank() bool {
 	b, err := l.br.Peek(1)
 	return err == nil && (b[0] == ' ' || b[0] == '\t')
+}
+
+// scanBuffered is scanFields on the bytes br holds buffered, when the
+// block ends within them: it reads the fields and discards their bytes
+// from br. It reports false, having read nothing, when the block goes on
+// past them.
+func (l bufLines) scanBuffered(dst []Field) ([]Field, bool, error) {
+	b, _ := l.br.Peek(l.br.Buffered())
+	src := &byteLines{b: b}
+	fields, ok, err := scanFields(src, "", dst, true)
+	if ok {
+		l.br.Discard(src.pos)
+	}
+	return fields, ok, err
 }
 
 func (l bufLines) readLine(dst []byte) ([]byte, error) {
