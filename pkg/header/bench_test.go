@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -51,5 +52,20 @@ func BenchmarkReadBytes(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkGet looks up names a bounce's reader asks for in a header of
+// the usual size: present, absent, and in another case.
+func BenchmarkGet(b *testing.B) {
+	h, _ := Read(bufio.NewReader(strings.NewReader("Return-Path: <>\nReceived: a\nReceived: b\nReceived: c\n" +
+		"DKIM-Signature: x\nAuthentication-Results: y\nFrom: MAILER-DAEMON@example.com\nTo: a@example.org\n" +
+		"Subject: Undelivered Mail\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nMessage-ID: <a@b>\nMIME-Version: 1.0\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=x\nAuto-Submitted: auto-replied\n\n")))
+	names := []string{"Subject", "Content-Type", "X-Failed-Recipients", "message-id", "From", "In-Reply-To", "Auto-Submitted"}
+	for b.Loop() {
+		for _, k := range names {
+			h.Get(k)
+		}
 	}
 }

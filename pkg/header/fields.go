@@ -222,10 +222,14 @@ func decodeText(s string) (string, error) {
 // canonical forms (Canonical) are equal. A name holding a byte that is not
 // a token character is its own canonical form; any other is equal to every
 // name that differs from it in the case of letters only.
+//
+// It is small enough to inline: most names differ in length, or are equal.
 func match(key, k string) bool {
-	if len(key) != len(k) {
-		return false
-	}
+	return len(key) == len(k) && (key == k || matchFold(key, k))
+}
+
+// matchFold is match of names of the same length.
+func matchFold(key, k string) bool {
 	folded, odd := false, false
 	for i := 0; i < len(k); i++ {
 		a, b := key[i], k[i]
