@@ -3,6 +3,7 @@ package parts
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 )
@@ -63,10 +64,8 @@ func decodeQPLine(dst, line []byte, limit int) ([]byte, error) {
 		}
 		if len(run) > 0 {
 			n := min(len(run), limit-len(dst))
-			for i, c := range run[:n] {
-				if qpInvalid[c] {
-					return append(dst, run[:i]...), fmt.Errorf("quotedprintable: invalid unescaped byte 0x%02x in body", c)
-				}
+			if i := qpInvalidAt(run[:n]); i >= 0 {
+				return append(dst, run[:i]...), fmt.Errorf("quotedprintable: invalid unescaped byte 0x%02x in body", run[i])
 			}
 			dst, line = append(dst, run[:n]...), line[n:]
 			continue
@@ -82,6 +81,32 @@ func decodeQPLine(dst, line []byte, limit int) ([]byte, error) {
 		}
 	}
 	return dst, nil
+}
+
+// qpInvalidAt returns the index of the first byte of b in qpInvalid, or
+// -1. It passes over eight bytes at a time that hold no control byte
+// (below 0x20) and no DEL.
+func qpInvalidAt(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		del := x ^ 0x7f*ones
+		if (x-0x20*ones)&^x&highs == 0 && (del-ones)&^del&highs == 0 {
+			continue
+		}
+		for j, c := range b[i : i+8] {
+			if qpInvalid[c] {
+				return i + j
+			}
+		}
+	}
+	for j, c := range b[i:] {
+		if qpInvalid[c] {
+			return i + j
+		}
+	}
+	return -1
 }
 
 // qpInvalid holds the bytes quoted-printable text may not hold unescaped:
