@@ -66,22 +66,79 @@ func parseDate(s string) (time.Time, bool) {
 			return t, true
 		}
 	}
-	if t, err := mail.ParseDate(s); err == nil {
+	if t, ok := mailDate(s); ok {
 		return t, true
 	}
 	// Drop a trailing comment such as "(JST)" or "(UTC)".
 	if bare != "" {
-		if t, err := mail.ParseDate(bare); err == nil {
+		if t, ok := mailDate(bare); ok {
 			return t, true
 		}
 	}
 	for _, layout := range dateLayouts {
+		if !mayFit(layout, s) {
+			continue
+		}
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, true
 		}
 	}
 	return time.Time{}, false
 }
+
+// mailDate is net/mail.ParseDate(s), not tried when it would fail at the
+// start of every layout it tries: each of those failures is an allocated
+// error, 48 of them for a date of another form.
+func mailDate(s string) (time.Time, bool) {
+	if !mayBeMailDate(s) {
+		return time.Time{}, false
+	}
+	t, err := mail.ParseDate(s)
+	return t, err == nil
+}
+
+// mayBeMailDate reports false when net/mail.ParseDate certainly fails on
+// s. Every layout it tries starts with an optional day name and a comma
+// ("Mon, ", the comma after three bytes, then one or more spaces) and a
+// day of one or two digits followed by a space (and more: the month,
+// ...); it passes over leading spaces and tabs, and cuts the text only
+// after the zone, which comes later. A text with a CR or LF, which it
+// edits first, is left to it.
+func mayBeMailDate(s string) bool {
+	if strings.ContainsAny(s, "\r\n") {
+		return true
+	}
+	s = strings.TrimLeft(s, " \t")
+	if len(s) > 3 && s[3] == ',' {
+		if len(s) < 5 || s[4] != ' ' {
+			return false
+		}
+		s = strings.TrimLeft(s[4:], " ")
+	}
+	return len(s) > 1 && isDigit(s[0]) && (s[1] == ' ' || len(s) > 2 && isDigit(s[1]) && s[2] == ' ')
+}
+
+// mayFit reports false when time.Parse(layout, s) certainly fails, judged
+// by the first element of layout and the byte after it: a long day name
+// ("Monday") starts with a letter; a day name ("Mon") is three bytes, and
+// the layout's next byte follows them; a year ("2006") is four digits,
+// and the layout's next byte follows them; a day ("2") starts with a
+// digit. Any other layout may fit.
+func mayFit(layout, s string) bool {
+	switch {
+	case strings.HasPrefix(layout, "Monday"):
+		return s != "" && isLetter(s[0])
+	case strings.HasPrefix(layout, "Mon") && len(layout) > 3:
+		return len(s) > 3 && s[3] == layout[3]
+	case strings.HasPrefix(layout, "2006") && len(layout) > 4:
+		return len(s) > 4 && isDigit(s[0]) && isDigit(s[1]) && isDigit(s[2]) && isDigit(s[3]) && s[4] == layout[4]
+	case strings.HasPrefix(layout, "2"):
+		return s != "" && isDigit(s[0])
+	}
+	return true
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // parseRFC5322 is time.Parse(rfc5322, s). The plainest form ("Mon, 2 Jan
 // 2006 15:04:05 -0700", exact-case names) is read here,
@@ -92,6 +149,9 @@ func parseDate(s string) (time.Time, bool) {
 func parseRFC5322(s string) (time.Time, bool) {
 	if t, ok := plainRFC5322(s); ok {
 		return t, true
+	}
+	if !mayFit(rfc5322, s) {
+		return time.Time{}, false
 	}
 	t, err := time.Parse(rfc5322, s)
 	return t, err == nil

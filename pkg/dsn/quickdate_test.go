@@ -1,6 +1,8 @@
 package dsn
 
 import (
+	"net/mail"
+	"strings"
 	"testing"
 	"time"
 )
@@ -19,6 +21,12 @@ var dates = []string{
 	"24 Jun 2024 08:54:01 -00000", "24 Jun 2024 08:54:01 GMT", "Sat, 08 Feb 2025 11:22:28 GMT", "0 Jun 2024 08:54:01 -0000",
 	"Tue,  2 May 2017 01:16:58 -0400 (EDT)", "Thu,  29 Apr 2016 23:34:45 +0900 (JST)", "Thu,  29 Apr 2016 23:34:45 +0900",
 	"Thu,   9 Apr 2016 23:34:45 +0900", "Thu,  9  Apr 2016 23:34:45 +0900", "1ue,  2 May 2017 01:16:58 -0400",
+	"2024-01-02 10-11-12", "Thu 18 Apr 2024 10:00:00 +0900", "Thu,18 Apr 2024 10:00:00 +0900", "Thu, 18 Oct 24 10:00:00 UTC",
+	"Thu, 18 Apr 2024 10:00:00 PST", "Wed, 9 May 2024 10:00:00", "Thu, 18 Apr 2024 10:00:00 UT", "Monday, January 2, 2006 3:04:05 PM",
+	"2006/01/02 15:04:05", "2006-01-02 15:04:05 -0700", "Mon Jan 2 15:04:05 2006", "Mon Jan 2 15:04:05 -0700 2006",
+	"Mon Jan 2 15:04:05 MST 2006", "Mon, 2 Jan 2006 15:04 -0700", "Mon, 02 Jan 2006 15:04:05 -0700 MST", "2006-01-02T15:04:05+09:00",
+	"Tue, 123 Apr 2024 10:00:00 -0700 (PST)", "Thu, 18 Apr 2024 10:00:00 -0700 From: x <y@z>", "\tThu, 18 Apr 2024 10:00:00 +0900",
+	"Thu, 18 Apr 2024 10:00:00 +0900\r\n", "18 Apr 24 10:00 UT", "Thu,  18 Apr 2024 10:00:00 GMT", "1 -0000", "Thu, 1 +0000",
 }
 
 // TestQuickDate: ParseDate, its shortcut (quickDate) included, gives what
@@ -42,6 +50,53 @@ func checkQuickDate(t *testing.T, s string) {
 	want, wantOK := parseDate(s)
 	if ok != wantOK || !got.Equal(want) || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
 		t.Fatalf("ParseDate(%q) = %v, %v; its general path %v, %v", s, got, ok, want, wantOK)
+	}
+	want, wantOK = everyLayout(s)
+	if ok != wantOK || !got.Equal(want) || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
+		t.Fatalf("ParseDate(%q) = %v, %v; every layout tried: %v, %v", s, got, ok, want, wantOK)
+	}
+}
+
+// everyLayout is parseDate trying every layout, without the checks that
+// pass over those that cannot fit (mayFit, mayBeMailDate).
+func everyLayout(s string) (time.Time, bool) {
+	s = strings.Join(strings.Fields(s), " ")
+	if s == "" {
+		return time.Time{}, false
+	}
+	try := []string{s}
+	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
+		try = append(try, strings.TrimSpace(s[:i]))
+	}
+	for _, v := range try {
+		if t, err := time.Parse(rfc5322, v); err == nil {
+			return t, true
+		}
+	}
+	for _, v := range try {
+		if t, err := mail.ParseDate(v); err == nil {
+			return t, true
+		}
+	}
+	for _, layout := range dateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// TestMayFit: the checks pass over no layout that fits.
+func TestMayFit(t *testing.T) {
+	for _, s := range dates {
+		for _, layout := range append([]string{rfc5322}, dateLayouts...) {
+			if _, err := time.Parse(layout, s); err == nil && !mayFit(layout, s) {
+				t.Errorf("mayFit(%q, %q) = false; time.Parse takes it", layout, s)
+			}
+		}
+		if _, err := mail.ParseDate(s); err == nil && !mayBeMailDate(s) {
+			t.Errorf("mayBeMailDate(%q) = false; net/mail takes it", s)
+		}
 	}
 }
 
