@@ -89,12 +89,32 @@ func parseDate(s string) (time.Time, bool) {
 // mailDate is net/mail.ParseDate(s), not tried when it would fail at the
 // start of every layout it tries: each of those failures is an allocated
 // error, 48 of them for a date of another form.
+//
+// A date with a day name ("Thu, 18 Oct 24 10:00:00 UTC") fails the 24
+// layouts without one first; ParseDate reads the rest without its day
+// name as the layouts with one would, since time.Parse checks a day
+// name's spelling only (and net/mail looks for its zone in the rest,
+// which starts with a digit, from the same byte on: a "T" at the start
+// of the text, of "Tue" or "Thu", is passed over).
 func mailDate(s string) (time.Time, bool) {
 	if !mayBeMailDate(s) {
 		return time.Time{}, false
 	}
+	if rest, ok := cutDayName(s); ok {
+		s = rest
+	}
 	t, err := mail.ParseDate(s)
 	return t, err == nil
+}
+
+// cutDayName returns s without its leading day name, comma and spaces
+// ("Thu, "), the name spelt exactly and the rest starting with a digit.
+func cutDayName(s string) (string, bool) {
+	if len(s) < 6 || s[3] != ',' || s[4] != ' ' || strings.Index(weekdays, s[:3])%4 != 0 {
+		return "", false
+	}
+	rest := strings.TrimLeft(s[4:], " ")
+	return rest, rest != "" && isDigit(rest[0])
 }
 
 // mayBeMailDate reports false when net/mail.ParseDate certainly fails on
