@@ -141,7 +141,8 @@ func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 // way too: the report then agrees with one of the server's replies.
 func repliedCode(text string, dsn status.Code) (status.Code, bool) {
 	var first status.Code
-	for _, m := range status.FindAll(text, 32) {
+	var buf [8]status.Match
+	for _, m := range status.AppendAll(buf[:0], text, 32) {
 		if m.Reply == 0 || m.Reply.Class() != m.Code.Class || m.Code.Generic() {
 			continue
 		}

@@ -163,7 +163,8 @@ func decide(f Facts, lower string, blocklist string) (reason, step, evidence str
 	case f.Hint != "" && Known(f.Hint):
 		return f.Hint, "hint", f.Hint
 	}
-	if r, ev := byProvider(lower, f.Status, status.FindAll(lower, 8)); r != "" {
+	var codes [8]status.Match
+	if r, ev := byProvider(lower, f.Status, status.AppendAll(codes[:0], lower, 8)); r != "" {
 		return r, "provider", ev
 	}
 	if blocklist != "" {

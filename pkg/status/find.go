@@ -1,5 +1,7 @@
 package status
 
+import "strings"
+
 // Finding codes in prose. Servers write their codes into free text in many
 // shapes: "550 5.1.1 <a@b>: user unknown", "550-5.7.26 ...", "#5.1.1",
 // "(5.2.2)", "smtp; 554 5.0.0". Version numbers ("Postfix 2.5.5"), IPv4
@@ -39,10 +41,22 @@ type Match struct {
 // at most max of them (max <= 0 means no limit).
 func FindAll(text string, max int) []Match { return appendAll(nil, text, max) }
 
-// appendAll is FindAll appending to out, so that callers that keep
+// AppendAll is FindAll appending to out, so that callers that keep
 // nothing can pass a buffer on their stack.
+func AppendAll(out []Match, text string, max int) []Match { return appendAll(out, text, max) }
+
+// appendAll is AppendAll. A code's class digit stands before a dot: the
+// scan goes from dot to dot.
 func appendAll(out []Match, text string, max int) []Match {
 	for i := 0; i+5 <= len(text); i++ {
+		d := strings.IndexByte(text[i+1:], '.')
+		if d < 0 {
+			break
+		}
+		i += d // text[i+1] is the dot
+		if i+5 > len(text) {
+			break
+		}
 		c := text[i]
 		if c != '2' && c != '4' && c != '5' {
 			continue

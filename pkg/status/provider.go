@@ -91,6 +91,7 @@ func ProviderOf(hosts ...string) string {
 	return ""
 }
 
+// hasHostSuffix reports whether h is domain or a host name under it.
 func hasHostSuffix(h, domain string) bool {
-	return h == domain || strings.HasSuffix(h, "."+domain)
+	return strings.HasSuffix(h, domain) && (len(h) == len(domain) || h[len(h)-len(domain)-1] == '.')
 }

@@ -1,6 +1,7 @@
 package status
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -164,6 +165,9 @@ func FuzzStatus(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := FindAll(s, 0), everyOffset(s); !slices.Equal(got, want) {
+			t.Fatalf("FindAll(%q) = %v; trying every offset: %v", s, got, want)
+		}
 		for _, m := range FindAll(s, 0) {
 			if m.Start < 0 || m.End > len(s) || m.Start >= m.End {
 				t.Fatalf("bad offsets %+v for %q", m, s)
@@ -188,6 +192,23 @@ func FuzzStatus(f *testing.F) {
 			t.Fatalf("invalid UTF-8 advice")
 		}
 	})
+}
+
+// everyOffset is FindAll trying scanCode at every offset, not only before
+// a dot.
+func everyOffset(text string) []Match {
+	var out []Match
+	for i := 0; i+5 <= len(text); i++ {
+		c := text[i]
+		if c != '2' && c != '4' && c != '5' || i > 0 && !isBoundaryBefore(text[i-1]) || text[i+1] != '.' {
+			continue
+		}
+		if m, ok := scanCode(text, i); ok {
+			out = append(out, m)
+			i = m.End - 1
+		}
+	}
+	return out
 }
 
 // diagnostics are server replies as bounces quote them.
