@@ -105,6 +105,9 @@ func isTokenSep(c byte) bool {
 // maskable reports whether a token is a URL, an email address, a host
 // name or an SMTP code rather than a word.
 func maskable(tok string) bool {
+	if !hasMark(tok) {
+		return false
+	}
 	if isCode(tok) {
 		return true
 	}
@@ -113,7 +116,10 @@ func maskable(tok string) bool {
 	}
 	// A host name: two or more dot-separated labels with letters, the last
 	// of at least two letters ("mx.example.com", not "e.g." or "5.1.1").
-	t := strings.TrimRight(tok, ".:")
+	t := tok
+	for len(t) > 0 && (t[len(t)-1] == '.' || t[len(t)-1] == ':') {
+		t = t[:len(t)-1]
+	}
 	dot := strings.LastIndexByte(t, '.')
 	if dot <= 0 || dot == len(t)-1 {
 		return false
@@ -136,10 +142,28 @@ func maskable(tok string) bool {
 	return true
 }
 
+// hasMark reports whether tok has a byte that every token maskable takes
+// has: a digit (a code), a dot (a host name, "www."), an '@' or a ':'
+// ("://"). Words have none.
+func hasMark(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; c == '.' || c == '@' || c == ':' || c >= '0' && c <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
 // isCode reports whether tok is an SMTP reply or enhanced status code, as
 // servers write them: "550", "550-5.7.1", "5.1.1", "#5.4.4", "(#4.4.1)".
 func isCode(tok string) bool {
-	t := strings.Trim(tok, "#().:-")
+	t := tok
+	for len(t) > 0 && isCodeMark(t[0]) {
+		t = t[1:]
+	}
+	for len(t) > 0 && isCodeMark(t[len(t)-1]) {
+		t = t[:len(t)-1]
+	}
 	if t == "" {
 		return false
 	}
@@ -158,6 +182,12 @@ func isCode(tok string) bool {
 		return false
 	}
 	return len(t) == 3 && digits == 3 || strings.IndexByte(t, '.') > 0
+}
+
+// isCodeMark reports whether c is written around a code: '#', '(', ')',
+// '.', ':' or '-'.
+func isCodeMark(c byte) bool {
+	return c == '#' || c == '(' || c == ')' || c == '.' || c == ':' || c == '-'
 }
 
 // A matcher finds the first rule of a table (in table order) any of whose
@@ -245,7 +275,9 @@ func (m *matcher) firstPhrase(text string) (rule, string, bool) {
 			if e.rule >= best {
 				break
 			}
-			if !strings.HasPrefix(text[i:], e.text) {
+			// The first two bytes match (the pair); the third, when the
+			// phrase has one, mostly does not.
+			if len(e.text) > 2 && (i+2 >= len(text) || text[i+2] != e.text[2]) || !strings.HasPrefix(text[i:], e.text) {
 				continue
 			}
 			end := i + len(e.text)
