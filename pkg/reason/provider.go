@@ -110,14 +110,22 @@ var providerTokens = func() *matcher {
 	return newMatcher(rules)
 }()
 
+// providerRanges are the code range rules of providerCodes, in order.
+var providerRanges = func() []providerRule {
+	var rules []providerRule
+	for _, p := range providerCodes {
+		if !p.from.IsZero() {
+			rules = append(rules, p)
+		}
+	}
+	return rules
+}()
+
 // byProvider returns the reason of the first provider rule that matches,
 // and the code or token that matched. codes are the enhanced codes in the
 // text; c is the chosen status code.
 func byProvider(text string, c status.Code, codes []status.Match) (string, string) {
-	for _, p := range providerCodes {
-		if p.from.IsZero() {
-			continue
-		}
+	for _, p := range providerRanges {
 		if inRange(c, p) {
 			return p.reason, c.String()
 		}

@@ -123,9 +123,9 @@ type Result struct {
 // FROM is a refusal of the sender ("rejected"); and "hostunknown" under a temporary code is a DNS failure
 // that may pass ("networkerror").
 func Classify(f Facts) Result {
-	lower := strings.ToLower(f.Diagnostic)
+	lower, words := lowerWords(f.Diagnostic)
 	res := Result{Blocklist: findBlocklist(lower)}
-	res.Reason, res.Step, res.Evidence = decide(f, lower, res.Blocklist)
+	res.Reason, res.Step, res.Evidence = decide(f, lower, words, res.Blocklist)
 	res.Confident = confidentSteps[res.Step]
 	switch {
 	case f.Command == "MAIL" && aboutRecipient[res.Reason] && !(res.Reason == BadReputation && hasAny(lower, ipReputation) != ""):
@@ -154,7 +154,9 @@ var aboutRecipient = map[string]bool{
 	UserUnknown: true, Filtered: true, HostUnknown: true, Suspend: true, HasMoved: true, BadReputation: true,
 }
 
-func decide(f Facts, lower string, blocklist string) (reason, step, evidence string) {
+// decide is Classify's rules 1 to 10 on the lowercase diagnostic and its
+// words (plain).
+func decide(f Facts, lower, words, blocklist string) (reason, step, evidence string) {
 	switch {
 	case f.Status.Class == status.ClassSuccess:
 		return Delivered, "success", f.Status.String()
@@ -170,7 +172,6 @@ func decide(f Facts, lower string, blocklist string) (reason, step, evidence str
 	if blocklist != "" {
 		return Blocked, "wording", blocklist
 	}
-	words := plain(lower)
 	if r, phrase, ok := decisiveMatcher.firstPhrase(words); ok {
 		if r.stageBound && !atRCPT(f.Command, words) && !(f.Status.Subject == 1 && userUnknownDetails[f.Status.Detail]) {
 			return Filtered, "wording", phrase

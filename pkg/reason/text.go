@@ -1,8 +1,10 @@
 package reason
 
 import (
+	"bytes"
 	"math/bits"
 	"strings"
+	"unicode/utf8"
 )
 
 // A phrase is lowercase text looked for with strings.Contains. A '|' at
@@ -63,20 +65,25 @@ func isWordByte(b byte) bool {
 // that a server broke over continuation lines ("... multiple 550-5.7.1
 // addresses in From: ...") reads whole again.
 func plain(lower string) string {
-	b := make([]byte, 0, len(lower))
+	return string(appendPlain(make([]byte, 0, len(lower)), []byte(lower)))
+}
+
+// appendPlain appends plain(lower) to dst. lower may be dst's own bytes
+// before its length: they are read, never written.
+func appendPlain(dst, lower []byte) []byte {
 	space := true // at the start, or after a space: drop further spaces
 	for i := 0; i < len(lower); {
 		c := lower[i]
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
 			if !space {
-				b = append(b, ' ')
+				dst = append(dst, ' ')
 				space = true
 			}
 			i++
 			continue
 		}
 		if isTokenSep(c) {
-			b = append(b, c)
+			dst = append(dst, c)
 			space = false
 			i++
 			continue
@@ -86,12 +93,42 @@ func plain(lower string) string {
 			j++
 		}
 		if !maskable(lower[i:j]) {
-			b = append(b, lower[i:j]...)
+			dst = append(dst, lower[i:j]...)
 			space = false
 		}
 		i = j
 	}
-	return string(b)
+	return dst
+}
+
+// lowerWords returns text lowercased (strings.ToLower) and plain of that,
+// both cut from one string, made with one allocation.
+func lowerWords(text string) (lower, words string) {
+	var buf [1024]byte
+	b := buf[:0]
+	if isASCII(text) {
+		for i := 0; i < len(text); i++ {
+			c := text[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+	} else {
+		b = append(b, strings.ToLower(text)...)
+	}
+	n := len(b)
+	all := string(appendPlain(b, b[:n]))
+	return all[:n], all[n:]
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isTokenSep(c byte) bool {
@@ -104,14 +141,14 @@ func isTokenSep(c byte) bool {
 
 // maskable reports whether a token is a URL, an email address, a host
 // name or an SMTP code rather than a word.
-func maskable(tok string) bool {
+func maskable(tok []byte) bool {
 	if !hasMark(tok) {
 		return false
 	}
 	if isCode(tok) {
 		return true
 	}
-	if strings.Contains(tok, "://") || strings.HasPrefix(tok, "www.") || strings.IndexByte(tok, '@') >= 0 {
+	if bytes.Contains(tok, []byte("://")) || bytes.HasPrefix(tok, []byte("www.")) || bytes.IndexByte(tok, '@') >= 0 {
 		return true
 	}
 	// A host name: two or more dot-separated labels with letters, the last
@@ -120,7 +157,7 @@ func maskable(tok string) bool {
 	for len(t) > 0 && (t[len(t)-1] == '.' || t[len(t)-1] == ':') {
 		t = t[:len(t)-1]
 	}
-	dot := strings.LastIndexByte(t, '.')
+	dot := bytes.LastIndexByte(t, '.')
 	if dot <= 0 || dot == len(t)-1 {
 		return false
 	}
@@ -145,7 +182,7 @@ func maskable(tok string) bool {
 // hasMark reports whether tok has a byte that every token maskable takes
 // has: a digit (a code), a dot (a host name, "www."), an '@' or a ':'
 // ("://"). Words have none.
-func hasMark(tok string) bool {
+func hasMark(tok []byte) bool {
 	for i := 0; i < len(tok); i++ {
 		if c := tok[i]; c == '.' || c == '@' || c == ':' || c >= '0' && c <= '9' {
 			return true
@@ -156,7 +193,7 @@ func hasMark(tok string) bool {
 
 // isCode reports whether tok is an SMTP reply or enhanced status code, as
 // servers write them: "550", "550-5.7.1", "5.1.1", "#5.4.4", "(#4.4.1)".
-func isCode(tok string) bool {
+func isCode(tok []byte) bool {
 	t := tok
 	for len(t) > 0 && isCodeMark(t[0]) {
 		t = t[1:]
@@ -164,7 +201,7 @@ func isCode(tok string) bool {
 	for len(t) > 0 && isCodeMark(t[len(t)-1]) {
 		t = t[:len(t)-1]
 	}
-	if t == "" {
+	if len(t) == 0 {
 		return false
 	}
 	digits := 0
@@ -181,7 +218,7 @@ func isCode(tok string) bool {
 	if c := t[0]; c != '2' && c != '4' && c != '5' {
 		return false
 	}
-	return len(t) == 3 && digits == 3 || strings.IndexByte(t, '.') > 0
+	return len(t) == 3 && digits == 3 || bytes.IndexByte(t, '.') > 0
 }
 
 // isCodeMark reports whether c is written around a code: '#', '(', ')',
