@@ -98,12 +98,34 @@ var jsonPlain = func() (t [utf8.RuneSelf]bool) {
 
 const hexDigits = "0123456789abcdef"
 
+// plain8 reports whether the 8 bytes of s are all ASCII that a JSON string
+// holds as it is (jsonPlain), testing them at once: none has its high bit
+// set, none is below 0x20, none is '"' or '\\'.
+func plain8(s string) bool {
+	_ = s[7]
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, bs := w^('"'*ones), w^('\\'*ones) // a zero byte where w has '"', '\\'
+	// x-ones&^x has a byte's high bit set, in the lowest such byte at
+	// least, where x has a zero byte; w-0x20*ones&^w where w has a byte
+	// below 0x20.
+	special := w | (w-0x20*ones)&^w | (q-ones)&^q | (bs-ones)&^bs
+	return special&highs == 0
+}
+
 // appendJSONString appends s as a JSON string, escaped exactly as
 // encoding/json escapes it with HTML escaping off.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if jsonPlain[b] {

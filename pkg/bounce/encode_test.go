@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/status"
 	"github.com/bounce-tool/bounce/pkg/ticket"
@@ -130,4 +131,25 @@ func FuzzAppendJSON(f *testing.F) {
 		}
 		checkAppendJSON(t, &r)
 	})
+}
+
+// TestPlain8: plain8 says what jsonPlain says of each of the 8 bytes, for
+// every byte value at every place among plain bytes and next to a special
+// one.
+func TestPlain8(t *testing.T) {
+	for _, fill := range []byte{'a', '~', ' ', '"', 0x1f, 0x80} {
+		for at := range 8 {
+			for b := range 256 {
+				s := []byte(strings.Repeat(string(fill), 8))
+				s[at] = byte(b)
+				want := true
+				for _, c := range s {
+					want = want && c < utf8.RuneSelf && jsonPlain[c]
+				}
+				if got := plain8(string(s)); got != want {
+					t.Fatalf("plain8(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
 }
