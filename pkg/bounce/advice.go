@@ -64,6 +64,11 @@ func Advise(r *Record) string {
 		return ""
 	}
 	pm, hasPM := providerMeaning(r)
+	return advise(r, pm, hasPM)
+}
+
+// advise is Advise of a failure record, given providerMeaning(r).
+func advise(r *Record, pm status.ProviderMeaning, hasPM bool) string {
 	if a := reasonAdvice[r.Reason]; a != "" && !(hasPM && genericReasons[r.Reason]) {
 		switch {
 		case r.Reason == reason.Blocked && r.Blocklist != "":
@@ -121,21 +126,32 @@ func providerMeaning(r *Record) (status.ProviderMeaning, bool) {
 // provider's meaning when it has its own, otherwise the IANA registry's
 // title; "" without a code.
 func StatusTitle(r *Record) string {
-	c := r.Status
-	if c.IsZero() {
-		return ""
-	}
-	if pm, ok := providerMeaning(r); ok {
-		return pm.Title
-	}
-	return status.Describe(c)
+	pm, ok := providerMeaning(r)
+	return statusTitle(r, pm, ok)
 }
 
-// describeAll sets the StatusTitle and Advice of records.
+// statusTitle is StatusTitle, given providerMeaning(r).
+func statusTitle(r *Record, pm status.ProviderMeaning, hasPM bool) string {
+	switch {
+	case r.Status.IsZero():
+		return ""
+	case hasPM:
+		return pm.Title
+	}
+	return status.Describe(r.Status)
+}
+
+// describeAll sets the StatusTitle and Advice of records, reading each
+// one's provider meaning once for both.
 func describeAll(recs []Record) {
 	for i := range recs {
-		recs[i].StatusTitle = StatusTitle(&recs[i])
-		recs[i].Advice = Advise(&recs[i])
+		r := &recs[i]
+		pm, hasPM := providerMeaning(r)
+		r.StatusTitle = statusTitle(r, pm, hasPM)
+		r.Advice = ""
+		if r.IsFailure() {
+			r.Advice = advise(r, pm, hasPM)
+		}
 	}
 }
 

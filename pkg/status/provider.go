@@ -55,6 +55,18 @@ var providerMeanings = map[string]map[string]ProviderMeaning{
 	},
 }
 
+// meaningsByCode is providerMeanings keyed by provider, then by the code.
+var meaningsByCode = func() map[string]map[Code]ProviderMeaning {
+	by := make(map[string]map[Code]ProviderMeaning, len(providerMeanings))
+	for p, ms := range providerMeanings {
+		by[p] = make(map[Code]ProviderMeaning, len(ms))
+		for text, m := range ms {
+			by[p][MustParse(text)] = m
+		}
+	}
+	return by
+}()
+
 var providerNames = map[string]string{"microsoft": "Microsoft 365", "google": "Gmail"}
 
 // Providers lists the providers with meanings of their own, sorted.
@@ -63,7 +75,7 @@ var Providers = []string{"google", "microsoft"}
 // MeaningAt returns what provider means by c, when it differs from or goes
 // beyond the registry. provider is one of Providers.
 func MeaningAt(provider string, c Code) (ProviderMeaning, bool) {
-	m, ok := providerMeanings[provider][c.String()]
+	m, ok := meaningsByCode[provider][c]
 	if !ok {
 		return ProviderMeaning{}, false
 	}
