@@ -314,7 +314,10 @@ func whyStatus(rec Record, code, fromDSN status.Code) string {
 	var buf [2 * MaxWhy]byte
 	switch rec.StatusSource {
 	case StatusFromDSN:
-		return string(appendCode(append(buf[:0], "the Status field of the delivery-status report: "...), code))
+		if w, ok := whyFromDSN[code]; ok {
+			return w
+		}
+		return string(appendCode(append(buf[:0], whyDSN...), code))
 	case StatusFromDiagnostic:
 		b := append(buf[:0], "in the server's words"...)
 		if !fromDSN.IsZero() && fromDSN != code {
@@ -324,10 +327,45 @@ func whyStatus(rec Record, code, fromDSN status.Code) string {
 		b = appendQuoteAround(append(b, ": "...), rec.Diagnostic, code.String())
 		return whyTextBytes(b)
 	case StatusInferred:
-		return "inferred from the reason " + rec.Reason + ": no code in the report or the server's words"
+		if w, ok := whyInferred[rec.Reason]; ok {
+			return w
+		}
+		return "inferred from the reason " + rec.Reason + whyInferredEnd
 	}
 	return "no code in the report or the server's words, and the reason implies none"
 }
+
+// The words of whyStatus around a code or a reason.
+const (
+	whyDSN         = "the Status field of the delivery-status report: "
+	whyInferredEnd = ": no code in the report or the server's words"
+)
+
+// whyFromDSN holds whyStatus's text for each registered code given by a
+// Status field, the source of most records' codes, made once.
+var whyFromDSN = func() map[status.Code]string {
+	m := map[status.Code]string{}
+	for _, cls := range []status.Class{status.ClassSuccess, status.ClassTemporary, status.ClassPermanent} {
+		for sub := 0; sub <= 7; sub++ {
+			for det := 0; det < 100; det++ {
+				if c := (status.Code{Class: cls, Subject: sub, Detail: det}); c.Registered() {
+					m[c] = whyDSN + c.String()
+				}
+			}
+		}
+	}
+	return m
+}()
+
+// whyInferred holds whyStatus's text for a code inferred from each reason
+// of the vocabulary, made once.
+var whyInferred = func() map[string]string {
+	m := make(map[string]string, len(reason.Vocabulary))
+	for _, r := range reason.Vocabulary {
+		m[r] = "inferred from the reason " + r + whyInferredEnd
+	}
+	return m
+}()
 
 // whyReason says which rule of reason.Classify decided, and what it matched.
 func whyReason(r reason.Result) string {
