@@ -303,10 +303,26 @@ func clean(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	if strings.ContainsAny(s, "\n\r\t") || strings.Contains(s, "  ") {
+	if unfolded(s) {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	return strings.TrimSpace(s)
+}
+
+// unfolded reports whether s has a line break, a tab or two spaces in a
+// row: white space for clean to fold.
+func unfolded(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\n', '\r', '\t':
+			return true
+		case ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // whyStatus says where a record's status code came from.

@@ -131,13 +131,16 @@ func isASCII(s string) bool {
 	return true
 }
 
-func isTokenSep(c byte) bool {
-	switch c {
-	case ' ', '\t', '\n', '\r', '<', '>', '(', ')', '[', ']', '"', '\'', ',', ';':
-		return true
+func isTokenSep(c byte) bool { return tokenSeps[c] }
+
+// tokenSeps marks the bytes that end a token for plain: white space,
+// brackets, quotes, ',' and ';'.
+var tokenSeps = func() (t [256]bool) {
+	for _, c := range []byte(" \t\n\r<>()[]\"',;") {
+		t[c] = true
 	}
-	return false
-}
+	return t
+}()
 
 // maskable reports whether a token is a URL, an email address, a host
 // name or an SMTP code rather than a word.
