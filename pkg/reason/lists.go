@@ -28,7 +28,7 @@ var blocklistNames = func() *matcher {
 }()
 
 // findBlocklist names the list a lowercase text names, or "".
-func findBlocklist(lower string) string {
+func findBlocklist(lower []byte) string {
 	if r, ok := blocklistNames.first(lower); ok {
 		return r.reason
 	}
@@ -47,7 +47,7 @@ var authChecks = []struct{ phrase, name string }{
 // findAuth names the authentication check a failure is about: the first
 // one the text names, else the one the status code names (RFC 7372, RFC
 // 8617), else "".
-func findAuth(lower string, c status.Code) string {
+func findAuth(lower []byte, c status.Code) string {
 	best, at := "", -1
 	for _, a := range authChecks {
 		if i := indexPhrase(lower, a.phrase); i >= 0 && (at < 0 || i < at) {

@@ -1,6 +1,9 @@
 package reason
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // Wording that a phrase table cannot list whole: a thing and what is wrong
 // with it, with the server's own words between them ("Das Postfach des
@@ -34,11 +37,11 @@ var pairs = []pair2{
 
 // byPair returns the reason of the first pair that words (see plain)
 // holds, and the text that matched.
-func byPair(words string) (string, string) {
+func byPair(words []byte) (string, string) {
 	for _, p := range pairs {
 		for _, t := range p.things {
 			for off := 0; ; {
-				i := strings.Index(words[off:], t)
+				i := index(words[off:], t)
 				if i < 0 {
 					break
 				}
@@ -46,20 +49,20 @@ func byPair(words string) (string, string) {
 				off = i + len(t)
 				end := min(len(words), off+p.within)
 				window := words[off:end]
-				if s := strings.IndexAny(window, ".;!?\n"); s >= 0 && !strings.HasPrefix(window[s:], ".example") {
+				if s := bytes.IndexAny(window, ".;!?\n"); s >= 0 && !bytes.HasPrefix(window[s:], []byte(".example")) {
 					window = window[:s]
 				}
 				for _, w := range p.wrong {
 					bound := strings.HasSuffix(w, "|")
 					w = strings.TrimSuffix(w, "|")
-					j := strings.Index(window, w)
+					j := index(window, w)
 					if j < 0 {
 						continue
 					}
 					if bound && j+len(w) < len(window) && isWordByte(window[j+len(w)]) {
 						continue
 					}
-					return p.reason, words[i : off+j+len(w)]
+					return p.reason, string(words[i : off+j+len(w)])
 				}
 			}
 		}

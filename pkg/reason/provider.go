@@ -124,7 +124,7 @@ var providerRanges = func() []providerRule {
 // byProvider returns the reason of the first provider rule that matches,
 // and the code or token that matched. codes are the enhanced codes in the
 // text; c is the chosen status code.
-func byProvider(text string, c status.Code, codes []status.Match) (string, string) {
+func byProvider(text []byte, c status.Code, codes []status.Match) (string, string) {
 	for _, p := range providerRanges {
 		if inRange(c, p) {
 			return p.reason, c.String()

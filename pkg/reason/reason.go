@@ -1,7 +1,7 @@
 package reason
 
 import (
-	"strings"
+	"bytes"
 
 	"github.com/bounce-tool/bounce/pkg/status"
 )
@@ -123,7 +123,8 @@ type Result struct {
 // FROM is a refusal of the sender ("rejected"); and "hostunknown" under a temporary code is a DNS failure
 // that may pass ("networkerror").
 func Classify(f Facts) Result {
-	lower, words := lowerWords(f.Diagnostic)
+	var buf [1024]byte
+	lower, words := lowerWords(buf[:0], f.Diagnostic)
 	res := Result{Blocklist: findBlocklist(lower)}
 	res.Reason, res.Step, res.Evidence = decide(f, lower, words, res.Blocklist)
 	res.Confident = confidentSteps[res.Step]
@@ -156,7 +157,7 @@ var aboutRecipient = map[string]bool{
 
 // decide is Classify's rules 1 to 10 on the lowercase diagnostic and its
 // words (plain).
-func decide(f Facts, lower, words, blocklist string) (reason, step, evidence string) {
+func decide(f Facts, lower, words []byte, blocklist string) (reason, step, evidence string) {
 	switch {
 	case f.Status.Class == status.ClassSuccess:
 		return Delivered, "success", f.Status.String()
@@ -166,7 +167,9 @@ func decide(f Facts, lower, words, blocklist string) (reason, step, evidence str
 		return f.Hint, "hint", f.Hint
 	}
 	var codes [8]status.Match
-	if r, ev := byProvider(lower, f.Status, status.AppendAll(codes[:0], lower, 8)); r != "" {
+	// The codes of the diagnostic are those of lower: lowercasing changes
+	// letters alone, and no letter is a digit or stands as punctuation.
+	if r, ev := byProvider(lower, f.Status, status.AppendAll(codes[:0], f.Diagnostic, 8)); r != "" {
 		return r, "provider", ev
 	}
 	if blocklist != "" {
@@ -202,7 +205,7 @@ func decide(f Facts, lower, words, blocklist string) (reason, step, evidence str
 	if r := byReply(f.Reply, f.Command); r != "" {
 		return r, "reply", f.Reply.String()
 	}
-	if strings.TrimSpace(lower) != "" || f.Status.Class == status.ClassTemporary {
+	if len(bytes.TrimSpace(lower)) > 0 || f.Status.Class == status.ClassTemporary {
 		return OnHold, "fallback", ""
 	}
 	return Undefined, "fallback", ""
@@ -218,7 +221,7 @@ var rcptWords = []string{"does not like recipient", "<>: user unknown"}
 
 // atRCPT reports whether the refusal came at RCPT TO: the dialect says so,
 // or, when it says nothing, the words do.
-func atRCPT(command, words string) bool {
+func atRCPT(command string, words []byte) bool {
 	if command != "" {
 		return command == "RCPT"
 	}

@@ -13,10 +13,10 @@ import (
 // finds "rbl" but not "marble". Phrases in other scripts need no bars.
 
 // has reports whether text contains phrase, honouring its word bars.
-func has(text, phrase string) bool { return indexPhrase(text, phrase) >= 0 }
+func has(text []byte, phrase string) bool { return indexPhrase(text, phrase) >= 0 }
 
 // indexPhrase is the offset of the first match of phrase in text, or -1.
-func indexPhrase(text, phrase string) int {
+func indexPhrase(text []byte, phrase string) int {
 	left := strings.HasPrefix(phrase, "|")
 	right := len(phrase) > 1 && strings.HasSuffix(phrase, "|")
 	p := phrase
@@ -27,10 +27,10 @@ func indexPhrase(text, phrase string) int {
 		p = p[:len(p)-1]
 	}
 	if !left && !right {
-		return strings.Index(text, p)
+		return index(text, p)
 	}
 	for off := 0; off < len(text); {
-		i := strings.Index(text[off:], p)
+		i := index(text[off:], p)
 		if i < 0 {
 			return -1
 		}
@@ -44,8 +44,26 @@ func indexPhrase(text, phrase string) int {
 	return -1
 }
 
+// index is strings.Index of a text in bytes, without a copy of either.
+func index(text []byte, p string) int {
+	if p == "" {
+		return 0
+	}
+	for off := 0; off+len(p) <= len(text); off++ {
+		i := bytes.IndexByte(text[off:len(text)-len(p)+1], p[0])
+		if i < 0 {
+			return -1
+		}
+		off += i
+		if string(text[off:off+len(p)]) == p {
+			return off
+		}
+	}
+	return -1
+}
+
 // hasAny returns the first of phrases that text contains, or "".
-func hasAny(text string, phrases []string) string {
+func hasAny(text []byte, phrases []string) string {
 	for _, p := range phrases {
 		if has(text, p) {
 			return p
@@ -101,11 +119,10 @@ func appendPlain(dst, lower []byte) []byte {
 	return dst
 }
 
-// lowerWords returns text lowercased (strings.ToLower) and plain of that,
-// both cut from one string, made with one allocation.
-func lowerWords(text string) (lower, words string) {
-	var buf [1024]byte
-	b := buf[:0]
+// lowerWords appends text lowercased (strings.ToLower) and plain of that
+// to buf, and returns the two.
+func lowerWords(buf []byte, text string) (lower, words []byte) {
+	b := buf
 	if isASCII(text) {
 		for i := 0; i < len(text); i++ {
 			c := text[i]
@@ -118,8 +135,8 @@ func lowerWords(text string) (lower, words string) {
 		b = append(b, strings.ToLower(text)...)
 	}
 	n := len(b)
-	all := string(appendPlain(b, b[:n]))
-	return all[:n], all[n:]
+	b = appendPlain(b, b[:n])
+	return b[:n:n], b[n:]
 }
 
 func isASCII(s string) bool {
@@ -296,16 +313,16 @@ func (m *matcher) starting(k uint16) []entry {
 func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
 
 // first returns the first rule whose phrase text contains.
-func (m *matcher) first(text string) (rule, bool) {
+func (m *matcher) first(text []byte) (rule, bool) {
 	r, _, ok := m.firstPhrase(text)
 	return r, ok
 }
 
 // firstPhrase is first, and also returns the phrase that matched.
-func (m *matcher) firstPhrase(text string) (rule, string, bool) {
+func (m *matcher) firstPhrase(text []byte) (rule, string, bool) {
 	best, phrase := len(m.rules), ""
 	for i := 0; i+1 < len(text) && best > 0; i++ {
-		k := pair(text, i)
+		k := uint16(text[i])<<8 | uint16(text[i+1])
 		if m.seen[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
@@ -317,7 +334,8 @@ func (m *matcher) firstPhrase(text string) (rule, string, bool) {
 			}
 			// The first two bytes match (the pair); the third, when the
 			// phrase has one, mostly does not.
-			if len(e.text) > 2 && (i+2 >= len(text) || text[i+2] != e.text[2]) || !strings.HasPrefix(text[i:], e.text) {
+			if len(e.text) > 2 && (i+2 >= len(text) || text[i+2] != e.text[2]) || i+len(e.text) > len(text) ||
+				string(text[i:i+len(e.text)]) != e.text {
 				continue
 			}
 			end := i + len(e.text)
