@@ -3,6 +3,8 @@ package bounce
 import (
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -387,8 +389,7 @@ var whyInferred = func() map[string]string {
 func whyReason(r reason.Result) string {
 	switch r.Step {
 	case "wording":
-		var buf [2 * MaxWhy]byte
-		return whyTextBytes(strconv.AppendQuote(append(buf[:0], "the words "...), r.Evidence))
+		return whyWords(r.Evidence)
 	case "fallback":
 		return "nothing the rules know: no decisive words, no code with one meaning"
 	case "":
@@ -396,6 +397,32 @@ func whyReason(r reason.Result) string {
 	}
 	return whyText(r.Step + " " + r.Evidence)
 }
+
+// whyWords is whyReason's text for the wording rules, which quote the
+// phrase they found. The phrases come from reason's tables, so the texts
+// are few: each is made once and kept in wordsWhy, not once per record.
+// A rule that quotes the server's words (reason's word pairs) can quote
+// anything: at most maxWordsWhy texts are kept.
+func whyWords(evidence string) string {
+	if w, ok := wordsWhy.Load(evidence); ok {
+		return w.(string)
+	}
+	var buf [2 * MaxWhy]byte
+	w := whyTextBytes(strconv.AppendQuote(append(buf[:0], "the words "...), evidence))
+	if wordsWhyN.Load() < maxWordsWhy {
+		if _, loaded := wordsWhy.LoadOrStore(evidence, w); !loaded {
+			wordsWhyN.Add(1)
+		}
+	}
+	return w
+}
+
+var (
+	wordsWhy  sync.Map // evidence -> whyReason's text
+	wordsWhyN atomic.Int32
+)
+
+const maxWordsWhy = 4096
 
 // quoteAround quotes the part of text around its first occurrence of sub,
 // cut to fit MaxWhy.

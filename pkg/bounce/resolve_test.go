@@ -101,3 +101,17 @@ func TestQuoteAround(t *testing.T) {
 		}
 	}
 }
+
+// TestWhyWords: the text whyWords keeps is the text it makes, the second
+// time as the first, for a phrase and for words longer than MaxWhy.
+func TestWhyWords(t *testing.T) {
+	for _, ev := range []string{"user unknown", "mailbox \"x\" is full", strings.Repeat("über quota ", 40)} {
+		var buf [2 * MaxWhy]byte
+		want := whyTextBytes(strconv.AppendQuote(append(buf[:0], "the words "...), ev))
+		for range 2 {
+			if got := whyWords(ev); got != want {
+				t.Fatalf("whyWords(%q) = %q, want %q", ev, got, want)
+			}
+		}
+	}
+}
