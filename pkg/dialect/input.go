@@ -19,7 +19,11 @@ type prepared struct {
 	lowered       bool
 	std           *Result // the delivery-status reports, read; nil when none
 	// Header fields the recognisers look at, lowercase, read on first use.
-	from, subject, received lazy
+	from, subject lazy
+	// receivedFound has a bit for each of receivedPhrases that a Received
+	// field contains, once receivedRead (see received).
+	receivedFound uint64
+	receivedRead  bool
 	// Computed on first use: the phrases of the recognisers' text()
 	// matches that the report contains (see detectPhrases), the addresses
 	// that are not recipients by their place (senderSet), and the report's
@@ -218,17 +222,6 @@ func (in *Input) subject() string {
 	})
 }
 
-// received returns all Received fields of the bounce's header in lowercase,
-// joined by newlines.
-func (in *Input) received() string {
-	return once(&in.prep().received, func() string {
-		if in.Message == nil {
-			return ""
-		}
-		return lowerJoin(in.Message.Header.Values("Received"), "\n")
-	})
-}
-
 // reportingMTA returns the Reporting-MTA of the first report, or "".
 func (in *Input) reportingMTA() string {
 	for _, r := range in.Reports {
@@ -275,28 +268,6 @@ func lineEnds(s string) string {
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
-}
-
-// lowerJoin is LowerASCII(strings.Join(elems, sep)) in one allocation.
-func lowerJoin(elems []string, sep string) string {
-	if len(elems) == 0 {
-		return ""
-	}
-	n := len(sep) * (len(elems) - 1)
-	for _, e := range elems {
-		n += len(e)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i, e := range elems {
-		if i > 0 {
-			b.WriteString(sep)
-		}
-		for j := 0; j < len(e); j++ {
-			b.WriteByte(phrase.Lower(e[j]))
-		}
-	}
-	return b.String()
 }
 
 // LowerASCII lowercases ASCII letters only, so that byte offsets in the

@@ -113,12 +113,46 @@ func subject(sub string) func(*Input) bool {
 	}
 }
 
-// received matches a Received field of the bounce that contains sub.
+// received matches a Received field of the bounce that contains sub
+// (lowercase). The subs join receivedPhrases, which the fields are
+// searched for once.
 func received(sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: "Received", sub: sub})
-	return func(in *Input) bool {
-		return in.note(strings.Contains(in.received(), sub), "Received", sub)
+	id := len(receivedPhrases)
+	if id == 64 {
+		panic("dialect: more than 64 received() signs")
 	}
+	receivedPhrases = append(receivedPhrases, sub)
+	return func(in *Input) bool {
+		return in.note(in.received()&(1<<id) != 0, "Received", sub)
+	}
+}
+
+// receivedPhrases are the subs of all received() matches, at most 64;
+// receivedSet indexes them once they are all known.
+var (
+	receivedPhrases []string
+	receivedSet     = sync.OnceValue(func() *phrase.Set { return phrase.New(receivedPhrases...) })
+)
+
+// received returns a bit for each of receivedPhrases, set when a Received
+// field of the bounce contains it (ASCII case ignored); found in one pass
+// over each field on first use.
+func (in *Input) received() uint64 {
+	p := in.prep()
+	if !p.receivedRead {
+		p.receivedRead = true
+		if in.Message != nil {
+			set := receivedSet()
+			for v := range in.Message.Header.All("Received") {
+				set.ScanFold(v, func(_, i int) bool {
+					p.receivedFound |= 1 << i
+					return true
+				})
+			}
+		}
+	}
+	return p.receivedFound
 }
 
 // reporting matches a Reporting-MTA of the delivery-status report that
