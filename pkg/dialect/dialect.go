@@ -483,8 +483,10 @@ func complete(in *Input, res *Result, named []bool) {
 	var rd *reading
 	for i := range res.Recipients {
 		r := &res.Recipients[i]
-		if r.Command == "" {
-			r.Command = findStage(r.Diagnostic)
+		var said commands // the commands the diagnostic names
+		if r.Command == "" && r.Diagnostic != "" {
+			said = commandsIn(foldSpace(r.Diagnostic))
+			r.Command = said.stage
 		}
 		if r.RemoteMTA == "" {
 			r.RemoteMTA = FindRemoteHost(r.Diagnostic)
@@ -496,17 +498,21 @@ func complete(in *Input, res *Result, named []bool) {
 			}
 			ev = rd.evidence(LowerASCII(r.Address))
 		}
-		folded := "" // ev with its white space folded (foldSpace), made once
+		var told commands // the commands ev names, read when r has none
+		folded := ""      // ev with its white space folded (foldSpace)
+		replaced := false // whether ev became the diagnostic
 		if ev != "" {
 			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
 				r.Diagnostic = Fold(ev)
 				folded = spaceFolded(ev, r.Diagnostic)
+				replaced = true
 			}
 			if r.Command == "" {
 				if folded == "" {
 					folded = foldSpace(ev)
 				}
-				r.Command = firstPhrase(folded, commandContextSet, commandContexts)
+				told = commandsIn(folded)
+				r.Command = told.stage
 			}
 			if r.RemoteMTA == "" {
 				// The notice names its own server too ("This is the
@@ -516,14 +522,20 @@ func complete(in *Input, res *Result, named []bool) {
 				}
 			}
 		}
-		if r.Command == "" {
-			r.Command = findCommandWord(r.Diagnostic)
-		}
-		if r.Command == "" && ev != "" {
-			if folded == "" {
-				folded = foldSpace(ev)
+		if r.Command == "" && replaced {
+			// Fold's result is folded: a bare mention in the new
+			// diagnostic is one in folded when they are the same.
+			if folded == r.Diagnostic {
+				said = told
+			} else {
+				said = commandsIn(r.Diagnostic)
 			}
-			r.Command = firstPhrase(folded, commandWordSet, commandWords)
+		}
+		if r.Command == "" {
+			r.Command = said.word
+		}
+		if r.Command == "" {
+			r.Command = told.word
 		}
 	}
 }

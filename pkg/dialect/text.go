@@ -47,10 +47,35 @@ func FindCommand(text string) string {
 // commandIn is FindCommand of a text whose white space is folded already
 // (foldSpace).
 func commandIn(folded string) string {
-	if c := firstPhrase(folded, commandContextSet, commandContexts); c != "" {
-		return c
+	c := commandsIn(folded)
+	if c.stage != "" {
+		return c.stage
 	}
-	return firstPhrase(folded, commandWordSet, commandWords)
+	return c.word
+}
+
+// commands are what a text says of the SMTP command: the command of the
+// first phrase that ties the reply to a stage (commandContexts), and of
+// the first bare mention (commandWords); "" for none.
+type commands struct{ stage, word string }
+
+// commandsIn returns the commands of a text whose white space is folded
+// already (foldSpace), in one pass over it (commandSet); the bare mention
+// is not looked for past a stage, which wins over it.
+func commandsIn(folded string) commands {
+	var c commands
+	commandSet.ScanFold(folded, func(i, k int) bool {
+		if k >= len(commandContexts) && c.word != "" || !wholeWord(folded, i, len(commandPhrase(k))) {
+			return true
+		}
+		if k < len(commandContexts) {
+			c.stage = commandContexts[k].command
+			return false
+		}
+		c.word = commandWords[k-len(commandContexts)].command
+		return true
+	})
+	return c
 }
 
 // findStage returns the command of the first phrase that ties the reply to
@@ -59,15 +84,7 @@ func findStage(text string) string {
 	if text == "" {
 		return ""
 	}
-	return firstPhrase(foldSpace(text), commandContextSet, commandContexts)
-}
-
-// findCommandWord returns the command the text first mentions bare, or "".
-func findCommandWord(text string) string {
-	if text == "" {
-		return ""
-	}
-	return firstPhrase(foldSpace(text), commandWordSet, commandWords)
+	return commandsIn(foldSpace(text)).stage
 }
 
 // foldSpace returns text with its runs of white space folded to one space
@@ -113,31 +130,29 @@ func wordsOf(addr, action, ev string) Recipient {
 		RemoteMTA: FindRemoteHost(ev)}
 }
 
-// The phrases of commandContexts and commandWords, indexed.
-var commandContextSet, commandWordSet = commandSet(commandContexts), commandSet(commandWords)
+// commandSet indexes the phrases of commandContexts, then those of
+// commandWords: phrase k is commandPhrase(k).
+var commandSet = newCommandSet()
 
-func commandSet(list []struct{ phrase, command string }) *phrase.Set {
-	p := make([]string, len(list))
-	for i, c := range list {
-		p[i] = c.phrase
+func newCommandSet() *phrase.Set {
+	p := make([]string, 0, len(commandContexts)+len(commandWords))
+	for _, c := range commandContexts {
+		p = append(p, c.phrase)
+	}
+	for _, c := range commandWords {
+		p = append(p, c.phrase)
 	}
 	return phrase.New(p...)
 }
 
-// firstPhrase returns the command of the phrase of set (built from list)
-// written first in text, ASCII case ignored, as a whole word; at one
-// offset, the first in the list wins.
-func firstPhrase(text string, set *phrase.Set, list []struct{ phrase, command string }) string {
-	cmd := ""
-	set.ScanFold(text, func(i, k int) bool {
-		end := i + len(list[k].phrase)
-		if (i == 0 || !inWord(phrase.Lower(text[i-1]))) && (end == len(text) || !isWordByte(phrase.Lower(text[end]))) {
-			cmd = list[k].command
-			return false
-		}
-		return true
-	})
-	return cmd
+// commandPhrase returns phrase k of commandSet.
+func commandPhrase(k int) string { return commandSet.Phrase(k) }
+
+// wholeWord reports whether the n bytes of text at i are whole words:
+// no letter, digit or word joiner right before them or right after.
+func wholeWord(text string, i, n int) bool {
+	end := i + n
+	return (i == 0 || !inWord(phrase.Lower(text[i-1]))) && (end == len(text) || !isWordByte(phrase.Lower(text[end])))
 }
 
 func isWordByte(c byte) bool {
