@@ -208,12 +208,15 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 
 // scanFoldSkip is scanSkip of text with its ASCII letters lowercased.
 func (s *Set) scanFoldSkip(text string, f func(at, i int) bool) {
-	m := s.min
-	for at := 0; at+m <= len(text); {
-		if d := s.foldSkip[foldPair(text[at+m-2], text[at+m-1])]; d > 0 {
-			at += int(d)
+	m, skip := s.min, s.foldSkip
+	// e is the last byte of the window of m bytes at e-m+1.
+	for e := m - 1; e < len(text); {
+		w := text[e-1 : e+1]
+		if d := skip[foldPair(w[0], w[1])]; d > 0 {
+			e += int(d)
 			continue
 		}
+		at := e - m + 1
 		if k := uint16(Lower(text[at]))<<8 | uint16(Lower(text[at+1])); s.seen[k/64]&(1<<(k%64)) != 0 {
 			for _, i := range s.starting(k) {
 				if HasPrefixFold(text[at:], s.phrases[i]) && !f(at, int(i)) {
@@ -221,7 +224,7 @@ func (s *Set) scanFoldSkip(text string, f func(at, i int) bool) {
 				}
 			}
 		}
-		at++
+		e++
 	}
 }
 
