@@ -177,24 +177,28 @@ func FindRemoteHost(text string) string {
 	if h := hostThenAddress(text); h != "" {
 		return h
 	}
-	for _, intro := range hostIntros {
-		off := 0
-		for {
-			i := phrase.IndexFold(text[off:], intro)
-			if i < 0 {
-				break
-			}
-			i += off + len(intro)
-			off = i
-			if j := i - len(intro); j > 0 && inWord(phrase.Lower(text[j-1])) {
-				continue
-			}
-			if h := hostAt(strings.TrimLeft(text[i:], " ")); h != "" {
-				return h
-			}
+	return hostAfterIntro(text)
+}
+
+// hostIntroSet indexes hostIntros.
+var hostIntroSet = phrase.New(hostIntros...)
+
+// hostAfterIntro returns the name after the first of hostIntros (in their
+// order) that a name follows somewhere in text, at its first such place;
+// "" for none. One pass finds them all: a name after an intro ends the
+// search for it and for those after it in the list.
+func hostAfterIntro(text string) string {
+	best, host := len(hostIntros), "" // the intro found, and its name
+	hostIntroSet.ScanFold(text, func(j, k int) bool {
+		if k >= best || j > 0 && inWord(phrase.Lower(text[j-1])) {
+			return true
 		}
-	}
-	return ""
+		if h := hostAt(strings.TrimLeft(text[j+len(hostIntros[k]):], " ")); h != "" {
+			best, host = k, h
+		}
+		return best > 0
+	})
+	return host
 }
 
 // hostThenAddress finds "[mx.example.com. 192.0.2.1: timed out]" or
