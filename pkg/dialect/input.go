@@ -18,12 +18,10 @@ type prepared struct {
 	report, lower string
 	lowered       bool
 	std           *Result // the delivery-status reports, read; nil when none
-	// Header fields the recognisers look at, lowercase, read on first use.
-	from, subject lazy
-	// receivedFound has a bit for each of receivedPhrases that a Received
-	// field contains, once receivedRead (see received).
-	receivedFound uint64
-	receivedRead  bool
+	// The Subject, lowercase, and the signs found in the From and
+	// Received fields (fromSigns, receivedSigns), read on first use.
+	subject        lazy
+	from, received bits
 	// Computed on first use: the phrases of the recognisers' text()
 	// matches that the report contains (see detectPhrases), the addresses
 	// that are not recipients by their place (senderSet), and the report's
@@ -122,6 +120,12 @@ type lazy struct {
 	made bool
 }
 
+// bits are the bits of a signSet found in a field, once read.
+type bits struct {
+	found uint64
+	read  bool
+}
+
 // once returns cache's string, computing it with f on first use.
 func once(cache *lazy, f func() string) string {
 	if !cache.made {
@@ -198,14 +202,6 @@ func (in *Input) header(name string) string {
 // hasHeader reports whether the bounce's header has the field.
 func (in *Input) hasHeader(name string) bool {
 	return in.Message != nil && in.Message.Header.Has(name)
-}
-
-// headerLower returns a header field in ASCII lowercase.
-func (in *Input) headerLower(name string) string { return LowerASCII(in.header(name)) }
-
-// from returns the bounce's From field in lowercase.
-func (in *Input) from() string {
-	return once(&in.prep().from, func() string { return in.headerLower("From") })
 }
 
 // subject returns the bounce's Subject, decoded when it can be, lowercase.

@@ -99,10 +99,12 @@ func header(name, sub string) func(*Input) bool {
 	}
 }
 
-// from matches a From field that contains sub (lowercase).
+// from matches a From field that contains sub (lowercase, ASCII case
+// ignored in the field). The subs join fromSigns.
 func from(sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: "From", sub: sub})
-	return func(in *Input) bool { return in.note(strings.Contains(in.from(), sub), "From", sub) }
+	bit := fromSigns.add(sub)
+	return func(in *Input) bool { return in.note(in.from()&bit != 0, "From", sub) }
 }
 
 // subject matches a Subject that contains sub (lowercase).
@@ -114,45 +116,70 @@ func subject(sub string) func(*Input) bool {
 }
 
 // received matches a Received field of the bounce that contains sub
-// (lowercase). The subs join receivedPhrases, which the fields are
-// searched for once.
+// (lowercase, ASCII case ignored in the field). The subs join
+// receivedSigns.
 func received(sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: "Received", sub: sub})
-	id := len(receivedPhrases)
-	if id == 64 {
-		panic("dialect: more than 64 received() signs")
-	}
-	receivedPhrases = append(receivedPhrases, sub)
-	return func(in *Input) bool {
-		return in.note(in.received()&(1<<id) != 0, "Received", sub)
-	}
+	bit := receivedSigns.add(sub)
+	return func(in *Input) bool { return in.note(in.received()&bit != 0, "Received", sub) }
 }
 
-// receivedPhrases are the subs of all received() matches, at most 64;
-// receivedSet indexes them once they are all known.
-var (
-	receivedPhrases []string
-	receivedSet     = sync.OnceValue(func() *phrase.Set { return phrase.New(receivedPhrases...) })
-)
+// fromSigns and receivedSigns are the subs of all from() and received()
+// matches.
+var fromSigns, receivedSigns signSet
 
-// received returns a bit for each of receivedPhrases, set when a Received
-// field of the bounce contains it (ASCII case ignored); found in one pass
-// over each field on first use.
+// signSet is a list of at most 64 subs of one header field that the
+// field is searched for in one pass, each a bit of the result.
+type signSet struct {
+	subs []string
+	set  func() *phrase.Set // the subs indexed, once they are all known
+}
+
+// add appends sub to the list and returns its bit.
+func (s *signSet) add(sub string) uint64 {
+	if len(s.subs) == 64 {
+		panic("dialect: more than 64 signs of one field: " + sub)
+	}
+	if s.set == nil {
+		s.set = sync.OnceValue(func() *phrase.Set { return phrase.New(s.subs...) })
+	}
+	s.subs = append(s.subs, sub)
+	return 1 << (len(s.subs) - 1)
+}
+
+// in returns the bits of the subs that v contains, ASCII case ignored.
+func (s *signSet) in(v string) uint64 {
+	var found uint64
+	s.set().ScanFold(v, func(_, i int) bool {
+		found |= 1 << i
+		return true
+	})
+	return found
+}
+
+// from returns the bits of fromSigns that the bounce's From field
+// contains, found on first use.
+func (in *Input) from() uint64 {
+	p := in.prep()
+	if !p.from.read {
+		p.from = bits{fromSigns.in(in.header("From")), true}
+	}
+	return p.from.found
+}
+
+// received returns the bits of receivedSigns that the bounce's Received
+// fields contain, found on first use.
 func (in *Input) received() uint64 {
 	p := in.prep()
-	if !p.receivedRead {
-		p.receivedRead = true
+	if !p.received.read {
+		p.received.read = true
 		if in.Message != nil {
-			set := receivedSet()
 			for v := range in.Message.Header.All("Received") {
-				set.ScanFold(v, func(_, i int) bool {
-					p.receivedFound |= 1 << i
-					return true
-				})
+				p.received.found |= receivedSigns.in(v)
 			}
 		}
 	}
-	return p.receivedFound
+	return p.received.found
 }
 
 // reporting matches a Reporting-MTA of the delivery-status report that
