@@ -12,12 +12,10 @@ import (
 // prepared is what every recogniser needs from an Input, computed once.
 type prepared struct {
 	text string // Text with LF line ends
-	// report is the part of text before the returned original; lower
-	// (see reportLower) is its twin in ASCII lowercase (byte offsets
-	// match), made on first use: most readers fold case themselves.
-	report, lower string
-	lowered       bool
-	std           *Result // the delivery-status reports, read; nil when none
+	// report is the part of text before the returned original: readers
+	// fold case themselves, no lowercase copy is made.
+	report string
+	std    *Result // the delivery-status reports, read; nil when none
 	// The Subject, lowercase, and the signs found in the From and
 	// Received fields (fromSigns, receivedSigns), read on first use.
 	subject        lazy
@@ -148,14 +146,6 @@ func (in *Input) prep() *prepared {
 		p.std = embeddedReport(p.report)
 	}
 	return p
-}
-
-// reportLower returns the report in ASCII lowercase, made on first use.
-func (p *prepared) reportLower() string {
-	if !p.lowered {
-		p.lower, p.lowered = LowerASCII(p.report), true
-	}
-	return p.lower
 }
 
 // reportStarts open delivery-status fields written into a text part;
