@@ -21,10 +21,10 @@ type prepared struct {
 	subject        lazy
 	from, received bits
 	// Computed on first use: the phrases of the recognisers' text()
-	// matches that the report contains (see detectPhrases), the addresses
+	// matches that the report contains (see textSigns), the addresses
 	// that are not recipients by their place (senderSet), and the report's
 	// prose taken apart (prose reads it, complete reads it again).
-	detected []bool
+	detected bits
 	senders  map[string]bool
 	reading  *reading
 	returned *Returned // the returned original, found on first use

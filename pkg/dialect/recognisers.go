@@ -128,8 +128,9 @@ func received(sub string) func(*Input) bool {
 // matches.
 var fromSigns, receivedSigns signSet
 
-// signSet is a list of at most 64 subs of one header field that the
-// field is searched for in one pass, each a bit of the result.
+// signSet is a list of at most 64 lowercase phrases, the signs of one
+// kind (a field's subs, the text() phrases), that a text is searched for
+// in one pass, each a bit of the result.
 type signSet struct {
 	subs []string
 	set  func() *phrase.Set // the subs indexed, once they are all known
@@ -138,7 +139,7 @@ type signSet struct {
 // add appends sub to the list and returns its bit.
 func (s *signSet) add(sub string) uint64 {
 	if len(s.subs) == 64 {
-		panic("dialect: more than 64 signs of one field: " + sub)
+		panic("dialect: more than 64 signs of one kind: " + sub)
 	}
 	if s.set == nil {
 		s.set = sync.OnceValue(func() *phrase.Set { return phrase.New(s.subs...) })
@@ -197,40 +198,34 @@ func messageID(sub string) func(*Input) bool { return header("Message-Id", sub) 
 func boundary(sub string) func(*Input) bool { return header("Content-Type", sub) }
 
 // text matches a text that contains any of the phrases (lowercase). The
-// phrases join detectPhrases, which the report is searched for once.
+// phrases join textSigns, which the report is searched for once.
 func text(phrases ...string) func(*Input) bool {
-	ids := make([]int, len(phrases))
+	bits := make([]uint64, len(phrases))
 	for i, p := range phrases {
-		ids[i] = len(detectPhrases)
-		detectPhrases = append(detectPhrases, p)
+		bits[i] = textSigns.add(p)
 	}
 	return func(in *Input) bool {
 		found := in.detected()
-		for _, id := range ids {
-			if found[id] {
-				return in.note(true, "text", detectPhrases[id])
+		for i, bit := range bits {
+			if found&bit != 0 {
+				return in.note(true, "text", phrases[i])
 			}
 		}
 		return false
 	}
 }
 
-// detectPhrases are the phrases of all text() matches; detectSet indexes
-// them once they are all known (after package initialisation).
-var (
-	detectPhrases []string
-	detectSet     = sync.OnceValue(func() *phrase.Set { return phrase.New(detectPhrases...) })
-)
+// textSigns are the phrases of all text() matches.
+var textSigns signSet
 
-// detected returns, for each of detectPhrases, whether the report's text
-// (the original left out) contains it; found in one pass on first use.
-func (in *Input) detected() []bool {
+// detected returns the bits of textSigns that the report's text (the
+// original left out) contains, found in one pass on first use.
+func (in *Input) detected() uint64 {
 	p := in.prep()
-	if p.detected == nil {
-		p.detected = make([]bool, len(detectPhrases))
-		detectSet().MarkFold(p.report, p.detected)
+	if !p.detected.read {
+		p.detected = bits{textSigns.in(p.report), true}
 	}
-	return p.detected
+	return p.detected.found
 }
 
 // reportField matches a per-message field of the delivery-status report.
