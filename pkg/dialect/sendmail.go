@@ -61,7 +61,7 @@ func transcriptMarks(line string) (marks uint8, talking int) {
 
 // readTranscript reads the transcript lines of a report text.
 func readTranscript(report string) *transcript {
-	t := &transcript{about: map[string][]string{}, command: map[string]string{}, host: map[string]string{}}
+	t := &transcript{}   // its maps made at the first verdict: most reports have none
 	var pending []string // replies not yet tied to a recipient
 	cmd, host := "", ""
 	session := 0
@@ -115,6 +115,9 @@ func readTranscript(report string) *transcript {
 				t.groups[n-1].named = true
 			}
 			k := LowerASCII(addr)
+			if t.about == nil {
+				t.about, t.command, t.host = map[string][]string{}, map[string]string{}, map[string]string{}
+			}
 			if _, seen := t.about[k]; !seen {
 				t.order = append(t.order, addr)
 			}
@@ -185,20 +188,34 @@ func (t *transcript) sessionsBut(n int, text string) string {
 }
 
 // replyKey is a reply's text for comparison: lowercase, without its reply
-// codes and blanks, at most 60 bytes.
+// codes and blanks, at most 60 bytes. It reads s's words (strings.Fields)
+// in place and makes only the key.
 func replyKey(s string) string {
-	var b strings.Builder
-	for _, f := range strings.Fields(LowerASCII(s)) {
+	var buf [60]byte
+	b := buf[:0]
+	for i := 0; i < len(s) && len(b) < len(buf); {
+		if size, sp := spaceAt(s, i); sp {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(s) {
+			size, sp := spaceAt(s, j)
+			if sp {
+				break
+			}
+			j += size
+		}
+		f := s[i:j]
+		i = j
 		if len(f) == 4 && f[3] == '-' && isReplyCode(f[:3]) || isReplyCode(f) {
 			continue
 		}
-		b.WriteString(f)
-		if b.Len() >= 60 {
-			break
+		for k := 0; k < len(f) && len(b) < len(buf); k++ {
+			b = append(b, phrase.Lower(f[k]))
 		}
 	}
-	k := b.String()
-	return k[:min(len(k), 60)]
+	return string(b)
 }
 
 func isReplyCode(s string) bool {

@@ -130,3 +130,28 @@ func FuzzCommandsIn(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReplyKey checks replyKey against the strings.Fields definition it
+// replaces.
+func FuzzReplyKey(f *testing.F) {
+	for _, s := range []string{"", "550 5.1.1 User unknown", "550-5.7.1 Blocked\n550 5.7.1 see http://x", "a\u00a0b\tc", strings.Repeat("Word ", 20), "\xff 451 x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		for _, w := range strings.Fields(LowerASCII(s)) {
+			if len(w) == 4 && w[3] == '-' && isReplyCode(w[:3]) || isReplyCode(w) {
+				continue
+			}
+			b.WriteString(w)
+			if b.Len() >= 60 {
+				break
+			}
+		}
+		want := b.String()
+		want = want[:min(len(want), 60)]
+		if got := replyKey(s); got != want {
+			t.Fatalf("replyKey(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
