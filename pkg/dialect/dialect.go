@@ -485,7 +485,7 @@ func complete(in *Input, res *Result, named []bool) {
 		r := &res.Recipients[i]
 		var said commands // the commands the diagnostic names
 		if r.Command == "" && r.Diagnostic != "" {
-			said = commandsIn(foldSpace(r.Diagnostic))
+			said = in.commandsOf(r.Diagnostic)
 			r.Command = said.stage
 		}
 		if r.RemoteMTA == "" {
@@ -499,7 +499,7 @@ func complete(in *Input, res *Result, named []bool) {
 			ev = rd.evidence(LowerASCII(r.Address))
 		}
 		var told commands // the commands ev names, read when r has none
-		folded := ""      // ev with its white space folded (foldSpace)
+		folded := ""      // ev with its white space folded, once it is the diagnostic
 		replaced := false // whether ev became the diagnostic
 		if ev != "" {
 			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
@@ -508,10 +508,11 @@ func complete(in *Input, res *Result, named []bool) {
 				replaced = true
 			}
 			if r.Command == "" {
-				if folded == "" {
-					folded = foldSpace(ev)
+				if replaced {
+					told = commandsIn(folded)
+				} else {
+					told = in.commandsOf(ev)
 				}
-				told = commandsIn(folded)
 				r.Command = told.stage
 			}
 			if r.RemoteMTA == "" {

@@ -40,6 +40,7 @@ type prepared struct {
 type work struct {
 	reading reading
 	senders map[string]bool
+	fold    []byte // a text with its white space folded (commandsOf)
 }
 
 // workPool recycles the work of finished Extracts.
@@ -76,6 +77,9 @@ func (in *Input) release() {
 	clear(r.addrs)
 	*r = reading{lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	clear(w.senders)
+	if cap(w.fold) > maxWork {
+		w.fold = nil
+	}
 	workPool.Put(w)
 }
 

@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
@@ -64,18 +65,77 @@ type commands struct{ stage, word string }
 // is not looked for past a stage, which wins over it.
 func commandsIn(folded string) commands {
 	var c commands
-	commandSet.ScanFold(folded, func(i, k int) bool {
-		if k >= len(commandContexts) && c.word != "" || !wholeWord(folded, i, len(commandPhrase(k))) {
-			return true
-		}
-		if k < len(commandContexts) {
-			c.stage = commandContexts[k].command
-			return false
-		}
-		c.word = commandWords[k-len(commandContexts)].command
-		return true
+	commandSet.ScanFold(folded, func(i, k int) bool { return c.take(k, wholeWord(folded, i, len(commandPhrase(k)))) })
+	return c
+}
+
+// commandsInBytes is commandsIn of a text in a byte slice.
+func commandsInBytes(folded []byte) commands {
+	var c commands
+	phrase.ScanFoldText(commandSet, folded, func(i, k int) bool {
+		return c.take(k, wholeWord(folded, i, len(commandPhrase(k))))
 	})
 	return c
+}
+
+// take keeps phrase k of commandSet, found whole or not in a text, when it
+// is the first stage or the first bare mention; it returns whether the
+// text is to be read on (no stage found yet).
+func (c *commands) take(k int, whole bool) bool {
+	switch {
+	case !whole || k >= len(commandContexts) && c.word != "":
+		return true
+	case k < len(commandContexts):
+		c.stage = commandContexts[k].command
+		return false
+	}
+	c.word = commandWords[k-len(commandContexts)].command
+	return true
+}
+
+// commandsOf is commandsIn(foldSpace(text)), the text folded into in's
+// work buffer when it must be, not into a new string.
+func (in *Input) commandsOf(text string) commands {
+	if !wideSpace(text) {
+		return commandsIn(text)
+	}
+	w := in.work()
+	w.fold = appendFold(w.fold[:0], text)
+	return commandsInBytes(w.fold)
+}
+
+// appendFold appends Fold(s) to dst: its words, a word at a time, with
+// one space between them.
+func appendFold(dst []byte, s string) []byte {
+	start := len(dst)
+	for i := 0; i < len(s); {
+		size, sp := spaceAt(s, i)
+		if sp {
+			i += size
+			continue
+		}
+		j := i + size // the word's end
+		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				j++
+				continue
+			}
+			size, sp := spaceAt(s, j)
+			if sp {
+				break
+			}
+			j += size
+		}
+		if len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, s[i:j]...)
+		i = j
+	}
+	return dst
 }
 
 // findStage returns the command of the first phrase that ties the reply to
@@ -150,7 +210,7 @@ func commandPhrase(k int) string { return commandSet.Phrase(k) }
 
 // wholeWord reports whether the n bytes of text at i are whole words:
 // no letter, digit or word joiner right before them or right after.
-func wholeWord(text string, i, n int) bool {
+func wholeWord[T phrase.Text](text T, i, n int) bool {
 	end := i + n
 	return (i == 0 || !inWord(phrase.Lower(text[i-1]))) && (end == len(text) || !isWordByte(phrase.Lower(text[end])))
 }

@@ -155,3 +155,15 @@ func FuzzReplyKey(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendFold checks appendFold against Fold.
+func FuzzAppendFold(f *testing.F) {
+	for _, s := range []string{"", " ", "a  b", " a\tb\n", "a\u00a0b", "a\xffb", "\u2028x\u3000 y "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendFold([]byte("x "), s)), "x "+Fold(s); got != want {
+			t.Fatalf("appendFold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
