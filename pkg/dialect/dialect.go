@@ -159,7 +159,7 @@ func Extract(in *Input) *Result {
 	p := in.prep()
 	var d *Recogniser
 	for i := range Recognisers {
-		p.matched = ""
+		p.matched = matchedSign{}
 		if Recognisers[i].Detect(in) {
 			d = &Recognisers[i]
 			break
@@ -221,8 +221,11 @@ func Extract(in *Input) *Result {
 		res.MTA = "generic"
 	}
 	switch {
-	case d != nil && p.matched != "":
-		res.Why = res.MTA + " by " + p.matched + "; recipients from " + found
+	case d != nil && p.matched.what != "":
+		var buf [256]byte
+		b := append(append(buf[:0], res.MTA...), " by "...)
+		b = append(append(p.matched.appendWords(b), "; recipients from "...), found...)
+		res.Why = string(b)
 	case p.std != nil:
 		res.Why = "a delivery-status report; recipients from " + found
 	default:

@@ -29,9 +29,23 @@ type prepared struct {
 	reading  *reading
 	returned *Returned // the returned original, found on first use
 	delay    tristate  // whether the report says the delivery goes on (delayed)
-	// matched is the first sign a recogniser's Detect matched, in words
-	// (see note); Extract clears it before each recogniser.
-	matched string
+	// matched is the first sign a recogniser's Detect matched (see
+	// note); Extract clears it before each recogniser.
+	matched matchedSign
+}
+
+// matchedSign is a sign a Detect matched: what it tests ("header
+// X-MC-System", "text") and the phrase it looked for, "" for none.
+type matchedSign struct{ what, sub string }
+
+// appendWords appends the sign in words: what, then sub quoted when not
+// empty (`text "..."`).
+func (m matchedSign) appendWords(b []byte) []byte {
+	b = append(b, m.what...)
+	if m.sub != "" {
+		b = strconv.AppendQuote(append(b, ' '), m.sub)
+	}
+	return b
 }
 
 // work is memory that one Extract works in and a later one reuses
@@ -100,18 +114,11 @@ func known(b bool) tristate {
 	return no
 }
 
-// note keeps the first sign that matched while a Detect runs, in words
-// ("header X-MC-System", `text "..."`: what, then sub quoted when not
-// empty), for Result.Why; it returns ok so that the helpers can return it.
-// The words are made only for the sign that is kept.
+// note keeps the first sign that matched while a Detect runs, for
+// Result.Why; it returns ok so that the helpers can return it.
 func (in *Input) note(ok bool, what, sub string) bool {
-	if ok && in.prep().matched == "" {
-		in.p.matched = what
-		if sub != "" {
-			var buf [128]byte
-			b := append(append(buf[:0], what...), ' ')
-			in.p.matched = string(strconv.AppendQuote(b, sub))
-		}
+	if ok && in.prep().matched.what == "" {
+		in.p.matched = matchedSign{what, sub}
 	}
 	return ok
 }
