@@ -159,7 +159,7 @@ func Extract(in *Input) *Result {
 	p := in.prep()
 	var d *Recogniser
 	for i := range Recognisers {
-		p.matched = ""
+		p.matched = matchedSign{}
 		if Recognisers[i].Detect(in) {
 			d = &Recognisers[i]
 			break
@@ -221,8 +221,11 @@ func Extract(in *Input) *Result {
 		res.MTA = "generic"
 	}
 	switch {
-	case d != nil && p.matched != "":
-		res.Why = res.MTA + " by " + p.matched + "; recipients from " + found
+	case d != nil && p.matched.what != "":
+		var buf [256]byte
+		b := append(append(buf[:0], res.MTA...), " by "...)
+		b = append(append(p.matched.appendWords(b), "; recipients from "...), found...)
+		res.Why = string(b)
 	case p.std != nil:
 		res.Why = "a delivery-status report; recipients from " + found
 	default:
@@ -483,8 +486,10 @@ func complete(in *Input, res *Result, named []bool) {
 	var rd *reading
 	for i := range res.Recipients {
 		r := &res.Recipients[i]
-		if r.Command == "" {
-			r.Command = findStage(r.Diagnostic)
+		var said commands // the commands the diagnostic names
+		if r.Command == "" && r.Diagnostic != "" {
+			said = in.commandsOf(r.Diagnostic)
+			r.Command = said.stage
 		}
 		if r.RemoteMTA == "" {
 			r.RemoteMTA = FindRemoteHost(r.Diagnostic)
@@ -496,17 +501,22 @@ func complete(in *Input, res *Result, named []bool) {
 			}
 			ev = rd.evidence(LowerASCII(r.Address))
 		}
-		folded := "" // ev with its white space folded (foldSpace), made once
+		var told commands // the commands ev names, read when r has none
+		folded := ""      // ev with its white space folded, once it is the diagnostic
+		replaced := false // whether ev became the diagnostic
 		if ev != "" {
 			if weakDiagnostic(r.Diagnostic) && !(i < len(named) && named[i] && contradicts(ev, r.Status)) {
 				r.Diagnostic = Fold(ev)
 				folded = spaceFolded(ev, r.Diagnostic)
+				replaced = true
 			}
 			if r.Command == "" {
-				if folded == "" {
-					folded = foldSpace(ev)
+				if replaced {
+					told = commandsIn(folded)
+				} else {
+					told = in.commandsOf(ev)
 				}
-				r.Command = firstPhrase(folded, commandContextSet, commandContexts)
+				r.Command = told.stage
 			}
 			if r.RemoteMTA == "" {
 				// The notice names its own server too ("This is the
@@ -516,14 +526,20 @@ func complete(in *Input, res *Result, named []bool) {
 				}
 			}
 		}
-		if r.Command == "" {
-			r.Command = findCommandWord(r.Diagnostic)
-		}
-		if r.Command == "" && ev != "" {
-			if folded == "" {
-				folded = foldSpace(ev)
+		if r.Command == "" && replaced {
+			// Fold's result is folded: a bare mention in the new
+			// diagnostic is one in folded when they are the same.
+			if folded == r.Diagnostic {
+				said = told
+			} else {
+				said = commandsIn(r.Diagnostic)
 			}
-			r.Command = firstPhrase(folded, commandWordSet, commandWords)
+		}
+		if r.Command == "" {
+			r.Command = said.word
+		}
+		if r.Command == "" {
+			r.Command = told.word
 		}
 	}
 }

@@ -164,7 +164,7 @@ func firstParagraph(m *parts.Message) string {
 // one recipient per complained recipient; the notification describes the
 // original itself.
 func sesComplaint(in *Input) *Result {
-	if !in.hasHeader("X-Ses-Outgoing") && !strings.Contains(in.from(), "amazonaws.com") {
+	if !in.hasHeader("X-Ses-Outgoing") && phrase.IndexFold(in.header("From"), "amazonaws.com") < 0 {
 		return nil
 	}
 	ev, ok := sesJSON(in.prep().text)

@@ -12,26 +12,40 @@ import (
 // prepared is what every recogniser needs from an Input, computed once.
 type prepared struct {
 	text string // Text with LF line ends
-	// report is the part of text before the returned original; lower
-	// (see reportLower) is its twin in ASCII lowercase (byte offsets
-	// match), made on first use: most readers fold case themselves.
-	report, lower string
-	lowered       bool
-	std           *Result // the delivery-status reports, read; nil when none
-	// Header fields the recognisers look at, lowercase, read on first use.
-	from, subject, received lazy
+	// report is the part of text before the returned original: readers
+	// fold case themselves, no lowercase copy is made.
+	report string
+	std    *Result // the delivery-status reports, read; nil when none
+	// The Subject, lowercase, and the signs found in the From and
+	// Received fields (fromSigns, receivedSigns), read on first use.
+	subject        lazy
+	from, received bits
 	// Computed on first use: the phrases of the recognisers' text()
-	// matches that the report contains (see detectPhrases), the addresses
+	// matches that the report contains (see textSigns), the addresses
 	// that are not recipients by their place (senderSet), and the report's
 	// prose taken apart (prose reads it, complete reads it again).
-	detected []bool
+	detected bits
 	senders  map[string]bool
 	reading  *reading
 	returned *Returned // the returned original, found on first use
 	delay    tristate  // whether the report says the delivery goes on (delayed)
-	// matched is the first sign a recogniser's Detect matched, in words
-	// (see note); Extract clears it before each recogniser.
-	matched string
+	// matched is the first sign a recogniser's Detect matched (see
+	// note); Extract clears it before each recogniser.
+	matched matchedSign
+}
+
+// matchedSign is a sign a Detect matched: what it tests ("header
+// X-MC-System", "text") and the phrase it looked for, "" for none.
+type matchedSign struct{ what, sub string }
+
+// appendWords appends the sign in words: what, then sub quoted when not
+// empty (`text "..."`).
+func (m matchedSign) appendWords(b []byte) []byte {
+	b = append(b, m.what...)
+	if m.sub != "" {
+		b = strconv.AppendQuote(append(b, ' '), m.sub)
+	}
+	return b
 }
 
 // work is memory that one Extract works in and a later one reuses
@@ -40,6 +54,7 @@ type prepared struct {
 type work struct {
 	reading reading
 	senders map[string]bool
+	fold    []byte // a text with its white space folded (commandsOf)
 }
 
 // workPool recycles the work of finished Extracts.
@@ -76,6 +91,9 @@ func (in *Input) release() {
 	clear(r.addrs)
 	*r = reading{lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	clear(w.senders)
+	if cap(w.fold) > maxWork {
+		w.fold = nil
+	}
 	workPool.Put(w)
 }
 
@@ -96,18 +114,11 @@ func known(b bool) tristate {
 	return no
 }
 
-// note keeps the first sign that matched while a Detect runs, in words
-// ("header X-MC-System", `text "..."`: what, then sub quoted when not
-// empty), for Result.Why; it returns ok so that the helpers can return it.
-// The words are made only for the sign that is kept.
+// note keeps the first sign that matched while a Detect runs, for
+// Result.Why; it returns ok so that the helpers can return it.
 func (in *Input) note(ok bool, what, sub string) bool {
-	if ok && in.prep().matched == "" {
-		in.p.matched = what
-		if sub != "" {
-			var buf [128]byte
-			b := append(append(buf[:0], what...), ' ')
-			in.p.matched = string(strconv.AppendQuote(b, sub))
-		}
+	if ok && in.prep().matched.what == "" {
+		in.p.matched = matchedSign{what, sub}
 	}
 	return ok
 }
@@ -116,6 +127,12 @@ func (in *Input) note(ok bool, what, sub string) bool {
 type lazy struct {
 	s    string
 	made bool
+}
+
+// bits are the bits of a signSet found in a field, once read.
+type bits struct {
+	found uint64
+	read  bool
 }
 
 // once returns cache's string, computing it with f on first use.
@@ -140,14 +157,6 @@ func (in *Input) prep() *prepared {
 		p.std = embeddedReport(p.report)
 	}
 	return p
-}
-
-// reportLower returns the report in ASCII lowercase, made on first use.
-func (p *prepared) reportLower() string {
-	if !p.lowered {
-		p.lower, p.lowered = LowerASCII(p.report), true
-	}
-	return p.lower
 }
 
 // reportStarts open delivery-status fields written into a text part;
@@ -196,14 +205,6 @@ func (in *Input) hasHeader(name string) bool {
 	return in.Message != nil && in.Message.Header.Has(name)
 }
 
-// headerLower returns a header field in ASCII lowercase.
-func (in *Input) headerLower(name string) string { return LowerASCII(in.header(name)) }
-
-// from returns the bounce's From field in lowercase.
-func (in *Input) from() string {
-	return once(&in.prep().from, func() string { return in.headerLower("From") })
-}
-
 // subject returns the bounce's Subject, decoded when it can be, lowercase.
 func (in *Input) subject() string {
 	return once(&in.prep().subject, func() string {
@@ -215,17 +216,6 @@ func (in *Input) subject() string {
 			s = in.Message.Header.Get("Subject")
 		}
 		return strings.ToLower(s)
-	})
-}
-
-// received returns all Received fields of the bounce's header in lowercase,
-// joined by newlines.
-func (in *Input) received() string {
-	return once(&in.prep().received, func() string {
-		if in.Message == nil {
-			return ""
-		}
-		return lowerJoin(in.Message.Header.Values("Received"), "\n")
 	})
 }
 
@@ -275,28 +265,6 @@ func lineEnds(s string) string {
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
-}
-
-// lowerJoin is LowerASCII(strings.Join(elems, sep)) in one allocation.
-func lowerJoin(elems []string, sep string) string {
-	if len(elems) == 0 {
-		return ""
-	}
-	n := len(sep) * (len(elems) - 1)
-	for _, e := range elems {
-		n += len(e)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for i, e := range elems {
-		if i > 0 {
-			b.WriteString(sep)
-		}
-		for j := 0; j < len(e); j++ {
-			b.WriteByte(phrase.Lower(e[j]))
-		}
-	}
-	return b.String()
 }
 
 // LowerASCII lowercases ASCII letters only, so that byte offsets in the

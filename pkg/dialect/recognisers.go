@@ -99,10 +99,12 @@ func header(name, sub string) func(*Input) bool {
 	}
 }
 
-// from matches a From field that contains sub (lowercase).
+// from matches a From field that contains sub (lowercase, ASCII case
+// ignored in the field). The subs join fromSigns.
 func from(sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: "From", sub: sub})
-	return func(in *Input) bool { return in.note(strings.Contains(in.from(), sub), "From", sub) }
+	bit := fromSigns.add(sub)
+	return func(in *Input) bool { return in.note(in.from()&bit != 0, "From", sub) }
 }
 
 // subject matches a Subject that contains sub (lowercase).
@@ -113,12 +115,72 @@ func subject(sub string) func(*Input) bool {
 	}
 }
 
-// received matches a Received field of the bounce that contains sub.
+// received matches a Received field of the bounce that contains sub
+// (lowercase, ASCII case ignored in the field). The subs join
+// receivedSigns.
 func received(sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: "Received", sub: sub})
-	return func(in *Input) bool {
-		return in.note(strings.Contains(in.received(), sub), "Received", sub)
+	bit := receivedSigns.add(sub)
+	return func(in *Input) bool { return in.note(in.received()&bit != 0, "Received", sub) }
+}
+
+// fromSigns and receivedSigns are the subs of all from() and received()
+// matches.
+var fromSigns, receivedSigns signSet
+
+// signSet is a list of at most 64 lowercase phrases, the signs of one
+// kind (a field's subs, the text() phrases), that a text is searched for
+// in one pass, each a bit of the result.
+type signSet struct {
+	subs []string
+	set  func() *phrase.Set // the subs indexed, once they are all known
+}
+
+// add appends sub to the list and returns its bit.
+func (s *signSet) add(sub string) uint64 {
+	if len(s.subs) == 64 {
+		panic("dialect: more than 64 signs of one kind: " + sub)
 	}
+	if s.set == nil {
+		s.set = sync.OnceValue(func() *phrase.Set { return phrase.New(s.subs...) })
+	}
+	s.subs = append(s.subs, sub)
+	return 1 << (len(s.subs) - 1)
+}
+
+// in returns the bits of the subs that v contains, ASCII case ignored.
+func (s *signSet) in(v string) uint64 {
+	var found uint64
+	s.set().ScanFold(v, func(_, i int) bool {
+		found |= 1 << i
+		return true
+	})
+	return found
+}
+
+// from returns the bits of fromSigns that the bounce's From field
+// contains, found on first use.
+func (in *Input) from() uint64 {
+	p := in.prep()
+	if !p.from.read {
+		p.from = bits{fromSigns.in(in.header("From")), true}
+	}
+	return p.from.found
+}
+
+// received returns the bits of receivedSigns that the bounce's Received
+// fields contain, found on first use.
+func (in *Input) received() uint64 {
+	p := in.prep()
+	if !p.received.read {
+		p.received.read = true
+		if in.Message != nil {
+			for v := range in.Message.Header.All("Received") {
+				p.received.found |= receivedSigns.in(v)
+			}
+		}
+	}
+	return p.received.found
 }
 
 // reporting matches a Reporting-MTA of the delivery-status report that
@@ -136,40 +198,34 @@ func messageID(sub string) func(*Input) bool { return header("Message-Id", sub) 
 func boundary(sub string) func(*Input) bool { return header("Content-Type", sub) }
 
 // text matches a text that contains any of the phrases (lowercase). The
-// phrases join detectPhrases, which the report is searched for once.
+// phrases join textSigns, which the report is searched for once.
 func text(phrases ...string) func(*Input) bool {
-	ids := make([]int, len(phrases))
+	bits := make([]uint64, len(phrases))
 	for i, p := range phrases {
-		ids[i] = len(detectPhrases)
-		detectPhrases = append(detectPhrases, p)
+		bits[i] = textSigns.add(p)
 	}
 	return func(in *Input) bool {
 		found := in.detected()
-		for _, id := range ids {
-			if found[id] {
-				return in.note(true, "text", detectPhrases[id])
+		for i, bit := range bits {
+			if found&bit != 0 {
+				return in.note(true, "text", phrases[i])
 			}
 		}
 		return false
 	}
 }
 
-// detectPhrases are the phrases of all text() matches; detectSet indexes
-// them once they are all known (after package initialisation).
-var (
-	detectPhrases []string
-	detectSet     = sync.OnceValue(func() *phrase.Set { return phrase.New(detectPhrases...) })
-)
+// textSigns are the phrases of all text() matches.
+var textSigns signSet
 
-// detected returns, for each of detectPhrases, whether the report's text
-// (the original left out) contains it; found in one pass on first use.
-func (in *Input) detected() []bool {
+// detected returns the bits of textSigns that the report's text (the
+// original left out) contains, found in one pass on first use.
+func (in *Input) detected() uint64 {
 	p := in.prep()
-	if p.detected == nil {
-		p.detected = make([]bool, len(detectPhrases))
-		detectSet().MarkFold(p.report, p.detected)
+	if !p.detected.read {
+		p.detected = bits{textSigns.in(p.report), true}
 	}
-	return p.detected
+	return p.detected.found
 }
 
 // reportField matches a per-message field of the delivery-status report.

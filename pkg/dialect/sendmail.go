@@ -2,8 +2,8 @@ package dialect
 
 import (
 	"strings"
-	"unicode"
 
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/status"
 )
 
@@ -40,15 +40,28 @@ type reply struct {
 	named   bool   // a verdict naming an address follows it
 }
 
-// readTranscript reads the transcript lines of a report text.
-func readTranscript(report string) *transcript {
-	return readTranscriptLower(report, LowerASCII(report))
+// transcriptMarkSet indexes the phrases of a transcript line that
+// readTranscript looks for, ASCII case ignored: a session's start
+// (phrase 0), and Sendmail's word about a destination.
+var transcriptMarkSet = phrase.New("while talking to ", " (smtp)...", " (esmtp)...")
+
+// transcriptMarks returns a bit for each phrase of transcriptMarkSet that
+// line contains, and the offset of the first "while talking to ", or -1.
+func transcriptMarks(line string) (marks uint8, talking int) {
+	talking = -1
+	transcriptMarkSet.ScanFold(line, func(at, i int) bool {
+		if i == 0 && talking < 0 {
+			talking = at
+		}
+		marks |= 1 << i
+		return true
+	})
+	return marks, talking
 }
 
-// readTranscriptLower is readTranscript with the report's lowercase twin
-// at hand (lower is report in ASCII lowercase).
-func readTranscriptLower(report, lower string) *transcript {
-	t := &transcript{about: map[string][]string{}, command: map[string]string{}, host: map[string]string{}}
+// readTranscript reads the transcript lines of a report text.
+func readTranscript(report string) *transcript {
+	t := &transcript{}   // its maps made at the first verdict: most reports have none
 	var pending []string // replies not yet tied to a recipient
 	cmd, host := "", ""
 	session := 0
@@ -61,9 +74,12 @@ func readTranscriptLower(report, lower string) *transcript {
 		end += start
 		line := report[start:end]
 		l := strings.TrimSpace(line)
-		left := start + len(line) - len(strings.TrimLeftFunc(line, unicode.IsSpace))
-		low := lower[left : left+len(l)]
 		start = end + 1
+		var marks uint8 // transcriptMarks of l, read when it is neither a reply nor a command
+		talking := -1
+		if !strings.HasPrefix(l, "<<<") && !strings.HasPrefix(l, ">>>") {
+			marks, talking = transcriptMarks(l)
+		}
 		switch {
 		case strings.HasPrefix(l, "<<<"):
 			r := strings.TrimSpace(l[3:])
@@ -79,15 +95,15 @@ func readTranscriptLower(report, lower string) *transcript {
 			if f := strings.Fields(l[3:]); len(f) > 0 {
 				cmd = commandWord(f[0])
 			}
-		case strings.Contains(low, "while talking to "):
-			host = hostAt(l[strings.Index(low, "while talking to ")+len("while talking to "):])
+		case talking >= 0:
+			host = hostAt(l[talking+len("while talking to "):])
 			pending, cmd = nil, ""
 			session++
-		case strings.Contains(low, " (smtp)...") || strings.Contains(low, " (esmtp)..."):
+		case marks != 0:
 			// "550 example.org (smtp)... 550 Host unknown": Sendmail's
 			// word about a destination; another one than the session's
 			// is one that no session reached.
-			if f := strings.Fields(low); len(f) > 1 && strings.TrimSuffix(f[1], ".") != host {
+			if f := strings.Fields(l); len(f) > 1 && !equalLower(strings.TrimSuffix(f[1], "."), host) {
 				pending, cmd, host = nil, "", ""
 			}
 		default:
@@ -99,6 +115,9 @@ func readTranscriptLower(report, lower string) *transcript {
 				t.groups[n-1].named = true
 			}
 			k := LowerASCII(addr)
+			if t.about == nil {
+				t.about, t.command, t.host = map[string][]string{}, map[string]string{}, map[string]string{}
+			}
 			if _, seen := t.about[k]; !seen {
 				t.order = append(t.order, addr)
 			}
@@ -169,20 +188,34 @@ func (t *transcript) sessionsBut(n int, text string) string {
 }
 
 // replyKey is a reply's text for comparison: lowercase, without its reply
-// codes and blanks, at most 60 bytes.
+// codes and blanks, at most 60 bytes. It reads s's words (strings.Fields)
+// in place and makes only the key.
 func replyKey(s string) string {
-	var b strings.Builder
-	for _, f := range strings.Fields(LowerASCII(s)) {
+	var buf [60]byte
+	b := buf[:0]
+	for i := 0; i < len(s) && len(b) < len(buf); {
+		if size, sp := spaceAt(s, i); sp {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(s) {
+			size, sp := spaceAt(s, j)
+			if sp {
+				break
+			}
+			j += size
+		}
+		f := s[i:j]
+		i = j
 		if len(f) == 4 && f[3] == '-' && isReplyCode(f[:3]) || isReplyCode(f) {
 			continue
 		}
-		b.WriteString(f)
-		if b.Len() >= 60 {
-			break
+		for k := 0; k < len(f) && len(b) < len(buf); k++ {
+			b = append(b, phrase.Lower(f[k]))
 		}
 	}
-	k := b.String()
-	return k[:min(len(k), 60)]
+	return string(b)
 }
 
 func isReplyCode(s string) bool {
@@ -241,7 +274,7 @@ func commandWord(w string) string {
 // transcript, or, without a DSN (V5), the recipients of the transcript.
 func sendmail(in *Input) *Result {
 	p := in.prep()
-	t := readTranscriptLower(p.report, p.reportLower())
+	t := readTranscript(p.report)
 	if res := in.standard(); res != nil {
 		texts := make([]string, len(t.groups))
 		for i, g := range t.groups {
@@ -307,4 +340,9 @@ func sendmail(in *Input) *Result {
 		return nil
 	}
 	return res
+}
+
+// equalLower reports whether s in ASCII lowercase is lower.
+func equalLower(s, lower string) bool {
+	return len(s) == len(lower) && phrase.HasPrefixFold(s, lower)
 }

@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
@@ -47,10 +48,94 @@ func FindCommand(text string) string {
 // commandIn is FindCommand of a text whose white space is folded already
 // (foldSpace).
 func commandIn(folded string) string {
-	if c := firstPhrase(folded, commandContextSet, commandContexts); c != "" {
-		return c
+	c := commandsIn(folded)
+	if c.stage != "" {
+		return c.stage
 	}
-	return firstPhrase(folded, commandWordSet, commandWords)
+	return c.word
+}
+
+// commands are what a text says of the SMTP command: the command of the
+// first phrase that ties the reply to a stage (commandContexts), and of
+// the first bare mention (commandWords); "" for none.
+type commands struct{ stage, word string }
+
+// commandsIn returns the commands of a text whose white space is folded
+// already (foldSpace), in one pass over it (commandSet); the bare mention
+// is not looked for past a stage, which wins over it.
+func commandsIn(folded string) commands {
+	var c commands
+	commandSet.ScanFold(folded, func(i, k int) bool { return c.take(k, wholeWord(folded, i, len(commandPhrase(k)))) })
+	return c
+}
+
+// commandsInBytes is commandsIn of a text in a byte slice.
+func commandsInBytes(folded []byte) commands {
+	var c commands
+	phrase.ScanFoldText(commandSet, folded, func(i, k int) bool {
+		return c.take(k, wholeWord(folded, i, len(commandPhrase(k))))
+	})
+	return c
+}
+
+// take keeps phrase k of commandSet, found whole or not in a text, when it
+// is the first stage or the first bare mention; it returns whether the
+// text is to be read on (no stage found yet).
+func (c *commands) take(k int, whole bool) bool {
+	switch {
+	case !whole || k >= len(commandContexts) && c.word != "":
+		return true
+	case k < len(commandContexts):
+		c.stage = commandContexts[k].command
+		return false
+	}
+	c.word = commandWords[k-len(commandContexts)].command
+	return true
+}
+
+// commandsOf is commandsIn(foldSpace(text)), the text folded into in's
+// work buffer when it must be, not into a new string.
+func (in *Input) commandsOf(text string) commands {
+	if !wideSpace(text) {
+		return commandsIn(text)
+	}
+	w := in.work()
+	w.fold = appendFold(w.fold[:0], text)
+	return commandsInBytes(w.fold)
+}
+
+// appendFold appends Fold(s) to dst: its words, a word at a time, with
+// one space between them.
+func appendFold(dst []byte, s string) []byte {
+	start := len(dst)
+	for i := 0; i < len(s); {
+		size, sp := spaceAt(s, i)
+		if sp {
+			i += size
+			continue
+		}
+		j := i + size // the word's end
+		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				j++
+				continue
+			}
+			size, sp := spaceAt(s, j)
+			if sp {
+				break
+			}
+			j += size
+		}
+		if len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, s[i:j]...)
+		i = j
+	}
+	return dst
 }
 
 // findStage returns the command of the first phrase that ties the reply to
@@ -59,15 +144,7 @@ func findStage(text string) string {
 	if text == "" {
 		return ""
 	}
-	return firstPhrase(foldSpace(text), commandContextSet, commandContexts)
-}
-
-// findCommandWord returns the command the text first mentions bare, or "".
-func findCommandWord(text string) string {
-	if text == "" {
-		return ""
-	}
-	return firstPhrase(foldSpace(text), commandWordSet, commandWords)
+	return commandsIn(foldSpace(text)).stage
 }
 
 // foldSpace returns text with its runs of white space folded to one space
@@ -113,31 +190,29 @@ func wordsOf(addr, action, ev string) Recipient {
 		RemoteMTA: FindRemoteHost(ev)}
 }
 
-// The phrases of commandContexts and commandWords, indexed.
-var commandContextSet, commandWordSet = commandSet(commandContexts), commandSet(commandWords)
+// commandSet indexes the phrases of commandContexts, then those of
+// commandWords: phrase k is commandPhrase(k).
+var commandSet = newCommandSet()
 
-func commandSet(list []struct{ phrase, command string }) *phrase.Set {
-	p := make([]string, len(list))
-	for i, c := range list {
-		p[i] = c.phrase
+func newCommandSet() *phrase.Set {
+	p := make([]string, 0, len(commandContexts)+len(commandWords))
+	for _, c := range commandContexts {
+		p = append(p, c.phrase)
+	}
+	for _, c := range commandWords {
+		p = append(p, c.phrase)
 	}
 	return phrase.New(p...)
 }
 
-// firstPhrase returns the command of the phrase of set (built from list)
-// written first in text, ASCII case ignored, as a whole word; at one
-// offset, the first in the list wins.
-func firstPhrase(text string, set *phrase.Set, list []struct{ phrase, command string }) string {
-	cmd := ""
-	set.ScanFold(text, func(i, k int) bool {
-		end := i + len(list[k].phrase)
-		if (i == 0 || !inWord(phrase.Lower(text[i-1]))) && (end == len(text) || !isWordByte(phrase.Lower(text[end]))) {
-			cmd = list[k].command
-			return false
-		}
-		return true
-	})
-	return cmd
+// commandPhrase returns phrase k of commandSet.
+func commandPhrase(k int) string { return commandSet.Phrase(k) }
+
+// wholeWord reports whether the n bytes of text at i are whole words:
+// no letter, digit or word joiner right before them or right after.
+func wholeWord[T phrase.Text](text T, i, n int) bool {
+	end := i + n
+	return (i == 0 || !inWord(phrase.Lower(text[i-1]))) && (end == len(text) || !isWordByte(phrase.Lower(text[end])))
 }
 
 func isWordByte(c byte) bool {
@@ -162,24 +237,28 @@ func FindRemoteHost(text string) string {
 	if h := hostThenAddress(text); h != "" {
 		return h
 	}
-	for _, intro := range hostIntros {
-		off := 0
-		for {
-			i := phrase.IndexFold(text[off:], intro)
-			if i < 0 {
-				break
-			}
-			i += off + len(intro)
-			off = i
-			if j := i - len(intro); j > 0 && inWord(phrase.Lower(text[j-1])) {
-				continue
-			}
-			if h := hostAt(strings.TrimLeft(text[i:], " ")); h != "" {
-				return h
-			}
+	return hostAfterIntro(text)
+}
+
+// hostIntroSet indexes hostIntros.
+var hostIntroSet = phrase.New(hostIntros...)
+
+// hostAfterIntro returns the name after the first of hostIntros (in their
+// order) that a name follows somewhere in text, at its first such place;
+// "" for none. One pass finds them all: a name after an intro ends the
+// search for it and for those after it in the list.
+func hostAfterIntro(text string) string {
+	best, host := len(hostIntros), "" // the intro found, and its name
+	hostIntroSet.ScanFold(text, func(j, k int) bool {
+		if k >= best || j > 0 && inWord(phrase.Lower(text[j-1])) {
+			return true
 		}
-	}
-	return ""
+		if h := hostAt(strings.TrimLeft(text[j+len(hostIntros[k]):], " ")); h != "" {
+			best, host = k, h
+		}
+		return best > 0
+	})
+	return host
 }
 
 // hostThenAddress finds "[mx.example.com. 192.0.2.1: timed out]" or

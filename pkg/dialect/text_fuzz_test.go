@@ -67,3 +67,103 @@ func FuzzCountFold(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHostAfterIntro checks hostAfterIntro's one pass against the search
+// it replaces: each of hostIntros in turn, at each place in text.
+func FuzzHostAfterIntro(f *testing.F) {
+	for _, s := range []string{"", "host mx.example.com", "Remote host a.b.cc said", "ghost x.example.com; mx y.example.org",
+		"server x\nhost: mx.example.net", "while talking to a.example.com.: connect to b.example.com", "mx mx a.b.cc host "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := ""
+	intros:
+		for _, intro := range hostIntros {
+			for off := 0; ; {
+				i := strings.Index(LowerASCII(s[off:]), intro)
+				if i < 0 {
+					break
+				}
+				i += off + len(intro)
+				off = i
+				if j := i - len(intro); j > 0 && inWord(LowerASCII(s[j-1 : j])[0]) {
+					continue
+				}
+				if want = hostAt(strings.TrimLeft(s[i:], " ")); want != "" {
+					break intros
+				}
+			}
+		}
+		if got := hostAfterIntro(s); got != want {
+			t.Fatalf("hostAfterIntro(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzCommandsIn checks commandsIn's one pass against two searches, one
+// for the stage phrases and one for the bare words, each the first whole
+// match by place, then by order in its list.
+func FuzzCommandsIn(f *testing.F) {
+	for _, s := range []string{"", "in reply to RCPT TO command", "after data", "email from x, MAIL FROM y", "ehlo; >>> DATA",
+		"550 helo after end of data", "[rcpt_to]x smtp:data"} {
+		f.Add(s)
+	}
+	first := func(s string, list []struct{ phrase, command string }) string {
+		low := LowerASCII(s)
+		for i := range low {
+			for _, c := range list {
+				if strings.HasPrefix(low[i:], c.phrase) && wholeWord(s, i, len(c.phrase)) {
+					return c.command
+				}
+			}
+		}
+		return ""
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := commandsIn(s)
+		want := commands{stage: first(s, commandContexts)}
+		if want.stage == "" {
+			want.word = first(s, commandWords)
+		}
+		if got.stage != want.stage || got.stage == "" && got.word != want.word {
+			t.Fatalf("commandsIn(%q) = %+v, want %+v", s, got, want)
+		}
+	})
+}
+
+// FuzzReplyKey checks replyKey against the strings.Fields definition it
+// replaces.
+func FuzzReplyKey(f *testing.F) {
+	for _, s := range []string{"", "550 5.1.1 User unknown", "550-5.7.1 Blocked\n550 5.7.1 see http://x", "a\u00a0b\tc", strings.Repeat("Word ", 20), "\xff 451 x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		for _, w := range strings.Fields(LowerASCII(s)) {
+			if len(w) == 4 && w[3] == '-' && isReplyCode(w[:3]) || isReplyCode(w) {
+				continue
+			}
+			b.WriteString(w)
+			if b.Len() >= 60 {
+				break
+			}
+		}
+		want := b.String()
+		want = want[:min(len(want), 60)]
+		if got := replyKey(s); got != want {
+			t.Fatalf("replyKey(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzAppendFold checks appendFold against Fold.
+func FuzzAppendFold(f *testing.F) {
+	for _, s := range []string{"", " ", "a  b", " a\tb\n", "a\u00a0b", "a\xffb", "\u2028x\u3000 y "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendFold([]byte("x "), s)), "x "+Fold(s); got != want {
+			t.Fatalf("appendFold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -163,9 +163,24 @@ func (s *Set) Scan(text string, f func(at, i int) bool) {
 // ScanFold is Scan of text with its ASCII letters lowercased, without
 // making the lowercase copy: offsets are those of text. The phrases must
 // be lowercase.
-func (s *Set) ScanFold(text string, f func(at, i int) bool) {
+//
+// It is kept out of line: inlined into another package, its call of the
+// generic scanFold made the caller's f escape, an allocation per call.
+//
+//go:noinline
+func (s *Set) ScanFold(text string, f func(at, i int) bool) { scanFold(s, text, f) }
+
+// Text is a text as a string or a byte slice.
+type Text interface{ ~string | ~[]byte }
+
+// ScanFoldText is s.ScanFold of either kind of text: a caller can build
+// the text in a byte buffer it reuses.
+func ScanFoldText[T Text](s *Set, text T, f func(at, i int) bool) { scanFold(s, text, f) }
+
+// scanFold is ScanFold of either kind of text.
+func scanFold[T Text](s *Set, text T, f func(at, i int) bool) {
 	if s.skip != nil {
-		s.scanFoldSkip(text, f)
+		scanFoldSkip(s, text, f)
 		return
 	}
 	if len(text) < 2 {
@@ -178,7 +193,7 @@ func (s *Set) ScanFold(text string, f func(at, i int) bool) {
 			continue
 		}
 		for _, i := range s.starting(k) {
-			if HasPrefixFold(text[at-1:], s.phrases[i]) && !f(at-1, int(i)) {
+			if hasPrefixFold(text[at-1:], s.phrases[i]) && !f(at-1, int(i)) {
 				return
 			}
 		}
@@ -207,21 +222,24 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 }
 
 // scanFoldSkip is scanSkip of text with its ASCII letters lowercased.
-func (s *Set) scanFoldSkip(text string, f func(at, i int) bool) {
-	m := s.min
-	for at := 0; at+m <= len(text); {
-		if d := s.foldSkip[foldPair(text[at+m-2], text[at+m-1])]; d > 0 {
-			at += int(d)
+func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
+	m, skip := s.min, s.foldSkip
+	// e is the last byte of the window of m bytes at e-m+1.
+	for e := m - 1; e < len(text); {
+		w := text[e-1 : e+1]
+		if d := skip[foldPair(w[0], w[1])]; d > 0 {
+			e += int(d)
 			continue
 		}
+		at := e - m + 1
 		if k := uint16(Lower(text[at]))<<8 | uint16(Lower(text[at+1])); s.seen[k/64]&(1<<(k%64)) != 0 {
 			for _, i := range s.starting(k) {
-				if HasPrefixFold(text[at:], s.phrases[i]) && !f(at, int(i)) {
+				if hasPrefixFold(text[at:], s.phrases[i]) && !f(at, int(i)) {
 					return
 				}
 			}
 		}
-		at++
+		e++
 	}
 }
 
@@ -246,7 +264,10 @@ func Lower(c byte) byte {
 
 // HasPrefixFold reports whether s, its ASCII letters lowercased, begins
 // with p (which has no uppercase letters).
-func HasPrefixFold(s, p string) bool {
+func HasPrefixFold(s, p string) bool { return hasPrefixFold(s, p) }
+
+// hasPrefixFold is HasPrefixFold of either kind of text.
+func hasPrefixFold[T Text](s T, p string) bool {
 	if len(s) < len(p) {
 		return false
 	}

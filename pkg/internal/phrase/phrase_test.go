@@ -214,6 +214,7 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 		check("ScanFold", s.ScanFold, text)
+		check("ScanFoldText", func(t string, f func(at, i int) bool) { ScanFoldText(s, []byte(t), f) }, text)
 		check("Scan", s.Scan, string(lower))
 	})
 }
