@@ -2,12 +2,14 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -38,6 +40,22 @@ func fifoInputs(t *testing.T) (good, fifo string) {
 	return good, fifo
 }
 
+// waitOpenBlocks waits until a goroutine of the run is blocked opening the
+// FIFO (the only file a test goroutine opens and waits on), then a little
+// longer for the message read before it to be written: a fixed sleep was
+// too short on a loaded machine.
+func waitOpenBlocks(t *testing.T) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if bytes.Contains(buf[:runtime.Stack(buf, true)], []byte("os.openFileNolog")) {
+			time.Sleep(200 * time.Millisecond)
+			return
+		}
+	}
+	t.Fatal("the run never blocked opening the FIFO")
+}
+
 // TestSignalStopsBlockedRun: a signal while an open blocks stops the run
 // at once; the records of the finished message are written and the exit
 // status is 128 + the signal.
@@ -59,7 +77,7 @@ func TestSignalStopsBlockedRun(t *testing.T) {
 		done := make(chan int, 1)
 		args := append(tc.args, "--jobs", "1", good, fifo)
 		go func() { done <- Run(ctx, NewRootCmd(ios, "test", "test"), ios, args) }()
-		time.Sleep(300 * time.Millisecond)
+		waitOpenBlocks(t)
 		start := time.Now()
 		cancel(&SignalError{Signal: tc.sig})
 		select {
