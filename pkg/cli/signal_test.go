@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,6 +98,26 @@ func TestSignalStopsBlockedRun(t *testing.T) {
 	}
 }
 
+// waitProcessOpenBlocks waits until a thread of process pid is blocked
+// opening a FIFO (Linux's wchan "wait_for_partner", "fifo_open" in older
+// kernels), then a little longer; where
+// /proc does not tell, it waits half a second.
+func waitProcessOpenBlocks(pid int) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		chans, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/wchan", pid))
+		if len(chans) == 0 {
+			break
+		}
+		for _, c := range chans {
+			if b, _ := os.ReadFile(c); string(b) == "wait_for_partner" || string(b) == "fifo_open" {
+				time.Sleep(200 * time.Millisecond)
+				return
+			}
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+}
+
 // TestSignalExitStatus sends real signals to a bounce process (this test
 // binary re-run as bounce) whose input blocks after a good message.
 func TestSignalExitStatus(t *testing.T) {
@@ -124,8 +145,8 @@ func TestSignalExitStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 		// On a pipe, output is flushed when the buffer fills or the run
-		// ends: wait a moment for the good message to be read.
-		time.Sleep(500 * time.Millisecond)
+		// ends: wait for the good message to be read.
+		waitProcessOpenBlocks(cmd.Process.Pid)
 		start := time.Now()
 		cmd.Process.Signal(tc.sig)
 		line, _ := bufio.NewReader(stdout).ReadString('\n')
