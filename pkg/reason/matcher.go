@@ -19,9 +19,12 @@ import (
 // out, and a class's bucket for the hash of the bytes there holds the few
 // phrases that can start at it.
 type matcher struct {
-	rules   []rule
-	seen    [1 << 16 / 64]uint64 // bit set for every phrase's first two bytes
-	classes [len(keyLens)]class
+	rules []rule
+	// classesOf has, for each first two bytes of a phrase, bit c set when
+	// class c has phrases that start with them. A byte a pair costs more
+	// memory than a bitset, but less work at each position of the text.
+	classesOf [1 << 16]uint8
+	classes   [len(keyLens)]class
 }
 
 // keyLens are the key lengths of the classes, longest first: a phrase
@@ -35,7 +38,6 @@ const bucketBits = 10
 // the previous class's) by the hash of their first keyLen bytes.
 type class struct {
 	keyLen  int
-	seen    [1 << 16 / 64]uint64 // the first two bytes of the class's phrases
 	start   [1<<bucketBits + 1]uint16
 	entries []entry // by bucket, in table order within a bucket
 }
@@ -69,8 +71,7 @@ func newMatcher(rules []rule) *matcher {
 				c++
 			}
 			k := uint16(e.text[0])<<8 | uint16(e.text[1])
-			m.seen[k/64] |= 1 << (k % 64)
-			m.classes[c].seen[k/64] |= 1 << (k % 64)
+			m.classesOf[k] |= 1 << c
 			h := hashKey([]byte(e.text), 0, keyLens[c])
 			buckets[0][c][h] = append(buckets[0][c][h], e)
 		}
@@ -118,40 +119,50 @@ func (m *matcher) first(text []byte) (rule, bool) {
 // order of those that match at that position.
 func (m *matcher) firstPhrase(text []byte) (rule, string, bool) {
 	best, phrase := len(m.rules), ""
-	for i := 0; i+1 < len(text) && best > 0; i++ {
-		k := uint16(text[i])<<8 | uint16(text[i+1])
-		if m.seen[k/64]&(1<<(k%64)) == 0 {
-			continue
-		}
-		// The phrase of the lowest order that matches at i, of a rule
-		// before best.
-		var at *entry
-		for c := range m.classes {
-			cl := &m.classes[c]
-			if cl.seen[k/64]&(1<<(k%64)) == 0 || i+cl.keyLen > len(text) {
-				continue
-			}
-			h := hashKey(text, i, cl.keyLen)
-			es := cl.entries[cl.start[h]:cl.start[h+1]]
-			for j := range es {
-				e := &es[j]
-				if e.rule >= best || at != nil && e.ord >= at.ord {
-					break
-				}
-				if matchAt(text, i, e) {
-					at = e
+	if len(text) < 2 {
+		return rule{}, "", false
+	}
+	k := uint16(text[0])
+	for i := 1; i < len(text); i++ {
+		k = k<<8 | uint16(text[i])
+		if cs := m.classesOf[k]; cs != 0 {
+			if e := m.at(text, i-1, cs, best); e != nil {
+				best, phrase = e.rule, e.text
+				if best == 0 {
 					break
 				}
 			}
-		}
-		if at != nil {
-			best, phrase = at.rule, at.text
 		}
 	}
 	if best == len(m.rules) {
 		return rule{}, "", false
 	}
 	return m.rules[best], phrase, true
+}
+
+// at returns the phrase of the lowest order in the table that stands at
+// i in text, of a rule before best, or nil. cs are the classes of the
+// phrases that start with the two bytes at i.
+func (m *matcher) at(text []byte, i int, cs uint8, best int) *entry {
+	var at *entry
+	for ; cs != 0; cs &= cs - 1 {
+		cl := &m.classes[bits.TrailingZeros8(cs)]
+		if i+cl.keyLen > len(text) {
+			continue
+		}
+		h := hashKey(text, i, cl.keyLen)
+		for j := cl.start[h]; j < cl.start[h+1]; j++ {
+			e := &cl.entries[j]
+			if e.rule >= best || at != nil && e.ord >= at.ord {
+				break
+			}
+			if matchAt(text, i, e) {
+				at = e
+				break
+			}
+		}
+	}
+	return at
 }
 
 // matchAt reports whether e's phrase, with its word bars, stands at i in
