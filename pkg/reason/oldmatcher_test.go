@@ -72,12 +72,6 @@ func (m *oldMatcher) starting(k uint16) []oldEntry {
 
 func oldPair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
 
-// first returns the first rule whose phrase text contains.
-func (m *oldMatcher) first(text []byte) (rule, bool) {
-	r, _, ok := m.firstPhrase(text)
-	return r, ok
-}
-
 // firstPhrase is first, and also returns the phrase that matched.
 func (m *oldMatcher) firstPhrase(text []byte) (rule, string, bool) {
 	best, phrase := len(m.rules), ""
