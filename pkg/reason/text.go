@@ -2,7 +2,6 @@ package reason
 
 import (
 	"bytes"
-	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -245,109 +244,4 @@ func isCode(tok []byte) bool {
 // '.', ':' or '-'.
 func isCodeMark(c byte) bool {
 	return c == '#' || c == '(' || c == ')' || c == '.' || c == ':' || c == '-'
-}
-
-// A matcher finds the first rule of a table (in table order) any of whose
-// phrases a text contains, in one pass over the text instead of one
-// strings.Index per phrase: phrases are indexed by their first two bytes,
-// and a bitset of those pairs skips the positions no phrase starts at. The
-// rank of a pair's bit in the bitset locates its phrases without a map
-// lookup (as in package phrase).
-type matcher struct {
-	rules   []rule
-	seen    [1 << 16 / 64]uint64 // bit set for every phrase's first two bytes
-	rank    [1 << 16 / 64]int32  // bits set in seen before each word
-	firsts  []int32              // firsts[r]: start in entries of the r-th pair present
-	entries []entry              // phrases grouped by first two bytes, in table order within a pair
-}
-
-type entry struct {
-	rule        int
-	text        string
-	left, right bool // word boundary wanted before, after
-}
-
-func newMatcher(rules []rule) *matcher {
-	m := &matcher{rules: rules}
-	start := map[uint16][]entry{}
-	for ri, r := range rules {
-		for _, p := range r.phrases {
-			e := entry{rule: ri, text: p}
-			if strings.HasPrefix(e.text, "|") {
-				e.left, e.text = true, e.text[1:]
-			}
-			if len(e.text) > 1 && strings.HasSuffix(e.text, "|") {
-				e.right, e.text = true, e.text[:len(e.text)-1]
-			}
-			if len(e.text) < 2 {
-				panic("reason: phrase too short: " + p)
-			}
-			k := pair(e.text, 0)
-			m.seen[k/64] |= 1 << (k % 64)
-			start[k] = append(start[k], e)
-		}
-	}
-	n := int32(0)
-	for w := range m.seen {
-		m.rank[w] = n
-		n += int32(bits.OnesCount64(m.seen[w]))
-	}
-	for k := 0; k < 1<<16; k++ {
-		if m.seen[k/64]&(1<<(k%64)) != 0 {
-			m.firsts = append(m.firsts, int32(len(m.entries)))
-			m.entries = append(m.entries, start[uint16(k)]...)
-		}
-	}
-	m.firsts = append(m.firsts, int32(len(m.entries)))
-	return m
-}
-
-// starting returns the phrases that start with pair k, whose bit in seen
-// is set, in table order.
-func (m *matcher) starting(k uint16) []entry {
-	w, b := k/64, k%64
-	r := m.rank[w] + int32(bits.OnesCount64(m.seen[w]&(1<<b-1)))
-	return m.entries[m.firsts[r]:m.firsts[r+1]]
-}
-
-func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
-
-// first returns the first rule whose phrase text contains.
-func (m *matcher) first(text []byte) (rule, bool) {
-	r, _, ok := m.firstPhrase(text)
-	return r, ok
-}
-
-// firstPhrase is first, and also returns the phrase that matched.
-func (m *matcher) firstPhrase(text []byte) (rule, string, bool) {
-	best, phrase := len(m.rules), ""
-	for i := 0; i+1 < len(text) && best > 0; i++ {
-		k := uint16(text[i])<<8 | uint16(text[i+1])
-		if m.seen[k/64]&(1<<(k%64)) == 0 {
-			continue
-		}
-		es := m.starting(k)
-		for j := range es {
-			e := &es[j]
-			if e.rule >= best {
-				break
-			}
-			// The first two bytes match (the pair); the third, when the
-			// phrase has one, mostly does not.
-			if len(e.text) > 2 && (i+2 >= len(text) || text[i+2] != e.text[2]) || i+len(e.text) > len(text) ||
-				string(text[i:i+len(e.text)]) != e.text {
-				continue
-			}
-			end := i + len(e.text)
-			if e.left && i > 0 && isWordByte(text[i-1]) || e.right && end < len(text) && isWordByte(text[end]) {
-				continue
-			}
-			best, phrase = e.rule, e.text
-			break
-		}
-	}
-	if best == len(m.rules) {
-		return rule{}, "", false
-	}
-	return m.rules[best], phrase, true
 }

@@ -1,0 +1,176 @@
+package reason
+
+import (
+	"encoding/binary"
+	"math/bits"
+	"strings"
+)
+
+// A matcher finds the first rule of a table (in table order) any of whose
+// phrases a text contains, in one pass over the text instead of one
+// strings.Index per phrase.
+//
+// Many phrases of a table share their first bytes ("account is
+// disabled", "account is suspended", ...), and the text holds those words
+// too, so the first two bytes of a phrase say little. A matcher sorts the
+// phrases into classes by length (see keyLens), and indexes each class by
+// a hash of the first keyLen bytes its phrases all have: at a position of
+// the text, a bitset of the phrases' first two bytes rules most positions
+// out, and a class's bucket for the hash of the bytes there holds the few
+// phrases that can start at it.
+type matcher struct {
+	rules []rule
+	// classesOf has, for each first two bytes of a phrase, bit c set when
+	// class c has phrases that start with them. A byte a pair costs more
+	// memory than a bitset, but less work at each position of the text.
+	classesOf [1 << 16]uint8
+	classes   [len(keyLens)]class
+}
+
+// keyLens are the key lengths of the classes, longest first: a phrase
+// belongs to the first class whose key length it has.
+var keyLens = [...]int{12, 8, 4, 2}
+
+// bucketBits is the log2 of the number of buckets of a class.
+const bucketBits = 10
+
+// A class indexes the phrases of at least keyLen bytes (and shorter than
+// the previous class's) by the hash of their first keyLen bytes.
+type class struct {
+	keyLen  int
+	start   [1<<bucketBits + 1]uint16
+	entries []entry // by bucket, in table order within a bucket
+}
+
+type entry struct {
+	rule        int
+	ord         int // the phrase's place in the whole table
+	text        string
+	left, right bool // word boundary wanted before, after
+}
+
+func newMatcher(rules []rule) *matcher {
+	m := &matcher{rules: rules}
+	buckets := make([][len(keyLens)][1 << bucketBits][]entry, 1)
+	ord := 0
+	for ri, r := range rules {
+		for _, p := range r.phrases {
+			e := entry{rule: ri, ord: ord, text: p}
+			ord++
+			if strings.HasPrefix(e.text, "|") {
+				e.left, e.text = true, e.text[1:]
+			}
+			if len(e.text) > 1 && strings.HasSuffix(e.text, "|") {
+				e.right, e.text = true, e.text[:len(e.text)-1]
+			}
+			if len(e.text) < 2 {
+				panic("reason: phrase too short: " + p)
+			}
+			c := 0
+			for len(e.text) < keyLens[c] {
+				c++
+			}
+			k := uint16(e.text[0])<<8 | uint16(e.text[1])
+			m.classesOf[k] |= 1 << c
+			h := hashKey([]byte(e.text), 0, keyLens[c])
+			buckets[0][c][h] = append(buckets[0][c][h], e)
+		}
+	}
+	if ord >= 1<<16 {
+		panic("reason: too many phrases")
+	}
+	for c := range m.classes {
+		cl := &m.classes[c]
+		cl.keyLen = keyLens[c]
+		for h, es := range buckets[0][c] {
+			cl.start[h] = uint16(len(cl.entries))
+			cl.entries = append(cl.entries, es...)
+		}
+		cl.start[1<<bucketBits] = uint16(len(cl.entries))
+	}
+	return m
+}
+
+// hashKey hashes the n bytes of text at i (n one of keyLens) into a
+// bucket.
+func hashKey(text []byte, i, n int) int {
+	var x uint64
+	switch n {
+	case 12:
+		x = binary.LittleEndian.Uint64(text[i:]) ^ bits.RotateLeft64(uint64(binary.LittleEndian.Uint32(text[i+8:])), 29)
+	case 8:
+		x = binary.LittleEndian.Uint64(text[i:])
+	case 4:
+		x = uint64(binary.LittleEndian.Uint32(text[i:]))
+	default:
+		x = uint64(text[i])<<8 | uint64(text[i+1])
+	}
+	return int((x * 0x9E3779B97F4A7C15) >> (64 - bucketBits))
+}
+
+// first returns the first rule whose phrase text contains.
+func (m *matcher) first(text []byte) (rule, bool) {
+	r, _, ok := m.firstPhrase(text)
+	return r, ok
+}
+
+// firstPhrase is first, and also returns the phrase that matched: the
+// rule's phrase that matches first in the text, or the first in table
+// order of those that match at that position.
+func (m *matcher) firstPhrase(text []byte) (rule, string, bool) {
+	best, phrase := len(m.rules), ""
+	if len(text) < 2 {
+		return rule{}, "", false
+	}
+	k := uint16(text[0])
+	for i := 1; i < len(text); i++ {
+		k = k<<8 | uint16(text[i])
+		if cs := m.classesOf[k]; cs != 0 {
+			if e := m.at(text, i-1, cs, best); e != nil {
+				best, phrase = e.rule, e.text
+				if best == 0 {
+					break
+				}
+			}
+		}
+	}
+	if best == len(m.rules) {
+		return rule{}, "", false
+	}
+	return m.rules[best], phrase, true
+}
+
+// at returns the phrase of the lowest order in the table that stands at
+// i in text, of a rule before best, or nil. cs are the classes of the
+// phrases that start with the two bytes at i.
+func (m *matcher) at(text []byte, i int, cs uint8, best int) *entry {
+	var at *entry
+	for ; cs != 0; cs &= cs - 1 {
+		cl := &m.classes[bits.TrailingZeros8(cs)]
+		if i+cl.keyLen > len(text) {
+			continue
+		}
+		h := hashKey(text, i, cl.keyLen)
+		for j := cl.start[h]; j < cl.start[h+1]; j++ {
+			e := &cl.entries[j]
+			if e.rule >= best || at != nil && e.ord >= at.ord {
+				break
+			}
+			if matchAt(text, i, e) {
+				at = e
+				break
+			}
+		}
+	}
+	return at
+}
+
+// matchAt reports whether e's phrase, with its word bars, stands at i in
+// text.
+func matchAt(text []byte, i int, e *entry) bool {
+	end := i + len(e.text)
+	if end > len(text) || string(text[i:end]) != e.text {
+		return false
+	}
+	return !(e.left && i > 0 && isWordByte(text[i-1]) || e.right && end < len(text) && isWordByte(text[end]))
+}
