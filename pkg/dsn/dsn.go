@@ -1,8 +1,6 @@
 package dsn
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -63,26 +61,34 @@ func Get(fields []Field, name string) string {
 
 // Parse reads a delivery-status body from r.
 func Parse(r io.Reader) (*Report, error) {
-	br := readerPool.Get().(*bufio.Reader)
-	br.Reset(r)
-	defer func() {
-		br.Reset(nil)
-		readerPool.Put(br)
-	}()
-	rep := &Report{}
-	p := parser{rep: rep}
+	b, err := io.ReadAll(r)
+	if err == nil {
+		err = io.EOF
+	}
+	return parse(b, string(b), err)
+}
+
+// ParseBytes is Parse for a body already in memory.
+func ParseBytes(b []byte) (*Report, error) { return parse(b, string(b), io.EOF) }
+
+// parse parses b, whose reader returns end after it, with text b as a
+// string: the names and values of the report are slices of text (folded
+// values aside), its fields one allocation, its recipients another (none
+// for a report of one recipient, which comes with the report).
+func parse(b []byte, text string, end error) (*Report, error) {
+	sc := scratches.Get().(*scratch)
+	defer sc.release()
 	var malformed []string
-	var fields []header.Field
-	for {
-		skipBlank(br)
-		if _, err := br.Peek(1); err != nil {
+	fields := sc.fields[:0]
+	for pos := 0; ; {
+		pos = skipBlank(b, pos)
+		if pos == len(b) {
 			break
 		}
+		var n int
 		var err error
-		fields, err = header.ReadFields(br, fields[:0])
-		for _, f := range fields {
-			p.add(f.Key, f.Value)
-		}
+		fields, n, err = header.ReadFieldsIn(b[pos:], text[pos:], end, fields)
+		pos += n
 		if err != nil {
 			if err == io.EOF {
 				break
@@ -96,7 +102,12 @@ func Parse(r io.Reader) (*Report, error) {
 			}
 		}
 	}
-	p.flush()
+	sc.fields = fields
+	p := parser{sc: sc, cur: -1}
+	for _, f := range fields {
+		p.add(f.Key, f.Value)
+	}
+	rep := p.report()
 	if len(rep.Fields) == 0 && len(rep.Recipients) == 0 {
 		return rep, ErrNotDSN
 	}
@@ -106,69 +117,104 @@ func Parse(r io.Reader) (*Report, error) {
 	return rep, nil
 }
 
-// readerPool recycles Parse's readers (4 KiB, as bufio.NewReader): every
-// bounce has a report to parse. The fields Parse returns are copies.
-var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
-
-// ParseBytes is Parse for a body already in memory.
-func ParseBytes(b []byte) (*Report, error) { return Parse(bytes.NewReader(b)) }
-
-func skipBlank(br *bufio.Reader) {
-	for {
-		b, err := br.Peek(1)
-		if err != nil {
-			return
-		}
-		switch b[0] {
+// skipBlank returns where the next line at b[pos:] that is not blank
+// starts, or len(b).
+func skipBlank(b []byte, pos int) int {
+	for pos < len(b) {
+		switch b[pos] {
 		case '\n', '\r':
-			br.Discard(1)
+			pos++
 		case ' ', '\t':
 			// A line of blanks is a blank line too.
-			line, err := br.Peek(256)
-			if err != nil && len(line) == 0 {
-				return
-			}
-			i := 0
-			for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i := pos
+			for i < len(b) && (b[i] == ' ' || b[i] == '\t') {
 				i++
 			}
-			if i < len(line) && line[i] != '\n' && line[i] != '\r' {
+			if i < len(b) && b[i] != '\n' && b[i] != '\r' {
 				// QUIRK: a continuation line with nothing to continue
 				// (seen after stray blank lines): drop its leading blanks
 				// so textproto does not reject the block.
-				br.Discard(i)
-				return
+				return i
 			}
-			br.Discard(i)
+			pos = i
 		default:
-			return
+			return pos
 		}
 	}
+	return pos
+}
+
+// scratch is what parse works in, kept for the next.
+type scratch struct {
+	fields []header.Field
+	// marks holds, for each field added, its owner (-1 the report, else
+	// the recipient's index) and its name.
+	marks  []mark
+	recips []Recipient
+}
+
+type mark struct {
+	owner int
+	name  fieldName
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// release returns sc to scratches, without references into the report.
+func (sc *scratch) release() {
+	clear(sc.fields)
+	clear(sc.recips)
+	sc.fields, sc.marks, sc.recips = sc.fields[:0], sc.marks[:0], sc.recips[:0]
+	scratches.Put(sc)
 }
 
 type parser struct {
-	rep *Report
-	cur *Recipient
+	sc  *scratch
+	rep Report
+	cur int // the index of the current recipient in sc.recips, or -1
+	// curFrom is the index in sc.marks of the current recipient's first
+	// field.
+	curFrom int
 	// factsFirst is set when the current block began with a field other
 	// than an address (Action, Status, ...).
 	factsFirst bool
 }
 
-// perRecipient are the fields that belong to a recipient's block.
-var perRecipient = map[string]bool{
-	"final-recipient": true, "original-recipient": true, "action": true, "status": true,
-	"remote-mta": true, "diagnostic-code": true, "last-attempt-date": true, "final-log-id": true,
-	"will-retry-until": true, "x-actual-recipient": true, "x-display-name": true,
-	"x-supplementary-info": true,
-}
+// fieldName is a field name that parse reads: one of perMessage and
+// perRecipient, or other.
+type fieldName uint8
 
-// knownName returns the lower-case form of name when it is a field of
-// perRecipient or perMessage, without allocating it; else name itself,
-// which neither holds in any case.
-func knownName(name string) string {
+const (
+	other fieldName = iota
+	// per message
+	reportingMTA
+	receivedFromMTA
+	arrivalDate
+	originalEnvelopeID
+	dsnGateway
+	// per recipient
+	finalRecipient
+	originalRecipient
+	action
+	status
+	remoteMTA
+	diagnosticCode
+	lastAttemptDate
+	finalLogID
+	willRetryUntil
+	xActualRecipient
+	xDisplayName
+	xSupplementaryInfo
+)
+
+func (n fieldName) perMessage() bool   { return reportingMTA <= n && n <= dsnGateway }
+func (n fieldName) perRecipient() bool { return finalRecipient <= n }
+
+// nameOf returns the fieldName of a field's name, ASCII case ignored.
+func nameOf(name string) fieldName {
 	var buf [32]byte
 	if len(name) > len(buf) {
-		return name // longer than any known name
+		return other // longer than any known name
 	}
 	b := buf[:len(name)]
 	for i := 0; i < len(name); i++ {
@@ -178,57 +224,87 @@ func knownName(name string) string {
 		}
 		b[i] = c
 	}
-	if k, ok := knownNames[string(b)]; ok {
-		return k
+	switch string(b) {
+	case "reporting-mta":
+		return reportingMTA
+	case "received-from-mta":
+		return receivedFromMTA
+	case "arrival-date":
+		return arrivalDate
+	case "original-envelope-id":
+		return originalEnvelopeID
+	case "dsn-gateway":
+		return dsnGateway
+	case "final-recipient":
+		return finalRecipient
+	case "original-recipient":
+		return originalRecipient
+	case "action":
+		return action
+	case "status":
+		return status
+	case "remote-mta":
+		return remoteMTA
+	case "diagnostic-code":
+		return diagnosticCode
+	case "last-attempt-date":
+		return lastAttemptDate
+	case "final-log-id":
+		return finalLogID
+	case "will-retry-until":
+		return willRetryUntil
+	case "x-actual-recipient":
+		return xActualRecipient
+	case "x-display-name":
+		return xDisplayName
+	case "x-supplementary-info":
+		return xSupplementaryInfo
 	}
-	return name
-}
-
-// knownNames holds the names of perRecipient and perMessage.
-var knownNames = func() map[string]string {
-	m := map[string]string{}
-	for k := range perRecipient {
-		m[k] = k
-	}
-	for k := range perMessage {
-		m[k] = k
-	}
-	return m
-}()
-
-// perMessage are the fields that belong to the message block.
-var perMessage = map[string]bool{
-	"reporting-mta": true, "received-from-mta": true, "arrival-date": true,
-	"original-envelope-id": true, "dsn-gateway": true,
+	return other
 }
 
 func (p *parser) add(name, value string) {
-	key := knownName(name)
+	key := nameOf(name)
 	value = strings.TrimSpace(value)
 	switch {
-	case perMessage[key] && (p.cur == nil || !p.rep.has(key)):
+	case key.perMessage() && (p.cur < 0 || !p.has(-1, 0, key)):
 		// The first value of a repeated field counts, for the typed
 		// fields as for Get.
-		if !p.rep.has(key) {
+		if !p.has(-1, 0, key) {
 			p.rep.set(key, value)
 		}
-		p.rep.Fields = append(p.rep.Fields, Field{name, value})
+		p.keep(-1, key, value)
 		return
-	case !perRecipient[key]:
-		if p.cur == nil {
-			p.rep.Fields = append(p.rep.Fields, Field{name, value})
-		} else {
-			p.cur.Fields = append(p.cur.Fields, Field{name, value})
+	case !key.perRecipient():
+		p.keep(p.cur, key, value)
+		return
+	}
+	if p.cur < 0 || p.startsNew(key) {
+		p.sc.recips = append(p.sc.recips, Recipient{})
+		p.cur, p.curFrom = len(p.sc.recips)-1, len(p.sc.marks)
+		p.factsFirst = key != finalRecipient && key != originalRecipient
+	}
+	p.sc.recips[p.cur].set(key, value)
+	p.keep(p.cur, key, value)
+}
+
+// keep notes a field of owner (-1 the report); value replaces the field's
+// in sc.fields, which add reads in order.
+func (p *parser) keep(owner int, key fieldName, value string) {
+	i := len(p.sc.marks)
+	p.sc.fields[i].Value = value
+	p.sc.marks = append(p.sc.marks, mark{owner: owner, name: key})
+}
+
+// has reports whether the first field named key of owner (-1 the report),
+// from the mark from on, has a value, as Get(fields, key) != "" does.
+func (p *parser) has(owner, from int, key fieldName) bool {
+	for i, m := range p.sc.marks[from:] {
+		if m.owner == owner && m.name == key {
+			return p.sc.fields[from+i].Value != ""
 		}
-		return
 	}
-	if p.cur == nil || p.startsNew(key) {
-		p.flush()
-		p.cur = &Recipient{}
-		p.factsFirst = key != "final-recipient" && key != "original-recipient"
-	}
-	p.cur.set(key, value)
-	p.cur.Fields = append(p.cur.Fields, Field{name, value})
+	return false
 }
 
 // startsNew reports whether a recipient field begins a new recipient: the
@@ -240,55 +316,94 @@ func (p *parser) add(name, value string) {
 // fields, and some servers (Amazon SES, Facebook, several spam filters)
 // write Action or Status before Final-Recipient. In a block that began with
 // such a field, address fields join the block until one repeats.
-func (p *parser) startsNew(key string) bool {
-	c := p.cur
+func (p *parser) startsNew(key fieldName) bool {
+	c := &p.sc.recips[p.cur]
 	begun := c.Action != "" || c.Status != "" || c.DiagnosticCode != ""
 	switch key {
-	case "final-recipient":
+	case finalRecipient:
 		return c.FinalRecipient != "" || begun && !p.factsFirst
-	case "original-recipient":
+	case originalRecipient:
 		return c.OriginalRecipient != "" || begun && !p.factsFirst
 	}
-	return Get(c.Fields, key) != ""
+	return p.has(p.cur, p.curFrom, key)
 }
 
-func (p *parser) flush() {
-	if p.cur != nil {
-		p.rep.Recipients = append(p.rep.Recipients, *p.cur)
-		p.cur = nil
+// report returns the report added: the fields in one allocation, the
+// report's first, then each recipient's in order.
+func (p *parser) report() *Report {
+	sc := p.sc
+	var rep *Report
+	switch len(sc.recips) {
+	case 0:
+		rep = new(Report)
+		*rep = p.rep
+	case 1:
+		one := &struct {
+			rep Report
+			r   [1]Recipient
+		}{rep: p.rep, r: [1]Recipient{sc.recips[0]}}
+		rep = &one.rep
+		rep.Recipients = one.r[:]
+	default:
+		rep = new(Report)
+		*rep = p.rep
+		rep.Recipients = append([]Recipient(nil), sc.recips...)
 	}
+	if len(sc.marks) == 0 {
+		return rep
+	}
+	all := make([]Field, 0, len(sc.marks))
+	all = p.fieldsOf(all, -1)
+	if len(all) > 0 {
+		rep.Fields = all[:len(all):len(all)]
+	}
+	for i := range rep.Recipients {
+		from := len(all)
+		all = p.fieldsOf(all, i)
+		rep.Recipients[i].Fields = all[from:len(all):len(all)]
+	}
+	return rep
 }
 
-func (r *Report) has(key string) bool { return Get(r.Fields, key) != "" }
+// fieldsOf appends the fields of owner (-1 the report) to dst.
+func (p *parser) fieldsOf(dst []Field, owner int) []Field {
+	for i, m := range p.sc.marks {
+		if m.owner == owner {
+			f := p.sc.fields[i]
+			dst = append(dst, Field{f.Key, f.Value})
+		}
+	}
+	return dst
+}
 
-func (r *Report) set(key, v string) {
+func (r *Report) set(key fieldName, v string) {
 	switch key {
-	case "reporting-mta":
+	case reportingMTA:
 		r.ReportingMTA = stripType(v)
-	case "received-from-mta":
+	case receivedFromMTA:
 		r.ReceivedFromMTA = stripType(v)
-	case "arrival-date":
+	case arrivalDate:
 		r.ArrivalDate = v
-	case "original-envelope-id":
+	case originalEnvelopeID:
 		r.OriginalEnvelopeID = v
 	}
 }
 
-func (c *Recipient) set(key, v string) {
+func (c *Recipient) set(key fieldName, v string) {
 	switch key {
-	case "final-recipient":
+	case finalRecipient:
 		c.FinalRecipient = Address(v)
-	case "original-recipient":
+	case originalRecipient:
 		c.OriginalRecipient = Address(v)
-	case "action":
+	case action:
 		if f := strings.Fields(v); len(f) > 0 {
 			c.Action = strings.ToLower(strings.TrimRight(f[0], ";,."))
 		}
-	case "status":
+	case status:
 		c.Status = v
-	case "remote-mta":
+	case remoteMTA:
 		c.RemoteMTA = stripType(v)
-	case "diagnostic-code":
+	case diagnosticCode:
 		typ, text, ok := strings.Cut(v, ";")
 		if ok && isTypeName(typ) {
 			c.DiagnosticType = strings.ToLower(strings.TrimSpace(typ))
@@ -296,9 +411,9 @@ func (c *Recipient) set(key, v string) {
 		} else {
 			c.DiagnosticCode = v
 		}
-	case "last-attempt-date":
+	case lastAttemptDate:
 		c.LastAttemptDate = v
-	case "will-retry-until":
+	case willRetryUntil:
 		c.WillRetryUntil = v
 	}
 }

@@ -49,14 +49,14 @@ var helpDeskWords = []struct{ word, desk string }{
 func HelpDesk(h header.Header) string {
 	for _, field := range h.List() {
 		k := field.Key // as written: compared ignoring case
+		d := fieldDesk(k)
+		if d == "" {
+			continue
+		}
 		if (strings.EqualFold(k, "X-OTRS-Loop") || strings.EqualFold(k, "X-RT-Loop-Prevention")) && !Flagged(h, k) {
 			continue
 		}
-		for _, f := range helpDeskFields {
-			if phrase.HasPrefixFold(k, f.prefix) {
-				return f.desk
-			}
-		}
+		return d
 	}
 	for _, key := range [...]string{"X-Mailer", "User-Agent"} {
 		if d := deskWord(h.Get(key)); d != "" {
@@ -71,6 +71,21 @@ func HelpDesk(h header.Header) string {
 	if id := h.Get("Message-Id"); phrase.ContainsFold(id, "zendesk") {
 		if at := strings.LastIndexByte(id, '@'); at >= 0 && hasLabel(strings.ToLower(strings.Trim(id[at+1:], "<> \t")), "zendesk") {
 			return Zendesk
+		}
+	}
+	return ""
+}
+
+// fieldDesk returns the help desk whose private fields have a name such
+// as k, or "".
+func fieldDesk(k string) string {
+	// Every prefix starts with "x-" or "rt": most names fail here.
+	if len(k) < 5 || k[0]|0x20 != 'x' && k[0]|0x20 != 'r' {
+		return ""
+	}
+	for _, f := range helpDeskFields {
+		if phrase.HasPrefixFold(k, f.prefix) {
+			return f.desk
 		}
 	}
 	return ""

@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"slices"
 	"strings"
 
 	mimeheader "github.com/bounce-tool/bounce/pkg/header"
@@ -145,16 +146,32 @@ func (v *view) hasPrefixedField(prefix string) bool {
 // threadIDs appends the Message-IDs of h's In-Reply-To and References,
 // nearest first.
 func threadIDs(dst []string, h mimeheader.Header) []string {
-	dst = append(dst, parts.MsgIDs(h.Get("In-Reply-To"))...)
-	refs := parts.MsgIDs(strings.Join(h.Values("References"), " "))
-	for i := len(refs) - 1; i >= 0; i-- {
-		dst = append(dst, refs[i])
-	}
+	dst = parts.AppendMsgIDs(dst, h.Get("In-Reply-To"))
+	from := len(dst)
+	dst = parts.AppendMsgIDs(dst, references(h))
+	slices.Reverse(dst[from:])
 	return dst
 }
 
+// references returns the values of h's References fields joined by
+// spaces; the one value itself when there is one.
+func references(h mimeheader.Header) string {
+	first, n := "", 0
+	for v := range h.All("References") {
+		if n == 0 {
+			first = v
+		}
+		n++
+		if n > 1 {
+			return strings.Join(h.Values("References"), " ")
+		}
+	}
+	return first
+}
+
 func firstMsgID(s string) string {
-	if ids := parts.MsgIDs(s); len(ids) > 0 {
+	var buf [4]string
+	if ids := parts.AppendMsgIDs(buf[:0], s); len(ids) > 0 {
 		return ids[0]
 	}
 	return ""
