@@ -98,13 +98,17 @@ var jsonPlain = func() (t [utf8.RuneSelf]bool) {
 
 const hexDigits = "0123456789abcdef"
 
-// plain8 reports whether the 8 bytes of s are all ASCII that a JSON string
-// holds as it is (jsonPlain), testing them at once: none has its high bit
-// set, none is below 0x20, none is '"' or '\\'.
-func plain8(s string) bool {
+// load8 returns the 8 bytes at the start of s as a little-endian word.
+func load8(s string) uint64 {
 	_ = s[7]
-	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// plain8 reports whether the 8 bytes of w (load8) are all ASCII that a JSON
+// string holds as it is (jsonPlain), testing them at once: none has its
+// high bit set, none is below 0x20, none is '"' or '\\'.
+func plain8(w uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	q, bs := w^('"'*ones), w^('\\'*ones) // a zero byte where w has '"', '\\'
 	// x-ones&^x has a byte's high bit set, in the lowest such byte at
@@ -120,7 +124,7 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		for i+8 <= len(s) && plain8(s[i:i+8]) {
+		for i+8 <= len(s) && plain8(load8(s[i:])) {
 			i += 8
 		}
 		if i == len(s) {

@@ -146,7 +146,7 @@ func TestPlain8(t *testing.T) {
 				for _, c := range s {
 					want = want && c < utf8.RuneSelf && jsonPlain[c]
 				}
-				if got := plain8(string(s)); got != want {
+				if got := plain8(load8(string(s))); got != want {
 					t.Fatalf("plain8(%q) = %v, want %v", s, got, want)
 				}
 			}

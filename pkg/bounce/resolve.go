@@ -302,6 +302,9 @@ func decode(s, charset string) string {
 // clean makes a value fit for a record: valid UTF-8, one line, whitespace
 // folded.
 func clean(s string) string {
+	if isClean(s) {
+		return s
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -309,6 +312,33 @@ func clean(s string) string {
 		s = strings.Join(strings.Fields(s), " ")
 	}
 	return strings.TrimSpace(s)
+}
+
+// isClean reports whether clean returns s as it is: printable ASCII (or
+// DEL), no two spaces in a row, no space at either end. It tests 8 bytes at
+// once (see plain8); a space next to '!' may look like two spaces, which
+// only sends s the long way.
+func isClean(s string) bool {
+	n := len(s)
+	if n > 0 && (s[0] == ' ' || s[n-1] == ' ') {
+		return false
+	}
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		w := load8(s[i:])
+		x := w ^ (' ' * ones)
+		sp := (x - ones) &^ x // the high bit of each space's byte
+		if (w|(w-0x20*ones)&^w|sp&(sp>>8))&highs != 0 || i > 0 && s[i] == ' ' && s[i-1] == ' ' {
+			return false
+		}
+	}
+	for ; i < n; i++ {
+		if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == ' ' && i > 0 && s[i-1] == ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // unfolded reports whether s has a line break, a tab or two spaces in a

@@ -115,3 +115,25 @@ func TestWhyWords(t *testing.T) {
 		}
 	}
 }
+
+// TestIsClean: isClean(s) only when clean returns s as it is, for strings
+// of every length around a word with a special byte anywhere.
+func TestIsClean(t *testing.T) {
+	for _, fill := range []string{"a", " a", "!", " !", "a "} {
+		for n := range 20 {
+			base := []byte(strings.Repeat(fill, n))[:n]
+			for at := range n {
+				for _, b := range []byte{' ', '!', '\t', '\n', 0x1f, 0x7f, 0x80, 0xff, 'x'} {
+					s := append([]byte(nil), base...)
+					s[at] = b
+					if isClean(string(s)) && clean(string(s)) != string(s) {
+						t.Fatalf("isClean(%q) but clean gives %q", s, clean(string(s)))
+					}
+				}
+			}
+			if s := string(base); !isClean(s) && clean(s) == s && !strings.Contains(s, " !") && !strings.Contains(s, "! ") {
+				t.Errorf("isClean(%q) = false, clean keeps it", s)
+			}
+		}
+	}
+}

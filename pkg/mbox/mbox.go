@@ -240,24 +240,43 @@ func (m *messageReader) Read(p []byte) (int, error) {
 }
 
 // scanPlain returns how many bytes of data can be copied as they are: up to
-// and including the first '\n' that is followed by '\n' or '>', or limit.
-// At least one byte is always taken (the caller checked the line start).
+// the first line start before limit (after the first byte) that needs a
+// look — a blank line before "From ", a run of '>' before "From ", or the
+// blank line that ends the data — or else through the line that reaches
+// limit. It searches for "From " rather than stopping at every line.
 func scanPlain(data []byte, limit int) int {
-	off := 0
-	for {
-		i := bytes.IndexByte(data[off:], '\n')
-		if i < 0 {
-			return max(limit, 1)
-		}
-		end := off + i + 1
-		if end >= limit {
-			return max(min(end, len(data)), 1)
-		}
-		if c := data[end]; c == '\n' || c == '>' {
-			return end
-		}
-		off = end
+	cut, stop := limit, len(data)
+	if i := bytes.IndexByte(data[limit-1:], '\n'); i >= 0 {
+		cut = limit + i
+		stop = cut // no hit past cut can have a line start before limit
 	}
+	for off := 0; off <= stop; {
+		i := bytes.Index(data[off:min(stop+len("From "), len(data))], []byte("From "))
+		if i < 0 {
+			break
+		}
+		h := off + i
+		off = h + 1
+		s := h - 1 // the line start that decides: a blank line, or the start of a '>' run
+		for s >= 0 && data[s] == '>' {
+			s--
+		}
+		switch {
+		case s == h-1 && s >= 1 && data[s] == '\n' && data[s-1] == '\n':
+		case s < h-1 && s >= 0 && data[s] == '\n':
+			s++
+		default:
+			continue
+		}
+		if s >= limit {
+			break
+		}
+		return s
+	}
+	if n := len(data); n >= 2 && n-1 < limit && data[n-1] == '\n' && data[n-2] == '\n' {
+		return n - 1 // the blank line an mbox writer puts after the last message
+	}
+	return cut
 }
 
 // isEscapedFrom reports whether line matches ">+From ".

@@ -33,10 +33,10 @@ func (w *walker) multipartReader(e *message.Entity) message.MultipartReader {
 // would pass them unchanged), else over what the limiter passes.
 func (w *walker) splitter(e *entity) *splitter {
 	boundary := e.boundary
-	dash := []byte("--" + boundary)
-	if boundary == "" || !partHeadersOver(e.raw, dash, w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
+	if !w.partHeadersOver(e) {
 		return w.arena.splitter(e.raw, e.end, boundary, e.off, w.rawAt(e.off))
 	}
+	dash := []byte("--" + boundary)
 	l := &partHeaderLimiter{br: bufio.NewReaderSize(&sliceReader{b: e.raw, end: e.end}, limiterBuffer), dash: dash, atLineStart: true,
 		maxHeader: w.opts.MaxHeader, maxField: w.opts.MaxLine, fail: w.fail}
 	data, err := io.ReadAll(l)
@@ -44,6 +44,15 @@ func (w *walker) splitter(e *entity) *splitter {
 		err = io.EOF
 	}
 	return w.arena.splitter(data, err, boundary, -1, "")
+}
+
+// partHeadersOver is partHeadersOver of the multipart e, as the walk's
+// limiter reads it: false without a boundary, where no limiter runs.
+func (w *walker) partHeadersOver(e *entity) bool {
+	if e.boundary == "" || len(e.raw) <= min(w.opts.MaxHeader, w.opts.MaxLine) {
+		return false // no header block or field can be longer than e.raw
+	}
+	return partHeadersOver(e.raw, []byte("--"+e.boundary), w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer)
 }
 
 // partHeadersOver reports whether partHeaderLimiter, reading data in

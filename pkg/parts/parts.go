@@ -615,7 +615,7 @@ func (w *walker) originalParts(e *entity, b *strings.Builder, depth int, afterPl
 	}
 	switch {
 	case isMultipart(e.typ):
-		if e.boundary != "" && partHeadersOver(e.raw, []byte("--"+e.boundary), w.opts.MaxHeader, w.opts.MaxLine, limiterBuffer) {
+		if w.partHeadersOver(e) {
 			return false
 		}
 		sp := w.arena.splitter(e.raw, e.end, e.boundary, e.off, w.rawAt(e.off))
