@@ -69,7 +69,8 @@ func appendGroupRef(dst []byte, m *parts.Message, orig Original) []byte {
 // lastMsgID returns the last message identifier of a header value without
 // brackets, or "".
 func lastMsgID(v string) string {
-	if ids := parts.MsgIDs(v); len(ids) > 0 {
+	var buf [16]string // References may hold many
+	if ids := parts.AppendMsgIDs(buf[:0], v); len(ids) > 0 {
 		return clean(ids[len(ids)-1])
 	}
 	return ""

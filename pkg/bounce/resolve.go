@@ -217,7 +217,8 @@ func originalOf(m *parts.Message, r dialect.Returned, dates *dateMemo) Original 
 // firstMsgID returns the first message identifier of a header value,
 // without its angle brackets or a trailing comment, or "".
 func firstMsgID(v string) string {
-	if ids := parts.MsgIDs(v); len(ids) > 0 {
+	var buf [4]string
+	if ids := parts.AppendMsgIDs(buf[:0], v); len(ids) > 0 {
 		return clean(ids[0])
 	}
 	return ""

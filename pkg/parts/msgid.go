@@ -13,8 +13,15 @@ const maxIDs = 64
 // go-message's MsgIDList rejects those. Take every <...>; failing that,
 // every word.
 func MsgIDs(v string) []string {
-	var out []string
-	for len(out) < maxIDs {
+	return AppendMsgIDs(nil, v)
+}
+
+// AppendMsgIDs appends the identifiers MsgIDs(v) returns to dst and returns
+// the extended slice: the same identifiers, at most 64 from v, without a
+// slice of their own for a caller with room in dst.
+func AppendMsgIDs(dst []string, v string) []string {
+	start := len(dst)
+	for len(dst)-start < maxIDs {
 		i := strings.IndexByte(v, '<')
 		if i < 0 {
 			break
@@ -24,20 +31,20 @@ func MsgIDs(v string) []string {
 			break
 		}
 		if id := strings.TrimSpace(v[i+1 : i+j]); id != "" {
-			out = append(out, id)
+			dst = append(dst, id)
 		}
 		v = v[i+j+1:]
 	}
-	if out != nil || strings.ContainsAny(v, "<>") {
-		return out
+	if len(dst) > start || strings.ContainsAny(v, "<>") {
+		return dst
 	}
-	for _, w := range strings.Fields(stripComments(v)) {
-		if len(out) == maxIDs {
+	for w := range strings.FieldsSeq(stripComments(v)) {
+		if len(dst)-start == maxIDs {
 			break
 		}
-		out = append(out, w)
+		dst = append(dst, w)
 	}
-	return out
+	return dst
 }
 
 // stripComments removes RFC 5322 comments, "(...)", nested or not.

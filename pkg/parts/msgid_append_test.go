@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// FuzzAppendMsgIDs: AppendMsgIDs appends what MsgIDs returns, after what
-// dst held.
+// FuzzAppendMsgIDs: AppendMsgIDs after what dst holds appends what it
+// returns on its own (MsgIDs), the 64 counted from dst's end.
 func FuzzAppendMsgIDs(f *testing.F) {
 	for _, s := range []string{
 		"<a@b>", "<a@b> <c@d>", "a@b (comment) c@d", "<>", "< > x@y", "<a@b", "x\u00a0y\u2003z",
@@ -17,9 +17,6 @@ func FuzzAppendMsgIDs(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		want := MsgIDs(s)
-		if got := AppendMsgIDs(nil, s); !slices.Equal(got, want) {
-			t.Fatalf("AppendMsgIDs(nil, %q) = %q, want %q", s, got, want)
-		}
 		got := AppendMsgIDs([]string{"first"}, s)
 		if got[0] != "first" || !slices.Equal(got[1:], want) {
 			t.Fatalf("AppendMsgIDs([first], %q) = %q, want %q", s, got, want)
