@@ -583,6 +583,13 @@ func Fold(s string) string {
 		// A word: bytes up to the next space.
 		j := i
 		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				j++
+				continue
+			}
 			size, sp := spaceAt(s, j)
 			if sp {
 				break

@@ -109,7 +109,12 @@ func (in *Input) commandsOf(text string) commands {
 func appendFold(dst []byte, s string) []byte {
 	start := len(dst)
 	for i := 0; i < len(s); {
-		size, sp := spaceAt(s, i)
+		size, sp := 1, false
+		if c := s[i]; c < utf8.RuneSelf {
+			sp = asciiSpace[c]
+		} else {
+			size, sp = spaceAt(s, i)
+		}
 		if sp {
 			i += size
 			continue
