@@ -326,7 +326,7 @@ func (in *Input) standard() *Result {
 }
 
 // fromReports turns delivery-status reports into a Result.
-func fromReports(reports []*dsn.Report) *Result {
+func (in *Input) fromReports(reports []*dsn.Report) *Result {
 	var res *Result
 	for _, rep := range reports {
 		if rep == nil || len(rep.Recipients) == 0 {
@@ -367,7 +367,7 @@ func fromReports(reports []*dsn.Report) *Result {
 			if r.Date == "" {
 				r.Date = rep.ArrivalDate
 			}
-			r.Command = findStage(r.Diagnostic)
+			r.Command = in.commandsOf(r.Diagnostic).stage // the stage only: see complete
 			res.Recipients = append(res.Recipients, r)
 		}
 	}
@@ -492,7 +492,7 @@ func complete(in *Input, res *Result, named []bool) {
 			r.Command = said.stage
 		}
 		if r.RemoteMTA == "" {
-			r.RemoteMTA = FindRemoteHost(r.Diagnostic)
+			r.RemoteMTA = in.remoteHost(r.Diagnostic)
 		}
 		ev := ""
 		if weakDiagnostic(r.Diagnostic) || r.Command == "" || r.RemoteMTA == "" {
@@ -511,17 +511,13 @@ func complete(in *Input, res *Result, named []bool) {
 				replaced = true
 			}
 			if r.Command == "" {
-				if replaced {
-					told = commandsIn(folded)
-				} else {
-					told = in.commandsOf(ev)
-				}
+				told = in.commandsOf(ev) // commandsIn(folded) when replaced
 				r.Command = told.stage
 			}
 			if r.RemoteMTA == "" {
 				// The notice names its own server too ("This is the
 				// mail system at host mx.example"): not the remote one.
-				if h := FindRemoteHost(ev); !strings.EqualFold(h, res.ReportingMTA) {
+				if h := in.remoteHost(ev); !strings.EqualFold(h, res.ReportingMTA) {
 					r.RemoteMTA = h
 				}
 			}

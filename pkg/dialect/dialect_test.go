@@ -240,7 +240,7 @@ func TestEmbeddedReport(t *testing.T) {
 	text := "An error occurred while trying to deliver the mail to the following recipients:\nkim@example.net\n\n" +
 		"Technical report:\n\nReporting-MTA: dsn; out.example.com\n\nAction: failed\nFinal-Recipient: rfc822; kim@example.net\n" +
 		"Diagnostic-Code: smtp; 550 5.2.1 disabled\nStatus: 5.2.1\n"
-	res := embeddedReport(text)
+	res := new(Input).embeddedReport(text)
 	if res == nil || len(res.Recipients) != 1 || res.Recipients[0].Address != "kim@example.net" ||
 		res.Recipients[0].Status != "5.2.1" || res.ReportingMTA != "out.example.com" {
 		t.Errorf("embeddedReport = %+v, want kim@example.net, 5.2.1 from out.example.com", res)

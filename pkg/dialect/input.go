@@ -55,6 +55,10 @@ type work struct {
 	reading reading
 	senders map[string]bool
 	fold    []byte // a text with its white space folded (commandsOf)
+	// facts are what the texts asked about lately say (see facts);
+	// nextFact is the entry the next new text takes.
+	facts    [factsKept]textFacts
+	nextFact int
 }
 
 // workPool recycles the work of finished Extracts.
@@ -91,6 +95,7 @@ func (in *Input) release() {
 	clear(r.addrs)
 	*r = reading{lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	clear(w.senders)
+	w.facts, w.nextFact = [factsKept]textFacts{}, 0
 	if cap(w.fold) > maxWork {
 		w.fold = nil
 	}
@@ -152,9 +157,9 @@ func (in *Input) prep() *prepared {
 	in.prepped = true
 	p.text = lineEnds(in.Text)
 	p.report = p.text[:CutOriginal(p.text)]
-	p.std = fromReports(in.Reports)
+	p.std = in.fromReports(in.Reports)
 	if p.std == nil {
-		p.std = embeddedReport(p.report)
+		p.std = in.embeddedReport(p.report)
 	}
 	return p
 }
@@ -169,7 +174,7 @@ var (
 // embeddedReport reads delivery-status fields that a server wrote into its
 // text ("Technical report:" followed by Reporting-MTA, Final-Recipient, ...)
 // instead of a message/delivery-status part; nil when there are none.
-func embeddedReport(text string) *Result {
+func (in *Input) embeddedReport(text string) *Result {
 	start := -1 // the first field at the start of a line
 	reportStartSet.ScanFold(text, func(at, _ int) bool {
 		if at == 0 || text[at-1] == '\n' {
@@ -189,7 +194,7 @@ func embeddedReport(text string) *Result {
 	if err != nil && rep == nil {
 		return nil
 	}
-	return fromReports([]*dsn.Report{rep})
+	return in.fromReports([]*dsn.Report{rep})
 }
 
 // header returns the first value of a field of the bounce's own header, or "".

@@ -971,7 +971,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 		if len(named) > 0 && !rd.names(c.key) && len(cands) == len(named) {
 			key = cands[i].key
 		}
-		res.Recipients = append(res.Recipients, wordsOf(c.addr, action, rd.evidence(key)))
+		res.Recipients = append(res.Recipients, in.wordsOf(c.addr, action, rd.evidence(key)))
 	}
 	weak = len(named) == 0 && !cands[0].strong()
 	return res, weak
