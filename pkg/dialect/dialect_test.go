@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -440,5 +441,14 @@ func TestEvidenceContinuation(t *testing.T) {
 	}
 	if got := r.evidence("ann@example.net"); strings.Contains(got, "unknown user") {
 		t.Errorf("evidence(ann) = %q, want it to stop at bob's line", got)
+	}
+}
+
+// TestAppendQuote checks appendQuote against strconv.AppendQuote.
+func TestAppendQuote(t *testing.T) {
+	for _, s := range []string{"", "this is the mail system at host", `a "b"`, `back\slash`, "tab\t", "日本", "\x7f", "~ok~"} {
+		if got, want := string(appendQuote([]byte("x"), s)), string(strconv.AppendQuote([]byte("x"), s)); got != want {
+			t.Errorf("appendQuote(%q) = %s, want %s", s, got, want)
+		}
 	}
 }

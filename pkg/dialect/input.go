@@ -43,9 +43,21 @@ type matchedSign struct{ what, sub string }
 func (m matchedSign) appendWords(b []byte) []byte {
 	b = append(b, m.what...)
 	if m.sub != "" {
-		b = strconv.AppendQuote(append(b, ' '), m.sub)
+		b = appendQuote(append(b, ' '), m.sub)
 	}
 	return b
+}
+
+// appendQuote is strconv.AppendQuote, without its look at each character
+// when s is printable ASCII that needs no escape (as a sign's phrase
+// usually is).
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // work is memory that one Extract works in and a later one reuses
