@@ -280,8 +280,24 @@ func lineEnds(s string) string {
 	if strings.IndexByte(s, '\r') < 0 {
 		return s
 	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.ReplaceAll(s, "\r", "\n")
+	// One pass and one copy: each CR becomes LF, and the LF after it,
+	// if any, goes.
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		i := strings.IndexByte(s, '\r')
+		if i < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		b.WriteByte('\n')
+		if i+1 < len(s) && s[i+1] == '\n' {
+			i++
+		}
+		s = s[i+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // LowerASCII lowercases ASCII letters only, so that byte offsets in the
