@@ -280,10 +280,10 @@ func lineEnds(s string) string {
 	if strings.IndexByte(s, '\r') < 0 {
 		return s
 	}
-	// One pass and one copy: each CR becomes LF, and the LF after it,
-	// if any, goes.
+	// One copy, of the size it ends up: each CR becomes LF, and the LF
+	// after it, if any, goes.
 	var b strings.Builder
-	b.Grow(len(s))
+	b.Grow(len(s) - strings.Count(s, "\r\n"))
 	for {
 		i := strings.IndexByte(s, '\r')
 		if i < 0 {
