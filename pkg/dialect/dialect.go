@@ -151,6 +151,7 @@ func (d *Recogniser) hint(res *Result) {
 // the returned original's To. Report recipients whose words are missing
 // take them from the prose.
 func Extract(in *Input) *Result {
+	in.work() // for what is read once (facts) and the prose
 	defer in.release()
 	if res := notice(in); res != nil {
 		in.finish(res)

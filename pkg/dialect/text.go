@@ -108,7 +108,8 @@ type textFacts struct {
 const factsKept = 16
 
 // facts returns the entry of in's work that holds the facts of text: the
-// one that has them, else the oldest, emptied for text.
+// one that has them, else the oldest, emptied for text. Extract takes the
+// work on entry.
 func (in *Input) facts(text string) *textFacts {
 	w := in.work()
 	for i := range w.facts {
@@ -123,8 +124,13 @@ func (in *Input) facts(text string) *textFacts {
 }
 
 // commandsOf is commandsIn(foldSpace(text)), read once for each text
-// (facts).
+// (facts) while Extract runs.
 func (in *Input) commandsOf(text string) commands {
+	if in.w == nil {
+		// Outside Extract (Returned reads the reports after it): no
+		// work to keep facts in, nor to take from workPool for good.
+		return commandsIn(foldSpace(text))
+	}
 	f := in.facts(text)
 	if !f.hasCmds {
 		f.cmds, f.hasCmds = in.readCommands(text), true
@@ -132,8 +138,12 @@ func (in *Input) commandsOf(text string) commands {
 	return f.cmds
 }
 
-// remoteHost is FindRemoteHost(text), read once for each text (facts).
+// remoteHost is FindRemoteHost(text), read once for each text (facts)
+// while Extract runs.
 func (in *Input) remoteHost(text string) string {
+	if in.w == nil {
+		return FindRemoteHost(text) // outside Extract, as commandsOf
+	}
 	f := in.facts(text)
 	if !f.hasHost {
 		f.host, f.hasHost = FindRemoteHost(text), true
