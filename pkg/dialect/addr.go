@@ -24,9 +24,11 @@ func findAddrs(line string) []addrAt { return appendAddrs(nil, line) }
 // appendAddrs appends the addresses in line, with their offsets, to out.
 func appendAddrs(out []addrAt, line string) []addrAt {
 	for i := 0; i < len(line); i++ {
-		if line[i] != '@' {
-			continue
+		at := strings.IndexByte(line[i:], '@')
+		if at < 0 {
+			break
 		}
+		i += at
 		start := i
 		quoted := false
 		if start > 0 && line[start-1] == '"' {
@@ -66,10 +68,18 @@ func appendAddrs(out []addrAt, line string) []addrAt {
 	return out
 }
 
-func isLocalChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
-		strings.IndexByte("!#$%&*+-=?^_~.", c) >= 0 || c >= 0x80
-}
+func isLocalChar(c byte) bool { return localChars[c] }
+
+// localChars marks the bytes isLocalChar takes: letters, digits, the
+// punctuation "!#$%&*+-=?^_~." and every byte of a character that is not
+// ASCII.
+var localChars = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.IndexByte("!#$%&*+-=?^_~.", byte(c)) >= 0 || c >= 0x80
+	}
+	return t
+}()
 
 func isDomainChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c >= 0x80

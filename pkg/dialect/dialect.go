@@ -151,6 +151,7 @@ func (d *Recogniser) hint(res *Result) {
 // the returned original's To. Report recipients whose words are missing
 // take them from the prose.
 func Extract(in *Input) *Result {
+	in.work() // for what is read once (facts) and the prose
 	defer in.release()
 	if res := notice(in); res != nil {
 		in.finish(res)
@@ -326,7 +327,7 @@ func (in *Input) standard() *Result {
 }
 
 // fromReports turns delivery-status reports into a Result.
-func fromReports(reports []*dsn.Report) *Result {
+func (in *Input) fromReports(reports []*dsn.Report) *Result {
 	var res *Result
 	for _, rep := range reports {
 		if rep == nil || len(rep.Recipients) == 0 {
@@ -367,7 +368,7 @@ func fromReports(reports []*dsn.Report) *Result {
 			if r.Date == "" {
 				r.Date = rep.ArrivalDate
 			}
-			r.Command = findStage(r.Diagnostic)
+			r.Command = in.commandsOf(r.Diagnostic).stage // the stage only: see complete
 			res.Recipients = append(res.Recipients, r)
 		}
 	}
@@ -492,7 +493,7 @@ func complete(in *Input, res *Result, named []bool) {
 			r.Command = said.stage
 		}
 		if r.RemoteMTA == "" {
-			r.RemoteMTA = FindRemoteHost(r.Diagnostic)
+			r.RemoteMTA = in.remoteHost(r.Diagnostic)
 		}
 		ev := ""
 		if weakDiagnostic(r.Diagnostic) || r.Command == "" || r.RemoteMTA == "" {
@@ -511,17 +512,13 @@ func complete(in *Input, res *Result, named []bool) {
 				replaced = true
 			}
 			if r.Command == "" {
-				if replaced {
-					told = commandsIn(folded)
-				} else {
-					told = in.commandsOf(ev)
-				}
+				told = in.commandsOf(ev) // commandsIn(folded) when replaced
 				r.Command = told.stage
 			}
 			if r.RemoteMTA == "" {
 				// The notice names its own server too ("This is the
 				// mail system at host mx.example"): not the remote one.
-				if h := FindRemoteHost(ev); !strings.EqualFold(h, res.ReportingMTA) {
+				if h := in.remoteHost(ev); !strings.EqualFold(h, res.ReportingMTA) {
 					r.RemoteMTA = h
 				}
 			}
@@ -583,6 +580,13 @@ func Fold(s string) string {
 		// A word: bytes up to the next space.
 		j := i
 		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				j++
+				continue
+			}
 			size, sp := spaceAt(s, j)
 			if sp {
 				break

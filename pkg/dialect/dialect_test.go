@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -240,7 +241,7 @@ func TestEmbeddedReport(t *testing.T) {
 	text := "An error occurred while trying to deliver the mail to the following recipients:\nkim@example.net\n\n" +
 		"Technical report:\n\nReporting-MTA: dsn; out.example.com\n\nAction: failed\nFinal-Recipient: rfc822; kim@example.net\n" +
 		"Diagnostic-Code: smtp; 550 5.2.1 disabled\nStatus: 5.2.1\n"
-	res := embeddedReport(text)
+	res := new(Input).embeddedReport(text)
 	if res == nil || len(res.Recipients) != 1 || res.Recipients[0].Address != "kim@example.net" ||
 		res.Recipients[0].Status != "5.2.1" || res.ReportingMTA != "out.example.com" {
 		t.Errorf("embeddedReport = %+v, want kim@example.net, 5.2.1 from out.example.com", res)
@@ -440,5 +441,14 @@ func TestEvidenceContinuation(t *testing.T) {
 	}
 	if got := r.evidence("ann@example.net"); strings.Contains(got, "unknown user") {
 		t.Errorf("evidence(ann) = %q, want it to stop at bob's line", got)
+	}
+}
+
+// TestAppendQuote checks appendQuote against strconv.AppendQuote.
+func TestAppendQuote(t *testing.T) {
+	for _, s := range []string{"", "this is the mail system at host", `a "b"`, `back\slash`, "tab\t", "日本", "\x7f", "~ok~"} {
+		if got, want := string(appendQuote([]byte("x"), s)), string(strconv.AppendQuote([]byte("x"), s)); got != want {
+			t.Errorf("appendQuote(%q) = %s, want %s", s, got, want)
+		}
 	}
 }

@@ -193,7 +193,7 @@ func fromHeaders(in *Input) *Result {
 	action := in.proseAction()
 	res := &Result{}
 	for _, a := range addrs {
-		res.Recipients = append(res.Recipients, wordsOf(a, action, rd.evidence(LowerASCII(a))))
+		res.Recipients = append(res.Recipients, in.wordsOf(a, action, rd.evidence(LowerASCII(a))))
 	}
 	return res
 }

@@ -43,9 +43,21 @@ type matchedSign struct{ what, sub string }
 func (m matchedSign) appendWords(b []byte) []byte {
 	b = append(b, m.what...)
 	if m.sub != "" {
-		b = strconv.AppendQuote(append(b, ' '), m.sub)
+		b = appendQuote(append(b, ' '), m.sub)
 	}
 	return b
+}
+
+// appendQuote is strconv.AppendQuote, without its look at each character
+// when s is printable ASCII that needs no escape (as a sign's phrase
+// usually is).
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // work is memory that one Extract works in and a later one reuses
@@ -55,6 +67,10 @@ type work struct {
 	reading reading
 	senders map[string]bool
 	fold    []byte // a text with its white space folded (commandsOf)
+	// facts are what the texts asked about lately say (see facts);
+	// nextFact is the entry the next new text takes.
+	facts    [factsKept]textFacts
+	nextFact int
 }
 
 // workPool recycles the work of finished Extracts.
@@ -91,6 +107,7 @@ func (in *Input) release() {
 	clear(r.addrs)
 	*r = reading{lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	clear(w.senders)
+	w.facts, w.nextFact = [factsKept]textFacts{}, 0
 	if cap(w.fold) > maxWork {
 		w.fold = nil
 	}
@@ -152,9 +169,9 @@ func (in *Input) prep() *prepared {
 	in.prepped = true
 	p.text = lineEnds(in.Text)
 	p.report = p.text[:CutOriginal(p.text)]
-	p.std = fromReports(in.Reports)
+	p.std = in.fromReports(in.Reports)
 	if p.std == nil {
-		p.std = embeddedReport(p.report)
+		p.std = in.embeddedReport(p.report)
 	}
 	return p
 }
@@ -169,7 +186,7 @@ var (
 // embeddedReport reads delivery-status fields that a server wrote into its
 // text ("Technical report:" followed by Reporting-MTA, Final-Recipient, ...)
 // instead of a message/delivery-status part; nil when there are none.
-func embeddedReport(text string) *Result {
+func (in *Input) embeddedReport(text string) *Result {
 	start := -1 // the first field at the start of a line
 	reportStartSet.ScanFold(text, func(at, _ int) bool {
 		if at == 0 || text[at-1] == '\n' {
@@ -189,7 +206,7 @@ func embeddedReport(text string) *Result {
 	if err != nil && rep == nil {
 		return nil
 	}
-	return fromReports([]*dsn.Report{rep})
+	return in.fromReports([]*dsn.Report{rep})
 }
 
 // header returns the first value of a field of the bounce's own header, or "".
@@ -263,8 +280,24 @@ func lineEnds(s string) string {
 	if strings.IndexByte(s, '\r') < 0 {
 		return s
 	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.ReplaceAll(s, "\r", "\n")
+	// One copy, of the size it ends up: each CR becomes LF, and the LF
+	// after it, if any, goes.
+	var b strings.Builder
+	b.Grow(len(s) - strings.Count(s, "\r\n"))
+	for {
+		i := strings.IndexByte(s, '\r')
+		if i < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		b.WriteByte('\n')
+		if i+1 < len(s) && s[i+1] == '\n' {
+			i++
+		}
+		s = s[i+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // LowerASCII lowercases ASCII letters only, so that byte offsets in the

@@ -45,6 +45,9 @@ var reasonMarkers = []string{
 	"failure reasons", "the following message to", "the server responded", "said:",
 }
 
+// reasonMarkerSet indexes reasonMarkers.
+var reasonMarkerSet = phrase.New(reasonMarkers...)
+
 // sectionHeading reports whether a line is a dashed section heading
 // ("----- Transcript of session follows -----").
 func sectionHeading(lower string) bool {

@@ -205,7 +205,10 @@ func (r *reading) read(report string, exclude map[string]bool) {
 	}
 	// A line underlined with "=====" or "-----" is a heading too.
 	for i := 1; i < len(r.lines); i++ {
-		if t := strings.TrimSpace(r.lines[i].text); len(t) >= 4 && strings.Trim(t, "=-_") == "" && !r.lines[i-1].blank {
+		if r.lines[i].blank || r.lines[i-1].blank {
+			continue
+		}
+		if t := strings.TrimSpace(r.lines[i].text); len(t) >= 4 && underline(t[0]) && strings.Trim(t, "=-_") == "" {
 			r.lines[i-1].dashed, r.lines[i-1].heading = true, true
 			r.lines[i].dashed, r.lines[i].heading = true, true
 		}
@@ -307,6 +310,10 @@ func (r *reading) after(i int) int {
 	return -1
 }
 
+// underline reports whether c is a byte a line that underlines a heading
+// is made of.
+func underline(c byte) bool { return c == '=' || c == '-' || c == '_' }
+
 // reasonHeading reports whether a line is a short heading that introduces
 // the server's words ("because:", "Technical details of permanent failure:").
 func reasonHeading(line string) bool {
@@ -314,12 +321,13 @@ func reasonHeading(line string) bool {
 	if len(t) > 70 || !strings.HasSuffix(t, ":") {
 		return false
 	}
-	for _, m := range reasonMarkers {
-		if phrase.HasPrefixFold(t, m) || len(t) < 50 && phrase.IndexFold(t, m) >= 0 {
-			return true
-		}
-	}
-	return false
+	// A marker that starts the line, or any in a short line.
+	found := false
+	reasonMarkerSet.ScanFold(t, func(at, _ int) bool {
+		found = at == 0 || len(t) < 50
+		return !found
+	})
+	return found
 }
 
 // strong reports whether a candidate is a recipient by its place.
@@ -971,7 +979,7 @@ func prose(in *Input, sure bool) (res *Result, weak bool) {
 		if len(named) > 0 && !rd.names(c.key) && len(cands) == len(named) {
 			key = cands[i].key
 		}
-		res.Recipients = append(res.Recipients, wordsOf(c.addr, action, rd.evidence(key)))
+		res.Recipients = append(res.Recipients, in.wordsOf(c.addr, action, rd.evidence(key)))
 	}
 	weak = len(named) == 0 && !cands[0].strong()
 	return res, weak

@@ -93,9 +93,67 @@ func (c *commands) take(k int, whole bool) bool {
 	return true
 }
 
-// commandsOf is commandsIn(foldSpace(text)), the text folded into in's
-// work buffer when it must be, not into a new string.
+// textFacts are what a text says of the SMTP command (commandsOf) and of
+// the remote host (remoteHost), each read on first use.
+type textFacts struct {
+	text             string
+	cmds             commands
+	host             string
+	hasCmds, hasHost bool
+}
+
+// factsKept bounds the texts whose facts a work keeps: the words about a
+// recipient are read where the recipient is found (wordsOf, fromReports)
+// and again, a few texts later, in complete.
+const factsKept = 16
+
+// facts returns the entry of in's work that holds the facts of text: the
+// one that has them, else the oldest, emptied for text. Extract takes the
+// work on entry.
+func (in *Input) facts(text string) *textFacts {
+	w := in.work()
+	for i := range w.facts {
+		if f := &w.facts[i]; (f.hasCmds || f.hasHost) && f.text == text {
+			return f
+		}
+	}
+	f := &w.facts[w.nextFact]
+	w.nextFact = (w.nextFact + 1) % factsKept
+	*f = textFacts{text: text}
+	return f
+}
+
+// commandsOf is commandsIn(foldSpace(text)), read once for each text
+// (facts) while Extract runs.
 func (in *Input) commandsOf(text string) commands {
+	if in.w == nil {
+		// Outside Extract (Returned reads the reports after it): no
+		// work to keep facts in, nor to take from workPool for good.
+		return commandsIn(foldSpace(text))
+	}
+	f := in.facts(text)
+	if !f.hasCmds {
+		f.cmds, f.hasCmds = in.readCommands(text), true
+	}
+	return f.cmds
+}
+
+// remoteHost is FindRemoteHost(text), read once for each text (facts)
+// while Extract runs.
+func (in *Input) remoteHost(text string) string {
+	if in.w == nil {
+		return FindRemoteHost(text) // outside Extract, as commandsOf
+	}
+	f := in.facts(text)
+	if !f.hasHost {
+		f.host, f.hasHost = FindRemoteHost(text), true
+	}
+	return f.host
+}
+
+// readCommands is commandsIn(foldSpace(text)), the text folded into in's
+// work buffer when it must be, not into a new string.
+func (in *Input) readCommands(text string) commands {
 	if !wideSpace(text) {
 		return commandsIn(text)
 	}
@@ -109,7 +167,12 @@ func (in *Input) commandsOf(text string) commands {
 func appendFold(dst []byte, s string) []byte {
 	start := len(dst)
 	for i := 0; i < len(s); {
-		size, sp := spaceAt(s, i)
+		size, sp := 1, false
+		if c := s[i]; c < utf8.RuneSelf {
+			sp = asciiSpace[c]
+		} else {
+			size, sp = spaceAt(s, i)
+		}
 		if sp {
 			i += size
 			continue
@@ -136,15 +199,6 @@ func appendFold(dst []byte, s string) []byte {
 		i = j
 	}
 	return dst
-}
-
-// findStage returns the command of the first phrase that ties the reply to
-// a stage, or "".
-func findStage(text string) string {
-	if text == "" {
-		return ""
-	}
-	return commandsIn(foldSpace(text)).stage
 }
 
 // foldSpace returns text with its runs of white space folded to one space
@@ -183,11 +237,27 @@ func wideSpace(text string) bool {
 }
 
 // wordsOf returns a recipient whose diagnostic, command and remote host
-// are read from ev, the server's words about it, folded once.
-func wordsOf(addr, action, ev string) Recipient {
+// are read from ev, the server's words about it, folded once. What ev
+// says is kept (facts) for complete, which asks again; so is what its
+// folded twin, the diagnostic, says of the command when it is the text
+// the command was read in.
+func (in *Input) wordsOf(addr, action, ev string) Recipient {
 	d := Fold(ev)
-	return Recipient{Address: addr, Action: action, Diagnostic: d, Command: commandIn(spaceFolded(ev, d)),
-		RemoteMTA: FindRemoteHost(ev)}
+	f := in.facts(ev)
+	if !f.hasCmds {
+		f.cmds, f.hasCmds = commandsIn(spaceFolded(ev, d)), true
+	}
+	c := f.cmds
+	if wideSpace(ev) {
+		if g := in.facts(d); !g.hasCmds {
+			g.cmds, g.hasCmds = c, true
+		}
+	}
+	cmd := c.stage
+	if cmd == "" {
+		cmd = c.word
+	}
+	return Recipient{Address: addr, Action: action, Diagnostic: d, Command: cmd, RemoteMTA: in.remoteHost(ev)}
 }
 
 // commandSet indexes the phrases of commandContexts, then those of

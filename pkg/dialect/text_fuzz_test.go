@@ -167,3 +167,16 @@ func FuzzAppendFold(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLineEnds checks lineEnds against its definition by replacements.
+func FuzzLineEnds(f *testing.F) {
+	for _, s := range []string{"", "a\r\nb", "\r\r\n", "a\rb\n\r", "\r", "x\n\r\n\r"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+		if got := lineEnds(s); got != want {
+			t.Fatalf("lineEnds(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

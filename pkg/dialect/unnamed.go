@@ -154,7 +154,7 @@ func fromMentions(in *Input) *Result {
 	action := in.proseAction()
 	res := &Result{}
 	for _, c := range out {
-		res.Recipients = append(res.Recipients, wordsOf(c.addr, action, rd.evidence(c.key)))
+		res.Recipients = append(res.Recipients, in.wordsOf(c.addr, action, rd.evidence(c.key)))
 	}
 	return res
 }

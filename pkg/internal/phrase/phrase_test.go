@@ -183,6 +183,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("This is the Mail System at host mx; user unknown, no such user", "user unknown\nno such user\nmail system")
 	f.Add("abcabc", "bc\nabc\nab")
 	f.Add("xxxxxyyyy", "xxyy\nxyyy\nyyyy")
+	f.Add("Remote host MX.example; mx 1; hosT:", "mx \nhost \nhost: \nremote host ")
 	f.Fuzz(func(t *testing.T, text, list string) {
 		var phrases []string
 		for _, p := range strings.Split(strings.ToLower(list), "\n") {
