@@ -578,21 +578,7 @@ func Fold(s string) string {
 	}
 	for i < len(s) {
 		// A word: bytes up to the next space.
-		j := i
-		for j < len(s) {
-			if c := s[j]; c < utf8.RuneSelf {
-				if asciiSpace[c] {
-					break
-				}
-				j++
-				continue
-			}
-			size, sp := spaceAt(s, j)
-			if sp {
-				break
-			}
-			j += size
-		}
+		j := wordEnd(s, i)
 		if j > i {
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
@@ -626,4 +612,24 @@ func spaceAt(s string, i int) (int, bool) {
 	}
 	r, size := utf8.DecodeRuneInString(s[i:])
 	return size, unicode.IsSpace(r)
+}
+
+// wordEnd returns where the word at or after j in s ends: the index of the
+// first space (as spaceAt reads one) from j on, or len(s).
+func wordEnd(s string, j int) int {
+	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				break
+			}
+			j++
+			continue
+		}
+		size, sp := spaceAt(s, j)
+		if sp {
+			break
+		}
+		j += size
+	}
+	return j
 }

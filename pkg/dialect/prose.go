@@ -103,14 +103,7 @@ func nextField(s string) (field, rest string) {
 		}
 		i += size
 	}
-	j := i
-	for j < len(s) {
-		size, sp := spaceAt(s, j)
-		if sp {
-			break
-		}
-		j += size
-	}
+	j := wordEnd(s, i)
 	return s[i:j], s[j:]
 }
 

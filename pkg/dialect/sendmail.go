@@ -198,14 +198,7 @@ func replyKey(s string) string {
 			i += size
 			continue
 		}
-		j := i
-		for j < len(s) {
-			size, sp := spaceAt(s, j)
-			if sp {
-				break
-			}
-			j += size
-		}
+		j := wordEnd(s, i)
 		f := s[i:j]
 		i = j
 		if len(f) == 4 && f[3] == '-' && isReplyCode(f[:3]) || isReplyCode(f) {

@@ -177,21 +177,7 @@ func appendFold(dst []byte, s string) []byte {
 			i += size
 			continue
 		}
-		j := i + size // the word's end
-		for j < len(s) {
-			if c := s[j]; c < utf8.RuneSelf {
-				if asciiSpace[c] {
-					break
-				}
-				j++
-				continue
-			}
-			size, sp := spaceAt(s, j)
-			if sp {
-				break
-			}
-			j += size
-		}
+		j := wordEnd(s, i+size)
 		if len(dst) > start {
 			dst = append(dst, ' ')
 		}
