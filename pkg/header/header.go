@@ -528,16 +528,7 @@ func unfoldInto(dst, v []byte) []byte {
 		} else {
 			v = nil
 		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		line = trim(line)
-		if len(line) == 0 {
-			continue
-		}
-		if !first {
-			dst = append(dst, ' ')
-		}
-		first = false
-		dst = append(dst, line...)
+		dst, first = appendUnfolded(dst, bytes.TrimSuffix(line, []byte("\r")), first)
 	}
 	return dst
 }
@@ -549,18 +540,24 @@ func unfoldLines(dst, v []byte) []byte {
 	first := true
 	for len(v) > 0 {
 		end, next := lineAt(v, 0)
-		line := trim(v[:end])
+		dst, first = appendUnfolded(dst, v[:end], first)
 		v = v[next:]
-		if len(line) == 0 {
-			continue
-		}
-		if !first {
-			dst = append(dst, ' ')
-		}
-		first = false
-		dst = append(dst, line...)
 	}
 	return dst
+}
+
+// appendUnfolded appends one line of a folded value to dst, trimmed of
+// blanks and after a space unless it is the first non-empty one; an empty
+// line adds nothing. It returns dst and whether the next line is first.
+func appendUnfolded(dst, line []byte, first bool) ([]byte, bool) {
+	line = trim(line)
+	if len(line) == 0 {
+		return dst, first
+	}
+	if !first {
+		dst = append(dst, ' ')
+	}
+	return append(dst, line...), false
 }
 
 // trim removes the spaces and tabs around s.
