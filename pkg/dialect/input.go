@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	mathbits "math/bits"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +33,7 @@ type prepared struct {
 	// matched is the first sign a recogniser's Detect matched (see
 	// note); Extract clears it before each recogniser.
 	matched matchedSign
+	heads   heads // the fields of headNames, read on first use
 }
 
 // matchedSign is a sign a Detect matched: what it tests ("header
@@ -207,6 +209,97 @@ func (in *Input) embeddedReport(text string) *Result {
 		return nil
 	}
 	return in.fromReports([]*dsn.Report{rep})
+}
+
+// maxHeads bounds the names that heads keeps the values of.
+const maxHeads = 32
+
+// headNames are the field names the recognisers' header tests ask about
+// (registered by headIndex as the table is built); fields reads their
+// topmost values in one pass over the bounce's header.
+var (
+	headNames []string
+	headLens  [64]uint32 // per name length < 64, the bits of the names of that length
+)
+
+// headIndex registers name, a field name of token bytes, and returns its
+// place in heads.
+func headIndex(name string) int {
+	for i, n := range headNames {
+		if n == name {
+			return i
+		}
+	}
+	if len(headNames) == maxHeads || len(name) >= len(headLens) {
+		panic("dialect: header test not kept: " + name)
+	}
+	for i := 0; i < len(name); i++ {
+		if !isTokenByte(name[i]) {
+			panic("dialect: header test of a name that is not a token: " + name)
+		}
+	}
+	headNames = append(headNames, name)
+	headLens[len(name)] |= 1 << (len(headNames) - 1)
+	return len(headNames) - 1
+}
+
+// heads are the topmost values of the fields of headNames in the bounce's
+// header, read in one pass on first use.
+type heads struct {
+	values  [maxHeads]string
+	present uint32 // the bits of the names present
+	read    bool
+}
+
+// fields returns the values of headNames' fields in the bounce's header.
+// A field matches a name as header.Header.Get matches it: of the same
+// length, equal but for the case of ASCII letters (a registered name is
+// all token bytes, so a key with another byte never matches by folding).
+func (in *Input) fields() *heads {
+	h := &in.p.heads
+	if h.read {
+		return h
+	}
+	h.read = true
+	if in.Message == nil {
+		return h
+	}
+	for _, f := range in.Message.Header.List() {
+		if len(f.Key) >= len(headLens) {
+			continue
+		}
+		for m := headLens[len(f.Key)] &^ h.present; m != 0; m &= m - 1 {
+			i := mathbits.TrailingZeros32(m)
+			if equalLetterFold(f.Key, headNames[i]) {
+				h.values[i] = f.Value
+				h.present |= 1 << i
+			}
+		}
+	}
+	return h
+}
+
+// equalLetterFold reports whether a and b, of the same length, are equal
+// but for the case of ASCII letters.
+func equalLetterFold(a, b string) bool {
+	for i := 0; i < len(b); i++ {
+		if c, d := a[i], b[i]; c != d && (c|0x20 != d|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// isTokenByte reports whether c may stand in a field name's token.
+func isTokenByte(c byte) bool {
+	return 'a' <= c|0x20 && c|0x20 <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// head returns the topmost value of headNames[i] in the bounce's header,
+// and whether there is such a field.
+func (in *Input) head(i int) (string, bool) {
+	h := in.fields()
+	return h.values[i], h.present&(1<<i) != 0
 }
 
 // header returns the first value of a field of the bounce's own header, or "".

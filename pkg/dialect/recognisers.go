@@ -90,12 +90,13 @@ var Recognisers = []Recogniser{
 // (lowercase); an empty sub matches any value of a present field.
 func header(name, sub string) func(*Input) bool {
 	headerSigns = append(headerSigns, headerSign{field: name, sub: sub})
-	what := "header " + name
+	what, i := "header "+name, headIndex(name)
 	return func(in *Input) bool {
+		v, ok := in.head(i)
 		if sub == "" {
-			return in.note(in.hasHeader(name), what, "")
+			return in.note(ok, what, "")
 		}
-		return in.note(phrase.ContainsFold(in.header(name), sub), what, sub)
+		return in.note(phrase.ContainsFold(v, sub), what, sub)
 	}
 }
 
