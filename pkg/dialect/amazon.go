@@ -78,8 +78,8 @@ type sesEvent struct {
 // amazonSES reads an SES JSON notification; a DSN from SES is left to the
 // structured report.
 func amazonSES(in *Input) *Result {
-	ev, ok := sesJSON(in.prep().text)
-	if !ok {
+	ev := in.ses()
+	if ev == nil {
 		return nil
 	}
 	res := &Result{}
@@ -116,6 +116,20 @@ func amazonSES(in *Input) *Result {
 		return nil
 	}
 	return res
+}
+
+// ses returns the SES notification in the text (sesJSON), nil when there
+// is none, read once: amazonSES and sesComplaint both ask. The caller must
+// not change it.
+func (in *Input) ses() *sesEvent {
+	p := in.prep()
+	if !p.sesRead {
+		p.sesRead = true
+		if ev, ok := sesJSON(p.text); ok {
+			p.sesEvent = &ev
+		}
+	}
+	return p.sesEvent
 }
 
 // sesJSON finds and decodes the JSON document in a notification body.

@@ -167,8 +167,8 @@ func sesComplaint(in *Input) *Result {
 	if !in.hasHeader("X-Ses-Outgoing") && phrase.IndexFold(in.header("From"), "amazonaws.com") < 0 {
 		return nil
 	}
-	ev, ok := sesJSON(in.prep().text)
-	if !ok || ev.Complaint == nil || len(ev.Complaint.ComplainedRecipients) == 0 {
+	ev := in.ses()
+	if ev == nil || ev.Complaint == nil || len(ev.Complaint.ComplainedRecipients) == 0 {
 		return nil
 	}
 	c := ev.Complaint

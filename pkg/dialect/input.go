@@ -34,6 +34,10 @@ type prepared struct {
 	// note); Extract clears it before each recogniser.
 	matched matchedSign
 	heads   heads // the fields of headNames, read on first use
+	// sesEvent is the SES notification in text, nil when none, read on
+	// first use (sesRead).
+	sesEvent *sesEvent
+	sesRead  bool
 }
 
 // matchedSign is a sign a Detect matched: what it tests ("header
