@@ -614,16 +614,26 @@ func spaceAt(s string, i int) (int, bool) {
 	return size, unicode.IsSpace(r)
 }
 
+// wordStops marks the bytes at which wordEnd looks closer: the ASCII
+// spaces, and the bytes that start or continue a longer UTF-8 sequence.
+var wordStops = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= utf8.RuneSelf || asciiSpace[c]
+	}
+	return t
+}()
+
 // wordEnd returns where the word at or after j in s ends: the index of the
 // first space (as spaceAt reads one) from j on, or len(s).
 func wordEnd(s string, j int) int {
 	for j < len(s) {
-		if c := s[j]; c < utf8.RuneSelf {
-			if asciiSpace[c] {
-				break
-			}
+		c := s[j]
+		if !wordStops[c] {
 			j++
 			continue
+		}
+		if c < utf8.RuneSelf {
+			break
 		}
 		size, sp := spaceAt(s, j)
 		if sp {
