@@ -223,8 +223,13 @@ const maxHeads = 32
 // topmost values in one pass over the bounce's header.
 var (
 	headNames []string
-	headLens  [64]uint32 // per name length < 64, the bits of the names of that length
+	// headSlots are, per name length < 64 and first byte (folded: c|0x20&31),
+	// the bits of the names that may match.
+	headSlots [64][32]uint32
 )
+
+// headSlot returns the place of a name or key in headSlots.
+func headSlot(name string) (n, c int) { return len(name), int(name[0]|0x20) & 31 }
 
 // headIndex registers name, a field name of token bytes, and returns its
 // place in heads.
@@ -234,7 +239,7 @@ func headIndex(name string) int {
 			return i
 		}
 	}
-	if len(headNames) == maxHeads || len(name) >= len(headLens) {
+	if len(headNames) == maxHeads || name == "" || len(name) >= len(headSlots) {
 		panic("dialect: header test not kept: " + name)
 	}
 	for i := 0; i < len(name); i++ {
@@ -243,7 +248,8 @@ func headIndex(name string) int {
 		}
 	}
 	headNames = append(headNames, name)
-	headLens[len(name)] |= 1 << (len(headNames) - 1)
+	n, c := headSlot(name)
+	headSlots[n][c] |= 1 << (len(headNames) - 1)
 	return len(headNames) - 1
 }
 
@@ -269,10 +275,11 @@ func (in *Input) fields() *heads {
 		return h
 	}
 	for _, f := range in.Message.Header.List() {
-		if len(f.Key) >= len(headLens) {
+		if f.Key == "" || len(f.Key) >= len(headSlots) {
 			continue
 		}
-		for m := headLens[len(f.Key)] &^ h.present; m != 0; m &= m - 1 {
+		n, c := headSlot(f.Key)
+		for m := headSlots[n][c] &^ h.present; m != 0; m &= m - 1 {
 			i := mathbits.TrailingZeros32(m)
 			if equalLetterFold(f.Key, headNames[i]) {
 				h.values[i] = f.Value

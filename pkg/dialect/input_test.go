@@ -13,7 +13,7 @@ func TestHeadsMatchGet(t *testing.T) {
 	keys := []string{"x-mailer", "X-MAILER", "X-Mailer", "X_Mailer", "X-Mailer ", "from", "FROM", "Message-ID",
 		"message-id", "Content-Type", "X-Failed-Recipients", "x-failed-recipientS", "X-Mc-System", "X-MC-System",
 		"X-M\xc3\xa9iler", "X-Mailer\x00", "Subject", "x-zohomail", "X-ZOHOMAIL", "x-ms-exchange-message-is-ndr",
-		"X-MS-Exchange-CrossTenant-Id", "x-dsncontext", "Received", "X-\x8bailer", "X-mailer"}
+		"X-MS-Exchange-CrossTenant-Id", "x-dsncontext", "Received", "X-\x8bailer", "X-mailer", "8-Mailer", "8-MAILER", "", "\xd8-Mailer"}
 	for n := 0; n < 200; n++ {
 		var fs []mimeheader.Field
 		for j := 0; j < n%13; j++ {
