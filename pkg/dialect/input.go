@@ -253,15 +253,19 @@ func headIndex(name string) int {
 	return len(headNames) - 1
 }
 
-// heads are the topmost values of the fields of headNames in the bounce's
+// heads are where the topmost fields of headNames stand in the bounce's
 // header, read in one pass on first use.
 type heads struct {
-	values  [maxHeads]string
+	// at are the places of the fields in the header's list, plus one (0
+	// for none): kept small, since every Input holds them. A header of
+	// more fields than they can hold is asked with Get and Has instead.
+	at      [maxHeads]uint8
 	present uint32 // the bits of the names present
 	read    bool
+	tooMany bool // the header has more fields than at can hold
 }
 
-// fields returns the values of headNames' fields in the bounce's header.
+// fields returns where headNames' fields stand in the bounce's header.
 // A field matches a name as header.Header.Get matches it: of the same
 // length, equal but for the case of ASCII letters (a registered name is
 // all token bytes, so a key with another byte never matches by folding).
@@ -274,7 +278,12 @@ func (in *Input) fields() *heads {
 	if in.Message == nil {
 		return h
 	}
-	for _, f := range in.Message.Header.List() {
+	fs := in.Message.Header.List()
+	if len(fs) >= 1<<8-1 {
+		h.tooMany = true
+		return h
+	}
+	for at, f := range fs {
 		if f.Key == "" || len(f.Key) >= len(headSlots) {
 			continue
 		}
@@ -282,7 +291,7 @@ func (in *Input) fields() *heads {
 		for m := headSlots[n][c] &^ h.present; m != 0; m &= m - 1 {
 			i := mathbits.TrailingZeros32(m)
 			if equalLetterFold(f.Key, headNames[i]) {
-				h.values[i] = f.Value
+				h.at[i] = uint8(at + 1)
 				h.present |= 1 << i
 			}
 		}
@@ -310,7 +319,13 @@ func isTokenByte(c byte) bool {
 // and whether there is such a field.
 func (in *Input) head(i int) (string, bool) {
 	h := in.fields()
-	return h.values[i], h.present&(1<<i) != 0
+	if h.tooMany {
+		return in.header(headNames[i]), in.hasHeader(headNames[i])
+	}
+	if h.present&(1<<i) == 0 {
+		return "", false
+	}
+	return in.Message.Header.List()[h.at[i]-1].Value, true
 }
 
 // header returns the first value of a field of the bounce's own header, or "".
