@@ -72,6 +72,10 @@ type Facts struct {
 	Diagnostic string           // the server's words
 	Command    string           // SMTP command it failed at: RCPT, DATA, MAIL, ...
 	Hint       string           // a reason a dialect knows for certain, or ""
+	// Codes are the codes of Diagnostic (status.AppendAll, in order, the
+	// first 8 at least when there are more) when the caller found them
+	// already; nil means Classify finds them.
+	Codes []status.Match
 }
 
 // Result is the outcome of Classify.
@@ -166,10 +170,10 @@ func decide(f Facts, lower, words []byte, blocklist string) (reason, step, evide
 	case f.Hint != "" && Known(f.Hint):
 		return f.Hint, "hint", f.Hint
 	}
-	var codes [8]status.Match
 	// The codes of the diagnostic are those of lower: lowercasing changes
 	// letters alone, and no letter is a digit or stands as punctuation.
-	if r, ev := byProvider(lower, f.Status, status.AppendAll(codes[:0], f.Diagnostic, 8)); r != "" {
+	var buf [8]status.Match
+	if r, ev := byProvider(lower, f.Status, codesOf(f, buf[:0])); r != "" {
 		return r, "provider", ev
 	}
 	if blocklist != "" {
@@ -268,4 +272,13 @@ var inferred = map[string][2]int{
 	ContentError:  {6, 0},
 	SystemError:   {3, 0},
 	SecurityError: {7, 0},
+}
+
+// codesOf returns the first 8 codes of f's diagnostic: f.Codes when the
+// caller found them, else those status.AppendAll finds, appended to buf.
+func codesOf(f Facts, buf []status.Match) []status.Match {
+	if f.Codes != nil {
+		return f.Codes[:min(len(f.Codes), 8)]
+	}
+	return status.AppendAll(buf, f.Diagnostic, 8)
 }

@@ -142,7 +142,13 @@ func scanNum(text string, j int) (int, int, bool) {
 // follows a 2xx reply. It reports false when text holds no code.
 func Find(text string) (Code, bool) {
 	var buf [8]Match
-	ms := appendAll(buf[:0], text, 32)
+	return Best(appendAll(buf[:0], text, 32))
+}
+
+// Best is Find on the codes a text holds, found by AppendAll (at most 32
+// of them for the same answer as Find): callers that need the matches too
+// scan the text once.
+func Best(ms []Match) (Code, bool) {
 	for _, m := range ms {
 		if m.Reply != 0 && m.Reply.Class() == m.Code.Class {
 			return m.Code, true
@@ -231,11 +237,15 @@ func isReplyOpen(b byte) bool {
 // (554 "transaction failed", 500-504 syntax and sequence errors), which a
 // relay often puts in front of the remote server's own reply ("554
 // <ann@example.com>... 550 Host unknown").
-var replyPreference = map[Class][]ReplyCode{
+var replyPreference = [ClassPermanent + 1][]ReplyCode{
 	ClassPermanent: {550, 552, 553, 551, 521, 525, 502, 520, 523, 524, 530, 533, 534, 535, 538, 555, 556, 554, 500, 501, 503, 504},
 	ClassTemporary: {421, 450, 451, 452, 422, 430, 432, 453, 454, 455, 458, 459},
 	ClassSuccess:   {211, 214, 220, 221, 235, 250, 251, 252, 253, 354},
 }
+
+// unknownOrder is the order of the classes FindReplyIn looks in for
+// ClassUnknown.
+var unknownOrder = [...]Class{ClassPermanent, ClassTemporary, ClassSuccess}
 
 // FindReplyIn returns the SMTP reply code a text carries for a failure or
 // success of class cls: of the well-known reply codes of that class written
@@ -248,10 +258,13 @@ func FindReplyIn(text string, cls Class) (ReplyCode, bool) {
 	if len(text) < 3 {
 		return 0, false
 	}
+	if cls < 0 || cls > ClassPermanent {
+		return 0, false
+	}
 	w := standingNumbers(text)
-	order := []Class{cls}
-	if cls == ClassUnknown {
-		order = []Class{ClassPermanent, ClassTemporary, ClassSuccess}
+	order := unknownOrder[:]
+	if cls != ClassUnknown {
+		order = []Class{cls}
 	}
 	for _, c := range order {
 		for _, r := range replyPreference[c] {
