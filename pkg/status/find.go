@@ -243,6 +243,17 @@ var replyPreference = [ClassPermanent + 1][]ReplyCode{
 	ClassSuccess:   {211, 214, 220, 221, 235, 250, 251, 252, 253, 354},
 }
 
+// replySets holds the codes of replyPreference as sets, for FindReplyIn to
+// pass over a class the text has none of.
+var replySets = func() (s [ClassPermanent + 1]numberSet) {
+	for c, rs := range replyPreference {
+		for _, r := range rs {
+			s[c].add(int(r))
+		}
+	}
+	return s
+}()
+
 // unknownOrder is the order of the classes FindReplyIn looks in for
 // ClassUnknown.
 var unknownOrder = [...]Class{ClassPermanent, ClassTemporary, ClassSuccess}
@@ -267,6 +278,9 @@ func FindReplyIn(text string, cls Class) (ReplyCode, bool) {
 		order = []Class{cls}
 	}
 	for _, c := range order {
+		if !w.meets(&replySets[c]) {
+			continue
+		}
 		for _, r := range replyPreference[c] {
 			if w.has(int(r)) {
 				return r, true
@@ -282,14 +296,23 @@ type numberSet [1000/64 + 1]uint64
 func (s *numberSet) add(n int)      { s[n/64] |= 1 << (n % 64) }
 func (s *numberSet) has(n int) bool { return n >= 0 && n < 1000 && s[n/64]&(1<<(n%64)) != 0 }
 
+// meets reports whether s and t have a number in common.
+func (s *numberSet) meets(t *numberSet) bool {
+	var m uint64
+	for i := range s {
+		m |= s[i] & t[i]
+	}
+	return m != 0
+}
+
 // standingNumbers returns the three-digit numbers that stand in text as
 // numbers of their own: not part of a longer number, a dotted code or a
 // path (see isNumberPart). One pass finds them all, for every reply code
 // FindReplyIn may ask about.
 func standingNumbers(text string) (w numberSet) {
 	for i := 0; i < len(text); i++ {
-		if !isDigit(text[i]) {
-			continue
+		if i = nextDigit(text, i); i == len(text) {
+			break
 		}
 		j := i + 1
 		for j < len(text) && isDigit(text[j]) {
@@ -301,6 +324,30 @@ func standingNumbers(text string) (w numberSet) {
 		i = j
 	}
 	return
+}
+
+// nextDigit returns the offset of the first digit of text at i or after,
+// or len(text). It tests 8 bytes at once: with the high bits cleared, adding
+// 0x50 to a byte sets its high bit from '0' up, adding 0x46 from past '9'.
+func nextDigit(text string, i int) int {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	for ; i+8 <= len(text); i += 8 {
+		w := load8(text[i:])
+		w7 := w & lows
+		if ((w7+0x50*ones)&^(w7+0x46*ones)&^w)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(text) && !isDigit(text[i]); i++ {
+	}
+	return i
+}
+
+// load8 returns the 8 bytes of s from its start, little-endian.
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // isNumberPart reports whether b continues a number, a dotted code or a
