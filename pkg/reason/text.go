@@ -2,6 +2,7 @@ package reason
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 )
@@ -121,30 +122,44 @@ func appendPlain(dst, lower []byte) []byte {
 // lowerWords appends text lowercased (strings.ToLower) and plain of that
 // to buf, and returns the two.
 func lowerWords(buf []byte, text string) (lower, words []byte) {
-	b := buf
-	if isASCII(text) {
-		for i := 0; i < len(text); i++ {
-			c := text[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b = append(b, c)
-		}
-	} else {
-		b = append(b, strings.ToLower(text)...)
+	b, ok := appendLowerASCII(buf, text)
+	if !ok {
+		b = append(buf, strings.ToLower(text)...)
 	}
 	n := len(b)
 	b = appendPlain(b, b[:n])
 	return b[:n:n], b[n:]
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// appendLowerASCII appends text lowercased to buf when text is ASCII, and
+// reports false, with buf as it came, when it is not. It copies text and
+// lowercases 8 bytes at once: for a byte below 0x80, adding 0x80-'A' sets
+// its high bit from 'A' up, adding 0x80-'Z'-1 from past 'Z', and a set high
+// bit moved down to 0x20 makes an upper-case letter lower case.
+func appendLowerASCII(buf []byte, text string) ([]byte, bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n := len(buf)
+	b := append(buf, text...)
+	s := b[n:]
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64(s[i:])
+		if w&highs != 0 {
+			return buf, false
+		}
+		upper := (w + (0x80-'A')*ones) &^ (w + (0x80-'Z'-1)*ones) & highs
+		binary.LittleEndian.PutUint64(s[i:], w|upper>>2)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return buf, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			s[i] = c + 'a' - 'A'
 		}
 	}
-	return true
+	return b, true
 }
 
 func isTokenSep(c byte) bool { return tokenSeps[c] }
