@@ -92,25 +92,29 @@ func appendPlain(dst, lower []byte) []byte {
 	space := true // at the start, or after a space: drop further spaces
 	for i := 0; i < len(lower); {
 		c := lower[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+		if k := byteKinds[c]; k&kindSpace != 0 {
 			if !space {
 				dst = append(dst, ' ')
 				space = true
 			}
 			i++
 			continue
-		}
-		if isTokenSep(c) {
+		} else if k&kindSep != 0 {
 			dst = append(dst, c)
 			space = false
 			i++
 			continue
 		}
-		j := i
-		for j < len(lower) && !isTokenSep(lower[j]) {
-			j++
+		// The token's bytes, and whether one is a mark (hasMark).
+		j, marks := i, uint8(0)
+		for ; j < len(lower); j++ {
+			k := byteKinds[lower[j]]
+			if k&kindSep != 0 {
+				break
+			}
+			marks |= k
 		}
-		if !maskable(lower[i:j]) {
+		if marks&kindMark == 0 || !maskableMarked(lower[i:j]) {
 			dst = append(dst, lower[i:j]...)
 			space = false
 		}
@@ -162,23 +166,35 @@ func appendLowerASCII(buf []byte, text string) ([]byte, bool) {
 	return b, true
 }
 
-func isTokenSep(c byte) bool { return tokenSeps[c] }
+// The kinds of bytes for plain (byteKinds): a byte that ends a token
+// (kindSep: white space, brackets, quotes, ',' and ';'), white space
+// (kindSpace, a separator too), and a mark (kindMark, see hasMark).
+const (
+	kindSep uint8 = 1 << iota
+	kindSpace
+	kindMark
+)
 
-// tokenSeps marks the bytes that end a token for plain: white space,
-// brackets, quotes, ',' and ';'.
-var tokenSeps = func() (t [256]bool) {
+// byteKinds holds the kinds of each byte value.
+var byteKinds = func() (t [256]uint8) {
 	for _, c := range []byte(" \t\n\r<>()[]\"',;") {
-		t[c] = true
+		t[c] |= kindSep
+	}
+	for _, c := range []byte(" \t\n\r") {
+		t[c] |= kindSpace
+	}
+	for c := range 256 {
+		if hasMark([]byte{byte(c)}) {
+			t[c] |= kindMark
+		}
 	}
 	return t
 }()
 
-// maskable reports whether a token is a URL, an email address, a host
-// name or an SMTP code rather than a word.
-func maskable(tok []byte) bool {
-	if !hasMark(tok) {
-		return false
-	}
+// maskableMarked reports whether a token that has a mark (hasMark; a token
+// without one is a word) is a URL, an email address, a host name or an SMTP
+// code rather than a word.
+func maskableMarked(tok []byte) bool {
 	if isCode(tok) {
 		return true
 	}
@@ -213,7 +229,7 @@ func maskable(tok []byte) bool {
 	return true
 }
 
-// hasMark reports whether tok has a byte that every token maskable takes
+// hasMark reports whether tok has a byte that every token maskableMarked takes
 // has: a digit (a code), a dot (a host name, "www."), an '@' or a ':'
 // ("://"). Words have none.
 func hasMark(tok []byte) bool {
