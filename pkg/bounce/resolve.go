@@ -122,10 +122,12 @@ func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 		Status: code, Reply: reply, Action: rec.Action, Diagnostic: joinWords(rec.Diagnostic, statusComment(rc.Status)),
 		Command: rec.SMTPCommand, Hint: rc.Hint,
 	}
+	var r reason.Result
 	if facts.Diagnostic == rec.Diagnostic {
-		facts.Codes = found // the same text's codes, the first of them
+		r = reason.ClassifyFound(facts, found) // the same text's codes
+	} else {
+		r = reason.Classify(facts)
 	}
-	r := reason.Classify(facts)
 	if code.IsZero() && r.Confident && cls != status.ClassUnknown && cls != status.ClassSuccess {
 		if c := reason.InferStatus(r.Reason, cls); !c.IsZero() {
 			code, rec.StatusSource = c, StatusInferred

@@ -3,6 +3,7 @@ package reason
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -126,6 +127,7 @@ func appendPlain(dst, lower []byte) []byte {
 // lowerWords appends text lowercased (strings.ToLower) and plain of that
 // to buf, and returns the two.
 func lowerWords(buf []byte, text string) (lower, words []byte) {
+	buf = slices.Grow(buf, 2*len(text)) // the lowercase text and its words, at most as long
 	b, ok := appendLowerASCII(buf, text)
 	if !ok {
 		b = append(buf, strings.ToLower(text)...)
