@@ -111,10 +111,10 @@ func load8(s string) uint64 {
 func plain8(w uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	q, bs := w^('"'*ones), w^('\\'*ones) // a zero byte where w has '"', '\\'
-	// x-ones&^x has a byte's high bit set, in the lowest such byte at
-	// least, where x has a zero byte; w-0x20*ones&^w where w has a byte
-	// below 0x20.
-	special := w | (w-0x20*ones)&^w | (q-ones)&^q | (bs-ones)&^bs
+	// When no byte of w has its high bit set (else w itself says no), no
+	// byte of x-ones has it unless x has a zero byte, nor of w-0x20*ones
+	// unless w has a byte below 0x20: a borrow starts only at such a byte.
+	special := w | (w - 0x20*ones) | (q - ones) | (bs - ones)
 	return special&highs == 0
 }
 

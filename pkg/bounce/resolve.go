@@ -92,8 +92,10 @@ func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 		Date:              dates.format(rc.Date),
 	}
 	fromDSN, okDSN := status.Parse(firstToken(rc.Status))
-	fromText, okText := status.Find(rec.Diagnostic)
-	replied, okReplied := repliedCode(rec.Diagnostic, fromDSN)
+	var buf [8]status.Match
+	found := status.AppendAll(buf[:0], rec.Diagnostic, 32)
+	fromText, okText := status.Best(found)
+	replied, okReplied := repliedCode(found, fromDSN)
 	var code status.Code
 	switch {
 	case okDSN && okReplied:
@@ -116,10 +118,16 @@ func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 	if cls == status.ClassUnknown {
 		cls = classOfAction(rec.Action)
 	}
-	r := reason.Classify(reason.Facts{
+	facts := reason.Facts{
 		Status: code, Reply: reply, Action: rec.Action, Diagnostic: joinWords(rec.Diagnostic, statusComment(rc.Status)),
 		Command: rec.SMTPCommand, Hint: rc.Hint,
-	})
+	}
+	var r reason.Result
+	if facts.Diagnostic == rec.Diagnostic {
+		r = reason.ClassifyFound(facts, found) // the same text's codes
+	} else {
+		r = reason.Classify(facts)
+	}
 	if code.IsZero() && r.Confident && cls != status.ClassUnknown && cls != status.ClassSuccess {
 		if c := reason.InferStatus(r.Reason, cls); !c.IsZero() {
 			code, rec.StatusSource = c, StatusInferred
@@ -136,15 +144,15 @@ func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 	return rec
 }
 
-// repliedCode returns the first specific enhanced code in a text that
-// follows an SMTP reply code of its class ("550 5.7.1", "421-4.4.2"): the
-// remote server's own words. X.0.0 codes say nothing specific and do not
-// count. It reports false when the text gives the report's code (dsn) that
-// way too: the report then agrees with one of the server's replies.
-func repliedCode(text string, dsn status.Code) (status.Code, bool) {
+// repliedCode returns the first specific enhanced code of a text (found:
+// its codes, status.AppendAll) that follows an SMTP reply code of its class
+// ("550 5.7.1", "421-4.4.2"): the remote server's own words. X.0.0 codes
+// say nothing specific and do not count. It reports false when the text
+// gives the report's code (dsn) that way too: the report then agrees with
+// one of the server's replies.
+func repliedCode(found []status.Match, dsn status.Code) (status.Code, bool) {
 	var first status.Code
-	var buf [8]status.Match
-	for _, m := range status.AppendAll(buf[:0], text, 32) {
+	for _, m := range found {
 		if m.Reply == 0 || m.Reply.Class() != m.Code.Class || m.Code.Generic() {
 			continue
 		}

@@ -122,11 +122,18 @@ type Result struct {
 // (badreputation, unless the words make it the sending IP's) given at MAIL
 // FROM is a refusal of the sender ("rejected"); and "hostunknown" under a temporary code is a DNS failure
 // that may pass ("networkerror").
-func Classify(f Facts) Result {
+func Classify(f Facts) Result { return ClassifyFound(f, nil) }
+
+// ClassifyFound is Classify when the caller found the codes of
+// f.Diagnostic already (status.AppendAll, in order, the first 8 at least
+// when there are more): they are not looked for again. nil codes means
+// Classify finds them. The codes are a parameter, not a field of Facts, so
+// that a caller's buffer for them stays on its stack.
+func ClassifyFound(f Facts, codes []status.Match) Result {
 	var buf [1024]byte
 	lower, words := lowerWords(buf[:0], f.Diagnostic)
 	res := Result{Blocklist: findBlocklist(lower)}
-	res.Reason, res.Step, res.Evidence = decide(f, lower, words, res.Blocklist)
+	res.Reason, res.Step, res.Evidence = decide(f, codes, lower, words, res.Blocklist)
 	res.Confident = confidentSteps[res.Step]
 	switch {
 	case f.Command == "MAIL" && aboutRecipient[res.Reason] && !(res.Reason == BadReputation && hasAny(lower, ipReputation) != ""):
@@ -156,8 +163,8 @@ var aboutRecipient = map[string]bool{
 }
 
 // decide is Classify's rules 1 to 10 on the lowercase diagnostic and its
-// words (plain).
-func decide(f Facts, lower, words []byte, blocklist string) (reason, step, evidence string) {
+// words (plain); codes are ClassifyFound's.
+func decide(f Facts, codes []status.Match, lower, words []byte, blocklist string) (reason, step, evidence string) {
 	switch {
 	case f.Status.Class == status.ClassSuccess:
 		return Delivered, "success", f.Status.String()
@@ -166,10 +173,10 @@ func decide(f Facts, lower, words []byte, blocklist string) (reason, step, evide
 	case f.Hint != "" && Known(f.Hint):
 		return f.Hint, "hint", f.Hint
 	}
-	var codes [8]status.Match
 	// The codes of the diagnostic are those of lower: lowercasing changes
 	// letters alone, and no letter is a digit or stands as punctuation.
-	if r, ev := byProvider(lower, f.Status, status.AppendAll(codes[:0], f.Diagnostic, 8)); r != "" {
+	var buf [8]status.Match
+	if r, ev := byProvider(lower, f.Status, codesOf(codes, f.Diagnostic, buf[:0])); r != "" {
 		return r, "provider", ev
 	}
 	if blocklist != "" {
@@ -268,4 +275,13 @@ var inferred = map[string][2]int{
 	ContentError:  {6, 0},
 	SystemError:   {3, 0},
 	SecurityError: {7, 0},
+}
+
+// codesOf returns the first 8 codes of diagnostic: of codes when the
+// caller found them, else those status.AppendAll finds, appended to buf.
+func codesOf(codes []status.Match, diagnostic string, buf []status.Match) []status.Match {
+	if codes != nil {
+		return codes[:min(len(codes), 8)]
+	}
+	return status.AppendAll(buf, diagnostic, 8)
 }

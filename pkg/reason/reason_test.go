@@ -404,3 +404,29 @@ func BenchmarkClassify(b *testing.B) {
 		}
 	}
 }
+
+// TestAppendLowerASCII holds appendLowerASCII to strings.ToLower on every
+// byte value at every place of a word, after a prefix already in the buffer.
+func TestAppendLowerASCII(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 19; pos++ {
+			b := []byte("Mailbox Unavailable")
+			b[pos] = byte(c)
+			text := string(b)
+			got, ok := appendLowerASCII([]byte("x:"), text)
+			ascii := c < 0x80
+			if ok != ascii {
+				t.Fatalf("appendLowerASCII(%q) ok = %v", text, ok)
+			}
+			if !ok {
+				if string(got) != "x:" {
+					t.Fatalf("appendLowerASCII(%q) left %q", text, got)
+				}
+				continue
+			}
+			if want := "x:" + strings.ToLower(text); string(got) != want {
+				t.Fatalf("appendLowerASCII(%q) = %q, want %q", text, got, want)
+			}
+		}
+	}
+}

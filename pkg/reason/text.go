@@ -2,6 +2,8 @@ package reason
 
 import (
 	"bytes"
+	"encoding/binary"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -91,25 +93,29 @@ func appendPlain(dst, lower []byte) []byte {
 	space := true // at the start, or after a space: drop further spaces
 	for i := 0; i < len(lower); {
 		c := lower[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+		if k := byteKinds[c]; k&kindSpace != 0 {
 			if !space {
 				dst = append(dst, ' ')
 				space = true
 			}
 			i++
 			continue
-		}
-		if isTokenSep(c) {
+		} else if k&kindSep != 0 {
 			dst = append(dst, c)
 			space = false
 			i++
 			continue
 		}
-		j := i
-		for j < len(lower) && !isTokenSep(lower[j]) {
-			j++
+		// The token's bytes, and whether one is a mark (hasMark).
+		j, marks := i, uint8(0)
+		for ; j < len(lower); j++ {
+			k := byteKinds[lower[j]]
+			if k&kindSep != 0 {
+				break
+			}
+			marks |= k
 		}
-		if !maskable(lower[i:j]) {
+		if marks&kindMark == 0 || !maskableMarked(lower[i:j]) {
 			dst = append(dst, lower[i:j]...)
 			space = false
 		}
@@ -121,49 +127,76 @@ func appendPlain(dst, lower []byte) []byte {
 // lowerWords appends text lowercased (strings.ToLower) and plain of that
 // to buf, and returns the two.
 func lowerWords(buf []byte, text string) (lower, words []byte) {
-	b := buf
-	if isASCII(text) {
-		for i := 0; i < len(text); i++ {
-			c := text[i]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			b = append(b, c)
-		}
-	} else {
-		b = append(b, strings.ToLower(text)...)
+	buf = slices.Grow(buf, 2*len(text)) // the lowercase text and its words, at most as long
+	b, ok := appendLowerASCII(buf, text)
+	if !ok {
+		b = append(buf, strings.ToLower(text)...)
 	}
 	n := len(b)
 	b = appendPlain(b, b[:n])
 	return b[:n:n], b[n:]
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// appendLowerASCII appends text lowercased to buf when text is ASCII, and
+// reports false, with buf as it came, when it is not. It copies text and
+// lowercases 8 bytes at once: for a byte below 0x80, adding 0x80-'A' sets
+// its high bit from 'A' up, adding 0x80-'Z'-1 from past 'Z', and a set high
+// bit moved down to 0x20 makes an upper-case letter lower case.
+func appendLowerASCII(buf []byte, text string) ([]byte, bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n := len(buf)
+	b := append(buf, text...)
+	s := b[n:]
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64(s[i:])
+		if w&highs != 0 {
+			return buf, false
+		}
+		upper := (w + (0x80-'A')*ones) &^ (w + (0x80-'Z'-1)*ones) & highs
+		binary.LittleEndian.PutUint64(s[i:], w|upper>>2)
+	}
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return buf, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			s[i] = c + 'a' - 'A'
 		}
 	}
-	return true
+	return b, true
 }
 
-func isTokenSep(c byte) bool { return tokenSeps[c] }
+// The kinds of bytes for plain (byteKinds): a byte that ends a token
+// (kindSep: white space, brackets, quotes, ',' and ';'), white space
+// (kindSpace, a separator too), and a mark (kindMark, see hasMark).
+const (
+	kindSep uint8 = 1 << iota
+	kindSpace
+	kindMark
+)
 
-// tokenSeps marks the bytes that end a token for plain: white space,
-// brackets, quotes, ',' and ';'.
-var tokenSeps = func() (t [256]bool) {
+// byteKinds holds the kinds of each byte value.
+var byteKinds = func() (t [256]uint8) {
 	for _, c := range []byte(" \t\n\r<>()[]\"',;") {
-		t[c] = true
+		t[c] |= kindSep
+	}
+	for _, c := range []byte(" \t\n\r") {
+		t[c] |= kindSpace
+	}
+	for c := range 256 {
+		if hasMark([]byte{byte(c)}) {
+			t[c] |= kindMark
+		}
 	}
 	return t
 }()
 
-// maskable reports whether a token is a URL, an email address, a host
-// name or an SMTP code rather than a word.
-func maskable(tok []byte) bool {
-	if !hasMark(tok) {
-		return false
-	}
+// maskableMarked reports whether a token that has a mark (hasMark; a token
+// without one is a word) is a URL, an email address, a host name or an SMTP
+// code rather than a word.
+func maskableMarked(tok []byte) bool {
 	if isCode(tok) {
 		return true
 	}
@@ -198,7 +231,7 @@ func maskable(tok []byte) bool {
 	return true
 }
 
-// hasMark reports whether tok has a byte that every token maskable takes
+// hasMark reports whether tok has a byte that every token maskableMarked takes
 // has: a digit (a code), a dot (a host name, "www."), an '@' or a ':'
 // ("://"). Words have none.
 func hasMark(tok []byte) bool {

@@ -142,7 +142,13 @@ func scanNum(text string, j int) (int, int, bool) {
 // follows a 2xx reply. It reports false when text holds no code.
 func Find(text string) (Code, bool) {
 	var buf [8]Match
-	ms := appendAll(buf[:0], text, 32)
+	return Best(appendAll(buf[:0], text, 32))
+}
+
+// Best is Find on the codes a text holds, found by AppendAll (at most 32
+// of them for the same answer as Find): callers that need the matches too
+// scan the text once.
+func Best(ms []Match) (Code, bool) {
 	for _, m := range ms {
 		if m.Reply != 0 && m.Reply.Class() == m.Code.Class {
 			return m.Code, true
@@ -231,11 +237,26 @@ func isReplyOpen(b byte) bool {
 // (554 "transaction failed", 500-504 syntax and sequence errors), which a
 // relay often puts in front of the remote server's own reply ("554
 // <ann@example.com>... 550 Host unknown").
-var replyPreference = map[Class][]ReplyCode{
+var replyPreference = [ClassPermanent + 1][]ReplyCode{
 	ClassPermanent: {550, 552, 553, 551, 521, 525, 502, 520, 523, 524, 530, 533, 534, 535, 538, 555, 556, 554, 500, 501, 503, 504},
 	ClassTemporary: {421, 450, 451, 452, 422, 430, 432, 453, 454, 455, 458, 459},
 	ClassSuccess:   {211, 214, 220, 221, 235, 250, 251, 252, 253, 354},
 }
+
+// replySets holds the codes of replyPreference as sets, for FindReplyIn to
+// pass over a class the text has none of.
+var replySets = func() (s [ClassPermanent + 1]numberSet) {
+	for c, rs := range replyPreference {
+		for _, r := range rs {
+			s[c].add(int(r))
+		}
+	}
+	return s
+}()
+
+// unknownOrder is the order of the classes FindReplyIn looks in for
+// ClassUnknown.
+var unknownOrder = [...]Class{ClassPermanent, ClassTemporary, ClassSuccess}
 
 // FindReplyIn returns the SMTP reply code a text carries for a failure or
 // success of class cls: of the well-known reply codes of that class written
@@ -248,12 +269,18 @@ func FindReplyIn(text string, cls Class) (ReplyCode, bool) {
 	if len(text) < 3 {
 		return 0, false
 	}
+	if cls < 0 || cls > ClassPermanent {
+		return 0, false
+	}
 	w := standingNumbers(text)
-	order := []Class{cls}
-	if cls == ClassUnknown {
-		order = []Class{ClassPermanent, ClassTemporary, ClassSuccess}
+	order := unknownOrder[:]
+	if cls != ClassUnknown {
+		order = []Class{cls}
 	}
 	for _, c := range order {
+		if !w.meets(&replySets[c]) {
+			continue
+		}
 		for _, r := range replyPreference[c] {
 			if w.has(int(r)) {
 				return r, true
@@ -269,14 +296,23 @@ type numberSet [1000/64 + 1]uint64
 func (s *numberSet) add(n int)      { s[n/64] |= 1 << (n % 64) }
 func (s *numberSet) has(n int) bool { return n >= 0 && n < 1000 && s[n/64]&(1<<(n%64)) != 0 }
 
+// meets reports whether s and t have a number in common.
+func (s *numberSet) meets(t *numberSet) bool {
+	var m uint64
+	for i := range s {
+		m |= s[i] & t[i]
+	}
+	return m != 0
+}
+
 // standingNumbers returns the three-digit numbers that stand in text as
 // numbers of their own: not part of a longer number, a dotted code or a
 // path (see isNumberPart). One pass finds them all, for every reply code
 // FindReplyIn may ask about.
 func standingNumbers(text string) (w numberSet) {
 	for i := 0; i < len(text); i++ {
-		if !isDigit(text[i]) {
-			continue
+		if i = nextDigit(text, i); i == len(text) {
+			break
 		}
 		j := i + 1
 		for j < len(text) && isDigit(text[j]) {
@@ -288,6 +324,30 @@ func standingNumbers(text string) (w numberSet) {
 		i = j
 	}
 	return
+}
+
+// nextDigit returns the offset of the first digit of text at i or after,
+// or len(text). It tests 8 bytes at once: with the high bits cleared, adding
+// 0x50 to a byte sets its high bit from '0' up, adding 0x46 from past '9'.
+func nextDigit(text string, i int) int {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	for ; i+8 <= len(text); i += 8 {
+		w := load8(text[i:])
+		w7 := w & lows
+		if ((w7+0x50*ones)&^(w7+0x46*ones)&^w)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(text) && !isDigit(text[i]); i++ {
+	}
+	return i
+}
+
+// load8 returns the 8 bytes of s from its start, little-endian.
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // isNumberPart reports whether b continues a number, a dotted code or a

@@ -234,3 +234,27 @@ func BenchmarkFind(b *testing.B) {
 		}
 	}
 }
+
+// TestNextDigit holds nextDigit to the byte-at-a-time scan on every byte value
+// at every position of a word.
+func TestNextDigit(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 20; pos++ {
+			b := []byte("abcdefghijklmnopqrs\xff\x80")
+			b[pos] = byte(c)
+			s := string(b)
+			want := len(s)
+			for i := 0; i < len(s); i++ {
+				if isDigit(s[i]) {
+					want = i
+					break
+				}
+			}
+			for from := 0; from <= want && from < len(s); from++ {
+				if got := nextDigit(s, from); got != want {
+					t.Fatalf("nextDigit(%q, %d) = %d, want %d", s, from, got, want)
+				}
+			}
+		}
+	}
+}
