@@ -209,7 +209,7 @@ func checkField(kv []byte) ([]byte, error) {
 		return nil, fmt.Errorf("message: malformed MIME header line: %v", string(kv))
 	}
 	key := trim(kv[:colon])
-	if bad := slices.IndexFunc(key, func(c byte) bool { return c < 33 || c > 126 }); bad >= 0 {
+	if bad := badNameByte(key); bad >= 0 {
 		return nil, fmt.Errorf("message: malformed MIME header key: %v", string(key))
 	}
 	return key, nil
@@ -262,7 +262,7 @@ func scanFields(l *byteLines, text string, dst []Field, partial bool) ([]Field, 
 		}
 		colon += start
 		key := trim(b[start:colon])
-		if bad := slices.IndexFunc(key, func(c byte) bool { return c < 33 || c > 126 }); bad >= 0 {
+		if bad := badNameByte(key); bad >= 0 {
 			readErr = fmt.Errorf("message: malformed MIME header key: %v", string(key))
 			break
 		}
@@ -558,6 +558,18 @@ func appendUnfolded(dst, line []byte, first bool) ([]byte, bool) {
 		dst = append(dst, ' ')
 	}
 	return append(dst, line...), false
+}
+
+// badNameByte returns the index of the first byte of a field name outside
+// '!'..'~', or -1 (a plain loop: slices.IndexFunc's call per byte was 2% of
+// the CPU on a bounce mailbox).
+func badNameByte(key []byte) int {
+	for i, c := range key {
+		if c < 33 || c > 126 {
+			return i
+		}
+	}
+	return -1
 }
 
 // trim removes the spaces and tabs around s.
