@@ -17,24 +17,6 @@ var replyPrefixes = [...]string{
 	"undeliverable", "unzustellbar", "non remis", "non recapitabile",
 }
 
-// genericSubjects are normalised subjects that say nothing about the
-// conversation; they never join two messages into one thread.
-var genericSubjects = [...]string{
-	"undelivered mail returned to sender",
-	"delivery status notification",
-	"delivery status notification (failure)",
-	"delivery status notification (delay)",
-	"mail delivery failed: returning message to sender",
-	"mail delivery failed",
-	"returned mail: see transcript for details",
-	"failure notice",
-	"delivery failure",
-	"message not delivered",
-	"mail delivery system",
-	"undeliverable mail",
-	"warning: message delayed",
-}
-
 // NormalizeSubject folds a decoded subject for thread matching: it strips
 // leading reply, forward and auto-reply markers followed by a colon (Re:,
 // AW:, Fwd:, WG:, TR:, SV:, Auto:, Automatic reply:, Out of office:,
@@ -156,10 +138,5 @@ func isGenericSubject(norm string) bool {
 			return true
 		}
 	}
-	for _, g := range genericSubjects {
-		if norm == g {
-			return true
-		}
-	}
-	return false
+	return sign.StockReportSubject(norm)
 }

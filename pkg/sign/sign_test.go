@@ -215,3 +215,19 @@ func TestNullEnvelopeSender(t *testing.T) {
 		}
 	}
 }
+
+// TestStockReportSubject: a stock subject as a whole is one, the same
+// words with a conversation's subject after them are not.
+func TestStockReportSubject(t *testing.T) {
+	for s, want := range map[string]bool{
+		"failure notice":                           true,
+		"delivery status notification (failure)":   true,
+		"mail delivery failed: [#12] printer":      false,
+		"failure notice for your printer question": false,
+		"": false,
+	} {
+		if got := StockReportSubject(s); got != want {
+			t.Errorf("StockReportSubject(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

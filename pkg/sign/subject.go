@@ -33,6 +33,37 @@ func ReportSubject(subject string) bool {
 	return reportSubjectSet.Any(strings.ToLower(subject))
 }
 
+// stockReportSubjects are whole subjects, lowercase with single spaces,
+// that servers give their delivery reports and that say nothing else.
+var stockReportSubjects = [...]string{
+	"undelivered mail returned to sender",
+	"delivery status notification",
+	"delivery status notification (failure)",
+	"delivery status notification (delay)",
+	"mail delivery failed: returning message to sender",
+	"mail delivery failed",
+	"returned mail: see transcript for details",
+	"failure notice",
+	"delivery failure",
+	"message not delivered",
+	"mail delivery system",
+	"undeliverable mail",
+	"warning: message delayed",
+}
+
+// StockReportSubject reports whether a subject, lowercase with single
+// spaces, is one of the stock subjects of delivery reports as a whole
+// ("failure notice"), which name no conversation: unlike ReportSubject,
+// "mail delivery failed: [#12] printer" is not one.
+func StockReportSubject(norm string) bool {
+	for _, s := range stockReportSubjects {
+		if norm == s {
+			return true
+		}
+	}
+	return false
+}
+
 // replyPrefixes start the subjects of replies and forwards, lowercase, in
 // the languages mail programs write them in (Re, AW, SV, Antw, R, RIF, Réf,
 // TR, WG, Fw, Fwd, RV).
