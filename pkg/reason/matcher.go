@@ -51,7 +51,7 @@ type entry struct {
 
 func newMatcher(rules []rule) *matcher {
 	m := &matcher{rules: rules}
-	buckets := make([][len(keyLens)][1 << bucketBits][]entry, 1)
+	buckets := new([len(keyLens)][1 << bucketBits][]entry)
 	ord := 0
 	for ri, r := range rules {
 		for _, p := range r.phrases {
@@ -73,7 +73,7 @@ func newMatcher(rules []rule) *matcher {
 			k := uint16(e.text[0])<<8 | uint16(e.text[1])
 			m.classesOf[k] |= 1 << c
 			h := hashKey([]byte(e.text), 0, keyLens[c])
-			buckets[0][c][h] = append(buckets[0][c][h], e)
+			buckets[c][h] = append(buckets[c][h], e)
 		}
 	}
 	if ord >= 1<<16 {
@@ -82,7 +82,7 @@ func newMatcher(rules []rule) *matcher {
 	for c := range m.classes {
 		cl := &m.classes[c]
 		cl.keyLen = keyLens[c]
-		for h, es := range buckets[0][c] {
+		for h, es := range buckets[c] {
 			cl.start[h] = uint16(len(cl.entries))
 			cl.entries = append(cl.entries, es...)
 		}

@@ -39,15 +39,12 @@ type Match struct {
 
 // FindAll returns the enhanced status codes in text in order of appearance,
 // at most max of them (max <= 0 means no limit).
-func FindAll(text string, max int) []Match { return appendAll(nil, text, max) }
+func FindAll(text string, max int) []Match { return AppendAll(nil, text, max) }
 
 // AppendAll is FindAll appending to out, so that callers that keep
-// nothing can pass a buffer on their stack.
-func AppendAll(out []Match, text string, max int) []Match { return appendAll(out, text, max) }
-
-// appendAll is AppendAll. A code's class digit stands before a dot: the
-// scan goes from dot to dot.
-func appendAll(out []Match, text string, max int) []Match {
+// nothing can pass a buffer on their stack. A code's class digit stands
+// before a dot: the scan goes from dot to dot.
+func AppendAll(out []Match, text string, max int) []Match {
 	for i := 0; i+5 <= len(text); i++ {
 		d := strings.IndexByte(text[i+1:], '.')
 		if d < 0 {
@@ -142,7 +139,7 @@ func scanNum(text string, j int) (int, int, bool) {
 // follows a 2xx reply. It reports false when text holds no code.
 func Find(text string) (Code, bool) {
 	var buf [8]Match
-	return Best(appendAll(buf[:0], text, 32))
+	return Best(AppendAll(buf[:0], text, 32))
 }
 
 // Best is Find on the codes a text holds, found by AppendAll (at most 32
@@ -174,7 +171,7 @@ func Best(ms []Match) (Code, bool) {
 // class wins over an earlier bare number. It reports false when there is none.
 func FindReply(text string) (ReplyCode, bool) {
 	var buf [8]Match
-	for _, m := range appendAll(buf[:0], text, 32) {
+	for _, m := range AppendAll(buf[:0], text, 32) {
 		if m.Reply != 0 && m.Reply.Class() == m.Code.Class {
 			return m.Reply, true
 		}
