@@ -430,3 +430,8 @@ func TestAppendLowerASCII(t *testing.T) {
 		}
 	}
 }
+
+// plain is appendPlain on a string, for the tables above.
+func plain(lower string) string {
+	return string(appendPlain(make([]byte, 0, len(lower)), []byte(lower)))
+}

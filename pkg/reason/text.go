@@ -77,18 +77,13 @@ func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
-// plain returns lowercase text as wording rules read it: URLs, email
-// addresses, host names and SMTP codes blanked out and runs of white space
-// folded to one space. So a "blocklist" in a help URL, "spam" in a host
-// name or "userunknown" in a test address is not wording, and a sentence
-// that a server broke over continuation lines ("... multiple 550-5.7.1
-// addresses in From: ...") reads whole again.
-func plain(lower string) string {
-	return string(appendPlain(make([]byte, 0, len(lower)), []byte(lower)))
-}
-
-// appendPlain appends plain(lower) to dst. lower may be dst's own bytes
-// before its length: they are read, never written.
+// appendPlain appends lowercase text to dst as wording rules read it: URLs,
+// email addresses, host names and SMTP codes blanked out and runs of white
+// space folded to one space. So a "blocklist" in a help URL, "spam" in a
+// host name or "userunknown" in a test address is not wording, and a
+// sentence that a server broke over continuation lines ("... multiple
+// 550-5.7.1 addresses in From: ...") reads whole again. lower may be dst's
+// own bytes before its length: they are read, never written.
 func appendPlain(dst, lower []byte) []byte {
 	space := true // at the start, or after a space: drop further spaces
 	for i := 0; i < len(lower); {
