@@ -192,12 +192,7 @@ func readFields(br lines, dst []Field) ([]Field, error) {
 		ends = append(ends, len(out))
 	}
 	sc.out, sc.ends = out, ends
-	copied, from := string(out), 0
-	for i := 0; i < len(ends); i += 2 {
-		dst = append(dst, Field{Key: copied[from:ends[i]], Value: copied[ends[i]:ends[i+1]]})
-		from = ends[i+1]
-	}
-	return dst, readErr
+	return appendCopied(dst, out, ends), readErr
 }
 
 // checkField checks a field's lines kv as textproto holds them (each
@@ -297,12 +292,19 @@ func scanFields(l *byteLines, text string, dst []Field, partial bool) ([]Field, 
 		ends = append(ends, len(out))
 	}
 	sc.out, sc.ends = out, ends
+	return appendCopied(dst, out, ends), true, readErr
+}
+
+// appendCopied appends the fields whose names and values stand one after
+// the other in out, ends holding where each name and value ends, as
+// slices of one copy of out.
+func appendCopied(dst []Field, out []byte, ends []int) []Field {
 	copied, from := string(out), 0
 	for i := 0; i < len(ends); i += 2 {
 		dst = append(dst, Field{Key: copied[from:ends[i]], Value: copied[ends[i]:ends[i+1]]})
 		from = ends[i+1]
 	}
-	return dst, true, readErr
+	return dst
 }
 
 // inText appends the fields found at spans of b with names and one-line
