@@ -78,16 +78,11 @@ func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
 	return readFields(bufLines{br}, dst)
 }
 
-// ReadFieldsBytes is ReadFields on a header block at the start of b, as if
+// ReadFieldsIn is ReadFields on a header block at the start of b, as if
 // read from a bufio.Reader over b whose reader returns end after b (io.EOF,
 // or the error a truncated multipart part ends with). It also returns the
-// number of bytes of b it consumed.
-func ReadFieldsBytes(b []byte, end error, dst []Field) ([]Field, int, error) {
-	return ReadFieldsIn(b, "", end, dst)
-}
-
-// ReadFieldsIn is ReadFieldsBytes where text holds the start of b as a
-// string (the same bytes): when it holds the whole header block, names and
+// number of bytes of b it consumed. text holds the start of b as a string
+// (the same bytes) or "": when it holds the whole header block, names and
 // values of one line are slices of text, not copies, and only folded values
 // are copied. A shorter text is not used.
 func ReadFieldsIn(b []byte, text string, end error, dst []Field) ([]Field, int, error) {
