@@ -78,16 +78,11 @@ func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
 	return readFields(bufLines{br}, dst)
 }
 
-// ReadFieldsBytes is ReadFields on a header block at the start of b, as if
+// ReadFieldsIn is ReadFields on a header block at the start of b, as if
 // read from a bufio.Reader over b whose reader returns end after b (io.EOF,
 // or the error a truncated multipart part ends with). It also returns the
-// number of bytes of b it consumed.
-func ReadFieldsBytes(b []byte, end error, dst []Field) ([]Field, int, error) {
-	return ReadFieldsIn(b, "", end, dst)
-}
-
-// ReadFieldsIn is ReadFieldsBytes where text holds the start of b as a
-// string (the same bytes): when it holds the whole header block, names and
+// number of bytes of b it consumed. text holds the start of b as a string
+// (the same bytes) or "": when it holds the whole header block, names and
 // values of one line are slices of text, not copies, and only folded values
 // are copied. A shorter text is not used.
 func ReadFieldsIn(b []byte, text string, end error, dst []Field) ([]Field, int, error) {
@@ -192,12 +187,7 @@ func readFields(br lines, dst []Field) ([]Field, error) {
 		ends = append(ends, len(out))
 	}
 	sc.out, sc.ends = out, ends
-	copied, from := string(out), 0
-	for i := 0; i < len(ends); i += 2 {
-		dst = append(dst, Field{Key: copied[from:ends[i]], Value: copied[ends[i]:ends[i+1]]})
-		from = ends[i+1]
-	}
-	return dst, readErr
+	return appendCopied(dst, out, ends), readErr
 }
 
 // checkField checks a field's lines kv as textproto holds them (each
@@ -297,12 +287,19 @@ func scanFields(l *byteLines, text string, dst []Field, partial bool) ([]Field, 
 		ends = append(ends, len(out))
 	}
 	sc.out, sc.ends = out, ends
+	return appendCopied(dst, out, ends), true, readErr
+}
+
+// appendCopied appends the fields whose names and values stand one after
+// the other in out, ends holding where each name and value ends, as
+// slices of one copy of out.
+func appendCopied(dst []Field, out []byte, ends []int) []Field {
 	copied, from := string(out), 0
 	for i := 0; i < len(ends); i += 2 {
 		dst = append(dst, Field{Key: copied[from:ends[i]], Value: copied[ends[i]:ends[i+1]]})
 		from = ends[i+1]
 	}
-	return dst, true, readErr
+	return dst
 }
 
 // inText appends the fields found at spans of b with names and one-line

@@ -65,11 +65,6 @@ func putArena(a *arena) {
 	arenas.Put(a)
 }
 
-// part is entity of a part whose header fields are fields.
-func (a *arena) part(fields []header.Field, raw []byte, end error, off int) *entity {
-	return a.entity(header.Make(fields), raw, end, off)
-}
-
 // entity returns the entity whose header is h and body raw, which ends
 // with the error end; off is where raw starts in the message's body, or -1.
 // It is held in a (a nil *arena allocates it). Its address stays valid when
@@ -86,9 +81,6 @@ func (a *arena) entity(h header.Header, raw []byte, end error, off int) *entity 
 	*e = entity{header: h, mediaType: contentType(h.Get("Content-Type")), raw: raw, end: end, off: off}
 	return e
 }
-
-// get is the header's Get.
-func (e *entity) get(key string) string { return e.header.Get(key) }
 
 // hdr returns what go-message reads of the entity's header to decode its
 // body (message.New) and to split its parts: its Content-Type and
@@ -165,7 +157,7 @@ func (e *entity) encoding() string {
 	if isMultipart(e.typ) {
 		return ""
 	}
-	return lowerASCII(e.get("Content-Transfer-Encoding"))
+	return lowerASCII(e.header.Get("Content-Transfer-Encoding"))
 }
 
 // keepsCharset reports whether message.New leaves the body's charset as it
@@ -338,7 +330,7 @@ func (r *splitter) next() (*entity, error) {
 			if r.base >= 0 {
 				off = r.base + start
 			}
-			return r.arena.part(fields, body, end, off), nil
+			return r.arena.entity(header.Make(fields), body, end, off), nil
 		}
 		if r.isFinalBoundary(line) {
 			return nil, io.EOF
