@@ -79,7 +79,6 @@ func htmlTextFast(s string) (string, bool) {
 		return "", false
 	}
 	var b strings.Builder
-	var name [16]byte
 	skip, pos, text := 0, 0, 0 // text: where the current text token starts
 	emit := func(t string, rcdata bool) {
 		if skip == 0 && len(t) > 0 {
@@ -107,7 +106,7 @@ func htmlTextFast(s string) (string, bool) {
 			if tagEnd < 0 {
 				return strings.TrimSpace(b.String()), true
 			}
-			tag := lowerName(name[:0], s[lt+1:lt+1+n])
+			tag := lowerASCII(s[lt+1 : lt+1+n])
 			if tag == "script" || tag == "plaintext" {
 				return "", false
 			}
@@ -126,7 +125,7 @@ func htmlTextFast(s string) (string, bool) {
 		case c == '/' && isASCIILetter(s[lt+2]): // an end tag
 			n, tagEnd := htmlTag(s, lt+2)
 			if tagEnd >= 0 {
-				skip = htmlEndTag(&b, lowerName(name[:0], s[lt+2:lt+2+n]), skip)
+				skip = htmlEndTag(&b, lowerASCII(s[lt+2:lt+2+n]), skip)
 			}
 			end = tagEnd
 		case c == '!' && lt+3 < len(s) && s[lt+2] == '-' && s[lt+3] == '-':
@@ -279,21 +278,6 @@ func rawTextEnd(s string, i int, tag string) int {
 		}
 		i = k
 	}
-}
-
-// lowerName returns name in lower case (ASCII), in buf when it fits.
-func lowerName(buf []byte, name string) string {
-	if len(name) > cap(buf) {
-		return strings.ToLower(name)
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf = append(buf, c)
-	}
-	return string(buf)
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
