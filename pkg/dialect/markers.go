@@ -50,8 +50,8 @@ var reasonMarkerSet = phrase.New(reasonMarkers...)
 
 // sectionHeading reports whether a line is a dashed section heading
 // ("----- Transcript of session follows -----").
-func sectionHeading(lower string) bool {
-	t := strings.TrimSpace(lower)
+func sectionHeading(line string) bool {
+	t := strings.TrimSpace(line)
 	return len(t) > 6 && (strings.HasPrefix(t, "---") || strings.HasPrefix(t, "===") || strings.HasPrefix(t, "***")) &&
 		strings.IndexFunc(t, isLetter) >= 0
 }

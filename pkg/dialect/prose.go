@@ -140,7 +140,7 @@ type candidate struct {
 	role   role
 	inList bool // inside a list of recipients
 	// named: a recipient by its place (strong) that is neither a sender
-	// of the prose nor one of the addresses readProse excludes.
+	// of the prose nor one of the addresses read excludes.
 	named bool
 	next  int // index in cands of the next candidate with the same key; 0 for none
 	// ev is the evidence about key, kept on the key's first candidate
@@ -166,16 +166,9 @@ type reading struct {
 	addrs     []addrAt // the addresses of a line, for read and bare to find them in
 }
 
-// readProse splits a report text into lines and finds the addresses in it.
-// Addresses in exclude (the original's senders) are not recipients by
-// their place alone.
-func readProse(report string, exclude map[string]bool) *reading {
-	r := new(reading)
-	r.read(report, exclude)
-	return r
-}
-
-// read is readProse into r, in the arrays r had.
+// read splits a report text into lines and finds the addresses in it,
+// into r, in the arrays r had. Addresses in exclude (the original's
+// senders) are not recipients by their place alone.
 func (r *reading) read(report string, exclude map[string]bool) {
 	*r = reading{report: report, lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	n := strings.Count(report, "\n") + 1

@@ -42,23 +42,21 @@ func FindCommand(text string) string {
 	if text == "" {
 		return ""
 	}
-	return commandIn(foldSpace(text))
-}
-
-// commandIn is FindCommand of a text whose white space is folded already
-// (foldSpace).
-func commandIn(folded string) string {
-	c := commandsIn(folded)
-	if c.stage != "" {
-		return c.stage
-	}
-	return c.word
+	return commandsIn(foldSpace(text)).command()
 }
 
 // commands are what a text says of the SMTP command: the command of the
 // first phrase that ties the reply to a stage (commandContexts), and of
 // the first bare mention (commandWords); "" for none.
 type commands struct{ stage, word string }
+
+// command returns the stage's command, else the bare mention's.
+func (c commands) command() string {
+	if c.stage != "" {
+		return c.stage
+	}
+	return c.word
+}
 
 // commandsIn returns the commands of a text whose white space is folded
 // already (foldSpace), in one pass over it (commandSet); the bare mention
@@ -239,11 +237,7 @@ func (in *Input) wordsOf(addr, action, ev string) Recipient {
 			g.cmds, g.hasCmds = c, true
 		}
 	}
-	cmd := c.stage
-	if cmd == "" {
-		cmd = c.word
-	}
-	return Recipient{Address: addr, Action: action, Diagnostic: d, Command: cmd, RemoteMTA: in.remoteHost(ev)}
+	return Recipient{Address: addr, Action: action, Diagnostic: d, Command: c.command(), RemoteMTA: in.remoteHost(ev)}
 }
 
 // commandSet indexes the phrases of commandContexts, then those of

@@ -116,3 +116,10 @@ func TestLoneRecipientWords(t *testing.T) {
 		t.Errorf("evidence %q holds a later paragraph or the list's introduction", got)
 	}
 }
+
+// readProse is a new reading of a report text (reading.read).
+func readProse(report string, exclude map[string]bool) *reading {
+	r := new(reading)
+	r.read(report, exclude)
+	return r
+}

@@ -316,15 +316,6 @@ func (s *Set) Mark(text string, found []bool) {
 	})
 }
 
-// MarkFold is Mark of text with its ASCII letters lowercased (see
-// ScanFold).
-func (s *Set) MarkFold(text string, found []bool) {
-	s.ScanFold(text, func(_, i int) bool {
-		found[i] = true
-		return true
-	})
-}
-
 // IndexFold returns the offset of the first p (lowercase) in s with the
 // ASCII letters of s lowercased, or -1: strings.Index(LowerASCII(s), p)
 // without the lowercase copy.
