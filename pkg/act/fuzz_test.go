@@ -17,6 +17,7 @@ import (
 func FuzzNote(f *testing.F) {
 	f.Add("jane@example.com", "permanent", "5.1.1", "550 5.1.1 user unknown\r\n\x1b[2J", "userunknown", "mx.example", "Re: [#1]")
 	f.Add("", "temporary", "", strings.Repeat("é", 900), "", "", "\u202e\u0000")
+	f.Add("", "permanent", "5.0.0", strings.Repeat("a", maxDiagnostic-1)+" b c", "", "", "")
 	f.Fuzz(func(t *testing.T, rcpt, class, code, diag, reason, mta, subject string) {
 		g := &Group{Key: "0123456789abcdef", Latest: bounce.Record{Kind: bounce.KindBounce, Recipient: rcpt,
 			Class: status.ParseClass(class), Diagnostic: diag, Reason: reason, ReportingMTA: mta}}
@@ -46,6 +47,33 @@ func FuzzNote(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestClean pins the cut: at most max runes, spaces counted, then an
+// ellipsis; a pending space is never what tips the text over.
+func TestClean(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"abc", 3, "abc"},
+		{"abcd", 3, "abc…"},
+		{"ab c", 3, "ab…"},
+		{"ab c", 4, "ab c"},
+		{"a\x1b\r\n  b", 3, "a b"},
+		{"  lead", 10, "lead"},
+		{"trail  ", 10, "trail"},
+		{"é\xffè", 5, "éè"},
+	}
+	for _, tc := range tests {
+		if got := clean(tc.in, tc.max); got != tc.want {
+			t.Errorf("clean(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+		if n := utf8.RuneCountInString(clean(tc.in, tc.max)); n > tc.max+1 {
+			t.Errorf("clean(%q, %d) has %d runes", tc.in, tc.max, n)
+		}
+	}
 }
 
 // FuzzZendeskError checks that any answer body gives a short, clean line.

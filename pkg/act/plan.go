@@ -306,7 +306,11 @@ func clean(s string, max int) string {
 			space = b.Len() > 0
 			continue
 		}
-		if n >= max {
+		need := 1
+		if space {
+			need = 2
+		}
+		if n+need > max {
 			b.WriteString("…")
 			break
 		}
