@@ -505,7 +505,7 @@ func (l *byteLines) continued() bool { return l.startsBlank() }
 // copy of the block.
 func Read(br *bufio.Reader) (Header, error) {
 	fields, err := ReadFields(br, nil)
-	return Header{fields: fields}, err
+	return Make(fields), err
 }
 
 // ReadBytes is Read on a header block at the start of b, with text the
@@ -514,7 +514,7 @@ func Read(br *bufio.Reader) (Header, error) {
 // slices of it.
 func ReadBytes(b []byte, text string, end error) (Header, int, error) {
 	fields, n, err := ReadFieldsIn(b, text, end, nil)
-	return Header{fields: fields}, n, err
+	return Make(fields), n, err
 }
 
 // common are the canonical names of the fields bounces and their originals
