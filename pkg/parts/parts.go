@@ -354,7 +354,7 @@ type walker struct {
 	raw      string
 	rawValid bool // raw is valid UTF-8
 	parts    int
-	errs  []error
+	errs     []error
 	// scratch is the buffer parts are read into before they are decoded
 	// to strings: one buffer for the whole walk instead of a growing
 	// io.ReadAll per part. tbuf holds a part's bytes with the transfer
