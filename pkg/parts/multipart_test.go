@@ -169,3 +169,21 @@ func FuzzContentType(f *testing.F) {
 		checkContentType(t, v)
 	})
 }
+
+// TestIndexRare: indexRare finds what bytes.Index finds, wherever sep's
+// rarest byte stands.
+func TestIndexRare(t *testing.T) {
+	seps := []string{"\r\n--b_1", "\n--=_x", "\n--abc", "\r\n--XY/z.q", "ab"}
+	texts := []string{"", "a", "\n--abc", "x\n--ab\n--abc", "\r\n--b_\r\n--b_1--", "\n-\n--=_\n--=_x\n--=_x",
+		"ab", "aab", "\r\n--XY/z.\r\n--XY/z.q", "no sep at all here"}
+	for _, sep := range seps {
+		p := rarest([]byte(sep))
+		for _, s := range texts {
+			for _, text := range []string{s, s + sep, sep + s, s + sep + s + sep} {
+				if got, want := indexRare([]byte(text), []byte(sep), p), bytes.Index([]byte(text), []byte(sep)); got != want {
+					t.Errorf("indexRare(%q, %q) = %d, want %d", text, sep, got, want)
+				}
+			}
+		}
+	}
+}
