@@ -610,8 +610,20 @@ func unfoldInto(dst, v []byte) []byte {
 func unfoldLines(dst, v []byte) []byte {
 	first := true
 	for len(v) > 0 {
-		end, next := lineAt(v, 0)
-		dst, first = appendUnfolded(dst, v[:end], first)
+		// lineAt and appendUnfolded by hand: neither inlines.
+		end, next := len(v), len(v)
+		if i := bytes.IndexByte(v, '\n'); i >= 0 {
+			end, next = i, i+1
+			if i > 0 && v[i-1] == '\r' {
+				end--
+			}
+		}
+		if i, n := trimBounds(v, 0, end); i < n {
+			if !first {
+				dst = append(dst, ' ')
+			}
+			dst, first = append(dst, v[i:n]...), false
+		}
 		v = v[next:]
 	}
 	return dst
