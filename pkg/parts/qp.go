@@ -25,7 +25,11 @@ func decodeQP(dst, src []byte, end error, limit int) ([]byte, error) {
 			return dst, rerr
 		}
 		var whole []byte
-		whole, pos, rerr = readSliceAt(src, pos, end)
+		if i := bytes.IndexByte(src[pos:], '\n'); i >= 0 && i < peekBufferSize {
+			whole, pos = src[pos:pos+i+1], pos+i+1 // readSliceAt's usual line
+		} else {
+			whole, pos, rerr = readSliceAt(src, pos, end)
+		}
 		hasLF := bytes.HasSuffix(whole, []byte("\n"))
 		hasCR := bytes.HasSuffix(whole, []byte("\r\n"))
 		line := whole[:trimRightQP(whole)]
@@ -48,7 +52,12 @@ func decodeQP(dst, src []byte, end error, limit int) ([]byte, error) {
 			}
 		}
 		var err error
-		if dst, err = decodeQPLine(dst, line, limit); err != nil {
+		if qpInvalidAt(line) < 0 {
+			dst, err = decodeQPValid(dst, line, limit)
+		} else {
+			dst, err = decodeQPLine(dst, line, limit)
+		}
+		if err != nil {
 			return dst, err
 		}
 		n := min(len(lineEnd), limit-len(dst))
@@ -60,9 +69,6 @@ func decodeQP(dst, src []byte, end error, limit int) ([]byte, error) {
 // decodeQPLine appends the decoding of one line (trimmed, without its line
 // end) to dst up to limit bytes, copying the runs between escapes whole.
 func decodeQPLine(dst, line []byte, limit int) ([]byte, error) {
-	if qpInvalidAt(line) < 0 {
-		return decodeQPValid(dst, line, limit)
-	}
 	for len(line) > 0 && len(dst) < limit {
 		run := line
 		if eq := bytes.IndexByte(line, '='); eq >= 0 {
