@@ -3,6 +3,7 @@ package parts
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"mime"
@@ -143,6 +144,19 @@ func asciiCompatible(cs string) bool {
 // isText7bit reports whether b holds only printable ASCII, tabs and line
 // ends: no escape (ISO-2022), no shift code, no 8-bit byte.
 func isText7bit(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		// Eight printable bytes pass at once; others, one at a time.
+		if x := binary.LittleEndian.Uint64(b[i:]); ((x-0x20*ones)|(x+ones)|x)&highs != 0 && !text7bit(b[i:i+8]) {
+			return false
+		}
+	}
+	return text7bit(b[i:])
+}
+
+// text7bit is isText7bit a byte at a time.
+func text7bit(b []byte) bool {
 	for _, c := range b {
 		if (c < 0x20 || c > 0x7e) && c != '\t' && c != '\n' && c != '\r' {
 			return false

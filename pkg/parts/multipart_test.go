@@ -187,3 +187,18 @@ func TestIndexRare(t *testing.T) {
 		}
 	}
 }
+
+// TestIsText7bit: isText7bit, eight bytes at a time, answers as its byte
+// loop does for every byte at every place in a line.
+func TestIsText7bit(t *testing.T) {
+	line := []byte("Final-Recipient: rfc822; user@example.org\r\n\tand more text\n")
+	for c := 0; c < 256; c++ {
+		for i := range line {
+			b := bytes.Clone(line)
+			b[i] = byte(c)
+			if got, want := isText7bit(b), text7bit(b); got != want {
+				t.Errorf("isText7bit with %#x at %d = %v, want %v", c, i, got, want)
+			}
+		}
+	}
+}
