@@ -98,8 +98,8 @@ func decodeQPLine(dst, line []byte, limit int) ([]byte, error) {
 // decodeQPValid is decodeQPLine on a line that holds no byte in qpInvalid.
 func decodeQPValid(dst, line []byte, limit int) ([]byte, error) {
 	for len(line) > 0 && len(dst) < limit {
-		eq := bytes.IndexByte(line, '=')
-		if eq != 0 {
+		if line[0] != '=' { // else an escape, maybe one of a run
+			eq := bytes.IndexByte(line, '=')
 			if eq < 0 {
 				eq = len(line)
 			}
