@@ -28,12 +28,36 @@ import (
 // the fields, which Add, Set and Del never change in place.
 type Header struct {
 	fields []Field
+	names  uint64 // nameBit of every field's name, or'ed
 }
 
 // Make returns the header whose fields are fields, top to bottom, keeping
 // the slice (which the caller no longer changes). Keys are as written; the
 // methods answer with their canonical form.
-func Make(fields []Field) Header { return Header{fields: fields} }
+func Make(fields []Field) Header {
+	h := Header{fields: fields}
+	for i := range fields {
+		h.names |= nameBit(fields[i].Key)
+	}
+	return h
+}
+
+// nameBit returns the bit of a mask of names that stands for k: one of 64,
+// picked by its length and its first and last bytes, ASCII case folded, so
+// that names that match (match) have the same. A name whose bit is not in a
+// header's mask is none of its fields' names, which Get learns without
+// comparing them: many names asked for are not there.
+func nameBit(k string) uint64 {
+	if len(k) == 0 {
+		return 1
+	}
+	h := uint32(len(k))<<16 | uint32(k[0]|0x20)<<8 | uint32(k[len(k)-1]|0x20)
+	return 1 << (h * 0x9e3779b1 >> 26)
+}
+
+// lacks reports whether no field is named k, by the mask of names alone;
+// false when one may be.
+func (h Header) lacks(k string) bool { return h.names&nameBit(k) == 0 }
 
 // Len returns the number of fields.
 func (h Header) Len() int { return len(h.fields) }
@@ -47,6 +71,9 @@ func (h Header) List() []Field { return h.fields }
 // Get returns the value of the topmost field named k, or "" when there is
 // none. It costs no allocation.
 func (h Header) Get(k string) string {
+	if h.lacks(k) {
+		return ""
+	}
 	for i := range h.fields {
 		if match(h.fields[i].Key, k) {
 			return h.fields[i].Value
@@ -57,6 +84,9 @@ func (h Header) Get(k string) string {
 
 // Has reports whether a field is named k.
 func (h Header) Has(k string) bool {
+	if h.lacks(k) {
+		return false
+	}
 	for i := range h.fields {
 		if match(h.fields[i].Key, k) {
 			return true
@@ -68,6 +98,9 @@ func (h Header) Has(k string) bool {
 // Values returns the values of the fields named k, top to bottom, or nil
 // when there are none. All iterates over them without a slice.
 func (h Header) Values(k string) []string {
+	if h.lacks(k) {
+		return nil
+	}
 	n := 0
 	for i := range h.fields {
 		if match(h.fields[i].Key, k) {
@@ -87,6 +120,9 @@ func (h Header) Values(k string) []string {
 // All iterates over the values of the fields named k, top to bottom.
 func (h Header) All(k string) iter.Seq[string] {
 	return func(yield func(string) bool) {
+		if h.lacks(k) {
+			return
+		}
 		for i := range h.fields {
 			if match(h.fields[i].Key, k) && !yield(h.fields[i].Value) {
 				return
@@ -112,6 +148,7 @@ func (h Header) Fields() iter.Seq2[string, string] {
 func (h *Header) Add(k, v string) {
 	fields := make([]Field, 0, len(h.fields)+1)
 	h.fields = append(append(fields, Field{Key: k, Value: v}), h.fields...)
+	h.names |= nameBit(k)
 }
 
 // Set replaces the fields named k with the single field k: v, at the top.
@@ -131,7 +168,7 @@ func (h *Header) Del(k string) {
 			kept = append(kept, f)
 		}
 	}
-	h.fields = kept
+	*h = Make(kept)
 }
 
 // Text returns the value of the field k with its RFC 2047 encoded words

@@ -19,8 +19,10 @@ package header
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"net/textproto"
 	"slices"
 	"strings"
@@ -48,11 +50,11 @@ type scanner struct {
 }
 
 // span is where a field stands in the bytes ReadFieldsIn reads: its name
-// (untrimmed) is b[start:colon], its value b[colon+1:end], on one line
-// unless folded.
+// (trimmed) is b[key:keyEnd]; its value is b[value:end], trimmed when on
+// one line, the folded lines as they stand (to unfold) when folded.
 type span struct {
-	start, colon, end int
-	folded            bool
+	key, keyEnd, value, end int
+	folded                  bool
 }
 
 // maxPooled bounds the buffers a pooled scanner keeps.
@@ -229,41 +231,60 @@ func scanFields(l *byteLines, text string, dst []Field, partial bool) ([]Field, 
 			break
 		}
 		start := pos
-		lineEnd, next := lineAt(b, pos)
-		if lineEnd == start {
-			pos = next
-			break // the blank line that ends the block
+		// The usual line: a name of valid bytes right before the colon,
+		// found in the same pass that checks it.
+		colon := nameColon(b, pos)
+		var lineEnd, next int
+		if colon > start {
+			// lineAt from the colon, by hand: it does not inline.
+			lineEnd, next = len(b), len(b)
+			if i := bytes.IndexByte(b[colon+1:], '\n'); i >= 0 {
+				lineEnd, next = colon+1+i, colon+2+i
+				if i > 0 && b[lineEnd-1] == '\r' {
+					lineEnd--
+				}
+			}
+		} else {
+			lineEnd, next = lineAt(b, pos)
+			if lineEnd == start {
+				pos = next
+				break // the blank line that ends the block
+			}
 		}
 		pos = next
 		folded := false
 		for pos < len(b) && (b[pos] == ' ' || b[pos] == '\t') {
-			_, pos = lineAt(b, pos)
+			pos = lineNext(b, pos)
 			folded = true
 		}
 		if partial && pos == len(b) {
 			return dst, false, nil
 		}
-		colon := bytes.IndexByte(b[start:lineEnd], ':')
-		if colon < 0 {
-			// No colon on the first line: an error either way, with the
-			// lines as textproto holds them.
-			_, readErr = checkField(rawLines(sc.raw[:0], b[start:pos]))
-			break
+		f := span{key: start, keyEnd: colon, folded: folded}
+		if colon <= start {
+			colon = bytes.IndexByte(b[start:lineEnd], ':')
+			if colon < 0 {
+				// No colon on the first line: an error either way, with the
+				// lines as textproto holds them.
+				_, readErr = checkField(rawLines(sc.raw[:0], b[start:pos]))
+				break
+			}
+			colon += start
+			f.key, f.keyEnd = trimBounds(b, start, colon)
+			if bad := badNameByte(b[f.key:f.keyEnd]); bad >= 0 {
+				readErr = fmt.Errorf("message: malformed MIME header key: %v", string(b[f.key:f.keyEnd]))
+				break
+			}
+			if f.key == f.keyEnd {
+				continue // textproto skips a field without a name
+			}
 		}
-		colon += start
-		key := trim(b[start:colon])
-		if bad := badNameByte(key); bad >= 0 {
-			readErr = fmt.Errorf("message: malformed MIME header key: %v", string(key))
-			break
-		}
-		if len(key) == 0 {
-			continue // textproto skips a field without a name
-		}
-		end := lineEnd
 		if folded {
-			end = pos
+			f.value, f.end = colon+1, pos
+		} else {
+			f.value, f.end = trimBounds(b, colon+1, lineEnd)
 		}
-		spans = append(spans, span{start: start, colon: colon, end: end, folded: folded})
+		spans = append(spans, f)
 	}
 	l.pos, sc.spans = pos, spans
 	if len(spans) == 0 {
@@ -277,12 +298,12 @@ func scanFields(l *byteLines, text string, dst []Field, partial bool) ([]Field, 
 	// fields point into; ends holds where each name and value ends.
 	out, ends := sc.out[:0], sc.ends[:0]
 	for _, f := range spans {
-		out = append(out, trim(b[f.start:f.colon])...)
+		out = append(out, b[f.key:f.keyEnd]...)
 		ends = append(ends, len(out))
 		if f.folded {
-			out = unfoldLines(out, b[f.colon+1:f.end])
+			out = unfoldLines(out, b[f.value:f.end])
 		} else {
-			out = append(out, trim(b[f.colon+1:f.end])...)
+			out = append(out, b[f.value:f.end]...)
 		}
 		ends = append(ends, len(out))
 	}
@@ -308,12 +329,12 @@ func appendCopied(dst []Field, out []byte, ends []int) []Field {
 func inText(dst []Field, text string, b []byte, spans []span, sc *scanner) []Field {
 	out, ends := sc.out[:0], sc.ends[:0] // folded values: the field's index in dst, where its value ends in out
 	for _, s := range spans {
-		f := Field{Key: trim(text[s.start:s.colon])}
+		f := Field{Key: text[s.key:s.keyEnd]}
 		if s.folded {
-			out = unfoldLines(out, b[s.colon+1:s.end])
+			out = unfoldLines(out, b[s.value:s.end])
 			ends = append(ends, len(dst), len(out))
 		} else {
-			f.Value = trim(text[s.colon+1 : s.end])
+			f.Value = text[s.value:s.end]
 		}
 		dst = append(dst, f)
 	}
@@ -340,6 +361,59 @@ func lineAt(b []byte, pos int) (end, next int) {
 		end--
 	}
 	return end, next
+}
+
+// lineNext returns where the line after the one at b[pos:] starts.
+func lineNext(b []byte, pos int) int {
+	if i := bytes.IndexByte(b[pos:], '\n'); i >= 0 {
+		return pos + i + 1
+	}
+	return len(b)
+}
+
+// nameColon returns the index of the colon that ends a field name at
+// b[pos:] when the name is not empty and all its bytes are in '!'..'~'
+// (trimmed and valid as it stands), or -1: the line is blank, has no
+// colon, or its name needs trimming or is not valid. It passes over eight
+// bytes at a time: the lowest byte its mask flags is the first that is a
+// colon or outside '!'..'~' (a borrow or carry only ever starts at such a
+// byte and runs upwards).
+func nameColon(b []byte, pos int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := pos
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		y := x ^ ':'*ones
+		if m := ((y-ones)&^y | (x-'!'*ones)&^x | (x + ones) | x) & highs; m != 0 {
+			return colonAt(b, pos, i+bits.TrailingZeros64(m)>>3)
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == ':' || c < '!' || c > '~' {
+			return colonAt(b, pos, i)
+		}
+	}
+	return -1
+}
+
+// colonAt is nameColon's answer when b[i] is the first byte from pos that
+// is a colon or outside '!'..'~'.
+func colonAt(b []byte, pos, i int) int {
+	if i > pos && b[i] == ':' {
+		return i
+	}
+	return -1
+}
+
+// trimBounds returns the bounds of b[i:n] trimmed of spaces and tabs.
+func trimBounds(b []byte, i, n int) (int, int) {
+	for i < n && (b[i] == ' ' || b[i] == '\t') {
+		i++
+	}
+	for n > i && (b[n-1] == ' ' || b[n-1] == '\t') {
+		n--
+	}
+	return i, n
 }
 
 // rawLines appends the lines of b to dst as textproto holds them: without
@@ -431,7 +505,7 @@ func (l *byteLines) continued() bool { return l.startsBlank() }
 // copy of the block.
 func Read(br *bufio.Reader) (Header, error) {
 	fields, err := ReadFields(br, nil)
-	return Header{fields: fields}, err
+	return Make(fields), err
 }
 
 // ReadBytes is Read on a header block at the start of b, with text the
@@ -440,7 +514,7 @@ func Read(br *bufio.Reader) (Header, error) {
 // slices of it.
 func ReadBytes(b []byte, text string, end error) (Header, int, error) {
 	fields, n, err := ReadFieldsIn(b, text, end, nil)
-	return Header{fields: fields}, n, err
+	return Make(fields), n, err
 }
 
 // common are the canonical names of the fields bounces and their originals
@@ -536,8 +610,20 @@ func unfoldInto(dst, v []byte) []byte {
 func unfoldLines(dst, v []byte) []byte {
 	first := true
 	for len(v) > 0 {
-		end, next := lineAt(v, 0)
-		dst, first = appendUnfolded(dst, v[:end], first)
+		// lineAt and appendUnfolded by hand: neither inlines.
+		end, next := len(v), len(v)
+		if i := bytes.IndexByte(v, '\n'); i >= 0 {
+			end, next = i, i+1
+			if i > 0 && v[i-1] == '\r' {
+				end--
+			}
+		}
+		if i, n := trimBounds(v, 0, end); i < n {
+			if !first {
+				dst = append(dst, ' ')
+			}
+			dst, first = append(dst, v[i:n]...), false
+		}
 		v = v[next:]
 	}
 	return dst

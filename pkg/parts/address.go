@@ -1,6 +1,10 @@
 package parts
 
-import "github.com/bounce-tool/bounce/pkg/header"
+import (
+	"strings"
+
+	"github.com/bounce-tool/bounce/pkg/header"
+)
 
 // AddressList appends to dst the addresses (addr-specs) of h's field key,
 // as h.AddressList(key) reads them, and reports false (dst as it was) when
@@ -116,11 +120,17 @@ func addrSpec(v string, i int) (spec string, end int, ok bool) {
 // between runs of it), or -1 when there is none.
 func dotAtom(v string, i int) int {
 	start := i
-	for i < len(v) && (isAtext(v[i]) || v[i] == '.') {
-		if v[i] == '.' && (i == start || v[i-1] == '.') {
+	for ; i < len(v); i++ {
+		c := v[i]
+		if atext[c] {
+			continue
+		}
+		if c != '.' {
+			break
+		}
+		if i == start || v[i-1] == '.' {
 			return -1
 		}
-		i++
 	}
 	if i == start || v[i-1] == '.' {
 		return -1
@@ -130,10 +140,12 @@ func dotAtom(v string, i int) int {
 
 // isAtext reports whether c is an ASCII atext character (RFC 5322): a
 // visible character but for the specials.
-func isAtext(c byte) bool {
-	switch c {
-	case '(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '"', '.':
-		return false
+func isAtext(c byte) bool { return atext[c] }
+
+// atext holds isAtext's answers, by byte.
+var atext = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = !strings.ContainsRune(`()<>[]:;@\,".`, c)
 	}
-	return '!' <= c && c <= '~'
-}
+	return t
+}()

@@ -236,11 +236,15 @@ func needsDecoding(s string) bool {
 // 8-bit and ISO-2022 bytes decoded by the charset h declares, else by hint
 // (the charset the message around h declares), else guessed (DecodeHeader).
 func SubjectOf(h header.Header, hint string) string {
+	subject := h.Get("Subject")
+	if !needsDecoding(subject) && !strings.Contains(subject, "=?") {
+		return subject // ASCII, no charset to decode it by: DecodeHeader's answer
+	}
 	cs := hint
 	if ct := contentType(h.Get("Content-Type")); ct.charset != "" {
 		cs = ct.charset
 	}
-	return DecodeHeader(h.Get("Subject"), cs)
+	return DecodeHeader(subject, cs)
 }
 
 // WholeCharsetReader wraps a charset reader function (message.CharsetReader,

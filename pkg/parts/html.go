@@ -163,7 +163,7 @@ func tokenText(t string, rcdata bool) string {
 // it. Attributes are passed over as the tokenizer reads them (readTag).
 func htmlTag(s string, i int) (int, int) {
 	start := i
-	for i < len(s) && !isHTMLSpace(s[i]) && s[i] != '/' && s[i] != '>' {
+	for i < len(s) && htmlBytes[s[i]]&htmlNameEnd == 0 {
 		i++
 	}
 	n := i - start
@@ -179,7 +179,7 @@ func htmlTag(s string, i int) (int, int) {
 		k := i
 		for i < len(s) {
 			c := s[i]
-			if isHTMLSpace(c) || c == '/' || c == '>' || c == '=' && i > k {
+			if htmlBytes[c]&htmlNameEnd != 0 || c == '=' && i > k {
 				break
 			}
 			i++
@@ -283,9 +283,23 @@ func rawTextEnd(s string, i int, tag string) int {
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // isHTMLSpace reports whether c is a blank to the tokenizer.
-func isHTMLSpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f'
-}
+func isHTMLSpace(c byte) bool { return htmlBytes[c]&htmlSpace != 0 }
+
+// htmlBytes classes the bytes a tag is read by: blanks (isHTMLSpace), and
+// those that end a tag's or an attribute's name (blanks, "/" and ">").
+var htmlBytes = func() (t [256]uint8) {
+	for _, c := range []byte(" \n\r\t\f") {
+		t[c] = htmlSpace | htmlNameEnd
+	}
+	t['/'], t['>'] = htmlNameEnd, htmlNameEnd
+	return t
+}()
+
+// The classes of htmlBytes.
+const (
+	htmlSpace   = 1 << iota // a blank
+	htmlNameEnd             // a blank, "/" or ">"
+)
 
 func skipHTMLSpace(s string, i int) int {
 	for i < len(s) && isHTMLSpace(s[i]) {

@@ -72,18 +72,21 @@ func decodeParam(v string) string {
 func simpleMediaType(v string) (mediaType, bool) {
 	var mt mediaType
 	i := skipBlanks(v, 0)
-	j := skipToken(v, i)
+	j, upper := skipTokenUpper(v, i)
 	if j == i {
 		return mt, false
 	}
 	if j < len(v) && v[j] == '/' {
-		k := skipToken(v, j+1)
+		k, up := skipTokenUpper(v, j+1)
 		if k == j+1 {
 			return mt, false
 		}
-		j = k
+		j, upper = k, upper || up
 	}
-	mt.typ = lowerASCII(v[i:j])
+	mt.typ = v[i:j]
+	if upper {
+		mt.typ = lowerASCII(mt.typ)
+	}
 	var names [8]string // the parameter names so far, for repeats
 	n := 0
 	for i = skipBlanks(v, j); i < len(v); i = skipBlanks(v, i) {
@@ -153,12 +156,36 @@ func skipToken(v string, i int) int {
 	return i
 }
 
-func isTokenByte(c byte) bool { return tokenBytes[c] }
+// skipTokenUpper is skipToken that also reports whether the token holds
+// an upper-case letter.
+func skipTokenUpper(v string, i int) (int, bool) {
+	var class uint8
+	for i < len(v) && tokenBytes[v[i]] != 0 {
+		class |= tokenBytes[v[i]]
+		i++
+	}
+	return i, class&tokenUpper != 0
+}
 
-// tokenBytes holds the token characters: printable ASCII but the tspecials.
-var tokenBytes = func() (t [256]bool) {
+func isTokenByte(c byte) bool { return tokenBytes[c] != 0 }
+
+// tokenBytes classes the token characters (printable ASCII but the
+// tspecials): tokenByte, and tokenUpper as well for upper-case letters;
+// zero for the rest.
+var tokenBytes = func() (t [256]uint8) {
 	for c := 0x21; c < 0x7f; c++ {
-		t[c] = strings.IndexByte(`()<>@,;:\"/[]?=`, byte(c)) < 0
+		if strings.IndexByte(`()<>@,;:\"/[]?=`, byte(c)) < 0 {
+			t[c] = tokenByte
+		}
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] |= tokenUpper
 	}
 	return t
 }()
+
+// The classes of tokenBytes.
+const (
+	tokenByte  = 1 << iota // a token character
+	tokenUpper             // an upper-case letter
+)

@@ -3,6 +3,7 @@ package parts
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"mime"
@@ -143,6 +144,19 @@ func asciiCompatible(cs string) bool {
 // isText7bit reports whether b holds only printable ASCII, tabs and line
 // ends: no escape (ISO-2022), no shift code, no 8-bit byte.
 func isText7bit(b []byte) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		// Eight printable bytes pass at once; others, one at a time.
+		if x := binary.LittleEndian.Uint64(b[i:]); ((x-0x20*ones)|(x+ones)|x)&highs != 0 && !text7bit(b[i:i+8]) {
+			return false
+		}
+	}
+	return text7bit(b[i:])
+}
+
+// text7bit is isText7bit a byte at a time.
+func text7bit(b []byte) bool {
 	for _, c := range b {
 		if (c < 0x20 || c > 0x7e) && c != '\t' && c != '\n' && c != '\r' {
 			return false
@@ -237,6 +251,7 @@ type splitter struct {
 	nlDashBoundary   []byte // nl + "--boundary"
 	dashBoundaryDash []byte // "--boundary--"
 	dashBoundary     []byte // "--boundary"
+	rare             int    // where dashBoundary's least common byte is (rarest)
 }
 
 // splitter returns the splitter of data, the body of a multipart with the
@@ -267,6 +282,7 @@ func (a *arena) splitter(data []byte, end error, boundary string, base int, text
 		nlDashBoundary:   b[:len(b)-2],
 		dashBoundaryDash: b[2:],
 		dashBoundary:     b[2 : len(b)-2],
+		rare:             rarest(b[2 : len(b)-2]),
 	}
 	return sp
 }
@@ -356,7 +372,7 @@ func (r *splitter) partBody() ([]byte, error) {
 	start, total := r.pos, int64(0)
 	var readErr error
 	for {
-		n, err := scanUntilBoundary(r.data[r.pos:], r.dashBoundary, r.nlDashBoundary, total, readErr)
+		n, err := scanUntilBoundary(r.data[r.pos:], r.dashBoundary, r.nlDashBoundary, len(r.nl)+r.rare, total, readErr)
 		if n == 0 && err == nil {
 			// The stream reader would read more: there is no more.
 			readErr = r.end
@@ -375,8 +391,8 @@ func (r *splitter) partBody() ([]byte, error) {
 
 // scanUntilBoundary is go-message's (mime/multipart's): it returns the
 // number of data bytes of buf before a boundary, and io.EOF when the part
-// ends there.
-func scanUntilBoundary(buf, dashBoundary, nlDashBoundary []byte, total int64, readErr error) (int, error) {
+// ends there. nlDashBoundary's least common byte is at rare (rarest).
+func scanUntilBoundary(buf, dashBoundary, nlDashBoundary []byte, rare int, total int64, readErr error) (int, error) {
 	if total == 0 {
 		// At beginning of body, allow dashBoundary.
 		if bytes.HasPrefix(buf, dashBoundary) {
@@ -394,7 +410,7 @@ func scanUntilBoundary(buf, dashBoundary, nlDashBoundary []byte, total int64, re
 		}
 	}
 	// Search for "\n--boundary".
-	if i := bytes.Index(buf, nlDashBoundary); i >= 0 {
+	if i := indexRare(buf, nlDashBoundary, rare); i >= 0 {
 		switch matchAfterPrefix(buf[i:], nlDashBoundary, readErr) {
 		case -1:
 			return i + len(nlDashBoundary), nil
@@ -415,6 +431,49 @@ func scanUntilBoundary(buf, dashBoundary, nlDashBoundary []byte, total int64, re
 	}
 	return len(buf), readErr
 }
+
+// indexRare is bytes.Index(s, sep) that searches for sep[p], the least
+// common of sep's bytes (rarest), rather than the first: the first of
+// "\r\n--boundary" is at every line end, its boundary's bytes are rarer.
+func indexRare(s, sep []byte, p int) int {
+	n, c := len(sep), sep[p]
+	for i := 0; i+n <= len(s); i++ {
+		// sep at i has c at i+p: the next c from there.
+		j := bytes.IndexByte(s[i+p:len(s)-n+p+1], c)
+		if j < 0 {
+			return -1
+		}
+		if i += j; bytes.Equal(s[i:i+n], sep) {
+			return i
+		}
+	}
+	return -1
+}
+
+// rarest returns the index of the least common byte of b in mail (by
+// byteRank), the first of equals; 0 for an empty b.
+func rarest(b []byte) int {
+	p, low := 0, uint8(255)
+	for i, c := range b {
+		if r := byteRank[c]; r < low {
+			if p, low = i, r; r == 0 {
+				break // none rarer
+			}
+		}
+	}
+	return p
+}
+
+// byteRank ranks bytes by how often mail holds them, roughly (bytes
+// counted in a mailbox of bounces): the most common highest, bytes not
+// listed (controls, rare punctuation, non-ASCII) zero.
+var byteRank = func() (t [256]uint8) {
+	const common = " etaoinrsl\n\r.-0mp2:cd1uhgfxA345yb=T9DM86S;kEj7vCwRF/IPO\"BN<>LXU()Qz@GHJV+KY,WqZ_\t[]'#?!*&%$}"
+	for i := 0; i < len(common); i++ {
+		t[common[i]] = uint8(len(common) - i)
+	}
+	return t
+}()
 
 func matchAfterPrefix(buf, prefix []byte, readErr error) int {
 	if len(buf) == len(prefix) {

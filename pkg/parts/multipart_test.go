@@ -169,3 +169,36 @@ func FuzzContentType(f *testing.F) {
 		checkContentType(t, v)
 	})
 }
+
+// TestIndexRare: indexRare finds what bytes.Index finds, wherever sep's
+// rarest byte stands.
+func TestIndexRare(t *testing.T) {
+	seps := []string{"\r\n--b_1", "\n--=_x", "\n--abc", "\r\n--XY/z.q", "ab"}
+	texts := []string{"", "a", "\n--abc", "x\n--ab\n--abc", "\r\n--b_\r\n--b_1--", "\n-\n--=_\n--=_x\n--=_x",
+		"ab", "aab", "\r\n--XY/z.\r\n--XY/z.q", "no sep at all here"}
+	for _, sep := range seps {
+		p := rarest([]byte(sep))
+		for _, s := range texts {
+			for _, text := range []string{s, s + sep, sep + s, s + sep + s + sep} {
+				if got, want := indexRare([]byte(text), []byte(sep), p), bytes.Index([]byte(text), []byte(sep)); got != want {
+					t.Errorf("indexRare(%q, %q) = %d, want %d", text, sep, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestIsText7bit: isText7bit, eight bytes at a time, answers as its byte
+// loop does for every byte at every place in a line.
+func TestIsText7bit(t *testing.T) {
+	line := []byte("Final-Recipient: rfc822; user@example.org\r\n\tand more text\n")
+	for c := 0; c < 256; c++ {
+		for i := range line {
+			b := bytes.Clone(line)
+			b[i] = byte(c)
+			if got, want := isText7bit(b), text7bit(b); got != want {
+				t.Errorf("isText7bit with %#x at %d = %v, want %v", c, i, got, want)
+			}
+		}
+	}
+}

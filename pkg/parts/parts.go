@@ -329,8 +329,12 @@ func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Messag
 	// Raw: the start of the body (files of saved bounces hold a second
 	// message in the epilogue after the closing boundary).
 	raw := string(body[:min(len(body), o.MaxRawText)])
-	m.Raw = validUTF8(raw)
-	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw, arena: getArena()}
+	rawValid := utf8.ValidString(raw)
+	m.Raw = raw
+	if !rawValid {
+		m.Raw = strings.ToValidUTF8(raw, "\uFFFD")
+	}
+	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw, rawValid: rawValid, arena: getArena()}
 	defer func() {
 		putBuffer(&scratchPool, w.scratch)
 		if w.tbuf != nil {
@@ -347,9 +351,10 @@ type walker struct {
 	msg  *Message
 	// raw is the start of the message's body as a string (Raw's copy):
 	// texts that need no decoding are slices of it, not copies.
-	raw   string
-	parts int
-	errs  []error
+	raw      string
+	rawValid bool // raw is valid UTF-8
+	parts    int
+	errs     []error
 	// scratch is the buffer parts are read into before they are decoded
 	// to strings: one buffer for the whole walk instead of a growing
 	// io.ReadAll per part. tbuf holds a part's bytes with the transfer
@@ -740,11 +745,25 @@ func (w *walker) readText(e *entity, typ string) string {
 // text: UTF-8 without ISO-2022 escapes, not HTML.
 func (w *walker) inRaw(e *entity, typ string, data []byte) (string, bool) {
 	if e.off < 0 || len(data) == 0 || &data[0] != &e.raw[0] || typ == "text/html" ||
-		e.off+len(data) > len(w.raw) || !utf8.Valid(data) || hasISO2022Escape(data) {
+		e.off+len(data) > len(w.raw) || !w.validIn(e.off, len(data), data) || hasISO2022Escape(data) {
 		return "", false
 	}
 	return w.raw[e.off : e.off+len(data)], true
 }
+
+// validIn reports whether data, which stands in raw at off, is valid UTF-8:
+// when raw is, whether data starts and ends at the start of a rune (or
+// raw's end), without reading it again.
+func (w *walker) validIn(off, n int, data []byte) bool {
+	if !w.rawValid {
+		return utf8.Valid(data)
+	}
+	return runeStart(w.raw, off) && runeStart(w.raw, off+n)
+}
+
+// runeStart reports whether s[i:] starts with a whole rune (or is empty),
+// s being valid UTF-8: s[i] is not a continuation byte.
+func runeStart(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }
 
 // readLines reads a text part's bytes (at most MaxText, lines cut at
 // MaxLine): they are valid until the next read.

@@ -25,13 +25,20 @@ func decodeQP(dst, src []byte, end error, limit int) ([]byte, error) {
 			return dst, rerr
 		}
 		var whole []byte
-		whole, pos, rerr = readSliceAt(src, pos, end)
+		if i := bytes.IndexByte(src[pos:], '\n'); i >= 0 && i < peekBufferSize {
+			whole, pos = src[pos:pos+i+1], pos+i+1 // readSliceAt's usual line
+		} else {
+			whole, pos, rerr = readSliceAt(src, pos, end)
+		}
 		hasLF := bytes.HasSuffix(whole, []byte("\n"))
 		hasCR := bytes.HasSuffix(whole, []byte("\r\n"))
-		line := bytes.TrimRight(whole, "\n\r \t")
+		line := whole[:trimRightQP(whole)]
 		lineEnd := ""
 		if bytes.HasSuffix(line, []byte("=")) {
-			rightStripped := bytes.TrimLeft(whole[len(line):], " \t")
+			rightStripped := whole[len(line):]
+			for len(rightStripped) > 0 && (rightStripped[0] == ' ' || rightStripped[0] == '\t') {
+				rightStripped = rightStripped[1:]
+			}
 			line = line[:len(line)-1]
 			if !bytes.HasPrefix(rightStripped, []byte("\n")) && !bytes.HasPrefix(rightStripped, []byte("\r\n")) &&
 				!(len(rightStripped) == 0 && len(line) > 0 && rerr == io.EOF) {
@@ -45,7 +52,12 @@ func decodeQP(dst, src []byte, end error, limit int) ([]byte, error) {
 			}
 		}
 		var err error
-		if dst, err = decodeQPLine(dst, line, limit); err != nil {
+		if qpInvalidAt(line) < 0 {
+			dst, err = decodeQPValid(dst, line, limit)
+		} else {
+			dst, err = decodeQPLine(dst, line, limit)
+		}
+		if err != nil {
 			return dst, err
 		}
 		n := min(len(lineEnd), limit-len(dst))
@@ -83,22 +95,75 @@ func decodeQPLine(dst, line []byte, limit int) ([]byte, error) {
 	return dst, nil
 }
 
+// decodeQPValid is decodeQPLine on a line that holds no byte in qpInvalid.
+func decodeQPValid(dst, line []byte, limit int) ([]byte, error) {
+	for len(line) > 0 && len(dst) < limit {
+		if line[0] != '=' { // else an escape, maybe one of a run
+			eq := bytes.IndexByte(line, '=')
+			if eq < 0 {
+				eq = len(line)
+			}
+			n := min(eq, limit-len(dst))
+			dst, line = append(dst, line[:n]...), line[n:]
+			continue
+		}
+		h, err := readHexByte(line[1:])
+		switch {
+		case err == nil:
+			dst, line = append(dst, h), line[3:]
+		case len(line) >= 2 && line[1] != '\r' && line[1] != '\n':
+			dst, line = append(dst, '='), line[1:] // a literal "="
+		default:
+			return dst, err
+		}
+	}
+	return dst, nil
+}
+
+// trimRightQP returns the length of line without the line ends, spaces
+// and tabs at its end: bytes.TrimRight(line, "\n\r \t") without its set
+// of bytes built per call.
+func trimRightQP(line []byte) int {
+	n := len(line)
+	for n > 0 {
+		switch line[n-1] {
+		case '\n', '\r', ' ', '\t':
+			n--
+			continue
+		}
+		break
+	}
+	return n
+}
+
 // qpInvalidAt returns the index of the first byte of b in qpInvalid, or
-// -1. It passes over eight bytes at a time that hold no control byte
-// (below 0x20) and no DEL.
+// -1. It passes over sixteen, then eight bytes at a time that hold no
+// byte below 0x20 and none from DEL up.
 func qpInvalidAt(b []byte) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	i := 0
+	for ; i+16 <= len(b); i += 16 {
+		x, y := binary.LittleEndian.Uint64(b[i:]), binary.LittleEndian.Uint64(b[i+8:])
+		if ((x-0x20*ones)|(x+ones)|x|(y-0x20*ones)|(y+ones)|y)&highs != 0 {
+			break // the words one at a time, below
+		}
+	}
 	for ; i+8 <= len(b); i += 8 {
+		// A byte below 0x20, or 0x7f and up: the exact test below.
 		x := binary.LittleEndian.Uint64(b[i:])
-		del := x ^ 0x7f*ones
-		if (x-0x20*ones)&^x&highs == 0 && (del-ones)&^del&highs == 0 {
+		if ((x-0x20*ones)|(x+ones)|x)&highs == 0 {
 			continue
 		}
 		for j, c := range b[i : i+8] {
 			if qpInvalid[c] {
 				return i + j
 			}
+		}
+	}
+	if i < len(b) && len(b) >= 8 {
+		// The last eight bytes, some of them passed already.
+		if x := binary.LittleEndian.Uint64(b[len(b)-8:]); ((x-0x20*ones)|(x+ones)|x)&highs == 0 {
+			return -1
 		}
 	}
 	for j, c := range b[i:] {
