@@ -2,7 +2,6 @@ package dialect
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
@@ -160,25 +159,15 @@ func (in *Input) readCommands(text string) commands {
 	return commandsInBytes(w.fold)
 }
 
-// appendFold appends Fold(s) to dst: its words, a word at a time, with
-// one space between them.
+// appendFold appends Fold(s) to dst: its runs of folded words (foldedEnd),
+// with one space between them.
 func appendFold(dst []byte, s string) []byte {
 	start := len(dst)
-	for i := 0; i < len(s); {
-		size, sp := 1, false
-		if c := s[i]; c < utf8.RuneSelf {
-			sp = asciiSpace[c]
-		} else {
-			size, sp = spaceAt(s, i)
-		}
-		if sp {
-			i += size
-			continue
-		}
-		j := wordEnd(s, i+size)
+	for i := skipSpace(s, 0); i < len(s); i = skipSpace(s, i) {
 		if len(dst) > start {
 			dst = append(dst, ' ')
 		}
+		j := foldedEnd(s, i)
 		dst = append(dst, s[i:j]...)
 		i = j
 	}
