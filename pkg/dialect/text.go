@@ -197,6 +197,9 @@ func spaceFolded(text, folded string) string {
 // a row: white space that foldSpace folds.
 func wideSpace(text string) bool {
 	for i := 0; i < len(text); i++ {
+		if c := text[i]; c > ' ' { // most bytes: one test
+			continue
+		}
 		switch text[i] {
 		case '\n', '\r', '\t':
 			return true
