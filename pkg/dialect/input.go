@@ -282,10 +282,15 @@ type heads struct {
 // length, equal but for the case of ASCII letters (a registered name is
 // all token bytes, so a key with another byte never matches by folding).
 func (in *Input) fields() *heads {
-	h := &in.p.heads
-	if h.read {
+	if h := &in.p.heads; h.read {
 		return h
 	}
+	return in.readFields()
+}
+
+// readFields is fields on first use.
+func (in *Input) readFields() *heads {
+	h := &in.p.heads
 	h.read = true
 	if in.Message == nil {
 		return h

@@ -205,7 +205,13 @@ func (s *Set) Scan(text string, f func(at, i int) bool) {
 // generic scanFold made the caller's f escape, an allocation per call.
 //
 //go:noinline
-func (s *Set) ScanFold(text string, f func(at, i int) bool) { scanFold(s, text, f) }
+func (s *Set) ScanFold(text string, f func(at, i int) bool) {
+	if s.foldSkip != nil {
+		scanFoldSkip(s, text, f) // one call less
+		return
+	}
+	scanFold(s, text, f)
+}
 
 // Text is a text as a string or a byte slice.
 type Text interface{ ~string | ~[]byte }
