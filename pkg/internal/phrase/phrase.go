@@ -248,7 +248,8 @@ func scanFold[T Text](s *Set, text T, f func(at, i int) bool) {
 // tried.
 func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 	m, skip := s.min, s.skip
-	_ = skip[0] // one nil check, not one a byte
+	_ = skip[0]        // one nil check, not one a byte
+	known := min(m, 4) // the bytes of a candidate that pair and nextPair tested
 	for at := 0; at+m <= len(text); {
 		if d := skip[blockHash(text[at+m-2], text[at+m-1])]; d > 0 {
 			at += int(d)
@@ -261,7 +262,7 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 				if s.next[j] != next {
 					continue
 				}
-				if i := s.byPair[j]; strings.HasPrefix(text[at:], s.phrases[i]) && !f(at, int(i)) {
+				if i := s.byPair[j]; strings.HasPrefix(text[at+known:], s.phrases[i][known:]) && !f(at, int(i)) {
 					return
 				}
 			}
@@ -273,7 +274,8 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 // scanFoldSkip is scanSkip of text with its ASCII letters lowercased.
 func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 	m, skip := s.min, s.foldSkip
-	_ = skip[0] // one nil check, not one a byte
+	_ = skip[0]        // one nil check, not one a byte
+	known := min(m, 4) // the bytes of a candidate that pair and nextPair tested
 	// e is the last byte of the window of m bytes at e-m+1.
 	for e := m - 1; e < len(text); {
 		if d := skip[foldPair(text[e-1], text[e])]; d > 0 {
@@ -288,7 +290,7 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 				if s.next[j] != next {
 					continue
 				}
-				if i := s.byPair[j]; hasPrefixFold(text[at:], s.phrases[i]) && !f(at, int(i)) {
+				if i := s.byPair[j]; hasPrefixFold(text[at+known:], s.phrases[i][known:]) && !f(at, int(i)) {
 					return
 				}
 			}
