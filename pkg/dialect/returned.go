@@ -64,7 +64,9 @@ const maxInlineBody = 64 << 10
 // inlineOriginal finds a returned message quoted in a bounce's text and
 // returns its header and the start of its text. Only what follows a marker
 // line is read: the bounce's own prose never is.
-func inlineOriginal(text string) (mimeheader.Header, string, bool) { return inlineOriginalFrom(text, 0) }
+func inlineOriginal(text string) (mimeheader.Header, string, bool) {
+	return inlineOriginalFrom(text, 0)
+}
 
 // inlineOriginalFrom is inlineOriginal of a text that holds no marker
 // before from.
