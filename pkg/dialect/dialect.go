@@ -601,7 +601,7 @@ func foldedEnd(s string, i int) int {
 		if c != ' ' || i+1 == len(s) {
 			return i
 		}
-		if _, sp := spaceAt(s, i+1); sp {
+		if n := s[i+1]; n < utf8.RuneSelf && asciiSpace[n] || n >= utf8.RuneSelf && startsSpace(s[i+1:]) {
 			return i
 		}
 		i++
@@ -613,6 +613,13 @@ func foldedEnd(s string, i int) int {
 // that is not white space (spaceAt), or len(s).
 func skipSpace(s string, i int) int {
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf { // most: no call
+			if !asciiSpace[c] {
+				break
+			}
+			i++
+			continue
+		}
 		size, sp := spaceAt(s, i)
 		if !sp {
 			break
