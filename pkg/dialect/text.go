@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
@@ -282,8 +283,14 @@ func FindRemoteHost(text string) string {
 	return hostAfterIntro(text)
 }
 
-// hostIntroSet indexes hostIntros.
-var hostIntroSet = phrase.New(hostIntros...)
+// hostIntroSet indexes hostIntros but "mx " (mxIntro), whose three bytes
+// would hold the set's skip scan to two bytes a step; hostAfterIntro looks
+// for it on its own, and only when no intro before it in the list named a
+// host.
+var (
+	mxIntro      = slices.Index(hostIntros, "mx ")
+	hostIntroSet = phrase.New(slices.Delete(slices.Clone(hostIntros), mxIntro, mxIntro+1)...)
+)
 
 // hostAfterIntro returns the name after the first of hostIntros (in their
 // order) that a name follows somewhere in text, at its first such place;
@@ -291,7 +298,8 @@ var hostIntroSet = phrase.New(hostIntros...)
 // search for it and for those after it in the list.
 func hostAfterIntro(text string) string {
 	best, host := len(hostIntros), "" // the intro found, and its name
-	hostIntroSet.ScanFold(text, func(j, k int) bool {
+	// try reads intro k at j; it returns whether to read on.
+	try := func(j, k int) bool {
 		if k >= best || j > 0 && inWord(phrase.Lower(text[j-1])) {
 			return true
 		}
@@ -299,7 +307,24 @@ func hostAfterIntro(text string) string {
 			best, host = k, h
 		}
 		return best > 0
+	}
+	hostIntroSet.ScanFold(text, func(j, k int) bool {
+		if k >= mxIntro {
+			k++ // the set's phrase k is the intro after "mx "
+		}
+		return try(j, k)
 	})
+	// "mx " by its "x ": an x is rarer than an m.
+	for off := 1; best > mxIntro && off < len(text); {
+		i := phrase.IndexFold(text[off:], "x ")
+		if i < 0 {
+			break
+		}
+		if j := off + i - 1; phrase.Lower(text[j]) == 'm' {
+			try(j, mxIntro)
+		}
+		off += i + 1
+	}
 	return host
 }
 
