@@ -32,6 +32,14 @@ var helpDeskFields = []struct{ prefix, desk string }{
 	{"x-helpscout-", HelpScout},
 }
 
+// deskThirds marks the third bytes of the prefixes of helpDeskFields.
+var deskThirds = func() (t [256]bool) {
+	for _, f := range helpDeskFields {
+		t[f.prefix[2]] = true
+	}
+	return t
+}()
+
 // helpDeskWords are the product names that, as a word of X-Mailer or
 // User-Agent, name a help desk.
 var helpDeskWords = []struct{ word, desk string }{
@@ -86,6 +94,9 @@ func fieldDesk(k string) string {
 	// The third byte tells most prefixes apart: tested first, it spares
 	// the comparisons of the many X- fields of other writers.
 	c := phrase.Lower(k[2])
+	if !deskThirds[c] {
+		return ""
+	}
 	for _, f := range helpDeskFields {
 		if f.prefix[2] == c && phrase.HasPrefixFold(k, f.prefix) {
 			return f.desk
