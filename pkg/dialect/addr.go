@@ -81,9 +81,16 @@ var localChars = func() (t [256]bool) {
 	return t
 }()
 
-func isDomainChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c >= 0x80
-}
+func isDomainChar(c byte) bool { return domainChars[c] }
+
+// domainChars marks the bytes isDomainChar takes: letters, digits, '.',
+// '-' and every byte of a character that is not ASCII.
+var domainChars = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c >= 0x80
+	}
+	return t
+}()
 
 // cleanAddress trims what servers put around an address taken from a header
 // or a line: quotes, angle brackets, a trailing dot or colon.

@@ -545,59 +545,94 @@ func complete(in *Input, res *Result, named []bool) {
 // read: empty, or only a number (an exit status, "X-Unix; 77").
 func weakDiagnostic(s string) bool {
 	s = strings.TrimSpace(s)
-	return s == "" || strings.Trim(s, "0123456789 ") == ""
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && c != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // Fold folds all whitespace runs, line breaks included, to single spaces,
 // and drops those at either end: strings.Join(strings.Fields(s), " ") in
 // one pass and one allocation, none when s is folded already.
 func Fold(s string) string {
-	// The longest start of s that is folded as it is.
-	i := 0
-	for prev := true; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			break
-		}
-		sp := asciiSpace[c]
-		if sp && (prev || c != ' ') {
-			break
-		}
-		prev = sp
-	}
-	if i == len(s) && (s == "" || !asciiSpace[s[i-1]]) {
+	if s == "" || foldedEnd(s, 0) == len(s) && !startsSpace(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	space := i > 0 && s[i-1] == ' '
-	if space {
-		b.WriteString(s[:i-1])
-	} else {
-		b.WriteString(s[:i])
-	}
-	for i < len(s) {
-		// A word: bytes up to the next space.
-		j := wordEnd(s, i)
-		if j > i {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(s[i:j])
-			i = j
+	for i := skipSpace(s, 0); i < len(s); i = skipSpace(s, i) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
 		}
-		// The spaces after it.
-		space = false
-		for i < len(s) {
-			size, sp := spaceAt(s, i)
-			if !sp {
-				break
-			}
-			space = true
-			i += size
-		}
+		j := foldedEnd(s, i)
+		b.WriteString(s[i:j])
+		i = j
 	}
 	return b.String()
+}
+
+// foldedEnd returns the end of the run of s from i that folding leaves as
+// it is: words with a single ' ' between them. The run ends at len(s) or
+// before white space that is not one ' ' followed by a word. Fold and
+// appendFold copy a run at a time, not a word at a time.
+func foldedEnd(s string, i int) int {
+	for i < len(s) {
+		// The bytes up to the next stop (wordStops), counted from 0 in
+		// t: the compiler then checks no bounds a byte.
+		t, k := s[i:], 0
+		for k < len(t) && !wordStops[t[k]] {
+			k++
+		}
+		if i += k; k == len(t) {
+			break
+		}
+		c := t[k]
+		if c >= utf8.RuneSelf {
+			size, sp := spaceAt(s, i)
+			if sp {
+				return i
+			}
+			i += size
+			continue
+		}
+		// One ' ' that a word follows continues the run.
+		if c != ' ' || i+1 == len(s) {
+			return i
+		}
+		if n := s[i+1]; n < utf8.RuneSelf && asciiSpace[n] || n >= utf8.RuneSelf && startsSpace(s[i+1:]) {
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+// skipSpace returns the index of the first character of s at or after i
+// that is not white space (spaceAt), or len(s).
+func skipSpace(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf { // most: no call
+			if !asciiSpace[c] {
+				break
+			}
+			i++
+			continue
+		}
+		size, sp := spaceAt(s, i)
+		if !sp {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// startsSpace reports whether s starts with white space.
+func startsSpace(s string) bool {
+	_, sp := spaceAt(s, 0)
+	return sp
 }
 
 // asciiSpace marks the ASCII bytes unicode.IsSpace has as white space.

@@ -50,6 +50,9 @@ func (in *Input) originalSenders() []string {
 	for n := 0; n < 80 && rest != ""; n++ {
 		line, next, _ := strings.Cut(rest, "\n")
 		rest = next
+		if line == "" || !senderFieldStart[line[0]] {
+			continue
+		}
 		for _, k := range []string{"from:", "return-path:", "sender:"} {
 			if phrase.HasPrefixFold(line, k) {
 				out = append(out, FindAddresses(LowerASCII(line))...)
@@ -58,6 +61,10 @@ func (in *Input) originalSenders() []string {
 	}
 	return out
 }
+
+// senderFieldStart marks the first bytes, in either case, of the sender
+// fields originalSenders looks for in a returned text.
+var senderFieldStart = [256]bool{'f': true, 'F': true, 'r': true, 'R': true, 's': true, 'S': true}
 
 // looksLikeBounce reports whether a message from an unknown server is a
 // bounce, when its prose names recipients by their place: it must come

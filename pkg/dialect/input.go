@@ -140,10 +140,17 @@ func known(b bool) tristate {
 // note keeps the first sign that matched while a Detect runs, for
 // Result.Why; it returns ok so that the helpers can return it.
 func (in *Input) note(ok bool, what, sub string) bool {
-	if ok && in.prep().matched.what == "" {
-		in.p.matched = matchedSign{what, sub}
+	if ok {
+		in.noteMatch(what, sub)
 	}
 	return ok
+}
+
+// noteMatch keeps a sign that matched, unless one did before it.
+func (in *Input) noteMatch(what, sub string) {
+	if in.prep().matched.what == "" {
+		in.p.matched = matchedSign{what, sub}
+	}
 }
 
 // lazy is a string computed on first use (once).
@@ -166,12 +173,18 @@ func once(cache *lazy, f func() string) string {
 	return cache.s
 }
 
-// prep returns the prepared view of in, computing it on first use.
+// prep returns the prepared view of in, computing it on first use. It is
+// small enough to inline: the recognisers ask for it many times a message.
 func (in *Input) prep() *prepared {
-	p := &in.p
-	if in.prepped {
-		return p
+	if !in.prepped {
+		in.makePrep()
 	}
+	return &in.p
+}
+
+// makePrep computes the prepared view of in.
+func (in *Input) makePrep() {
+	p := &in.p
 	in.prepped = true
 	p.text = lineEnds(in.Text)
 	p.report = p.text[:CutOriginal(p.text)]
@@ -179,7 +192,6 @@ func (in *Input) prep() *prepared {
 	if p.std == nil {
 		p.std = in.embeddedReport(p.report)
 	}
-	return p
 }
 
 // reportStarts open delivery-status fields written into a text part;
@@ -270,10 +282,15 @@ type heads struct {
 // length, equal but for the case of ASCII letters (a registered name is
 // all token bytes, so a key with another byte never matches by folding).
 func (in *Input) fields() *heads {
-	h := &in.p.heads
-	if h.read {
+	if h := &in.p.heads; h.read {
 		return h
 	}
+	return in.readFields()
+}
+
+// readFields is fields on first use.
+func (in *Input) readFields() *heads {
+	h := &in.p.heads
 	h.read = true
 	if in.Message == nil {
 		return h

@@ -801,11 +801,30 @@ func (r *reading) names(key string) bool {
 // key is taken out, ASCII case ignored. It counts rather than makes the
 // copy without key.
 func bareText(ev, key string) bool {
-	n := asciiLetters(ev)
-	if n < 8 || key == "" {
-		return n < 8
+	// The letters of an occurrence are those of key: the letters
+	// between the occurrences are counted, until there are 8.
+	left := 8
+	for key != "" {
+		i := phrase.IndexFold(ev, key)
+		if i < 0 {
+			break
+		}
+		if left -= asciiLetters(ev[:i]); left <= 0 {
+			return false
+		}
+		ev = ev[i+len(key):]
 	}
-	return n-countFold(ev, key)*asciiLetters(key) < 8
+	return !hasLetters(ev, left)
+}
+
+// hasLetters reports whether s has at least n ASCII letters.
+func hasLetters(s string, n int) bool {
+	for i := 0; i < len(s) && n > 0; i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
+			n--
+		}
+	}
+	return n <= 0
 }
 
 // asciiLetters counts the ASCII letters of s.
@@ -817,24 +836,6 @@ func asciiLetters(s string) int {
 		}
 	}
 	return n
-}
-
-// countFold is strings.Count(LowerASCII(s), key) for a key without
-// uppercase letters: the occurrences of key in s, ASCII case ignored, left
-// to right and not overlapping.
-func countFold(s, key string) int {
-	if key == "" {
-		return 0
-	}
-	n := 0
-	for {
-		i := phrase.IndexFold(s, key)
-		if i < 0 {
-			return n
-		}
-		n++
-		s = s[i+len(key):]
-	}
 }
 
 // global returns the paragraphs of the report that carry an SMTP reply or a

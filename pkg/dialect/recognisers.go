@@ -162,11 +162,16 @@ func (s *signSet) in(v string) uint64 {
 // from returns the bits of fromSigns that the bounce's From field
 // contains, found on first use.
 func (in *Input) from() uint64 {
-	p := in.prep()
-	if !p.from.read {
-		p.from = bits{fromSigns.in(in.header("From")), true}
+	if !in.p.from.read { // in.p is zero before prep
+		in.readFrom()
 	}
-	return p.from.found
+	return in.p.from.found
+}
+
+// readFrom finds the bits of from.
+func (in *Input) readFrom() {
+	p := in.prep()
+	p.from = bits{fromSigns.in(in.header("From")), true}
 }
 
 // received returns the bits of receivedSigns that the bounce's Received
@@ -202,11 +207,16 @@ func boundary(sub string) func(*Input) bool { return header("Content-Type", sub)
 // phrases join textSigns, which the report is searched for once.
 func text(phrases ...string) func(*Input) bool {
 	bits := make([]uint64, len(phrases))
+	var any uint64 // all the bits: most reports have none of them
 	for i, p := range phrases {
 		bits[i] = textSigns.add(p)
+		any |= bits[i]
 	}
 	return func(in *Input) bool {
 		found := in.detected()
+		if found&any == 0 {
+			return false
+		}
 		for i, bit := range bits {
 			if found&bit != 0 {
 				return in.note(true, "text", phrases[i])
@@ -222,11 +232,16 @@ var textSigns signSet
 // detected returns the bits of textSigns that the report's text (the
 // original left out) contains, found in one pass on first use.
 func (in *Input) detected() uint64 {
-	p := in.prep()
-	if !p.detected.read {
-		p.detected = bits{textSigns.in(p.report), true}
+	if !in.p.detected.read { // in.p is zero before prep
+		in.detect()
 	}
-	return p.detected.found
+	return in.p.detected.found
+}
+
+// detect finds the bits of detected.
+func (in *Input) detect() {
+	p := in.prep()
+	p.detected = bits{textSigns.in(p.report), true}
 }
 
 // reportField matches a per-message field of the delivery-status report.

@@ -36,11 +36,22 @@ func (in *Input) Returned() Returned {
 		case in.Message.Original != nil:
 			r = Returned{Header: in.Message.Original.Header, Body: in.Message.Original.Body, OK: true}
 		default:
-			r.Header, r.Body, r.OK = inlineOriginal(in.Message.Text())
+			r.Header, r.Body, r.OK = inlineOriginalFrom(in.Message.Text(), in.noMarkerBefore(in.Message.Text()))
 		}
 		p.returned = &r
 	}
 	return *p.returned
+}
+
+// noMarkerBefore returns an offset in text before which it holds no marker
+// of a returned original: where prep cut the report when text is the
+// text prep read (the first marker, if any, is on the line the cut
+// starts), else 0.
+func (in *Input) noMarkerBefore(text string) int {
+	if p := in.prep(); p.text == text {
+		return len(p.report)
+	}
+	return 0
 }
 
 // inlinePool recycles the readers of quoted headers (4 KiB, as
@@ -54,7 +65,13 @@ const maxInlineBody = 64 << 10
 // returns its header and the start of its text. Only what follows a marker
 // line is read: the bounce's own prose never is.
 func inlineOriginal(text string) (mimeheader.Header, string, bool) {
-	for off := 0; off < len(text); {
+	return inlineOriginalFrom(text, 0)
+}
+
+// inlineOriginalFrom is inlineOriginal of a text that holds no marker
+// before from.
+func inlineOriginalFrom(text string, from int) (mimeheader.Header, string, bool) {
+	for off := from; off < len(text); {
 		at := sign.OriginalAfterMarker(text, off)
 		if at < 0 {
 			break

@@ -1,8 +1,8 @@
 package dialect
 
 import (
+	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
@@ -160,25 +160,15 @@ func (in *Input) readCommands(text string) commands {
 	return commandsInBytes(w.fold)
 }
 
-// appendFold appends Fold(s) to dst: its words, a word at a time, with
-// one space between them.
+// appendFold appends Fold(s) to dst: its runs of folded words (foldedEnd),
+// with one space between them.
 func appendFold(dst []byte, s string) []byte {
 	start := len(dst)
-	for i := 0; i < len(s); {
-		size, sp := 1, false
-		if c := s[i]; c < utf8.RuneSelf {
-			sp = asciiSpace[c]
-		} else {
-			size, sp = spaceAt(s, i)
-		}
-		if sp {
-			i += size
-			continue
-		}
-		j := wordEnd(s, i+size)
+	for i := skipSpace(s, 0); i < len(s); i = skipSpace(s, i) {
 		if len(dst) > start {
 			dst = append(dst, ' ')
 		}
+		j := foldedEnd(s, i)
 		dst = append(dst, s[i:j]...)
 		i = j
 	}
@@ -208,6 +198,9 @@ func spaceFolded(text, folded string) string {
 // a row: white space that foldSpace folds.
 func wideSpace(text string) bool {
 	for i := 0; i < len(text); i++ {
+		if c := text[i]; c > ' ' { // most bytes: one test
+			continue
+		}
 		switch text[i] {
 		case '\n', '\r', '\t':
 			return true
@@ -290,8 +283,14 @@ func FindRemoteHost(text string) string {
 	return hostAfterIntro(text)
 }
 
-// hostIntroSet indexes hostIntros.
-var hostIntroSet = phrase.New(hostIntros...)
+// hostIntroSet indexes hostIntros but "mx " (mxIntro), whose three bytes
+// would hold the set's skip scan to two bytes a step; hostAfterIntro looks
+// for it on its own, and only when no intro before it in the list named a
+// host.
+var (
+	mxIntro      = slices.Index(hostIntros, "mx ")
+	hostIntroSet = phrase.New(slices.Delete(slices.Clone(hostIntros), mxIntro, mxIntro+1)...)
+)
 
 // hostAfterIntro returns the name after the first of hostIntros (in their
 // order) that a name follows somewhere in text, at its first such place;
@@ -299,7 +298,8 @@ var hostIntroSet = phrase.New(hostIntros...)
 // search for it and for those after it in the list.
 func hostAfterIntro(text string) string {
 	best, host := len(hostIntros), "" // the intro found, and its name
-	hostIntroSet.ScanFold(text, func(j, k int) bool {
+	// try reads intro k at j; it returns whether to read on.
+	try := func(j, k int) bool {
 		if k >= best || j > 0 && inWord(phrase.Lower(text[j-1])) {
 			return true
 		}
@@ -307,7 +307,24 @@ func hostAfterIntro(text string) string {
 			best, host = k, h
 		}
 		return best > 0
+	}
+	hostIntroSet.ScanFold(text, func(j, k int) bool {
+		if k >= mxIntro {
+			k++ // the set's phrase k is the intro after "mx "
+		}
+		return try(j, k)
 	})
+	// "mx " by its "x ": an x is rarer than an m.
+	for off := 1; best > mxIntro && off < len(text); {
+		i := phrase.IndexFold(text[off:], "x ")
+		if i < 0 {
+			break
+		}
+		if j := off + i - 1; phrase.Lower(text[j]) == 'm' {
+			try(j, mxIntro)
+		}
+		off += i + 1
+	}
 	return host
 }
 

@@ -32,6 +32,14 @@ var helpDeskFields = []struct{ prefix, desk string }{
 	{"x-helpscout-", HelpScout},
 }
 
+// deskThirds marks the third bytes of the prefixes of helpDeskFields.
+var deskThirds = func() (t [256]bool) {
+	for _, f := range helpDeskFields {
+		t[f.prefix[2]] = true
+	}
+	return t
+}()
+
 // helpDeskWords are the product names that, as a word of X-Mailer or
 // User-Agent, name a help desk.
 var helpDeskWords = []struct{ word, desk string }{
@@ -83,8 +91,14 @@ func fieldDesk(k string) string {
 	if len(k) < 5 || k[0]|0x20 != 'x' && k[0]|0x20 != 'r' {
 		return ""
 	}
+	// The third byte tells most prefixes apart: tested first, it spares
+	// the comparisons of the many X- fields of other writers.
+	c := phrase.Lower(k[2])
+	if !deskThirds[c] {
+		return ""
+	}
 	for _, f := range helpDeskFields {
-		if phrase.HasPrefixFold(k, f.prefix) {
+		if f.prefix[2] == c && phrase.HasPrefixFold(k, f.prefix) {
 			return f.desk
 		}
 	}
@@ -110,7 +124,7 @@ func deskWord(v string) string {
 			return HelpScout
 		}
 		for _, d := range helpDeskWords {
-			if strings.EqualFold(w, d.word) {
+			if len(w) == len(d.word) && strings.EqualFold(w, d.word) {
 				return d.desk
 			}
 		}

@@ -28,6 +28,10 @@ var systemNames = []string{
 	"system administrator", "postmaster", "delivery subsystem", "mail.delivery", "mail-delivery",
 }
 
+// systemNameSet indexes systemNames: a From field is searched for all of
+// them in one pass.
+var systemNameSet = phrase.New(systemNames...)
+
 // MailSystemSearch are the words a mail server's SEARCH FROM (a substring
 // match on the From field) finds the mail system's messages by: the
 // server-side twin of FromMailSystem, for filtering a mailbox before
@@ -75,10 +79,8 @@ func MailSystem(addr string) bool {
 // System <x@y>"). Values net/mail refuses are read leniently. It makes no
 // copy of the value: it runs on every message's header.
 func FromMailSystem(from string) bool {
-	for _, n := range systemNames {
-		if phrase.ContainsFold(from, n) {
-			return true
-		}
+	if systemNameSet.AnyFold(from) {
+		return true
 	}
 	return MailSystem(fromAddress(from))
 }

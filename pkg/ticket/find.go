@@ -196,7 +196,7 @@ func hasLabel(domain, label string) bool {
 		} else {
 			domain = ""
 		}
-		if strings.EqualFold(l, label) {
+		if len(l) == len(label) && strings.EqualFold(l, label) {
 			return true
 		}
 	}

@@ -32,7 +32,12 @@ type Set struct {
 	rank    [1 << 16 / 64]uint16 // bits set in seen before each word
 	first   []uint16             // first[r]: start in byPair of the r-th pair present
 	byPair  []uint16             // phrase indexes grouped by pair, ascending within a pair
-	min     int                  // the shortest phrase's length, at most 255
+	// next[j] is the pair of bytes after the first two of phrase
+	// byPair[j] (see nextPair), lowercase: a scan with the skip table
+	// tests it before comparing the phrase, which rules out most of the
+	// phrases that share their first two bytes.
+	next []uint16
+	min  int // the shortest phrase's length, at most 255
 	// skip is the skip table of Scan, foldSkip that of ScanFold (see
 	// foldPair); both nil when min < minSkip.
 	skip, foldSkip *skips
@@ -122,9 +127,30 @@ func New(phrases ...string) *Set {
 	}
 	if s.min >= minSkip {
 		s.skip, s.foldSkip = newSkips(phrases, s.min, blockHash), newSkips(phrases, s.min, foldPair)
+		s.next = make([]uint16, len(order))
+		for j, i := range s.byPair {
+			s.next[j] = nextPair(phrases[i], s.min, Lower)
+		}
 	}
 	return s
 }
+
+// nextPair returns the third and fourth bytes of s, mapped by lower, as
+// the high and low byte of a pair; the fourth is 0 when m, the shortest
+// phrase's length (at least minSkip, at most len(s)), is 3: a scan with
+// the skip table reads no further than m bytes from a position before it
+// has a candidate.
+func nextPair[T Text](s T, m int, lower func(byte) byte) uint16 {
+	k := uint16(lower(s[2])) << 8
+	if m > 3 {
+		k |= uint16(lower(s[3]))
+	}
+	return k
+}
+
+// same returns its byte: the lower of nextPair for Scan, which does not
+// fold the text.
+func same(c byte) byte { return c }
 
 func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
 
@@ -134,6 +160,14 @@ func (s *Set) starting(k uint16) []uint16 {
 	w, b := k/64, k%64
 	r := int(s.rank[w]) + bits.OnesCount64(s.seen[w]&(1<<b-1))
 	return s.byPair[s.first[r]:s.first[r+1]]
+}
+
+// span returns the range of byPair (and next) of the phrases that start
+// with pair k, whose bit in seen is set.
+func (s *Set) span(k uint16) (from, to int) {
+	w, b := k/64, k%64
+	r := int(s.rank[w]) + bits.OnesCount64(s.seen[w]&(1<<b-1))
+	return int(s.first[r]), int(s.first[r+1])
 }
 
 // Phrase returns phrase i.
@@ -171,7 +205,13 @@ func (s *Set) Scan(text string, f func(at, i int) bool) {
 // generic scanFold made the caller's f escape, an allocation per call.
 //
 //go:noinline
-func (s *Set) ScanFold(text string, f func(at, i int) bool) { scanFold(s, text, f) }
+func (s *Set) ScanFold(text string, f func(at, i int) bool) {
+	if s.foldSkip != nil {
+		scanFoldSkip(s, text, f) // one call less
+		return
+	}
+	scanFold(s, text, f)
+}
 
 // Text is a text as a string or a byte slice.
 type Text interface{ ~string | ~[]byte }
@@ -208,15 +248,21 @@ func scanFold[T Text](s *Set, text T, f func(at, i int) bool) {
 // tried.
 func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 	m, skip := s.min, s.skip
-	_ = skip[0] // one nil check, not one a byte
+	_ = skip[0]        // one nil check, not one a byte
+	known := min(m, 4) // the bytes of a candidate that pair and nextPair tested
 	for at := 0; at+m <= len(text); {
 		if d := skip[blockHash(text[at+m-2], text[at+m-1])]; d > 0 {
 			at += int(d)
 			continue
 		}
 		if k := pair(text, at); s.seen[k/64]&(1<<(k%64)) != 0 {
-			for _, i := range s.starting(k) {
-				if strings.HasPrefix(text[at:], s.phrases[i]) && !f(at, int(i)) {
+			next := nextPair(text[at:], m, same)
+			from, to := s.span(k)
+			for j := from; j < to; j++ {
+				if s.next[j] != next {
+					continue
+				}
+				if i := s.byPair[j]; strings.HasPrefix(text[at+known:], s.phrases[i][known:]) && !f(at, int(i)) {
 					return
 				}
 			}
@@ -228,7 +274,8 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 // scanFoldSkip is scanSkip of text with its ASCII letters lowercased.
 func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 	m, skip := s.min, s.foldSkip
-	_ = skip[0] // one nil check, not one a byte
+	_ = skip[0]        // one nil check, not one a byte
+	known := min(m, 4) // the bytes of a candidate that pair and nextPair tested
 	// e is the last byte of the window of m bytes at e-m+1.
 	for e := m - 1; e < len(text); {
 		if d := skip[foldPair(text[e-1], text[e])]; d > 0 {
@@ -237,8 +284,13 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 		}
 		at := e - m + 1
 		if k := uint16(Lower(text[at]))<<8 | uint16(Lower(text[at+1])); s.seen[k/64]&(1<<(k%64)) != 0 {
-			for _, i := range s.starting(k) {
-				if hasPrefixFold(text[at:], s.phrases[i]) && !f(at, int(i)) {
+			next := nextPair(text[at:], m, Lower)
+			from, to := s.span(k)
+			for j := from; j < to; j++ {
+				if s.next[j] != next {
+					continue
+				}
+				if i := s.byPair[j]; hasPrefixFold(text[at+known:], s.phrases[i][known:]) && !f(at, int(i)) {
 					return
 				}
 			}
@@ -363,14 +415,7 @@ func IndexFold(s, p string) int {
 
 // ContainsFold reports whether s contains p (lowercase) with the ASCII
 // letters of s lowercased, without making a lowercase copy of s.
-func ContainsFold(s, p string) bool {
-	for i := 0; i+len(p) <= len(s); i++ {
-		if HasPrefixFold(s[i:], p) {
-			return true
-		}
-	}
-	return false
-}
+func ContainsFold(s, p string) bool { return IndexFold(s, p) >= 0 }
 
 // Folded reports whether s is non-empty printable ASCII with single spaces
 // between words and none around them: what folding white space
