@@ -15,14 +15,21 @@ import (
 // too, so the first two bytes of a phrase say little. A matcher sorts the
 // phrases into classes by length (see keyLens), and indexes each class by
 // a hash of the first keyLen bytes its phrases all have: at a position of
-// the text, a bitset of the phrases' first two bytes rules most positions
-// out, and a class's bucket for the hash of the bytes there holds the few
-// phrases that can start at it.
+// the text, a table of the phrases' first four bytes (quads) rules most
+// positions out, and a class's bucket for the hash of the bytes there
+// holds the few phrases that can start at it.
 type matcher struct {
 	rules []rule
+	// quads has, at quadHash of the first four bytes of a phrase (or of
+	// any four that begin with a shorter phrase), bit c set when class c
+	// holds the phrase: at most positions of a text, the four bytes there
+	// rule out every phrase at one test, where the first two bytes of a
+	// phrase are too common in text to. Different bytes may share a hash:
+	// the classes' buckets tell them apart.
+	quads [1 << quadBits]uint8
 	// classesOf has, for each first two bytes of a phrase, bit c set when
-	// class c has phrases that start with them. A byte a pair costs more
-	// memory than a bitset, but less work at each position of the text.
+	// class c has phrases that start with them: quads for the last three
+	// positions of a text, where four bytes do not fit.
 	classesOf [1 << 16]uint8
 	classes   [len(keyLens)]class
 }
@@ -33,6 +40,26 @@ var keyLens = [...]int{12, 8, 4, 2}
 
 // bucketBits is the log2 of the number of buckets of a class.
 const bucketBits = 10
+
+// quadBits is the log2 of the number of entries of a matcher's quads.
+const quadBits = 16
+
+// quadHash hashes four bytes of text, the first in the low byte of x,
+// into an index of a matcher's quads.
+func quadHash(x uint32) uint32 { return (x * 0x9E3779B1) >> (32 - quadBits) }
+
+// addQuads marks class c in the quads of every four bytes that begin with
+// p's first four, or with all of p when it is shorter.
+func (m *matcher) addQuads(p string, c int) {
+	n := min(len(p), 4)
+	var x uint32
+	for k := range n {
+		x |= uint32(p[k]) << (8 * k)
+	}
+	for ext := uint32(0); ext < 1<<(8*(4-n)); ext++ {
+		m.quads[quadHash(x|ext<<(8*n))] |= 1 << c
+	}
+}
 
 // A class indexes the phrases of at least keyLen bytes (and shorter than
 // the previous class's) by the hash of their first keyLen bytes.
@@ -72,6 +99,7 @@ func newMatcher(rules []rule) *matcher {
 			}
 			k := uint16(e.text[0])<<8 | uint16(e.text[1])
 			m.classesOf[k] |= 1 << c
+			m.addQuads(e.text, c)
 			h := hashKey([]byte(e.text), 0, keyLens[c])
 			buckets[c][h] = append(buckets[c][h], e)
 		}
@@ -122,15 +150,26 @@ func (m *matcher) firstPhrase(text []byte) (rule, string, bool) {
 	if len(text) < 2 {
 		return rule{}, "", false
 	}
-	k := uint16(text[0])
-	for i := 1; i < len(text); i++ {
-		k = k<<8 | uint16(text[i])
-		if cs := m.classesOf[k]; cs != 0 {
-			if e := m.at(text, i-1, cs, best); e != nil {
+	// A phrase can start at i only when the quads of the four bytes there
+	// has its class. The last three positions, short of four bytes, go by
+	// the first two alone.
+	last := len(text) - 4
+	for i := 0; i <= last; i++ {
+		cs := m.quads[quadHash(binary.LittleEndian.Uint32(text[i:]))]
+		if cs == 0 {
+			continue
+		}
+		if e := m.at(text, i, cs, best); e != nil {
+			best, phrase = e.rule, e.text
+			if best == 0 {
+				return m.rules[0], phrase, true
+			}
+		}
+	}
+	for i := max(last+1, 0); i+1 < len(text); i++ {
+		if cs := m.classesOf[uint16(text[i])<<8|uint16(text[i+1])]; cs != 0 {
+			if e := m.at(text, i, cs, best); e != nil {
 				best, phrase = e.rule, e.text
-				if best == 0 {
-					break
-				}
 			}
 		}
 	}
