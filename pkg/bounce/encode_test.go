@@ -153,3 +153,25 @@ func TestPlain8(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainJSON: plainJSON says what jsonPlain says of every byte, for
+// texts of every length to 40 with a special byte at any place.
+func TestPlainJSON(t *testing.T) {
+	for n := range 41 {
+		for at := -1; at < n; at++ {
+			for _, c := range []byte{'"', '\\', 0x1f, 0x80, 0xff, ' ', '~'} {
+				s := []byte(strings.Repeat("a", n))
+				if at >= 0 {
+					s[at] = c
+				}
+				want := true
+				for _, b := range s {
+					want = want && b < utf8.RuneSelf && jsonPlain[b]
+				}
+				if got := plainJSON(string(s)); got != want {
+					t.Fatalf("plainJSON(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
+}

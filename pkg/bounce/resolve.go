@@ -332,7 +332,6 @@ func isClean(s string) bool {
 	if n > 0 && (s[0] == ' ' || s[n-1] == ' ') {
 		return false
 	}
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	i := 0
 	for ; i+8 <= n; i += 8 {
 		w := load8(s[i:])
