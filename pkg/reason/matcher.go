@@ -136,47 +136,80 @@ func hashKey(text []byte, i, n int) int {
 	return int((x * 0x9E3779B97F4A7C15) >> (64 - bucketBits))
 }
 
-// first returns the first rule whose phrase text contains.
-func (m *matcher) first(text []byte) (rule, bool) {
-	r, _, ok := m.firstPhrase(text)
-	return r, ok
-}
-
-// firstPhrase is first, and also returns the phrase that matched: the
-// rule's phrase that matches first in the text, or the first in table
-// order of those that match at that position.
+// firstPhrase returns the first rule (in table order) whose phrase text
+// contains, and the phrase that matched: the rule's phrase that matches
+// first in the text, or the first in table order of those that match at
+// that position.
 func (m *matcher) firstPhrase(text []byte) (rule, string, bool) {
-	best, phrase := len(m.rules), ""
-	if len(text) < 2 {
-		return rule{}, "", false
-	}
+	s := search{m: m, best: len(m.rules)}
 	// A phrase can start at i only when the quads of the four bytes there
 	// has its class. The last three positions, short of four bytes, go by
-	// the first two alone.
+	// the first two alone (tail).
 	last := len(text) - 4
 	for i := 0; i <= last; i++ {
-		cs := m.quads[quadHash(binary.LittleEndian.Uint32(text[i:]))]
-		if cs == 0 {
+		if cs := m.quads[quadHash(binary.LittleEndian.Uint32(text[i:]))]; cs != 0 {
+			if s.try(text, i, cs); s.best == 0 {
+				return s.result()
+			}
+		}
+	}
+	s.tail(text, max(last+1, 0))
+	return s.result()
+}
+
+// firstPhrases is the searches of firstPhrase of two matchers in one pass
+// over text: the four bytes at a position are read and hashed once.
+func firstPhrases(a, b *matcher, text []byte) (sa, sb search) {
+	sa, sb = search{m: a, best: len(a.rules)}, search{m: b, best: len(b.rules)}
+	last := len(text) - 4
+	for i := 0; i <= last; i++ {
+		h := quadHash(binary.LittleEndian.Uint32(text[i:]))
+		ca, cb := a.quads[h], b.quads[h]
+		if ca|cb == 0 {
 			continue
 		}
-		if e := m.at(text, i, cs, best); e != nil {
-			best, phrase = e.rule, e.text
-			if best == 0 {
-				return m.rules[0], phrase, true
-			}
+		if ca != 0 {
+			sa.try(text, i, ca)
+		}
+		if cb != 0 {
+			sb.try(text, i, cb)
 		}
 	}
-	for i := max(last+1, 0); i+1 < len(text); i++ {
-		if cs := m.classesOf[uint16(text[i])<<8|uint16(text[i+1])]; cs != 0 {
-			if e := m.at(text, i, cs, best); e != nil {
-				best, phrase = e.rule, e.text
-			}
+	sa.tail(text, max(last+1, 0))
+	sb.tail(text, max(last+1, 0))
+	return sa, sb
+}
+
+// A search is a matcher's search of a text: the rule found so far
+// (len(m.rules) while none) and its phrase.
+type search struct {
+	m      *matcher
+	best   int
+	phrase string
+}
+
+// try looks for the phrases of classes cs at i in text.
+func (s *search) try(text []byte, i int, cs uint8) {
+	if e := s.m.at(text, i, cs, s.best); e != nil {
+		s.best, s.phrase = e.rule, e.text
+	}
+}
+
+// tail tries the positions of text from i on by their first two bytes.
+func (s *search) tail(text []byte, i int) {
+	for ; i+1 < len(text); i++ {
+		if cs := s.m.classesOf[uint16(text[i])<<8|uint16(text[i+1])]; cs != 0 {
+			s.try(text, i, cs)
 		}
 	}
-	if best == len(m.rules) {
+}
+
+// result returns the rule found, its phrase, and whether there is one.
+func (s *search) result() (rule, string, bool) {
+	if s.best == len(s.m.rules) {
 		return rule{}, "", false
 	}
-	return m.rules[best], phrase, true
+	return s.m.rules[s.best], s.phrase, true
 }
 
 // at returns the phrase of the lowest order in the table that stands at
