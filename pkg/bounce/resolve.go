@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
@@ -264,15 +263,7 @@ func describe(h header.Header, hint string, dates *dateMemo) Original {
 	return o
 }
 
-func formatDate(s string) string {
-	t, ok := dsn.ParseDate(s)
-	if !ok {
-		return ""
-	}
-	return t.Format(time.RFC3339)
-}
-
-// dateMemo is formatDate for the dates of one message, which often repeat
+// dateMemo is dsn.FormatDate for the dates of one message, which often repeat
 // (a report's Arrival-Date in each recipient's Last-Attempt-Date, the
 // notice's date in the original's): each distinct text is parsed once.
 type dateMemo struct {
@@ -281,7 +272,7 @@ type dateMemo struct {
 	to   [4]string
 }
 
-// format returns formatDate(s).
+// format returns dsn.FormatDate(s).
 func (d *dateMemo) format(s string) string {
 	if s == "" {
 		return ""
@@ -291,7 +282,7 @@ func (d *dateMemo) format(s string) string {
 			return d.to[i]
 		}
 	}
-	t := formatDate(s)
+	t := dsn.FormatDate(s)
 	if d.n < len(d.from) {
 		d.from[d.n], d.to[d.n] = s, t
 		d.n++
