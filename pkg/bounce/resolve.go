@@ -324,13 +324,17 @@ func isClean(s string) bool {
 		return false
 	}
 	i := 0
+	var prev uint64 // sp of the 8 bytes before i
 	for ; i+8 <= n; i += 8 {
 		w := load8(s[i:])
 		x := w ^ (' ' * ones)
 		sp := (x - ones) &^ x // the high bit of each space's byte
-		if (w|(w-0x20*ones)&^w|sp&(sp>>8))&highs != 0 || i > 0 && s[i] == ' ' && s[i-1] == ' ' {
+		// A space before the next byte's, or (prev) after the last of
+		// the previous 8 bytes.
+		if (w|(w-0x20*ones)&^w|sp&(sp>>8|prev>>56))&highs != 0 {
 			return false
 		}
+		prev = sp
 	}
 	for ; i < n; i++ {
 		if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == ' ' && i > 0 && s[i-1] == ' ' {
