@@ -157,22 +157,40 @@ func (m *matcher) firstPhrase(text []byte) (rule, string, bool) {
 	return s.result()
 }
 
-// firstPhrases is the searches of firstPhrase of two matchers in one pass
-// over text: the four bytes at a position are read and hashed once.
-func firstPhrases(a, b *matcher, text []byte) (sa, sb search) {
-	sa, sb = search{m: a, best: len(a.rules)}, search{m: b, best: len(b.rules)}
+// A matcherPair searches a text for the phrases of two matchers in one
+// pass (firstPhrases): its quads hold the first's classes in the low
+// bits, the second's above them, so that each position of the text costs
+// one lookup for both.
+type matcherPair struct {
+	a, b  *matcher
+	quads [1 << quadBits]uint8
+}
+
+func newMatcherPair(a, b *matcher) *matcherPair {
+	if len(keyLens) > 4 {
+		panic("reason: too many classes for a matcher pair")
+	}
+	p := &matcherPair{a: a, b: b}
+	for h := range p.quads {
+		p.quads[h] = a.quads[h] | b.quads[h]<<4
+	}
+	return p
+}
+
+// firstPhrases is the searches of firstPhrase of both matchers.
+func (p *matcherPair) firstPhrases(text []byte) (sa, sb search) {
+	sa, sb = search{m: p.a, best: len(p.a.rules)}, search{m: p.b, best: len(p.b.rules)}
 	last := len(text) - 4
 	for i := 0; i <= last; i++ {
-		h := quadHash(binary.LittleEndian.Uint32(text[i:]))
-		ca, cb := a.quads[h], b.quads[h]
-		if ca|cb == 0 {
+		cs := p.quads[quadHash(binary.LittleEndian.Uint32(text[i:]))]
+		if cs == 0 {
 			continue
 		}
-		if ca != 0 {
-			sa.try(text, i, ca)
+		if cs&0xF != 0 {
+			sa.try(text, i, cs&0xF)
 		}
-		if cb != 0 {
-			sb.try(text, i, cb)
+		if cs>>4 != 0 {
+			sb.try(text, i, cs>>4)
 		}
 	}
 	sa.tail(text, max(last+1, 0))

@@ -149,7 +149,7 @@ func FuzzMatcher(f *testing.F) {
 				}
 			}
 			// The pass for two matchers finds what each finds alone.
-			sa, sb := firstPhrases(blocklistNames, providerTokens, b)
+			sa, sb := listsAndTokens.firstPhrases(b)
 			for _, c := range []struct {
 				s *search
 				m *matcher

@@ -110,6 +110,10 @@ var providerTokens = func() *matcher {
 	return newMatcher(rules)
 }()
 
+// listsAndTokens looks for the blocklists (blocklistNames) and the
+// providers' tokens (providerTokens) in one pass.
+var listsAndTokens = newMatcherPair(blocklistNames, providerTokens)
+
 // providerRanges are the code range rules of providerCodes, in order.
 var providerRanges = func() []providerRule {
 	var rules []providerRule

@@ -134,7 +134,7 @@ func ClassifyFound(f Facts, codes []status.Match) Result {
 	lower, words := lowerWords(buf[:0], f.Diagnostic)
 	// The blocklists a text names and the providers' tokens in it, in one
 	// pass over the lowercase text.
-	lists, tokens := firstPhrases(blocklistNames, providerTokens, lower)
+	lists, tokens := listsAndTokens.firstPhrases(lower)
 	var res Result
 	if r, _, ok := lists.result(); ok {
 		res.Blocklist = r.reason
