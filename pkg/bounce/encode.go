@@ -123,40 +123,44 @@ func special8(w uint64) uint64 {
 	return w | (w - 0x20*ones) | (q - ones) | (bs - ones)
 }
 
-// plainJSON reports whether every byte of s is one a JSON string holds as
-// it is (jsonPlain): the most of the texts of a record, which
-// appendJSONString then copies at once. It tests 16 bytes a step, and the
+// plainPrefix returns the length of a start of s that holds only bytes a
+// JSON string holds as they are (jsonPlain): len(s) for most of the texts
+// of a record, which appendJSONString then copies at once, and otherwise
+// where its escaping loop may start. It tests 16 bytes a step, and the
 // last 8 (some tested already) at once.
-func plainJSON(s string) bool {
+func plainPrefix(s string) int {
 	n := len(s)
 	if n < 8 {
 		for i := 0; i < n; i++ {
 			if c := s[i]; c >= utf8.RuneSelf || !jsonPlain[c] {
-				return false
+				return i
 			}
 		}
-		return true
+		return n
 	}
-	var special uint64
-	for i := 0; i+16 <= n; i += 16 {
-		special |= special8(load8(s[i:])) | special8(load8(s[i+8:]))
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		if (special8(load8(s[i:]))|special8(load8(s[i+8:])))&highs != 0 {
+			return i
+		}
 	}
-	if n%16 > 8 {
-		special |= special8(load8(s[n-n%16:]))
+	if n-i > 8 && special8(load8(s[i:]))&highs != 0 || special8(load8(s[n-8:]))&highs != 0 {
+		return i
 	}
-	return (special|special8(load8(s[n-8:])))&highs == 0
+	return n
 }
 
 // appendJSONString appends s as a JSON string, escaped exactly as
 // encoding/json escapes it with HTML escaping off.
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	if plainJSON(s) {
+	i := plainPrefix(s)
+	if i == len(s) {
 		dst = append(dst, s...)
 		return append(dst, '"')
 	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		for i+8 <= len(s) && plain8(load8(s[i:])) {
 			i += 8
 		}

@@ -154,9 +154,10 @@ func TestPlain8(t *testing.T) {
 	}
 }
 
-// TestPlainJSON: plainJSON says what jsonPlain says of every byte, for
-// texts of every length to 40 with a special byte at any place.
-func TestPlainJSON(t *testing.T) {
+// TestPlainPrefix: plainPrefix returns a start of a text that jsonPlain
+// takes, all of it exactly when jsonPlain takes every byte, for texts of
+// every length to 40 with a special byte at any place.
+func TestPlainPrefix(t *testing.T) {
 	for n := range 41 {
 		for at := -1; at < n; at++ {
 			for _, c := range []byte{'"', '\\', 0x1f, 0x80, 0xff, ' ', '~'} {
@@ -164,12 +165,15 @@ func TestPlainJSON(t *testing.T) {
 				if at >= 0 {
 					s[at] = c
 				}
-				want := true
-				for _, b := range s {
-					want = want && b < utf8.RuneSelf && jsonPlain[b]
+				plain := len(s) // the first byte jsonPlain does not take
+				for i, b := range s {
+					if b >= utf8.RuneSelf || !jsonPlain[b] {
+						plain = i
+						break
+					}
 				}
-				if got := plainJSON(string(s)); got != want {
-					t.Fatalf("plainJSON(%q) = %v, want %v", s, got, want)
+				if got := plainPrefix(string(s)); got > plain || (got == len(s)) != (plain == len(s)) {
+					t.Fatalf("plainPrefix(%q) = %d, the first special byte at %d", s, got, plain)
 				}
 			}
 		}

@@ -258,3 +258,23 @@ func TestNextDigit(t *testing.T) {
 		}
 	}
 }
+
+// TestHasMeaning: HasMeaning(c) exactly when some provider's MeaningAt(c)
+// reports true, for every code of every class, subject and detail.
+func TestHasMeaning(t *testing.T) {
+	for cls := ClassSuccess; cls <= ClassPermanent; cls++ {
+		for sub := 0; sub < 10; sub++ {
+			for det := 0; det < 100; det++ {
+				c := Code{Class: cls, Subject: sub, Detail: det}
+				some := false
+				for _, p := range Providers {
+					_, ok := MeaningAt(p, c)
+					some = some || ok
+				}
+				if HasMeaning(c) != some {
+					t.Fatalf("HasMeaning(%v) = %v, a provider's meaning: %v", c, !some, some)
+				}
+			}
+		}
+	}
+}
