@@ -207,8 +207,13 @@ func classOfAction(action string) status.Class {
 
 func firstToken(s string) string {
 	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, " \t("); i > 0 {
-		s = s[:i]
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || c == '\t' || c == '(' {
+			if i == 0 {
+				break // as strings.IndexAny(s, " \t(") > 0 would have it
+			}
+			return s[:i]
+		}
 	}
 	return s
 }

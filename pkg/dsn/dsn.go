@@ -425,12 +425,39 @@ func stripType(v string) string {
 	}
 	v = strings.TrimSpace(v)
 	// "mx.example.com (192.0.2.1)" or "[192.0.2.1]" comments stay out.
-	if i := strings.IndexAny(v, " \t"); i > 0 {
+	if i := indexBlank(v); i > 0 {
 		v = v[:i]
 	}
 	// A fully qualified name's root dot ("mx.example.com.", as Gmail
 	// writes its Remote-MTA) is not part of the host's name.
-	return strings.TrimSuffix(strings.Trim(v, "[]<>"), ".")
+	return strings.TrimSuffix(trimBytes(v, isBracket), ".")
+}
+
+// trimBytes is strings.Trim of the bytes is takes (ASCII), without the
+// set strings.Trim makes at each call.
+func trimBytes(v string, is func(byte) bool) string {
+	for len(v) > 0 && is(v[0]) {
+		v = v[1:]
+	}
+	for len(v) > 0 && is(v[len(v)-1]) {
+		v = v[:len(v)-1]
+	}
+	return v
+}
+
+// isBracket reports whether c is one of the brackets stripType trims from
+// a host: '[', ']', '<', '>'.
+func isBracket(c byte) bool { return c == '[' || c == ']' || c == '<' || c == '>' }
+
+// indexBlank is strings.IndexAny(v, " \t"), without the set made at each
+// call.
+func indexBlank(v string) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' || v[i] == '\t' {
+			return i
+		}
+	}
+	return -1
 }
 
 func isTypeName(s string) bool {
@@ -461,8 +488,12 @@ func Address(v string) string {
 		}
 	}
 	v = strings.TrimSpace(v)
-	if i := strings.IndexAny(v, " \t"); i > 0 {
+	if i := indexBlank(v); i > 0 {
 		v = v[:i]
 	}
-	return strings.Trim(v, "<>\"'")
+	return trimBytes(v, isAddressMark)
 }
+
+// isAddressMark reports whether c is one of the marks Address trims from
+// an address: angle brackets, double quotes and apostrophes.
+func isAddressMark(c byte) bool { return c == '<' || c == '>' || c == '"' || c == '\'' }
