@@ -110,7 +110,7 @@ func mailDate(s string) (time.Time, bool) {
 // cutDayName returns s without its leading day name, comma and spaces
 // ("Thu, "), the name spelt exactly and the rest starting with a digit.
 func cutDayName(s string) (string, bool) {
-	if len(s) < 6 || s[3] != ',' || s[4] != ' ' || strings.Index(weekdays, s[:3])%4 != 0 {
+	if len(s) < 6 || s[3] != ',' || s[4] != ' ' || !isWeekday(s[:3]) {
 		return "", false
 	}
 	rest := strings.TrimLeft(s[4:], " ")
@@ -199,7 +199,7 @@ type dateFields struct {
 // plainFields reads s when it is "Mon, 2 Jan 2006 15:04:05 -0700" (the
 // day one or two digits), a valid date, for plainRFC5322.
 func plainFields(s string) (dateFields, bool) {
-	if len(s) < 30 || s[3] != ',' || s[4] != ' ' || strings.Index(weekdays, s[:3])%4 != 0 {
+	if len(s) < 30 || s[3] != ',' || s[4] != ' ' || !isWeekday(s[:3]) {
 		return dateFields{}, false
 	}
 	s = s[5:]
@@ -208,24 +208,24 @@ func plainFields(s string) (dateFields, bool) {
 		s[12] != ':' || s[15] != ':' || s[18] != ' ' || s[19] != '+' && s[19] != '-' {
 		return dateFields{}, false
 	}
-	m := strings.Index(months, s[1:4])
+	m := monthOf(s[1:4])
 	year, _, ok1 := digits(s[5:9], 4, 4)
 	hour, _, ok2 := digits(s[10:12], 2, 2)
 	min, _, ok3 := digits(s[13:15], 2, 2)
 	sec, _, ok4 := digits(s[16:18], 2, 2)
 	zh, _, ok5 := digits(s[20:22], 2, 2)
 	zm, _, ok6 := digits(s[22:24], 2, 2)
-	if m < 0 || m%3 != 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || hour > 23 || min > 59 || sec > 59 || zh > 23 || zm > 59 {
+	if m == 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || hour > 23 || min > 59 || sec > 59 || zh > 23 || zm > 59 {
 		return dateFields{}, false
 	}
-	if day > 28 && day > time.Date(year, time.Month(m/3+2), 0, 0, 0, 0, 0, time.UTC).Day() {
+	if day > 28 && day > time.Date(year, time.Month(m+1), 0, 0, 0, 0, 0, time.UTC).Day() {
 		return dateFields{}, false // not in the month
 	}
 	offset := (zh*60 + zm) * 60
 	if s[19] == '-' {
 		offset = -offset
 	}
-	return dateFields{year: year, month: m/3 + 1, day: day, hour: hour, min: min, sec: sec, offset: offset}, true
+	return dateFields{year: year, month: m, day: day, hour: hour, min: min, sec: sec, offset: offset}, true
 }
 
 // appendRFC3339 appends d as time.Time.Format(time.RFC3339) writes a time
@@ -284,10 +284,47 @@ func quickFields(s string) (dateFields, bool) {
 	return plainFields(s)
 }
 
-const (
-	weekdays = "Mon Tue Wed Thu Fri Sat Sun"
-	months   = "JanFebMarAprMayJunJulAugSepOctNovDec"
-)
+// isWeekday reports whether s is a day's name as RFC 5322 writes it,
+// "Mon" to "Sun" (case as written).
+func isWeekday(s string) bool {
+	switch s {
+	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun":
+		return true
+	}
+	return false
+}
+
+// monthOf returns the number (1 to 12) of a month's name as RFC 5322
+// writes it, "Jan" to "Dec" (case as written), or 0.
+func monthOf(s string) int {
+	switch s {
+	case "Jan":
+		return 1
+	case "Feb":
+		return 2
+	case "Mar":
+		return 3
+	case "Apr":
+		return 4
+	case "May":
+		return 5
+	case "Jun":
+		return 6
+	case "Jul":
+		return 7
+	case "Aug":
+		return 8
+	case "Sep":
+		return 9
+	case "Oct":
+		return 10
+	case "Nov":
+		return 11
+	case "Dec":
+		return 12
+	}
+	return 0
+}
 
 // digits reads at least min and at most max decimal digits at the start of
 // s.
