@@ -296,10 +296,11 @@ type numberSet [1000/64 + 1]uint64
 func (s *numberSet) add(n int)      { s[n/64] |= 1 << (n % 64) }
 func (s *numberSet) has(n int) bool { return n >= 0 && n < 1000 && s[n/64]&(1<<(n%64)) != 0 }
 
-// meets reports whether s and t have a number in common.
+// meets reports whether s and t have a number in common among the reply
+// codes (200 to 599): the words of the sets that hold those.
 func (s *numberSet) meets(t *numberSet) bool {
 	var m uint64
-	for i := range s {
+	for i := 200 / 64; i <= 599/64; i++ {
 		m |= s[i] & t[i]
 	}
 	return m != 0

@@ -278,3 +278,15 @@ func TestHasMeaning(t *testing.T) {
 		}
 	}
 }
+
+// TestReplyPreferenceRange: the reply codes FindReplyIn prefers lie where
+// numberSet.meets looks, 200 to 599.
+func TestReplyPreferenceRange(t *testing.T) {
+	for _, rs := range replyPreference {
+		for _, r := range rs {
+			if r < 200 || r > 599 {
+				t.Errorf("reply code %d outside 200-599", r)
+			}
+		}
+	}
+}
