@@ -328,25 +328,40 @@ func isClean(s string) bool {
 	if n > 0 && (s[0] == ' ' || s[n-1] == ' ') {
 		return false
 	}
+	if n < 8 {
+		for i := 0; i < n; i++ {
+			if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == ' ' && i > 0 && s[i-1] == ' ' {
+				return false
+			}
+		}
+		return true
+	}
+	// The 8-byte steps, then the last 8 bytes, which may overlap the
+	// steps: pairs of bytes that the steps tested already pass again.
+	var prev uint64 // unclean8's spaces of the 8 bytes before i
 	i := 0
-	var prev uint64 // sp of the 8 bytes before i
 	for ; i+8 <= n; i += 8 {
-		w := load8(s[i:])
-		x := w ^ (' ' * ones)
-		sp := (x - ones) &^ x // the high bit of each space's byte
-		// A space before the next byte's, or (prev) after the last of
-		// the previous 8 bytes.
-		if (w|(w-0x20*ones)&^w|sp&(sp>>8|prev>>56))&highs != 0 {
+		var bad bool
+		if prev, bad = unclean8(load8(s[i:]), prev); bad {
 			return false
 		}
-		prev = sp
 	}
-	for ; i < n; i++ {
-		if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == ' ' && i > 0 && s[i-1] == ' ' {
+	if i < n {
+		if _, bad := unclean8(load8(s[n-8:]), 0); bad {
 			return false
 		}
 	}
 	return true
+}
+
+// unclean8 tests 8 bytes w (load8) for isClean: it reports true when one
+// is not printable ASCII (or DEL), or a space follows a space, within w or
+// after the last byte of the 8 before, whose spaces prev holds (the high
+// bit of each space's byte, as unclean8 returns them for w).
+func unclean8(w, prev uint64) (spaces uint64, bad bool) {
+	x := w ^ (' ' * ones)
+	sp := (x - ones) &^ x // the high bit of each space's byte
+	return sp, (w|(w-0x20*ones)&^w|sp&(sp>>8|prev>>56))&highs != 0
 }
 
 // unfolded reports whether s has a line break, a tab or two spaces in a
