@@ -48,16 +48,16 @@ const quadBits = 16
 // into an index of a matcher's quads.
 func quadHash(x uint32) uint32 { return (x * 0x9E3779B1) >> (32 - quadBits) }
 
-// addQuads marks class c in the quads of every four bytes that begin with
-// p's first four, or with all of p when it is shorter.
-func (m *matcher) addQuads(p string, c int) {
+// markQuads sets bits in quads at the hash of every four bytes that begin
+// with p's first four, or with all of p when it is shorter.
+func markQuads(quads *[1 << quadBits]uint8, p string, bits uint8) {
 	n := min(len(p), 4)
 	var x uint32
 	for k := range n {
 		x |= uint32(p[k]) << (8 * k)
 	}
 	for ext := uint32(0); ext < 1<<(8*(4-n)); ext++ {
-		m.quads[quadHash(x|ext<<(8*n))] |= 1 << c
+		quads[quadHash(x|ext<<(8*n))] |= bits
 	}
 }
 
@@ -99,7 +99,7 @@ func newMatcher(rules []rule) *matcher {
 			}
 			k := uint16(e.text[0])<<8 | uint16(e.text[1])
 			m.classesOf[k] |= 1 << c
-			m.addQuads(e.text, c)
+			markQuads(&m.quads, e.text, 1<<c)
 			h := hashKey([]byte(e.text), 0, keyLens[c])
 			buckets[c][h] = append(buckets[c][h], e)
 		}

@@ -1,6 +1,7 @@
 package reason
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -43,11 +44,13 @@ func tokenPlain(dst, lower []byte) []byte {
 }
 
 // FuzzPlain: appendPlain writes what tokenPlain writes, on a fresh buffer
-// and on the buffer that holds the text (as lowerWords calls it).
+// and on the buffer that holds the text (as lowerWords calls it); byPair
+// finds in it what byPairAll finds.
 func FuzzPlain(f *testing.F) {
 	for _, tc := range classifyTests {
 		f.Add(tc.f.Diagnostic)
 	}
+	f.Add("das postfach des empfängers ist voll. the domain name (x.example) does not appear to be registered")
 	f.Add("550 5.1.1 <a@example.com>: recipient address rejected: user unknown in virtual mailbox table")
 	f.Add("  two  spaces  and\ttabs\n\nlines  see https://x.example/y   www.example.com mx.example.jp. (#5.4.4)")
 	f.Fuzz(func(t *testing.T, text string) {
@@ -56,9 +59,48 @@ func FuzzPlain(f *testing.F) {
 		if got := appendPlain(nil, lower); string(got) != string(want) {
 			t.Fatalf("appendPlain(%q) = %q, token by token %q", lower, got, want)
 		}
+		r, ev := byPair(want)
+		if wr, wev := byPairAll(want); r != wr || ev != wev {
+			t.Fatalf("byPair(%q) = %q %q, looking for every thing %q %q", want, r, ev, wr, wev)
+		}
 		buf := append(make([]byte, 0, 2*len(lower)), lower...)
 		if got := appendPlain(buf, buf); string(got[len(lower):]) != string(want) {
 			t.Fatalf("appendPlain(%q) on its own buffer = %q, token by token %q", lower, got[len(lower):], want)
 		}
 	})
+}
+
+// byPairAll is byPair looking for every pair's things, without pairsIn:
+// FuzzPlain holds the two together.
+func byPairAll(words []byte) (string, string) {
+	for _, p := range pairs {
+		for _, t := range p.things {
+			for off := 0; ; {
+				i := index(words[off:], t)
+				if i < 0 {
+					break
+				}
+				i += off
+				off = i + len(t)
+				end := min(len(words), off+p.within)
+				window := words[off:end]
+				if s := bytes.IndexAny(window, ".;!?\n"); s >= 0 && !bytes.HasPrefix(window[s:], []byte(".example")) {
+					window = window[:s]
+				}
+				for _, w := range p.wrong {
+					bound := strings.HasSuffix(w, "|")
+					w = strings.TrimSuffix(w, "|")
+					j := index(window, w)
+					if j < 0 {
+						continue
+					}
+					if bound && j+len(w) < len(window) && isWordByte(window[j+len(w)]) {
+						continue
+					}
+					return p.reason, string(words[i : off+j+len(w)])
+				}
+			}
+		}
+	}
+	return "", ""
 }
