@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -216,15 +217,22 @@ func nameOf(name string) fieldName {
 	if len(name) > len(buf) {
 		return other // longer than any known name
 	}
-	b := buf[:len(name)]
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	// Lowercase 8 bytes at once (the bytes of buf past the name are
+	// zeros): for a byte below 0x80, adding 0x80-'A' sets its high bit
+	// from 'A' up, adding 0x80-'Z'-1 from past 'Z', and a set high bit
+	// moved down to 0x20 makes an upper-case letter lower case. Every
+	// known name is ASCII.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n := copy(buf[:], name)
+	for i := 0; i < n; i += 8 {
+		w := binary.LittleEndian.Uint64(buf[i:])
+		if w&highs != 0 {
+			return other
 		}
-		b[i] = c
+		upper := (w + (0x80-'A')*ones) &^ (w + (0x80-'Z'-1)*ones) & highs
+		binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
 	}
-	switch string(b) {
+	switch string(buf[:n]) {
 	case "reporting-mta":
 		return reportingMTA
 	case "received-from-mta":
