@@ -231,8 +231,8 @@ func (s *search) result() (rule, string, bool) {
 }
 
 // at returns the phrase of the lowest order in the table that stands at
-// i in text, of a rule before best, or nil. cs are the classes of the
-// phrases that start with the two bytes at i.
+// i in text, of a rule before best, or nil. cs are the classes that may
+// have phrases starting at i (quads or classesOf says which).
 func (m *matcher) at(text []byte, i int, cs uint8, best int) *entry {
 	var at *entry
 	for ; cs != 0; cs &= cs - 1 {
