@@ -503,13 +503,24 @@ func appendQuoteAround(dst []byte, text, sub string) []byte {
 	if start > 0 {
 		dst = append(dst, "..."...)
 	}
-	n := len(dst)
-	dst = strconv.AppendQuote(dst, text[start:end])
-	dst = append(dst[:n], dst[n+1:len(dst)-1]...)
+	if q := text[start:end]; quotedAsIs(q) {
+		dst = append(dst, q...)
+	} else {
+		n := len(dst)
+		dst = strconv.AppendQuote(dst, q)
+		dst = append(dst[:n], dst[n+1:len(dst)-1]...)
+	}
 	if end < len(text) {
 		dst = append(dst, "..."...)
 	}
 	return append(dst, '"')
+}
+
+// quotedAsIs reports whether strconv.Quote writes s as it is between its
+// quotes: s is printable ASCII without '"' or '\\' (JSON's plain bytes,
+// plainPrefix, less DEL).
+func quotedAsIs(s string) bool {
+	return plainPrefix(s) == len(s) && strings.IndexByte(s, 0x7f) < 0
 }
 
 // whyTextBytes is whyText of a string in b, made with one allocation.
