@@ -85,7 +85,7 @@ func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 		Recipient:         strings.ToLower(clean(rc.Address)),
 		OriginalRecipient: strings.ToLower(clean(rc.OriginalAddress)),
 		Action:            strings.ToLower(rc.Action),
-		Diagnostic:        clean(decode(rc.Diagnostic, charset)),
+		Diagnostic:        cleanDecoded(rc.Diagnostic, charset),
 		RemoteMTA:         strings.ToLower(clean(rc.RemoteMTA)),
 		SMTPCommand:       strings.ToUpper(rc.Command),
 		Date:              dates.format(rc.Date),
@@ -302,6 +302,16 @@ func decode(s, charset string) string {
 		return s
 	}
 	return parts.Decode([]byte(s), charset)
+}
+
+// cleanDecoded is clean(decode(s, charset)), without decode's tests of
+// a text that clean takes as it is (printable ASCII: valid UTF-8 without
+// an escape), the most of diagnostics.
+func cleanDecoded(s, charset string) string {
+	if isClean(s) {
+		return s
+	}
+	return clean(decode(s, charset))
 }
 
 // clean makes a value fit for a record: valid UTF-8, one line, whitespace
