@@ -112,7 +112,7 @@ var authHint = map[string]string{
 // status code, when the bounce comes from a provider that has one.
 func providerMeaning(r *Record) (status.ProviderMeaning, bool) {
 	c := r.Status
-	if c.IsZero() {
+	if c.IsZero() || !status.HasMeaning(c) {
 		return status.ProviderMeaning{}, false
 	}
 	p := status.ProviderOf(r.MTA, r.RemoteMTA, r.ReportingMTA)

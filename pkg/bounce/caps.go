@@ -69,7 +69,7 @@ func (c *fieldCapper) record(r *Record) bool {
 		fields = append(fields, &t.ID, &t.EncodedID, &t.System, &t.Source)
 	}
 	for i, p := range fields {
-		if c.text(i, p) {
+		if len(*p) > MaxFieldBytes && c.text(i, p) { // most fields are short: no call
 			cut = true
 		}
 	}

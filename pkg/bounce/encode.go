@@ -18,61 +18,62 @@ import (
 // nothing beyond the growth of dst, so that the sinks of a large mbox can
 // encode into one buffer per worker.
 func AppendJSON(dst []byte, r *Record) []byte {
-	dst = appendField(dst, `{"source":`, r.Source)
+	dst = appendField(dst, `{"source":"`, r.Source)
 	dst = append(dst, `,"index":`...)
 	dst = strconv.AppendInt(dst, int64(r.Index), 10)
-	dst = appendField(dst, `,"kind":`, r.Kind)
-	dst = appendField(dst, `,"recipient":`, r.Recipient)
-	dst = appendField(dst, `,"original_recipient":`, r.OriginalRecipient)
-	dst = appendField(dst, `,"action":`, r.Action)
+	dst = appendField(dst, `,"kind":"`, r.Kind)
+	dst = appendField(dst, `,"recipient":"`, r.Recipient)
+	dst = appendField(dst, `,"original_recipient":"`, r.OriginalRecipient)
+	dst = appendField(dst, `,"action":"`, r.Action)
 	dst = append(dst, `,"status":"`...)
 	dst = appendCode(dst, r.Status)
-	dst = appendField(dst, `","status_source":`, r.StatusSource)
-	dst = appendField(dst, `,"class":`, r.ClassText())
-	dst = appendField(dst, `,"reply_code":`, r.ReplyCode.String())
-	dst = appendField(dst, `,"diagnostic":`, r.Diagnostic)
-	dst = appendField(dst, `,"reason":`, r.Reason)
-	dst = appendField(dst, `,"reporting_mta":`, r.ReportingMTA)
-	dst = appendField(dst, `,"remote_mta":`, r.RemoteMTA)
-	dst = appendField(dst, `,"smtp_command":`, r.SMTPCommand)
-	dst = appendField(dst, `,"date":`, r.Date)
-	dst = appendField(dst, `,"mta":`, r.MTA)
-	dst = appendField(dst, `,"original":{"message_id":`, r.Original.MessageID)
-	dst = appendField(dst, `,"from":`, r.Original.From)
-	dst = appendField(dst, `,"to":`, r.Original.To)
-	dst = appendField(dst, `,"subject":`, r.Original.Subject)
-	dst = appendField(dst, `,"date":`, r.Original.Date)
+	dst = appendField(dst, `","status_source":"`, r.StatusSource)
+	dst = appendField(dst, `,"class":"`, r.ClassText())
+	dst = appendField(dst, `,"reply_code":"`, r.ReplyCode.String())
+	dst = appendField(dst, `,"diagnostic":"`, r.Diagnostic)
+	dst = appendField(dst, `,"reason":"`, r.Reason)
+	dst = appendField(dst, `,"reporting_mta":"`, r.ReportingMTA)
+	dst = appendField(dst, `,"remote_mta":"`, r.RemoteMTA)
+	dst = appendField(dst, `,"smtp_command":"`, r.SMTPCommand)
+	dst = appendField(dst, `,"date":"`, r.Date)
+	dst = appendField(dst, `,"mta":"`, r.MTA)
+	dst = appendField(dst, `,"original":{"message_id":"`, r.Original.MessageID)
+	dst = appendField(dst, `,"from":"`, r.Original.From)
+	dst = appendField(dst, `,"to":"`, r.Original.To)
+	dst = appendField(dst, `,"subject":"`, r.Original.Subject)
+	dst = appendField(dst, `,"date":"`, r.Original.Date)
 	dst = append(dst, `},"ticket":`...)
 	if t := r.Ticket; t == nil {
 		dst = append(dst, "null"...)
 	} else {
-		dst = appendField(dst, `{"id":`, t.ID)
-		dst = appendField(dst, `,"encoded_id":`, t.EncodedID)
-		dst = appendField(dst, `,"system":`, t.System)
-		dst = appendField(dst, `,"source":`, t.Source)
+		dst = appendField(dst, `{"id":"`, t.ID)
+		dst = appendField(dst, `,"encoded_id":"`, t.EncodedID)
+		dst = appendField(dst, `,"system":"`, t.System)
+		dst = appendField(dst, `,"source":"`, t.Source)
 		dst = append(dst, '}')
 	}
-	dst = appendField(dst, `,"group":`, r.Group)
-	dst = appendField(dst, `,"error":`, r.Error)
-	dst = appendField(dst, `,"blocklist":`, r.Blocklist)
-	dst = appendField(dst, `,"auth":`, r.Auth)
-	dst = appendField(dst, `,"feedback_type":`, r.FeedbackType)
-	dst = appendField(dst, `,"why":{"kind":`, r.Why.Kind)
-	dst = appendField(dst, `,"status":`, r.Why.Status)
-	dst = appendField(dst, `,"reason":`, r.Why.Reason)
+	dst = appendField(dst, `,"group":"`, r.Group)
+	dst = appendField(dst, `,"error":"`, r.Error)
+	dst = appendField(dst, `,"blocklist":"`, r.Blocklist)
+	dst = appendField(dst, `,"auth":"`, r.Auth)
+	dst = appendField(dst, `,"feedback_type":"`, r.FeedbackType)
+	dst = appendField(dst, `,"why":{"kind":"`, r.Why.Kind)
+	dst = appendField(dst, `,"status":"`, r.Why.Status)
+	dst = appendField(dst, `,"reason":"`, r.Why.Reason)
 	dst = append(dst, `},"uid_validity":`...)
 	dst = strconv.AppendUint(dst, uint64(r.UIDValidity), 10)
-	dst = appendField(dst, `,"truncated":`, r.Truncated)
-	dst = appendField(dst, `,"path":`, r.Path)
-	dst = appendField(dst, `,"status_title":`, r.StatusTitle)
-	dst = appendField(dst, `,"advice":`, r.Advice)
+	dst = appendField(dst, `,"truncated":"`, r.Truncated)
+	dst = appendField(dst, `,"path":"`, r.Path)
+	dst = appendField(dst, `,"status_title":"`, r.StatusTitle)
+	dst = appendField(dst, `,"advice":"`, r.Advice)
 	return append(dst, '}')
 }
 
-// appendField appends key (the JSON text before a value: a comma, the
-// name, a colon) and v as a JSON string.
+// appendField appends key (the JSON text before a string value: a comma,
+// the name, a colon and the opening quote) and v as the rest of a JSON
+// string.
 func appendField(dst []byte, key, v string) []byte {
-	return appendJSONString(append(dst, key...), v)
+	return appendJSONRest(append(dst, key...), v)
 }
 
 // appendCode appends c as Code.String writes it, without the string.
@@ -105,25 +106,73 @@ func load8(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// load4 returns the 4 bytes at the start of s as a little-endian word.
+func load4(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // plain8 reports whether the 8 bytes of w (load8) are all ASCII that a JSON
-// string holds as it is (jsonPlain), testing them at once: none has its
-// high bit set, none is below 0x20, none is '"' or '\\'.
-func plain8(w uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
+// string holds as it is (jsonPlain), testing them at once (see special8).
+func plain8(w uint64) bool { return special8(w)&highs == 0 }
+
+// ones and highs are a 1 and a 0x80 in each byte of a word.
+const ones, highs = 0x0101010101010101, 0x8080808080808080
+
+// special8 returns a word whose high bits (those of highs) are all clear
+// when the 8 bytes of w are all ASCII that a JSON string holds as it is:
+// none has its high bit set, none is below 0x20, none is '"' or '\\'.
+func special8(w uint64) uint64 {
 	q, bs := w^('"'*ones), w^('\\'*ones) // a zero byte where w has '"', '\\'
 	// When no byte of w has its high bit set (else w itself says no), no
 	// byte of x-ones has it unless x has a zero byte, nor of w-0x20*ones
 	// unless w has a byte below 0x20: a borrow starts only at such a byte.
-	special := w | (w - 0x20*ones) | (q - ones) | (bs - ones)
-	return special&highs == 0
+	return w | (w - 0x20*ones) | (q - ones) | (bs - ones)
 }
 
-// appendJSONString appends s as a JSON string, escaped exactly as
+// plainPrefix returns the length of a start of s that holds only bytes a
+// JSON string holds as they are (jsonPlain): len(s) for most of the texts
+// of a record, which appendJSONRest then copies at once, and otherwise
+// where its escaping loop may start. It tests 16 bytes a step, and the
+// last 8 (some tested already) at once.
+func plainPrefix(s string) int {
+	n := len(s)
+	if n < 8 {
+		// From 4 bytes on, the first 4 and the last 4 (which may overlap)
+		// as one word.
+		if n >= 4 && special8(uint64(load4(s))|uint64(load4(s[n-4:]))<<32)&highs == 0 {
+			return n
+		}
+		for i := 0; i < n; i++ {
+			if c := s[i]; c >= utf8.RuneSelf || !jsonPlain[c] {
+				return i
+			}
+		}
+		return n
+	}
+	i := 0
+	for ; i+16 <= n; i += 16 {
+		if (special8(load8(s[i:]))|special8(load8(s[i+8:])))&highs != 0 {
+			return i
+		}
+	}
+	if n-i > 8 && special8(load8(s[i:]))&highs != 0 || special8(load8(s[n-8:]))&highs != 0 {
+		return i
+	}
+	return n
+}
+
+// appendJSONRest appends s and the closing quote as the rest of a JSON
+// string whose opening quote dst ends with, escaped exactly as
 // encoding/json escapes it with HTML escaping off.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
+func appendJSONRest(dst []byte, s string) []byte {
+	i := plainPrefix(s)
+	if i == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		for i+8 <= len(s) && plain8(load8(s[i:])) {
 			i += 8
 		}

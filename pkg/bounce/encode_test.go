@@ -153,3 +153,29 @@ func TestPlain8(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainPrefix: plainPrefix returns a start of a text that jsonPlain
+// takes, all of it exactly when jsonPlain takes every byte, for texts of
+// every length to 40 with a special byte at any place.
+func TestPlainPrefix(t *testing.T) {
+	for n := range 41 {
+		for at := -1; at < n; at++ {
+			for _, c := range []byte{'"', '\\', 0x1f, 0x80, 0xff, ' ', '~'} {
+				s := []byte(strings.Repeat("a", n))
+				if at >= 0 {
+					s[at] = c
+				}
+				plain := len(s) // the first byte jsonPlain does not take
+				for i, b := range s {
+					if b >= utf8.RuneSelf || !jsonPlain[b] {
+						plain = i
+						break
+					}
+				}
+				if got := plainPrefix(string(s)); got > plain || (got == len(s)) != (plain == len(s)) {
+					t.Fatalf("plainPrefix(%q) = %d, the first special byte at %d", s, got, plain)
+				}
+			}
+		}
+	}
+}

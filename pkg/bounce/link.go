@@ -2,8 +2,10 @@ package bounce
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 
@@ -96,12 +98,29 @@ func groupKey(b []byte, recipient string) string {
 }
 
 // appendLower appends strings.ToLower(s) to dst, without the string when s
-// is ASCII.
+// is ASCII: it copies s and lowercases 8 bytes at once. For a byte below
+// 0x80, adding 0x80-'A' sets its high bit from 'A' up, adding 0x80-'Z'-1
+// from past 'Z', and a set high bit moved down to 0x20 makes an upper-case
+// letter lower case.
 func appendLower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+	n := len(dst)
+	b := append(dst, s...)
+	t := b[n:]
+	i := 0
+	for ; i+8 <= len(t); i += 8 {
+		w := binary.LittleEndian.Uint64(t[i:])
+		if w&highs != 0 {
 			return append(dst, strings.ToLower(s)...)
 		}
+		upper := (w + (0x80-'A')*ones) &^ (w + (0x80-'Z'-1)*ones) & highs
+		binary.LittleEndian.PutUint64(t[i:], w|upper>>2)
 	}
-	return phrase.AppendLower(dst, s)
+	for ; i < len(t); i++ {
+		c := t[i]
+		if c >= utf8.RuneSelf {
+			return append(dst, strings.ToLower(s)...)
+		}
+		t[i] = phrase.Lower(c)
+	}
+	return b
 }

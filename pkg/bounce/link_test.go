@@ -20,3 +20,23 @@ func TestGroupKey(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendLower: appendLower appends strings.ToLower, for texts of every
+// length to 20 with any byte at any place.
+func TestAppendLower(t *testing.T) {
+	for n := range 21 {
+		for at := range n {
+			for _, c := range []byte{'A', 'Z', '@', '[', '`', '{', 'a', 0x80, 0xc3, 0xff} {
+				s := []byte(strings.Repeat("Ab", n))[:n]
+				s[at] = c
+				if s[0] == 'A' && n > 1 {
+					s = append(s[:n-1], "\u00c9"...) // É: not ASCII, has a lower case
+				}
+				want := "x" + strings.ToLower(string(s))
+				if got := string(appendLower([]byte("x"), string(s))); got != want {
+					t.Fatalf("appendLower(%q) = %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/dialect"
@@ -86,7 +85,7 @@ func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 		Recipient:         strings.ToLower(clean(rc.Address)),
 		OriginalRecipient: strings.ToLower(clean(rc.OriginalAddress)),
 		Action:            strings.ToLower(rc.Action),
-		Diagnostic:        clean(decode(rc.Diagnostic, charset)),
+		Diagnostic:        cleanDecoded(rc.Diagnostic, charset),
 		RemoteMTA:         strings.ToLower(clean(rc.RemoteMTA)),
 		SMTPCommand:       strings.ToUpper(rc.Command),
 		Date:              dates.format(rc.Date),
@@ -208,8 +207,13 @@ func classOfAction(action string) status.Class {
 
 func firstToken(s string) string {
 	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, " \t("); i > 0 {
-		s = s[:i]
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' || c == '\t' || c == '(' {
+			if i == 0 {
+				break // as strings.IndexAny(s, " \t(") > 0 would have it
+			}
+			return s[:i]
+		}
 	}
 	return s
 }
@@ -264,15 +268,7 @@ func describe(h header.Header, hint string, dates *dateMemo) Original {
 	return o
 }
 
-func formatDate(s string) string {
-	t, ok := dsn.ParseDate(s)
-	if !ok {
-		return ""
-	}
-	return t.Format(time.RFC3339)
-}
-
-// dateMemo is formatDate for the dates of one message, which often repeat
+// dateMemo is dsn.FormatDate for the dates of one message, which often repeat
 // (a report's Arrival-Date in each recipient's Last-Attempt-Date, the
 // notice's date in the original's): each distinct text is parsed once.
 type dateMemo struct {
@@ -281,7 +277,7 @@ type dateMemo struct {
 	to   [4]string
 }
 
-// format returns formatDate(s).
+// format returns dsn.FormatDate(s).
 func (d *dateMemo) format(s string) string {
 	if s == "" {
 		return ""
@@ -291,7 +287,7 @@ func (d *dateMemo) format(s string) string {
 			return d.to[i]
 		}
 	}
-	t := formatDate(s)
+	t := dsn.FormatDate(s)
 	if d.n < len(d.from) {
 		d.from[d.n], d.to[d.n] = s, t
 		d.n++
@@ -306,6 +302,16 @@ func decode(s, charset string) string {
 		return s
 	}
 	return parts.Decode([]byte(s), charset)
+}
+
+// cleanDecoded is clean(decode(s, charset)), without decode's tests of
+// a text that clean takes as it is (printable ASCII: valid UTF-8 without
+// an escape), the most of diagnostics.
+func cleanDecoded(s, charset string) string {
+	if isClean(s) {
+		return s
+	}
+	return clean(decode(s, charset))
 }
 
 // clean makes a value fit for a record: valid UTF-8, one line, whitespace
@@ -332,22 +338,40 @@ func isClean(s string) bool {
 	if n > 0 && (s[0] == ' ' || s[n-1] == ' ') {
 		return false
 	}
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if n < 8 {
+		for i := 0; i < n; i++ {
+			if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == ' ' && i > 0 && s[i-1] == ' ' {
+				return false
+			}
+		}
+		return true
+	}
+	// The 8-byte steps, then the last 8 bytes, which may overlap the
+	// steps: pairs of bytes that the steps tested already pass again.
+	var prev uint64 // unclean8's spaces of the 8 bytes before i
 	i := 0
 	for ; i+8 <= n; i += 8 {
-		w := load8(s[i:])
-		x := w ^ (' ' * ones)
-		sp := (x - ones) &^ x // the high bit of each space's byte
-		if (w|(w-0x20*ones)&^w|sp&(sp>>8))&highs != 0 || i > 0 && s[i] == ' ' && s[i-1] == ' ' {
+		var bad bool
+		if prev, bad = unclean8(load8(s[i:]), prev); bad {
 			return false
 		}
 	}
-	for ; i < n; i++ {
-		if c := s[i]; c < ' ' || c >= utf8.RuneSelf || c == ' ' && i > 0 && s[i-1] == ' ' {
+	if i < n {
+		if _, bad := unclean8(load8(s[n-8:]), 0); bad {
 			return false
 		}
 	}
 	return true
+}
+
+// unclean8 tests 8 bytes w (load8) for isClean: it reports true when one
+// is not printable ASCII (or DEL), or a space follows a space, within w or
+// after the last byte of the 8 before, whose spaces prev holds (the high
+// bit of each space's byte, as unclean8 returns them for w).
+func unclean8(w, prev uint64) (spaces uint64, bad bool) {
+	x := w ^ (' ' * ones)
+	sp := (x - ones) &^ x // the high bit of each space's byte
+	return sp, (w|(w-0x20*ones)&^w|sp&(sp>>8|prev>>56))&highs != 0
 }
 
 // unfolded reports whether s has a line break, a tab or two spaces in a
@@ -489,13 +513,24 @@ func appendQuoteAround(dst []byte, text, sub string) []byte {
 	if start > 0 {
 		dst = append(dst, "..."...)
 	}
-	n := len(dst)
-	dst = strconv.AppendQuote(dst, text[start:end])
-	dst = append(dst[:n], dst[n+1:len(dst)-1]...)
+	if q := text[start:end]; quotedAsIs(q) {
+		dst = append(dst, q...)
+	} else {
+		n := len(dst)
+		dst = strconv.AppendQuote(dst, q)
+		dst = append(dst[:n], dst[n+1:len(dst)-1]...)
+	}
 	if end < len(text) {
 		dst = append(dst, "..."...)
 	}
 	return append(dst, '"')
+}
+
+// quotedAsIs reports whether strconv.Quote writes s as it is between its
+// quotes: s is printable ASCII without '"' or '\\' (JSON's plain bytes,
+// plainPrefix, less DEL).
+func quotedAsIs(s string) bool {
+	return plainPrefix(s) == len(s) && strings.IndexByte(s, 0x7f) < 0
 }
 
 // whyTextBytes is whyText of a string in b, made with one allocation.

@@ -137,3 +137,20 @@ func TestIsClean(t *testing.T) {
 		}
 	}
 }
+
+// TestQuotedAsIs: quotedAsIs(s) exactly when strconv.Quote writes s as it
+// is between its quotes, for every byte at any place of texts to 20 bytes.
+func TestQuotedAsIs(t *testing.T) {
+	for n := 1; n <= 20; n++ {
+		for at := range n {
+			for b := range 256 {
+				s := []byte(strings.Repeat("a b", n))[:n]
+				s[at] = byte(b)
+				want := strconv.Quote(string(s)) == `"`+string(s)+`"`
+				if got := quotedAsIs(string(s)); got != want {
+					t.Fatalf("quotedAsIs(%q) = %v, want %v", s, got, want)
+				}
+			}
+		}
+	}
+}

@@ -110,7 +110,7 @@ func mailDate(s string) (time.Time, bool) {
 // cutDayName returns s without its leading day name, comma and spaces
 // ("Thu, "), the name spelt exactly and the rest starting with a digit.
 func cutDayName(s string) (string, bool) {
-	if len(s) < 6 || s[3] != ',' || s[4] != ' ' || strings.Index(weekdays, s[:3])%4 != 0 {
+	if len(s) < 6 || s[3] != ',' || s[4] != ' ' || !isWeekday(s[:3]) {
 		return "", false
 	}
 	rest := strings.TrimLeft(s[4:], " ")
@@ -178,45 +178,153 @@ func parseRFC5322(s string) (time.Time, bool) {
 }
 
 func plainRFC5322(s string) (time.Time, bool) {
-	// "Mon, 2 Jan 2006 15:04:05 -0700", the day one or two digits.
-	if len(s) < 30 || s[3] != ',' || s[4] != ' ' || strings.Index(weekdays, s[:3])%4 != 0 {
+	d, ok := plainFields(s)
+	if !ok {
 		return time.Time{}, false
+	}
+	t := time.Date(d.year, time.Month(d.month), d.day, d.hour, d.min, d.sec, 0, time.UTC).Add(-time.Duration(d.offset) * time.Second)
+	// As time.Parse does: the local zone when it has that offset then.
+	if _, local := t.In(time.Local).Zone(); local == d.offset {
+		return t.In(time.Local), true
+	}
+	return t.In(fixedZone(d.offset)), true
+}
+
+// A dateFields is a date as written: its wall clock and its zone's offset
+// in seconds east of UTC.
+type dateFields struct {
+	year, month, day, hour, min, sec, offset int
+}
+
+// plainFields reads s when it is "Mon, 2 Jan 2006 15:04:05 -0700" (the
+// day one or two digits), a valid date, for plainRFC5322.
+func plainFields(s string) (dateFields, bool) {
+	if len(s) < 30 || s[3] != ',' || s[4] != ' ' || !isWeekday(s[:3]) {
+		return dateFields{}, false
 	}
 	s = s[5:]
 	day, s, ok := digits(s, 1, 2)
 	if !ok || day < 1 || len(s) != 24 || s[0] != ' ' || s[4] != ' ' || s[9] != ' ' ||
 		s[12] != ':' || s[15] != ':' || s[18] != ' ' || s[19] != '+' && s[19] != '-' {
-		return time.Time{}, false
+		return dateFields{}, false
 	}
-	m := strings.Index(months, s[1:4])
+	m := monthOf(s[1:4])
 	year, _, ok1 := digits(s[5:9], 4, 4)
 	hour, _, ok2 := digits(s[10:12], 2, 2)
 	min, _, ok3 := digits(s[13:15], 2, 2)
 	sec, _, ok4 := digits(s[16:18], 2, 2)
 	zh, _, ok5 := digits(s[20:22], 2, 2)
 	zm, _, ok6 := digits(s[22:24], 2, 2)
-	if m < 0 || m%3 != 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || hour > 23 || min > 59 || sec > 59 || zh > 23 || zm > 59 {
-		return time.Time{}, false
+	if m == 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || hour > 23 || min > 59 || sec > 59 || zh > 23 || zm > 59 {
+		return dateFields{}, false
 	}
-	if day > 28 && day > time.Date(year, time.Month(m/3+2), 0, 0, 0, 0, 0, time.UTC).Day() {
-		return time.Time{}, false // not in the month
+	if day > 28 && day > time.Date(year, time.Month(m+1), 0, 0, 0, 0, 0, time.UTC).Day() {
+		return dateFields{}, false // not in the month
 	}
 	offset := (zh*60 + zm) * 60
 	if s[19] == '-' {
 		offset = -offset
 	}
-	t := time.Date(year, time.Month(m/3+1), day, hour, min, sec, 0, time.UTC).Add(-time.Duration(offset) * time.Second)
-	// As time.Parse does: the local zone when it has that offset then.
-	if _, local := t.In(time.Local).Zone(); local == offset {
-		return t.In(time.Local), true
-	}
-	return t.In(fixedZone(offset)), true
+	return dateFields{year: year, month: m, day: day, hour: hour, min: min, sec: sec, offset: offset}, true
 }
 
-const (
-	weekdays = "Mon Tue Wed Thu Fri Sat Sun"
-	months   = "JanFebMarAprMayJunJulAugSepOctNovDec"
-)
+// appendRFC3339 appends d as time.Time.Format(time.RFC3339) writes a time
+// with its wall clock and offset (four digits of year, "Z" for UTC).
+func (d dateFields) appendRFC3339(dst []byte) []byte {
+	dst = append2(append2(dst, d.year/100), d.year%100)
+	dst = append2(append(dst, '-'), d.month)
+	dst = append2(append(dst, '-'), d.day)
+	dst = append2(append(dst, 'T'), d.hour)
+	dst = append2(append(dst, ':'), d.min)
+	dst = append2(append(dst, ':'), d.sec)
+	if d.offset == 0 {
+		return append(dst, 'Z')
+	}
+	off, sign := d.offset/60, byte('+')
+	if off < 0 {
+		off, sign = -off, '-'
+	}
+	dst = append2(append(dst, sign), off/60)
+	return append2(append(dst, ':'), off%60)
+}
+
+// append2 appends n, below 100, as two digits.
+func append2(dst []byte, n int) []byte {
+	return append(dst, byte('0'+n/10), byte('0'+n%10))
+}
+
+// FormatDate is ParseDate's time of s as time.RFC3339 writes it, or ""
+// when ParseDate reports false. A date of the usual form (quickDate's,
+// plainFields') is written from its text, without a time.Time.
+func FormatDate(s string) string {
+	if d, ok := quickFields(s); ok {
+		var buf [32]byte
+		return string(d.appendRFC3339(buf[:0]))
+	}
+	t, ok := ParseDate(s)
+	if !ok {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// quickFields is the fields of s when quickDate would take it by
+// plainRFC5322, with or without a trailing comment.
+func quickFields(s string) (dateFields, bool) {
+	if !phrase.Folded(s) || '0' <= s[0] && s[0] <= '9' {
+		return dateFields{}, false
+	}
+	if strings.HasSuffix(s, ")") {
+		i := strings.LastIndexByte(s, '(')
+		if i <= 0 {
+			return dateFields{}, false
+		}
+		s = strings.TrimSpace(s[:i])
+	}
+	return plainFields(s)
+}
+
+// isWeekday reports whether s is a day's name as RFC 5322 writes it,
+// "Mon" to "Sun" (case as written).
+func isWeekday(s string) bool {
+	switch s {
+	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun":
+		return true
+	}
+	return false
+}
+
+// monthOf returns the number (1 to 12) of a month's name as RFC 5322
+// writes it, "Jan" to "Dec" (case as written), or 0.
+func monthOf(s string) int {
+	switch s {
+	case "Jan":
+		return 1
+	case "Feb":
+		return 2
+	case "Mar":
+		return 3
+	case "Apr":
+		return 4
+	case "May":
+		return 5
+	case "Jun":
+		return 6
+	case "Jul":
+		return 7
+	case "Aug":
+		return 8
+	case "Sep":
+		return 9
+	case "Oct":
+		return 10
+	case "Nov":
+		return 11
+	case "Dec":
+		return 12
+	}
+	return 0
+}
 
 // digits reads at least min and at most max decimal digits at the start of
 // s.

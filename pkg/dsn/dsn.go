@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -216,15 +217,22 @@ func nameOf(name string) fieldName {
 	if len(name) > len(buf) {
 		return other // longer than any known name
 	}
-	b := buf[:len(name)]
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	// Lowercase 8 bytes at once (the bytes of buf past the name are
+	// zeros): for a byte below 0x80, adding 0x80-'A' sets its high bit
+	// from 'A' up, adding 0x80-'Z'-1 from past 'Z', and a set high bit
+	// moved down to 0x20 makes an upper-case letter lower case. Every
+	// known name is ASCII.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n := copy(buf[:], name)
+	for i := 0; i < n; i += 8 {
+		w := binary.LittleEndian.Uint64(buf[i:])
+		if w&highs != 0 {
+			return other
 		}
-		b[i] = c
+		upper := (w + (0x80-'A')*ones) &^ (w + (0x80-'Z'-1)*ones) & highs
+		binary.LittleEndian.PutUint64(buf[i:], w|upper>>2)
 	}
-	switch string(b) {
+	switch string(buf[:n]) {
 	case "reporting-mta":
 		return reportingMTA
 	case "received-from-mta":
@@ -425,12 +433,39 @@ func stripType(v string) string {
 	}
 	v = strings.TrimSpace(v)
 	// "mx.example.com (192.0.2.1)" or "[192.0.2.1]" comments stay out.
-	if i := strings.IndexAny(v, " \t"); i > 0 {
+	if i := indexBlank(v); i > 0 {
 		v = v[:i]
 	}
 	// A fully qualified name's root dot ("mx.example.com.", as Gmail
 	// writes its Remote-MTA) is not part of the host's name.
-	return strings.TrimSuffix(strings.Trim(v, "[]<>"), ".")
+	return strings.TrimSuffix(trimBytes(v, isBracket), ".")
+}
+
+// trimBytes is strings.Trim of the bytes is takes (ASCII), without the
+// set strings.Trim makes at each call.
+func trimBytes(v string, is func(byte) bool) string {
+	for len(v) > 0 && is(v[0]) {
+		v = v[1:]
+	}
+	for len(v) > 0 && is(v[len(v)-1]) {
+		v = v[:len(v)-1]
+	}
+	return v
+}
+
+// isBracket reports whether c is one of the brackets stripType trims from
+// a host: '[', ']', '<', '>'.
+func isBracket(c byte) bool { return c == '[' || c == ']' || c == '<' || c == '>' }
+
+// indexBlank is strings.IndexAny(v, " \t"), without the set made at each
+// call.
+func indexBlank(v string) int {
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' || v[i] == '\t' {
+			return i
+		}
+	}
+	return -1
 }
 
 func isTypeName(s string) bool {
@@ -461,8 +496,12 @@ func Address(v string) string {
 		}
 	}
 	v = strings.TrimSpace(v)
-	if i := strings.IndexAny(v, " \t"); i > 0 {
+	if i := indexBlank(v); i > 0 {
 		v = v[:i]
 	}
-	return strings.Trim(v, "<>\"'")
+	return trimBytes(v, isAddressMark)
 }
+
+// isAddressMark reports whether c is one of the marks Address trims from
+// an address: angle brackets, double quotes and apostrophes.
+func isAddressMark(c byte) bool { return c == '<' || c == '>' || c == '"' || c == '\'' }

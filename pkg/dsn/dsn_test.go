@@ -207,3 +207,33 @@ func TestPlainRFC5322(t *testing.T) {
 		}
 	}
 }
+
+// TestNameOf: nameOf ignores ASCII case, and a name with any other byte
+// changed is none of the known ones.
+func TestNameOf(t *testing.T) {
+	names := []string{"reporting-mta", "received-from-mta", "arrival-date", "original-envelope-id", "dsn-gateway",
+		"final-recipient", "original-recipient", "action", "status", "remote-mta", "diagnostic-code",
+		"last-attempt-date", "final-log-id", "will-retry-until", "x-actual-recipient", "x-display-name",
+		"x-supplementary-info"}
+	for _, n := range names {
+		want := nameOf(n)
+		if want == other {
+			t.Fatalf("nameOf(%q) = other", n)
+		}
+		for _, v := range []string{strings.ToUpper(n), strings.ToUpper(n[:1]) + n[1:], n[:len(n)-1] + strings.ToUpper(n[len(n)-1:])} {
+			if got := nameOf(v); got != want {
+				t.Errorf("nameOf(%q) = %v, want %v", v, got, want)
+			}
+		}
+		for i := range len(n) {
+			for _, c := range []string{"\u00e9", "@", "[", "`", "{", "\x00"} {
+				if v := n[:i] + c + n[i+1:]; nameOf(v) != other {
+					t.Errorf("nameOf(%q) = %v, want other", v, nameOf(v))
+				}
+			}
+		}
+	}
+	if nameOf(strings.Repeat("a", 33)) != other || nameOf("") != other {
+		t.Error("nameOf of a long or empty name is not other")
+	}
+}

@@ -55,6 +55,13 @@ func checkQuickDate(t *testing.T, s string) {
 	if ok != wantOK || !got.Equal(want) || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
 		t.Fatalf("ParseDate(%q) = %v, %v; every layout tried: %v, %v", s, got, ok, want, wantOK)
 	}
+	wantText := ""
+	if ok {
+		wantText = got.Format(time.RFC3339)
+	}
+	if text := FormatDate(s); text != wantText {
+		t.Fatalf("FormatDate(%q) = %q, ParseDate's time formatted %q", s, text, wantText)
+	}
 }
 
 // everyLayout is parseDate trying every layout, without the checks that

@@ -27,14 +27,6 @@ var blocklistNames = func() *matcher {
 	return newMatcher(rules)
 }()
 
-// findBlocklist names the list a lowercase text names, or "".
-func findBlocklist(lower []byte) string {
-	if r, ok := blocklistNames.first(lower); ok {
-		return r.reason
-	}
-	return ""
-}
-
 // authChecks are the authentication methods in the order a text that names
 // several is read: the first named wins.
 var authChecks = []struct{ phrase, name string }{

@@ -15,14 +15,21 @@ import (
 // too, so the first two bytes of a phrase say little. A matcher sorts the
 // phrases into classes by length (see keyLens), and indexes each class by
 // a hash of the first keyLen bytes its phrases all have: at a position of
-// the text, a bitset of the phrases' first two bytes rules most positions
-// out, and a class's bucket for the hash of the bytes there holds the few
-// phrases that can start at it.
+// the text, a table of the phrases' first four bytes (quads) rules most
+// positions out, and a class's bucket for the hash of the bytes there
+// holds the few phrases that can start at it.
 type matcher struct {
 	rules []rule
+	// quads has, at quadHash of the first four bytes of a phrase (or of
+	// any four that begin with a shorter phrase), bit c set when class c
+	// holds the phrase: at most positions of a text, the four bytes there
+	// rule out every phrase at one test, where the first two bytes of a
+	// phrase are too common in text to. Different bytes may share a hash:
+	// the classes' buckets tell them apart.
+	quads [1 << quadBits]uint8
 	// classesOf has, for each first two bytes of a phrase, bit c set when
-	// class c has phrases that start with them. A byte a pair costs more
-	// memory than a bitset, but less work at each position of the text.
+	// class c has phrases that start with them: quads for the last three
+	// positions of a text, where four bytes do not fit.
 	classesOf [1 << 16]uint8
 	classes   [len(keyLens)]class
 }
@@ -33,6 +40,26 @@ var keyLens = [...]int{12, 8, 4, 2}
 
 // bucketBits is the log2 of the number of buckets of a class.
 const bucketBits = 10
+
+// quadBits is the log2 of the number of entries of a matcher's quads.
+const quadBits = 16
+
+// quadHash hashes four bytes of text, the first in the low byte of x,
+// into an index of a matcher's quads.
+func quadHash(x uint32) uint32 { return (x * 0x9E3779B1) >> (32 - quadBits) }
+
+// markQuads sets bits in quads at the hash of every four bytes that begin
+// with p's first four, or with all of p when it is shorter.
+func markQuads(quads *[1 << quadBits]uint8, p string, bits uint8) {
+	n := min(len(p), 4)
+	var x uint32
+	for k := range n {
+		x |= uint32(p[k]) << (8 * k)
+	}
+	for ext := uint32(0); ext < 1<<(8*(4-n)); ext++ {
+		quads[quadHash(x|ext<<(8*n))] |= bits
+	}
+}
 
 // A class indexes the phrases of at least keyLen bytes (and shorter than
 // the previous class's) by the hash of their first keyLen bytes.
@@ -72,6 +99,7 @@ func newMatcher(rules []rule) *matcher {
 			}
 			k := uint16(e.text[0])<<8 | uint16(e.text[1])
 			m.classesOf[k] |= 1 << c
+			markQuads(&m.quads, e.text, 1<<c)
 			h := hashKey([]byte(e.text), 0, keyLens[c])
 			buckets[c][h] = append(buckets[c][h], e)
 		}
@@ -108,41 +136,103 @@ func hashKey(text []byte, i, n int) int {
 	return int((x * 0x9E3779B97F4A7C15) >> (64 - bucketBits))
 }
 
-// first returns the first rule whose phrase text contains.
-func (m *matcher) first(text []byte) (rule, bool) {
-	r, _, ok := m.firstPhrase(text)
-	return r, ok
-}
-
-// firstPhrase is first, and also returns the phrase that matched: the
-// rule's phrase that matches first in the text, or the first in table
-// order of those that match at that position.
+// firstPhrase returns the first rule (in table order) whose phrase text
+// contains, and the phrase that matched: the rule's phrase that matches
+// first in the text, or the first in table order of those that match at
+// that position.
 func (m *matcher) firstPhrase(text []byte) (rule, string, bool) {
-	best, phrase := len(m.rules), ""
-	if len(text) < 2 {
-		return rule{}, "", false
-	}
-	k := uint16(text[0])
-	for i := 1; i < len(text); i++ {
-		k = k<<8 | uint16(text[i])
-		if cs := m.classesOf[k]; cs != 0 {
-			if e := m.at(text, i-1, cs, best); e != nil {
-				best, phrase = e.rule, e.text
-				if best == 0 {
-					break
-				}
+	s := search{m: m, best: len(m.rules)}
+	// A phrase can start at i only when the quads of the four bytes there
+	// has its class. The last three positions, short of four bytes, go by
+	// the first two alone (tail).
+	last := len(text) - 4
+	for i := 0; i <= last; i++ {
+		if cs := m.quads[quadHash(binary.LittleEndian.Uint32(text[i:]))]; cs != 0 {
+			if s.try(text, i, cs); s.best == 0 {
+				return s.result()
 			}
 		}
 	}
-	if best == len(m.rules) {
+	s.tail(text, max(last+1, 0))
+	return s.result()
+}
+
+// A matcherPair searches a text for the phrases of two matchers in one
+// pass (firstPhrases): its quads hold the first's classes in the low
+// bits, the second's above them, so that each position of the text costs
+// one lookup for both.
+type matcherPair struct {
+	a, b  *matcher
+	quads [1 << quadBits]uint8
+}
+
+func newMatcherPair(a, b *matcher) *matcherPair {
+	if len(keyLens) > 4 {
+		panic("reason: too many classes for a matcher pair")
+	}
+	p := &matcherPair{a: a, b: b}
+	for h := range p.quads {
+		p.quads[h] = a.quads[h] | b.quads[h]<<4
+	}
+	return p
+}
+
+// firstPhrases is the searches of firstPhrase of both matchers.
+func (p *matcherPair) firstPhrases(text []byte) (sa, sb search) {
+	sa, sb = search{m: p.a, best: len(p.a.rules)}, search{m: p.b, best: len(p.b.rules)}
+	last := len(text) - 4
+	for i := 0; i <= last; i++ {
+		cs := p.quads[quadHash(binary.LittleEndian.Uint32(text[i:]))]
+		if cs == 0 {
+			continue
+		}
+		if cs&0xF != 0 {
+			sa.try(text, i, cs&0xF)
+		}
+		if cs>>4 != 0 {
+			sb.try(text, i, cs>>4)
+		}
+	}
+	sa.tail(text, max(last+1, 0))
+	sb.tail(text, max(last+1, 0))
+	return sa, sb
+}
+
+// A search is a matcher's search of a text: the rule found so far
+// (len(m.rules) while none) and its phrase.
+type search struct {
+	m      *matcher
+	best   int
+	phrase string
+}
+
+// try looks for the phrases of classes cs at i in text.
+func (s *search) try(text []byte, i int, cs uint8) {
+	if e := s.m.at(text, i, cs, s.best); e != nil {
+		s.best, s.phrase = e.rule, e.text
+	}
+}
+
+// tail tries the positions of text from i on by their first two bytes.
+func (s *search) tail(text []byte, i int) {
+	for ; i+1 < len(text); i++ {
+		if cs := s.m.classesOf[uint16(text[i])<<8|uint16(text[i+1])]; cs != 0 {
+			s.try(text, i, cs)
+		}
+	}
+}
+
+// result returns the rule found, its phrase, and whether there is one.
+func (s *search) result() (rule, string, bool) {
+	if s.best == len(s.m.rules) {
 		return rule{}, "", false
 	}
-	return m.rules[best], phrase, true
+	return s.m.rules[s.best], s.phrase, true
 }
 
 // at returns the phrase of the lowest order in the table that stands at
-// i in text, of a rule before best, or nil. cs are the classes of the
-// phrases that start with the two bytes at i.
+// i in text, of a rule before best, or nil. cs are the classes that may
+// have phrases starting at i (quads or classesOf says which).
 func (m *matcher) at(text []byte, i int, cs uint8, best int) *entry {
 	var at *entry
 	for ; cs != 0; cs &= cs - 1 {

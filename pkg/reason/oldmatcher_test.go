@@ -148,6 +148,18 @@ func FuzzMatcher(f *testing.F) {
 					t.Fatalf("%s matcher on %q: %q %q %v, old %q %q %v", m.name, b, r.reason, p, ok, or.reason, op, ook)
 				}
 			}
+			// The pass for two matchers finds what each finds alone.
+			sa, sb := listsAndTokens.firstPhrases(b)
+			for _, c := range []struct {
+				s *search
+				m *matcher
+			}{{&sa, blocklistNames}, {&sb, providerTokens}} {
+				r, p, ok := c.s.result()
+				wr, wp, wok := c.m.firstPhrase(b)
+				if ok != wok || r.reason != wr.reason || p != wp {
+					t.Fatalf("firstPhrases on %q: %q %q %v, firstPhrase %q %q %v", b, r.reason, p, ok, wr.reason, wp, wok)
+				}
+			}
 		}
 	})
 }

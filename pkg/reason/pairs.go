@@ -2,6 +2,7 @@ package reason
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 )
 
@@ -35,10 +36,44 @@ var pairs = []pair2{
 		within: 60},
 }
 
+// thingQuads has bit p set at the quadHash of the first four bytes of
+// every thing of pairs[p] (see markQuads): a text without the bit at any
+// of its positions has none of the pair's things, and byPair passes over
+// the pair without looking for each.
+var thingQuads = func() *[1 << quadBits]uint8 {
+	if len(pairs) > 8 {
+		panic("reason: too many pairs for thingQuads")
+	}
+	q := new([1 << quadBits]uint8)
+	for i, p := range pairs {
+		for _, t := range p.things {
+			if len(t) < 4 {
+				panic("reason: a pair's thing shorter than 4 bytes: " + t) // pairsIn reads four
+			}
+			markQuads(q, t, 1<<i)
+		}
+	}
+	return q
+}()
+
+// pairsIn returns the bits of thingQuads at the positions of words: the
+// pairs whose things words may hold.
+func pairsIn(words []byte) uint8 {
+	var in uint8
+	for i := 0; i+4 <= len(words); i++ {
+		in |= thingQuads[quadHash(binary.LittleEndian.Uint32(words[i:]))]
+	}
+	return in
+}
+
 // byPair returns the reason of the first pair that words (see plain)
 // holds, and the text that matched.
 func byPair(words []byte) (string, string) {
-	for _, p := range pairs {
+	in := pairsIn(words)
+	for pi, p := range pairs {
+		if in&(1<<pi) == 0 {
+			continue
+		}
 		for _, t := range p.things {
 			for off := 0; ; {
 				i := index(words[off:], t)

@@ -110,6 +110,10 @@ var providerTokens = func() *matcher {
 	return newMatcher(rules)
 }()
 
+// listsAndTokens looks for the blocklists (blocklistNames) and the
+// providers' tokens (providerTokens) in one pass.
+var listsAndTokens = newMatcherPair(blocklistNames, providerTokens)
+
 // providerRanges are the code range rules of providerCodes, in order.
 var providerRanges = func() []providerRule {
 	var rules []providerRule
@@ -123,8 +127,9 @@ var providerRanges = func() []providerRule {
 
 // byProvider returns the reason of the first provider rule that matches,
 // and the code or token that matched. codes are the enhanced codes in the
-// text; c is the chosen status code.
-func byProvider(text []byte, c status.Code, codes []status.Match) (string, string) {
+// text; c is the chosen status code; tokens is providerTokens' search of
+// the lowercase text.
+func byProvider(tokens *search, c status.Code, codes []status.Match) (string, string) {
 	for _, p := range providerRanges {
 		if inRange(c, p) {
 			return p.reason, c.String()
@@ -135,7 +140,7 @@ func byProvider(text []byte, c status.Code, codes []status.Match) (string, strin
 			}
 		}
 	}
-	if r, phrase, ok := providerTokens.firstPhrase(text); ok {
+	if r, phrase, ok := tokens.result(); ok {
 		return r.reason, phrase
 	}
 	return "", ""

@@ -132,8 +132,14 @@ func Classify(f Facts) Result { return ClassifyFound(f, nil) }
 func ClassifyFound(f Facts, codes []status.Match) Result {
 	var buf [1024]byte
 	lower, words := lowerWords(buf[:0], f.Diagnostic)
-	res := Result{Blocklist: findBlocklist(lower)}
-	res.Reason, res.Step, res.Evidence = decide(f, codes, lower, words, res.Blocklist)
+	// The blocklists a text names and the providers' tokens in it, in one
+	// pass over the lowercase text.
+	lists, tokens := listsAndTokens.firstPhrases(lower)
+	var res Result
+	if r, _, ok := lists.result(); ok {
+		res.Blocklist = r.reason
+	}
+	res.Reason, res.Step, res.Evidence = decide(f, codes, lower, words, res.Blocklist, &tokens)
 	res.Confident = confidentSteps[res.Step]
 	switch {
 	case f.Command == "MAIL" && aboutRecipient[res.Reason] && !(res.Reason == BadReputation && hasAny(lower, ipReputation) != ""):
@@ -163,8 +169,9 @@ var aboutRecipient = map[string]bool{
 }
 
 // decide is Classify's rules 1 to 10 on the lowercase diagnostic and its
-// words (plain); codes are ClassifyFound's.
-func decide(f Facts, codes []status.Match, lower, words []byte, blocklist string) (reason, step, evidence string) {
+// words (plain); codes are ClassifyFound's; blocklist and tokens are what
+// the lowercase text names of the blocklists and the providers' tokens.
+func decide(f Facts, codes []status.Match, lower, words []byte, blocklist string, tokens *search) (reason, step, evidence string) {
 	switch {
 	case f.Status.Class == status.ClassSuccess:
 		return Delivered, "success", f.Status.String()
@@ -176,7 +183,7 @@ func decide(f Facts, codes []status.Match, lower, words []byte, blocklist string
 	// The codes of the diagnostic are those of lower: lowercasing changes
 	// letters alone, and no letter is a digit or stands as punctuation.
 	var buf [8]status.Match
-	if r, ev := byProvider(lower, f.Status, codesOf(codes, f.Diagnostic, buf[:0])); r != "" {
+	if r, ev := byProvider(tokens, f.Status, codesOf(codes, f.Diagnostic, buf[:0])); r != "" {
 		return r, "provider", ev
 	}
 	if blocklist != "" {

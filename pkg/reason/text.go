@@ -86,17 +86,24 @@ func isWordByte(b byte) bool {
 // own bytes before its length: they are read, never written.
 func appendPlain(dst, lower []byte) []byte {
 	space := true // at the start, or after a space: drop further spaces
+	run := 0      // dst takes lower's bytes from run to i as they are
 	for i := 0; i < len(lower); {
 		c := lower[i]
 		if k := byteKinds[c]; k&kindSpace != 0 {
+			if !space && c == ' ' {
+				space = true // as it is
+				i++
+				continue
+			}
+			dst = append(dst, lower[run:i]...)
 			if !space {
 				dst = append(dst, ' ')
 				space = true
 			}
 			i++
+			run = i
 			continue
 		} else if k&kindSep != 0 {
-			dst = append(dst, c)
 			space = false
 			i++
 			continue
@@ -111,12 +118,14 @@ func appendPlain(dst, lower []byte) []byte {
 			marks |= k
 		}
 		if marks&kindMark == 0 || !maskableMarked(lower[i:j]) {
-			dst = append(dst, lower[i:j]...)
 			space = false
+		} else {
+			dst = append(dst, lower[run:i]...)
+			run = j
 		}
 		i = j
 	}
-	return dst
+	return append(dst, lower[run:]...)
 }
 
 // lowerWords appends text lowercased (strings.ToLower) and plain of that

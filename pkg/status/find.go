@@ -1,6 +1,9 @@
 package status
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // Finding codes in prose. Servers write their codes into free text in many
 // shapes: "550 5.1.1 <a@b>: user unknown", "550-5.7.26 ...", "#5.1.1",
@@ -293,10 +296,11 @@ type numberSet [1000/64 + 1]uint64
 func (s *numberSet) add(n int)      { s[n/64] |= 1 << (n % 64) }
 func (s *numberSet) has(n int) bool { return n >= 0 && n < 1000 && s[n/64]&(1<<(n%64)) != 0 }
 
-// meets reports whether s and t have a number in common.
+// meets reports whether s and t have a number in common among the reply
+// codes (200 to 599): the words of the sets that hold those.
 func (s *numberSet) meets(t *numberSet) bool {
 	var m uint64
-	for i := range s {
+	for i := 200 / 64; i <= 599/64; i++ {
 		m |= s[i] & t[i]
 	}
 	return m != 0
@@ -325,14 +329,16 @@ func standingNumbers(text string) (w numberSet) {
 
 // nextDigit returns the offset of the first digit of text at i or after,
 // or len(text). It tests 8 bytes at once: with the high bits cleared, adding
-// 0x50 to a byte sets its high bit from '0' up, adding 0x46 from past '9'.
+// 0x50 to a byte sets its high bit from '0' up, adding 0x46 from past '9'
+// (no sum carries into the next byte), so that the lowest high bit left
+// marks the first digit.
 func nextDigit(text string, i int) int {
 	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
 	for ; i+8 <= len(text); i += 8 {
 		w := load8(text[i:])
 		w7 := w & lows
-		if ((w7+0x50*ones)&^(w7+0x46*ones)&^w)&highs != 0 {
-			break
+		if d := (w7 + 0x50*ones) &^ (w7 + 0x46*ones) &^ w & highs; d != 0 {
+			return i + bits.TrailingZeros64(d)/8
 		}
 	}
 	for ; i < len(text) && !isDigit(text[i]); i++ {

@@ -83,6 +83,22 @@ func MeaningAt(provider string, c Code) (ProviderMeaning, bool) {
 	return m, true
 }
 
+// meant holds the codes some provider has a meaning of its own for.
+var meant = func() map[Code]bool {
+	m := map[Code]bool{}
+	for _, ms := range meaningsByCode {
+		for c := range ms {
+			m[c] = true
+		}
+	}
+	return m
+}()
+
+// HasMeaning reports whether any of Providers has a meaning of its own for
+// c: when none has, MeaningAt reports false for every provider, and the
+// provider of a bounce need not be found.
+func HasMeaning(c Code) bool { return meant[c] }
+
 // ProviderOf names the provider behind a reporting or remote server's host
 // name ("mx.google.com", "*.protection.outlook.com") or a dialect name
 // ("gmail", "office365"), or "" when it is none of Providers.

@@ -258,3 +258,35 @@ func TestNextDigit(t *testing.T) {
 		}
 	}
 }
+
+// TestHasMeaning: HasMeaning(c) exactly when some provider's MeaningAt(c)
+// reports true, for every code of every class, subject and detail.
+func TestHasMeaning(t *testing.T) {
+	for cls := ClassSuccess; cls <= ClassPermanent; cls++ {
+		for sub := 0; sub < 10; sub++ {
+			for det := 0; det < 100; det++ {
+				c := Code{Class: cls, Subject: sub, Detail: det}
+				some := false
+				for _, p := range Providers {
+					_, ok := MeaningAt(p, c)
+					some = some || ok
+				}
+				if HasMeaning(c) != some {
+					t.Fatalf("HasMeaning(%v) = %v, a provider's meaning: %v", c, !some, some)
+				}
+			}
+		}
+	}
+}
+
+// TestReplyPreferenceRange: the reply codes FindReplyIn prefers lie where
+// numberSet.meets looks, 200 to 599.
+func TestReplyPreferenceRange(t *testing.T) {
+	for _, rs := range replyPreference {
+		for _, r := range rs {
+			if r < 200 || r > 599 {
+				t.Errorf("reply code %d outside 200-599", r)
+			}
+		}
+	}
+}
