@@ -46,6 +46,10 @@ type Set struct {
 	// skip is the skip table of Scan, foldSkip that of ScanFold (see
 	// foldPair); both nil when min < minSkip.
 	skip, foldSkip *skips
+	// foldAgain is how far ScanFold moves past a position it tried:
+	// where the window's last pair next ends the first min bytes of a
+	// phrase (see newAgain).
+	foldAgain *skips
 }
 
 // minSkip is the shortest phrase length for which skipping pays: below it
@@ -79,6 +83,25 @@ func newSkips(phrases []string, min int, hash func(a, b byte) int) *skips {
 	}
 	for _, p := range phrases {
 		for j := 0; j+2 <= min; j++ {
+			h, d := hash(p[j], p[j+1]), uint8(min-2-j)
+			t[h] = minU8(t[h], d)
+		}
+	}
+	return t
+}
+
+// newAgain returns the table of how far a window of min bytes that ends
+// in a pair whose skip is 0 can move once the position it stands at was
+// tried: to where the pair stands earlier in the first min bytes of a
+// phrase, or past the pair (min-1). Pairs that share a hash take the
+// smallest distance.
+func newAgain(phrases []string, min int, hash func(a, b byte) int) *skips {
+	t := new(skips)
+	for h := range t {
+		t[h] = uint8(min - 1)
+	}
+	for _, p := range phrases {
+		for j := 0; j+3 <= min; j++ {
 			h, d := hash(p[j], p[j+1]), uint8(min-2-j)
 			t[h] = minU8(t[h], d)
 		}
@@ -132,6 +155,7 @@ func New(phrases ...string) *Set {
 	}
 	if s.min >= minSkip {
 		s.skip, s.foldSkip = newSkips(phrases, s.min, blockHash), newSkips(phrases, s.min, foldPair)
+		s.foldAgain = newAgain(phrases, s.min, foldPair)
 		s.next = make([]uint16, len(order))
 		s.heads = make([]head, len(order))
 		for j, i := range s.byPair {
@@ -318,19 +342,21 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 
 // scanFoldSkip is scanSkip of text with its ASCII letters lowercased.
 func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
-	m, skip := s.min, s.foldSkip
-	_ = skip[0]        // one nil check, not one a byte
+	m, skip, again := s.min, s.foldSkip, s.foldAgain
+	_, _ = skip[0], again[0] // one nil check, not one a byte
 	known := min(m, 4) // the bytes of a candidate that pair and nextPair tested
 	// e is the last byte of the window of m bytes at e-m+1.
 	for e := m - 1; e < len(text); {
-		if d := skip[foldPair(text[e-1], text[e])]; d > 0 {
+		h := foldPair(text[e-1], text[e])
+		if d := skip[h]; d > 0 {
 			e += int(d)
 			continue
 		}
 		at := e - m + 1
+		on := e + int(again[h]) // the next window to look at
 		k := uint16(Lower(text[at]))<<8 | uint16(Lower(text[at+1]))
 		if s.seen[k/64]&(1<<(k%64)) == 0 {
-			e++
+			e = on
 			continue
 		}
 		from, to := s.span(k)
@@ -344,7 +370,7 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 					return
 				}
 			}
-			e++
+			e = on
 			continue
 		}
 		w := load8(text[at:])
@@ -356,7 +382,7 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 				return
 			}
 		}
-		e++
+		e = on
 	}
 }
 
