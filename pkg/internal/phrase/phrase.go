@@ -344,7 +344,7 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 	m, skip, again := s.min, s.foldSkip, s.foldAgain
 	_, _ = skip[0], again[0] // one nil check, not one a byte
-	known := min(m, 4) // the bytes of a candidate that pair and nextPair tested
+	known := min(m, 4)       // the bytes of a candidate that pair and nextPair tested
 	// e is the last byte of the window of m bytes at e-m+1.
 	for e := m - 1; e < len(text); {
 		h := foldPair(text[e-1], text[e])
