@@ -105,7 +105,7 @@ func (in *Input) release() {
 	in.w = nil
 	in.p.reading, in.p.senders = nil, nil
 	r := &w.reading
-	if cap(r.lines) > maxWork || cap(r.cands) > maxWork || len(w.senders) > maxWork {
+	if cap(r.lines) > maxWork || cap(r.cands) > maxWork || cap(r.addrs) > maxWork || len(w.senders) > maxWork {
 		return
 	}
 	clear(r.lines) // the strings of the text, for the collector
