@@ -160,11 +160,17 @@ func Extract(in *Input) *Result {
 	}
 	p := in.prep()
 	var d *Recogniser
+	// Each Detect starts with no sign matched: one that matched signs
+	// but not as a whole leaves them for the next to clear (most match
+	// none, and nothing needs clearing).
+	p.matched = matchedSign{}
 	for i := range Recognisers {
-		p.matched = matchedSign{}
 		if Recognisers[i].Detect(in) {
 			d = &Recognisers[i]
 			break
+		}
+		if p.matched.what != "" {
+			p.matched = matchedSign{}
 		}
 	}
 	var res *Result
