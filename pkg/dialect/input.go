@@ -74,9 +74,10 @@ type work struct {
 	senders map[string]bool
 	fold    []byte // a text with its white space folded (commandsOf)
 	// facts are what the texts asked about lately say (see facts);
-	// nextFact is the entry the next new text takes.
-	facts    [factsKept]textFacts
-	nextFact int
+	// nextFact is the entry the next new text takes, factsUsed the
+	// number of entries taken (the ones facts looks through).
+	facts               [factsKept]textFacts
+	nextFact, factsUsed int
 }
 
 // workPool recycles the work of finished Extracts.
@@ -113,7 +114,8 @@ func (in *Input) release() {
 	clear(r.addrs)
 	*r = reading{lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	clear(w.senders)
-	w.facts, w.nextFact = [factsKept]textFacts{}, 0
+	clear(w.facts[:w.factsUsed])
+	w.nextFact, w.factsUsed = 0, 0
 	if cap(w.fold) > maxWork {
 		w.fold = nil
 	}
