@@ -2,6 +2,7 @@ package dialect
 
 import (
 	"errors"
+	mathbits "math/bits"
 	"strconv"
 	"strings"
 	"unicode"
@@ -159,11 +160,17 @@ func Extract(in *Input) *Result {
 	}
 	p := in.prep()
 	var d *Recogniser
+	// Each Detect starts with no sign matched: one that matched signs
+	// but not as a whole leaves them for the next to clear (most match
+	// none, and nothing needs clearing).
+	p.matched = matchedSign{}
 	for i := range Recognisers {
-		p.matched = matchedSign{}
 		if Recognisers[i].Detect(in) {
 			d = &Recognisers[i]
 			break
+		}
+		if p.matched.what != "" {
+			p.matched = matchedSign{}
 		}
 	}
 	var res *Result
@@ -579,12 +586,8 @@ func Fold(s string) string {
 // appendFold copy a run at a time, not a word at a time.
 func foldedEnd(s string, i int) int {
 	for i < len(s) {
-		// The bytes up to the next stop (wordStops), counted from 0 in
-		// t: the compiler then checks no bounds a byte.
-		t, k := s[i:], 0
-		for k < len(t) && !wordStops[t[k]] {
-			k++
-		}
+		t := s[i:]
+		k := runStop(t)
 		if i += k; k == len(t) {
 			break
 		}
@@ -657,6 +660,49 @@ var wordStops = func() (t [256]bool) {
 	}
 	return t
 }()
+
+// runStop returns the index of the first byte of t at which foldedEnd
+// must look closer, or len(t): a byte that wordStops marks, except that
+// it may pass over a ' ' followed by printable ASCII, which continues a
+// run. It tests 8 bytes at a time (and the 8 after each by one), and looks
+// closer only at the first byte flagged.
+func runStop(t string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	k := 0
+	for k+9 <= len(t) {
+		// A byte below '!' borrows from its high bit, a non-ASCII one
+		// has it: every such byte is flagged, and only bytes above the
+		// first may be flagged wrongly. A ' ' is unflagged when the byte
+		// after it is surely printable ASCII.
+		w, n := load8(t[k:]), load8(t[k+1:])
+		m := ((w-'!'*ones)&^w | w) & highs
+		x := w ^ ' '*ones
+		sp := (x - ones) &^ x & highs
+		word := ^((n-'!'*ones)&^n | n) & highs
+		if m &^= sp & word; m == 0 {
+			k += 8
+			continue
+		}
+		k += mathbits.TrailingZeros64(m) / 8
+		if wordStops[t[k]] {
+			return k
+		}
+		k++ // a control character, not a space
+	}
+	// The bytes left, counted from 0 in t: the compiler then checks no
+	// bounds a byte.
+	for k < len(t) && !wordStops[t[k]] {
+		k++
+	}
+	return k
+}
+
+// load8 returns the first 8 bytes of s as a little-endian word.
+func load8(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
 
 // wordEnd returns where the word at or after j in s ends: the index of the
 // first space (as spaceAt reads one) from j on, or len(s).

@@ -74,9 +74,10 @@ type work struct {
 	senders map[string]bool
 	fold    []byte // a text with its white space folded (commandsOf)
 	// facts are what the texts asked about lately say (see facts);
-	// nextFact is the entry the next new text takes.
-	facts    [factsKept]textFacts
-	nextFact int
+	// nextFact is the entry the next new text takes, factsUsed the
+	// number of entries taken (the ones facts looks through).
+	facts               [factsKept]textFacts
+	nextFact, factsUsed int
 }
 
 // workPool recycles the work of finished Extracts.
@@ -105,7 +106,7 @@ func (in *Input) release() {
 	in.w = nil
 	in.p.reading, in.p.senders = nil, nil
 	r := &w.reading
-	if cap(r.lines) > maxWork || cap(r.cands) > maxWork || len(w.senders) > maxWork {
+	if cap(r.lines) > maxWork || cap(r.cands) > maxWork || cap(r.addrs) > maxWork || len(w.senders) > maxWork {
 		return
 	}
 	clear(r.lines) // the strings of the text, for the collector
@@ -113,7 +114,8 @@ func (in *Input) release() {
 	clear(r.addrs)
 	*r = reading{lines: r.lines[:0], cands: r.cands[:0], addrs: r.addrs[:0]}
 	clear(w.senders)
-	w.facts, w.nextFact = [factsKept]textFacts{}, 0
+	clear(w.facts[:w.factsUsed])
+	w.nextFact, w.factsUsed = 0, 0
 	if cap(w.fold) > maxWork {
 		w.fold = nil
 	}

@@ -130,6 +130,8 @@ type proseLine struct {
 	// one of those starts the line (roleLead).
 	cand0       int32
 	named, lead bool
+	// The addresses of the line are reading.addrs[addr0:addr1].
+	addr0, addr1 int32
 }
 
 // candidate is an address found in a recipient's place.
@@ -163,7 +165,7 @@ type reading struct {
 	// ask about the same ones) is kept on its first candidate.
 	globals   []string
 	summaryOf *string
-	addrs     []addrAt // the addresses of a line, for read and bare to find them in
+	addrs     []addrAt // the addresses of every line (proseLine.addr0), found once for read and bare
 }
 
 // read splits a report text into lines and finds the addresses in it,
@@ -216,8 +218,10 @@ func (r *reading) read(report string, exclude map[string]bool) {
 		// over two lines; the second half is not at the start of a line.
 		softBreak := i > 0 && strings.HasSuffix(r.lines[i-1].text, "=")
 		pl.cand0 = int32(len(r.cands))
-		r.addrs = appendAddrs(r.addrs[:0], pl.text)
-		for _, a := range r.addrs {
+		pl.addr0 = int32(len(r.addrs))
+		r.addrs = appendAddrs(r.addrs, pl.text)
+		pl.addr1 = int32(len(r.addrs))
+		for _, a := range r.addrs[pl.addr0:pl.addr1] {
 			rl := addrRole(pl.text, a)
 			if softBreak && rl == roleLead && a.start < 2 {
 				rl = roleOther
@@ -484,13 +488,12 @@ func reasonField(line string) bool {
 
 // bare reports whether line i holds nothing but an address and punctuation.
 func (r *reading) bare(i int) bool {
-	t := r.lines[i].text
+	pl := &r.lines[i]
 	// The line with the first occurrence of each address taken out in
 	// turn (strings.Replace(t, addr, "", 1)), in a buffer of its own.
 	var buf [256]byte
-	b := append(buf[:0], t...)
-	r.addrs = appendAddrs(r.addrs[:0], t)
-	for _, a := range r.addrs {
+	b := append(buf[:0], pl.text...)
+	for _, a := range r.addrs[pl.addr0:pl.addr1] {
 		if j := indexIn(b, a.addr); j >= 0 {
 			b = append(b[:j], b[j+len(a.addr):]...)
 		}

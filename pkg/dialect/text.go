@@ -110,13 +110,14 @@ const factsKept = 16
 // work on entry.
 func (in *Input) facts(text string) *textFacts {
 	w := in.work()
-	for i := range w.facts {
+	for i := range w.facts[:w.factsUsed] {
 		if f := &w.facts[i]; (f.hasCmds || f.hasHost) && f.text == text {
 			return f
 		}
 	}
 	f := &w.facts[w.nextFact]
 	w.nextFact = (w.nextFact + 1) % factsKept
+	w.factsUsed = min(w.factsUsed+1, factsKept) // entries are taken in order
 	*f = textFacts{text: text}
 	return f
 }

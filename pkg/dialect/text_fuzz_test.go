@@ -17,14 +17,17 @@ func FuzzFold(f *testing.F) {
 	})
 }
 
-// FuzzBare checks reading.bare against the strings.Replace definition it
-// replaces.
+// FuzzBare checks reading.bare of a text's first line against the
+// strings.Replace definition it replaces.
 func FuzzBare(f *testing.F) {
 	for _, s := range []string{"<ann@example.com>", "ann@example.com: 550", "  * a@b, a@b", "x a@b.c a@b", strings.Repeat("a@b ", 80)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r := &reading{lines: []proseLine{{text: s}}}
+		// bare takes the addresses read found.
+		r := new(reading)
+		r.read(s, nil)
+		s = r.lines[0].text // read splits the text at '\n'
 		want := s
 		for _, a := range findAddrs(s) {
 			want = strings.Replace(want, a.addr, "", 1)

@@ -37,10 +37,19 @@ type Set struct {
 	// tests it before comparing the phrase, which rules out most of the
 	// phrases that share their first two bytes.
 	next []uint16
-	min  int // the shortest phrase's length, at most 255
+	// heads[j] holds the first bytes of phrase byPair[j] for ScanFold
+	// with the skip table: a candidate's first 8 bytes are tested against
+	// it at once (see head), which rules out nearly every phrase that
+	// does not match, such as those that begin "this is the ".
+	heads []head
+	min   int // the shortest phrase's length, at most 255
 	// skip is the skip table of Scan, foldSkip that of ScanFold (see
 	// foldPair); both nil when min < minSkip.
 	skip, foldSkip *skips
+	// foldAgain is how far ScanFold moves past a position it tried:
+	// where the window's last pair next ends the first min bytes of a
+	// phrase (see newAgain).
+	foldAgain *skips
 }
 
 // minSkip is the shortest phrase length for which skipping pays: below it
@@ -74,6 +83,25 @@ func newSkips(phrases []string, min int, hash func(a, b byte) int) *skips {
 	}
 	for _, p := range phrases {
 		for j := 0; j+2 <= min; j++ {
+			h, d := hash(p[j], p[j+1]), uint8(min-2-j)
+			t[h] = minU8(t[h], d)
+		}
+	}
+	return t
+}
+
+// newAgain returns the table of how far a window of min bytes that ends
+// in a pair whose skip is 0 can move once the position it stands at was
+// tried: to where the pair stands earlier in the first min bytes of a
+// phrase, or past the pair (min-1). Pairs that share a hash take the
+// smallest distance.
+func newAgain(phrases []string, min int, hash func(a, b byte) int) *skips {
+	t := new(skips)
+	for h := range t {
+		t[h] = uint8(min - 1)
+	}
+	for _, p := range phrases {
+		for j := 0; j+3 <= min; j++ {
 			h, d := hash(p[j], p[j+1]), uint8(min-2-j)
 			t[h] = minU8(t[h], d)
 		}
@@ -127,9 +155,12 @@ func New(phrases ...string) *Set {
 	}
 	if s.min >= minSkip {
 		s.skip, s.foldSkip = newSkips(phrases, s.min, blockHash), newSkips(phrases, s.min, foldPair)
+		s.foldAgain = newAgain(phrases, s.min, foldPair)
 		s.next = make([]uint16, len(order))
+		s.heads = make([]head, len(order))
 		for j, i := range s.byPair {
 			s.next[j] = nextPair(phrases[i], s.min, Lower)
+			s.heads[j] = newHead(phrases[i])
 		}
 	}
 	return s
@@ -146,6 +177,44 @@ func nextPair[T Text](s T, m int, lower func(byte) byte) uint16 {
 		k |= uint16(lower(s[3]))
 	}
 	return k
+}
+
+// head is the first (up to) 8 bytes of a phrase as a little-endian word
+// (load8), to test 8 bytes of a text against at once with their ASCII
+// letters lowercased: a word w of the text matches when
+// (w|fold)&mask == key.
+type head struct {
+	key  uint64 // the phrase's bytes
+	mask uint64 // 0xff for each byte of the phrase, 0 past its end
+	// fold has 0x20 for each byte that is a lowercase letter: or-ing it
+	// in makes the same letter in uppercase match, and nothing else.
+	fold uint64
+}
+
+// headLen is the number of bytes a head holds.
+const headLen = 8
+
+// newHead returns the head of phrase p. An uppercase letter in p, which
+// no byte of a text lowercased can match, gets a fold bit and its own
+// value as key, which no byte or-ed with 0x20 equals.
+func newHead(p string) head {
+	var h head
+	for b := 0; b < min(len(p), headLen); b++ {
+		c := uint64(p[b])
+		h.key |= c << (8 * b)
+		h.mask |= 0xff << (8 * b)
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			h.fold |= 0x20 << (8 * b)
+		}
+	}
+	return h
+}
+
+// load8 returns the first 8 bytes of s as a little-endian word.
+func load8[T Text](s T) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // same returns its byte: the lower of nextPair for Scan, which does not
@@ -273,19 +342,26 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 
 // scanFoldSkip is scanSkip of text with its ASCII letters lowercased.
 func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
-	m, skip := s.min, s.foldSkip
-	_ = skip[0]        // one nil check, not one a byte
-	known := min(m, 4) // the bytes of a candidate that pair and nextPair tested
+	m, skip, again := s.min, s.foldSkip, s.foldAgain
+	_, _ = skip[0], again[0] // one nil check, not one a byte
+	known := min(m, 4)       // the bytes of a candidate that pair and nextPair tested
 	// e is the last byte of the window of m bytes at e-m+1.
 	for e := m - 1; e < len(text); {
-		if d := skip[foldPair(text[e-1], text[e])]; d > 0 {
+		h := foldPair(text[e-1], text[e])
+		if d := skip[h]; d > 0 {
 			e += int(d)
 			continue
 		}
 		at := e - m + 1
-		if k := uint16(Lower(text[at]))<<8 | uint16(Lower(text[at+1])); s.seen[k/64]&(1<<(k%64)) != 0 {
+		on := e + int(again[h]) // the next window to look at
+		k := uint16(Lower(text[at]))<<8 | uint16(Lower(text[at+1]))
+		if s.seen[k/64]&(1<<(k%64)) == 0 {
+			e = on
+			continue
+		}
+		from, to := s.span(k)
+		if at+headLen > len(text) { // too near the end for a word
 			next := nextPair(text[at:], m, Lower)
-			from, to := s.span(k)
 			for j := from; j < to; j++ {
 				if s.next[j] != next {
 					continue
@@ -294,8 +370,19 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 					return
 				}
 			}
+			e = on
+			continue
 		}
-		e++
+		w := load8(text[at:])
+		for j := from; j < to; j++ {
+			if h := &s.heads[j]; (w|h.fold)&h.mask != h.key {
+				continue
+			}
+			if i := s.byPair[j]; (len(s.phrases[i]) <= headLen || hasPrefixFold(text[at+headLen:], s.phrases[i][headLen:])) && !f(at, int(i)) {
+				return
+			}
+		}
+		e = on
 	}
 }
 

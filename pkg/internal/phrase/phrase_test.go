@@ -181,6 +181,7 @@ func FuzzIndexFold(f *testing.F) {
 // and then of the list.
 func FuzzScan(f *testing.F) {
 	f.Add("This is the Mail System at host mx; user unknown, no such user", "user unknown\nno such user\nmail system")
+	f.Add("THIS IS THE MAIL SYSTEM AT HOST MX; USER UNKNOWN", "user unknown\nmail system\nthis is the \nthis is the mail")
 	f.Add("abcabc", "bc\nabc\nab")
 	f.Add("xxxxxyyyy", "xxyy\nxyyy\nyyyy")
 	f.Add("Remote host MX.example; mx 1; hosT:", "mx \nhost \nhost: \nremote host ")
