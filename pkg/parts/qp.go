@@ -82,17 +82,25 @@ func decodeQPLine(dst, line []byte, limit int) ([]byte, error) {
 			dst, line = append(dst, run[:n]...), line[n:]
 			continue
 		}
-		h, err := readHexByte(line[1:])
-		switch {
-		case err == nil:
-			dst, line = append(dst, h), line[3:]
-		case len(line) >= 2 && line[1] != '\r' && line[1] != '\n':
-			dst, line = append(dst, '='), line[1:] // a literal "="
-		default:
+		var err error
+		if dst, line, err = qpEscape(dst, line); err != nil {
 			return dst, err
 		}
 	}
 	return dst, nil
+}
+
+// qpEscape decodes the escape that starts line ("=" and two hex digits, or
+// a literal "=" not before a line end) onto dst, and returns the rest.
+func qpEscape(dst, line []byte) ([]byte, []byte, error) {
+	h, err := readHexByte(line[1:])
+	switch {
+	case err == nil:
+		return append(dst, h), line[3:], nil
+	case len(line) >= 2 && line[1] != '\r' && line[1] != '\n':
+		return append(dst, '='), line[1:], nil // a literal "="
+	}
+	return dst, line, err
 }
 
 // decodeQPValid is decodeQPLine on a line that holds no byte in qpInvalid.
@@ -107,13 +115,8 @@ func decodeQPValid(dst, line []byte, limit int) ([]byte, error) {
 			dst, line = append(dst, line[:n]...), line[n:]
 			continue
 		}
-		h, err := readHexByte(line[1:])
-		switch {
-		case err == nil:
-			dst, line = append(dst, h), line[3:]
-		case len(line) >= 2 && line[1] != '\r' && line[1] != '\n':
-			dst, line = append(dst, '='), line[1:] // a literal "="
-		default:
+		var err error
+		if dst, line, err = qpEscape(dst, line); err != nil {
 			return dst, err
 		}
 	}
