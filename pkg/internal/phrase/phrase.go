@@ -77,12 +77,20 @@ func foldPair(a, b byte) int { return int((uint(a)|0x20)<<5^(uint(b)|0x20)) & (l
 // newSkips returns the skip table of phrases whose shortest has min bytes,
 // with their pairs hashed by hash.
 func newSkips(phrases []string, min int, hash func(a, b byte) int) *skips {
+	return pairDistances(phrases, min, min-1, hash)
+}
+
+// pairDistances returns, for each hashed pair among the first pairs pairs
+// of each phrase, its distance from the end of the phrase's first min
+// bytes (min-1 for a pair found in none), the smallest where pairs share
+// a hash.
+func pairDistances(phrases []string, min, pairs int, hash func(a, b byte) int) *skips {
 	t := new(skips)
 	for h := range t {
 		t[h] = uint8(min - 1)
 	}
 	for _, p := range phrases {
-		for j := 0; j+2 <= min; j++ {
+		for j := 0; j < pairs; j++ {
 			h, d := hash(p[j], p[j+1]), uint8(min-2-j)
 			t[h] = minU8(t[h], d)
 		}
@@ -96,17 +104,7 @@ func newSkips(phrases []string, min int, hash func(a, b byte) int) *skips {
 // phrase, or past the pair (min-1). Pairs that share a hash take the
 // smallest distance.
 func newAgain(phrases []string, min int, hash func(a, b byte) int) *skips {
-	t := new(skips)
-	for h := range t {
-		t[h] = uint8(min - 1)
-	}
-	for _, p := range phrases {
-		for j := 0; j+3 <= min; j++ {
-			h, d := hash(p[j], p[j+1]), uint8(min-2-j)
-			t[h] = minU8(t[h], d)
-		}
-	}
-	return t
+	return pairDistances(phrases, min, min-2, hash)
 }
 
 func minU8(a, b uint8) uint8 {
