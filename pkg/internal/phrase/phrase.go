@@ -37,11 +37,12 @@ type Set struct {
 	// tests it before comparing the phrase, which rules out most of the
 	// phrases that share their first two bytes.
 	next []uint16
-	// heads[j] holds the first bytes of phrase byPair[j] for ScanFold
-	// with the skip table: a candidate's first 8 bytes are tested against
-	// it at once (see head), which rules out nearly every phrase that
-	// does not match, such as those that begin "this is the ".
-	heads []head
+	// heads[j] holds the first (up to) 16 bytes of phrase byPair[j] for
+	// ScanFold with the skip table, as two words: a candidate's first 16
+	// bytes are tested against them 8 at once (see head), which rules out
+	// nearly every phrase that does not match, such as those that begin
+	// "this is the " or "in reply to ", without comparing a byte.
+	heads [][2]head
 	min   int // the shortest phrase's length, at most 255
 	// skip is the skip table of Scan, foldSkip that of ScanFold (see
 	// foldHash); both nil when min < minSkip.
@@ -163,10 +164,10 @@ func New(phrases ...string) *Set {
 		s.skip, s.foldSkip = newSkips(phrases, s.min, pairHash), newSkips(phrases, s.min, foldHash)
 		s.foldAgain = newAgain(phrases, s.min, foldHash)
 		s.next = make([]uint16, len(order))
-		s.heads = make([]head, len(order))
+		s.heads = make([][2]head, len(order))
 		for j, i := range s.byPair {
 			s.next[j] = nextPair(phrases[i], s.min, Lower)
-			s.heads[j] = newHead(phrases[i])
+			s.heads[j] = [2]head{newHead(phrases[i], 0), newHead(phrases[i], headLen)}
 		}
 	}
 	return s
@@ -185,7 +186,7 @@ func nextPair[T Text](s T, m int, lower func(byte) byte) uint16 {
 	return k
 }
 
-// head is the first (up to) 8 bytes of a phrase as a little-endian word
+// head is (up to) 8 bytes of a phrase as a little-endian word
 // (load8), to test 8 bytes of a text against at once with their ASCII
 // letters lowercased: a word w of the text matches when
 // (w|fold)&mask == key.
@@ -200,13 +201,14 @@ type head struct {
 // headLen is the number of bytes a head holds.
 const headLen = 8
 
-// newHead returns the head of phrase p. An uppercase letter in p, which
-// no byte of a text lowercased can match, gets a fold bit and its own
-// value as key, which no byte or-ed with 0x20 equals.
-func newHead(p string) head {
+// newHead returns the head of the bytes of phrase p from offset from on
+// (none, which any word matches, past its end). An uppercase letter in p,
+// which no byte of a text lowercased can match, gets a fold bit and its
+// own value as key, which no byte or-ed with 0x20 equals.
+func newHead(p string, from int) head {
 	var h head
-	for b := 0; b < min(len(p), headLen); b++ {
-		c := uint64(p[b])
+	for b := 0; b < min(len(p)-from, headLen); b++ {
+		c := uint64(p[from+b])
 		h.key |= c << (8 * b)
 		h.mask |= 0xff << (8 * b)
 		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
@@ -367,7 +369,7 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 			continue
 		}
 		from, to := s.span(k)
-		if at+headLen > len(text) { // too near the end for a word
+		if at+2*headLen > len(text) { // too near the end for two words
 			next := nextPair(text[at:], m, Lower)
 			for j := from; j < to; j++ {
 				if s.next[j] != next {
@@ -380,12 +382,13 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 			p = on
 			continue
 		}
-		w := load8(text[at:])
+		w0, w1 := load8(text[at:]), load8(text[at+headLen:])
 		for j := from; j < to; j++ {
-			if h := &s.heads[j]; (w|h.fold)&h.mask != h.key {
+			h := &s.heads[j]
+			if (w0|h[0].fold)&h[0].mask != h[0].key || (w1|h[1].fold)&h[1].mask != h[1].key {
 				continue
 			}
-			if i := s.byPair[j]; (len(s.phrases[i]) <= headLen || hasPrefixFold(text[at+headLen:], s.phrases[i][headLen:])) && !f(at, int(i)) {
+			if i := s.byPair[j]; (len(s.phrases[i]) <= 2*headLen || hasPrefixFold(text[at+2*headLen:], s.phrases[i][2*headLen:])) && !f(at, int(i)) {
 				return
 			}
 		}

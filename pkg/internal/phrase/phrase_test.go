@@ -185,6 +185,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("abcabc", "bc\nabc\nab")
 	f.Add("xxxxxyyyy", "xxyy\nxyyy\nyyyy")
 	f.Add("Remote host MX.example; mx 1; hosT:", "mx \nhost \nhost: \nremote host ")
+	f.Add("550 In Reply To RCPT TO command; in reply to end of data.", "in reply to rcpt to\nin reply to data\nin reply to end of data\nin reply to end")
 	f.Fuzz(func(t *testing.T, text, list string) {
 		var phrases []string
 		for _, p := range strings.Split(strings.ToLower(list), "\n") {
