@@ -17,10 +17,11 @@ import (
 // Set is a fixed list of phrases, each at least two bytes long. A Set is
 // safe for concurrent use.
 //
-// The phrases are indexed by their first two bytes: a bitset of the pairs
-// rules out most positions of a text with one test, and the rank of a
-// pair's bit in the bitset (rank plus a population count) locates the
-// phrases that start with it, without a map lookup.
+// The phrases are indexed by their first two bytes, as pairKey folds
+// them: a bitset of the pairs rules out most positions of a text with one
+// test, and the rank of a pair's bit in the bitset (rank plus a
+// population count) locates the phrases that start with it, without a
+// map lookup.
 //
 // When every phrase is at least minSkip bytes long, a scan also skips
 // ahead the way Wu and Manber's multi-pattern search does: the last two
@@ -28,7 +29,7 @@ import (
 // how far the next position that can start a match is (see skips).
 type Set struct {
 	phrases []string
-	seen    [1 << 16 / 64]uint64 // a bit for every phrase's first two bytes
+	seen    [1 << 16 / 64]uint64 // a bit for every phrase's first two bytes' pairKey
 	rank    [1 << 16 / 64]uint16 // bits set in seen before each word
 	first   []uint16             // first[r]: start in byPair of the r-th pair present
 	byPair  []uint16             // phrase indexes grouped by pair, ascending within a pair
@@ -136,7 +137,7 @@ func New(phrases ...string) *Set {
 		if len(p) < 2 {
 			panic("phrase: phrase too short: " + p)
 		}
-		k := pair(p, 0)
+		k := pairKey(p, 0)
 		s.seen[k/64] |= 1 << (k % 64)
 		order[i] = i
 	}
@@ -145,11 +146,11 @@ func New(phrases ...string) *Set {
 		s.rank[w] = uint16(n)
 		n += bits.OnesCount64(s.seen[w])
 	}
-	sort.SliceStable(order, func(a, b int) bool { return pair(phrases[order[a]], 0) < pair(phrases[order[b]], 0) })
+	sort.SliceStable(order, func(a, b int) bool { return pairKey(phrases[order[a]], 0) < pairKey(phrases[order[b]], 0) })
 	s.first = make([]uint16, 0, n+1)
 	prev := -1
 	for j, i := range order {
-		if k := int(pair(phrases[i], 0)); k != prev {
+		if k := int(pairKey(phrases[i], 0)); k != prev {
 			s.first = append(s.first, uint16(j))
 			prev = k
 		}
@@ -229,9 +230,14 @@ func load8[T Text](s T) uint64 {
 // fold the text.
 func same(c byte) byte { return c }
 
-func pair(s string, i int) uint16 { return uint16(s[i])<<8 | uint16(s[i+1]) }
+// pairKey is the key of seen for the pair of bytes s[i], s[i+1]: the
+// pair (pairAt) with its bytes' 0x20 bits set, as foldHash sets them, so
+// that ScanFold looks a pair up without lowercasing it. Pairs that differ
+// in more than case (such as "@@" and "“") share a key too: a scan
+// compares a phrase's first bytes all the same.
+func pairKey[T Text](s T, i int) uint16 { return uint16(pairAt(s, i) | 0x2020) }
 
-// starting returns the indexes of the phrases that start with pair k,
+// starting returns the indexes of the phrases that start with pair key k,
 // whose bit in seen is set.
 func (s *Set) starting(k uint16) []uint16 {
 	w, b := k/64, k%64
@@ -240,7 +246,7 @@ func (s *Set) starting(k uint16) []uint16 {
 }
 
 // span returns the range of byPair (and next) of the phrases that start
-// with pair k, whose bit in seen is set.
+// with pair key k, whose bit in seen is set.
 func (s *Set) span(k uint16) (from, to int) {
 	w, b := k/64, k%64
 	r := int(s.rank[w]) + bits.OnesCount64(s.seen[w]&(1<<b-1))
@@ -260,14 +266,13 @@ func (s *Set) Scan(text string, f func(at, i int) bool) {
 	if len(text) < 2 {
 		return
 	}
-	k := uint16(text[0])
-	for at := 1; at < len(text); at++ {
-		k = k<<8 | uint16(text[at])
+	for at := 0; at+1 < len(text); at++ {
+		k := pairKey(text, at)
 		if s.seen[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
 		for _, i := range s.starting(k) {
-			if strings.HasPrefix(text[at-1:], s.phrases[i]) && !f(at-1, int(i)) {
+			if strings.HasPrefix(text[at:], s.phrases[i]) && !f(at, int(i)) {
 				return
 			}
 		}
@@ -306,14 +311,13 @@ func scanFold[T Text](s *Set, text T, f func(at, i int) bool) {
 	if len(text) < 2 {
 		return
 	}
-	k := uint16(Lower(text[0]))
-	for at := 1; at < len(text); at++ {
-		k = k<<8 | uint16(Lower(text[at]))
+	for at := 0; at+1 < len(text); at++ {
+		k := pairKey(text, at)
 		if s.seen[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
 		for _, i := range s.starting(k) {
-			if hasPrefixFold(text[at-1:], s.phrases[i]) && !f(at-1, int(i)) {
+			if hasPrefixFold(text[at:], s.phrases[i]) && !f(at, int(i)) {
 				return
 			}
 		}
@@ -325,21 +329,20 @@ func scanFold[T Text](s *Set, text T, f func(at, i int) bool) {
 // tried.
 func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 	m, skip := s.min, s.skip
-	_ = skip[0]        // one nil check, not one a byte
-	known := min(m, 4) // the bytes of a candidate that pair and nextPair tested
+	_ = skip[0] // one nil check, not one a byte
 	for at := 0; at+m <= len(text); {
 		if d := skip[pairHash(pairAt(text, at+m-2))]; d > 0 {
 			at += int(d)
 			continue
 		}
-		if k := pair(text, at); s.seen[k/64]&(1<<(k%64)) != 0 {
+		if k := pairKey(text, at); s.seen[k/64]&(1<<(k%64)) != 0 {
 			next := nextPair(text[at:], m, same)
 			from, to := s.span(k)
 			for j := from; j < to; j++ {
 				if s.next[j] != next {
 					continue
 				}
-				if i := s.byPair[j]; strings.HasPrefix(text[at+known:], s.phrases[i][known:]) && !f(at, int(i)) {
+				if i := s.byPair[j]; strings.HasPrefix(text[at:], s.phrases[i]) && !f(at, int(i)) {
 					return
 				}
 			}
@@ -352,7 +355,6 @@ func (s *Set) scanSkip(text string, f func(at, i int) bool) {
 func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 	m, skip, again := s.min, s.foldSkip, s.foldAgain
 	_, _ = skip[0], again[0] // one nil check, not one a byte
-	known := min(m, 4)       // the bytes of a candidate that pair and nextPair tested
 	// p is where the last pair of the window of m bytes at p-m+2 stands.
 	for p, end := m-2, len(text)-1; p < end; {
 		h := foldHash(pairAt(text, p))
@@ -363,7 +365,7 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 		}
 		at := p - m + 2
 		on := p + int(again[h]) // the next window to look at
-		k := uint16(Lower(text[at]))<<8 | uint16(Lower(text[at+1]))
+		k := pairKey(text, at)
 		if s.seen[k/64]&(1<<(k%64)) == 0 {
 			p = on
 			continue
@@ -375,7 +377,7 @@ func scanFoldSkip[T Text](s *Set, text T, f func(at, i int) bool) {
 				if s.next[j] != next {
 					continue
 				}
-				if i := s.byPair[j]; hasPrefixFold(text[at+known:], s.phrases[i][known:]) && !f(at, int(i)) {
+				if i := s.byPair[j]; hasPrefixFold(text[at:], s.phrases[i]) && !f(at, int(i)) {
 					return
 				}
 			}

@@ -186,6 +186,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("xxxxxyyyy", "xxyy\nxyyy\nyyyy")
 	f.Add("Remote host MX.example; mx 1; hosT:", "mx \nhost \nhost: \nremote host ")
 	f.Add("550 In Reply To RCPT TO command; in reply to end of data.", "in reply to rcpt to\nin reply to data\nin reply to end of data\nin reply to end")
+	f.Add("`@ab @@x ``x\n*x", "@@x\n``x\n*x\n@`ab")
 	f.Fuzz(func(t *testing.T, text, list string) {
 		var phrases []string
 		for _, p := range strings.Split(strings.ToLower(list), "\n") {
@@ -201,24 +202,31 @@ func FuzzScan(f *testing.F) {
 		for i, c := range lower {
 			lower[i] = Lower(c)
 		}
-		var want []int
-		for at := 0; at < len(lower); at++ {
-			for i, p := range phrases {
-				if strings.HasPrefix(string(lower[at:]), p) {
-					want = append(want, at, i)
+		matches := func(text string) []int {
+			var want []int
+			for at := 0; at < len(text); at++ {
+				for i, p := range phrases {
+					if strings.HasPrefix(text[at:], p) {
+						want = append(want, at, i)
+					}
 				}
 			}
+			return want
 		}
-		check := func(name string, scan func(string, func(at, i int) bool), text string) {
+		check := func(name string, scan func(string, func(at, i int) bool), text string, want []int) {
 			var got []int
 			scan(text, func(at, i int) bool { got = append(got, at, i); return true })
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Fatalf("%s(%q) with %q = %v, want %v", name, text, phrases, got, want)
 			}
 		}
-		check("ScanFold", s.ScanFold, text)
-		check("ScanFoldText", func(t string, f func(at, i int) bool) { ScanFoldText(s, []byte(t), f) }, text)
-		check("Scan", s.Scan, string(lower))
+		want := matches(string(lower))
+		check("ScanFold", s.ScanFold, text, want)
+		check("ScanFoldText", func(t string, f func(at, i int) bool) { ScanFoldText(s, []byte(t), f) }, text, want)
+		check("Scan", s.Scan, string(lower), want)
+		// Scan of the text as it is: case and the bytes that pairKey
+		// folds together ("@" and "`") tell a match apart.
+		check("Scan", s.Scan, text, matches(text))
 	})
 }
 
