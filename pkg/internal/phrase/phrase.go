@@ -125,8 +125,9 @@ func minU8(a, b uint8) uint8 {
 }
 
 // New returns the Set of phrases. It panics on a phrase shorter than two
-// bytes, or on more than 65535 phrases: sets are built once, from tables in
-// the code.
+// bytes or with an ASCII capital letter (the skip scans compare lowercased
+// bytes), or on more than 65535 phrases: sets are built once, from tables
+// in the code.
 func New(phrases ...string) *Set {
 	if len(phrases) >= 1<<16 {
 		panic("phrase: too many phrases")
@@ -136,6 +137,9 @@ func New(phrases ...string) *Set {
 	for i, p := range phrases {
 		if len(p) < 2 {
 			panic("phrase: phrase too short: " + p)
+		}
+		if strings.IndexFunc(p, func(r rune) bool { return 'A' <= r && r <= 'Z' }) >= 0 {
+			panic("phrase: phrase not lowercase: " + p)
 		}
 		k := pairKey(p, 0)
 		s.seen[k/64] |= 1 << (k % 64)

@@ -94,6 +94,15 @@ func TestNewPanicsOnShortPhrase(t *testing.T) {
 	New("a")
 }
 
+func TestNewPanicsOnCapitalLetter(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("New(\"useR unknown\") did not panic")
+		}
+	}()
+	New("useR unknown")
+}
+
 func BenchmarkAny(b *testing.B) {
 	list := []string{"following address", "following recipient", "was not delivered to:", "could not be delivered to:",
 		"delivery has failed to these recipients", "couldn't be delivered to", "list of recipients", "these recipients",
