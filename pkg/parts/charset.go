@@ -125,9 +125,9 @@ func convert(b []byte, cs string) (string, bool) {
 		return "", false
 	}
 	if mc := memCharsetOf(cs); mc != nil {
-		buf := getBuffer(&scratchPool)
-		out, err := mc.decode(buf, b, io.EOF, math.MaxInt)
-		defer putBuffer(&scratchPool, out)
+		box := getBuffer(&scratchPool)
+		out, err := mc.decode(*box, b, io.EOF, math.MaxInt)
+		defer putBuffer(&scratchPool, box, out)
 		if err != nil && len(out) == 0 {
 			return "", false
 		}

@@ -304,8 +304,9 @@ func Parse(r io.Reader, opts *Options) (*Message, error) {
 // ReadHeader; body holds the rest. It reads the body into memory (a buffer
 // it reuses) and takes it apart there: see ParseBytes.
 func ParseBody(h header.Header, body io.Reader, opts *Options) (*Message, error) {
-	buf, rerr := readUpTo(getBuffer(&rawPool), body, math.MaxInt64)
-	defer func() { putBuffer(&rawPool, buf) }()
+	box := getBuffer(&rawPool)
+	buf, rerr := readUpTo(*box, body, math.MaxInt64)
+	defer func() { putBuffer(&rawPool, box, buf) }()
 	end := io.EOF
 	if rerr != nil {
 		end = rerr
@@ -334,15 +335,14 @@ func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Messag
 	if !rawValid {
 		m.Raw = strings.ToValidUTF8(raw, "\uFFFD")
 	}
-	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw, rawValid: rawValid, arena: getArena()}
-	defer func() {
-		putBuffer(&scratchPool, w.scratch)
-		if w.tbuf != nil {
-			putBuffer(&scratchPool, w.tbuf)
-		}
-		putArena(w.arena)
-	}()
-	w.walk(w.arena.entity(h, body, end, 0), 0) // notes the top-level header's charset first
+	a := getArena()
+	defer putArena(a)
+	w := &a.walker // with the buffers of the arena's last walk
+	*w = walker{opts: o, msg: m, raw: raw, rawValid: rawValid, scratch: w.scratch[:0], tbuf: w.tbuf[:0], arena: a}
+	if w.scratch == nil {
+		w.scratch = make([]byte, 0, 16<<10)
+	}
+	w.walk(a.entity(h, body, end, 0), 0) // notes the top-level header's charset first
 	return m, w.err()
 }
 
@@ -359,6 +359,7 @@ type walker struct {
 	// to strings: one buffer for the whole walk instead of a growing
 	// io.ReadAll per part. tbuf holds a part's bytes with the transfer
 	// encoding undone, before their charset is converted (converted).
+	// Both stay with the arena for its next walk.
 	scratch, tbuf []byte
 	arena         *arena // the parts of the walk
 }
@@ -866,9 +867,6 @@ func (w *walker) converted(e *entity, limit int) (data []byte, err error, ok boo
 	}
 	in, end := e.raw, e.end // the bytes to convert, and what reading on gives
 	if enc == "quoted-printable" || enc == "base64" {
-		if w.tbuf == nil {
-			w.tbuf = getBuffer(&scratchPool)
-		}
 		if enc == "quoted-printable" {
 			in, err = decodeQP(w.tbuf[:0], e.raw, e.end, math.MaxInt)
 		} else {
@@ -985,23 +983,30 @@ func readUpTo(b []byte, r io.Reader, n int64) ([]byte, error) {
 const maxPooled = 2 << 20
 
 var (
-	// scratchPool holds walker.scratch buffers, rawPool the buffers Raw
-	// is captured in: two pools, so that each gets back a buffer of the
-	// size it grew before.
+	// scratchPool holds convert's buffers, rawPool the buffers ParseBody
+	// reads bodies into: two pools, so that each gets back a buffer of the
+	// size it grew before. (The walker's own buffers stay in its arena.)
 	scratchPool, rawPool sync.Pool
 	readerPool           = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 )
 
-func getBuffer(p *sync.Pool) []byte {
-	if b, ok := p.Get().(*[]byte); ok {
-		return (*b)[:0]
+// getBuffer returns a pooled buffer, empty, in the box it is pooled in;
+// putBuffer hands back the box with b, what the buffer grew to. The pool
+// holds boxes (pointers): a slice put in it as it is would be copied to a
+// new object each time.
+func getBuffer(p *sync.Pool) *[]byte {
+	if box, ok := p.Get().(*[]byte); ok {
+		*box = (*box)[:0]
+		return box
 	}
-	return make([]byte, 0, 16<<10)
+	b := make([]byte, 0, 16<<10)
+	return &b
 }
 
-func putBuffer(p *sync.Pool, b []byte) {
+func putBuffer(p *sync.Pool, box *[]byte, b []byte) {
 	if cap(b) <= maxPooled {
-		p.Put(&b)
+		*box = b[:0]
+		p.Put(box)
 	}
 }
 
