@@ -322,11 +322,30 @@ func ParseBytes(h header.Header, body []byte, opts *Options) (*Message, error) {
 	return parseBytes(h, body, io.EOF, opts)
 }
 
+// withRoom is a Message with room for what most bounces hold: up to four
+// content types, one text and one report. newMessage allocates it as one
+// object instead of one for the Message and one or more for each slice
+// appended to.
+type withRoom struct {
+	msg     Message
+	types   [4]string
+	texts   [1]Text
+	reports [1][]byte
+}
+
+// newMessage returns an empty Message with header h and its slices'
+// first room.
+func newMessage(h header.Header) *Message {
+	r := &withRoom{msg: Message{Header: h}}
+	r.msg.Types, r.msg.Texts, r.msg.Reports = r.types[:0], r.texts[:0], r.reports[:0]
+	return &r.msg
+}
+
 // parseBytes is ParseBytes of a body that ends with the error end (io.EOF
 // unless reading it failed).
 func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
-	m := &Message{Header: h}
+	m := newMessage(h)
 	// Raw: the start of the body (files of saved bounces hold a second
 	// message in the epilogue after the closing boundary).
 	raw := string(body[:min(len(body), o.MaxRawText)])
