@@ -540,20 +540,21 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	// QUIRK: RFC 6522 says a text/rfc822-headers part holds the header
 	// only, but OpenSMTPD returns the whole failed message under that
 	// label; its text is read like that of a message/rfc822 part.
+	off := -1
+	if e.off >= 0 && e.plain() {
+		off = e.off + i + n
+	}
+	inner := w.arena.entity(h, rest, end, off) // its content type read once, for both uses
 	report := false
-	if contentType(o.Header.Get("Content-Type")).typ == "multipart/report" && !w.opts.nested {
+	if inner.typ == "multipart/report" && !w.opts.nested {
 		// A report returned inside this one: walk it as a message of its
 		// own, from the same bytes as its text below.
 		innerOpts := w.opts
 		innerOpts.nested = true
 		o.Report, _ = parseBytes(o.Header, rest, io.EOF, &innerOpts)
-		report, end = true, io.EOF
+		report, inner.end = true, io.EOF
 	}
-	off := -1
-	if e.off >= 0 && e.plain() {
-		off = e.off + i + n
-	}
-	text, blankRest := w.originalBody(w.arena.entity(h, rest, end, off), depth+1)
+	text, blankRest := w.originalBody(inner, depth+1)
 	o.Body = text
 	o.HeadersOnly = o.Body == "" && (report || blankRest)
 }
