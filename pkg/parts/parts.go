@@ -323,29 +323,31 @@ func ParseBytes(h header.Header, body []byte, opts *Options) (*Message, error) {
 }
 
 // withRoom is a Message with room for what most bounces hold: up to four
-// content types, one text and one report. newMessage allocates it as one
-// object instead of one for the Message and one or more for each slice
-// appended to.
+// content types, one text, one report and the returned message.
+// newMessage allocates it as one object instead of one for the Message,
+// one for the Original and one or more for each slice appended to.
 type withRoom struct {
-	msg     Message
-	types   [4]string
-	texts   [1]Text
-	reports [1][]byte
+	msg      Message
+	types    [4]string
+	texts    [1]Text
+	reports  [1][]byte
+	original Original // the walker's to fill in and point msg.Original to
 }
 
-// newMessage returns an empty Message with header h and its slices'
-// first room.
-func newMessage(h header.Header) *Message {
+// newMessage returns room for an empty Message with header h, its
+// slices pointing to their first room.
+func newMessage(h header.Header) *withRoom {
 	r := &withRoom{msg: Message{Header: h}}
 	r.msg.Types, r.msg.Texts, r.msg.Reports = r.types[:0], r.texts[:0], r.reports[:0]
-	return &r.msg
+	return r
 }
 
 // parseBytes is ParseBytes of a body that ends with the error end (io.EOF
 // unless reading it failed).
 func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
-	m := newMessage(h)
+	room := newMessage(h)
+	m := &room.msg
 	// Raw: the start of the body (files of saved bounces hold a second
 	// message in the epilogue after the closing boundary).
 	raw := string(body[:min(len(body), o.MaxRawText)])
@@ -357,7 +359,7 @@ func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Messag
 	a := getArena()
 	defer putArena(a)
 	w := &a.walker // with the buffers of the arena's last walk
-	*w = walker{opts: o, msg: m, raw: raw, rawValid: rawValid, scratch: w.scratch[:0], tbuf: w.tbuf[:0], arena: a}
+	*w = walker{opts: o, msg: m, room: room, raw: raw, rawValid: rawValid, scratch: w.scratch[:0], tbuf: w.tbuf[:0], arena: a}
 	if w.scratch == nil {
 		w.scratch = make([]byte, 0, 16<<10)
 	}
@@ -368,6 +370,7 @@ func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Messag
 type walker struct {
 	opts Options
 	msg  *Message
+	room *withRoom // msg's room (newMessage)
 	// raw is the start of the message's body as a string (Raw's copy):
 	// texts that need no decoding are slices of it, not copies.
 	raw      string
@@ -523,14 +526,14 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 		w.fail(fmt.Errorf("%w: returned header: %v", ErrMalformed, err))
 	}
 	rest := data[i+n:]
-	o := &Original{Header: h, Type: typ, HeadersOnly: headersOnly}
-	if w.msg.Original == nil {
-		w.msg.Original = o
-	} else {
+	if w.msg.Original != nil {
 		// A second returned message (rare): keep the first, it is the one
 		// the report is about.
 		return
 	}
+	o := &w.room.original
+	*o = Original{Header: h, Type: typ, HeadersOnly: headersOnly}
+	w.msg.Original = o
 	if w.opts.SkipOriginal {
 		if !headersOnly {
 			o.HeadersOnly = blank(rest)
