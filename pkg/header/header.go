@@ -88,12 +88,13 @@ func ReadFields(br *bufio.Reader, dst []Field) ([]Field, error) {
 // values of one line are slices of text, not copies, and only folded values
 // are copied. A shorter text is not used.
 func ReadFieldsIn(b []byte, text string, end error, dst []Field) ([]Field, int, error) {
-	src := &byteLines{b: b, end: end}
+	src := byteLines{b: b, end: end} // on the stack: readFields alone needs it on the heap
 	if src.startsBlank() {
-		dst, err := readFields(src, dst)
-		return dst, src.pos, err
+		heap := &byteLines{b: b, end: end}
+		dst, err := readFields(heap, dst)
+		return dst, heap.pos, err
 	}
-	dst, _, err := scanFields(src, text, dst, false)
+	dst, _, err := scanFields(&src, text, dst, false)
 	return dst, src.pos, err
 }
 

@@ -265,3 +265,44 @@ func TestReset(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseAsctime checks parseAsctime against time.Parse of the layout it
+// reads: where it answers, time.Parse gives the same time.
+func FuzzParseAsctime(f *testing.F) {
+	for _, s := range []string{
+		"Thu Sep 18 17:54:04 2008", "Sat Jan 1 00:00:00 2000", "Mon Feb 29 23:59:59 2024",
+		"Tue Feb 29 12:00:00 1900", "Wed Apr 31 10:00:00 2001", "Fri Dec 31 24:00:00 1999",
+		"thu sep 18 17:54:04 2008", "Thu Sep 18 7:54:04 2008", "Thu Sep 18 17:54:04 +0200 2008",
+		"Sun Jun 00 01:02:03 0000", "Mon Jan _2 15:04:05 2006",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := parseAsctime(s)
+		if !ok {
+			return
+		}
+		want, err := time.Parse(dateLayouts[0], s)
+		if err != nil {
+			t.Fatalf("parseAsctime(%q) = %v, time.Parse fails: %v", s, fast, err)
+		}
+		if fast != want {
+			t.Fatalf("parseAsctime(%q) = %v, time.Parse gives %v", s, fast, want)
+		}
+	})
+}
+
+func TestParseAsctime(t *testing.T) {
+	for _, s := range []string{"Thu Sep 18 17:54:04 2008", "Sat Jan 1 00:00:00 2000", "Mon Feb 29 23:59:59 2024"} {
+		got, ok := parseAsctime(s)
+		want, err := time.Parse(dateLayouts[0], s)
+		if !ok || err != nil || got != want {
+			t.Errorf("parseAsctime(%q) = %v, %v; time.Parse: %v, %v", s, got, ok, want, err)
+		}
+	}
+	for _, s := range []string{"Tue Feb 29 12:00:00 1900", "Wed Apr 31 10:00:00 2001", "thu sep 18 17:54:04 2008", "Thu Sep 18 17:54:04 +0200 2008"} {
+		if got, ok := parseAsctime(s); ok {
+			t.Errorf("parseAsctime(%q) = %v, want no answer", s, got)
+		}
+	}
+}

@@ -125,9 +125,9 @@ func convert(b []byte, cs string) (string, bool) {
 		return "", false
 	}
 	if mc := memCharsetOf(cs); mc != nil {
-		buf := getBuffer(&scratchPool)
-		out, err := mc.decode(buf, b, io.EOF, math.MaxInt)
-		defer putBuffer(&scratchPool, out)
+		box := getBuffer(&scratchPool)
+		out, err := mc.decode(*box, b, io.EOF, math.MaxInt)
+		defer putBuffer(&scratchPool, box, out)
 		if err != nil && len(out) == 0 {
 			return "", false
 		}
@@ -216,9 +216,20 @@ func isUndeclared(cs string) bool {
 	return false
 }
 
+// hasISO2022Escape reports whether b holds an ISO-2022 escape: ESC
+// followed by '$', '(' or ')'. It reads b once, from one ESC to the next.
 func hasISO2022Escape(b []byte) bool {
-	return bytes.Contains(b, []byte("\x1b$")) || bytes.Contains(b, []byte("\x1b(")) ||
-		bytes.Contains(b, []byte("\x1b)"))
+	for {
+		i := bytes.IndexByte(b, 0x1b)
+		if i < 0 || i+1 == len(b) {
+			return false
+		}
+		switch b[i+1] {
+		case '$', '(', ')':
+			return true
+		}
+		b = b[i+1:]
+	}
 }
 
 // needsDecoding reports whether a header value holds raw 8-bit bytes or

@@ -169,3 +169,17 @@ func TestWholeCharsetReader(t *testing.T) {
 		t.Error("WholeCharsetReader(nil) is not nil")
 	}
 }
+
+// FuzzHasISO2022Escape checks hasISO2022Escape's one pass against looking
+// for each escape in turn.
+func FuzzHasISO2022Escape(f *testing.F) {
+	for _, s := range []string{"", "\x1b", "a\x1b$B", "\x1b\x1b(", "\x1bx\x1b)", "plain", "\x1b(B", "x\x1b"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want := bytes.Contains(b, []byte("\x1b$")) || bytes.Contains(b, []byte("\x1b(")) || bytes.Contains(b, []byte("\x1b)"))
+		if got := hasISO2022Escape(b); got != want {
+			t.Fatalf("hasISO2022Escape(%q) = %v, want %v", b, got, want)
+		}
+	})
+}

@@ -37,11 +37,12 @@ type entity struct {
 	off int
 }
 
-// arena holds the parts of one walk, their header fields and their
-// multipart splitters, in slices reused from message to message (arenas):
-// a bounce has a handful of parts, each of which was two objects. Nothing
-// the walk returns refers to them.
+// arena holds the walker of one walk, the parts it visits, their header
+// fields and their multipart splitters, in slices reused from message to
+// message (arenas): a bounce has a handful of parts, each of which was two
+// objects. Nothing the walk returns refers to them.
 type arena struct {
+	walker    walker
 	fields    []header.Field
 	parts     []entity
 	splitters []splitter
@@ -62,6 +63,15 @@ func putArena(a *arena) {
 	clear(a.fields)
 	clear(a.parts)
 	clear(a.splitters)
+	// The walker keeps its buffers, unless they grew too large.
+	scratch, tbuf := a.walker.scratch, a.walker.tbuf
+	if cap(scratch) > maxPooled {
+		scratch = nil
+	}
+	if cap(tbuf) > maxPooled {
+		tbuf = nil
+	}
+	a.walker = walker{scratch: scratch[:0], tbuf: tbuf[:0]}
 	a.fields, a.parts, a.splitters, a.bytes = a.fields[:0], a.parts[:0], a.splitters[:0], a.bytes[:0]
 	arenas.Put(a)
 }

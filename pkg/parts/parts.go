@@ -304,8 +304,9 @@ func Parse(r io.Reader, opts *Options) (*Message, error) {
 // ReadHeader; body holds the rest. It reads the body into memory (a buffer
 // it reuses) and takes it apart there: see ParseBytes.
 func ParseBody(h header.Header, body io.Reader, opts *Options) (*Message, error) {
-	buf, rerr := readUpTo(getBuffer(&rawPool), body, math.MaxInt64)
-	defer func() { putBuffer(&rawPool, buf) }()
+	box := getBuffer(&rawPool)
+	buf, rerr := readUpTo(*box, body, math.MaxInt64)
+	defer func() { putBuffer(&rawPool, box, buf) }()
 	end := io.EOF
 	if rerr != nil {
 		end = rerr
@@ -321,11 +322,32 @@ func ParseBytes(h header.Header, body []byte, opts *Options) (*Message, error) {
 	return parseBytes(h, body, io.EOF, opts)
 }
 
+// withRoom is a Message with room for what most bounces hold: up to four
+// content types, one text, one report and the returned message.
+// newMessage allocates it as one object instead of one for the Message,
+// one for the Original and one or more for each slice appended to.
+type withRoom struct {
+	msg      Message
+	types    [4]string
+	texts    [1]Text
+	reports  [1][]byte
+	original Original // the walker's to fill in and point msg.Original to
+}
+
+// newMessage returns room for an empty Message with header h, its
+// slices pointing to their first room.
+func newMessage(h header.Header) *withRoom {
+	r := &withRoom{msg: Message{Header: h}}
+	r.msg.Types, r.msg.Texts, r.msg.Reports = r.types[:0], r.texts[:0], r.reports[:0]
+	return r
+}
+
 // parseBytes is ParseBytes of a body that ends with the error end (io.EOF
 // unless reading it failed).
 func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Message, error) {
 	o := opts.withDefaults()
-	m := &Message{Header: h}
+	room := newMessage(h)
+	m := &room.msg
 	// Raw: the start of the body (files of saved bounces hold a second
 	// message in the epilogue after the closing boundary).
 	raw := string(body[:min(len(body), o.MaxRawText)])
@@ -334,21 +356,21 @@ func parseBytes(h header.Header, body []byte, end error, opts *Options) (*Messag
 	if !rawValid {
 		m.Raw = strings.ToValidUTF8(raw, "\uFFFD")
 	}
-	w := walker{opts: o, msg: m, scratch: getBuffer(&scratchPool), raw: raw, rawValid: rawValid, arena: getArena()}
-	defer func() {
-		putBuffer(&scratchPool, w.scratch)
-		if w.tbuf != nil {
-			putBuffer(&scratchPool, w.tbuf)
-		}
-		putArena(w.arena)
-	}()
-	w.walk(w.arena.entity(h, body, end, 0), 0) // notes the top-level header's charset first
+	a := getArena()
+	defer putArena(a)
+	w := &a.walker // with the buffers of the arena's last walk
+	*w = walker{opts: o, msg: m, room: room, raw: raw, rawValid: rawValid, scratch: w.scratch[:0], tbuf: w.tbuf[:0], arena: a}
+	if w.scratch == nil {
+		w.scratch = make([]byte, 0, 16<<10)
+	}
+	w.walk(a.entity(h, body, end, 0), 0) // notes the top-level header's charset first
 	return m, w.err()
 }
 
 type walker struct {
 	opts Options
 	msg  *Message
+	room *withRoom // msg's room (newMessage)
 	// raw is the start of the message's body as a string (Raw's copy):
 	// texts that need no decoding are slices of it, not copies.
 	raw      string
@@ -359,6 +381,7 @@ type walker struct {
 	// to strings: one buffer for the whole walk instead of a growing
 	// io.ReadAll per part. tbuf holds a part's bytes with the transfer
 	// encoding undone, before their charset is converted (converted).
+	// Both stay with the arena for its next walk.
 	scratch, tbuf []byte
 	arena         *arena // the parts of the walk
 }
@@ -503,14 +526,14 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 		w.fail(fmt.Errorf("%w: returned header: %v", ErrMalformed, err))
 	}
 	rest := data[i+n:]
-	o := &Original{Header: h, Type: typ, HeadersOnly: headersOnly}
-	if w.msg.Original == nil {
-		w.msg.Original = o
-	} else {
+	if w.msg.Original != nil {
 		// A second returned message (rare): keep the first, it is the one
 		// the report is about.
 		return
 	}
+	o := &w.room.original
+	*o = Original{Header: h, Type: typ, HeadersOnly: headersOnly}
+	w.msg.Original = o
 	if w.opts.SkipOriginal {
 		if !headersOnly {
 			o.HeadersOnly = blank(rest)
@@ -520,20 +543,21 @@ func (w *walker) original(e *entity, typ string, headersOnly bool, depth int) {
 	// QUIRK: RFC 6522 says a text/rfc822-headers part holds the header
 	// only, but OpenSMTPD returns the whole failed message under that
 	// label; its text is read like that of a message/rfc822 part.
+	off := -1
+	if e.off >= 0 && e.plain() {
+		off = e.off + i + n
+	}
+	inner := w.arena.entity(h, rest, end, off) // its content type read once, for both uses
 	report := false
-	if contentType(o.Header.Get("Content-Type")).typ == "multipart/report" && !w.opts.nested {
+	if inner.typ == "multipart/report" && !w.opts.nested {
 		// A report returned inside this one: walk it as a message of its
 		// own, from the same bytes as its text below.
 		innerOpts := w.opts
 		innerOpts.nested = true
 		o.Report, _ = parseBytes(o.Header, rest, io.EOF, &innerOpts)
-		report, end = true, io.EOF
+		report, inner.end = true, io.EOF
 	}
-	off := -1
-	if e.off >= 0 && e.plain() {
-		off = e.off + i + n
-	}
-	text, blankRest := w.originalBody(w.arena.entity(h, rest, end, off), depth+1)
+	text, blankRest := w.originalBody(inner, depth+1)
 	o.Body = text
 	o.HeadersOnly = o.Body == "" && (report || blankRest)
 }
@@ -866,9 +890,6 @@ func (w *walker) converted(e *entity, limit int) (data []byte, err error, ok boo
 	}
 	in, end := e.raw, e.end // the bytes to convert, and what reading on gives
 	if enc == "quoted-printable" || enc == "base64" {
-		if w.tbuf == nil {
-			w.tbuf = getBuffer(&scratchPool)
-		}
 		if enc == "quoted-printable" {
 			in, err = decodeQP(w.tbuf[:0], e.raw, e.end, math.MaxInt)
 		} else {
@@ -985,23 +1006,30 @@ func readUpTo(b []byte, r io.Reader, n int64) ([]byte, error) {
 const maxPooled = 2 << 20
 
 var (
-	// scratchPool holds walker.scratch buffers, rawPool the buffers Raw
-	// is captured in: two pools, so that each gets back a buffer of the
-	// size it grew before.
+	// scratchPool holds convert's buffers, rawPool the buffers ParseBody
+	// reads bodies into: two pools, so that each gets back a buffer of the
+	// size it grew before. (The walker's own buffers stay in its arena.)
 	scratchPool, rawPool sync.Pool
 	readerPool           = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
 )
 
-func getBuffer(p *sync.Pool) []byte {
-	if b, ok := p.Get().(*[]byte); ok {
-		return (*b)[:0]
+// getBuffer returns a pooled buffer, empty, in the box it is pooled in;
+// putBuffer hands back the box with b, what the buffer grew to. The pool
+// holds boxes (pointers): a slice put in it as it is would be copied to a
+// new object each time.
+func getBuffer(p *sync.Pool) *[]byte {
+	if box, ok := p.Get().(*[]byte); ok {
+		*box = (*box)[:0]
+		return box
 	}
-	return make([]byte, 0, 16<<10)
+	b := make([]byte, 0, 16<<10)
+	return &b
 }
 
-func putBuffer(p *sync.Pool, b []byte) {
+func putBuffer(p *sync.Pool, box *[]byte, b []byte) {
 	if cap(b) <= maxPooled {
-		p.Put(&b)
+		*box = b[:0]
+		p.Put(box)
 	}
 }
 
