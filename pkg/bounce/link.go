@@ -97,6 +97,18 @@ func groupKey(b []byte, recipient string) string {
 	return string(key[:])
 }
 
+// lower is strings.ToLower(s), an ASCII s lowercased by appendLower in a
+// buffer on the stack (a long one on the heap) and copied once, or
+// returned as it is when it has no upper-case letter.
+func lower(s string) string {
+	var buf [128]byte
+	b := appendLower(buf[:0], s)
+	if string(b) == s {
+		return s
+	}
+	return string(b)
+}
+
 // appendLower appends strings.ToLower(s) to dst, without the string when s
 // is ASCII: it copies s and lowercases 8 bytes at once. For a byte below
 // 0x80, adding 0x80-'A' sets its high bit from 'A' up, adding 0x80-'Z'-1
