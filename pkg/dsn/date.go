@@ -316,29 +316,40 @@ func twoDigits(s string) int {
 	return hi*10 + lo
 }
 
-// appendRFC3339 appends d as time.Time.Format(time.RFC3339) writes a time
-// with its wall clock and offset (four digits of year, "Z" for UTC).
-func (d dateFields) appendRFC3339(dst []byte) []byte {
-	dst = append2(append2(dst, d.year/100), d.year%100)
-	dst = append2(append(dst, '-'), d.month)
-	dst = append2(append(dst, '-'), d.day)
-	dst = append2(append(dst, 'T'), d.hour)
-	dst = append2(append(dst, ':'), d.min)
-	dst = append2(append(dst, ':'), d.sec)
+// rfc3339 is d as time.Time.Format(time.RFC3339) writes a time with its
+// wall clock and offset (four digits of year, "Z" for UTC).
+func (d dateFields) rfc3339() string {
+	var b [25]byte
+	put2(b[0:], d.year/100)
+	put2(b[2:], d.year%100)
+	b[4] = '-'
+	put2(b[5:], d.month)
+	b[7] = '-'
+	put2(b[8:], d.day)
+	b[10] = 'T'
+	put2(b[11:], d.hour)
+	b[13] = ':'
+	put2(b[14:], d.min)
+	b[16] = ':'
+	put2(b[17:], d.sec)
 	if d.offset == 0 {
-		return append(dst, 'Z')
+		b[19] = 'Z'
+		return string(b[:20])
 	}
-	off, sign := d.offset/60, byte('+')
+	off := d.offset / 60
+	b[19] = '+'
 	if off < 0 {
-		off, sign = -off, '-'
+		off, b[19] = -off, '-'
 	}
-	dst = append2(append(dst, sign), off/60)
-	return append2(append(dst, ':'), off%60)
+	put2(b[20:], off/60)
+	b[22] = ':'
+	put2(b[23:], off%60)
+	return string(b[:])
 }
 
-// append2 appends n, below 100, as two digits.
-func append2(dst []byte, n int) []byte {
-	return append(dst, byte('0'+n/10), byte('0'+n%10))
+// put2 writes n, below 100, as two digits at the start of b.
+func put2(b []byte, n int) {
+	b[0], b[1] = byte('0'+n/10), byte('0'+n%10)
 }
 
 // FormatDate is ParseDate's time of s as time.RFC3339 writes it, or ""
@@ -346,8 +357,7 @@ func append2(dst []byte, n int) []byte {
 // written from its text, without a time.Time.
 func FormatDate(s string) string {
 	if d, ok := quickFields(s); ok {
-		var buf [32]byte
-		return string(d.appendRFC3339(buf[:0]))
+		return d.rfc3339()
 	}
 	t, ok := ParseDate(s)
 	if !ok {
