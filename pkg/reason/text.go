@@ -145,9 +145,9 @@ func lowerWords(buf []byte, text string) (lower, words []byte) {
 
 // appendLower appends text lowercased to buf as strings.ToLower writes it
 // (a byte that is not UTF-8 becomes U+FFFD), without the string: its ASCII
-// runs by appendLowerASCII, other runes by unicode.ToLower but those of
-// caseless (the scripts of East Asia, all of one case), which are copied.
-// FuzzLower holds it to strings.ToLower.
+// runs by appendLowerASCII, other runes by unicode.ToLower but those
+// caseless takes (East Asia's scripts, lowercase Cyrillic, ...), which are
+// copied. FuzzLower holds it to strings.ToLower.
 func appendLower(buf []byte, text string) []byte {
 	for text != "" {
 		n := asciiPrefix(text)
@@ -169,10 +169,29 @@ func appendLower(buf []byte, text string) []byte {
 	return buf
 }
 
-// caseless reports whether r is in U+2D00 to U+A63F, where no rune has a
-// lowercase other than itself (TestCaseless): punctuation, CJK, kana,
-// hangul compatibility jamo, Yi.
-func caseless(r rune) bool { return 0x2D00 <= r && r < 0xA640 }
+// caseless reports whether r is in one of caselessRanges, where no rune
+// has a lowercase other than itself (TestCaseless).
+func caseless(r rune) bool {
+	for _, rg := range caselessRanges {
+		if r < rg[0] {
+			return false
+		}
+		if r < rg[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// caselessRanges are the runes from the first to before the second of
+// each pair, in order, that unicode.ToLower leaves as they are, and that
+// reports' texts have often: Latin-1's signs, lowercase Greek and
+// Cyrillic, the scripts from Hebrew to Myanmar, general punctuation, East
+// Asia's scripts, Hangul, the fullwidth forms but A to Z, and U+FFFD.
+var caselessRanges = [...][2]rune{
+	{0x80, 0xC0}, {0x3AC, 0x3CF}, {0x430, 0x460}, {0x557, 0x10A0}, {0x2000, 0x2126},
+	{0x2D00, 0xA640}, {0xA7F6, 0xFF21}, {0xFF3B, 0x10400},
+}
 
 // asciiPrefix returns the length of the ASCII bytes text starts with,
 // reading 8 bytes at once.
