@@ -129,15 +129,10 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 		h, br, herr = parts.ReadHeaderLimit(r, maxHeader)
 		defer parts.ReleaseReader(br)
 	}
-	var le *parts.LimitError
-	switch {
-	case h.Len() == 0 && errors.Is(herr, io.EOF):
-		return []Record{errorRecord(ErrEmpty.Error())}, nil
-	case errors.As(herr, &le):
-		return []Record{errorRecord(fmt.Sprintf("header block larger than the %d-byte limit (--max-header-size)", le.Value))},
-			[]string{le.Limit}
-	case herr != nil && h.Len() == 0:
-		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}, nil
+	if herr != nil {
+		if recs, limits := headerFailure(h, herr); recs != nil {
+			return recs, limits
+		}
 	}
 	if sniff(h) == lookOrdinary {
 		return []Record{{Kind: KindOther, Why: Why{Kind: whyOrdinary}}}, nil
@@ -167,6 +162,24 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 	ret := in.Returned()
 	var dates dateMemo
 	return link(records(m, res, originalOf(m, ret, &dates), &dates), m, ret, opts.Tickets), exceeded
+}
+
+// headerFailure is the error record of a message whose header could not be
+// read (herr, not nil), and the limits it exceeded; no record when the
+// header read before herr is to be analysed. It is apart from analyze so
+// that the LimitError errors.As fills is allocated only for a failure.
+func headerFailure(h header.Header, herr error) ([]Record, []string) {
+	var le *parts.LimitError
+	switch {
+	case h.Len() == 0 && errors.Is(herr, io.EOF):
+		return []Record{errorRecord(ErrEmpty.Error())}, nil
+	case errors.As(herr, &le):
+		return []Record{errorRecord(fmt.Sprintf("header block larger than the %d-byte limit (--max-header-size)", le.Value))},
+			[]string{le.Limit}
+	case h.Len() == 0:
+		return []Record{errorRecord("not a mail message: " + strings.TrimPrefix(unwrapMsg(herr), "parts: "))}, nil
+	}
+	return nil, nil
 }
 
 // The Why.Kind of records of kind other.

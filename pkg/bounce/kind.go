@@ -1,8 +1,6 @@
 package bounce
 
 import (
-	"strings"
-
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/parts"
@@ -23,7 +21,7 @@ const (
 // which is always read.
 func sniff(h header.Header) look {
 	typ, charset := parts.MediaType(h.Get("Content-Type"))
-	subj := strings.ToLower(parts.DecodeHeader(h.Get("Subject"), charset))
+	subj := lower(parts.DecodeHeader(h.Get("Subject"), charset))
 	if dialect.Sniff(h, typ, subj) {
 		return lookMaybe
 	}

@@ -97,6 +97,39 @@ func groupKey(b []byte, recipient string) string {
 	return string(key[:])
 }
 
+// lower is strings.ToLower(s): s as it is when it is ASCII without an
+// upper-case letter, else lowercased by appendLower in a buffer on the
+// stack (a long one on the heap) and copied once.
+func lower(s string) string {
+	if asciiLower(s) {
+		return s
+	}
+	var buf [128]byte
+	b := appendLower(buf[:0], s)
+	if string(b) == s {
+		return s
+	}
+	return string(b)
+}
+
+// asciiLower reports whether s is ASCII without an upper-case letter,
+// testing 8 bytes at once as appendLower does.
+func asciiLower(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := load8(s[i:])
+		if w&highs != 0 || (w+(0x80-'A')*ones)&^(w+(0x80-'Z'-1)*ones)&highs != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // appendLower appends strings.ToLower(s) to dst, without the string when s
 // is ASCII: it copies s and lowercases 8 bytes at once. For a byte below
 // 0x80, adding 0x80-'A' sets its high bit from 'A' up, adding 0x80-'Z'-1

@@ -18,7 +18,7 @@ import (
 // records turns what Extract found into records: one per recipient, of
 // the kind the message is; a bounce recipient is resolved (resolve).
 func records(m *parts.Message, res *dialect.Result, orig Original, dates *dateMemo) []Record {
-	reporting := strings.ToLower(clean(res.ReportingMTA))
+	reporting := lower(clean(res.ReportingMTA))
 	date := dates.format(res.Date)
 	if res.Original != nil {
 		orig = describeNotice(res.Original, dates)
@@ -29,11 +29,11 @@ func records(m *parts.Message, res *dialect.Result, orig Original, dates *dateMe
 		var rec Record
 		switch res.Kind {
 		case dialect.KindFeedback:
-			rec = Record{Kind: KindFeedback, Recipient: strings.ToLower(clean(rc.Address)), Reason: reason.Feedback,
+			rec = Record{Kind: KindFeedback, Recipient: lower(clean(rc.Address)), Reason: reason.Feedback,
 				Diagnostic: clean(rc.Diagnostic), Auth: rc.Auth, FeedbackType: clean(rc.FeedbackType),
 				Why: Why{Kind: why, Reason: "a complaint report is feedback"}}
 		case dialect.KindAutoreply:
-			rec = Record{Kind: KindAutoreply, Recipient: strings.ToLower(clean(rc.Address)), Reason: reason.Vacation,
+			rec = Record{Kind: KindAutoreply, Recipient: lower(clean(rc.Address)), Reason: reason.Vacation,
 				Diagnostic: clean(rc.Diagnostic), Why: Why{Kind: why, Reason: "an auto-reply is vacation"}}
 		default:
 			rec = resolve(rc, m.Charset, dates)
@@ -55,11 +55,11 @@ func records(m *parts.Message, res *dialect.Result, orig Original, dates *dateMe
 func describeNotice(o *dialect.Original, dates *dateMemo) Original {
 	to := make([]string, 0, len(o.To))
 	for _, a := range o.To {
-		to = append(to, strings.ToLower(a))
+		to = append(to, lower(a))
 	}
 	return Original{
 		MessageID: clean(o.MessageID),
-		From:      strings.ToLower(clean(o.From)),
+		From:      lower(clean(o.From)),
 		To:        clean(strings.Join(to, ", ")),
 		Subject:   clean(o.Subject),
 		Date:      dates.format(o.Date),
@@ -82,11 +82,11 @@ func describeNotice(o *dialect.Original, dates *dateMemo) Original {
 // declares, when it came raw from a delivery-status part (parts.Decode).
 func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 	rec := Record{
-		Recipient:         strings.ToLower(clean(rc.Address)),
-		OriginalRecipient: strings.ToLower(clean(rc.OriginalAddress)),
-		Action:            strings.ToLower(rc.Action),
+		Recipient:         lower(clean(rc.Address)),
+		OriginalRecipient: lower(clean(rc.OriginalAddress)),
+		Action:            lower(rc.Action),
 		Diagnostic:        cleanDecoded(rc.Diagnostic, charset),
-		RemoteMTA:         strings.ToLower(clean(rc.RemoteMTA)),
+		RemoteMTA:         lower(clean(rc.RemoteMTA)),
 		SMTPCommand:       strings.ToUpper(rc.Command),
 		Date:              dates.format(rc.Date),
 	}
@@ -175,7 +175,7 @@ func statusComment(v string) string {
 		return ""
 	}
 	c := clean(v[i+1 : j])
-	switch strings.ToLower(c) {
+	switch lower(c) {
 	case "permanent failure", "temporary failure", "transient failure", "success", "delayed", "failed":
 		return "" // the class in words, nothing more
 	}
@@ -242,9 +242,9 @@ func firstMsgID(v string) string {
 func firstAddress(h header.Header, key string) string {
 	var buf [4]string
 	if list, ok := parts.AddressList(buf[:0], h, key); ok {
-		return strings.ToLower(clean(list[0]))
+		return lower(clean(list[0]))
 	}
-	return strings.ToLower(clean(dsn.Address(h.Get(key))))
+	return lower(clean(dsn.Address(h.Get(key))))
 }
 
 // describe reads the returned original's header; hint is the bounce's
@@ -256,11 +256,11 @@ func describe(h header.Header, hint string, dates *dateMemo) Original {
 	var buf [8]string
 	if list, ok := parts.AddressList(buf[:0], h, "To"); ok {
 		for i, a := range list {
-			list[i] = strings.ToLower(a)
+			list[i] = lower(a)
 		}
 		o.To = strings.Join(list, ", ")
 	} else {
-		o.To = strings.ToLower(dsn.Address(h.Get("To")))
+		o.To = lower(dsn.Address(h.Get("To")))
 	}
 	o.To = clean(o.To)
 	o.Subject = clean(parts.SubjectOf(h, hint))

@@ -47,6 +47,10 @@ func ParseDate(s string) (time.Time, bool) {
 func parseDate(s string) (time.Time, bool) {
 	if !phrase.Folded(s) {
 		s = strings.Join(strings.Fields(s), " ")
+		// Folded, s may now be of a usual form.
+		if t, ok := quickDate(s); ok {
+			return t, true
+		}
 	}
 	if s == "" {
 		return time.Time{}, false
@@ -160,16 +164,9 @@ func mayFit(layout, s string) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
-// parseRFC5322 is time.Parse(rfc5322, s). The plainest form ("Mon, 2 Jan
-// 2006 15:04:05 -0700", exact-case names) is read here,
-// and its numeric zone is a FixedZone made once per offset: time.Parse
-// makes a new one for every date not in the local zone, three objects a
-// date. Anything else goes to time.Parse; FuzzParseRFC5322 compares the
-// two.
+// parseRFC5322 is time.Parse(rfc5322, s), not tried when it certainly
+// fails.
 func parseRFC5322(s string) (time.Time, bool) {
-	if t, ok := plainRFC5322(s); ok {
-		return t, true
-	}
 	if !mayFit(rfc5322, s) {
 		return time.Time{}, false
 	}
@@ -177,13 +174,20 @@ func parseRFC5322(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-func plainRFC5322(s string) (time.Time, bool) {
-	d, ok := plainFields(s)
+// quickDate is ParseDate's time of s when s is of a usual form
+// (quickFields), made without time.Parse: a numeric zone is the local one
+// when it has that offset then, as time.Parse decides, else a FixedZone
+// made once per offset (time.Parse makes a new one for every such date,
+// three objects a date). It reports false for anything else.
+func quickDate(s string) (time.Time, bool) {
+	d, ok := quickFields(s)
 	if !ok {
 		return time.Time{}, false
 	}
+	if d.utc {
+		return time.Date(d.year, time.Month(d.month), d.day, d.hour, d.min, d.sec, 0, time.UTC), true
+	}
 	t := time.Date(d.year, time.Month(d.month), d.day, d.hour, d.min, d.sec, 0, time.UTC).Add(-time.Duration(d.offset) * time.Second)
-	// As time.Parse does: the local zone when it has that offset then.
 	if _, local := t.In(time.Local).Zone(); local == d.offset {
 		return t.In(time.Local), true
 	}
@@ -191,97 +195,175 @@ func plainRFC5322(s string) (time.Time, bool) {
 }
 
 // A dateFields is a date as written: its wall clock and its zone's offset
-// in seconds east of UTC.
+// in seconds east of UTC. utc is a zone named "UTC", which time.Parse
+// puts in time.UTC whatever the local zone.
 type dateFields struct {
 	year, month, day, hour, min, sec, offset int
+	utc                                      bool
 }
 
-// plainFields reads s when it is "Mon, 2 Jan 2006 15:04:05 -0700" (the
-// day one or two digits), a valid date, for plainRFC5322.
-func plainFields(s string) (dateFields, bool) {
-	if len(s) < 30 || s[3] != ',' || s[4] != ' ' || !isWeekday(s[:3]) {
-		return dateFields{}, false
+// quickFields reads s in one pass when it is a valid date of the usual
+// forms, each of which parseDate reads to the same time:
+//
+//	Mon, 2 Jan 2006 15:04:05 -0700
+//
+// with or without the day name, which may be followed by two spaces, as
+// Postfix writes it ("Tue,  2 May"); the day of one or two digits; the
+// year of four digits or two (1969 to 2068, as time.Parse takes "06"); the
+// zone numeric or "UTC"; and a trailing comment ("(JST)") without "(".
+// Names are spelt as RFC 5322 writes them. It reports false for anything
+// else, left to parseDate (FuzzParseDate and FuzzQuickDate hold the two
+// together).
+//
+// Why parseDate gives the same time: it folds the white space first (the
+// two spaces become one), and tries the RFC 5322 layout, which takes a
+// plain date whole; with a comment, it tries it on the date before the
+// comment, net/mail's ParseDate taking a two-digit year or "UTC", with the
+// comment or else without it.
+func quickFields(s string) (dateFields, bool) {
+	var d dateFields
+	if len(s) > 5 && s[3] == ',' {
+		if s[4] != ' ' || !isWeekday(s[:3]) {
+			return d, false
+		}
+		s = s[5:]
+		if s[0] == ' ' {
+			s = s[1:]
+		}
 	}
+	// The day and month: "2 Jan " or "02 Jan ".
+	if len(s) > 1 && s[1] == ' ' && isDigit(s[0]) {
+		d.day = int(s[0] - '0')
+		s = s[1:]
+	} else if len(s) > 2 && s[2] == ' ' {
+		d.day = twoDigits(s)
+		s = s[2:]
+	} else {
+		return d, false
+	}
+	if d.day < 1 || len(s) < 5 || s[4] != ' ' {
+		return d, false
+	}
+	d.month = monthOf(s[1:4])
 	s = s[5:]
-	day, s, ok := digits(s, 1, 2)
-	if !ok || day < 1 || len(s) != 24 || s[0] != ' ' || s[4] != ' ' || s[9] != ' ' ||
-		s[12] != ':' || s[15] != ':' || s[18] != ' ' || s[19] != '+' && s[19] != '-' {
-		return dateFields{}, false
+	// The year: "2006 " or "06 ".
+	switch {
+	case len(s) > 4 && s[4] == ' ':
+		hi, lo := twoDigits(s), twoDigits(s[2:])
+		if hi < 0 || lo < 0 {
+			return d, false
+		}
+		d.year = hi*100 + lo
+		s = s[4:]
+	case len(s) > 2 && s[2] == ' ':
+		d.year = twoDigits(s)
+		if d.year < 0 {
+			return d, false
+		}
+		if d.year >= 69 {
+			d.year += 1900
+		} else {
+			d.year += 2000
+		}
+		s = s[2:]
+	default:
+		return d, false
 	}
-	m := monthOf(s[1:4])
-	year, _, ok1 := digits(s[5:9], 4, 4)
-	hour, _, ok2 := digits(s[10:12], 2, 2)
-	min, _, ok3 := digits(s[13:15], 2, 2)
-	sec, _, ok4 := digits(s[16:18], 2, 2)
-	zh, _, ok5 := digits(s[20:22], 2, 2)
-	zm, _, ok6 := digits(s[22:24], 2, 2)
-	if m == 0 || !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || hour > 23 || min > 59 || sec > 59 || zh > 23 || zm > 59 {
-		return dateFields{}, false
+	// The time: " 15:04:05 ".
+	if len(s) < 10 || s[3] != ':' || s[6] != ':' || s[9] != ' ' {
+		return d, false
 	}
-	if day > 28 && day > time.Date(year, time.Month(m+1), 0, 0, 0, 0, 0, time.UTC).Day() {
-		return dateFields{}, false // not in the month
+	d.hour, d.min, d.sec = twoDigits(s[1:]), twoDigits(s[4:]), twoDigits(s[7:])
+	s = s[10:]
+	// The zone: "-0700" or "UTC".
+	switch {
+	case len(s) >= 5 && (s[0] == '+' || s[0] == '-'):
+		zh, zm := twoDigits(s[1:]), twoDigits(s[3:])
+		if zh < 0 || zh > 23 || zm < 0 || zm > 59 {
+			return d, false
+		}
+		d.offset = (zh*60 + zm) * 60
+		if s[0] == '-' {
+			d.offset = -d.offset
+		}
+		s = s[5:]
+	case strings.HasPrefix(s, "UTC"):
+		d.utc = true
+		s = s[3:]
+	default:
+		return d, false
 	}
-	offset := (zh*60 + zm) * 60
-	if s[19] == '-' {
-		offset = -offset
+	// Nothing more, or a comment.
+	if s != "" && (len(s) < 3 || s[0] != ' ' || s[1] != '(' || s[len(s)-1] != ')' || strings.IndexByte(s[2:], '(') >= 0) {
+		return d, false
 	}
-	return dateFields{year: year, month: m, day: day, hour: hour, min: min, sec: sec, offset: offset}, true
+	if d.month == 0 || d.hour < 0 || d.hour > 23 || d.min < 0 || d.min > 59 || d.sec < 0 || d.sec > 59 {
+		return d, false
+	}
+	if d.day > 28 && d.day > time.Date(d.year, time.Month(d.month+1), 0, 0, 0, 0, 0, time.UTC).Day() {
+		return d, false // not in the month
+	}
+	return d, true
 }
 
-// appendRFC3339 appends d as time.Time.Format(time.RFC3339) writes a time
-// with its wall clock and offset (four digits of year, "Z" for UTC).
-func (d dateFields) appendRFC3339(dst []byte) []byte {
-	dst = append2(append2(dst, d.year/100), d.year%100)
-	dst = append2(append(dst, '-'), d.month)
-	dst = append2(append(dst, '-'), d.day)
-	dst = append2(append(dst, 'T'), d.hour)
-	dst = append2(append(dst, ':'), d.min)
-	dst = append2(append(dst, ':'), d.sec)
+// twoDigits returns the number the first two bytes of s write as decimal
+// digits, or -1 when they are not two digits.
+func twoDigits(s string) int {
+	hi, lo := int(s[0])-'0', int(s[1])-'0'
+	if uint(hi) > 9 || uint(lo) > 9 {
+		return -1
+	}
+	return hi*10 + lo
+}
+
+// rfc3339 is d as time.Time.Format(time.RFC3339) writes a time with its
+// wall clock and offset (four digits of year, "Z" for UTC).
+func (d dateFields) rfc3339() string {
+	var b [25]byte
+	put2(b[0:], d.year/100)
+	put2(b[2:], d.year%100)
+	b[4] = '-'
+	put2(b[5:], d.month)
+	b[7] = '-'
+	put2(b[8:], d.day)
+	b[10] = 'T'
+	put2(b[11:], d.hour)
+	b[13] = ':'
+	put2(b[14:], d.min)
+	b[16] = ':'
+	put2(b[17:], d.sec)
 	if d.offset == 0 {
-		return append(dst, 'Z')
+		b[19] = 'Z'
+		return string(b[:20])
 	}
-	off, sign := d.offset/60, byte('+')
+	off := d.offset / 60
+	b[19] = '+'
 	if off < 0 {
-		off, sign = -off, '-'
+		off, b[19] = -off, '-'
 	}
-	dst = append2(append(dst, sign), off/60)
-	return append2(append(dst, ':'), off%60)
+	put2(b[20:], off/60)
+	b[22] = ':'
+	put2(b[23:], off%60)
+	return string(b[:])
 }
 
-// append2 appends n, below 100, as two digits.
-func append2(dst []byte, n int) []byte {
-	return append(dst, byte('0'+n/10), byte('0'+n%10))
+// put2 writes n, below 100, as two digits at the start of b.
+func put2(b []byte, n int) {
+	b[0], b[1] = byte('0'+n/10), byte('0'+n%10)
 }
 
 // FormatDate is ParseDate's time of s as time.RFC3339 writes it, or ""
-// when ParseDate reports false. A date of the usual form (quickDate's,
-// plainFields') is written from its text, without a time.Time.
+// when ParseDate reports false. A date of a usual form (quickFields') is
+// written from its text, without a time.Time.
 func FormatDate(s string) string {
 	if d, ok := quickFields(s); ok {
-		var buf [32]byte
-		return string(d.appendRFC3339(buf[:0]))
+		return d.rfc3339()
 	}
 	t, ok := ParseDate(s)
 	if !ok {
 		return ""
 	}
 	return t.Format(time.RFC3339)
-}
-
-// quickFields is the fields of s when quickDate would take it by
-// plainRFC5322, with or without a trailing comment.
-func quickFields(s string) (dateFields, bool) {
-	if !phrase.Folded(s) || '0' <= s[0] && s[0] <= '9' {
-		return dateFields{}, false
-	}
-	if strings.HasSuffix(s, ")") {
-		i := strings.LastIndexByte(s, '(')
-		if i <= 0 {
-			return dateFields{}, false
-		}
-		s = strings.TrimSpace(s[:i])
-	}
-	return plainFields(s)
 }
 
 // isWeekday reports whether s is a day's name as RFC 5322 writes it,
@@ -326,17 +408,6 @@ func monthOf(s string) int {
 	return 0
 }
 
-// digits reads at least min and at most max decimal digits at the start of
-// s.
-func digits(s string, min, max int) (int, string, bool) {
-	n, i := 0, 0
-	for i < len(s) && i < max && '0' <= s[i] && s[i] <= '9' {
-		n = n*10 + int(s[i]-'0')
-		i++
-	}
-	return n, s[i:], i >= min
-}
-
 // zones holds the FixedZone of each offset seen, as time.Parse names it
 // (no name).
 var zones sync.Map
@@ -347,49 +418,6 @@ func fixedZone(offset int) *time.Location {
 	}
 	z, _ := zones.LoadOrStore(offset, time.FixedZone("", offset))
 	return z.(*time.Location)
-}
-
-// rfc5322NoDay is rfc5322 without the optional day name.
-const rfc5322NoDay = "2 Jan 2006 15:04:05 -0700"
-
-// quickDate reads the usual date forms as parseDate would, without its
-// copies and failed attempts: parseDate first folds the white space of s
-// and tries the RFC 5322 layout on it, then on it without a trailing
-// comment ("(JST)"). A date already folded (plain ASCII, single spaces), or
-// Postfix's with two spaces after the day name, takes those two steps
-// here without the copy, and a commented one without the first attempt,
-// which cannot fit (the layout ends in a digit). It reports false for
-// anything else, and for what the layout does not fit: parseDate decides
-// those (FuzzParseDate holds the two together).
-func quickDate(s string) (time.Time, bool) {
-	if !phrase.Folded(s) && !spacedDay(s) {
-		return time.Time{}, false
-	}
-	if '0' <= s[0] && s[0] <= '9' {
-		// No day name: neither of those steps can fit. net/mail's
-		// ParseDate (parseDate's next) then takes the date whole,
-		// as its zone is the first '+' or '-', and any of its layouts
-		// that parses it gives the time this one gives.
-		t, err := time.Parse(rfc5322NoDay, s)
-		return t, err == nil
-	}
-	if strings.HasSuffix(s, ")") {
-		i := strings.LastIndexByte(s, '(')
-		if i <= 0 {
-			return time.Time{}, false
-		}
-		s = strings.TrimSpace(s[:i])
-	}
-	return parseRFC5322(s)
-}
-
-// spacedDay reports whether s is a date as Postfix writes it, "Tue,  2 May
-// 2017 01:16:58 -0400 (EDT)": a day name, a comma, two spaces and a
-// folded rest starting with a digit. The layout's "_2" takes the day with
-// the space, so the time is the time of the folded date.
-func spacedDay(s string) bool {
-	return len(s) > 7 && isLetter(s[0]) && isLetter(s[1]) && isLetter(s[2]) && s[3] == ',' && s[4] == ' ' &&
-		s[5] == ' ' && '0' <= s[6] && s[6] <= '9' && phrase.Folded(s[6:])
 }
 
 func isLetter(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/bounce-tool/bounce/pkg/header"
 )
@@ -404,8 +405,8 @@ func (c *Recipient) set(key fieldName, v string) {
 	case originalRecipient:
 		c.OriginalRecipient = Address(v)
 	case action:
-		if f := strings.Fields(v); len(f) > 0 {
-			c.Action = strings.ToLower(strings.TrimRight(f[0], ";,."))
+		if w := firstWord(v); w != "" {
+			c.Action = strings.ToLower(strings.TrimRight(w, ";,."))
 		}
 	case status:
 		c.Status = v
@@ -424,6 +425,34 @@ func (c *Recipient) set(key fieldName, v string) {
 	case willRetryUntil:
 		c.WillRetryUntil = v
 	}
+}
+
+// firstWord is strings.Fields(v)[0], or "" when v has no word, without
+// the slice of every word: an ASCII word after ASCII spaces is cut here,
+// anything else is left to strings.Fields (which takes Unicode's spaces
+// when v is not ASCII).
+func firstWord(v string) string {
+	i := 0
+	for i < len(v) && asciiSpace(v[i]) {
+		i++
+	}
+	j := i
+	for j < len(v) && v[j] < utf8.RuneSelf && !asciiSpace(v[j]) {
+		j++
+	}
+	if j < len(v) && v[j] >= utf8.RuneSelf {
+		if f := strings.Fields(v); len(f) > 0 {
+			return f[0]
+		}
+		return ""
+	}
+	return v[i:j]
+}
+
+// asciiSpace reports whether c is one of the ASCII spaces strings.Fields
+// splits at.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // stripType removes an RFC 3464 type prefix ("dns; mx.example.com").

@@ -172,38 +172,44 @@ func TestRepeatedPerMessageField(t *testing.T) {
 	}
 }
 
-// FuzzParseRFC5322: the plain dates parseRFC5322 reads itself give what
-// time.Parse gives: the same instant, zone name and offset, and the local
-// zone where time.Parse takes it.
-func FuzzParseRFC5322(f *testing.F) {
+// FuzzQuickDate: the dates quickDate reads itself give what every layout
+// tried gives (everyLayout, without quickDate): the same instant, zone
+// name and offset, and the local zone where time.Parse takes it.
+func FuzzQuickDate(f *testing.F) {
 	for _, s := range []string{"Mon, 2 Jan 2006 15:04:05 -0700", "Tue, 14 Mar 2023 09:30:00 +0900", "Sun, 28 Feb 2021 23:59:59 +0000",
 		"Mon, 02 Jan 2006 15:04:05 -0000", "Wed, 31 Jan 2024 10:00:00 +0100", "mon, 2 Jan 2006 15:04:05 -0700", "Mon,  2 Jan 2006 15:04:05 -0700",
-		"Thu, 29 Feb 2024 10:00:00 +0100", "Wed, 29 Feb 2023 10:00:00 +0100", "Thu, 31 Apr 2013 23:45:00 -0800", "Tue, 31 Dec 2013 23:45:00 -0800"} {
+		"Thu, 29 Feb 2024 10:00:00 +0100", "Wed, 29 Feb 2023 10:00:00 +0100", "Thu, 31 Apr 2013 23:45:00 -0800", "Tue, 31 Dec 2013 23:45:00 -0800",
+		"Thu, 18 Oct 24 10:00:00 UTC", "18 Oct 69 10:00:00 UTC (x)", "Thu, 18 Oct 68 10:00:00 +0900 (JST)", "2 Jan 2006 15:04:05 -0700 (a-bc)"} {
+		f.Add(s)
+	}
+	for _, s := range dates {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := plainRFC5322(s)
-		want, err := time.Parse(rfc5322, s)
+		got, ok := quickDate(s)
 		if !ok {
 			return
 		}
-		if err != nil {
-			t.Fatalf("plainRFC5322(%q) = %v, time.Parse fails: %v", s, got, err)
+		want, wantOK := everyLayout(s)
+		if !wantOK {
+			t.Fatalf("quickDate(%q) = %v, every layout fails", s, got)
 		}
 		gn, go_ := got.Zone()
 		wn, wo := want.Zone()
 		if !got.Equal(want) || gn != wn || go_ != wo || (got.Location() == time.Local) != (want.Location() == time.Local) ||
 			got.Format(time.RFC3339) != want.Format(time.RFC3339) {
-			t.Fatalf("plainRFC5322(%q) = %v (%s %d), time.Parse = %v (%s %d)", s, got, gn, go_, want, wn, wo)
+			t.Fatalf("quickDate(%q) = %v (%s %d), every layout = %v (%s %d)", s, got, gn, go_, want, wn, wo)
 		}
 	})
 }
 
-// TestPlainRFC5322: the common form is read without time.Parse.
-func TestPlainRFC5322(t *testing.T) {
-	for _, s := range []string{"Mon, 2 Jan 2006 15:04:05 -0700", "Tue, 14 Mar 2023 09:30:00 +0900", "Sun, 28 Feb 2021 23:59:59 +0000"} {
-		if _, ok := plainRFC5322(s); !ok {
-			t.Errorf("plainRFC5322(%q) = false", s)
+// TestQuickFields: the usual forms are read without time.Parse.
+func TestQuickFields(t *testing.T) {
+	for _, s := range []string{"Mon, 2 Jan 2006 15:04:05 -0700", "Tue, 14 Mar 2023 09:30:00 +0900", "Sun, 28 Feb 2021 23:59:59 +0000",
+		"Tue,  2 May 2017 01:16:58 -0400 (EDT)", "24 Jun 2024 08:54:01 -0000", "1 Apr 2010 14:59:45 +0900",
+		"Thu, 18 Oct 24 10:00:00 UTC", "Thu, 18 Sep 2008 17:54:04 +0900 (JST)", "9 May 2024 23:34:45 +0900 (JST)"} {
+		if _, ok := quickFields(s); !ok {
+			t.Errorf("quickFields(%q) = false", s)
 		}
 	}
 }

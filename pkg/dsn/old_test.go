@@ -279,6 +279,7 @@ func checkSame(t *testing.T, s string) {
 }
 
 var sameSeeds = []string{
+	"Final-Recipient: rfc822; a@b\nAction: \vFAILED; x\nAction: fa\u00a0iled\nAction: \u0085failed\nAction: failed\u2028x\nAction: \xffx\n",
 	"Final-Recipient: rfc822; a@b\nAction: failed\nStatus: 5.1.1\n",
 	" \n\t\nFinal-Recipient:\n\n: x\n",
 	"Reporting-MTA: dns; a\n\nAction: failed\nReporting-MTA: dns; b\nFinal-Recipient: rfc822; x@y\nAction: delayed\nX-Other: 1\n",

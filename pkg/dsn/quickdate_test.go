@@ -27,6 +27,9 @@ var dates = []string{
 	"Mon Jan 2 15:04:05 MST 2006", "Mon, 2 Jan 2006 15:04 -0700", "Mon, 02 Jan 2006 15:04:05 -0700 MST", "2006-01-02T15:04:05+09:00",
 	"Tue, 123 Apr 2024 10:00:00 -0700 (PST)", "Thu, 18 Apr 2024 10:00:00 -0700 From: x <y@z>", "\tThu, 18 Apr 2024 10:00:00 +0900",
 	"Thu, 18 Apr 2024 10:00:00 +0900\r\n", "18 Apr 24 10:00 UT", "Thu,  18 Apr 2024 10:00:00 GMT", "1 -0000", "Thu, 1 +0000",
+	"Thu, 18 Oct 24 10:00:00 UTC (x)", "Thu, 18 Oct 2024 10:00:00 UTC ()", "18 Oct 24 10:00:00 UTC (a-bcd)", "18 Oct 24 10:00:00 UTC (a-bcde)",
+	"Thu, 18 Oct 24 10:00:00 UTCX", "Thu, 18 Oct 99 10:00:00 +0900", "1 Jan 70 00:00:00 -0000", "31 Dec 68 23:59:59 +2359 (a) b)",
+	"Fri,  1 Mar 24 10:00:00 UTC (JST\\)", "Fri, 1 Mar 24 10:00:00 UTC (\u00e9)", "Fri, 1 Mar 024 10:00:00 +0000", "Fri, 1 Mar 2024 10:00:00 +0000 (\r\n)",
 }
 
 // TestQuickDate: ParseDate, its shortcut (quickDate) included, gives what

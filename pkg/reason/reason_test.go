@@ -3,6 +3,7 @@ package reason
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/bounce-tool/bounce/pkg/status"
 )
@@ -429,6 +430,30 @@ func TestAppendLowerASCII(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestCaseless: no rune caseless takes has a lowercase of its own.
+func TestCaseless(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if caseless(r) && unicode.ToLower(r) != r {
+			t.Fatalf("caseless(%U) but unicode.ToLower gives %U", r, unicode.ToLower(r))
+		}
+	}
+}
+
+// FuzzLower: appendLower writes what strings.ToLower writes, after a
+// prefix already in the buffer.
+func FuzzLower(f *testing.F) {
+	for _, s := range []string{"", "ABC", "Das Postfach des Empfängers ist VOLL", "\xffA\xc3", "ＡＢＣ ｄｅｆ メールボックスが一杯です SMTP",
+		"İSTANBUL Ⱥ ΣΑΣ", "\xef\xbf\xbdX", "12345678\x80ABCDEFGH", "ЯЩИК ПЕРЕПОЛНЕН", "\xed\xa0\x80 surrogate", "\U0001E900"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		got := appendLower([]byte("x:"), text)
+		if want := "x:" + strings.ToLower(text); string(got) != want {
+			t.Fatalf("appendLower(%q) = %q, strings.ToLower %q", text, got[2:], want[2:])
+		}
+	})
 }
 
 // plain is appendPlain on a string, for the tables above.

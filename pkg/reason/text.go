@@ -3,8 +3,10 @@ package reason
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -134,11 +136,76 @@ func lowerWords(buf []byte, text string) (lower, words []byte) {
 	buf = slices.Grow(buf, 2*len(text)) // the lowercase text and its words, at most as long
 	b, ok := appendLowerASCII(buf, text)
 	if !ok {
-		b = append(buf, strings.ToLower(text)...)
+		b = appendLower(buf, text)
 	}
 	n := len(b)
 	b = appendPlain(b, b[:n])
 	return b[:n:n], b[n:]
+}
+
+// appendLower appends text lowercased to buf as strings.ToLower writes it
+// (a byte that is not UTF-8 becomes U+FFFD), without the string: its ASCII
+// runs by appendLowerASCII, other runes by unicode.ToLower but those
+// caseless takes (East Asia's scripts, lowercase Cyrillic, ...), which are
+// copied. FuzzLower holds it to strings.ToLower.
+func appendLower(buf []byte, text string) []byte {
+	for text != "" {
+		n := asciiPrefix(text)
+		buf, _ = appendLowerASCII(buf, text[:n])
+		text = text[n:]
+		for text != "" && text[0] >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text)
+			switch {
+			case r == utf8.RuneError && size == 1:
+				buf = utf8.AppendRune(buf, utf8.RuneError)
+			case caseless(r):
+				buf = append(buf, text[:size]...)
+			default:
+				buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			}
+			text = text[size:]
+		}
+	}
+	return buf
+}
+
+// caseless reports whether r is in one of caselessRanges, where no rune
+// has a lowercase other than itself (TestCaseless).
+func caseless(r rune) bool {
+	for _, rg := range caselessRanges {
+		if r < rg[0] {
+			return false
+		}
+		if r < rg[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// caselessRanges are the runes from the first to before the second of
+// each pair, in order, that unicode.ToLower leaves as they are, and that
+// reports' texts have often: Latin-1's signs, lowercase Greek and
+// Cyrillic, the scripts from Hebrew to Myanmar, general punctuation, East
+// Asia's scripts, Hangul, the fullwidth forms but A to Z, and U+FFFD.
+var caselessRanges = [...][2]rune{
+	{0x80, 0xC0}, {0x3AC, 0x3CF}, {0x430, 0x460}, {0x557, 0x10A0}, {0x2000, 0x2126},
+	{0x2D00, 0xA640}, {0xA7F6, 0xFF21}, {0xFF3B, 0x10400},
+}
+
+// asciiPrefix returns the length of the ASCII bytes text starts with,
+// reading 8 bytes at once.
+func asciiPrefix(text string) int {
+	const highs = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		if w := binary.LittleEndian.Uint64([]byte(text[i : i+8])); w&highs != 0 {
+			return i + bits.TrailingZeros64(w&highs)/8
+		}
+	}
+	for ; i < len(text) && text[i] < utf8.RuneSelf; i++ {
+	}
+	return i
 }
 
 // appendLowerASCII appends text lowercased to buf when text is ASCII, and
