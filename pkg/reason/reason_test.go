@@ -92,6 +92,26 @@ var classifyTests = []struct {
 	{"spam", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "554 5.7.1 Email cannot be delivered. Reason: Email flagged as Spam."}, SpamDetected, "wording"},
 	{"UBE", Facts{Status: status.MustParse("5.7.1"), Diagnostic: "550 5.7.1 Message content rejected, UBE, id=00000-22-225"}, SpamDetected, "wording"},
 
+	// 4. Decisive wording that is not of one server: the phrases of a
+	// meaning as other servers word it, under a code that says nothing.
+	{"qmail badrcptto", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "553 sorry, your envelope recipient is in my badrcptto list (#5.7.1)"}, UserUnknown, "wording"},
+	{"mailbox not present", Facts{Diagnostic: "550 Requested action not taken: mailbox not present"}, UserUnknown, "wording"},
+	{"non-existent recipient", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 Invalid or non-existent recipient"}, UserUnknown, "wording"},
+	{"mailbox name not allowed", Facts{Diagnostic: "553 Requested action not taken: mailbox name not allowed"}, UserUnknown, "wording"},
+	{"quota violation", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "552 Quota violation for x@example.jp"}, MailboxFull, "wording"},
+	{"too many messages on the server is a full mailbox, not a rate", Facts{Diagnostic: "452 User has too many messages on the server"}, MailboxFull, "wording"},
+	{"a mail file is a mailbox, not a message", Facts{Diagnostic: "Mail file size exceeds the maximum size allowed for mail delivery"}, MailboxFull, "wording"},
+	{"inbound message size", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "552 Message exceeded maximum inbound message size"}, EmailTooLarge, "wording"},
+	{"account temporarily suspended", Facts{Diagnostic: "550 This account has been temporarily suspended"}, Suspend, "wording"},
+	{"postfix's suspended delivery is not an account", Facts{Status: status.MustParse("4.0.0"), Diagnostic: "delivery temporarily suspended: connect to mx.example.com[192.0.2.1]: server refused to talk to me: 421 Service not available"}, Blocked, "wording"},
+	{"batv", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 BATV validation failure"}, Rejected, "wording"},
+	{"badmailfrom", Facts{Diagnostic: "553 sorry, your envelope sender is in my badmailfrom list (#5.7.1)"}, Rejected, "wording"},
+	{"ip name lookup", Facts{Diagnostic: "550 Access denied. IP name lookup failed [192.0.2.1]"}, RequirePTR, "wording"},
+	{"open proxy", Facts{Diagnostic: "554 Rejecting open proxy 192.0.2.1"}, Blocked, "wording"},
+	{"rcpthosts is relaying", Facts{Diagnostic: "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"}, NoRelaying, "wording"},
+	{"too many smtp sessions", Facts{Status: status.MustParse("4.0.0"), Diagnostic: "421 Too many SMTP sessions for this host"}, RateLimited, "wording"},
+	{"improperly formatted content", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 This message contains improperly-formatted binary content"}, ContentError, "wording"},
+
 	// 4. Stage-bound user-unknown answers.
 	{"user unknown at RCPT", Facts{Status: status.MustParse("5.2.1"), Command: "RCPT", Diagnostic: "550 5.2.1 <x@example.jp>... User Unknown"}, UserUnknown, "wording"},
 	{"user unknown under 5.1.1", Facts{Status: status.MustParse("5.1.1"), Diagnostic: "550 5.1.1 <x@example.jp>... User Unknown"}, UserUnknown, "wording"},

@@ -65,6 +65,7 @@ var decisive = []rule{
 	// greylisting, a deferral that the next attempt passes.
 	{reason: RateLimited, phrases: []string{
 		"sending quota", "sending limit", "daily sending", "hourly sending", "sent too many messages",
+		"daily message quota", "maximum sending rate", "allowed number of messages",
 		// A count of bad recipients, before "invalid recipient" reads it
 		// as one unknown user.
 		"too many invalid recipients", "too many bad recipients",
@@ -78,6 +79,9 @@ var decisive = []rule{
 		"mailbox is over", "mailbox exceeds", "mailfolder is full", "inbox is full", "account is full", "mailbox would exceed",
 		"exceeds the maximum mailbox", "not enough space in", "no space left in", "mailbox has no space",
 		"inbox is out of storage", "mailbox is out of storage", "account is out of storage",
+		"exceeding their quota", "over the allowed quota", "quota violation", "full mailbox", "not enough disk space",
+		"not enough storage space", "not sufficient disk space", "space has been used up", "too much mail data",
+		"too many messages on the server", "mail file size exceeds", "does not have enough space",
 		// ja
 		"メールボックスがいっぱい", "容量オーバー", "容量を超え", "容量超過", "容量不足",
 		// de
@@ -105,12 +109,14 @@ var decisive = []rule{
 		"exceeds size limit", "exceeds the size limit", "size limit exceeded", "message size limit",
 		"maximum message size", "message length exceeds", "message is larger than", "too large for",
 		"size exceeds", "line limit exceeded",
+		"maximum inbound message size", "max message size", "exceeded maximum size", "message file too big",
+		"message was too big", "message was too large", "because it is too large", "size limit",
 		// ja
 		"サイズが大き", "サイズ制限", "サイズオーバー",
 		// de
 		"nachricht zu groß", "nachricht ist zu groß", "zu gross", "maximale nachrichtengröße", "größenbeschränkung",
 		// fr
-		"message trop volumineux", "message trop gros", "taille maximale",
+		"message trop volumineux", "message trop gros", "taille maximale", "taille limite du message",
 		// es
 		"mensaje demasiado grande", "tamaño máximo", "tamano maximo",
 		// pt
@@ -135,6 +141,8 @@ var decisive = []rule{
 		"account locked", "temporarily locked", "temporary locked", "account is blocked", "account blocked", "account has been blocked", "mailbox is blocked",
 		"is no longer active", "mailbox unavailable due to inactivity", "account has been terminated",
 		"no longer accepts mail", "no longer accepting mail",
+		"inactive user", "deactivated mailbox", "user is terminated", "currently suspended", "has been temporarily suspended",
+		"temporarily inactive", "suspend the service", "or domain is disabled",
 		// ja
 		"利用停止", "停止中", "休止中", "無効になって",
 		// de
@@ -166,6 +174,7 @@ var decisive = []rule{
 		"not allowed to relay", "insecure mail relay", "not configured to relay", "cannot relay", "can't relay",
 		"relaying mail to", "relay prohibited", "relaying prohibited", "relaying is prohibited", "no relaying", "relaying disallowed", "relay disallowed",
 		"not a gateway", "relay is not allowed", "relaying is not allowed", "email address is not verified",
+		"allowed rcpthosts", "non-local e-mail address", "non-local email address", "we don't handle mail for",
 		"relais refusé", "relais non autorisé", "relaying nicht erlaubt", "relay nicht erlaubt",
 		"reenvío denegado", "retransmisión denegada", "relay negado", "中継拒否", "不允许转发",
 	}},
@@ -184,12 +193,14 @@ var decisive = []rule{
 		"you have been blocked by", "recipient has blocked", "only accepting mail from", "only accepts mail from",
 		"user rules", "this account is protected by", "has restricted sms e-mail",
 		"not authorized to send to this recipient",
+		"not accepting any mail", "new mail is not currently being accepted", "user reject", "refuse to receive",
 		"受信拒否", "受信を拒否", "拒收", "拒绝接收",
 	}},
 	{reason: RequirePTR, phrases: []string{
 		"reverse dns", "reverse-dns", "reverse lookup", "reverse hostname", "ptr record", "no ptr", "|rdns",
 		"|ptr|", "unverifyable sending ip", "unverifiable sending ip", "cannot find your hostname",
 		"client host name is unknown", "forward-confirmed", "fcrdns", "does not resolve to your ip",
+		"ip name lookup failed", "forward dns entry", "unresolvable relay host",
 		"résolution inverse", "逆引き",
 	}},
 	// The envelope sender or its domain was refused.
@@ -201,12 +212,17 @@ var decisive = []rule{
 		"provide a valid from", "address verification failed", "envelope sender", "mail from address",
 		"sender address is not", "your address is not allowed", "sender is not valid",
 		"purported responsible address", "'send mail as'", "send mail as feature", "not a member of", "you are not a member",
+		"batv", "backscatter protection", "bogus mail from", "valid-address-filter", "senderfilterconfig", "badmailfrom",
+		"no third-party dsns", "unsigned dsn", "fully qualified email address required", "registered gateway user",
+		"mail from not owned", "returned mail not accepted", "rfc 1035 violation", "sender e-mail address rejected",
+		"sender email address rejected", "sender not pre-approved", "unroutable sender", "unrouteable sender",
+		"not allowed to post",
 		// A list or group that does not take the sender's posts.
 		"permission to post", "投稿する権限", "berechtigungen haben, um der gruppe", "permisos necesarios para publicar",
 		"autorisé à lui envoyer", "張貼留言的權限", "发帖的权限", "غير مصرح لك بإرسال", "δικαίωμα ανάρτησης", "אישור לפרסם",
 		"पोस्ट करने की अनुमति",
 		"absender abgelehnt", "absenderadresse", "ungültiger absender",
-		"expéditeur refusé", "expediteur refuse", "expéditeur rejeté", "expéditeur invalide",
+		"expéditeur refusé", "expediteur refuse", "expéditeur rejeté", "expéditeur invalide", "émetteur invalide", "emetteur invalide",
 		"remitente rechazado", "remitente no válido", "remetente rejeitado", "remetente inválido",
 		"отправитель отклонен", "недопустимый отправитель", "发件人被拒绝",
 	}},
@@ -235,7 +251,7 @@ var decisive = []rule{
 		"invalid domain", "bad destination system", "domain could not be found", "domain couldn't be found",
 		"hostname not found", "couldn't find any host", "could not find any host", "non-existent host",
 		"non-existent domain", "nonexistent domain", "domain name does not exist",
-		"could not be found in domain name service", "could not be found in dns", "destination server for this recipient could not be found",
+		"could not be found in domain name service", "could not be found in dns", "destination server for this recipient could not be found", "domain must exist",
 		"illegal host/domain name", "host or domain name not found",
 		"domaine inexistant", "domaine inconnu", "domain existiert nicht", "dominio inexistente",
 		"dominio no existe", "domínio não existe", "домен не существует", "域名不存在", "ドメインが存在しません",
@@ -249,6 +265,12 @@ var decisive = []rule{
 		"unknown mailbox", "mailbox unknown", "not a valid mailbox", "mailbox is unavailable", "account does not exist",
 		"account doesn't exist", "no such account", "addressee unknown", "bad destination mailbox",
 		"no such address", "address unknown", "invalid final delivery userid",
+		"mailbox invalid", "mailbox not present", "no mail box", "not an active address", "no account by that name",
+		"no one at this address", "not a valid recipient", "not a valid user", "recipnotfound", "recipient notfound",
+		"badrcptto", "badrecipientto", "validrcptto", "email name is not found", "wrong or no longer valid",
+		"addresses were unknown", "unknown virtual user", "non-existent recipient", "nonexistent recipient",
+		"non-existent user", "nonexistent user", "non-existent mailbox", "nonexistent mailbox", "non-existent account",
+		"not a valid e-mail address", "not a valid email address", "address is not valid", "mailbox name not allowed",
 		"not listed in domino", "not listed in public name", "recipient address is invalid", "address rejected: access denied",
 		// X.400 gateways: the originator/recipient (O/R) name is unknown.
 		"unrecognised o/r name", "unrecognized o/r name", "unrecognised-or-name", "unrecognized-or-name",
@@ -275,7 +297,8 @@ var decisive = []rule{
 		"收件人不存在", "邮箱不存在", "地址不存在", "帐户不存在", "账户不存在", "收件人地址无效", "收件者不存在",
 		"信箱不存在", "帳號不存在", "帳戶不存在",
 		// it
-		"destinatario sconosciuto", "destinatario non valido", "casella inesistente", "indirizzo inesistente",
+		"destinatario sconosciuto", "destinatario non valido", "casella inesistente", "indirizzo inesistente", "destinatario inesistente",
+		"nessun utente",
 		// nl
 		"onbekende ontvanger", "ontvanger onbekend", "ongeldige ontvanger", "adres bestaat niet",
 	}},
@@ -284,7 +307,8 @@ var decisive = []rule{
 		"user unknown", "unknown user", "no such user", "user not found",
 		"user not exist", "user is unknown", "unknown local part", "invalid user", "user doesn't have a",
 		"does not exist", "doesn't exist", "invalid address", "no such person", "unknown or illegal alias",
-		"is not a known user",
+		"is not a known user", "user not known", "no user here by that name", "recipient not ok", "refuses to accept your mail",
+		"envelope recipient has been denied",
 		// ja
 		"存在しません",
 		// de
@@ -308,6 +332,7 @@ var decisive = []rule{
 		"improper use of 8-bit", "8-bit data", "8bit data", "invalid mime", "malformed mime", "mime error",
 		"mime structure", "bad mime", "illegal character", "invalid character", "attachment type",
 		"file type not allowed", "attachments are not allowed", "line too long",
+		"improperly-formatted", "mime complexity", "unnecessary base64",
 	}},
 	{reason: VirusDetected, phrases: []string{
 		"|virus", "malware", "infected", "trojan", "malicious attachment", "ウイルス", "病毒", "вирус",
@@ -318,7 +343,8 @@ var decisive = []rule{
 		"exceeded the rate", "too many messages", "too many mails", "too many emails", "too many recipients",
 		"too fast", "slow down", "daily limit", "hourly limit",
 		"recipient limit exceeded", "message limit exceeded",
-		"receiving mail at a rate", "max connections", "connection limit",
+		"receiving mail at a rate", "max connections", "connection limit", "too many smtp sessions", "try again slower",
+		"at a rate that prevents",
 		"zu viele verbindungen", "zu viele nachrichten", "trop de connexions", "trop de messages",
 		"demasiadas conexiones", "demasiados mensajes", "muitas conexões", "слишком много", "发送频率", "频率过高",
 		"送信制限",
@@ -333,11 +359,15 @@ var decisive = []rule{
 		"not accepting connections", "invalid ip for sending", "no access from mail server", "host is not allowed",
 		"not allowed to connect", "connection not allowed", "blocked for spamming", "blocked for abuse",
 		"not authorized to send email directly", "smtp relay at your service provider",
+		"open proxy", "ip address rejected", "bad ip profile", "connections will not be accepted from",
+		"unwanted messages have been sent from", "|blackhole",
 		"adresse ip source bloquee", "adresse ip bloquée", "ip bloqueada", "ip gesperrt",
 	}},
 	{reason: SpamDetected, phrases: []string{
 		"|spam", "antispam", "junk mail", "|ube|", "unsolicited", "bulk mail", "content rejected",
 		"message rejected as bulk", "classified as bulk", "looks like bulk", "suspicious content",
+		"bulk email", "unacceptable content", "mail content denied", "rejecting mail content",
+		"recurrent pattern detection", "message scored",
 		"迷惑メール", "スパム", "垃圾郵件", "spamverdacht", "pourriel", "indésirable", "no deseado", "indesejad", "спам", "垃圾邮件",
 		"indesiderat", "ongewenst",
 	}},
@@ -348,13 +378,14 @@ var secondary = []rule{
 	{reason: PolicyViolation, phrases: []string{
 		"policy reasons", "policy violation", "violates", "violation of",
 		"potential security issue", "header error", "protocol violation", "host network not allowed",
-		"prohibited", "|policy", "policies",
+		"prohibited", "|policy", "policies", "illegal attachment", "organizational settings", "organisational settings",
 		"richtlinie", "politique", "política", "politica", "политик", "策略", "ポリシー",
 	}},
 	{reason: SecurityError, phrases: []string{
 		"authentication required", "authentication is required", "must authenticate",
 		"unauthenticated senders", "not authenticated", "authentication failed", "smtp auth", "please authenticate", "delivery not authorized",
 		"tls required", "encryption required", "must issue a starttls",
+		"authentication failure", "credentials invalid", "invalid credentials",
 	}},
 	// Blocked, said without saying why.
 	{reason: Blocked, phrases: []string{
@@ -366,7 +397,7 @@ var secondary = []rule{
 	}},
 	{reason: SystemFull, phrases: []string{
 		"insufficient disk space", "system storage", "disk full", "out of disk",
-		"no space left on device",
+		"no space left on device", "mail system full",
 	}},
 	// The sender's server gave up: the message's time in the queue is up.
 	{reason: Expired, phrases: []string{
@@ -381,7 +412,8 @@ var secondary = []rule{
 		"forwarding loop", "lost connection", "connection reset", "connection dropped", "network is unreachable",
 		"network is down", "no route to host", "host is unreachable", "name server", "name service", "dns error", "dns lookup",
 		"lookup failure", "could not connect", "unable to connect", "connection refused",
-		"couldn't connect", "failed to connect", "wasn't able to establish",
+		"couldn't connect", "failed to connect", "wasn't able to establish", "unable to resolve route",
+		"dns records for the destination",
 	}},
 	// A connection that never came about, or timed out, reported once
 	// the sender gave up.
@@ -392,7 +424,8 @@ var secondary = []rule{
 	}},
 	{reason: SystemError, phrases: []string{
 		"system error", "internal error", "local error", "server error", "could not load", "ldap", "database error",
-		"configuration error", "misconfigur", "temporarily unavailable", "system problem", "service currently unavailable", "service unavailable",
+		"configuration error", "misconfigur", "config error", "interrupted system call", "queue file write error",
+		"can't create user output file", "temporarily unavailable", "system problem", "service currently unavailable", "service unavailable",
 		"systemfehler", "erreur système", "error del sistema", "системная ошибка", "系统错误", "システムエラー",
 	}},
 	{reason: SyntaxError, phrases: []string{
