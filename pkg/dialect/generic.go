@@ -80,13 +80,17 @@ func (in *Input) looksLikeBounce(listed bool) bool {
 }
 
 // hasStatusCode reports whether text holds an enhanced status code, or an
-// SMTP reply code at the start of a line or after "said:".
+// SMTP reply code at the start of a line, after an address that starts the
+// line ("ann@example.com: 550 User not found"), or after "said:".
 func hasStatusCode(text string) bool {
 	if _, ok := status.Find(text); ok {
 		return true
 	}
 	for _, line := range strings.Split(text, "\n") {
 		l := strings.TrimLeft(line, " \t<>#")
+		if sp := strings.IndexByte(l, ' '); sp > 0 && l[sp-1] == ':' && strings.IndexByte(l[:sp], '@') > 0 {
+			l = strings.TrimLeft(l[sp:], " \t")
+		}
 		if len(l) >= 4 && (l[3] == ' ' || l[3] == '-') {
 			if _, ok := status.ParseReply(l[:3]); ok {
 				return true

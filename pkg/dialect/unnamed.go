@@ -35,6 +35,7 @@ var undeliveredStatements = []string{
 	"could not be reached", "delivery delayed", "delivery is delayed", "has been delayed",
 	"will continue to try", "will continue trying", "will keep trying", "could not be handed",
 	"non-delivery", "nondelivery", "delivery failure", "not deliverable",
+	"message was returned", "mail was returned", "message has been returned", "mail has been returned",
 	// de, fr, es, it, pt, nl, ja
 	"nicht zugestellt", "unzustellbar", "nicht erreicht", "nicht ausgeliefert", "konnte nicht",
 	"pas pu être remis", "pas pu etre remis", "pas pu être délivré", "pas pu etre delivre", "non remis",
@@ -47,6 +48,7 @@ var undeliveredStatements = []string{
 	"配信できません", "配信に失敗", "配送できません", "届きませんでした", "送信できませんでした",
 	// ru, zh
 	"не может быть доставлено", "не удалось доставить", "не доставлено", "无法投递", "投递失败", "未能送达",
+	"被退回", "退信", "发送失败", "無法投遞", "投遞失敗",
 }
 
 var undeliveredSet = phrase.New(undeliveredStatements...)
