@@ -185,6 +185,7 @@ var classifyTests = []struct {
 	{"lookup failure", Facts{Status: status.MustParse("4.0.0"), Diagnostic: "Deferred: Name server: example.co.jp.: host name lookup failure"}, NetworkError, "wording"},
 	{"network is down (ENETDOWN, Courier)", Facts{Status: status.MustParse("5.0.0"), Action: "failed", Diagnostic: "Network is down"}, NetworkError, "wording"},
 	{"4.4.7 wins over the words of the last attempt", Facts{Status: status.MustParse("4.4.7"), Diagnostic: "Deferred: Connection refused by mx.example.jp. Message could not be delivered for 5 days"}, Expired, "code"},
+	{"exchange 2003 finds no gateway: its queue gave up", Facts{Diagnostic: "Routing: Could not find a gateway for x@example.co.jp"}, Expired, "wording"},
 	{"connection timed out", Facts{Diagnostic: "connect to mx.example.org[192.0.2.1]:25: Connection timed out"}, Expired, "wording"},
 	{"system error", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "554 Service currently unavailable"}, SystemError, "wording"},
 	{"postfix recipient refusal without a reason", Facts{Status: status.MustParse("5.0.0"), Diagnostic: "550 <x@example.jp>: Recipient address rejected."}, UserUnknown, "wording"},

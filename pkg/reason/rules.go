@@ -406,6 +406,7 @@ var secondary = []rule{
 		"could not be delivered within", "within the allowed queue period", "failing for a long time",
 		"queue lifetime", "maximum queue time", "envelope expired", "not going to try again", "not delivered within",
 		"after multiple retries", "after repeated attempts", "retry period expired",
+		"could not find a gateway",
 	}},
 	{reason: NetworkError, phrases: []string{
 		"mail loop", "too many hops", "routing loop", "hop count exceeded", "loops back to myself", "message looping",
