@@ -231,3 +231,25 @@ func TestStockReportSubject(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotedSubject(t *testing.T) {
+	for _, tc := range []struct {
+		subject, want string
+		ok            bool
+	}{
+		{"Undeliverable: [#91] Order update", "[#91] Order update", true},
+		{"Delivery delayed:[#91] Order update", "[#91] Order update", true},
+		{"  UNZUSTELLBAR:  Ihre Anfrage ", "Ihre Anfrage", true},
+		{"Non remis : Votre demande", "Votre demande", true},
+		{"Remise différée : Votre demande", "Votre demande", true},
+		{"Undelivered Mail Returned to Sender", "", false},
+		{"Re: Undeliverable: [#91] Order update", "", false},
+		{"[#91] Order update", "", false},
+		{"", "", false},
+	} {
+		got, ok := QuotedSubject(tc.subject)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("QuotedSubject(%q) = %q, %v; want %q, %v", tc.subject, got, ok, tc.want, tc.ok)
+		}
+	}
+}

@@ -81,3 +81,31 @@ func ReplySubject(subject string) bool {
 	}
 	return false
 }
+
+// quotingPrefixes start the subjects of delivery reports that quote the
+// original's subject after them, as Exchange, Outlook and GroupWise write
+// them ("Undeliverable: [#91] Order update", "Delivery delayed:[#91] ...");
+// compared ignoring case.
+var quotingPrefixes = []string{
+	"undeliverable:", "undelivered:", "undeliverable message:", "delivery delayed:", "delayed:",
+	"not delivered:", "delivery failure:", "delivery failed:", "message not delivered:",
+	// de, fr, es, it, pt, nl, sv
+	"unzustellbar:", "nicht zustellbar:", "zustellung verzögert:", "non remis :", "non remis:",
+	"remise différée :", "remise différée:", "no se puede entregar:", "no entregado:", "entrega retrasada:",
+	"non recapitabile:", "recapito ritardato:", "não entregue:", "não é possível entregar:",
+	"entrega atrasada:", "niet bezorgd:", "onbestelbaar:", "bezorging vertraagd:", "olevererbart:",
+}
+
+// QuotedSubject returns the original's subject that a delivery report's
+// subject quotes after one of the prefixes Exchange and its kin write
+// ("Undeliverable: [#91] Order update" gives "[#91] Order update"), and
+// true; "" and false when the subject starts with no such prefix.
+func QuotedSubject(subject string) (string, bool) {
+	s := strings.TrimLeft(subject, " \t")
+	for _, p := range quotingPrefixes {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
+			return strings.TrimSpace(s[len(p):]), true
+		}
+	}
+	return "", false
+}

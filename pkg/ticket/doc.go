@@ -13,9 +13,12 @@
 // Only at the returned original: its header and its decoded text. The
 // bounce's own header adds its In-Reply-To and References, and only when the
 // original's Message-ID is unknown (no original came back, or one without a
-// Message-ID): those fields then name the message that bounced. The bounce's
-// prose is never read: an ID a mail server quotes there ("[#102]" in a Yahoo
-// rejection) is not a ticket.
+// Message-ID): those fields then name the message that bounced. When no
+// original came back at all, the bounce's Subject stands in for the
+// original's where it quotes it after a report's prefix ("Undeliverable:
+// [#91] Order update", sign.QuotedSubject). The bounce's prose is never
+// read: an ID a mail server quotes there ("[#102]" in a Yahoo rejection) is
+// not a ticket.
 //
 // # Precision first
 //

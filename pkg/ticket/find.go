@@ -19,8 +19,11 @@ type Message struct {
 	Body string
 	// Bounce is the header of the bounce (or auto-reply) itself. Only its
 	// In-Reply-To and References are read, and only when Header has no
-	// Message-ID: they then name the message that bounced. The bounce's
-	// subject, addresses and prose are never read.
+	// Message-ID: they then name the message that bounced; and, when no
+	// original came back (Header is empty), the original's subject its
+	// Subject quotes after a report's prefix ("Undeliverable: [#91] Order
+	// update", sign.QuotedSubject). The bounce's addresses and prose are
+	// never read.
 	Bounce mimeheader.Header
 }
 
@@ -123,13 +126,27 @@ func (v *view) helpDesk() string {
 func (v *view) subjectText() string {
 	if !v.subjectDone {
 		v.subjectDone = true
-		s, err := v.m.Header.Subject()
+		h, quoted := v.subjectHeader()
+		s, err := h.Subject()
 		if err != nil || s == "" {
-			s = v.m.Header.Get("Subject")
+			s = h.Get("Subject")
+		}
+		if quoted {
+			s, _ = sign.QuotedSubject(s)
 		}
 		v.subject = strings.Join(strings.Fields(s), " ")
 	}
 	return v.subject
+}
+
+// subjectHeader returns the header whose Subject holds the original's
+// subject: the original's own, or, when no original came back, the
+// bounce's, which quotes it after a report's prefix (quoted).
+func (v *view) subjectHeader() (h mimeheader.Header, quoted bool) {
+	if v.m.Header.Len() == 0 {
+		return v.m.Bounce, true
+	}
+	return v.m.Header, false
 }
 
 // hasPrefixedField reports whether the original's header has a field whose

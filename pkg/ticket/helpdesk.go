@@ -170,10 +170,12 @@ func glpiMsgID(msgID string) string {
 //	[GLPI #0000123]            GLPI
 //	[#123]                     Freshdesk or osTicket (osticket when X-Mailer or X-osTicket-* says so; else freshdesk)
 //
-// The subject is the help desk's own: the original is the mail it sent. The
+// The subject is the help desk's own: the original is the mail it sent (or,
+// when none came back, its subject as the bounce's Subject quotes it). The
 // first tag in this order wins.
 func subjectTag(v *view) *Ticket {
-	if raw := v.m.Header.Get("Subject"); !strings.Contains(raw, "[") && !strings.Contains(raw, "=?") {
+	h, _ := v.subjectHeader()
+	if raw := h.Get("Subject"); !strings.Contains(raw, "[") && !strings.Contains(raw, "=?") {
 		return nil // no tag, and no encoded word to hide one: not worth decoding
 	}
 	s := v.subjectText()
