@@ -85,6 +85,30 @@ var autoPhrases = [...]autoPhrase{
 	{"자동 회신", false},
 	{"자동 응답", false},
 	{"부재", true},
+	// Outlook's "Automatic reply:" in more of the languages it is
+	// localised to, and other mail programs' own.
+	{"autoodpowiedź", false},
+	{"autoodpowiedz", false},
+	{"odpowiedź automatyczna", false},
+	{"automatická odpoveď", false},
+	{"răspuns automat", false},
+	{"raspuns automat", false},
+	{"samodejni odgovor", false},
+	{"automaatvastus", false},
+	{"automaatne vastus", false},
+	{"automātiskā atbilde", false},
+	{"automatinis atsakymas", false},
+	{"автоматичен отговор", false},
+	{"автовідповідь", false},
+	{"автоматична відповідь", false},
+	{"תשובה אוטומטית", false},
+	{"رد تلقائي", false},
+	{"ตอบกลับอัตโนมัติ", false},
+	{"trả lời tự động", false},
+	{"balasan otomatis", false},
+	{"balasan automatik", false},
+	{"自动答复", false},
+	{"自動答覆", false},
 }
 
 // AutoReplyPhrases returns the auto-reply subject markers, lowercase (for
