@@ -49,6 +49,11 @@ var undeliveredStatements = []string{
 	// ru, zh
 	"не может быть доставлено", "не удалось доставить", "не доставлено", "无法投递", "投递失败", "未能送达",
 	"被退回", "退信", "发送失败", "無法投遞", "投遞失敗",
+	// pl, cs, sv, da and nb, fi, tr, hu, ko
+	"nie może zostać dostarczona", "nie mogła zostać dostarczona", "nie została dostarczona",
+	"nie można dostarczyć", "nemohla být doručena", "nebyla doručena", "nelze doručit",
+	"kunde inte levereras", "kunne ikke leveres", "kan ikke leveres", "ei voitu toimittaa",
+	"teslim edilemedi", "nem sikerült kézbesíteni", "nem kézbesíthető", "전달되지 않았습니다", "배달하지 못했습니다",
 }
 
 var undeliveredSet = phrase.New(undeliveredStatements...)

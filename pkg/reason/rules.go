@@ -102,6 +102,10 @@ var decisive = []rule{
 		"casella piena", "casella di posta piena", "quota superata", "spazio esaurito",
 		// nl
 		"mailbox vol|", "postvak vol|", "postbus vol|", "quotum overschreden",
+		// pl, cs, sv, da and nb, fi, tr, ko
+		"skrzynka jest pełna", "skrzynka pełna", "przekroczono limit skrzynki", "schránka je plná",
+		"plná schránka", "brevlådan är full", "postlådan är full", "postkassen er fuld", "postkassen er full",
+		"postilaatikko on täynnä", "posta kutusu dolu", "메일함이 가득", "사서함이 가득",
 	}},
 	{reason: EmailTooLarge, phrases: []string{
 		"message too large", "message is too large", "message too big", "message is too big", "mail too large",
@@ -301,6 +305,11 @@ var decisive = []rule{
 		"nessun utente",
 		// nl
 		"onbekende ontvanger", "ontvanger onbekend", "ongeldige ontvanger", "adres bestaat niet",
+		// pl, cs, sv, da and nb, fi, tr, ko
+		"nieznany odbiorca", "adres nie istnieje", "skrzynka nie istnieje", "neznámý příjemce",
+		"adresa neexistuje", "okänd mottagare", "mottagaren finns inte", "ukendt modtager", "ukjent mottaker",
+		"tuntematon vastaanottaja", "bilinmeyen alıcı", "alıcı bulunamadı", "받는 사람을 찾을 수 없",
+		"존재하지 않는 메일",
 	}},
 	// The short answers filters give too: stage-bound (see rule).
 	{reason: UserUnknown, stageBound: true, phrases: []string{

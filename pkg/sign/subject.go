@@ -23,6 +23,11 @@ var reportSubjects = []string{
 	"échec de la remise", "echec de la remise", "no entregado", "no se pudo entregar", "non recapitat",
 	"mancata consegna", "não entregue", "nao entregue", "falha na entrega", "niet bezorgd", "onbestelbaar",
 	"配信", "不達", "返送", "エラー", "недостав", "退信", "无法投递",
+	// pl, cs, sv, da and nb, fi, tr, hu, ko, as Outlook's "Undeliverable:"
+	// and other servers write them
+	"niedostarczaln", "niedostarczon", "nedoručiteln", "nedoručen", "olevererbar", "ej levererbar",
+	"kunde inte levereras", "kan ikke leveres", "kunne ikke leveres", "tavoittamaton", "toimitus epäonnistui",
+	"teslim edilemeyen", "teslim edilemedi", "kézbesíthetetlen", "배달되지 않음", "전송 실패",
 }
 
 var reportSubjectSet = phrase.New(reportSubjects...)
@@ -94,6 +99,9 @@ var quotingPrefixes = []string{
 	"remise différée :", "remise différée:", "no se puede entregar:", "no entregado:", "entrega retrasada:",
 	"non recapitabile:", "recapito ritardato:", "não entregue:", "não é possível entregar:",
 	"entrega atrasada:", "niet bezorgd:", "onbestelbaar:", "bezorging vertraagd:", "olevererbart:",
+	// pl, cs, sv, da and nb, fi, tr, hu, ru, ja, zh, ko
+	"niedostarczalne:", "nedoručitelné:", "ej levererbart:", "kan ikke leveres:", "tavoittamaton:",
+	"teslim edilemeyen:", "kézbesíthetetlen:", "не удается доставить:", "配信不能:", "无法投递:", "배달되지 않음:",
 }
 
 // QuotedSubject returns the original's subject that a delivery report's
