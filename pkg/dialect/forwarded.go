@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/parts"
-	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // A bounce that comes back as the "original" of another bounce, or that a
@@ -17,7 +16,7 @@ func (in *Input) forwarded() *Input {
 	if in.depth > 0 || in.Message == nil {
 		return nil
 	}
-	if o := in.Message.Original; o != nil && sign.FromMailSystem(o.Header.Get("From")) {
+	if o := in.Message.Original; o != nil && innerReport(o.Header) {
 		// The MIME walk took the returned message apart already: a report
 		// of its own (Original.Report), else a text bounce (its header and
 		// the start of its text).
@@ -38,10 +37,10 @@ func (in *Input) forwarded() *Input {
 }
 
 // inner takes apart a bounce found inside this one; nil when raw is not a
-// bounce from the mail system.
+// delivery report (innerReport).
 func (in *Input) inner(raw string) *Input {
 	m, _ := parts.Parse(strings.NewReader(raw), nil)
-	if m == nil || !sign.FromMailSystem(m.Header.Get("From")) {
+	if m == nil || !innerReport(m.Header) {
 		return nil
 	}
 	inner := NewInput(m)

@@ -5,6 +5,7 @@ import (
 
 	mimeheader "github.com/bounce-tool/bounce/pkg/header"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
+	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
@@ -26,17 +27,36 @@ var reportTypes = []string{"multipart/report", "message/delivery-status", "messa
 // decoded Subject in lowercase) may be a delivery report that Extract can read: a report
 // media type, the mail system as sender (sign.FromMailSystem) or the null
 // Return-Path, a delivery-report subject (sign.ReportSubject), the marks of
-// a complaint report or an auto-reply (noticeSign), or any header test of a
-// recogniser's Detect. A message for which Sniff is false
+// a complaint report or an auto-reply (noticeSign), any header test of a
+// recogniser's Detect, or a forward with attachments (a multipart/mixed
+// message with a forward's subject, sign.ForwardSubject), which may carry a
+// bounce whatever its subject says. A message for which Sniff is false
 // is ordinary mail, and its body need not be read: Extract, given the
 // whole message, would find no recipients in it.
 func Sniff(h mimeheader.Header, mediaType, subject string) bool {
+	return reportSigns(h, mediaType, subject) || noticeSign(h, subject) ||
+		mediaType == "multipart/mixed" && sign.ForwardSubject(subject)
+}
+
+// innerReport reports whether a message found inside another (a returned
+// original, a forwarded or quoted message) with header h may itself be a
+// delivery report: Sniff's signs of a report, not those of a notice or a
+// forward.
+func innerReport(h mimeheader.Header) bool {
+	typ, charset := parts.MediaType(h.Get("Content-Type"))
+	return reportSigns(h, typ, strings.ToLower(parts.DecodeHeader(h.Get("Subject"), charset)))
+}
+
+// reportSigns are Sniff's tests of a delivery report: a report media type,
+// the mail system as sender or the null Return-Path, a delivery-report
+// subject, or a header test of a recogniser's Detect.
+func reportSigns(h mimeheader.Header, mediaType, subject string) bool {
 	for _, t := range reportTypes {
 		if mediaType == t {
 			return true
 		}
 	}
-	if sign.FromMailSystem(h.Get("From")) || sign.ReportSubject(subject) || noticeSign(h, subject) {
+	if sign.FromMailSystem(h.Get("From")) || sign.ReportSubject(subject) {
 		return true
 	}
 	for _, f := range h.List() {

@@ -87,6 +87,23 @@ func ReplySubject(subject string) bool {
 	return false
 }
 
+// forwardPrefixes start the subjects of forwards, lowercase, in the
+// languages mail programs write them in (Fwd, Fw, WG, TR, RV, Enc, Doorst,
+// PD, VL, I).
+var forwardPrefixes = []string{"fwd:", "fw:", "wg:", "tr:", "rv:", "enc:", "doorst:", "pd:", "vl:", "i:"}
+
+// ForwardSubject reports whether a decoded subject forwards another
+// message ("Fwd: Postmaster notify: see transcript for details").
+func ForwardSubject(subject string) bool {
+	s := strings.ToLower(strings.TrimSpace(subject))
+	for _, p := range forwardPrefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // quotingPrefixes start the subjects of delivery reports that quote the
 // original's subject after them, as Exchange, Outlook and GroupWise write
 // them ("Undeliverable: [#91] Order update", "Delivery delayed:[#91] ...");
