@@ -160,6 +160,9 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 		slices.Sort(exceeded)
 	}
 	ret := in.Returned()
+	if res.Returned != nil {
+		ret = *res.Returned // what a bounce inside this one returns
+	}
 	var dates dateMemo
 	return link(records(m, res, originalOf(m, ret, &dates), &dates), m, ret, opts.Tickets), exceeded
 }

@@ -68,6 +68,11 @@ type Result struct {
 	// Original is the original as the notice describes it, when it does
 	// (an SES complaint); nil means the returned message (Input.Returned).
 	Original *Original
+	// Returned is the message the failures are about when it is not the
+	// one the input returns: for recipients read from a bounce inside this
+	// one (forwarded, or returned by a second server), what that bounce
+	// returns. nil means Input.Returned.
+	Returned *Returned
 	// Why says, in words, what made this a bounce: the sign that named the
 	// dialect ("header X-MC-System", "text \"this is the mail system at
 	// host\"") and the reader that found the recipients.
@@ -200,6 +205,10 @@ func Extract(in *Input) *Result {
 		if inner := in.forwarded(); inner != nil {
 			if r := Extract(inner); !empty(r) {
 				r.Why = "recipients from " + foundByInner + " (" + r.Why + ")"
+				if r.Returned == nil {
+					ret := inner.Returned()
+					r.Returned = &ret
+				}
 				return r
 			}
 		}
