@@ -86,6 +86,7 @@ const (
 	foundByProse    = "the prose"
 	foundByHeaders  = "X-Failed-Recipients or the returned original's To"
 	foundByInner    = "a bounce returned inside this one"
+	foundByForward  = "a bounce forwarded in this one's text"
 	foundByMentions = "the addresses a notice of the mail system mentions"
 	foundByNames    = "the names a notice of the mail system lists"
 )
@@ -162,6 +163,16 @@ func Extract(in *Input) *Result {
 	if res := notice(in); res != nil {
 		in.finish(res)
 		return res
+	}
+	if inner := in.inlineForward(); inner != nil {
+		if r := Extract(inner); !empty(r) {
+			r.Why = "recipients from " + foundByForward + " (" + r.Why + ")"
+			if r.Returned == nil {
+				ret := inner.Returned()
+				r.Returned = &ret
+			}
+			return r
+		}
 	}
 	p := in.prep()
 	var d *Recogniser

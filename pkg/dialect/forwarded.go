@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bounce-tool/bounce/pkg/parts"
+	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
 // A bounce that comes back as the "original" of another bounce, or that a
@@ -32,6 +33,27 @@ func (in *Input) forwarded() *Input {
 		if raw := inlineMessage(p.text[len(p.report):]); raw != "" {
 			return in.inner(raw)
 		}
+	}
+	return nil
+}
+
+// inlineForward returns the bounce a person forwarded in the text of this
+// message (a forward's subject, not from the mail system, and the message
+// written out after a forward marker, sign.ForwardedStart), taken apart;
+// nil when there is none. The forward's own words, and the forwarded
+// header's To (the help desk, which the bounce went back to), are then
+// not read as the bounce's.
+func (in *Input) inlineForward() *Input {
+	if in.depth > 0 || in.Message == nil || !sign.ForwardSubject(in.subject()) || in.systemSender() {
+		return nil
+	}
+	text := in.Message.Text()
+	at := sign.ForwardedStart(text)
+	if at < 0 {
+		return nil
+	}
+	if raw := inlineMessage(text[at:]); raw != "" {
+		return in.inner(raw)
 	}
 	return nil
 }

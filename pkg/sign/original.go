@@ -39,6 +39,41 @@ var originalMarkers = []string{
 	"content-type: text/rfc822-headers",
 }
 
+// forwardMarkers introduce a message forwarded inline in a person's mail,
+// lowercase, as mail programs write them: Gmail, Thunderbird, Apple Mail,
+// Outlook, and the same in other languages.
+var forwardMarkers = []string{
+	"---------- forwarded message ---------", "-------- forwarded message --------",
+	"begin forwarded message:", "-----original message-----", "-------- original message --------",
+	"---------- weitergeleitete nachricht ----------", "-------- weitergeleitete nachricht --------",
+	"-------- original-nachricht --------", "-------- message transféré --------",
+	"---------- message transféré ---------", "---------- mensaje reenviado ---------",
+	"---------- messaggio inoltrato ---------", "---------- mensagem encaminhada ---------",
+	"---------- doorgestuurd bericht ---------",
+}
+
+var forwardMarkerSet = phrase.New(forwardMarkers...)
+
+// ForwardedStart returns the offset just after the line that holds the
+// first marker of a message forwarded inline ("---------- Forwarded
+// message ---------", "Begin forwarded message:"), or -1 when text holds
+// none. ASCII case is ignored.
+func ForwardedStart(text string) int {
+	at := -1
+	forwardMarkerSet.ScanFold(text, func(i, _ int) bool {
+		at = i
+		return false
+	})
+	if at < 0 {
+		return -1
+	}
+	nl := strings.IndexByte(text[at:], '\n')
+	if nl < 0 {
+		return len(text)
+	}
+	return at + nl + 1
+}
+
 // headerStarts open a header block at the start of a line: a report text
 // that continues with the original's header carries no more report.
 var headerStarts = []string{"received: from ", "received: by ", "return-path: <", "return-path:<"}

@@ -259,3 +259,40 @@ func TestQuotedSubject(t *testing.T) {
 		}
 	}
 }
+
+func TestForwardedStart(t *testing.T) {
+	for _, tc := range []struct {
+		name, text string
+		want       int // -1: none
+	}{
+		{"gmail", "See below.\n\n---------- Forwarded message ---------\nFrom: a@x\n", 51},
+		{"apple mail", "FYI\nBegin forwarded message:\n\nFrom: a@x\n", 29},
+		{"outlook", "hi\n-----Original Message-----\nFrom: a@x\n", 30},
+		{"german, marker at the end", "Siehe unten.\n-------- Weitergeleitete Nachricht --------", 56},
+		{"a forward in words is no marker", "I forwarded message after message to them.\n", -1},
+		{"none", "", -1},
+	} {
+		if got := ForwardedStart(tc.text); got != tc.want {
+			t.Errorf("%s: ForwardedStart = %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+// FuzzForwardedStart: ForwardedStart returns -1 or the start of a line
+// after the one that holds a forward marker.
+func FuzzForwardedStart(f *testing.F) {
+	f.Add("See below.\n\n---------- Forwarded message ---------\nFrom: a@x\n")
+	f.Add("Begin forwarded message:")
+	f.Fuzz(func(t *testing.T, text string) {
+		at := ForwardedStart(text)
+		if at == -1 {
+			return
+		}
+		if at < 0 || at > len(text) || at < len(text) && at > 0 && text[at-1] != '\n' {
+			t.Fatalf("ForwardedStart(%q) = %d: not -1 nor the start of a line", text, at)
+		}
+		if !forwardMarkerSet.AnyFold(text[:at]) {
+			t.Fatalf("ForwardedStart(%q) = %d: no marker before it", text, at)
+		}
+	})
+}
