@@ -50,6 +50,8 @@ var forwardMarkers = []string{
 	"---------- message transféré ---------", "---------- mensaje reenviado ---------",
 	"---------- messaggio inoltrato ---------", "---------- mensagem encaminhada ---------",
 	"---------- doorgestuurd bericht ---------",
+	// Outlook's rule before the forwarded header ("From:", "Sent:", ...).
+	"________________________________",
 }
 
 var forwardMarkerSet = phrase.New(forwardMarkers...)

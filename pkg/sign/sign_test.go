@@ -268,6 +268,7 @@ func TestForwardedStart(t *testing.T) {
 		{"gmail", "See below.\n\n---------- Forwarded message ---------\nFrom: a@x\n", 51},
 		{"apple mail", "FYI\nBegin forwarded message:\n\nFrom: a@x\n", 29},
 		{"outlook", "hi\n-----Original Message-----\nFrom: a@x\n", 30},
+		{"outlook's rule", "hi\n________________________________\nFrom: a@x\n", 36},
 		{"german, marker at the end", "Siehe unten.\n-------- Weitergeleitete Nachricht --------", 56},
 		{"a forward in words is no marker", "I forwarded message after message to them.\n", -1},
 		{"none", "", -1},
