@@ -44,12 +44,17 @@ func (in *Input) forwarded() *Input {
 // header's To (the help desk, which the bounce went back to), are then
 // not read as the bounce's.
 func (in *Input) inlineForward() *Input {
-	if in.depth > 0 || in.Message == nil || !sign.ForwardSubject(in.subject()) || in.systemSender() {
+	if in.depth > 0 || in.Message == nil {
+		return nil
+	}
+	// The cheap tests first: most subjects do not say forward, even
+	// before they are decoded, and most texts hold no forward marker.
+	if raw := in.Message.Header.Get("Subject"); !sign.ForwardSubject(raw) && !strings.Contains(raw, "=?") {
 		return nil
 	}
 	text := in.Message.Text()
 	at := sign.ForwardedStart(text)
-	if at < 0 {
+	if at < 0 || !sign.ForwardSubject(in.subject()) || in.systemSender() {
 		return nil
 	}
 	if raw := inlineMessage(text[at:]); raw != "" {

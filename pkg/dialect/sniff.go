@@ -43,6 +43,9 @@ func Sniff(h mimeheader.Header, mediaType, subject string) bool {
 // delivery report: Sniff's signs of a report, not those of a notice or a
 // forward.
 func innerReport(h mimeheader.Header) bool {
+	if sign.FromMailSystem(h.Get("From")) {
+		return true // the usual inner bounce, told without decoding its subject
+	}
 	typ, charset := parts.MediaType(h.Get("Content-Type"))
 	return reportSigns(h, typ, strings.ToLower(parts.DecodeHeader(h.Get("Subject"), charset)))
 }

@@ -77,10 +77,14 @@ var replyPrefixes = []string{"re:", "aw:", "sv:", "antw:", "r:", "rif:", "réf:"
 // ReplySubject reports whether a decoded subject answers or forwards
 // another message ("Re: mail to you is undeliverable?"): a person writing
 // about a delivery report, not the report.
-func ReplySubject(subject string) bool {
-	s := strings.ToLower(strings.TrimSpace(subject))
-	for _, p := range replyPrefixes {
-		if strings.HasPrefix(s, p) {
+func ReplySubject(subject string) bool { return hasPrefixFold(subject, replyPrefixes) }
+
+// hasPrefixFold reports whether subject, leading white space aside, starts
+// with one of prefixes (lowercase), case ignored; without a lowercase copy.
+func hasPrefixFold(subject string, prefixes []string) bool {
+	s := strings.TrimLeft(subject, " \t\r\n")
+	for _, p := range prefixes {
+		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
 			return true
 		}
 	}
@@ -94,15 +98,7 @@ var forwardPrefixes = []string{"fwd:", "fw:", "wg:", "tr:", "rv:", "enc:", "door
 
 // ForwardSubject reports whether a decoded subject forwards another
 // message ("Fwd: Postmaster notify: see transcript for details").
-func ForwardSubject(subject string) bool {
-	s := strings.ToLower(strings.TrimSpace(subject))
-	for _, p := range forwardPrefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
-}
+func ForwardSubject(subject string) bool { return hasPrefixFold(subject, forwardPrefixes) }
 
 // quotingPrefixes start the subjects of delivery reports that quote the
 // original's subject after them, as Exchange, Outlook and GroupWise write
