@@ -64,11 +64,11 @@ func reportSigns(h mimeheader.Header, mediaType, subject string) bool {
 	}
 	for _, f := range h.List() {
 		key := f.Key // as written: compared ignoring case
-		if strings.EqualFold(key, "Return-Path") && sign.NullSender(f.Value) {
+		if len(key) == len("Return-Path") && strings.EqualFold(key, "Return-Path") && sign.NullSender(f.Value) {
 			return true
 		}
 		for _, s := range headerSigns {
-			if s.field != "Subject" && strings.EqualFold(key, s.field) && (s.sub == "" || phrase.ContainsFold(f.Value, s.sub)) {
+			if s.field != "Subject" && len(key) == len(s.field) && strings.EqualFold(key, s.field) && (s.sub == "" || phrase.ContainsFold(f.Value, s.sub)) {
 				return true
 			}
 		}
