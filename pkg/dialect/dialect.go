@@ -148,6 +148,25 @@ func (d *Recogniser) hint(res *Result) {
 	}
 }
 
+// fromInner is Extract of a bounce found inside this one (nil: none), its
+// Why saying where it was found (how) and its Returned what that bounce
+// returns; nil when it names no one.
+func fromInner(inner *Input, how string) *Result {
+	if inner == nil {
+		return nil
+	}
+	r := Extract(inner)
+	if empty(r) {
+		return nil
+	}
+	r.Why = "recipients from " + how + " (" + r.Why + ")"
+	if r.Returned == nil {
+		ret := inner.Returned()
+		r.Returned = &ret
+	}
+	return r
+}
+
 // Extract returns the recipients of a bounce, or nil when nothing in it looks
 // like a bounce.
 //
@@ -164,15 +183,8 @@ func Extract(in *Input) *Result {
 		in.finish(res)
 		return res
 	}
-	if inner := in.inlineForward(); inner != nil {
-		if r := Extract(inner); !empty(r) {
-			r.Why = "recipients from " + foundByForward + " (" + r.Why + ")"
-			if r.Returned == nil {
-				ret := inner.Returned()
-				r.Returned = &ret
-			}
-			return r
-		}
+	if r := fromInner(in.inlineForward(), foundByForward); r != nil {
+		return r
 	}
 	p := in.prep()
 	var d *Recogniser
@@ -213,15 +225,8 @@ func Extract(in *Input) *Result {
 	if empty(res) || weak {
 		// The report names no one for certain: it may be about a
 		// bounce it returns.
-		if inner := in.forwarded(); inner != nil {
-			if r := Extract(inner); !empty(r) {
-				r.Why = "recipients from " + foundByInner + " (" + r.Why + ")"
-				if r.Returned == nil {
-					ret := inner.Returned()
-					r.Returned = &ret
-				}
-				return r
-			}
+		if r := fromInner(in.forwarded(), foundByInner); r != nil {
+			return r
 		}
 	}
 	if empty(res) {
