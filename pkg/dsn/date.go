@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/internal/datename"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
@@ -114,7 +115,7 @@ func mailDate(s string) (time.Time, bool) {
 // cutDayName returns s without its leading day name, comma and spaces
 // ("Thu, "), the name spelt exactly and the rest starting with a digit.
 func cutDayName(s string) (string, bool) {
-	if len(s) < 6 || s[3] != ',' || s[4] != ' ' || !isWeekday(s[:3]) {
+	if len(s) < 6 || s[3] != ',' || s[4] != ' ' || !datename.Weekday(s[:3]) {
 		return "", false
 	}
 	rest := strings.TrimLeft(s[4:], " ")
@@ -223,7 +224,7 @@ type dateFields struct {
 func quickFields(s string) (dateFields, bool) {
 	var d dateFields
 	if len(s) > 5 && s[3] == ',' {
-		if s[4] != ' ' || !isWeekday(s[:3]) {
+		if s[4] != ' ' || !datename.Weekday(s[:3]) {
 			return d, false
 		}
 		s = s[5:]
@@ -244,7 +245,7 @@ func quickFields(s string) (dateFields, bool) {
 	if d.day < 1 || len(s) < 5 || s[4] != ' ' {
 		return d, false
 	}
-	d.month = monthOf(s[1:4])
+	d.month = int(datename.Month(s[1:4]))
 	s = s[5:]
 	// The year: "2006 " or "06 ".
 	switch {
@@ -300,7 +301,7 @@ func quickFields(s string) (dateFields, bool) {
 	if d.month == 0 || d.hour < 0 || d.hour > 23 || d.min < 0 || d.min > 59 || d.sec < 0 || d.sec > 59 {
 		return d, false
 	}
-	if d.day > 28 && d.day > time.Date(d.year, time.Month(d.month+1), 0, 0, 0, 0, 0, time.UTC).Day() {
+	if d.day > 28 && d.day > datename.DaysIn(time.Month(d.month), d.year) {
 		return d, false // not in the month
 	}
 	return d, true
@@ -364,48 +365,6 @@ func FormatDate(s string) string {
 		return ""
 	}
 	return t.Format(time.RFC3339)
-}
-
-// isWeekday reports whether s is a day's name as RFC 5322 writes it,
-// "Mon" to "Sun" (case as written).
-func isWeekday(s string) bool {
-	switch s {
-	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun":
-		return true
-	}
-	return false
-}
-
-// monthOf returns the number (1 to 12) of a month's name as RFC 5322
-// writes it, "Jan" to "Dec" (case as written), or 0.
-func monthOf(s string) int {
-	switch s {
-	case "Jan":
-		return 1
-	case "Feb":
-		return 2
-	case "Mar":
-		return 3
-	case "Apr":
-		return 4
-	case "May":
-		return 5
-	case "Jun":
-		return 6
-	case "Jul":
-		return 7
-	case "Aug":
-		return 8
-	case "Sep":
-		return 9
-	case "Oct":
-		return 10
-	case "Nov":
-		return 11
-	case "Dec":
-		return 12
-	}
-	return 0
 }
 
 // zones holds the FixedZone of each offset seen, as time.Parse names it

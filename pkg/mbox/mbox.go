@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounce-tool/bounce/pkg/internal/datename"
 	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
@@ -341,60 +342,20 @@ func parseAsctime(s string) (time.Time, bool) {
 	}
 	day, clock := s[8:8+d], s[8+d:]
 	// clock is " 17:54:04 2008".
-	if clock[0] != ' ' || clock[3] != ':' || clock[6] != ':' || clock[9] != ' ' || !weekday(s[:3]) {
+	if clock[0] != ' ' || clock[3] != ':' || clock[6] != ':' || clock[9] != ' ' || !datename.Weekday(s[:3]) {
 		return time.Time{}, false
 	}
-	m := month(s[4:7])
+	m := datename.Month(s[4:7])
 	dd, okD := digits(day)
 	hour, okH := digits(clock[1:3])
 	minute, okM := digits(clock[4:6])
 	sec, okS := digits(clock[7:9])
 	year, okY := digits(clock[10:14])
 	if m == 0 || !(okD && okH && okM && okS && okY) ||
-		dd < 1 || dd > daysIn(m, year) || hour > 23 || minute > 59 || sec > 59 {
+		dd < 1 || dd > datename.DaysIn(m, year) || hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
 	return time.Date(year, m, dd, hour, minute, sec, 0, time.UTC), true
-}
-
-// weekday reports whether s is a day's three-letter name.
-func weekday(s string) bool {
-	switch s {
-	case "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat":
-		return true
-	}
-	return false
-}
-
-// month returns the month whose three-letter name is s, or 0.
-func month(s string) time.Month {
-	switch s {
-	case "Jan":
-		return time.January
-	case "Feb":
-		return time.February
-	case "Mar":
-		return time.March
-	case "Apr":
-		return time.April
-	case "May":
-		return time.May
-	case "Jun":
-		return time.June
-	case "Jul":
-		return time.July
-	case "Aug":
-		return time.August
-	case "Sep":
-		return time.September
-	case "Oct":
-		return time.October
-	case "Nov":
-		return time.November
-	case "Dec":
-		return time.December
-	}
-	return 0
 }
 
 // digits returns the number the decimal digits s write, and false when
@@ -408,15 +369,4 @@ func digits(s string) (int, bool) {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n, true
-}
-
-// daysIn returns the number of days of month m in year.
-func daysIn(m time.Month, year int) int {
-	if m == time.February {
-		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
-			return 29
-		}
-		return 28
-	}
-	return 30 + int((m+m/8)%2) // 31 in January, March, ..., July, August, October, December
 }

@@ -19,15 +19,16 @@ const module = "github.com/bounce-tool/bounce/"
 // status, mbox}. A new package must be added here, on purpose.
 var allowed = map[string][]string{
 	"pkg/status":               nil,
-	"pkg/mbox":                 {"pkg/internal/phrase"},
+	"pkg/mbox":                 {"pkg/internal/datename", "pkg/internal/phrase"},
 	"pkg/batch":                nil,
 	"pkg/state":                nil,
 	"pkg/header":               {"pkg/internal/phrase"},
 	"pkg/sign":                 {"pkg/header", "pkg/internal/phrase"},
 	"pkg/internal/golden":      nil,
 	"pkg/internal/phrase":      nil,
+	"pkg/internal/datename":    nil,
 	"pkg/internal/layers":      nil,
-	"pkg/dsn":                  {"pkg/header", "pkg/internal/phrase"},
+	"pkg/dsn":                  {"pkg/header", "pkg/internal/datename", "pkg/internal/phrase"},
 	"pkg/parts":                {"pkg/header"},
 	"pkg/parts/charsets":       {"pkg/parts"},
 	"pkg/source":               {"pkg/mbox"},
