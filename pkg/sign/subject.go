@@ -80,15 +80,23 @@ var replyPrefixes = []string{"re:", "aw:", "sv:", "antw:", "r:", "rif:", "réf:"
 func ReplySubject(subject string) bool { return hasPrefixFold(subject, replyPrefixes) }
 
 // hasPrefixFold reports whether subject, leading white space aside, starts
-// with one of prefixes (lowercase), case ignored; without a lowercase copy.
+// with one of prefixes (lowercase), case ignored.
 func hasPrefixFold(subject string, prefixes []string) bool {
+	_, ok := cutPrefixFold(subject, prefixes)
+	return ok
+}
+
+// cutPrefixFold returns subject after the first of prefixes (lowercase) it
+// starts with, leading white space aside and case ignored, and true; or ""
+// and false. It makes no lowercase copy.
+func cutPrefixFold(subject string, prefixes []string) (string, bool) {
 	s := strings.TrimLeft(subject, " \t\r\n")
 	for _, p := range prefixes {
 		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
-			return true
+			return s[len(p):], true
 		}
 	}
-	return false
+	return "", false
 }
 
 // forwardPrefixes start the subjects of forwards, lowercase, in the
@@ -122,11 +130,6 @@ var quotingPrefixes = []string{
 // ("Undeliverable: [#91] Order update" gives "[#91] Order update"), and
 // true; "" and false when the subject starts with no such prefix.
 func QuotedSubject(subject string) (string, bool) {
-	s := strings.TrimLeft(subject, " \t")
-	for _, p := range quotingPrefixes {
-		if len(s) >= len(p) && strings.EqualFold(s[:len(p)], p) {
-			return strings.TrimSpace(s[len(p):]), true
-		}
-	}
-	return "", false
+	rest, ok := cutPrefixFold(subject, quotingPrefixes)
+	return strings.TrimSpace(rest), ok
 }
