@@ -3,6 +3,7 @@ package bounce
 import (
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/header"
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
 )
@@ -21,7 +22,7 @@ const (
 // which is always read.
 func sniff(h header.Header) look {
 	typ, charset := parts.MediaType(h.Get("Content-Type"))
-	subj := lower(parts.DecodeHeader(h.Get("Subject"), charset))
+	subj := phrase.ToLower(parts.DecodeHeader(h.Get("Subject"), charset))
 	if dialect.Sniff(h, typ, subj) {
 		return lookMaybe
 	}

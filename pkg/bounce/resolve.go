@@ -10,6 +10,7 @@ import (
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/dsn"
 	"github.com/bounce-tool/bounce/pkg/header"
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/reason"
 	"github.com/bounce-tool/bounce/pkg/status"
@@ -18,7 +19,7 @@ import (
 // records turns what Extract found into records: one per recipient, of
 // the kind the message is; a bounce recipient is resolved (resolve).
 func records(m *parts.Message, res *dialect.Result, orig Original, dates *dateMemo) []Record {
-	reporting := lower(clean(res.ReportingMTA))
+	reporting := phrase.ToLower(clean(res.ReportingMTA))
 	date := dates.format(res.Date)
 	if res.Original != nil {
 		orig = describeNotice(res.Original, dates)
@@ -29,11 +30,11 @@ func records(m *parts.Message, res *dialect.Result, orig Original, dates *dateMe
 		var rec Record
 		switch res.Kind {
 		case dialect.KindFeedback:
-			rec = Record{Kind: KindFeedback, Recipient: lower(clean(rc.Address)), Reason: reason.Feedback,
+			rec = Record{Kind: KindFeedback, Recipient: phrase.ToLower(clean(rc.Address)), Reason: reason.Feedback,
 				Diagnostic: clean(rc.Diagnostic), Auth: rc.Auth, FeedbackType: clean(rc.FeedbackType),
 				Why: Why{Kind: why, Reason: "a complaint report is feedback"}}
 		case dialect.KindAutoreply:
-			rec = Record{Kind: KindAutoreply, Recipient: lower(clean(rc.Address)), Reason: reason.Vacation,
+			rec = Record{Kind: KindAutoreply, Recipient: phrase.ToLower(clean(rc.Address)), Reason: reason.Vacation,
 				Diagnostic: clean(rc.Diagnostic), Why: Why{Kind: why, Reason: "an auto-reply is vacation"}}
 		default:
 			rec = resolve(rc, m.Charset, dates)
@@ -55,11 +56,11 @@ func records(m *parts.Message, res *dialect.Result, orig Original, dates *dateMe
 func describeNotice(o *dialect.Original, dates *dateMemo) Original {
 	to := make([]string, 0, len(o.To))
 	for _, a := range o.To {
-		to = append(to, lower(a))
+		to = append(to, phrase.ToLower(a))
 	}
 	return Original{
 		MessageID: clean(o.MessageID),
-		From:      lower(clean(o.From)),
+		From:      phrase.ToLower(clean(o.From)),
 		To:        clean(strings.Join(to, ", ")),
 		Subject:   clean(o.Subject),
 		Date:      dates.format(o.Date),
@@ -82,11 +83,11 @@ func describeNotice(o *dialect.Original, dates *dateMemo) Original {
 // declares, when it came raw from a delivery-status part (parts.Decode).
 func resolve(rc dialect.Recipient, charset string, dates *dateMemo) Record {
 	rec := Record{
-		Recipient:         lower(clean(rc.Address)),
-		OriginalRecipient: lower(clean(rc.OriginalAddress)),
-		Action:            lower(rc.Action),
+		Recipient:         phrase.ToLower(clean(rc.Address)),
+		OriginalRecipient: phrase.ToLower(clean(rc.OriginalAddress)),
+		Action:            phrase.ToLower(rc.Action),
 		Diagnostic:        cleanDecoded(rc.Diagnostic, charset),
-		RemoteMTA:         lower(clean(rc.RemoteMTA)),
+		RemoteMTA:         phrase.ToLower(clean(rc.RemoteMTA)),
 		SMTPCommand:       strings.ToUpper(rc.Command),
 		Date:              dates.format(rc.Date),
 	}
@@ -175,7 +176,7 @@ func statusComment(v string) string {
 		return ""
 	}
 	c := clean(v[i+1 : j])
-	switch lower(c) {
+	switch phrase.ToLower(c) {
 	case "permanent failure", "temporary failure", "transient failure", "success", "delayed", "failed":
 		return "" // the class in words, nothing more
 	}
@@ -242,9 +243,9 @@ func firstMsgID(v string) string {
 func firstAddress(h header.Header, key string) string {
 	var buf [4]string
 	if list, ok := parts.AddressList(buf[:0], h, key); ok {
-		return lower(clean(list[0]))
+		return phrase.ToLower(clean(list[0]))
 	}
-	return lower(clean(dsn.Address(h.Get(key))))
+	return phrase.ToLower(clean(dsn.Address(h.Get(key))))
 }
 
 // describe reads the returned original's header; hint is the bounce's
@@ -256,11 +257,11 @@ func describe(h header.Header, hint string, dates *dateMemo) Original {
 	var buf [8]string
 	if list, ok := parts.AddressList(buf[:0], h, "To"); ok {
 		for i, a := range list {
-			list[i] = lower(a)
+			list[i] = phrase.ToLower(a)
 		}
 		o.To = strings.Join(list, ", ")
 	} else {
-		o.To = lower(dsn.Address(h.Get("To")))
+		o.To = phrase.ToLower(dsn.Address(h.Get("To")))
 	}
 	o.To = clean(o.To)
 	o.Subject = clean(parts.SubjectOf(h, hint))

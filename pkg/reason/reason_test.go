@@ -3,7 +3,6 @@ package reason
 import (
 	"strings"
 	"testing"
-	"unicode"
 
 	"github.com/bounce-tool/bounce/pkg/status"
 )
@@ -425,56 +424,6 @@ func BenchmarkClassify(b *testing.B) {
 			Classify(f)
 		}
 	}
-}
-
-// TestAppendLowerASCII holds appendLowerASCII to strings.ToLower on every
-// byte value at every place of a word, after a prefix already in the buffer.
-func TestAppendLowerASCII(t *testing.T) {
-	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 19; pos++ {
-			b := []byte("Mailbox Unavailable")
-			b[pos] = byte(c)
-			text := string(b)
-			got, ok := appendLowerASCII([]byte("x:"), text)
-			ascii := c < 0x80
-			if ok != ascii {
-				t.Fatalf("appendLowerASCII(%q) ok = %v", text, ok)
-			}
-			if !ok {
-				if string(got) != "x:" {
-					t.Fatalf("appendLowerASCII(%q) left %q", text, got)
-				}
-				continue
-			}
-			if want := "x:" + strings.ToLower(text); string(got) != want {
-				t.Fatalf("appendLowerASCII(%q) = %q, want %q", text, got, want)
-			}
-		}
-	}
-}
-
-// TestCaseless: no rune caseless takes has a lowercase of its own.
-func TestCaseless(t *testing.T) {
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if caseless(r) && unicode.ToLower(r) != r {
-			t.Fatalf("caseless(%U) but unicode.ToLower gives %U", r, unicode.ToLower(r))
-		}
-	}
-}
-
-// FuzzLower: appendLower writes what strings.ToLower writes, after a
-// prefix already in the buffer.
-func FuzzLower(f *testing.F) {
-	for _, s := range []string{"", "ABC", "Das Postfach des Empfängers ist VOLL", "\xffA\xc3", "ＡＢＣ ｄｅｆ メールボックスが一杯です SMTP",
-		"İSTANBUL Ⱥ ΣΑΣ", "\xef\xbf\xbdX", "12345678\x80ABCDEFGH", "ЯЩИК ПЕРЕПОЛНЕН", "\xed\xa0\x80 surrogate", "\U0001E900"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		got := appendLower([]byte("x:"), text)
-		if want := "x:" + strings.ToLower(text); string(got) != want {
-			t.Fatalf("appendLower(%q) = %q, strings.ToLower %q", text, got[2:], want[2:])
-		}
-	})
 }
 
 // plain is appendPlain on a string, for the tables above.

@@ -2,12 +2,10 @@ package reason
 
 import (
 	"bytes"
-	"encoding/binary"
-	"math/bits"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/bounce-tool/bounce/pkg/internal/phrase"
 )
 
 // A phrase is lowercase text looked for with strings.Contains. A '|' at
@@ -134,109 +132,10 @@ func appendPlain(dst, lower []byte) []byte {
 // to buf, and returns the two.
 func lowerWords(buf []byte, text string) (lower, words []byte) {
 	buf = slices.Grow(buf, 2*len(text)) // the lowercase text and its words, at most as long
-	b, ok := appendLowerASCII(buf, text)
-	if !ok {
-		b = appendLower(buf, text)
-	}
+	b := phrase.AppendToLower(buf, text)
 	n := len(b)
 	b = appendPlain(b, b[:n])
 	return b[:n:n], b[n:]
-}
-
-// appendLower appends text lowercased to buf as strings.ToLower writes it
-// (a byte that is not UTF-8 becomes U+FFFD), without the string: its ASCII
-// runs by appendLowerASCII, other runes by unicode.ToLower but those
-// caseless takes (East Asia's scripts, lowercase Cyrillic, ...), which are
-// copied. FuzzLower holds it to strings.ToLower.
-func appendLower(buf []byte, text string) []byte {
-	for text != "" {
-		n := asciiPrefix(text)
-		buf, _ = appendLowerASCII(buf, text[:n])
-		text = text[n:]
-		for text != "" && text[0] >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(text)
-			switch {
-			case r == utf8.RuneError && size == 1:
-				buf = utf8.AppendRune(buf, utf8.RuneError)
-			case caseless(r):
-				buf = append(buf, text[:size]...)
-			default:
-				buf = utf8.AppendRune(buf, unicode.ToLower(r))
-			}
-			text = text[size:]
-		}
-	}
-	return buf
-}
-
-// caseless reports whether r is in one of caselessRanges, where no rune
-// has a lowercase other than itself (TestCaseless).
-func caseless(r rune) bool {
-	for _, rg := range caselessRanges {
-		if r < rg[0] {
-			return false
-		}
-		if r < rg[1] {
-			return true
-		}
-	}
-	return false
-}
-
-// caselessRanges are the runes from the first to before the second of
-// each pair, in order, that unicode.ToLower leaves as they are, and that
-// reports' texts have often: Latin-1's signs, lowercase Greek and
-// Cyrillic, the scripts from Hebrew to Myanmar, general punctuation, East
-// Asia's scripts, Hangul, the fullwidth forms but A to Z, and U+FFFD.
-var caselessRanges = [...][2]rune{
-	{0x80, 0xC0}, {0x3AC, 0x3CF}, {0x430, 0x460}, {0x557, 0x10A0}, {0x2000, 0x2126},
-	{0x2D00, 0xA640}, {0xA7F6, 0xFF21}, {0xFF3B, 0x10400},
-}
-
-// asciiPrefix returns the length of the ASCII bytes text starts with,
-// reading 8 bytes at once.
-func asciiPrefix(text string) int {
-	const highs = 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(text); i += 8 {
-		if w := binary.LittleEndian.Uint64([]byte(text[i : i+8])); w&highs != 0 {
-			return i + bits.TrailingZeros64(w&highs)/8
-		}
-	}
-	for ; i < len(text) && text[i] < utf8.RuneSelf; i++ {
-	}
-	return i
-}
-
-// appendLowerASCII appends text lowercased to buf when text is ASCII, and
-// reports false, with buf as it came, when it is not. It copies text and
-// lowercases 8 bytes at once: for a byte below 0x80, adding 0x80-'A' sets
-// its high bit from 'A' up, adding 0x80-'Z'-1 from past 'Z', and a set high
-// bit moved down to 0x20 makes an upper-case letter lower case.
-func appendLowerASCII(buf []byte, text string) ([]byte, bool) {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	n := len(buf)
-	b := append(buf, text...)
-	s := b[n:]
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		w := binary.LittleEndian.Uint64(s[i:])
-		if w&highs != 0 {
-			return buf, false
-		}
-		upper := (w + (0x80-'A')*ones) &^ (w + (0x80-'Z'-1)*ones) & highs
-		binary.LittleEndian.PutUint64(s[i:], w|upper>>2)
-	}
-	for ; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return buf, false
-		}
-		if 'A' <= c && c <= 'Z' {
-			s[i] = c + 'a' - 'A'
-		}
-	}
-	return b, true
 }
 
 // The kinds of bytes for plain (byteKinds): a byte that ends a token
