@@ -3,8 +3,6 @@ package bounce
 import (
 	"github.com/bounce-tool/bounce/pkg/dialect"
 	"github.com/bounce-tool/bounce/pkg/header"
-	"github.com/bounce-tool/bounce/pkg/internal/phrase"
-	"github.com/bounce-tool/bounce/pkg/parts"
 	"github.com/bounce-tool/bounce/pkg/sign"
 )
 
@@ -21,9 +19,7 @@ const (
 // Auto-Submitted with any value but "no" (RFC 3834) marks automated mail,
 // which is always read.
 func sniff(h header.Header) look {
-	typ, charset := parts.MediaType(h.Get("Content-Type"))
-	subj := phrase.ToLower(parts.DecodeHeader(h.Get("Subject"), charset))
-	if dialect.Sniff(h, typ, subj) {
+	if dialect.Sniff(h) {
 		return lookMaybe
 	}
 	if t := sign.FirstToken(h.Get("Auto-Submitted")); t != "" && t != "no" {

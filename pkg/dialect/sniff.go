@@ -23,8 +23,8 @@ var headerSigns []headerSign
 // always read.
 var reportTypes = []string{"multipart/report", "message/delivery-status", "message/feedback-report"}
 
-// Sniff reports whether a message with top-level header h (and subject, its
-// decoded Subject in lowercase) may be a delivery report that Extract can read: a report
+// Sniff reports whether a message with top-level header h may be a
+// delivery report that Extract can read: a report
 // media type, the mail system as sender (sign.FromMailSystem) or the null
 // Return-Path, a delivery-report subject (sign.ReportSubject), the marks of
 // a complaint report or an auto-reply (noticeSign), any header test of a
@@ -33,9 +33,17 @@ var reportTypes = []string{"multipart/report", "message/delivery-status", "messa
 // bounce whatever its subject says. A message for which Sniff is false
 // is ordinary mail, and its body need not be read: Extract, given the
 // whole message, would find no recipients in it.
-func Sniff(h mimeheader.Header, mediaType, subject string) bool {
+func Sniff(h mimeheader.Header) bool {
+	mediaType, subject := looks(h)
 	return reportSigns(h, mediaType, subject) || noticeSign(h, subject) ||
 		mediaType == "multipart/mixed" && sign.ForwardSubject(subject)
+}
+
+// looks returns what Sniff reads of header h besides its fields: its media
+// type, and its Subject decoded and in lowercase.
+func looks(h mimeheader.Header) (mediaType, subject string) {
+	typ, charset := parts.MediaType(h.Get("Content-Type"))
+	return typ, phrase.ToLower(parts.DecodeHeader(h.Get("Subject"), charset))
 }
 
 // innerReport reports whether a message found inside another (a returned
@@ -46,8 +54,8 @@ func innerReport(h mimeheader.Header) bool {
 	if sign.FromMailSystem(h.Get("From")) {
 		return true // the usual inner bounce, told without decoding its subject
 	}
-	typ, charset := parts.MediaType(h.Get("Content-Type"))
-	return reportSigns(h, typ, strings.ToLower(parts.DecodeHeader(h.Get("Subject"), charset)))
+	mediaType, subject := looks(h)
+	return reportSigns(h, mediaType, subject)
 }
 
 // reportSigns are Sniff's tests of a delivery report: a report media type,
