@@ -159,9 +159,11 @@ func analyze(r io.Reader, data []byte, opts *Options) ([]Record, []string) {
 		exceeded = append(exceeded, LimitRecipients)
 		slices.Sort(exceeded)
 	}
-	ret := in.Returned()
+	var ret dialect.Returned
 	if res.Returned != nil {
 		ret = *res.Returned // what a bounce inside this one returns
+	} else {
+		ret = in.Returned()
 	}
 	var dates dateMemo
 	return link(records(m, res, originalOf(m, ret, &dates), &dates), m, ret, opts.Tickets), exceeded
